@@ -1,0 +1,82 @@
+//! Allocation: exact solvers that turn scored candidate pairs into partnerships.
+//!
+//! Every solver is a free function over an instance type of this module, returning a solution
+//! that carries its own optimality certificate and a `verify_*` function that checks it. The
+//! solvers work on exact integers (fixed-point scores); totals are `i128`.
+//!
+//! | function | problem | algorithm | certificate |
+//! | --- | --- | --- | --- |
+//! | [`max_weight_transport`] | many-to-many with quantities (b-matching, transportation) | successive shortest paths with Dijkstra and potentials | LP dual (row and column prices) |
+
+mod transport;
+
+pub use transport::{
+    CertificateError, Transport, TransportSolution, max_weight_transport, verify_transport,
+};
+
+/// Which algorithm produced a solution, so reports and comparisons can say what ran.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Algorithm {
+    /// Successive shortest augmenting paths (Dijkstra with node potentials) on the
+    /// transportation network with an "unmet" bypass per row.
+    SuccessiveShortestPaths,
+}
+
+impl Algorithm {
+    /// A short name for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::SuccessiveShortestPaths => "successive-shortest-paths",
+        }
+    }
+}
+
+/// How good a solution is known to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Status {
+    /// Proven optimal; the certificate checks.
+    Optimal,
+}
+
+/// Why an instance could not be solved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AllocateError {
+    /// The instance is malformed (an index out of range, a pair listed twice); the message
+    /// names the row and column. Fix the instance builder.
+    InvalidInstance {
+        /// What is wrong.
+        message: String,
+    },
+    /// Weights are too large for exact arithmetic on an instance of this size: the largest
+    /// weight times the number of nodes must stay below 2^62. Scale the weights down.
+    NumericRange {
+        /// The largest absolute weight given.
+        max_weight: u64,
+        /// The largest absolute weight this instance can take.
+        limit: u64,
+    },
+}
+
+impl std::fmt::Display for AllocateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AllocateError::InvalidInstance { message } => write!(f, "invalid instance: {message}"),
+            AllocateError::NumericRange { max_weight, limit } => write!(
+                f,
+                "weight {max_weight} is too large for exact arithmetic on this instance (limit {limit}): scale the weights down"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for AllocateError {}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,495 @@
+//! Maximum-weight transportation (b-matching) by successive shortest paths, with its LP dual.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use super::{Algorithm, AllocateError, Status};
+
+/// A transportation instance: rows with demands, columns with capacities, and candidate
+/// pairs with integer weights (per unit).
+///
+/// Pairs that are not listed are forbidden: there is no "big-M" weight. Rows are needs
+/// (demand side), columns are offers (supply side), but nothing here depends on which side
+/// is which.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transport {
+    demand: Vec<u32>,
+    capacity: Vec<u32>,
+    /// CSR: the pairs of row `i` are `start[i]..start[i + 1]`, sorted by column.
+    start: Vec<usize>,
+    col: Vec<u32>,
+    weight: Vec<i64>,
+}
+
+impl Transport {
+    /// Builds an instance from row demands, column capacities and `(row, column, weight)`
+    /// pairs in any order.
+    ///
+    /// # Errors
+    /// [`AllocateError::InvalidInstance`] when a pair names a row or column that does not
+    /// exist or is listed twice; [`AllocateError::NumericRange`] when a weight is so large that
+    /// path lengths could overflow `i64` (|w| × (rows + columns + 2) must stay below 2^62).
+    pub fn new(
+        demand: Vec<u32>,
+        capacity: Vec<u32>,
+        mut pairs: Vec<(u32, u32, i64)>,
+    ) -> Result<Self, AllocateError> {
+        let (rows, cols) = (demand.len(), capacity.len());
+        pairs.sort_unstable_by_key(|&(r, c, _)| (r, c));
+        let mut start = vec![0usize; rows + 1];
+        let mut max_w: u64 = 0;
+        for (k, &(r, c, w)) in pairs.iter().enumerate() {
+            if r as usize >= rows || c as usize >= cols {
+                return Err(AllocateError::InvalidInstance {
+                    message: format!("pair ({r}, {c}) is outside {rows} rows × {cols} columns"),
+                });
+            }
+            if k > 0 && pairs[k - 1].0 == r && pairs[k - 1].1 == c {
+                return Err(AllocateError::InvalidInstance {
+                    message: format!("pair ({r}, {c}) is listed twice"),
+                });
+            }
+            start[r as usize + 1] += 1;
+            max_w = max_w.max(w.unsigned_abs());
+        }
+        for i in 0..rows {
+            start[i + 1] += start[i];
+        }
+        let nodes = u64::try_from(rows + cols + 2).unwrap_or(u64::MAX);
+        let limit = (1u64 << 62) / nodes.max(1);
+        if max_w > limit {
+            return Err(AllocateError::NumericRange {
+                max_weight: max_w,
+                limit,
+            });
+        }
+        let col = pairs.iter().map(|p| p.1).collect();
+        let weight = pairs.iter().map(|p| p.2).collect();
+        Ok(Transport {
+            demand,
+            capacity,
+            start,
+            col,
+            weight,
+        })
+    }
+
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.demand.len()
+    }
+
+    /// Number of columns.
+    pub fn cols(&self) -> usize {
+        self.capacity.len()
+    }
+
+    /// Row demands.
+    pub fn demand(&self) -> &[u32] {
+        &self.demand
+    }
+
+    /// Column capacities.
+    pub fn capacity(&self) -> &[u32] {
+        &self.capacity
+    }
+
+    /// Number of candidate pairs.
+    pub fn pair_count(&self) -> usize {
+        self.col.len()
+    }
+
+    /// The candidate pairs of row `i` as `(column, weight)`, sorted by column.
+    pub fn row(&self, i: usize) -> impl Iterator<Item = (u32, i64)> + '_ {
+        let r = self.start[i]..self.start[i + 1];
+        self.col[r.clone()]
+            .iter()
+            .copied()
+            .zip(self.weight[r].iter().copied())
+    }
+
+    /// The weight of pair `(i, j)`, or `None` if it is not a candidate.
+    pub fn weight(&self, i: usize, j: u32) -> Option<i64> {
+        let r = self.start[i]..self.start[i + 1];
+        self.col[r.clone()]
+            .binary_search(&j)
+            .ok()
+            .map(|k| self.weight[r.start + k])
+    }
+}
+
+/// An optimal transportation plan with its LP dual as certificate.
+///
+/// The LP is: maximise Σ w·x subject to Σⱼ x_ij ≤ demand_i, Σᵢ x_ij ≤ capacity_j, x ≥ 0.
+/// Its dual is: minimise Σ demand·u + Σ capacity·v subject to u_i + v_j ≥ w_ij, u, v ≥ 0.
+/// [`verify_transport`] checks feasibility of both, complementary slackness and equal
+/// objectives, which together prove optimality.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct TransportSolution {
+    /// `(row, column, units)` with units > 0, sorted by row then column.
+    pub flows: Vec<(u32, u32, u32)>,
+    /// Units of each row's demand left unmet.
+    pub unmet: Vec<u32>,
+    /// Σ weight × units, exact.
+    pub objective: i128,
+    /// Dual price of each row's demand (u), ≥ 0.
+    pub row_price: Vec<i64>,
+    /// Dual price of each column's capacity (v), ≥ 0.
+    pub col_price: Vec<i64>,
+    /// Always [`Status::Optimal`] for this solver.
+    pub status: Status,
+    /// The algorithm that ran.
+    pub algorithm: Algorithm,
+}
+
+/// Residual network for the successive-shortest-path solver. Arc `a ^ 1` is the reverse of
+/// arc `a`.
+struct Network {
+    head: Vec<u32>,
+    cap: Vec<i64>,
+    cost: Vec<i64>,
+    /// CSR of arc ids by tail node.
+    out_start: Vec<usize>,
+    out: Vec<u32>,
+}
+
+impl Network {
+    fn with_arcs(nodes: usize, arcs: &[(usize, usize, i64, i64)]) -> Network {
+        let mut head = Vec::with_capacity(arcs.len() * 2);
+        let mut cap = Vec::with_capacity(arcs.len() * 2);
+        let mut cost = Vec::with_capacity(arcs.len() * 2);
+        let mut deg = vec![0usize; nodes + 1];
+        let mut tails = Vec::with_capacity(arcs.len() * 2);
+        for &(u, v, c, w) in arcs {
+            for (t, h, cp, cs) in [(u, v, c, w), (v, u, 0, -w)] {
+                tails.push(t);
+                head.push(u32::try_from(h).unwrap_or(u32::MAX));
+                cap.push(cp);
+                cost.push(cs);
+                deg[t + 1] += 1;
+            }
+        }
+        for i in 0..nodes {
+            deg[i + 1] += deg[i];
+        }
+        let mut fill = deg.clone();
+        let mut out = vec![0u32; tails.len()];
+        for (a, &t) in tails.iter().enumerate() {
+            out[fill[t]] = u32::try_from(a).unwrap_or(u32::MAX);
+            fill[t] += 1;
+        }
+        Network {
+            head,
+            cap,
+            cost,
+            out_start: deg,
+            out,
+        }
+    }
+}
+
+/// Finds a maximum-weight transportation plan: how many units of each row's demand go to each
+/// column, within demands and capacities, maximising Σ weight × units. Demand need not be met
+/// in full: units are placed only where they add weight, and what is left is reported as
+/// unmet.
+///
+/// Algorithm: successive shortest paths (Edmonds & Karp 1972; Tomizawa 1971) with Dijkstra on
+/// reduced costs, on the network s → row → column → t with an uncapacitated zero-cost
+/// "unmet" arc row → t, so every unit of demand is routed and the plan of least cost
+/// (−weight) is the plan of most weight. Initial potentials are exact shortest distances on
+/// the acyclic start network, so negative weights need no Bellman–Ford. Ties are broken by
+/// node index, so the result is deterministic.
+///
+/// # Returns
+/// The plan and its dual prices; [`verify_transport`] checks them.
+///
+/// # Errors
+/// [`AllocateError::NumericRange`] if an intermediate distance would overflow (prevented by
+/// the range check in [`Transport::new`]).
+///
+/// # Complexity
+/// O(A · (E + V) log V) time for A augmentations, E pairs and V = rows + columns; A is at most
+/// the total demand and in practice near rows + columns. O(E + V) memory.
+///
+/// # Example
+/// Two Shenyang manufacturers need welders; one college has 3 graduates, another 5.
+/// ```
+/// use duijie::allocate::{Transport, max_weight_transport, verify_transport};
+/// let t = Transport::new(vec![4, 2], vec![3, 5], vec![(0, 0, 90), (0, 1, 60), (1, 1, 80)]).unwrap();
+/// let s = max_weight_transport(&t).unwrap();
+/// assert_eq!(s.flows, vec![(0, 0, 3), (0, 1, 1), (1, 1, 2)]);
+/// assert_eq!(s.objective, 3 * 90 + 60 + 2 * 80);
+/// verify_transport(&t, &s).unwrap();
+/// ```
+pub fn max_weight_transport(t: &Transport) -> Result<TransportSolution, AllocateError> {
+    let (rows, cols) = (t.rows(), t.cols());
+    let s = 0usize;
+    let row_node = |i: usize| 1 + i;
+    let col_node = |j: usize| 1 + rows + j;
+    let sink = 1 + rows + cols;
+    let nodes = sink + 1;
+    let total: i64 = t.demand.iter().map(|&d| i64::from(d)).sum();
+    // No arc can carry more than the total demand, so it is a true bound, not a sentinel.
+    let unbounded = total.max(1);
+
+    let mut arcs = Vec::with_capacity(2 * rows + cols + t.pair_count());
+    for (i, &d) in t.demand.iter().enumerate() {
+        arcs.push((s, row_node(i), i64::from(d), 0));
+    }
+    for i in 0..rows {
+        for (j, w) in t.row(i) {
+            arcs.push((row_node(i), col_node(j as usize), unbounded, -w));
+        }
+    }
+    let first_unmet = arcs.len();
+    for i in 0..rows {
+        arcs.push((row_node(i), sink, unbounded, 0));
+    }
+    for (j, &c) in t.capacity.iter().enumerate() {
+        arcs.push((col_node(j), sink, i64::from(c), 0));
+    }
+    let mut net = Network::with_arcs(nodes, &arcs);
+
+    // Exact initial potentials: shortest distances from s on the acyclic network.
+    let mut pi = vec![0i64; nodes];
+    for i in 0..rows {
+        for (j, w) in t.row(i) {
+            let v = col_node(j as usize);
+            pi[v] = pi[v].min(-w);
+        }
+    }
+    pi[sink] = pi[1 + rows..sink].iter().copied().min().unwrap_or(0).min(0);
+
+    let mut dist = vec![0i64; nodes];
+    let mut reached = vec![false; nodes];
+    let mut pred = vec![u32::MAX; nodes];
+    let mut done = vec![false; nodes];
+    let mut heap = BinaryHeap::new();
+    let mut sent = 0i64;
+    let overflow = || AllocateError::NumericRange {
+        max_weight: u64::MAX,
+        limit: 0,
+    };
+    while sent < total {
+        reached.fill(false);
+        heap.clear();
+        dist[s] = 0;
+        reached[s] = true;
+        heap.push(Reverse((0i64, 0u32)));
+        done.fill(false);
+        while let Some(Reverse((d, u))) = heap.pop() {
+            let u = u as usize;
+            if done[u] || d > dist[u] {
+                continue;
+            }
+            done[u] = true;
+            for &a in &net.out[net.out_start[u]..net.out_start[u + 1]] {
+                let a = a as usize;
+                if net.cap[a] == 0 {
+                    continue;
+                }
+                let v = net.head[a] as usize;
+                let rc = net.cost[a] + pi[u] - pi[v];
+                debug_assert!(rc >= 0, "negative reduced cost {rc} on arc {a}");
+                let nd = d.checked_add(rc).ok_or_else(overflow)?;
+                if !reached[v] || nd < dist[v] {
+                    reached[v] = true;
+                    dist[v] = nd;
+                    pred[v] = u32::try_from(a).unwrap_or(u32::MAX);
+                    heap.push(Reverse((nd, net.head[a])));
+                }
+            }
+        }
+        // The unmet arcs are uncapacitated, so t is reachable while demand remains.
+        if !reached[sink] {
+            return Err(AllocateError::InvalidInstance {
+                message: "internal: sink unreachable with demand remaining".into(),
+            });
+        }
+        let dt = dist[sink];
+        for v in 0..nodes {
+            let add = if reached[v] { dist[v].min(dt) } else { dt };
+            pi[v] = pi[v].checked_add(add).ok_or_else(overflow)?;
+        }
+        // Bottleneck along the path.
+        let mut push = i64::MAX;
+        let mut v = sink;
+        while v != s {
+            let a = pred[v] as usize;
+            push = push.min(net.cap[a]);
+            v = net.head[a ^ 1] as usize;
+        }
+        let mut v = sink;
+        while v != s {
+            let a = pred[v] as usize;
+            net.cap[a] -= push;
+            net.cap[a ^ 1] += push;
+            v = net.head[a ^ 1] as usize;
+        }
+        sent += push;
+    }
+
+    // Read the plan off the reverse arcs' residual capacities.
+    let mut flows = Vec::new();
+    let mut objective: i128 = 0;
+    let mut a = 2 * rows;
+    for i in 0..rows {
+        for (j, w) in t.row(i) {
+            let f = net.cap[a + 1];
+            if f > 0 {
+                let units = u32::try_from(f).map_err(|_| overflow())?;
+                flows.push((u32::try_from(i).map_err(|_| overflow())?, j, units));
+                objective += i128::from(w) * i128::from(f);
+            }
+            a += 2;
+        }
+    }
+    let unmet = (0..rows)
+        .map(|i| u32::try_from(net.cap[2 * (first_unmet + i) + 1]).unwrap_or(u32::MAX))
+        .collect();
+    let row_price = (0..rows).map(|i| pi[row_node(i)] - pi[sink]).collect();
+    let col_price = (0..cols)
+        .map(|j| (pi[sink] - pi[col_node(j)]).max(0))
+        .collect();
+    Ok(TransportSolution {
+        flows,
+        unmet,
+        objective,
+        row_price,
+        col_price,
+        status: Status::Optimal,
+        algorithm: Algorithm::SuccessiveShortestPaths,
+    })
+}
+
+/// A certificate that does not check, naming the row, column or sum at fault.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertificateError {
+    message: String,
+}
+
+impl std::fmt::Display for CertificateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "certificate does not check: {}", self.message)
+    }
+}
+
+impl std::error::Error for CertificateError {}
+
+fn fail<T>(message: String) -> Result<T, CertificateError> {
+    Err(CertificateError { message })
+}
+
+/// Checks a transportation plan and its dual prices against the instance: primal feasibility
+/// (only candidate pairs, demands and capacities respected, unmet units accounted), the
+/// recomputed objective, dual feasibility (u, v ≥ 0 and u_i + v_j ≥ w_ij on every pair),
+/// complementary slackness and strong duality. All sums are exact (`i128`).
+///
+/// Passing proves the plan optimal. O(E + V) time.
+///
+/// # Errors
+/// A [`CertificateError`] naming the first condition that fails.
+// Rows and columns index several parallel arrays; explicit indices read best here.
+#[allow(clippy::needless_range_loop)]
+pub fn verify_transport(t: &Transport, s: &TransportSolution) -> Result<(), CertificateError> {
+    let (rows, cols) = (t.rows(), t.cols());
+    if s.unmet.len() != rows || s.row_price.len() != rows || s.col_price.len() != cols {
+        return fail("solution has the wrong number of rows or columns".into());
+    }
+    let mut row_sum = vec![0u64; rows];
+    let mut col_sum = vec![0u64; cols];
+    let mut objective: i128 = 0;
+    let mut flow_at = std::collections::HashMap::with_capacity(s.flows.len());
+    for &(i, j, x) in &s.flows {
+        let w = if (i as usize) < rows && (j as usize) < cols {
+            t.weight(i as usize, j)
+        } else {
+            None
+        };
+        let Some(w) = w else {
+            return fail(format!("flow on ({i}, {j}) which is not a candidate pair"));
+        };
+        if x == 0 {
+            return fail(format!("zero flow listed on ({i}, {j})"));
+        }
+        if flow_at.insert((i, j), x).is_some() {
+            return fail(format!("flow on ({i}, {j}) listed twice"));
+        }
+        row_sum[i as usize] += u64::from(x);
+        col_sum[j as usize] += u64::from(x);
+        objective += i128::from(w) * i128::from(x);
+    }
+    if objective != s.objective {
+        return fail(format!(
+            "reported objective {} but the flows sum to {objective}",
+            s.objective
+        ));
+    }
+    for i in 0..rows {
+        if row_sum[i] + u64::from(s.unmet[i]) != u64::from(t.demand[i]) {
+            return fail(format!(
+                "row {i}: {} placed + {} unmet ≠ demand {}",
+                row_sum[i], s.unmet[i], t.demand[i]
+            ));
+        }
+        if s.row_price[i] < 0 {
+            return fail(format!("row {i}: negative price {}", s.row_price[i]));
+        }
+        if s.row_price[i] > 0 && s.unmet[i] > 0 {
+            return fail(format!(
+                "row {i}: priced at {} but has unmet demand",
+                s.row_price[i]
+            ));
+        }
+    }
+    for j in 0..cols {
+        if col_sum[j] > u64::from(t.capacity[j]) {
+            return fail(format!(
+                "column {j}: {} placed > capacity {}",
+                col_sum[j], t.capacity[j]
+            ));
+        }
+        if s.col_price[j] < 0 {
+            return fail(format!("column {j}: negative price {}", s.col_price[j]));
+        }
+        if s.col_price[j] > 0 && col_sum[j] < u64::from(t.capacity[j]) {
+            return fail(format!(
+                "column {j}: priced at {} but not full",
+                s.col_price[j]
+            ));
+        }
+    }
+    for i in 0..rows {
+        for (j, w) in t.row(i) {
+            let lhs = i128::from(s.row_price[i]) + i128::from(s.col_price[j as usize]);
+            if lhs < i128::from(w) {
+                return fail(format!("pair ({i}, {j}): prices {lhs} < weight {w}"));
+            }
+            if flow_at.contains_key(&(u32::try_from(i).unwrap_or(u32::MAX), j))
+                && lhs != i128::from(w)
+            {
+                return fail(format!(
+                    "pair ({i}, {j}) carries flow but prices {lhs} ≠ weight {w}"
+                ));
+            }
+        }
+    }
+    let dual: i128 = t
+        .demand
+        .iter()
+        .zip(&s.row_price)
+        .map(|(&d, &u)| i128::from(d) * i128::from(u))
+        .sum::<i128>()
+        + t.capacity
+            .iter()
+            .zip(&s.col_price)
+            .map(|(&c, &v)| i128::from(c) * i128::from(v))
+            .sum::<i128>();
+    if dual != objective {
+        return fail(format!(
+            "dual objective {dual} ≠ primal objective {objective}"
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,971 @@
+//! Validation: raw records in, a consistent [`Ledger`] and one report of every problem out.
+//!
+//! Adapters (CSV, JSON, SQLite) turn their rows into [`RawRecord`]s — field names with
+//! [`Value`]s and an [`Origin`] saying where the row came from — and hand them all to
+//! [`Ledger::from_records`]. The record schema lives here, once, in [`RecordKind::fields`], so
+//! every format accepts exactly the same fields with exactly the same rules.
+//!
+//! Validation never stops at the first problem: it returns the ledger of the records that
+//! passed together with a [`Report`] holding every problem, each with its file, line, column,
+//! field, record id and, where one exists, a suggestion. A record with an error is left out of
+//! the ledger, and the report says why; callers decide whether to go on (the CLI refuses).
+
+mod reader;
+mod schema;
+
+use std::collections::HashMap;
+
+use crate::catalogue::Level;
+use crate::id::{
+    Interner, PartyId, PlacementNeedId, PlacementOfferId, TalentNeedId, TalentSupplyId,
+    TechnologyCapabilityId, TechnologyNeedId, TrainingNeedId, TrainingOfferId,
+};
+use crate::model::{
+    AuthorityKind, EnterpriseSize, Ledger, Party, PartyDetail, PartyKind, PlacementNeed,
+    PlacementOffer, PlatformLevel, TalentNeed, TalentSupply, TechnologyCapability, TechnologyNeed,
+    TechnologyNeedKind, TrainingNeed, TrainingOffer,
+};
+
+pub use schema::{FieldSpec, RecordKind};
+
+use reader::Reader;
+
+/// A field value as an adapter read it, before any interpretation.
+///
+/// CSV gives only [`Value::Text`]; JSON gives typed values, and a number written as text in
+/// JSON is an error (no number is accepted as a string by accident).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// A string (every CSV cell).
+    Text(String),
+    /// A JSON integer.
+    Integer(i128),
+    /// A JSON number with a fraction or exponent.
+    Number(f64),
+    /// A JSON boolean.
+    Bool(bool),
+    /// A JSON array (lists of codes or keywords).
+    List(Vec<Value>),
+    /// JSON `null`, or a field present with no value.
+    Null,
+}
+
+/// Where a record came from, for messages.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Origin {
+    /// The file (or table, or stream) name as the user would recognise it.
+    pub source: String,
+    /// 1-based line of the record's first character, when known.
+    pub line: Option<u64>,
+    /// A path inside a structured source, such as `talent_needs[3]` in JSON.
+    pub path: Option<String>,
+}
+
+impl Origin {
+    /// An origin at a line of a file.
+    pub fn line(source: impl Into<String>, line: u64) -> Self {
+        Origin {
+            source: source.into(),
+            line: Some(line),
+            path: None,
+        }
+    }
+
+    /// An origin at a path inside a structured file.
+    pub fn path(source: impl Into<String>, path: impl Into<String>) -> Self {
+        Origin {
+            source: source.into(),
+            line: None,
+            path: Some(path.into()),
+        }
+    }
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.source)?;
+        if let Some(l) = self.line {
+            write!(f, ":{l}")?;
+        }
+        if let Some(p) = &self.path {
+            write!(f, " {p}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One record as an adapter read it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawRecord {
+    /// Which table it belongs to.
+    pub kind: RecordKind,
+    /// Where it came from.
+    pub origin: Origin,
+    /// Fields in source order; names as written (a duplicate name is reported, not merged).
+    pub fields: Vec<(String, Value)>,
+    /// Whether the source has typed values (JSON): then numbers written as text are errors.
+    pub typed: bool,
+}
+
+/// How bad a problem is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Severity {
+    /// The record (or file) cannot be used as it is.
+    Error,
+    /// The record is used, but something is probably wrong.
+    Warning,
+}
+
+/// The classes of problem validation reports; callers may branch on them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum ProblemKind {
+    /// Bytes that are neither UTF-8 nor GB18030: re-save the file as UTF-8.
+    Encoding,
+    /// Malformed file structure (an unterminated quote, broken JSON): fix the file around the
+    /// position given.
+    Syntax,
+    /// A CSV row with more or fewer fields than the header.
+    RaggedRow,
+    /// The same column twice in a CSV header.
+    DuplicateHeader,
+    /// The same key twice in one JSON record.
+    DuplicateKey,
+    /// A field the schema does not know (often a misspelt field name).
+    UnknownField,
+    /// A required field that is missing or empty.
+    MissingField,
+    /// A value of the wrong type or form.
+    InvalidValue,
+    /// A negative quantity.
+    NegativeNumber,
+    /// A fractional quantity where a whole number is needed.
+    FractionalNumber,
+    /// A number outside its allowed range.
+    OutOfRange,
+    /// A major code or name that is not in the level's catalogue.
+    UnknownMajor,
+    /// A major code that exists, but in another level's catalogue.
+    WrongLevel,
+    /// A discipline code that is not in 研究生学科专业目录 2022.
+    UnknownDiscipline,
+    /// A city that is not one of Liaoning's 14.
+    UnknownCity,
+    /// An industry code that is not a GB/T 4754—2017 division.
+    UnknownIndustry,
+    /// A reference to a party id that no record defines.
+    UnknownReference,
+    /// A reference to a party of the wrong kind (a school where an enterprise is needed).
+    WrongPartyKind,
+    /// An id that two records share.
+    DuplicateId,
+    /// An id that a spreadsheet has mangled (`1.10101E+17`, `1,234`, full-width digits).
+    MangledId,
+    /// Fields that contradict each other (a major code and a name of different majors).
+    Inconsistent,
+}
+
+impl ProblemKind {
+    /// A short kebab-case name, as printed in reports (`unknown-major`).
+    pub fn code(self) -> &'static str {
+        match self {
+            ProblemKind::Encoding => "encoding",
+            ProblemKind::Syntax => "syntax",
+            ProblemKind::RaggedRow => "ragged-row",
+            ProblemKind::DuplicateHeader => "duplicate-header",
+            ProblemKind::DuplicateKey => "duplicate-key",
+            ProblemKind::UnknownField => "unknown-field",
+            ProblemKind::MissingField => "missing-field",
+            ProblemKind::InvalidValue => "invalid-value",
+            ProblemKind::NegativeNumber => "negative-number",
+            ProblemKind::FractionalNumber => "fractional-number",
+            ProblemKind::OutOfRange => "out-of-range",
+            ProblemKind::UnknownMajor => "unknown-major",
+            ProblemKind::WrongLevel => "wrong-level",
+            ProblemKind::UnknownDiscipline => "unknown-discipline",
+            ProblemKind::UnknownCity => "unknown-city",
+            ProblemKind::UnknownIndustry => "unknown-industry",
+            ProblemKind::UnknownReference => "unknown-reference",
+            ProblemKind::WrongPartyKind => "wrong-party-kind",
+            ProblemKind::DuplicateId => "duplicate-id",
+            ProblemKind::MangledId => "mangled-id",
+            ProblemKind::Inconsistent => "inconsistent",
+        }
+    }
+}
+
+/// One problem found in the input, with everything needed to find and fix it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Problem {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The class of problem.
+    pub kind: ProblemKind,
+    /// The file or source name.
+    pub source: String,
+    /// 1-based line, when known.
+    pub line: Option<u64>,
+    /// 1-based column (CSV field position), when known.
+    pub column: Option<u64>,
+    /// Path inside a structured source (`talent_needs[3]`), when known.
+    pub path: Option<String>,
+    /// The field concerned, when one is.
+    pub field: Option<String>,
+    /// The id of the record concerned, when it has a readable one.
+    pub record_id: Option<String>,
+    /// What is wrong, lowercase, naming the offending value.
+    pub message: String,
+    /// What to do about it, when duijie can tell.
+    pub suggestion: Option<String>,
+}
+
+impl Problem {
+    /// A problem at a place in a source, with no record or field yet.
+    pub fn at(
+        severity: Severity,
+        kind: ProblemKind,
+        origin: &Origin,
+        message: impl Into<String>,
+    ) -> Self {
+        Problem {
+            severity,
+            kind,
+            source: origin.source.clone(),
+            line: origin.line,
+            column: None,
+            path: origin.path.clone(),
+            field: None,
+            record_id: None,
+            message: message.into(),
+            suggestion: None,
+        }
+    }
+
+    /// The same problem, naming a field.
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    /// The same problem, at a column.
+    pub fn with_column(mut self, column: u64) -> Self {
+        self.column = Some(column);
+        self
+    }
+
+    /// The same problem, with a suggestion.
+    pub fn with_suggestion(mut self, suggestion: impl Into<String>) -> Self {
+        self.suggestion = Some(suggestion.into());
+        self
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.source)?;
+        if let Some(l) = self.line {
+            write!(f, ":{l}")?;
+            if let Some(c) = self.column {
+                write!(f, ":{c}")?;
+            }
+        }
+        if let Some(p) = &self.path {
+            write!(f, " {p}")?;
+        }
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, ": {sev}[{}]", self.kind.code())?;
+        if let Some(id) = &self.record_id {
+            write!(f, " record {id:?}")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, " field `{field}`")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(s) = &self.suggestion {
+            write!(f, "\n  help: {s}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every problem found in one validation, in source order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Report {
+    /// The problems, sorted by source, line, column, then message.
+    pub problems: Vec<Problem>,
+}
+
+impl Report {
+    /// Whether any problem is an error.
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(|p| p.severity == Severity::Error)
+    }
+
+    /// How many errors.
+    pub fn error_count(&self) -> usize {
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count()
+    }
+
+    /// How many warnings.
+    pub fn warning_count(&self) -> usize {
+        self.problems.len() - self.error_count()
+    }
+
+    /// Adds problems (from an adapter's own checks) and restores source order.
+    pub fn extend(&mut self, problems: impl IntoIterator<Item = Problem>) {
+        self.problems.extend(problems);
+        self.sort();
+    }
+
+    /// Fills in CSV column numbers for problems that name a field, using `column_of(source,
+    /// field)`; adapters that know their headers call this.
+    pub fn resolve_columns(&mut self, column_of: impl Fn(&str, &str) -> Option<u64>) {
+        for p in &mut self.problems {
+            if p.column.is_none()
+                && let Some(field) = &p.field
+            {
+                p.column = column_of(&p.source, field);
+            }
+        }
+    }
+
+    fn sort(&mut self) {
+        self.problems.sort_by(|a, b| {
+            (&a.source, a.line, a.column, &a.path, &a.message)
+                .cmp(&(&b.source, b.line, b.column, &b.path, &b.message))
+        });
+        self.problems.dedup();
+    }
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for p in &self.problems {
+            writeln!(f, "{p}")?;
+        }
+        write!(
+            f,
+            "{} error(s), {} warning(s)",
+            self.error_count(),
+            self.warning_count()
+        )
+    }
+}
+
+/// Where each accepted external id was first defined, for duplicate-id messages.
+struct Seen {
+    interner: Interner,
+    origins: Vec<Origin>,
+}
+
+impl Seen {
+    fn new() -> Self {
+        Seen {
+            interner: Interner::new(),
+            origins: Vec::new(),
+        }
+    }
+
+    /// Registers `id` at `origin`; on a duplicate returns the first definition's origin.
+    fn claim(&mut self, id: &str, origin: &Origin, kind: &'static str) -> Result<u32, Origin> {
+        match self.interner.intern(id, kind) {
+            Ok((i, true)) => {
+                self.origins.push(origin.clone());
+                Ok(i)
+            }
+            Ok((i, false)) => Err(self.origins[i as usize].clone()),
+            Err(_) => Err(origin.clone()),
+        }
+    }
+}
+
+impl Ledger {
+    /// Validates raw records and builds a ledger of those that passed, with every problem.
+    ///
+    /// Records are accepted in the order given within each kind; parties are resolved before
+    /// the needs and capabilities that reference them, whatever the input order. Party ids are
+    /// one namespace across schools, institutes, enterprises and authorities; needs and
+    /// capabilities have one namespace per kind.
+    ///
+    /// Complexity: O(n) hash work for n records, plus O(catalogue) string similarity for each
+    /// record whose major or city is unknown (to suggest a correction).
+    pub fn from_records(records: impl IntoIterator<Item = RawRecord>) -> (Ledger, Report) {
+        let mut by_kind: HashMap<RecordKind, Vec<RawRecord>> = HashMap::new();
+        for r in records {
+            by_kind.entry(r.kind).or_default().push(r);
+        }
+        let mut b = Builder {
+            ledger: Ledger::default(),
+            problems: Vec::new(),
+            parties: Seen::new(),
+            flow_ids: HashMap::new(),
+        };
+        for kind in RecordKind::ALL {
+            for rec in by_kind.remove(&kind).unwrap_or_default() {
+                b.add(&rec);
+            }
+        }
+        let mut report = Report {
+            problems: b.problems,
+        };
+        report.sort();
+        (b.ledger, report)
+    }
+}
+
+struct Builder {
+    ledger: Ledger,
+    problems: Vec<Problem>,
+    parties: Seen,
+    flow_ids: HashMap<RecordKind, Seen>,
+}
+
+impl Builder {
+    fn add(&mut self, rec: &RawRecord) {
+        match rec.kind {
+            RecordKind::Schools
+            | RecordKind::Institutes
+            | RecordKind::Enterprises
+            | RecordKind::Authorities => self.add_party(rec),
+            _ => self.add_flow_record(rec),
+        }
+    }
+
+    fn add_party(&mut self, rec: &RawRecord) {
+        let mut r = Reader::new(rec);
+        let id = r.id();
+        let name = r.text("name", true);
+        let out_of_province = r.boolean("out_of_province").unwrap_or(false);
+        let city = r.city(
+            "city",
+            !out_of_province && rec.kind != RecordKind::Institutes,
+        );
+        let detail = match rec.kind {
+            RecordKind::Schools => {
+                let level = r.level("level");
+                let institution = match (r.text("moe_code", false), &name) {
+                    (Some(code), _) => r.institution(&code),
+                    (None, Some(n)) => crate::catalogue::Catalogues::get().institution_by_name(n),
+                    (None, None) => None,
+                };
+                level.map(|level| PartyDetail::School { level, institution })
+            }
+            RecordKind::Institutes => Some(PartyDetail::Institute),
+            RecordKind::Enterprises => {
+                let size = r.choice(
+                    "size",
+                    true,
+                    EnterpriseSize::parse,
+                    EnterpriseSize::spellings,
+                );
+                let division = r.division("industry");
+                let domain = r.text("domain", false);
+                match (size, division) {
+                    (Some(size), Some(division)) => Some(PartyDetail::Enterprise {
+                        size,
+                        division,
+                        domain,
+                    }),
+                    _ => None,
+                }
+            }
+            _ => r
+                .choice("kind", true, AuthorityKind::parse, AuthorityKind::spellings)
+                .map(|kind| PartyDetail::Authority { kind }),
+        };
+        let ok = r.finish(&mut self.problems);
+        let (Some(id), Some(name), Some(detail), true) = (id, name, detail, ok) else {
+            return;
+        };
+        let Some(pid) = self.claim_party(&id, rec) else {
+            return;
+        };
+        self.ledger.parties.push(Party {
+            id: pid,
+            external_id: id,
+            name,
+            city,
+            out_of_province,
+            detail,
+        });
+    }
+
+    fn claim_party(&mut self, id: &str, rec: &RawRecord) -> Option<PartyId> {
+        match self.parties.claim(id, &rec.origin, "party") {
+            Ok(i) => PartyId::from_index(i as usize).ok(),
+            Err(first) => {
+                self.problems.push(duplicate(rec, id, &first));
+                None
+            }
+        }
+    }
+
+    /// Resolves a party reference field to a party of one of the wanted kinds.
+    fn party_ref(
+        &mut self,
+        rec: &RawRecord,
+        field: &str,
+        external: Option<String>,
+        wanted: &[PartyKind],
+    ) -> Option<PartyId> {
+        let external = external?;
+        let Some(i) = self.parties.interner.get(&external) else {
+            let mut p = Problem::at(
+                Severity::Error,
+                ProblemKind::UnknownReference,
+                &rec.origin,
+                format!("no party has id {external:?}"),
+            )
+            .with_field(field);
+            p.record_id = record_id(rec);
+            let close = closest_ids(&self.ledger, &external, wanted);
+            p = p.with_suggestion(if close.is_empty() {
+                format!(
+                    "add the {} to its file, or correct the id",
+                    wanted_names(wanted)
+                )
+            } else {
+                format!("did you mean {}?", close.join(" or "))
+            });
+            self.problems.push(p);
+            return None;
+        };
+        let Ok(pid) = PartyId::from_index(i as usize) else {
+            return None;
+        };
+        let party = self.ledger.party(pid);
+        if !wanted.contains(&party.kind()) {
+            let mut p = Problem::at(
+                Severity::Error,
+                ProblemKind::WrongPartyKind,
+                &rec.origin,
+                format!(
+                    "{external:?} is a {} ({}), but this field needs a {}",
+                    party.kind().name_zh(),
+                    party.name,
+                    wanted_names(wanted)
+                ),
+            )
+            .with_field(field);
+            p.record_id = record_id(rec);
+            self.problems.push(p);
+            return None;
+        }
+        Some(pid)
+    }
+
+    fn school_level_check(&mut self, rec: &RawRecord, school: PartyId, level: Level) -> bool {
+        let party = self.ledger.party(school);
+        if let PartyDetail::School { level: top, .. } = party.detail
+            && level.chain_rank() > top.chain_rank()
+        {
+            {
+                let mut p = Problem::at(
+                    Severity::Error,
+                    ProblemKind::Inconsistent,
+                    &rec.origin,
+                    format!(
+                        "school {:?} ({}) teaches up to {top}, not {level}",
+                        party.external_id, party.name
+                    ),
+                )
+                .with_field("level")
+                .with_suggestion("correct the level, or the school's level in its file");
+                p.record_id = record_id(rec);
+                self.problems.push(p);
+                return false;
+            }
+        }
+        true
+    }
+
+    fn add_flow_record(&mut self, rec: &RawRecord) {
+        use crate::model::{PlacementKind, TrainingKind};
+        use PartyKind::{Enterprise, Institute, School};
+        let mut r = Reader::new(rec);
+        let id = r.id();
+        let year = r.year();
+        let owner_field = rec.kind.owner_field();
+        let owner = r.reference(owner_field);
+        let major_based = !matches!(
+            rec.kind,
+            RecordKind::TechnologyNeeds | RecordKind::TechnologyCapabilities
+        );
+        let (level, major) = if major_based {
+            let level = r.level("level");
+            let major = r.major(level);
+            (level, major)
+        } else {
+            (None, None)
+        };
+        let parsed = match rec.kind {
+            RecordKind::TalentNeeds => {
+                let headcount = r.count("headcount", true);
+                let city = r.city("city", false);
+                headcount.map(|headcount| Parsed::Talent { headcount, city })
+            }
+            RecordKind::TechnologyNeeds => {
+                let kind = r.choice(
+                    "kind",
+                    true,
+                    TechnologyNeedKind::parse,
+                    TechnologyNeedKind::spellings,
+                );
+                let disciplines = r.disciplines("disciplines");
+                let keywords = r.list("keywords");
+                let description = r.text("description", false).unwrap_or_default();
+                let scale = r.count_u64("scale");
+                match (kind, disciplines) {
+                    (Some(kind), Some(disciplines)) => Some(Parsed::Technology {
+                        kind,
+                        disciplines,
+                        keywords,
+                        description,
+                        scale,
+                    }),
+                    _ => None,
+                }
+            }
+            RecordKind::TrainingNeeds | RecordKind::TrainingOffers => {
+                let kind = r.choice("kind", true, TrainingKind::parse, TrainingKind::spellings);
+                let field = if rec.kind == RecordKind::TrainingNeeds {
+                    "trainees"
+                } else {
+                    "capacity"
+                };
+                let qty = r.count(field, true);
+                kind.zip(qty)
+                    .map(|(kind, qty)| Parsed::Training { kind, qty })
+            }
+            RecordKind::PlacementNeeds | RecordKind::PlacementOffers => {
+                let kind = r.choice("kind", true, PlacementKind::parse, PlacementKind::spellings);
+                let places = r.count("places", true);
+                kind.zip(places)
+                    .map(|(kind, places)| Parsed::Placement { kind, places })
+            }
+            RecordKind::TalentSupply => {
+                let graduates = r.count("graduates", true);
+                let employment_rate = r.rate("employment_rate");
+                graduates.map(|graduates| Parsed::Supply {
+                    graduates,
+                    employment_rate,
+                })
+            }
+            _ => {
+                let platform = r.text("platform", false);
+                let platform_level = r
+                    .choice(
+                        "platform_level",
+                        false,
+                        PlatformLevel::parse,
+                        PlatformLevel::spellings,
+                    )
+                    .unwrap_or(PlatformLevel::None);
+                let disciplines = r.disciplines("disciplines");
+                let keywords = r.list("keywords");
+                let capacity = r.count("capacity", true);
+                match (disciplines, capacity) {
+                    (Some(disciplines), Some(capacity)) => Some(Parsed::Capability {
+                        platform,
+                        platform_level,
+                        disciplines,
+                        keywords,
+                        capacity,
+                    }),
+                    _ => None,
+                }
+            }
+        };
+        let ok = r.finish(&mut self.problems);
+        let wanted: &[PartyKind] = match rec.kind {
+            RecordKind::TechnologyCapabilities => &[School, Institute],
+            RecordKind::PlacementNeeds | RecordKind::TalentSupply | RecordKind::TrainingOffers => {
+                &[School]
+            }
+            _ => &[Enterprise],
+        };
+        let owner = self.party_ref(rec, owner_field, owner, wanted);
+        if let (Some(owner), Some(level), true) = (owner, level, wanted == [School])
+            && !self.school_level_check(rec, owner, level)
+        {
+            return;
+        }
+        let (Some(id), Some(owner), Some(parsed), Some(year), true) = (id, owner, parsed, year, ok)
+        else {
+            return;
+        };
+        if let Err(first) = self
+            .flow_ids
+            .entry(rec.kind)
+            .or_insert_with(Seen::new)
+            .claim(&id, &rec.origin, rec.kind.name())
+        {
+            self.problems.push(duplicate(rec, &id, &first));
+            return;
+        }
+        let l = &mut self.ledger;
+        let external_id = id;
+        // `major_based` kinds always carry a level and a major once `ok` holds.
+        let mj = || major.zip(level);
+        let pushed = match (rec.kind, parsed) {
+            (RecordKind::TalentNeeds, Parsed::Talent { headcount, city }) => {
+                let city = city.or(l.party(owner).city);
+                mj().and_then(|(major, level)| {
+                    let id = TalentNeedId::from_index(l.talent_needs.len()).ok()?;
+                    l.talent_needs.push(TalentNeed {
+                        id,
+                        external_id,
+                        enterprise: owner,
+                        major,
+                        level,
+                        headcount,
+                        city,
+                        year,
+                    });
+                    Some(())
+                })
+            }
+            (
+                RecordKind::TechnologyNeeds,
+                Parsed::Technology {
+                    kind,
+                    disciplines,
+                    keywords,
+                    description,
+                    scale,
+                },
+            ) => TechnologyNeedId::from_index(l.technology_needs.len())
+                .ok()
+                .map(|id| {
+                    l.technology_needs.push(TechnologyNeed {
+                        id,
+                        external_id,
+                        enterprise: owner,
+                        kind,
+                        disciplines,
+                        keywords,
+                        description,
+                        scale,
+                        year,
+                    });
+                }),
+            (RecordKind::TrainingNeeds, Parsed::Training { kind, qty }) => {
+                mj().and_then(|(major, level)| {
+                    let id = TrainingNeedId::from_index(l.training_needs.len()).ok()?;
+                    l.training_needs.push(TrainingNeed {
+                        id,
+                        external_id,
+                        enterprise: owner,
+                        kind,
+                        major,
+                        level,
+                        trainees: qty,
+                        year,
+                    });
+                    Some(())
+                })
+            }
+            (RecordKind::TrainingOffers, Parsed::Training { kind, qty }) => {
+                mj().and_then(|(major, level)| {
+                    let id = TrainingOfferId::from_index(l.training_offers.len()).ok()?;
+                    l.training_offers.push(TrainingOffer {
+                        id,
+                        external_id,
+                        school: owner,
+                        kind,
+                        major,
+                        level,
+                        capacity: qty,
+                        year,
+                    });
+                    Some(())
+                })
+            }
+            (RecordKind::PlacementNeeds, Parsed::Placement { kind, places }) => {
+                mj().and_then(|(major, level)| {
+                    let id = PlacementNeedId::from_index(l.placement_needs.len()).ok()?;
+                    l.placement_needs.push(PlacementNeed {
+                        id,
+                        external_id,
+                        school: owner,
+                        kind,
+                        major,
+                        level,
+                        places,
+                        year,
+                    });
+                    Some(())
+                })
+            }
+            (RecordKind::PlacementOffers, Parsed::Placement { kind, places }) => {
+                mj().and_then(|(major, level)| {
+                    let id = PlacementOfferId::from_index(l.placement_offers.len()).ok()?;
+                    l.placement_offers.push(PlacementOffer {
+                        id,
+                        external_id,
+                        enterprise: owner,
+                        kind,
+                        major,
+                        level,
+                        places,
+                        year,
+                    });
+                    Some(())
+                })
+            }
+            (
+                RecordKind::TalentSupply,
+                Parsed::Supply {
+                    graduates,
+                    employment_rate,
+                },
+            ) => mj().and_then(|(major, level)| {
+                let id = TalentSupplyId::from_index(l.talent_supply.len()).ok()?;
+                l.talent_supply.push(TalentSupply {
+                    id,
+                    external_id,
+                    school: owner,
+                    major,
+                    level,
+                    graduates,
+                    employment_rate,
+                    year,
+                });
+                Some(())
+            }),
+            (
+                RecordKind::TechnologyCapabilities,
+                Parsed::Capability {
+                    platform,
+                    platform_level,
+                    disciplines,
+                    keywords,
+                    capacity,
+                },
+            ) => TechnologyCapabilityId::from_index(l.technology_capabilities.len())
+                .ok()
+                .map(|id| {
+                    l.technology_capabilities.push(TechnologyCapability {
+                        id,
+                        external_id,
+                        provider: owner,
+                        platform,
+                        platform_level,
+                        disciplines,
+                        keywords,
+                        capacity,
+                        year,
+                    });
+                }),
+            _ => None,
+        };
+        if pushed.is_none() {
+            let mut p = Problem::at(
+                Severity::Error,
+                ProblemKind::OutOfRange,
+                &rec.origin,
+                format!("more than {} {} records", u32::MAX, rec.kind.name()),
+            );
+            p.record_id = record_id(rec);
+            self.problems.push(p);
+        }
+    }
+}
+
+/// The kind-specific fields of a need or capability, read before its owner is resolved.
+enum Parsed {
+    Talent {
+        headcount: u32,
+        city: Option<crate::catalogue::CityId>,
+    },
+    Technology {
+        kind: TechnologyNeedKind,
+        disciplines: Vec<crate::catalogue::MajorId>,
+        keywords: Vec<String>,
+        description: String,
+        scale: Option<u64>,
+    },
+    Training {
+        kind: crate::model::TrainingKind,
+        qty: u32,
+    },
+    Placement {
+        kind: crate::model::PlacementKind,
+        places: u32,
+    },
+    Supply {
+        graduates: u32,
+        employment_rate: Option<f64>,
+    },
+    Capability {
+        platform: Option<String>,
+        platform_level: PlatformLevel,
+        disciplines: Vec<crate::catalogue::MajorId>,
+        keywords: Vec<String>,
+        capacity: u32,
+    },
+}
+
+fn duplicate(rec: &RawRecord, id: &str, first: &Origin) -> Problem {
+    let mut p = Problem::at(
+        Severity::Error,
+        ProblemKind::DuplicateId,
+        &rec.origin,
+        format!("id {id:?} is already used at {first}"),
+    )
+    .with_field("id")
+    .with_suggestion("give each record its own id; the first definition was kept");
+    p.record_id = Some(id.to_owned());
+    p
+}
+
+fn record_id(rec: &RawRecord) -> Option<String> {
+    rec.fields
+        .iter()
+        .find(|(k, _)| k == "id")
+        .and_then(|(_, v)| match v {
+            Value::Text(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+            _ => None,
+        })
+}
+
+fn wanted_names(wanted: &[PartyKind]) -> String {
+    let v: Vec<&str> = wanted.iter().map(|k| k.name_zh()).collect();
+    v.join(" or ")
+}
+
+/// Up to three party ids of the wanted kinds that look like `external`.
+fn closest_ids(ledger: &Ledger, external: &str, wanted: &[PartyKind]) -> Vec<String> {
+    let mut v: Vec<(f64, &str)> = ledger
+        .parties
+        .iter()
+        .filter(|p| wanted.contains(&p.kind()))
+        .map(|p| {
+            (
+                strsim::jaro_winkler(external, &p.external_id),
+                p.external_id.as_str(),
+            )
+        })
+        .filter(|(s, _)| *s >= 0.8)
+        .collect();
+    v.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    v.into_iter()
+        .take(3)
+        .map(|(_, id)| format!("{id:?}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,817 @@
+//! Reads typed fields out of one [`RawRecord`], collecting a problem for every bad field.
+
+use crate::catalogue::{Catalogues, CityId, DivisionId, InstitutionId, Level, MajorId};
+
+use super::{Problem, ProblemKind, RawRecord, Severity, Value};
+
+pub(super) struct Reader<'r> {
+    rec: &'r RawRecord,
+    problems: Vec<Problem>,
+    record_id: Option<String>,
+}
+
+/// A field value after "absent" has been folded: `None` for a missing field, `null` or blank.
+enum Got<'r> {
+    Absent,
+    Text(&'r str),
+    Other(&'r Value),
+}
+
+impl<'r> Reader<'r> {
+    pub(super) fn new(rec: &'r RawRecord) -> Self {
+        Reader {
+            rec,
+            problems: Vec::new(),
+            record_id: None,
+        }
+    }
+
+    /// Moves the problems out; returns whether the record had no error.
+    pub(super) fn finish(mut self, out: &mut Vec<Problem>) -> bool {
+        let kind = self.rec.kind;
+        let mut seen: Vec<&str> = Vec::with_capacity(self.rec.fields.len());
+        for (name, _) in &self.rec.fields {
+            if seen.contains(&name.as_str()) {
+                self.push(
+                    ProblemKind::DuplicateKey,
+                    name,
+                    format!("field `{name}` is given twice"),
+                    Some("keep one of them".into()),
+                );
+                continue;
+            }
+            seen.push(name);
+            if kind.field(name).is_none() {
+                let best = kind
+                    .fields()
+                    .iter()
+                    .map(|f| (strsim::jaro_winkler(name, f.name), f.name))
+                    .max_by(|a, b| a.0.total_cmp(&b.0));
+                let help = match best {
+                    Some((s, f)) if s >= 0.8 => format!("did you mean `{f}`?"),
+                    _ => {
+                        let all: Vec<&str> = kind.fields().iter().map(|f| f.name).collect();
+                        format!("{} records take: {}", kind.name(), all.join(", "))
+                    }
+                };
+                self.push(
+                    ProblemKind::UnknownField,
+                    name,
+                    format!("`{name}` is not a field of {}", kind.name()),
+                    Some(help),
+                );
+            }
+        }
+        let ok = !self.problems.iter().any(|p| p.severity == Severity::Error);
+        out.append(&mut self.problems);
+        ok
+    }
+
+    fn push(
+        &mut self,
+        kind: ProblemKind,
+        field: &str,
+        message: String,
+        suggestion: Option<String>,
+    ) {
+        let mut p = Problem::at(Severity::Error, kind, &self.rec.origin, message).with_field(field);
+        p.record_id = self.record_id.clone();
+        p.suggestion = suggestion;
+        self.problems.push(p);
+    }
+
+    fn get(&self, name: &str) -> Got<'r> {
+        match self
+            .rec
+            .fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
+        {
+            None | Some(Value::Null) => Got::Absent,
+            Some(Value::Text(s)) if s.trim().is_empty() => Got::Absent,
+            Some(Value::Text(s)) => Got::Text(s.trim()),
+            Some(v) => Got::Other(v),
+        }
+    }
+
+    fn missing(&mut self, name: &str) {
+        let doc = self
+            .rec
+            .kind
+            .field(name)
+            .map(|f| f.doc)
+            .unwrap_or("a value");
+        self.push(
+            ProblemKind::MissingField,
+            name,
+            format!("`{name}` is required"),
+            Some(format!("give {doc}")),
+        );
+    }
+
+    /// A text field; numbers and booleans are errors (ids must be text).
+    pub(super) fn text(&mut self, name: &str, required: bool) -> Option<String> {
+        match self.get(name) {
+            Got::Absent => {
+                if required {
+                    self.missing(name);
+                }
+                None
+            }
+            Got::Text(s) => Some(s.to_owned()),
+            Got::Other(v) => {
+                let help = match v {
+                    Value::Integer(_) | Value::Number(_) => {
+                        "write it as a JSON string, in quotes, so no digits are lost"
+                    }
+                    _ => "write it as a string",
+                };
+                self.push(
+                    ProblemKind::InvalidValue,
+                    name,
+                    format!("`{name}` must be text, not {}", describe(v)),
+                    Some(help.into()),
+                );
+                None
+            }
+        }
+    }
+
+    /// The record's own id, checked for spreadsheet damage.
+    pub(super) fn id(&mut self) -> Option<String> {
+        let id = self.text("id", true)?;
+        self.record_id = Some(id.clone());
+        self.check_id_form("id", &id).then_some(id)
+    }
+
+    /// A party reference, checked for spreadsheet damage (resolution happens in the builder).
+    pub(super) fn reference(&mut self, name: &str) -> Option<String> {
+        let r = self.text(name, true)?;
+        self.check_id_form(name, &r).then_some(r)
+    }
+
+    pub(super) fn check_id_form(&mut self, field: &str, id: &str) -> bool {
+        match mangled_id(id) {
+            None => true,
+            Some(help) => {
+                self.push(
+                    ProblemKind::MangledId,
+                    field,
+                    format!("{id:?} looks like an id a spreadsheet has changed"),
+                    Some(help),
+                );
+                false
+            }
+        }
+    }
+
+    pub(super) fn boolean(&mut self, name: &str) -> Option<bool> {
+        match self.get(name) {
+            Got::Absent => None,
+            Got::Other(Value::Bool(b)) => Some(*b),
+            Got::Text(t) if !self.rec.typed => match t.to_lowercase().as_str() {
+                "true" | "yes" | "1" | "是" | "y" => Some(true),
+                "false" | "no" | "0" | "否" | "n" => Some(false),
+                _ => {
+                    self.push(
+                        ProblemKind::InvalidValue,
+                        name,
+                        format!("{t:?} is not true or false"),
+                        Some("write true/false (是/否)".into()),
+                    );
+                    None
+                }
+            },
+            _ => {
+                self.push(
+                    ProblemKind::InvalidValue,
+                    name,
+                    format!("`{name}` must be true or false"),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn choice<T>(
+        &mut self,
+        name: &str,
+        required: bool,
+        parse: fn(&str) -> Option<T>,
+        spellings: fn() -> String,
+    ) -> Option<T> {
+        let t = self.text(name, required)?;
+        let v = parse(&t);
+        if v.is_none() {
+            self.push(
+                ProblemKind::InvalidValue,
+                name,
+                format!("{t:?} is not a known {name}"),
+                Some(format!("use one of: {}", spellings())),
+            );
+        }
+        v
+    }
+
+    pub(super) fn level(&mut self, name: &str) -> Option<Level> {
+        let t = self.text(name, true)?;
+        let l = Level::parse(&t);
+        if l.is_none() {
+            let all: Vec<String> = Level::ALL
+                .iter()
+                .map(|l| format!("{} ({})", l.name_zh(), l.key()))
+                .collect();
+            self.push(
+                ProblemKind::InvalidValue,
+                name,
+                format!("{t:?} is not an education level"),
+                Some(format!("use one of: {}", all.join(", "))),
+            );
+        }
+        l
+    }
+
+    pub(super) fn city(&mut self, name: &str, required: bool) -> Option<CityId> {
+        let t = self.text(name, required)?;
+        let c = Catalogues::get();
+        let id = c.city_by_name(&t);
+        if id.is_none() {
+            let s = c.suggest_cities(&t, 2);
+            let help = if s.is_empty() {
+                "use one of Liaoning's 14 cities (沈阳市 … 葫芦岛市), or set out_of_province"
+                    .to_string()
+            } else {
+                format!("did you mean {}?", join(&s))
+            };
+            self.push(
+                ProblemKind::UnknownCity,
+                name,
+                format!("{t:?} is not a city of Liaoning"),
+                Some(help),
+            );
+        }
+        id
+    }
+
+    pub(super) fn institution(&mut self, moe_code: &str) -> Option<InstitutionId> {
+        let id = Catalogues::get().institution_by_name(moe_code);
+        if id.is_none() {
+            let mut p = Problem::at(Severity::Warning, ProblemKind::InvalidValue, &self.rec.origin, format!("{moe_code:?} is not the code of a Liaoning institution in the MoE list of 2025-06-20"))
+                .with_field("moe_code");
+            p.record_id = self.record_id.clone();
+            self.problems.push(p);
+        }
+        id
+    }
+
+    pub(super) fn division(&mut self, name: &str) -> Option<DivisionId> {
+        let t = self.text(name, true)?;
+        let c = Catalogues::get();
+        let id = c.division_by_code(&t);
+        if id.is_none() {
+            let help = if t.len() == 1 && t.chars().all(|c| c.is_ascii_digit()) {
+                format!(
+                    "division codes have two digits: did you mean \"0{t}\" ({})?",
+                    c.division_by_code(&format!("0{t}"))
+                        .map(|d| c.division(d).name)
+                        .unwrap_or("?")
+                )
+            } else if let Some(d) = c.divisions().iter().find(|d| d.name == t) {
+                format!("write the code {} for {}", d.code, d.name)
+            } else {
+                "use a two-digit GB/T 4754—2017 division code, such as 35 专用设备制造业".into()
+            };
+            self.push(
+                ProblemKind::UnknownIndustry,
+                name,
+                format!("{t:?} is not a GB/T 4754—2017 division"),
+                Some(help),
+            );
+        }
+        id
+    }
+
+    /// The major given by `major_code` and/or `major_name` in `level`'s catalogue.
+    pub(super) fn major(&mut self, level: Option<Level>) -> Option<MajorId> {
+        let code = self.text("major_code", false);
+        let name = self.text("major_name", false);
+        let level = level?;
+        let c = Catalogues::get();
+        let by_code = match &code {
+            Some(code) => {
+                let id = c.major_by_code(level, code);
+                if id.is_none() {
+                    self.unknown_major_code(level, code);
+                    return None;
+                }
+                id
+            }
+            None => None,
+        };
+        let by_name = match &name {
+            Some(name) => {
+                let id = c.major_by_name(level, name);
+                if id.is_none() && by_code.is_none() {
+                    let s = c.suggest_majors(level, name, 3);
+                    let help = if s.is_empty() {
+                        format!("look the major up in {}", level.catalogue().title())
+                    } else {
+                        format!("did you mean {}?", join(&s))
+                    };
+                    self.push(
+                        ProblemKind::UnknownMajor,
+                        "major_name",
+                        format!(
+                            "{name:?} is not a {level} major in {}",
+                            level.catalogue().title()
+                        ),
+                        Some(help),
+                    );
+                    return None;
+                }
+                id
+            }
+            None => None,
+        };
+        match (by_code, by_name, &name) {
+            (Some(a), Some(b), _) if a != b => {
+                let (ma, mb) = (c.major(a), c.major(b));
+                self.push(
+                    ProblemKind::Inconsistent,
+                    "major_name",
+                    format!(
+                        "major_code {} is {}, but major_name is {}",
+                        ma.code, ma.name, mb.name
+                    ),
+                    Some("correct one of the two, or give only the code".into()),
+                );
+                None
+            }
+            (Some(a), None, Some(name)) => {
+                let m = c.major(a);
+                let mut p = Problem::at(
+                    Severity::Warning,
+                    ProblemKind::Inconsistent,
+                    &self.rec.origin,
+                    format!(
+                        "major_code {} is {}, not {name:?}; the code was used",
+                        m.code, m.name
+                    ),
+                )
+                .with_field("major_name");
+                p.record_id = self.record_id.clone();
+                self.problems.push(p);
+                Some(a)
+            }
+            (Some(a), _, _) | (None, Some(a), _) => Some(a),
+            (None, None, _) => {
+                self.push(
+                    ProblemKind::MissingField,
+                    "major_code",
+                    "give major_code or major_name".into(),
+                    Some(format!("a code from {}", level.catalogue().title())),
+                );
+                None
+            }
+        }
+    }
+
+    fn unknown_major_code(&mut self, level: Level, code: &str) {
+        let c = Catalogues::get();
+        let elsewhere = c.levels_with_code(code);
+        if let Some(other) = elsewhere.first() {
+            let m = c.major(
+                c.major_by_code(*other, code)
+                    .expect("levels_with_code lists only levels that have the code"),
+            );
+            self.push(
+                ProblemKind::WrongLevel,
+                "major_code",
+                format!("{code} ({}) is a {other} major, not {level}", m.name),
+                Some(format!("set level to {other}, or use a {level} major code")),
+            );
+            return;
+        }
+        let digits = code.chars().all(|ch| ch.is_ascii_digit());
+        if digits && (code.len() == 5 || code.len() == 3) {
+            let padded = format!("0{code}");
+            if let Some(id) = c.major_by_code(level, &padded) {
+                self.push(
+                    ProblemKind::UnknownMajor,
+                    "major_code",
+                    format!("{code} is not a {level} major code"),
+                    Some(format!(
+                        "a spreadsheet may have dropped its leading zero: {padded} {}",
+                        c.major(id).name
+                    )),
+                );
+                return;
+            }
+        }
+        let s = c.suggest_major_codes(level, code, 3);
+        let help = if s.is_empty() {
+            format!("look the code up in {}", level.catalogue().title())
+        } else {
+            format!("did you mean {}?", join(&s))
+        };
+        self.push(
+            ProblemKind::UnknownMajor,
+            "major_code",
+            format!(
+                "{code:?} is not a {level} major code in {}",
+                level.catalogue().title()
+            ),
+            Some(help),
+        );
+    }
+
+    /// A list of graduate discipline codes.
+    pub(super) fn disciplines(&mut self, name: &str) -> Option<Vec<MajorId>> {
+        let items = self.list(name);
+        if items.is_empty() {
+            if !self
+                .problems
+                .iter()
+                .any(|p| p.field.as_deref() == Some(name))
+            {
+                self.missing(name);
+            }
+            return None;
+        }
+        let c = Catalogues::get();
+        let mut out = Vec::with_capacity(items.len());
+        let mut ok = true;
+        for code in items {
+            match c.major_by_code(Level::Graduate, &code) {
+                Some(id) => {
+                    if !out.contains(&id) {
+                        out.push(id);
+                    }
+                }
+                None => {
+                    ok = false;
+                    let help = match c.major_by_name(Level::Graduate, &code) {
+                        Some(id) => format!("write the code {} for {}", c.major(id).code, code),
+                        None => {
+                            let s = c.suggest_majors(Level::Graduate, &code, 2);
+                            if s.is_empty() {
+                                "use 4-digit codes from 研究生教育学科专业目录（2022年）, such as 0802 机械工程".into()
+                            } else {
+                                format!("did you mean {}?", join(&s))
+                            }
+                        }
+                    };
+                    self.push(
+                        ProblemKind::UnknownDiscipline,
+                        name,
+                        format!("{code:?} is not a discipline of 研究生教育学科专业目录（2022年）"),
+                        Some(help),
+                    );
+                }
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// A list of texts: `;`-separated in CSV (`；` and `、` too), an array of strings in JSON.
+    pub(super) fn list(&mut self, name: &str) -> Vec<String> {
+        match self.get(name) {
+            Got::Absent => Vec::new(),
+            Got::Text(t) => t
+                .split([';', '；', '、'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            Got::Other(Value::List(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for v in items {
+                    match v {
+                        Value::Text(s) if !s.trim().is_empty() => out.push(s.trim().to_owned()),
+                        Value::Text(_) => {}
+                        other => self.push(
+                            ProblemKind::InvalidValue,
+                            name,
+                            format!("list items must be strings, not {}", describe(other)),
+                            Some("quote codes so leading zeros are kept".into()),
+                        ),
+                    }
+                }
+                out
+            }
+            Got::Other(v) => {
+                self.push(
+                    ProblemKind::InvalidValue,
+                    name,
+                    format!("`{name}` must be a list of strings, not {}", describe(v)),
+                    None,
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    /// A whole number, checked for sign, fraction and range.
+    fn whole(&mut self, name: &str, required: bool, max: u64) -> Option<u64> {
+        let n: f64;
+        match self.get(name) {
+            Got::Absent => {
+                if required {
+                    self.missing(name);
+                }
+                return None;
+            }
+            Got::Other(Value::Integer(i)) => {
+                if *i < 0 {
+                    self.push(
+                        ProblemKind::NegativeNumber,
+                        name,
+                        format!("{i} is negative"),
+                        Some(format!("`{name}` counts something: give 0 or more")),
+                    );
+                    return None;
+                }
+                return match u64::try_from(*i).ok().filter(|v| *v <= max) {
+                    Some(v) => Some(v),
+                    None => {
+                        self.push(
+                            ProblemKind::OutOfRange,
+                            name,
+                            format!("{i} is larger than {max}"),
+                            None,
+                        );
+                        None
+                    }
+                };
+            }
+            Got::Other(Value::Number(f)) => n = *f,
+            Got::Text(t) if !self.rec.typed => match t.parse::<f64>() {
+                Ok(f)
+                    if t.chars().all(|c| {
+                        c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E')
+                    }) =>
+                {
+                    n = f
+                }
+                _ => {
+                    let help = if t.chars().any(|c| ('０'..='９').contains(&c)) {
+                        "write the digits in ASCII (0-9), not full-width".to_string()
+                    } else if t.contains(',') {
+                        format!(
+                            "write it without thousands separators: {}",
+                            t.replace(',', "")
+                        )
+                    } else {
+                        "write a whole number such as 12".to_string()
+                    };
+                    self.push(
+                        ProblemKind::InvalidValue,
+                        name,
+                        format!("{t:?} is not a number"),
+                        Some(help),
+                    );
+                    return None;
+                }
+            },
+            Got::Text(t) => {
+                self.push(
+                    ProblemKind::InvalidValue,
+                    name,
+                    format!("`{name}` is the text {t:?}, not a number"),
+                    Some("write the number without quotes".into()),
+                );
+                return None;
+            }
+            Got::Other(v) => {
+                self.push(
+                    ProblemKind::InvalidValue,
+                    name,
+                    format!("`{name}` must be a number, not {}", describe(v)),
+                    None,
+                );
+                return None;
+            }
+        }
+        if !n.is_finite() {
+            self.push(
+                ProblemKind::InvalidValue,
+                name,
+                format!("{n} is not a finite number"),
+                None,
+            );
+            None
+        } else if n < 0.0 {
+            self.push(
+                ProblemKind::NegativeNumber,
+                name,
+                format!("{n} is negative"),
+                Some(format!("`{name}` counts something: give 0 or more")),
+            );
+            None
+        } else if n.fract() != 0.0 {
+            self.push(
+                ProblemKind::FractionalNumber,
+                name,
+                format!("{n} is not a whole number"),
+                Some(format!("`{name}` counts whole units")),
+            );
+            None
+        } else if n > max as f64 {
+            self.push(
+                ProblemKind::OutOfRange,
+                name,
+                format!("{n} is larger than {max}"),
+                None,
+            );
+            None
+        } else {
+            // Exact: n is a non-negative whole number no larger than `max` < 2^53 or u64::MAX.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            Some(n as u64)
+        }
+    }
+
+    /// A count that fits in `u32` (headcounts, places, capacities).
+    pub(super) fn count(&mut self, name: &str, required: bool) -> Option<u32> {
+        self.whole(name, required, u64::from(u32::MAX))
+            .and_then(|v| u32::try_from(v).ok())
+    }
+
+    /// An optional whole number up to 2^53 (budgets).
+    pub(super) fn count_u64(&mut self, name: &str) -> Option<u64> {
+        self.whole(name, false, 1 << 53)
+    }
+
+    pub(super) fn year(&mut self) -> Option<u16> {
+        let y = self.whole("year", true, u64::from(u16::MAX))?;
+        if !(2000..=2100).contains(&y) {
+            self.push(
+                ProblemKind::OutOfRange,
+                "year",
+                format!("{y} is not a year between 2000 and 2100"),
+                None,
+            );
+            return None;
+        }
+        u16::try_from(y).ok()
+    }
+
+    /// A rate in `[0, 1]`; in CSV a percentage such as `95%` is accepted.
+    pub(super) fn rate(&mut self, name: &str) -> Option<f64> {
+        let v = match self.get(name) {
+            Got::Absent => return None,
+            Got::Other(Value::Number(f)) => *f,
+            #[allow(clippy::cast_precision_loss)]
+            Got::Other(Value::Integer(i)) if (0..=1).contains(i) => *i as f64,
+            Got::Text(t) if !self.rec.typed => {
+                let (num, scale) = match t.strip_suffix('%') {
+                    Some(n) => (n.trim(), 100.0),
+                    None => (t, 1.0),
+                };
+                match num.parse::<f64>() {
+                    Ok(f) => f / scale,
+                    Err(_) => {
+                        self.push(
+                            ProblemKind::InvalidValue,
+                            name,
+                            format!("{t:?} is not a rate"),
+                            Some("write a number from 0 to 1, or a percentage such as 95%".into()),
+                        );
+                        return None;
+                    }
+                }
+            }
+            Got::Text(t) => {
+                self.push(
+                    ProblemKind::InvalidValue,
+                    name,
+                    format!("`{name}` is the text {t:?}, not a number"),
+                    None,
+                );
+                return None;
+            }
+            Got::Other(v) => {
+                self.push(
+                    ProblemKind::InvalidValue,
+                    name,
+                    format!("`{name}` must be a number from 0 to 1, not {}", describe(v)),
+                    None,
+                );
+                return None;
+            }
+        };
+        if !(0.0..=1.0).contains(&v) {
+            self.push(
+                ProblemKind::OutOfRange,
+                name,
+                format!("{v} is not between 0 and 1"),
+                Some("write 0.95 or 95% for ninety-five percent".into()),
+            );
+            return None;
+        }
+        Some(v)
+    }
+}
+
+fn describe(v: &Value) -> String {
+    match v {
+        Value::Text(s) => format!("the text {s:?}"),
+        Value::Integer(i) => format!("the number {i}"),
+        Value::Number(f) => format!("the number {f}"),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::List(_) => "a list".into(),
+        Value::Null => "null".into(),
+    }
+}
+
+fn join(s: &[crate::catalogue::Suggestion]) -> String {
+    let v: Vec<String> = s.iter().map(|s| s.to_string()).collect();
+    v.join(" or ")
+}
+
+/// Why an id looks spreadsheet-damaged, with a suggestion; `None` if it looks fine.
+pub(crate) fn mangled_id(id: &str) -> Option<String> {
+    let b = id.as_bytes();
+    let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
+    // 1.10101E+17, 1E+5
+    if let Some(e) = id.find(['E', 'e']) {
+        let (mant, exp) = (&id[..e], &id[e + 1..]);
+        let exp = exp.strip_prefix(['+', '-']).unwrap_or(exp);
+        let mant_ok = match mant.split_once('.') {
+            Some((a, f)) => digits(a.as_bytes()) && digits(f.as_bytes()),
+            None => digits(mant.as_bytes()),
+        };
+        if mant_ok && digits(exp.as_bytes()) {
+            return Some("Excel shows long numbers in scientific notation and loses their digits: format the id column as text and re-enter the ids".into());
+        }
+    }
+    // 1,234,567
+    if id.contains(',') && id.split(',').all(|p| digits(p.as_bytes())) {
+        return Some(format!(
+            "thousands separators were added: did you mean {:?}?",
+            id.replace(',', "")
+        ));
+    }
+    // 12345.0
+    if let Some((a, f)) = id.split_once('.')
+        && digits(a.as_bytes())
+        && digits(f.as_bytes())
+        && f.bytes().all(|c| c == b'0')
+    {
+        return Some(format!(
+            "the id was saved as a number with decimals: did you mean {a:?}?"
+        ));
+    }
+    if id.chars().any(|c| {
+        ('０'..='９').contains(&c) || ('Ａ'..='Ｚ').contains(&c) || ('ａ'..='ｚ').contains(&c)
+    }) {
+        let ascii: String = id
+            .chars()
+            .map(|c| match c {
+                '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
+                    char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+                }
+                c => c,
+            })
+            .collect();
+        return Some(format!(
+            "the id has full-width characters: did you mean {ascii:?}?"
+        ));
+    }
+    let _ = b;
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mangled_id;
+
+    #[test]
+    fn spreadsheet_damage_is_recognised() {
+        for bad in [
+            "1.10101E+17",
+            "1E+5",
+            "2.5e10",
+            "1,234",
+            "12,345,678",
+            "101.0",
+            "Ｅ００１",
+            "１２",
+        ] {
+            assert!(mangled_id(bad).is_some(), "{bad}");
+        }
+        for good in [
+            "E001",
+            "0101",
+            "SY-2024-7",
+            "沈阳机床",
+            "1.5",
+            "A,B",
+            "E1E2",
+        ] {
+            assert!(mangled_id(good).is_none(), "{good}");
+        }
+    }
+}

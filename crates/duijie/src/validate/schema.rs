@@ -1,0 +1,315 @@
+//! The record schema: which tables a ledger has and which fields each accepts.
+//!
+//! This table is the single source of truth: the CSV and JSON loaders check headers and keys
+//! against it, validation reads fields by these names, and `datasets/README.md` documents it.
+
+/// The tables of a ledger. In CSV each is one file named `<name>.csv`; in JSON each is a key
+/// of the top-level object holding an array of records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum RecordKind {
+    /// `schools`: 高中等学校.
+    Schools,
+    /// `institutes`: 科研院所.
+    Institutes,
+    /// `enterprises`: 行业企业.
+    Enterprises,
+    /// `authorities`: 地方政府 and 重点园区.
+    Authorities,
+    /// `talent_needs`: 人才需求.
+    TalentNeeds,
+    /// `technology_needs`: 技术需求.
+    TechnologyNeeds,
+    /// `training_needs`: 员工培训需求.
+    TrainingNeeds,
+    /// `placement_needs`: schools' needs of enterprises (实习, 顶岗实习, 实践基地, 兼职教师).
+    PlacementNeeds,
+    /// `talent_supply`: 人才供给.
+    TalentSupply,
+    /// `technology_capabilities`: 科技供给.
+    TechnologyCapabilities,
+    /// `training_offers`: schools' training capacity.
+    TrainingOffers,
+    /// `placement_offers`: enterprises' places for schools.
+    PlacementOffers,
+}
+
+/// One field of a record kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldSpec {
+    /// The field (CSV column, JSON key) name.
+    pub name: &'static str,
+    /// Whether every record must give it.
+    pub required: bool,
+    /// What it holds, for documentation and messages.
+    pub doc: &'static str,
+}
+
+const fn req(name: &'static str, doc: &'static str) -> FieldSpec {
+    FieldSpec {
+        name,
+        required: true,
+        doc,
+    }
+}
+
+const fn opt(name: &'static str, doc: &'static str) -> FieldSpec {
+    FieldSpec {
+        name,
+        required: false,
+        doc,
+    }
+}
+
+const ID: FieldSpec = req(
+    "id",
+    "text id, unique in its table (party ids: across all party tables)",
+);
+const YEAR: FieldSpec = req("year", "whole year, 2000 to 2100");
+const LEVEL: FieldSpec = req(
+    "level",
+    "中职, 高职专科, 高职本科, 本科 or 研究生 (or the English key)",
+);
+const MAJOR_CODE: FieldSpec = opt(
+    "major_code",
+    "code in the level's catalogue (one of major_code, major_name is required)",
+);
+const MAJOR_NAME: FieldSpec = opt("major_name", "official name in the level's catalogue");
+const CITY: FieldSpec = opt("city", "Liaoning city: 沈阳市, 沈阳, Shenyang or 210100");
+const OUT: FieldSpec = opt(
+    "out_of_province",
+    "true for an out-of-province member (省外, 柔性加入)",
+);
+const DISCIPLINES: FieldSpec = req(
+    "disciplines",
+    "研究生学科专业目录 2022 codes (0802 机械工程), `;`-separated in CSV",
+);
+const KEYWORDS: FieldSpec = opt("keywords", "keywords, `;`-separated in CSV");
+
+impl RecordKind {
+    /// Every kind, parties first (the order validation resolves them in).
+    pub const ALL: [RecordKind; 12] = [
+        RecordKind::Schools,
+        RecordKind::Institutes,
+        RecordKind::Enterprises,
+        RecordKind::Authorities,
+        RecordKind::TalentNeeds,
+        RecordKind::TechnologyNeeds,
+        RecordKind::TrainingNeeds,
+        RecordKind::PlacementNeeds,
+        RecordKind::TalentSupply,
+        RecordKind::TechnologyCapabilities,
+        RecordKind::TrainingOffers,
+        RecordKind::PlacementOffers,
+    ];
+
+    /// The table name: the CSV file stem and the JSON key.
+    pub fn name(self) -> &'static str {
+        match self {
+            RecordKind::Schools => "schools",
+            RecordKind::Institutes => "institutes",
+            RecordKind::Enterprises => "enterprises",
+            RecordKind::Authorities => "authorities",
+            RecordKind::TalentNeeds => "talent_needs",
+            RecordKind::TechnologyNeeds => "technology_needs",
+            RecordKind::TrainingNeeds => "training_needs",
+            RecordKind::PlacementNeeds => "placement_needs",
+            RecordKind::TalentSupply => "talent_supply",
+            RecordKind::TechnologyCapabilities => "technology_capabilities",
+            RecordKind::TrainingOffers => "training_offers",
+            RecordKind::PlacementOffers => "placement_offers",
+        }
+    }
+
+    /// The kind whose table name is `name`.
+    pub fn from_name(name: &str) -> Option<RecordKind> {
+        RecordKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The field naming the party a need or capability belongs to (`id` for parties).
+    pub fn owner_field(self) -> &'static str {
+        match self {
+            RecordKind::Schools
+            | RecordKind::Institutes
+            | RecordKind::Enterprises
+            | RecordKind::Authorities => "id",
+            RecordKind::TalentNeeds
+            | RecordKind::TechnologyNeeds
+            | RecordKind::TrainingNeeds
+            | RecordKind::PlacementOffers => "enterprise",
+            RecordKind::PlacementNeeds | RecordKind::TalentSupply | RecordKind::TrainingOffers => {
+                "school"
+            }
+            RecordKind::TechnologyCapabilities => "provider",
+        }
+    }
+
+    /// The fields this kind accepts, in the order a CSV header is written.
+    pub fn fields(self) -> &'static [FieldSpec] {
+        match self {
+            RecordKind::Schools => {
+                const F: &[FieldSpec] = &[
+                    ID,
+                    req("name", "name"),
+                    req(
+                        "level",
+                        "highest level taught: 中职, 高职专科, 高职本科, 本科 or 研究生",
+                    ),
+                    CITY,
+                    opt("moe_code", "ten-digit MoE school code (学校标识码)"),
+                    OUT,
+                ];
+                F
+            }
+            RecordKind::Institutes => {
+                const F: &[FieldSpec] = &[ID, req("name", "name"), CITY, OUT];
+                F
+            }
+            RecordKind::Enterprises => {
+                const F: &[FieldSpec] = &[
+                    ID,
+                    req("name", "name"),
+                    req(
+                        "size",
+                        "大型, 中型, 小型 or 微型 (large, medium, small, micro)",
+                    ),
+                    req(
+                        "industry",
+                        "GB/T 4754—2017 division, two digits (35 专用设备制造业)",
+                    ),
+                    req("city", "Liaoning city"),
+                    opt("domain", "development domain (发展领域)"),
+                ];
+                F
+            }
+            RecordKind::Authorities => {
+                const F: &[FieldSpec] = &[
+                    ID,
+                    req("name", "name"),
+                    req("kind", "地方政府 or 重点园区 (government, park)"),
+                    req("city", "Liaoning city"),
+                ];
+                F
+            }
+            RecordKind::TalentNeeds => {
+                const F: &[FieldSpec] = &[
+                    ID,
+                    req("enterprise", "enterprise id"),
+                    MAJOR_CODE,
+                    MAJOR_NAME,
+                    LEVEL,
+                    req("headcount", "people needed, a whole number ≥ 0"),
+                    opt(
+                        "city",
+                        "where they will work (default: the enterprise's city)",
+                    ),
+                    YEAR,
+                ];
+                F
+            }
+            RecordKind::TechnologyNeeds => {
+                const F: &[FieldSpec] = &[
+                    ID,
+                    req("enterprise", "enterprise id"),
+                    req("kind", "技术升级改造 or 核心和共性技术 (upgrade, core)"),
+                    DISCIPLINES,
+                    KEYWORDS,
+                    opt("description", "free text"),
+                    opt("scale", "budget in 万元, a whole number ≥ 0"),
+                    YEAR,
+                ];
+                F
+            }
+            RecordKind::TrainingNeeds => {
+                const F: &[FieldSpec] = &[
+                    ID,
+                    req("enterprise", "enterprise id"),
+                    req("kind", "岗前培训 or 继续教育 (pre_job, continuing)"),
+                    MAJOR_CODE,
+                    MAJOR_NAME,
+                    LEVEL,
+                    req("trainees", "people to train, a whole number ≥ 0"),
+                    YEAR,
+                ];
+                F
+            }
+            RecordKind::PlacementNeeds => {
+                const F: &[FieldSpec] = &[
+                    ID,
+                    req("school", "school id"),
+                    req("kind", "实习, 顶岗实习, 实践基地 or 兼职教师"),
+                    MAJOR_CODE,
+                    MAJOR_NAME,
+                    LEVEL,
+                    req("places", "places wanted, a whole number ≥ 0"),
+                    YEAR,
+                ];
+                F
+            }
+            RecordKind::TalentSupply => {
+                const F: &[FieldSpec] = &[
+                    ID,
+                    req("school", "school id"),
+                    MAJOR_CODE,
+                    MAJOR_NAME,
+                    LEVEL,
+                    req("graduates", "graduates a year, a whole number ≥ 0"),
+                    opt("employment_rate", "0 to 1, or a percentage such as 95%"),
+                    YEAR,
+                ];
+                F
+            }
+            RecordKind::TechnologyCapabilities => {
+                const F: &[FieldSpec] = &[
+                    ID,
+                    req("provider", "school or institute id"),
+                    opt("platform", "platform name"),
+                    opt("platform_level", "国家级, 省级, 市级 or 无"),
+                    DISCIPLINES,
+                    KEYWORDS,
+                    req("capacity", "projects a year, a whole number ≥ 0"),
+                    YEAR,
+                ];
+                F
+            }
+            RecordKind::TrainingOffers => {
+                const F: &[FieldSpec] = &[
+                    ID,
+                    req("school", "school id"),
+                    req("kind", "岗前培训 or 继续教育"),
+                    MAJOR_CODE,
+                    MAJOR_NAME,
+                    LEVEL,
+                    req("capacity", "trainees a year, a whole number ≥ 0"),
+                    YEAR,
+                ];
+                F
+            }
+            RecordKind::PlacementOffers => {
+                const F: &[FieldSpec] = &[
+                    ID,
+                    req("enterprise", "enterprise id"),
+                    req("kind", "实习, 顶岗实习, 实践基地 or 兼职教师"),
+                    MAJOR_CODE,
+                    MAJOR_NAME,
+                    LEVEL,
+                    req("places", "places offered, a whole number ≥ 0"),
+                    YEAR,
+                ];
+                F
+            }
+        }
+    }
+
+    /// The spec of one field, if this kind has it.
+    pub fn field(self, name: &str) -> Option<&'static FieldSpec> {
+        self.fields().iter().find(|f| f.name == name)
+    }
+}
+
+impl std::fmt::Display for RecordKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
