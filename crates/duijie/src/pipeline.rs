@@ -33,6 +33,9 @@ pub struct Allocation {
     pub matches: Vec<Match>,
     /// Units of each need left unmet, indexed by need.
     pub unmet: Vec<u32>,
+    /// How many candidate offers each need had, indexed by need (0 explains an unmet need:
+    /// nobody in the ledger can serve it).
+    pub candidates: Vec<u32>,
     /// Σ score × units, fixed point.
     pub welfare: i128,
     /// Optimal, heuristic or limit reached.
@@ -138,6 +141,10 @@ pub fn run(ledger: &Ledger) -> Result<Outcome, AllocateError> {
             .collect();
         let pairs = score::candidates(ledger, m);
         let candidate_pairs = pairs.len();
+        let mut candidates = vec![0u32; rows];
+        for &(i, _, _) in &pairs {
+            candidates[i as usize] += 1;
+        }
         let t = Transport::new(demand.clone(), capacity.clone(), pairs)?;
         let s = allocate::max_weight_transport(&t)?;
         allocate::verify_transport(&t, &s).map_err(|e| AllocateError::InvalidInstance {
@@ -180,6 +187,7 @@ pub fn run(ledger: &Ledger) -> Result<Outcome, AllocateError> {
                 market: m,
                 matches,
                 unmet: s.unmet,
+                candidates,
                 welfare: s.objective,
                 status: s.status,
                 algorithm: s.algorithm,

@@ -411,6 +411,7 @@ impl Ledger {
             problems: Vec::new(),
             parties: Seen::new(),
             flow_ids: HashMap::new(),
+            rejected: HashMap::new(),
         };
         for kind in RecordKind::ALL {
             for rec in by_kind.remove(&kind).unwrap_or_default() {
@@ -430,6 +431,8 @@ struct Builder {
     problems: Vec<Problem>,
     parties: Seen,
     flow_ids: HashMap<RecordKind, Seen>,
+    /// Party ids whose records were rejected, so references to them say why.
+    rejected: HashMap<String, Origin>,
 }
 
 impl Builder {
@@ -487,6 +490,11 @@ impl Builder {
         };
         let ok = r.finish(&mut self.problems);
         let (Some(id), Some(name), Some(detail), true) = (id, name, detail, ok) else {
+            if let Some(id) = record_id(rec) {
+                self.rejected
+                    .entry(id)
+                    .or_insert_with(|| rec.origin.clone());
+            }
             return;
         };
         let Some(pid) = self.claim_party(&id, rec) else {
@@ -522,6 +530,19 @@ impl Builder {
     ) -> Option<PartyId> {
         let external = external?;
         let Some(i) = self.parties.interner.get(&external) else {
+            if let Some(at) = self.rejected.get(&external) {
+                let mut p = Problem::at(
+                    Severity::Error,
+                    ProblemKind::UnknownReference,
+                    &rec.origin,
+                    format!("party {external:?} was rejected at {at}"),
+                )
+                .with_field(field)
+                .with_suggestion("fix that party's record; this record is checked again then");
+                p.record_id = record_id(rec);
+                self.problems.push(p);
+                return None;
+            }
             let mut p = Problem::at(
                 Severity::Error,
                 ProblemKind::UnknownReference,

@@ -1,0 +1,310 @@
+//! End-to-end tests of the `duijie` binary and the library chain behind it, against answers
+//! kept as data in `datasets/cases/`.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn duijie(args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_duijie"))
+        .args(args)
+        .output()
+        .expect("run duijie");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "duijie panicked: {stderr}");
+    assert_ne!(out.status.code(), Some(101), "duijie panicked: {stderr}");
+    out
+}
+
+fn case(name: &str) -> toml::Table {
+    let text = std::fs::read_to_string(root().join("datasets/cases").join(name)).unwrap();
+    text.parse().unwrap()
+}
+
+fn int(t: &toml::Table, section: &str, key: &str) -> i64 {
+    t[section][key]
+        .as_integer()
+        .unwrap_or_else(|| panic!("{section}.{key}"))
+}
+
+/// Checks one outcome against `datasets/cases/demo.toml`.
+fn check_demo(ledger: &duijie::Ledger, outcome: &duijie::pipeline::Outcome) {
+    let expected = case("demo.toml");
+    for m in &outcome.markets {
+        let name = m.allocation.market.name();
+        let x = &m.metrics;
+        assert_eq!(
+            x.welfare,
+            i128::from(int(&expected, name, "welfare")),
+            "{name} welfare"
+        );
+        assert_eq!(
+            x.demand_units as i64,
+            int(&expected, name, "demand_units"),
+            "{name}"
+        );
+        assert_eq!(
+            x.supply_units as i64,
+            int(&expected, name, "supply_units"),
+            "{name}"
+        );
+        assert_eq!(
+            x.matched_units as i64,
+            int(&expected, name, "matched_units"),
+            "{name}"
+        );
+        assert_eq!(
+            x.unmet_units as i64,
+            int(&expected, name, "unmet_units"),
+            "{name}"
+        );
+        assert_eq!(
+            x.needs_covered as i64,
+            int(&expected, name, "needs_covered"),
+            "{name}"
+        );
+        assert_eq!(
+            x.candidate_pairs as i64,
+            int(&expected, name, "candidate_pairs"),
+            "{name}"
+        );
+        let got: Vec<(String, String, i64)> = m
+            .allocation
+            .matches
+            .iter()
+            .map(|mt| {
+                let mk = m.allocation.market;
+                (
+                    duijie::score::need_external_id(ledger, mk, mt.need as usize).to_owned(),
+                    duijie::score::offer_external_id(ledger, mk, mt.offer as usize).to_owned(),
+                    i64::from(mt.units),
+                )
+            })
+            .collect();
+        let want: Vec<(String, String, i64)> = expected[name]["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                let a = v.as_array().unwrap();
+                (
+                    a[0].as_str().unwrap().into(),
+                    a[1].as_str().unwrap().into(),
+                    a[2].as_integer().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(got, want, "{name} matches");
+    }
+    assert_eq!(
+        outcome.welfare,
+        i128::from(int(&expected, "total", "welfare"))
+    );
+    for c in &outcome.coverage {
+        let v = expected["coverage"][c.group.as_str()].as_array().unwrap();
+        assert_eq!(
+            (c.parties as i64, c.covered as i64),
+            (v[0].as_integer().unwrap(), v[1].as_integer().unwrap()),
+            "{}",
+            c.group
+        );
+    }
+}
+
+#[test]
+fn the_sample_ledger_gives_the_hand_computed_answer() {
+    let loaded = duijie_store::load_paths(&[root().join("datasets/sample")]).unwrap();
+    assert!(loaded.report.problems.is_empty(), "{}", loaded.report);
+    let outcome = duijie::pipeline::run(&loaded.ledger).unwrap();
+    check_demo(&loaded.ledger, &outcome);
+}
+
+#[test]
+fn demo_prints_the_hand_computed_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("demo");
+    let o = duijie(&["demo", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success());
+    let text = String::from_utf8(o.stdout).unwrap();
+    let expected = case("demo.toml");
+    let total = int(&expected, "total", "welfare");
+    assert!(
+        text.contains(&format!(
+            "total welfare {}.{:06}",
+            total / 1_000_000,
+            total % 1_000_000
+        )),
+        "{text}"
+    );
+    for name in ["talent", "technology", "training", "placement"] {
+        let line = text.lines().find(|l| l.starts_with(name)).unwrap();
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        // market, 中文, needs, offers, pairs, demand, supply, matched, unmet, covered, welfare
+        assert_eq!(
+            cols[4],
+            int(&expected, name, "candidate_pairs").to_string(),
+            "{line}"
+        );
+        assert_eq!(
+            cols[7],
+            int(&expected, name, "matched_units").to_string(),
+            "{line}"
+        );
+        assert_eq!(
+            cols[8],
+            int(&expected, name, "unmet_units").to_string(),
+            "{line}"
+        );
+    }
+    assert!(text.contains("coverage: schools 4/4, institutes 1/2, enterprises 3/4, large and medium enterprises 3/3"), "{text}");
+    for f in ["matches.csv", "unmet.csv", "summary.json"] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let unmet = std::fs::read_to_string(out.join("unmet.csv")).unwrap();
+    assert!(
+        unmet.contains("N05,E04,大连云启软件有限公司,3,3,no offer in the ledger can serve it"),
+        "{unmet}"
+    );
+}
+
+#[test]
+fn demo_json_matches_the_library() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = duijie(&["demo", "--json", "--out", dir.path().to_str().unwrap()]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let expected = case("demo.toml");
+    assert_eq!(
+        v["welfare_fixed"],
+        int(&expected, "total", "welfare").to_string()
+    );
+    for m in v["markets"].as_array().unwrap() {
+        let name = m["market"].as_str().unwrap();
+        assert_eq!(
+            m["matched_units"].as_i64().unwrap(),
+            int(&expected, name, "matched_units")
+        );
+        assert_eq!(m["status"], "optimal");
+    }
+}
+
+fn problem_set(report: &[serde_json::Value]) -> Vec<(String, i64, String)> {
+    let mut v: Vec<(String, i64, String)> = report
+        .iter()
+        .map(|p| {
+            let source = p["source"].as_str().unwrap();
+            let file = source.rsplit('/').next().unwrap().to_owned();
+            (
+                file,
+                p["line"].as_i64().unwrap_or(0),
+                p["kind"].as_str().unwrap().replace('_', "-"),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn validate_reports_every_error_with_its_line_and_exits_non_zero() {
+    let dir = root().join("datasets/cases/bad_ledger");
+    let o = duijie(&["validate", "--json", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let got = problem_set(v["problems"].as_array().unwrap());
+    let expected = case("bad_ledger/expected.toml");
+    let mut want: Vec<(String, i64, String)> = expected["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let a = p.as_array().unwrap();
+            (
+                a[0].as_str().unwrap().into(),
+                a[1].as_integer().unwrap(),
+                a[2].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    want.sort();
+    assert_eq!(got, want);
+    let kinds: std::collections::BTreeSet<&str> = want.iter().map(|p| p.2.as_str()).collect();
+    assert!(kinds.len() >= 8, "at least eight kinds of error: {kinds:?}");
+    // The human report names file, line and a suggestion.
+    let o = duijie(&["validate", dir.to_str().unwrap()]);
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        text.contains("talent_needs.csv:7:4: error[unknown-major]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("did you mean 080202 机械设计制造及其自动化"),
+        "{text}"
+    );
+    assert!(text.contains("23 error(s)"), "{text}");
+}
+
+#[test]
+fn a_gbk_ledger_loads_exactly_like_the_utf8_one() {
+    let sample = root().join("datasets/sample");
+    let dir = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(&sample).unwrap() {
+        let p = e.unwrap().path();
+        let text = std::fs::read_to_string(&p).unwrap();
+        let (bytes, _, lossy) = encoding_rs::GBK.encode(&text);
+        assert!(!lossy);
+        std::fs::write(dir.path().join(p.file_name().unwrap()), &bytes).unwrap();
+    }
+    let utf8 = duijie_store::load_paths(&[&sample]).unwrap();
+    let gbk = duijie_store::load_paths(&[dir.path()]).unwrap();
+    assert!(gbk.report.problems.is_empty(), "{}", gbk.report);
+    assert_eq!(gbk.ledger, utf8.ledger);
+    assert!(
+        gbk.files
+            .iter()
+            .all(|f| f.encoding == Some(duijie_store::Encoding::Gb18030))
+    );
+    // And through the binary, which says which encoding it detected.
+    let o = duijie(&["validate", dir.path().to_str().unwrap()]);
+    assert!(o.status.success());
+    assert!(
+        String::from_utf8(o.stdout)
+            .unwrap()
+            .contains("(GB18030/GBK)")
+    );
+}
+
+#[test]
+fn match_refuses_a_ledger_with_errors_and_accepts_a_clean_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let o = duijie(&[
+        "match",
+        root().join("datasets/cases/bad_ledger").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!out.exists(), "nothing is written for a ledger with errors");
+    let o = duijie(&[
+        "match",
+        root().join("datasets/sample").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    assert!(out.join("matches.csv").is_file());
+}
+
+#[test]
+fn bad_command_lines_and_missing_files_exit_with_their_codes() {
+    assert_eq!(duijie(&["frobnicate"]).status.code(), Some(2));
+    let o = duijie(&["validate", "/nonexistent/ledger.csv"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot read /nonexistent/ledger.csv"));
+}

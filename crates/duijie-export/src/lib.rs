@@ -1,0 +1,382 @@
+//! duijie-export: one-way publishing of results for people and platforms.
+//!
+//! Writes an allocation as files a person opens in Excel and a platform loads: `matches.csv`
+//! (every partnership with its score and the reasons for it), `unmet.csv` (every need not met
+//! in full) and `summary.json` (metrics and coverage). Cells are escaped against formula
+//! injection, ids are written as text, and every file is written crash-safely: to a temporary
+//! file in the same directory, synced, then renamed over the target, so a reader sees the old
+//! file or the new one, never a mix.
+//!
+//! # Example
+//! ```no_run
+//! # fn run(ledger: &duijie::Ledger) -> Result<(), Box<dyn std::error::Error>> {
+//! let outcome = duijie::pipeline::run(ledger)?;
+//! let written = duijie_export::write_results(std::path::Path::new("out"), ledger, &outcome)?;
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use duijie::Ledger;
+use duijie::pipeline::Outcome;
+use duijie::score::{self, SCALE};
+
+/// A file that could not be written.
+#[derive(Debug)]
+pub struct ExportError {
+    path: PathBuf,
+    source: std::io::Error,
+}
+
+impl ExportError {
+    /// The path that could not be written.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl std::fmt::Display for ExportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot write {}: {}", self.path.display(), self.source)
+    }
+}
+
+impl std::error::Error for ExportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file beside it, `sync_all`, rename over
+/// the target, then a sync of the directory. Readers see the old content or the new, never
+/// part of either.
+///
+/// # Errors
+/// The I/O error with the path concerned.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    let err = |source| ExportError {
+        path: path.to_owned(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)?;
+        // Make the rename durable. Directories cannot be opened for sync on every platform.
+        if let Ok(d) = std::fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(err)
+}
+
+/// Escapes one CSV cell: a leading `=`, `+`, `-`, `@`, tab or carriage return gets a `'` so
+/// spreadsheets do not run it as a formula; cells with commas, quotes or line breaks are quoted.
+pub fn csv_cell(text: &str) -> String {
+    let guarded = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
+fn csv_row(cells: &[&str]) -> String {
+    let mut line: String = cells
+        .iter()
+        .map(|c| csv_cell(c))
+        .collect::<Vec<_>>()
+        .join(",");
+    line.push('\n');
+    line
+}
+
+/// A fixed-point value as a decimal with six places (`0.853400`).
+pub fn fixed_decimal(v: i128) -> String {
+    let scale = i128::from(SCALE);
+    let sign = if v < 0 { "-" } else { "" };
+    let a = v.abs();
+    format!("{sign}{}.{:06}", a / scale, a % scale)
+}
+
+fn party_label(l: &Ledger, id: duijie::id::PartyId) -> (String, String) {
+    let p = l.party(id);
+    (p.external_id.clone(), p.name.clone())
+}
+
+/// `matches.csv`: one row per partnership, with the reasons for its score.
+pub fn matches_csv(l: &Ledger, o: &Outcome) -> String {
+    let mut out = csv_row(&[
+        "market",
+        "need_id",
+        "need_party_id",
+        "need_party",
+        "offer_id",
+        "offer_party_id",
+        "offer_party",
+        "units",
+        "score",
+        "explanation",
+    ]);
+    for m in &o.markets {
+        let market = m.allocation.market;
+        for mt in &m.allocation.matches {
+            let (i, j) = (mt.need as usize, mt.offer as usize);
+            let (np, npn) = party_label(l, score::need_owner(l, market, i));
+            let (op, opn) = party_label(l, score::offer_owner(l, market, j));
+            let why = score::score_pair(l, market, i, j)
+                .map(|s| {
+                    let parts: Vec<String> = s
+                        .components
+                        .iter()
+                        .map(|c| format!("{} {:.2}×{:.2}: {}", c.name, c.value, c.weight, c.reason))
+                        .collect();
+                    parts.join("; ")
+                })
+                .unwrap_or_default();
+            out.push_str(&csv_row(&[
+                market.name(),
+                score::need_external_id(l, market, i),
+                &np,
+                &npn,
+                score::offer_external_id(l, market, j),
+                &op,
+                &opn,
+                &mt.units.to_string(),
+                &fixed_decimal(i128::from(mt.score)),
+                &why,
+            ]));
+        }
+    }
+    out
+}
+
+/// `unmet.csv`: every need not met in full, with how much is missing.
+pub fn unmet_csv(l: &Ledger, o: &Outcome) -> String {
+    let mut out = csv_row(&[
+        "market", "need_id", "party_id", "party", "demand", "unmet", "reason",
+    ]);
+    for m in &o.markets {
+        let market = m.allocation.market;
+        for (i, &u) in m.allocation.unmet.iter().enumerate() {
+            if u == 0 {
+                continue;
+            }
+            let (p, pn) = party_label(l, score::need_owner(l, market, i));
+            out.push_str(&csv_row(&[
+                market.name(),
+                score::need_external_id(l, market, i),
+                &p,
+                &pn,
+                &score::need_quantity(l, market, i).to_string(),
+                &u.to_string(),
+                if m.allocation.candidates[i] == 0 {
+                    "no offer in the ledger can serve it (no related major or discipline in the same year)"
+                } else {
+                    "its candidate offers are full: their capacity serves higher-scoring needs"
+                },
+            ]));
+        }
+    }
+    out
+}
+
+/// `summary.json`: per-market metrics, coverage and total welfare (fixed point and decimal).
+pub fn summary_json(o: &Outcome) -> String {
+    let markets: Vec<serde_json::Value> = o
+        .markets
+        .iter()
+        .map(|m| {
+            let x = &m.metrics;
+            serde_json::json!({
+                "market": m.allocation.market.name(),
+                "status": m.allocation.status,
+                "algorithm": m.allocation.algorithm.name(),
+                "needs": x.needs,
+                "offers": x.offers,
+                "candidate_pairs": x.candidate_pairs,
+                "demand_units": x.demand_units,
+                "supply_units": x.supply_units,
+                "matched_units": x.matched_units,
+                "unmet_units": x.unmet_units,
+                "needs_covered": x.needs_covered,
+                "needs_fully_met": x.needs_fully_met,
+                "welfare_fixed": x.welfare.to_string(),
+                "welfare": fixed_decimal(x.welfare),
+            })
+        })
+        .collect();
+    let coverage: Vec<serde_json::Value> = o
+        .coverage
+        .iter()
+        .map(|c| serde_json::json!({"group": c.group, "parties": c.parties, "covered": c.covered}))
+        .collect();
+    let v = serde_json::json!({
+        "duijie_version": env!("CARGO_PKG_VERSION"),
+        "score_scale": SCALE,
+        "welfare_fixed": o.welfare.to_string(),
+        "welfare": fixed_decimal(o.welfare),
+        "markets": markets,
+        "coverage": coverage,
+    });
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Writes `matches.csv`, `unmet.csv` and `summary.json` into `dir` (created if missing), each
+/// atomically; returns the paths written.
+///
+/// # Errors
+/// The first file or directory that could not be written.
+pub fn write_results(dir: &Path, l: &Ledger, o: &Outcome) -> Result<Vec<PathBuf>, ExportError> {
+    std::fs::create_dir_all(dir).map_err(|source| ExportError {
+        path: dir.to_owned(),
+        source,
+    })?;
+    let files = [
+        ("matches.csv", matches_csv(l, o)),
+        ("unmet.csv", unmet_csv(l, o)),
+        ("summary.json", summary_json(o)),
+    ];
+    let mut written = Vec::with_capacity(files.len());
+    for (name, body) in files {
+        let p = dir.join(name);
+        write_atomic(&p, body.as_bytes())?;
+        written.push(p);
+    }
+    Ok(written)
+}
+
+/// Terminal columns a string takes: CJK and full-width characters take two.
+pub fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| match c as u32 {
+            0x1100..=0x115F
+            | 0x2E80..=0x303E
+            | 0x3041..=0x33FF
+            | 0x3400..=0x4DBF
+            | 0x4E00..=0x9FFF
+            | 0xA000..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6 => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let w = display_width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+/// A plain-text table of per-market results, for terminals.
+pub fn summary_text(o: &Outcome) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{} {:>6} {:>6} {:>6} {:>7} {:>7} {:>8} {:>6} {:>8} {:>14}",
+        pad("market", 18),
+        "needs",
+        "offers",
+        "pairs",
+        "demand",
+        "supply",
+        "matched",
+        "unmet",
+        "covered",
+        "welfare"
+    );
+    for m in &o.markets {
+        let x = &m.metrics;
+        let mk = m.allocation.market;
+        let _ = writeln!(
+            s,
+            "{} {:>6} {:>6} {:>6} {:>7} {:>7} {:>8} {:>6} {:>8} {:>14}",
+            pad(&format!("{} {}", mk.name(), mk.name_zh()), 18),
+            x.needs,
+            x.offers,
+            x.candidate_pairs,
+            x.demand_units,
+            x.supply_units,
+            x.matched_units,
+            x.unmet_units,
+            format!("{}/{}", x.needs_covered, x.needs),
+            fixed_decimal(x.welfare)
+        );
+    }
+    let _ = writeln!(s, "total welfare {}", fixed_decimal(o.welfare));
+    let cov: Vec<String> = o
+        .coverage
+        .iter()
+        .map(|c| format!("{} {}/{}", c.group, c.covered, c.parties))
+        .collect();
+    let _ = writeln!(s, "coverage: {}", cov.join(", "));
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_escaped_against_formulas_and_quoting() {
+        assert_eq!(csv_cell("=1+1"), "'=1+1");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("-3"), "'-3");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("沈阳机床"), "沈阳机床");
+        assert_eq!(csv_cell("0101"), "0101");
+    }
+
+    #[test]
+    fn fixed_point_prints_exactly() {
+        assert_eq!(fixed_decimal(15_182_300), "15.182300");
+        assert_eq!(fixed_decimal(5), "0.000005");
+        assert_eq!(fixed_decimal(-1_500_000), "-1.500000");
+    }
+
+    #[test]
+    fn atomic_write_replaces_whole_files_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.csv");
+        write_atomic(&p, b"old").unwrap();
+        write_atomic(&p, b"new content").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"new content");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+        let bad = dir.path().join("missing-dir").join("x.csv");
+        let e = write_atomic(&bad, b"x").unwrap_err();
+        assert_eq!(e.path(), bad);
+    }
+}

@@ -1,0 +1,292 @@
+//! duijie-store: ledgers in, exactly, with every problem reported.
+//!
+//! Reads the supply–demand ledger (供需信息台账) from CSV and JSON files into a validated
+//! [`duijie::Ledger`] and one [`duijie::Report`] of every problem found, in any file, at once.
+//!
+//! - CSV: one file per table, named after it (`talent_needs.csv`); UTF-8, UTF-8 with a BOM, or
+//!   GBK/GB18030 as Chinese Excel saves it, detected strictly ([`decode`]) and recorded in
+//!   [`FileSummary::encoding`]. The header names fields; ids are text.
+//! - JSON: an object of tables (`{"schools": [...], "talent_needs": [...]}`), or a bare array in
+//!   a file named after its table.
+//!
+//! The schema of every table is `duijie::RecordKind::fields`, documented in
+//! `datasets/README.md`.
+//!
+//! # Example
+//! ```
+//! use duijie_store::{Source, load_sources};
+//! let schools = "id,name,level,city\nS1,沈阳工业大学,研究生,沈阳\nS1,大连理工大学,研究生,大连\n";
+//! let loaded = load_sources(vec![Source::new("schools.csv", schools.as_bytes().to_vec())]);
+//! assert_eq!(loaded.ledger.parties.len(), 1);
+//! assert_eq!(loaded.report.error_count(), 1); // the duplicate id, naming both lines
+//! assert!(loaded.report.to_string().contains("schools.csv:3:1"));
+//! ```
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod csv;
+mod encoding;
+pub mod json;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use duijie::validate::{RawRecord, RecordKind};
+use duijie::{Ledger, Origin, Problem, ProblemKind, Report, Severity};
+
+pub use encoding::{Encoding, decode};
+
+/// A named file's bytes, from disk or embedded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    /// The name used in messages and to find the table (`talent_needs.csv`).
+    pub name: String,
+    /// The raw bytes.
+    pub bytes: Vec<u8>,
+}
+
+impl Source {
+    /// A source from a name and bytes.
+    pub fn new(name: impl Into<String>, bytes: Vec<u8>) -> Self {
+        Source {
+            name: name.into(),
+            bytes,
+        }
+    }
+}
+
+/// The file formats a ledger can come in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// Comma-separated values, one table per file.
+    Csv,
+    /// JSON, one or more tables per file.
+    Json,
+}
+
+/// What was read from one file.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct FileSummary {
+    /// The file's name as given.
+    pub name: String,
+    /// Its format.
+    pub format: Format,
+    /// The encoding it was decoded from; `None` if it could not be decoded.
+    pub encoding: Option<Encoding>,
+    /// Records read from it (before validation).
+    pub records: usize,
+}
+
+/// A loaded ledger: the records that passed, every problem, and what each file held.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    /// The validated ledger (records with errors are left out; the report says which).
+    pub ledger: Ledger,
+    /// Every problem, in file and line order.
+    pub report: Report,
+    /// One summary per file, in the order read.
+    pub files: Vec<FileSummary>,
+}
+
+/// A file that could not be read at all.
+#[derive(Debug)]
+pub struct LoadError {
+    path: PathBuf,
+    source: std::io::Error,
+}
+
+impl LoadError {
+    /// The path that could not be read.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot read {}: {}", self.path.display(), self.source)
+    }
+}
+
+impl std::error::Error for LoadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+fn stem_and_ext(name: &str) -> (&str, String) {
+    let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    match file.rsplit_once('.') {
+        Some((stem, ext)) => (stem, ext.to_ascii_lowercase()),
+        None => (file, String::new()),
+    }
+}
+
+fn closest_table(stem: &str) -> String {
+    let best = RecordKind::ALL
+        .iter()
+        .map(|k| (strsim_like(stem, k.name()), k.name()))
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match best {
+        Some((s, n)) if s >= 0.7 => format!("did you mean {n}.csv?"),
+        _ => {
+            let all: Vec<&str> = RecordKind::ALL.iter().map(|k| k.name()).collect();
+            format!("name the file after its table: {}", all.join(", "))
+        }
+    }
+}
+
+/// Similarity of two ASCII names in `[0, 1]` (shared-prefix weighted), for file-name hints.
+fn strsim_like(a: &str, b: &str) -> f64 {
+    let common = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    let longest = a.chars().count().max(b.chars().count()).max(1);
+    #[allow(clippy::cast_precision_loss)]
+    let s = common as f64 / longest as f64;
+    s
+}
+
+/// Parses and validates ledger sources held in memory (files read by the caller, or embedded).
+///
+/// Every source is read, whatever fails in another; the report holds the problems of all of
+/// them, with CSV columns filled in from each file's header.
+pub fn load_sources(sources: impl IntoIterator<Item = Source>) -> Loaded {
+    let mut records: Vec<RawRecord> = Vec::new();
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut files = Vec::new();
+    let mut headers: HashMap<String, Vec<String>> = HashMap::new();
+    for src in sources {
+        let (stem, ext) = stem_and_ext(&src.name);
+        let format = match ext.as_str() {
+            "csv" => Format::Csv,
+            "json" => Format::Json,
+            _ => {
+                problems.push(
+                    Problem::at(
+                        Severity::Warning,
+                        ProblemKind::Syntax,
+                        &Origin::line(src.name.clone(), 1),
+                        "not a .csv or .json file; it was not read",
+                    )
+                    .with_suggestion("save the table as CSV (UTF-8) or JSON"),
+                );
+                continue;
+            }
+        };
+        let kind = RecordKind::from_name(stem);
+        let (text, enc) = match decode(&src.name, &src.bytes) {
+            Ok(t) => t,
+            Err(p) => {
+                problems.push(*p);
+                files.push(FileSummary {
+                    name: src.name,
+                    format,
+                    encoding: None,
+                    records: 0,
+                });
+                continue;
+            }
+        };
+        let before = records.len();
+        match format {
+            Format::Csv => {
+                let Some(kind) = kind else {
+                    problems.push(
+                        Problem::at(
+                            Severity::Error,
+                            ProblemKind::UnknownField,
+                            &Origin::line(src.name.clone(), 1),
+                            format!("`{stem}` is not a ledger table, so this file was not read"),
+                        )
+                        .with_suggestion(closest_table(stem)),
+                    );
+                    files.push(FileSummary {
+                        name: src.name,
+                        format,
+                        encoding: Some(enc),
+                        records: 0,
+                    });
+                    continue;
+                };
+                let t = csv::parse_table(&src.name, &text, kind);
+                problems.extend(t.problems);
+                records.extend(t.records);
+                headers.insert(src.name.clone(), t.header);
+            }
+            Format::Json => {
+                let (r, p) = json::parse(&src.name, &text, kind);
+                records.extend(r);
+                problems.extend(p);
+            }
+        }
+        files.push(FileSummary {
+            name: src.name,
+            format,
+            encoding: Some(enc),
+            records: records.len() - before,
+        });
+    }
+    let (ledger, mut report) = Ledger::from_records(records);
+    report.extend(problems);
+    report.resolve_columns(|source, field| {
+        headers
+            .get(source)
+            .and_then(|h| h.iter().position(|x| x == field))
+            .map(|i| i as u64 + 1)
+    });
+    Loaded {
+        ledger,
+        report,
+        files,
+    }
+}
+
+/// Reads ledger files and directories from disk, then [`load_sources`].
+///
+/// A directory contributes its `*.csv` and `*.json` files (not recursively), in name order;
+/// other files in it are ignored.
+///
+/// # Errors
+/// [`LoadError`] when a path cannot be read at all (missing, unreadable).
+pub fn load_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Loaded, LoadError> {
+    let mut files: Vec<PathBuf> = Vec::new();
+    for p in paths {
+        let p = p.as_ref();
+        let meta = std::fs::metadata(p).map_err(|e| LoadError {
+            path: p.to_owned(),
+            source: e,
+        })?;
+        if meta.is_dir() {
+            let mut inside: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| LoadError {
+                    path: p.to_owned(),
+                    source: e,
+                })?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| {
+                    f.is_file()
+                        && matches!(
+                            f.extension()
+                                .and_then(|e| e.to_str())
+                                .map(str::to_ascii_lowercase)
+                                .as_deref(),
+                            Some("csv" | "json")
+                        )
+                })
+                .collect();
+            inside.sort();
+            files.extend(inside);
+        } else {
+            files.push(p.to_owned());
+        }
+    }
+    let mut sources = Vec::with_capacity(files.len());
+    for f in files {
+        let bytes = std::fs::read(&f).map_err(|e| LoadError {
+            path: f.clone(),
+            source: e,
+        })?;
+        sources.push(Source::new(f.display().to_string(), bytes));
+    }
+    Ok(load_sources(sources))
+}
