@@ -44,6 +44,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print the ledger schema: every table and the fields it takes (Markdown).
+    Schema,
     /// Validate a ledger, then score, allocate and write results. Refuses a ledger with errors.
     Match {
         /// Files or directories.
@@ -100,6 +102,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
+        Command::Schema => {
+            print!("{}", schema_markdown());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Match { paths, out, json } => {
             let loaded = duijie_store::load_paths(&paths)?;
             let what = paths
@@ -110,6 +116,27 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             allocate_and_report(&loaded, &what, &out, json)
         }
     }
+}
+
+/// The schema of every table as Markdown, as `datasets/README.md` documents it.
+fn schema_markdown() -> String {
+    let mut s = String::new();
+    for kind in duijie::RecordKind::ALL {
+        s.push_str(&format!(
+            "### `{}`\n\n| field | required | holds |\n| --- | --- | --- |\n",
+            kind.name()
+        ));
+        for f in kind.fields() {
+            s.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                f.name,
+                if f.required { "yes" } else { "no" },
+                f.doc
+            ));
+        }
+        s.push('\n');
+    }
+    s
 }
 
 fn print_files(loaded: &Loaded) {

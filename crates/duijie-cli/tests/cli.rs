@@ -308,3 +308,15 @@ fn bad_command_lines_and_missing_files_exit_with_their_codes() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot read /nonexistent/ledger.csv"));
 }
+
+#[test]
+fn the_datasets_readme_documents_the_schema_the_code_enforces() {
+    let o = duijie(&["schema"]);
+    assert!(o.status.success());
+    let schema = String::from_utf8(o.stdout).unwrap();
+    let readme = std::fs::read_to_string(root().join("datasets/README.md")).unwrap();
+    assert!(
+        readme.contains(schema.trim()),
+        "datasets/README.md is out of date: regenerate its schema section with `duijie schema`"
+    );
+}

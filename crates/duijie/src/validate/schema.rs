@@ -76,7 +76,10 @@ const MAJOR_CODE: FieldSpec = opt(
     "code in the level's catalogue (one of major_code, major_name is required)",
 );
 const MAJOR_NAME: FieldSpec = opt("major_name", "official name in the level's catalogue");
-const CITY: FieldSpec = opt("city", "Liaoning city: 沈阳市, 沈阳, Shenyang or 210100");
+const CITY: FieldSpec = opt(
+    "city",
+    "Liaoning city: 沈阳市, 沈阳, Shenyang or 210100 (schools: required unless out_of_province)",
+);
 const OUT: FieldSpec = opt(
     "out_of_province",
     "true for an out-of-province member (省外, 柔性加入)",
