@@ -8,11 +8,35 @@
 //! | --- | --- | --- | --- |
 //! | [`max_weight_transport`] | many-to-many with quantities (b-matching, transportation) | successive shortest paths with Dijkstra and potentials | LP dual (row and column prices) |
 
+mod assignment;
 mod transport;
 
-pub use transport::{
-    CertificateError, Transport, TransportSolution, max_weight_transport, verify_transport,
+pub use assignment::{
+    Assignment, CostMatrix, Sense, SparseMatrix, max_weight_assignment,
+    max_weight_assignment_sparse, min_cost_assignment, min_cost_assignment_sparse,
+    verify_assignment,
 };
+pub use transport::{Transport, TransportSolution, max_weight_transport, verify_transport};
+
+/// A certificate that does not check, naming the row, column or sum at fault.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertificateError {
+    message: String,
+}
+
+impl CertificateError {
+    pub(crate) fn new(message: String) -> Self {
+        CertificateError { message }
+    }
+}
+
+impl std::fmt::Display for CertificateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "certificate does not check: {}", self.message)
+    }
+}
+
+impl std::error::Error for CertificateError {}
 
 /// Which algorithm produced a solution, so reports and comparisons can say what ran.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -23,6 +47,10 @@ pub enum Algorithm {
     /// Successive shortest augmenting paths (Dijkstra with node potentials) on the
     /// transportation network with an "unmet" bypass per row.
     SuccessiveShortestPaths,
+    /// Jonker–Volgenant for dense linear assignment.
+    JonkerVolgenant,
+    /// Shortest augmenting paths with a heap, for sparse linear assignment.
+    SparseShortestPath,
 }
 
 impl Algorithm {
@@ -30,6 +58,8 @@ impl Algorithm {
     pub fn name(self) -> &'static str {
         match self {
             Algorithm::SuccessiveShortestPaths => "successive-shortest-paths",
+            Algorithm::JonkerVolgenant => "jonker-volgenant",
+            Algorithm::SparseShortestPath => "sparse-shortest-path",
         }
     }
 }
@@ -54,6 +84,15 @@ pub enum AllocateError {
         /// What is wrong.
         message: String,
     },
+    /// No solution exists; `witness` proves it (for assignment: rows that together have fewer
+    /// allowed partners than their number, violating Hall's condition). Add allowed pairs for
+    /// those rows, or drop some of them.
+    Infeasible {
+        /// What is infeasible.
+        message: String,
+        /// The witness: row indices (or column indices, as the message says).
+        witness: Vec<u32>,
+    },
     /// Weights are too large for exact arithmetic on an instance of this size: the largest
     /// weight times the number of nodes must stay below 2^62. Scale the weights down.
     NumericRange {
@@ -68,6 +107,9 @@ impl std::fmt::Display for AllocateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             AllocateError::InvalidInstance { message } => write!(f, "invalid instance: {message}"),
+            AllocateError::Infeasible { message, witness } => {
+                write!(f, "infeasible: {message}; witness {witness:?}")
+            }
             AllocateError::NumericRange { max_weight, limit } => write!(
                 f,
                 "weight {max_weight} is too large for exact arithmetic on this instance (limit {limit}): scale the weights down"

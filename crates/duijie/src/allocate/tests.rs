@@ -3,6 +3,7 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::allocate::{CostMatrix, Sense, SparseMatrix};
 
 /// The best objective over every integer plan, by enumeration.
 fn brute_force(demand: &[u32], capacity: &[u32], pairs: &[(u32, u32, i64)]) -> i128 {
@@ -168,4 +169,249 @@ fn tampered_certificates_are_caught() {
     let mut bad = s;
     bad.flows.push((1, 0, 1));
     assert!(verify_transport(&t, &bad).is_err());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Linear assignment.
+
+/// The best full assignment by enumeration (None: no full assignment exists).
+#[allow(clippy::too_many_arguments, clippy::collapsible_if)]
+fn brute_assignment(
+    n: usize,
+    m: usize,
+    cost: &dyn Fn(usize, usize) -> Option<i64>,
+    sense: Sense,
+) -> Option<i128> {
+    #[allow(clippy::too_many_arguments, clippy::collapsible_if)]
+    fn go(
+        i: usize,
+        n: usize,
+        m: usize,
+        used: &mut Vec<bool>,
+        acc: i128,
+        cost: &dyn Fn(usize, usize) -> Option<i64>,
+        best: &mut Option<i128>,
+        sense: Sense,
+        skips: usize,
+    ) {
+        if i == n {
+            let better = match (*best, sense) {
+                (None, _) => true,
+                (Some(b), Sense::Min) => acc < b,
+                (Some(b), Sense::Max) => acc > b,
+            };
+            if better {
+                *best = Some(acc);
+            }
+            return;
+        }
+        // When n > m, some rows stay unassigned: `skips` of them.
+        if skips > 0 {
+            go(i + 1, n, m, used, acc, cost, best, sense, skips - 1);
+        }
+        for j in 0..m {
+            if !used[j] {
+                if let Some(c) = cost(i, j) {
+                    used[j] = true;
+                    go(
+                        i + 1,
+                        n,
+                        m,
+                        used,
+                        acc + i128::from(c),
+                        cost,
+                        best,
+                        sense,
+                        skips,
+                    );
+                    used[j] = false;
+                }
+            }
+        }
+    }
+    let mut best = None;
+    go(
+        0,
+        n,
+        m,
+        &mut vec![false; m],
+        0,
+        cost,
+        &mut best,
+        sense,
+        n.saturating_sub(m),
+    );
+    best
+}
+
+fn dense_instance() -> impl Strategy<Value = (usize, usize, Vec<i64>)> {
+    (0usize..=6, 0usize..=6).prop_flat_map(|(n, m)| {
+        (
+            Just(n),
+            Just(m),
+            proptest::collection::vec(prop_oneof![-3i64..=3, -1000i64..=1000], n * m),
+        )
+    })
+}
+
+fn sparse_instance() -> impl Strategy<Value = (usize, usize, Vec<Option<i64>>)> {
+    (1usize..=6, 1usize..=6).prop_flat_map(|(n, m)| {
+        (
+            Just(n),
+            Just(m),
+            proptest::collection::vec(proptest::option::weighted(0.7, -5i64..=20), n * m),
+        )
+    })
+}
+
+proptest! {
+    #[test]
+    fn dense_assignment_matches_brute_force(
+        (n, m, c) in dense_instance(),
+        max in any::<bool>(),
+    ) {
+        let a = ndarray::Array2::from_shape_vec((n, m), c.clone()).unwrap();
+        let sense = if max { Sense::Max } else { Sense::Min };
+        let s = if max { max_weight_assignment(a.view()) } else { min_cost_assignment(a.view()) }.unwrap();
+        verify_assignment(CostMatrix::Dense(a.view()), &s).unwrap();
+        let best = brute_assignment(n, m, &|i, j| Some(c[i * m + j]), sense).unwrap_or(0);
+        prop_assert_eq!(s.objective, best);
+    }
+
+    #[test]
+    fn sparse_assignment_matches_brute_force_or_proves_infeasibility(
+        (n, m, c) in sparse_instance(),
+        max in any::<bool>(),
+    ) {
+        let entries: Vec<(u32, u32, i64)> = c
+            .iter()
+            .enumerate()
+            .filter_map(|(k, v)| v.map(|v| ((k / m) as u32, (k % m) as u32, v)))
+            .collect();
+        let sp = SparseMatrix::new(n, m, entries).unwrap();
+        let sense = if max { Sense::Max } else { Sense::Min };
+        let best = brute_assignment(n, m, &|i, j| c[i * m + j], sense);
+        let r = if max { max_weight_assignment_sparse(&sp) } else { min_cost_assignment_sparse(&sp) };
+        match (r, best) {
+            (Ok(s), Some(b)) => {
+                verify_assignment(CostMatrix::Sparse(&sp), &s).unwrap();
+                prop_assert_eq!(s.objective, b);
+            }
+            (Err(AllocateError::Infeasible { witness, message }), None) => {
+                // The witness violates Hall's condition on the shorter side.
+                let transposed = n > m;
+                let mut partners = std::collections::BTreeSet::new();
+                for &w in &witness {
+                    for other in 0..(if transposed { n } else { m }) {
+                        let (i, j) = if transposed { (other, w as usize) } else { (w as usize, other) };
+                        if c[i * m + j].is_some() {
+                            partners.insert(other);
+                        }
+                    }
+                }
+                prop_assert!(partners.len() < witness.len(), "{message}: {witness:?} has {partners:?}");
+            }
+            (r, b) => prop_assert!(false, "solver {r:?} but brute force {b:?}"),
+        }
+    }
+}
+
+#[test]
+fn dense_assignment_certifies_on_large_random_instances() {
+    let mut x = 0x1234_5678_9abc_def1u64;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for &(n, m, range) in &[
+        (300usize, 300usize, 1000u64),
+        (200, 500, 1_000_000),
+        (400, 150, 10),
+        (2000, 2000, 1000),
+    ] {
+        let c: Vec<i64> = (0..n * m).map(|_| (next() % range) as i64).collect();
+        let a = ndarray::Array2::from_shape_vec((n, m), c).unwrap();
+        for max in [false, true] {
+            let s = if max {
+                max_weight_assignment(a.view())
+            } else {
+                min_cost_assignment(a.view())
+            }
+            .unwrap();
+            verify_assignment(CostMatrix::Dense(a.view()), &s).unwrap();
+        }
+    }
+}
+
+#[test]
+fn sparse_assignment_certifies_on_large_random_instances() {
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for &(n, m, k) in &[
+        (2000usize, 2000usize, 20usize),
+        (1000, 3000, 10),
+        (3000, 1000, 5),
+    ] {
+        let mut entries = Vec::new();
+        // A random permutation-like backbone on the shorter side so a full assignment exists.
+        for i in 0..n.min(m) {
+            let (r, c) = if n <= m {
+                (i, (i * 7919) % m)
+            } else {
+                ((i * 7919) % n, i)
+            };
+            entries.push((r as u32, c as u32, (next() % 1000) as i64));
+        }
+        for i in 0..n {
+            for _ in 0..k {
+                entries.push((i as u32, (next() % m as u64) as u32, (next() % 1000) as i64));
+            }
+        }
+        entries.sort_by_key(|e| (e.0, e.1));
+        entries.dedup_by_key(|e| (e.0, e.1));
+        let sp = SparseMatrix::new(n, m, entries).unwrap();
+        for max in [false, true] {
+            let s = if max {
+                max_weight_assignment_sparse(&sp)
+            } else {
+                min_cost_assignment_sparse(&sp)
+            }
+            .unwrap();
+            verify_assignment(CostMatrix::Sparse(&sp), &s).unwrap();
+        }
+    }
+}
+
+#[test]
+fn assignment_extremes_are_typed_errors_or_exact() {
+    let big = ndarray::array![[i64::MAX, 0], [0, i64::MAX]];
+    assert!(matches!(
+        max_weight_assignment(big.view()),
+        Err(AllocateError::NumericRange { .. })
+    ));
+    let limit = (i64::MAX / 4) / 6;
+    let ok = ndarray::array![[limit, 0], [0, limit]];
+    let s = max_weight_assignment(ok.view()).unwrap();
+    assert_eq!(s.objective, 2 * i128::from(limit));
+    verify_assignment(CostMatrix::Dense(ok.view()), &s).unwrap();
+    let s = min_cost_assignment(ok.view()).unwrap();
+    assert_eq!(s.objective, 0);
+    let empty = ndarray::Array2::<i64>::zeros((0, 5));
+    let s = min_cost_assignment(empty.view()).unwrap();
+    assert_eq!(s.col_to_row, vec![None; 5]);
+    verify_assignment(CostMatrix::Dense(empty.view()), &s).unwrap();
+    let sp = SparseMatrix::new(2, 2, vec![(0, 0, 1), (1, 0, 1)]).unwrap();
+    match min_cost_assignment_sparse(&sp) {
+        Err(AllocateError::Infeasible { witness, .. }) => assert_eq!(witness, vec![0, 1]),
+        other => panic!("{other:?}"),
+    }
+    assert!(SparseMatrix::new(1, 1, vec![(0, 0, 1), (0, 0, 2)]).is_err());
+    assert!(SparseMatrix::new(1, 1, vec![(0, 1, 1)]).is_err());
 }

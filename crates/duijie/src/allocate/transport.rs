@@ -3,7 +3,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::{Algorithm, AllocateError, Status};
+use super::{Algorithm, AllocateError, CertificateError, Status};
 
 /// A transportation instance: rows with demands, columns with capacities, and candidate
 /// pairs with integer weights (per unit).
@@ -363,22 +363,8 @@ pub fn max_weight_transport(t: &Transport) -> Result<TransportSolution, Allocate
     })
 }
 
-/// A certificate that does not check, naming the row, column or sum at fault.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CertificateError {
-    message: String,
-}
-
-impl std::fmt::Display for CertificateError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "certificate does not check: {}", self.message)
-    }
-}
-
-impl std::error::Error for CertificateError {}
-
 fn fail<T>(message: String) -> Result<T, CertificateError> {
-    Err(CertificateError { message })
+    Err(CertificateError::new(message))
 }
 
 /// Checks a transportation plan and its dual prices against the instance: primal feasibility

@@ -1,0 +1,908 @@
+//! Linear assignment (一校对一企): dense Jonker–Volgenant and sparse shortest augmenting paths,
+//! both returning dual potentials that [`verify_assignment`] checks.
+//!
+//! Semantics, as in `scipy.optimize.linear_sum_assignment`: on an `n × m` instance every row is
+//! assigned when `n ≤ m`, every column when `n > m`, and the total cost is minimal (or the total
+//! weight maximal). Forbidden pairs exist only in the sparse form, as absent entries; when they
+//! make a full assignment impossible the error names a set of rows that violates Hall's
+//! condition.
+
+use ndarray::ArrayView2;
+
+use super::{Algorithm, AllocateError, CertificateError, Status};
+
+/// Whether costs are minimised or weights maximised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Sense {
+    /// Minimise the total cost.
+    Min,
+    /// Maximise the total weight.
+    Max,
+}
+
+/// An optimal assignment with its dual potentials.
+///
+/// Certificate (in the caller's sense): for [`Sense::Min`], `row[i] + col[j] ≤ c_ij` for every
+/// allowed pair with equality on assigned pairs; on the longer side, potentials are `≤ 0` and
+/// zero where unassigned; and `Σ row + Σ col` equals the objective. For [`Sense::Max`] the
+/// inequalities flip (`≥`, potentials `≥ 0` on the longer side).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Assignment {
+    /// The column of each row, if assigned.
+    pub row_to_col: Vec<Option<u32>>,
+    /// The row of each column, if assigned.
+    pub col_to_row: Vec<Option<u32>>,
+    /// Σ cost (or weight) over assigned pairs, exact.
+    pub objective: i128,
+    /// Dual potential of each row.
+    pub row_potential: Vec<i64>,
+    /// Dual potential of each column.
+    pub col_potential: Vec<i64>,
+    /// Minimised or maximised.
+    pub sense: Sense,
+    /// Always [`Status::Optimal`].
+    pub status: Status,
+    /// The algorithm that ran.
+    pub algorithm: Algorithm,
+}
+
+impl Assignment {
+    /// Assigned `(row, column)` pairs in row order.
+    pub fn pairs(&self) -> Vec<(u32, u32)> {
+        self.row_to_col
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.map(|c| (u32::try_from(i).unwrap_or(u32::MAX), c)))
+            .collect()
+    }
+}
+
+/// A sparse assignment instance: for each row, its allowed columns with their costs (or
+/// weights), in CSR form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SparseMatrix {
+    rows: usize,
+    cols: usize,
+    start: Vec<usize>,
+    col: Vec<u32>,
+    val: Vec<i64>,
+}
+
+impl SparseMatrix {
+    /// Builds a sparse matrix from `(row, column, value)` entries in any order.
+    ///
+    /// # Errors
+    /// [`AllocateError::InvalidInstance`] for an entry outside `rows × cols` or listed twice.
+    pub fn new(
+        rows: usize,
+        cols: usize,
+        mut entries: Vec<(u32, u32, i64)>,
+    ) -> Result<Self, AllocateError> {
+        entries.sort_unstable_by_key(|&(r, c, _)| (r, c));
+        let mut start = vec![0usize; rows + 1];
+        for (k, &(r, c, _)) in entries.iter().enumerate() {
+            if r as usize >= rows || c as usize >= cols {
+                return Err(AllocateError::InvalidInstance {
+                    message: format!("entry ({r}, {c}) is outside {rows} rows × {cols} columns"),
+                });
+            }
+            if k > 0 && (entries[k - 1].0, entries[k - 1].1) == (r, c) {
+                return Err(AllocateError::InvalidInstance {
+                    message: format!("entry ({r}, {c}) is listed twice"),
+                });
+            }
+            start[r as usize + 1] += 1;
+        }
+        for i in 0..rows {
+            start[i + 1] += start[i];
+        }
+        Ok(SparseMatrix {
+            rows,
+            cols,
+            start,
+            col: entries.iter().map(|e| e.1).collect(),
+            val: entries.iter().map(|e| e.2).collect(),
+        })
+    }
+
+    /// Builds one directly from CSR arrays (row starts, column indices, values), checking them.
+    ///
+    /// # Errors
+    /// [`AllocateError::InvalidInstance`] when the arrays are inconsistent, a column is out of
+    /// range, or a row lists a column twice.
+    pub fn from_csr(
+        rows: usize,
+        cols: usize,
+        start: Vec<usize>,
+        col: Vec<u32>,
+        val: Vec<i64>,
+    ) -> Result<Self, AllocateError> {
+        let bad = |m: String| Err(AllocateError::InvalidInstance { message: m });
+        if start.len() != rows + 1
+            || start[0] != 0
+            || start[rows] != col.len()
+            || col.len() != val.len()
+        {
+            return bad("CSR arrays are inconsistent".into());
+        }
+        for i in 0..rows {
+            if start[i] > start[i + 1] {
+                return bad(format!("row {i} has a negative length"));
+            }
+            let mut r: Vec<u32> = col[start[i]..start[i + 1]].to_vec();
+            if r.iter().any(|&c| c as usize >= cols) {
+                return bad(format!("row {i} names a column outside 0..{cols}"));
+            }
+            r.sort_unstable();
+            if r.windows(2).any(|w| w[0] == w[1]) {
+                return bad(format!("row {i} lists a column twice"));
+            }
+        }
+        Ok(SparseMatrix {
+            rows,
+            cols,
+            start,
+            col,
+            val,
+        })
+    }
+
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Number of columns.
+    pub fn cols(&self) -> usize {
+        self.cols
+    }
+
+    /// Number of allowed pairs.
+    pub fn nnz(&self) -> usize {
+        self.col.len()
+    }
+
+    /// The allowed `(column, value)` pairs of row `i`.
+    pub fn row(&self, i: usize) -> impl Iterator<Item = (u32, i64)> + '_ {
+        let r = self.start[i]..self.start[i + 1];
+        self.col[r.clone()]
+            .iter()
+            .copied()
+            .zip(self.val[r].iter().copied())
+    }
+
+    /// The value at `(i, j)`, if allowed.
+    pub fn get(&self, i: usize, j: u32) -> Option<i64> {
+        self.row(i).find(|&(c, _)| c == j).map(|(_, v)| v)
+    }
+
+    fn transpose(&self) -> SparseMatrix {
+        let mut start = vec![0usize; self.cols + 1];
+        for &c in &self.col {
+            start[c as usize + 1] += 1;
+        }
+        for j in 0..self.cols {
+            start[j + 1] += start[j];
+        }
+        let mut fill = start.clone();
+        let mut col = vec![0u32; self.col.len()];
+        let mut val = vec![0i64; self.col.len()];
+        for i in 0..self.rows {
+            for (j, v) in self.row(i) {
+                let k = fill[j as usize];
+                col[k] = u32::try_from(i).unwrap_or(u32::MAX);
+                val[k] = v;
+                fill[j as usize] += 1;
+            }
+        }
+        SparseMatrix {
+            rows: self.cols,
+            cols: self.rows,
+            start,
+            col,
+            val,
+        }
+    }
+
+    fn negated(&self) -> SparseMatrix {
+        SparseMatrix {
+            val: self.val.iter().map(|&v| -v).collect(),
+            ..self.clone()
+        }
+    }
+
+    fn max_abs(&self) -> u64 {
+        self.val.iter().map(|v| v.unsigned_abs()).max().unwrap_or(0)
+    }
+}
+
+/// The largest absolute cost an `n × m` instance takes: potentials stay within a small multiple
+/// of `(n + m) · max|c|`, which must fit comfortably in `i64`.
+fn cost_limit(n: usize, m: usize) -> u64 {
+    let k = u64::try_from(n + m + 2).unwrap_or(u64::MAX);
+    (i64::MAX as u64 / 4) / k
+}
+
+fn check_range(max_abs: u64, n: usize, m: usize) -> Result<(), AllocateError> {
+    let limit = cost_limit(n, m);
+    if max_abs > limit {
+        return Err(AllocateError::NumericRange {
+            max_weight: max_abs,
+            limit,
+        });
+    }
+    Ok(())
+}
+
+const NONE: u32 = u32::MAX;
+
+/// Finds a minimum-cost assignment of a dense `n × m` cost matrix.
+///
+/// Algorithm: Jonker & Volgenant (1987), "A shortest augmenting path algorithm for dense and
+/// sparse linear assignment problems": for square matrices column reduction, reduction
+/// transfer and two rounds of augmenting row reduction, then Dijkstra-like shortest augmenting
+/// paths; for rectangular ones the same without column reduction (so that column potentials of
+/// the longer side stay `≤ 0`). A wider matrix than tall is solved as is; a taller one is
+/// solved transposed (one working copy). Ties are broken by the lowest index, so the result is
+/// deterministic.
+///
+/// # Errors
+/// [`AllocateError::NumericRange`] when a cost is too large for exact arithmetic at this size
+/// (|c| ≤ 2⁶¹ / (n + m + 2)).
+///
+/// # Complexity
+/// O(n² · m) time in the worst case, usually far less; O(n · m) memory only when transposing.
+///
+/// # Example
+/// Three colleges, three Shenyang plants; costs are distances in tens of km.
+/// ```
+/// use duijie::allocate::{min_cost_assignment, verify_assignment, CostMatrix};
+/// let c = ndarray::array![[4, 1, 3], [2, 0, 5], [3, 2, 2]];
+/// let a = min_cost_assignment(c.view()).unwrap();
+/// assert_eq!(a.objective, 5);
+/// verify_assignment(CostMatrix::Dense(c.view()), &a).unwrap();
+/// ```
+pub fn min_cost_assignment(cost: ArrayView2<'_, i64>) -> Result<Assignment, AllocateError> {
+    dense(cost, Sense::Min)
+}
+
+/// Finds a maximum-weight assignment of a dense `n × m` weight matrix (every row assigned when
+/// `n ≤ m`, every column otherwise). See [`min_cost_assignment`] for the algorithm, errors and
+/// complexity; this solves it on negated weights.
+pub fn max_weight_assignment(weight: ArrayView2<'_, i64>) -> Result<Assignment, AllocateError> {
+    dense(weight, Sense::Max)
+}
+
+fn dense(a: ArrayView2<'_, i64>, sense: Sense) -> Result<Assignment, AllocateError> {
+    let (n, m) = a.dim();
+    let max_abs = a.iter().map(|v| v.unsigned_abs()).max().unwrap_or(0);
+    check_range(max_abs, n, m)?;
+    let sign = if sense == Sense::Max { -1 } else { 1 };
+    let transposed = n > m;
+    let (rows, cols) = if transposed { (m, n) } else { (n, m) };
+    // One working copy, row-major, in the orientation solved and the sign minimised.
+    let mut c = Vec::with_capacity(rows * cols);
+    if transposed {
+        for j in 0..m {
+            c.extend(a.column(j).iter().map(|&v| sign * v));
+        }
+    } else {
+        for i in 0..n {
+            c.extend(a.row(i).iter().map(|&v| sign * v));
+        }
+    }
+    let (x, v) = lapjv(&c, rows, cols);
+    drop(c);
+    let cost_of = |i: usize, j: usize| if transposed { a[[j, i]] } else { a[[i, j]] };
+    Ok(finish(
+        x,
+        v,
+        rows,
+        cols,
+        transposed,
+        sense,
+        |i, j| sign * cost_of(i, j),
+        cost_of,
+        n,
+        m,
+        Algorithm::JonkerVolgenant,
+    ))
+}
+
+/// Builds the result from the solved orientation: `x[i]` the column of row `i`, `v` the column
+/// potentials (minimisation sense).
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    x: Vec<u32>,
+    v: Vec<i64>,
+    rows: usize,
+    cols: usize,
+    transposed: bool,
+    sense: Sense,
+    min_cost: impl Fn(usize, usize) -> i64,
+    user_value: impl Fn(usize, usize) -> i64,
+    n: usize,
+    m: usize,
+    algorithm: Algorithm,
+) -> Assignment {
+    let mut u = vec![0i64; rows];
+    let mut objective: i128 = 0;
+    for i in 0..rows {
+        let j = x[i] as usize;
+        u[i] = min_cost(i, j) - v[j];
+        objective += i128::from(user_value(i, j));
+    }
+    let flip = |p: Vec<i64>| {
+        if sense == Sense::Max {
+            p.into_iter().map(|q| -q).collect()
+        } else {
+            p
+        }
+    };
+    let (u, v) = (flip(u), flip(v));
+    let mut row_to_col = vec![None; n];
+    let mut col_to_row = vec![None; m];
+    for (i, &j) in x.iter().enumerate().take(rows) {
+        let (r, c) = if transposed {
+            (j as usize, i)
+        } else {
+            (i, j as usize)
+        };
+        row_to_col[r] = u32::try_from(c).ok();
+        col_to_row[c] = u32::try_from(r).ok();
+    }
+    let _ = cols;
+    let (row_potential, col_potential) = if transposed { (v, u) } else { (u, v) };
+    Assignment {
+        row_to_col,
+        col_to_row,
+        objective,
+        row_potential,
+        col_potential,
+        sense,
+        status: Status::Optimal,
+        algorithm,
+    }
+}
+
+/// Jonker–Volgenant on a row-major `rows × cols` cost matrix with `rows ≤ cols`. Returns the
+/// column of each row and the column potentials.
+fn lapjv(c: &[i64], rows: usize, cols: usize) -> (Vec<u32>, Vec<i64>) {
+    let n = rows;
+    let mut x = vec![NONE; n]; // column of row
+    let mut y = vec![NONE; cols]; // row of column
+    let mut v = vec![0i64; cols];
+    if n == 0 {
+        return (x, v);
+    }
+    let row = |i: usize| &c[i * cols..(i + 1) * cols];
+    let mut free: Vec<u32> = Vec::with_capacity(n);
+    if n == cols {
+        // Column reduction, from the last column (as the original), ties to the first row.
+        let mut matches = vec![0u32; n];
+        for j in (0..cols).rev() {
+            let mut imin = 0;
+            let mut min = c[j];
+            for i in 1..n {
+                let h = c[i * cols + j];
+                if h < min {
+                    min = h;
+                    imin = i;
+                }
+            }
+            v[j] = min;
+            matches[imin] += 1;
+            if matches[imin] == 1 {
+                x[imin] = j as u32;
+                y[j] = imin as u32;
+            }
+        }
+        // Reduction transfer.
+        for i in 0..n {
+            match matches[i] {
+                0 => free.push(i as u32),
+                1 => {
+                    let j1 = x[i] as usize;
+                    let r = row(i);
+                    let mut min = i64::MAX;
+                    for j in 0..cols {
+                        if j != j1 {
+                            min = min.min(r[j] - v[j]);
+                        }
+                    }
+                    if min != i64::MAX {
+                        v[j1] -= min;
+                    }
+                }
+                _ => {}
+            }
+        }
+    } else {
+        free.extend(0..n as u32);
+    }
+    // Augmenting row reduction, twice, with a work cap so that ties cannot make it crawl.
+    for _ in 0..2 {
+        if free.is_empty() || cols < 2 {
+            break;
+        }
+        let mut k = 0usize;
+        let prev = std::mem::take(&mut free);
+        let mut queue = prev;
+        let mut budget = 4 * n + 16;
+        while k < queue.len() {
+            let i = queue[k] as usize;
+            k += 1;
+            if budget == 0 {
+                free.push(i as u32);
+                continue;
+            }
+            budget -= 1;
+            let r = row(i);
+            let (mut umin, mut j1) = (r[0] - v[0], 0usize);
+            let (mut usub, mut j2) = (i64::MAX, usize::MAX);
+            for j in 1..cols {
+                let h = r[j] - v[j];
+                if h < usub {
+                    if h >= umin {
+                        usub = h;
+                        j2 = j;
+                    } else {
+                        usub = umin;
+                        umin = h;
+                        j2 = j1;
+                        j1 = j;
+                    }
+                }
+            }
+            let mut i0 = y[j1];
+            if umin < usub {
+                v[j1] -= usub - umin;
+            } else if i0 != NONE && j2 != usize::MAX {
+                j1 = j2;
+                i0 = y[j2];
+            }
+            if let Some(old) = (x[i] != NONE).then_some(x[i] as usize) {
+                // A row in the free list is unassigned; keep the invariant anyway.
+                y[old] = NONE;
+            }
+            x[i] = j1 as u32;
+            y[j1] = i as u32;
+            if i0 != NONE {
+                x[i0 as usize] = NONE;
+                if umin < usub {
+                    // Process the displaced row next.
+                    k -= 1;
+                    queue[k] = i0;
+                } else {
+                    free.push(i0);
+                }
+            }
+        }
+    }
+    // Augmentation by shortest paths (dense Dijkstra over columns).
+    let mut d = vec![0i64; cols];
+    let mut pred = vec![0u32; cols];
+    let mut collist: Vec<u32> = (0..cols as u32).collect();
+    for &f in &free {
+        let f = f as usize;
+        let rf = row(f);
+        for j in 0..cols {
+            d[j] = rf[j] - v[j];
+            pred[j] = f as u32;
+            collist[j] = j as u32;
+        }
+        let (mut low, mut up) = (0usize, 0usize);
+        let mut last = 0usize;
+        let mut min = 0i64;
+        let endofpath;
+        'search: loop {
+            if up == low {
+                last = low;
+                min = d[collist[up] as usize];
+                up += 1;
+                let first = up;
+                for k in first..cols {
+                    let j = collist[k] as usize;
+                    let h = d[j];
+                    if h <= min {
+                        if h < min {
+                            up = low;
+                            min = h;
+                        }
+                        collist.swap(k, up);
+                        up += 1;
+                    }
+                }
+                for &j in &collist[low..up] {
+                    if y[j as usize] == NONE {
+                        endofpath = j as usize;
+                        break 'search;
+                    }
+                }
+            }
+            let j1 = collist[low] as usize;
+            low += 1;
+            let i = y[j1] as usize;
+            let ri = row(i);
+            let u1 = ri[j1] - v[j1] - min;
+            let mut k = up;
+            while k < cols {
+                let j = collist[k] as usize;
+                let h = ri[j] - v[j] - u1;
+                if h < d[j] {
+                    d[j] = h;
+                    pred[j] = i as u32;
+                    if h == min {
+                        if y[j] == NONE {
+                            endofpath = j;
+                            break 'search;
+                        }
+                        collist.swap(k, up);
+                        up += 1;
+                    }
+                }
+                k += 1;
+            }
+        }
+        // Update the potentials of the columns scanned before the final distance level.
+        for &j in &collist[..last] {
+            let j = j as usize;
+            v[j] += d[j] - min;
+        }
+        // Augment along the path.
+        let mut j = endofpath;
+        loop {
+            let i = pred[j] as usize;
+            y[j] = i as u32;
+            let next = x[i];
+            x[i] = j as u32;
+            if i == f {
+                break;
+            }
+            j = next as usize;
+        }
+    }
+    (x, v)
+}
+
+/// Finds a minimum-cost assignment over the allowed pairs of a sparse matrix (every row assigned
+/// when `rows ≤ cols`, every column otherwise).
+///
+/// Algorithm: shortest augmenting paths (Dijkstra with a binary heap over columns, on reduced
+/// costs) from each row left free by a greedy start on reduced costs. When a search exhausts its
+/// alternating tree without reaching a free column, the tree's rows have fewer neighbours than
+/// rows: that set is returned as the Hall witness and no assignment exists.
+///
+/// # Errors
+/// [`AllocateError::Infeasible`] with the Hall-violating rows (in the caller's orientation);
+/// [`AllocateError::NumericRange`] as for the dense solver.
+///
+/// # Complexity
+/// O(n · (E + m) log m) time in the worst case for E allowed pairs, usually much less; O(E + n +
+/// m) memory.
+pub fn min_cost_assignment_sparse(cost: &SparseMatrix) -> Result<Assignment, AllocateError> {
+    sparse(cost, Sense::Min)
+}
+
+/// Finds a maximum-weight assignment over the allowed pairs of a sparse matrix; see
+/// [`min_cost_assignment_sparse`].
+pub fn max_weight_assignment_sparse(weight: &SparseMatrix) -> Result<Assignment, AllocateError> {
+    sparse(weight, Sense::Max)
+}
+
+fn sparse(a: &SparseMatrix, sense: Sense) -> Result<Assignment, AllocateError> {
+    check_range(a.max_abs(), a.rows, a.cols)?;
+    let transposed = a.rows > a.cols;
+    let oriented = if transposed { a.transpose() } else { a.clone() };
+    let work = if sense == Sense::Max {
+        oriented.negated()
+    } else {
+        oriented
+    };
+    let (x, v) = match sparse_sap(&work) {
+        Ok(r) => r,
+        Err(rows) => {
+            let side = if transposed { "columns" } else { "rows" };
+            return Err(AllocateError::Infeasible {
+                message: format!(
+                    "{} {side} can only be assigned to {} distinct partners between them (Hall's condition fails)",
+                    rows.len(),
+                    rows.len() - 1
+                ),
+                witness: rows,
+            });
+        }
+    };
+    let get = |i: usize, j: usize| work.get(i, j as u32).unwrap_or(0);
+    let orig = |i: usize, j: usize| oriented_value(a, transposed, i, j);
+    Ok(finish(
+        x,
+        v,
+        work.rows,
+        work.cols,
+        transposed,
+        sense,
+        get,
+        orig,
+        a.rows,
+        a.cols,
+        Algorithm::SparseShortestPath,
+    ))
+}
+
+fn oriented_value(a: &SparseMatrix, transposed: bool, i: usize, j: usize) -> i64 {
+    let (r, c) = if transposed { (j, i) } else { (i, j) };
+    a.get(r, c as u32).unwrap_or(0)
+}
+
+/// Sparse shortest augmenting paths on `rows ≤ cols`. Returns the column of each row and the
+/// column potentials, or the rows of a Hall violator.
+fn sparse_sap(c: &SparseMatrix) -> Result<(Vec<u32>, Vec<i64>), Vec<u32>> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let (n, m) = (c.rows, c.cols);
+    let mut x = vec![NONE; n];
+    let mut xc = vec![0i64; n]; // cost of the assigned pair
+    let mut y = vec![NONE; m];
+    let v = vec![0i64; m];
+    let mut v = v;
+    // Greedy start: each row takes its cheapest free column (v = 0, so reduced = cost).
+    // Dual feasibility needs u_i = min over the row, so only take a column at the row minimum.
+    let mut u = vec![0i64; n];
+    let mut free = Vec::new();
+    for i in 0..n {
+        let mut best: Option<(i64, u32)> = None;
+        for (j, cost) in c.row(i) {
+            if best.is_none_or(|(b, bj)| (cost, j) < (b, bj)) {
+                best = Some((cost, j));
+            }
+        }
+        let Some((minc, _)) = best else {
+            return Err(vec![i as u32]);
+        };
+        u[i] = minc;
+        let pick = c
+            .row(i)
+            .filter(|&(j, cost)| cost == minc && y[j as usize] == NONE)
+            .map(|(j, _)| j)
+            .min();
+        match pick {
+            Some(j) => {
+                x[i] = j;
+                xc[i] = minc;
+                y[j as usize] = i as u32;
+            }
+            None => free.push(i as u32),
+        }
+    }
+    let mut dist = vec![i64::MAX; m];
+    let mut done = vec![false; m];
+    let mut pred = vec![0u32; m];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut scanned: Vec<u32> = Vec::new();
+    let mut heap = BinaryHeap::new();
+    for f in free {
+        let f = f as usize;
+        // u_f = min reduced cost of row f, so its reduced costs are ≥ 0.
+        let uf = c
+            .row(f)
+            .map(|(j, cost)| cost - v[j as usize])
+            .min()
+            .unwrap_or(0);
+        u[f] = uf;
+        heap.clear();
+        for (j, cost) in c.row(f) {
+            let j = j as usize;
+            let h = cost - uf - v[j];
+            if h < dist[j] {
+                if dist[j] == i64::MAX {
+                    touched.push(j as u32);
+                }
+                dist[j] = h;
+                pred[j] = f as u32;
+                heap.push(Reverse((h, j as u32)));
+            }
+        }
+        let mut end = None;
+        let mut delta = 0;
+        while let Some(Reverse((dj, j))) = heap.pop() {
+            let j = j as usize;
+            if done[j] || dj > dist[j] {
+                continue;
+            }
+            if y[j] == NONE {
+                end = Some(j);
+                delta = dj;
+                break;
+            }
+            done[j] = true;
+            scanned.push(j as u32);
+            let i = y[j] as usize;
+            for (k, cost) in c.row(i) {
+                let k = k as usize;
+                if done[k] {
+                    continue;
+                }
+                let h = dj + cost - u[i] - v[k];
+                if h < dist[k] {
+                    if dist[k] == i64::MAX {
+                        touched.push(k as u32);
+                    }
+                    dist[k] = h;
+                    pred[k] = i as u32;
+                    heap.push(Reverse((h, k as u32)));
+                }
+            }
+        }
+        let Some(end) = end else {
+            // The alternating tree: row f and the rows of every scanned column.
+            let mut rows: Vec<u32> = std::iter::once(f as u32)
+                .chain(scanned.iter().map(|&j| y[j as usize]))
+                .collect();
+            rows.sort_unstable();
+            return Err(rows);
+        };
+        // Potentials: scanned columns move by their distance below delta.
+        for &j in &scanned {
+            let j = j as usize;
+            v[j] -= delta - dist[j];
+        }
+        // Augment.
+        let mut j = end;
+        loop {
+            let i = pred[j] as usize;
+            let next = x[i];
+            y[j] = i as u32;
+            x[i] = j as u32;
+            xc[i] = c.get(i, j as u32).unwrap_or(0);
+            if i == f {
+                break;
+            }
+            j = next as usize;
+        }
+        // Row potentials of rows on the tree follow from their assigned pair.
+        u[f] = xc[f] - v[x[f] as usize];
+        let last_row = y[end] as usize;
+        u[last_row] = xc[last_row] - v[end];
+        for &j in &scanned {
+            let i = y[j as usize] as usize;
+            u[i] = xc[i] - v[x[i] as usize];
+        }
+        for &j in &touched {
+            dist[j as usize] = i64::MAX;
+        }
+        for &j in &scanned {
+            done[j as usize] = false;
+        }
+        touched.clear();
+        scanned.clear();
+    }
+    let _ = xc;
+    Ok((x, v))
+}
+
+/// The instance an assignment is checked against.
+#[derive(Clone, Copy, Debug)]
+pub enum CostMatrix<'a> {
+    /// A dense matrix: every pair allowed.
+    Dense(ArrayView2<'a, i64>),
+    /// A sparse matrix: only listed pairs allowed.
+    Sparse(&'a SparseMatrix),
+}
+
+/// Checks an assignment and its potentials against the instance: only allowed pairs, each row
+/// and column at most once, the shorter side fully assigned, the recomputed objective, dual
+/// feasibility on every allowed pair, equality on assigned pairs, sign and zero conditions on the
+/// longer side, and strong duality. All sums exact (`i128`).
+///
+/// Passing proves the assignment optimal. O(allowed pairs) time.
+///
+/// # Errors
+/// A [`CertificateError`] naming the first condition that fails.
+pub fn verify_assignment(matrix: CostMatrix<'_>, a: &Assignment) -> Result<(), CertificateError> {
+    let (n, m) = match matrix {
+        CostMatrix::Dense(d) => d.dim(),
+        CostMatrix::Sparse(s) => (s.rows, s.cols),
+    };
+    let fail = |msg: String| Err(CertificateError::new(msg));
+    if a.row_to_col.len() != n
+        || a.col_to_row.len() != m
+        || a.row_potential.len() != n
+        || a.col_potential.len() != m
+    {
+        return fail("assignment has the wrong dimensions".into());
+    }
+    let value = |i: usize, j: usize| -> Option<i64> {
+        match matrix {
+            CostMatrix::Dense(d) => Some(d[[i, j]]),
+            CostMatrix::Sparse(s) => s.get(i, j as u32),
+        }
+    };
+    let mut objective: i128 = 0;
+    let mut assigned = 0usize;
+    for (i, c) in a.row_to_col.iter().enumerate() {
+        if let Some(j) = *c {
+            let j = j as usize;
+            if j >= m || a.col_to_row[j] != u32::try_from(i).ok() {
+                return fail(format!("row {i} and column {j} disagree"));
+            }
+            let Some(w) = value(i, j) else {
+                return fail(format!("pair ({i}, {j}) is not allowed"));
+            };
+            objective += i128::from(w);
+            assigned += 1;
+        }
+    }
+    if a.col_to_row.iter().filter(|r| r.is_some()).count() != assigned {
+        return fail("a column names a row that does not name it".into());
+    }
+    if assigned != n.min(m) {
+        return fail(format!("{assigned} pairs assigned, {} expected", n.min(m)));
+    }
+    if objective != a.objective {
+        return fail(format!(
+            "reported objective {} but the pairs sum to {objective}",
+            a.objective
+        ));
+    }
+    let s: i128 = if a.sense == Sense::Max { -1 } else { 1 };
+    // In minimisation terms: s·u_i + s·v_j ≤ s·c_ij.
+    let check_pair = |i: usize, j: usize, w: i64| -> Result<(), CertificateError> {
+        let lhs = s * (i128::from(a.row_potential[i]) + i128::from(a.col_potential[j]));
+        let rhs = s * i128::from(w);
+        if lhs > rhs {
+            return Err(CertificateError::new(format!(
+                "pair ({i}, {j}): potentials violate dual feasibility"
+            )));
+        }
+        if a.row_to_col[i] == u32::try_from(j).ok() && lhs != rhs {
+            return Err(CertificateError::new(format!(
+                "assigned pair ({i}, {j}) is not tight"
+            )));
+        }
+        Ok(())
+    };
+    match matrix {
+        CostMatrix::Dense(d) => {
+            for ((i, j), &w) in d.indexed_iter() {
+                check_pair(i, j, w)?;
+            }
+        }
+        CostMatrix::Sparse(sp) => {
+            for i in 0..n {
+                for (j, w) in sp.row(i) {
+                    check_pair(i, j as usize, w)?;
+                }
+            }
+        }
+    }
+    // The longer side: potentials ≤ 0 (min sense), zero where unassigned.
+    let longer: Option<(&[i64], &[Option<u32>])> = if n < m {
+        Some((&a.col_potential, &a.col_to_row))
+    } else if n > m {
+        Some((&a.row_potential, &a.row_to_col))
+    } else {
+        None
+    };
+    if let Some((pot, asg)) = longer {
+        for (k, (&p, who)) in pot.iter().zip(asg).enumerate() {
+            let p = s * i128::from(p);
+            if p > 0 || (who.is_none() && p != 0) {
+                return fail(format!(
+                    "potential {k} on the longer side breaks its sign condition"
+                ));
+            }
+        }
+    }
+    let dual: i128 = a.row_potential.iter().map(|&p| i128::from(p)).sum::<i128>()
+        + a.col_potential.iter().map(|&p| i128::from(p)).sum::<i128>();
+    if dual != objective {
+        return fail(format!(
+            "dual objective {dual} ≠ primal objective {objective}"
+        ));
+    }
+    Ok(())
+}
