@@ -57,3 +57,71 @@ pub fn transportation(
     }
     Transport::new(demand, capacity, pairs).expect("generated instance is well formed")
 }
+
+/// A dense `n × m` matrix of integers uniform in `0..max`, row-major.
+pub fn dense_int(seed: u64, n: usize, m: usize, max: u64) -> Vec<i64> {
+    let mut r = Rng::new(seed);
+    (0..n * m).map(|_| r.range(0, max) as i64).collect()
+}
+
+/// A dense `n × m` matrix of floats uniform in `[0, 1)`, row-major (53 random bits each).
+pub fn dense_f64(seed: u64, n: usize, m: usize) -> Vec<f64> {
+    let mut r = Rng::new(seed);
+    (0..n * m)
+        .map(|_| (r.next_u64() >> 11) as f64 / (1u64 << 53) as f64)
+        .collect()
+}
+
+/// A sparse `n × n` instance: `per_row` random columns per row plus one random permutation, so a
+/// perfect matching exists; costs uniform in `0..max`. Entries `(row, column, cost)`, sorted and
+/// without duplicates.
+pub fn sparse_perm(seed: u64, n: usize, per_row: usize, max: u64) -> Vec<(u32, u32, i64)> {
+    let mut r = Rng::new(seed);
+    let mut perm: Vec<u32> = (0..n as u32).collect();
+    for i in (1..n).rev() {
+        let j = r.range(0, i as u64 + 1) as usize;
+        perm.swap(i, j);
+    }
+    let mut e = Vec::with_capacity(n * (per_row + 1));
+    for (i, &p) in perm.iter().enumerate() {
+        e.push((i as u32, p, r.range(0, max) as i64));
+        for _ in 0..per_row {
+            e.push((
+                i as u32,
+                r.range(0, n as u64) as u32,
+                r.range(0, max) as i64,
+            ));
+        }
+    }
+    e.sort_unstable_by_key(|x| (x.0, x.1));
+    e.dedup_by_key(|x| (x.0, x.1));
+    e
+}
+
+/// The named benchmark instances of issue 3, so criterion and the peer scripts solve the same
+/// data: `(name, rows, cols)` for the dense ones.
+pub const DENSE: &[(&str, usize, usize, u64)] = &[
+    ("dense_i1e3_n1000", 1000, 1000, 1000),
+    ("dense_i1e3_n2000", 2000, 2000, 1000),
+    ("dense_i1e3_n4000", 4000, 4000, 1000),
+    ("dense_i1e6_n1000", 1000, 1000, 1_000_000),
+    ("dense_i1e6_n2000", 2000, 2000, 1_000_000),
+    ("dense_i1e6_n4000", 4000, 4000, 1_000_000),
+    ("rect_i1e6_1000x5000", 1000, 5000, 1_000_000),
+];
+
+/// Dense float instances: `(name, n)`.
+pub const DENSE_F64: &[(&str, usize)] = &[
+    ("dense_f64_n1000", 1000),
+    ("dense_f64_n2000", 2000),
+    ("dense_f64_n4000", 4000),
+];
+
+/// Sparse instances: `(name, n, per_row)`.
+pub const SPARSE: &[(&str, usize, usize)] = &[
+    ("sparse_n1e4_k20", 10_000, 20),
+    ("sparse_n1e5_k20", 100_000, 20),
+];
+
+/// The seed every named instance is generated from (with its index added).
+pub const SEED: u64 = 20261126;

@@ -12,9 +12,9 @@ mod assignment;
 mod transport;
 
 pub use assignment::{
-    Assignment, CostMatrix, Sense, SparseMatrix, max_weight_assignment,
-    max_weight_assignment_sparse, min_cost_assignment, min_cost_assignment_sparse,
-    verify_assignment,
+    Assignment, CostMatrix, Precision, Sense, SparseMatrix, fixed_point_matrix,
+    max_weight_assignment, max_weight_assignment_sparse, min_cost_assignment,
+    min_cost_assignment_sparse, verify_assignment,
 };
 pub use transport::{Transport, TransportSolution, max_weight_transport, verify_transport};
 
