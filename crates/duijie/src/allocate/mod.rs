@@ -6,9 +6,14 @@
 //!
 //! | function | problem | algorithm | certificate |
 //! | --- | --- | --- | --- |
-//! | [`max_weight_transport`] | many-to-many with quantities (b-matching, transportation) | successive shortest paths with Dijkstra and potentials | LP dual (row and column prices) |
+//! | [`max_weight_transport`] | many-to-many with quantities (b-matching, transportation) | network simplex ([`max_weight_transport_ssp`]: successive shortest paths, as a second algorithm) | LP dual (row and column prices) |
+//! | [`min_cost_flow`] | supplies, demands, lower and upper bounds | network simplex | node potentials; infeasibility: a cut |
+//! | [`min_cost_assignment`], [`max_weight_assignment`] | dense 1:1, rectangular | Jonker–Volgenant | dual potentials |
+//! | [`min_cost_assignment_sparse`], [`max_weight_assignment_sparse`] | sparse 1:1, forbidden pairs absent | shortest augmenting paths | dual potentials; infeasibility: a Hall set |
 
 mod assignment;
+mod flow;
+mod simplex;
 mod transport;
 
 pub use assignment::{
@@ -16,7 +21,12 @@ pub use assignment::{
     max_weight_assignment, max_weight_assignment_sparse, min_cost_assignment,
     min_cost_assignment_sparse, verify_assignment,
 };
-pub use transport::{Transport, TransportSolution, max_weight_transport, verify_transport};
+pub use flow::{
+    FlowArc, FlowNetwork, FlowSolution, min_cost_flow, verify_flow, verify_infeasibility_cut,
+};
+pub use transport::{
+    Transport, TransportSolution, max_weight_transport, max_weight_transport_ssp, verify_transport,
+};
 
 /// A certificate that does not check, naming the row, column or sum at fault.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,6 +61,8 @@ pub enum Algorithm {
     JonkerVolgenant,
     /// Shortest augmenting paths with a heap, for sparse linear assignment.
     SparseShortestPath,
+    /// Primal network simplex with block search pivoting.
+    NetworkSimplex,
 }
 
 impl Algorithm {
@@ -60,6 +72,7 @@ impl Algorithm {
             Algorithm::SuccessiveShortestPaths => "successive-shortest-paths",
             Algorithm::JonkerVolgenant => "jonker-volgenant",
             Algorithm::SparseShortestPath => "sparse-shortest-path",
+            Algorithm::NetworkSimplex => "network-simplex",
         }
     }
 }
@@ -93,6 +106,13 @@ pub enum AllocateError {
         /// The witness: row indices (or column indices, as the message says).
         witness: Vec<u32>,
     },
+    /// Supplies and demands do not balance: make them equal, or add a slack node.
+    Unbalanced {
+        /// Total supply.
+        supply: i128,
+        /// Total demand.
+        demand: i128,
+    },
     /// Weights are too large for exact arithmetic on an instance of this size: the largest
     /// weight times the number of nodes must stay below 2^62. Scale the weights down.
     NumericRange {
@@ -107,6 +127,12 @@ impl std::fmt::Display for AllocateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             AllocateError::InvalidInstance { message } => write!(f, "invalid instance: {message}"),
+            AllocateError::Unbalanced { supply, demand } => {
+                write!(
+                    f,
+                    "unbalanced: total supply {supply} ≠ total demand {demand}"
+                )
+            }
             AllocateError::Infeasible { message, witness } => {
                 write!(f, "infeasible: {message}; witness {witness:?}")
             }

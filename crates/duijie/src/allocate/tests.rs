@@ -4,6 +4,9 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::allocate::{CostMatrix, Sense, SparseMatrix};
+use crate::allocate::{
+    FlowNetwork, max_weight_transport_ssp, min_cost_flow, verify_flow, verify_infeasibility_cut,
+};
 
 /// The best objective over every integer plan, by enumeration.
 fn brute_force(demand: &[u32], capacity: &[u32], pairs: &[(u32, u32, i64)]) -> i128 {
@@ -135,7 +138,7 @@ fn malformed_instances_are_typed_errors() {
 
 #[test]
 fn the_largest_admitted_weights_solve_exactly() {
-    let w = (1i64 << 62) / 6;
+    let w = (i64::MAX / 16) / 8;
     let t = Transport::new(
         vec![u32::MAX, 1],
         vec![u32::MAX, 1],
@@ -414,4 +417,177 @@ fn assignment_extremes_are_typed_errors_or_exact() {
     }
     assert!(SparseMatrix::new(1, 1, vec![(0, 0, 1), (0, 0, 2)]).is_err());
     assert!(SparseMatrix::new(1, 1, vec![(0, 1, 1)]).is_err());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Minimum-cost flow and the two transportation algorithms.
+
+/// The cheapest feasible flow by enumeration, or None when none is feasible.
+fn brute_flow(supply: &[i64], arcs: &[(u32, u32, i64, i64, i64)]) -> Option<i128> {
+    fn go(
+        k: usize,
+        arcs: &[(u32, u32, i64, i64, i64)],
+        bal: &mut Vec<i64>,
+        acc: i128,
+        best: &mut Option<i128>,
+    ) {
+        if k == arcs.len() {
+            if bal.iter().all(|&b| b == 0) && best.is_none_or(|b| acc < b) {
+                *best = Some(acc);
+            }
+            return;
+        }
+        let (t, h, lo, hi, c) = arcs[k];
+        for f in lo..=hi {
+            bal[t as usize] -= f;
+            bal[h as usize] += f;
+            go(k + 1, arcs, bal, acc + i128::from(f) * i128::from(c), best);
+            bal[t as usize] += f;
+            bal[h as usize] -= f;
+        }
+    }
+    let mut best = None;
+    go(0, arcs, &mut supply.to_vec(), 0, &mut best);
+    best
+}
+
+/// Supplies and arcs `(tail, head, lower, upper, cost)`.
+type FlowCase = (Vec<i64>, Vec<(u32, u32, i64, i64, i64)>);
+
+fn flow_instance() -> impl Strategy<Value = FlowCase> {
+    (2usize..=4).prop_flat_map(|n| {
+        (
+            proptest::collection::vec(-2i64..=2, n - 1),
+            proptest::collection::vec(
+                (0..n as u32, 0..n as u32, 0i64..=1, 0i64..=2, -4i64..=6),
+                1..=5,
+            ),
+        )
+            .prop_map(move |(mut s, arcs)| {
+                let last = -s.iter().sum::<i64>();
+                s.push(last);
+                let arcs = arcs
+                    .into_iter()
+                    .map(|(t, h, lo, extra, c)| (t, h, lo, lo + extra, c))
+                    .collect();
+                (s, arcs)
+            })
+    })
+}
+
+proptest! {
+    #[test]
+    fn min_cost_flow_matches_brute_force_or_proves_infeasibility((supply, arcs) in flow_instance()) {
+        let mut net = FlowNetwork::new(supply.clone());
+        for &(t, h, lo, hi, c) in &arcs {
+            net.add_arc(t, h, lo, hi, c).unwrap();
+        }
+        match (min_cost_flow(&net), brute_flow(&supply, &arcs)) {
+            (Ok(s), Some(b)) => {
+                verify_flow(&net, &s).unwrap();
+                prop_assert_eq!(s.cost, b);
+            }
+            (Err(AllocateError::Infeasible { witness, .. }), None) => {
+                verify_infeasibility_cut(&net, &witness).unwrap();
+            }
+            (r, b) => prop_assert!(false, "solver {r:?}, brute force {b:?}"),
+        }
+    }
+
+    #[test]
+    fn simplex_and_shortest_paths_agree_on_transportation(
+        seed in any::<u64>(), rows in 1usize..40, cols in 1usize..40, density in 1u32..8, wmax in 1i64..2000,
+    ) {
+        let mut x = seed | 1;
+        let mut next = move || { x ^= x << 13; x ^= x >> 7; x ^= x << 17; x };
+        let d: Vec<u32> = (0..rows).map(|_| (next() % 30) as u32).collect();
+        let c: Vec<u32> = (0..cols).map(|_| (next() % 30) as u32).collect();
+        let mut pairs = Vec::new();
+        for i in 0..rows {
+            for j in 0..cols {
+                if next() % 8 < u64::from(density) {
+                    pairs.push((i as u32, j as u32, (next() % wmax as u64) as i64 - wmax / 10));
+                }
+            }
+        }
+        let t = Transport::new(d, c, pairs).unwrap();
+        let a = max_weight_transport(&t).unwrap();
+        let b = max_weight_transport_ssp(&t).unwrap();
+        verify_transport(&t, &a).unwrap();
+        verify_transport(&t, &b).unwrap();
+        prop_assert_eq!(a.objective, b.objective);
+    }
+}
+
+#[test]
+fn flow_errors_are_typed() {
+    let net = FlowNetwork::new(vec![3, -2]);
+    assert!(matches!(
+        min_cost_flow(&net),
+        Err(AllocateError::Unbalanced {
+            supply: 3,
+            demand: 2
+        })
+    ));
+    let mut net = FlowNetwork::new(vec![0, 0]);
+    assert!(net.add_arc(0, 2, 0, 1, 1).is_err());
+    assert!(net.add_arc(0, 1, 2, 1, 1).is_err());
+    assert!(net.add_arc(0, 1, -1, 1, 1).is_err());
+    // A lower bound that forces flow round a cycle that cannot return it.
+    let mut net = FlowNetwork::new(vec![0, 0]);
+    net.add_arc(0, 1, 1, 1, 5).unwrap();
+    match min_cost_flow(&net) {
+        Err(AllocateError::Infeasible { witness, .. }) => {
+            verify_infeasibility_cut(&net, &witness).unwrap()
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut net = FlowNetwork::new(vec![1, -1]);
+    net.add_arc(0, 1, 0, 1, i64::MAX).unwrap();
+    assert!(matches!(
+        min_cost_flow(&net),
+        Err(AllocateError::NumericRange { .. })
+    ));
+    // Empty network.
+    let s = min_cost_flow(&FlowNetwork::new(vec![])).unwrap();
+    assert_eq!(s.cost, 0);
+}
+
+#[test]
+fn flow_certifies_on_a_larger_random_network_with_lower_bounds_and_parallel_arcs() {
+    let mut x = 0xdead_beef_u64;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let n = 300;
+    let mut supply = vec![0i64; n];
+    for _ in 0..200 {
+        let (a, b) = ((next() % n as u64) as usize, (next() % n as u64) as usize);
+        let q = (next() % 10) as i64;
+        supply[a] += q;
+        supply[b] -= q;
+    }
+    let mut net = FlowNetwork::new(supply);
+    for _ in 0..3000 {
+        let (t, h) = ((next() % n as u64) as u32, (next() % n as u64) as u32);
+        let lo = if next() % 10 == 0 { 1 } else { 0 };
+        net.add_arc(
+            t,
+            h,
+            lo,
+            lo + (next() % 20) as i64,
+            (next() % 200) as i64 - 50,
+        )
+        .unwrap();
+    }
+    match min_cost_flow(&net) {
+        Ok(s) => verify_flow(&net, &s).unwrap(),
+        Err(AllocateError::Infeasible { witness, .. }) => {
+            verify_infeasibility_cut(&net, &witness).unwrap()
+        }
+        Err(e) => panic!("{e}"),
+    }
 }

@@ -28,7 +28,7 @@ impl Transport {
     /// # Errors
     /// [`AllocateError::InvalidInstance`] when a pair names a row or column that does not
     /// exist or is listed twice; [`AllocateError::NumericRange`] when a weight is so large that
-    /// path lengths could overflow `i64` (|w| × (rows + columns + 2) must stay below 2^62).
+    /// potentials could overflow `i64` (|w| × (rows + columns + 4) must stay below 2^59).
     pub fn new(
         demand: Vec<u32>,
         capacity: Vec<u32>,
@@ -55,8 +55,7 @@ impl Transport {
         for i in 0..rows {
             start[i + 1] += start[i];
         }
-        let nodes = u64::try_from(rows + cols + 2).unwrap_or(u64::MAX);
-        let limit = (1u64 << 62) / nodes.max(1);
+        let limit = super::flow::weight_limit(rows + cols + 1);
         if max_w > limit {
             return Err(AllocateError::NumericRange {
                 max_weight: max_w,
@@ -190,6 +189,122 @@ impl Network {
 }
 
 /// Finds a maximum-weight transportation plan: how many units of each row's demand go to each
+/// column, within demands and capacities, maximising Σ weight × units. Demand need not be met in
+/// full: units are placed only where they add weight, and what is left is reported as unmet.
+///
+/// Algorithm: the network simplex (see [`min_cost_flow`](super::min_cost_flow)) on rows →
+/// columns → sink with an "unmet" arc from each row to the sink; capacities on row arcs are one
+/// more than the row's demand so that they never bind and the LP dual falls out of the node
+/// potentials. [`max_weight_transport_ssp`] solves the same problem by successive shortest paths
+/// and serves as a second, independent algorithm in tests.
+///
+/// # Errors
+/// [`AllocateError::NumericRange`] when weights or quantities are too large for exact `i64`
+/// arithmetic at this size.
+///
+/// # Complexity
+/// See [`min_cost_flow`](super::min_cost_flow); O(E + V) memory.
+///
+/// # Example
+/// Two Shenyang manufacturers need welders; one college has 3 graduates, another 5.
+/// ```
+/// use duijie::allocate::{Transport, max_weight_transport, verify_transport};
+/// let t = Transport::new(vec![4, 2], vec![3, 5], vec![(0, 0, 90), (0, 1, 60), (1, 1, 80)]).unwrap();
+/// let s = max_weight_transport(&t).unwrap();
+/// assert_eq!(s.flows, vec![(0, 0, 3), (0, 1, 1), (1, 1, 2)]);
+/// verify_transport(&t, &s).unwrap();
+/// ```
+pub fn max_weight_transport(t: &Transport) -> Result<TransportSolution, AllocateError> {
+    let (rows, cols) = (t.rows(), t.cols());
+    let sink = rows + cols;
+    let total: i64 = t.demand.iter().map(|&d| i64::from(d)).sum();
+    let max_w = t.weight.iter().map(|w| w.unsigned_abs()).max().unwrap_or(0);
+    super::flow::check_flow_range(
+        rows + cols + 1,
+        max_w,
+        3 * i128::from(total)
+            + i128::from(total)
+            + t.capacity.iter().map(|&c| i128::from(c)).sum::<i128>(),
+    )?;
+    let mut supply: Vec<i64> = Vec::with_capacity(sink + 1);
+    supply.extend(t.demand.iter().map(|&d| i64::from(d)));
+    supply.extend(std::iter::repeat_n(0, cols));
+    supply.push(-total);
+    let arcs = t.pair_count() + rows + cols;
+    let (mut source, mut target, mut cap, mut cost) = (
+        Vec::with_capacity(arcs),
+        Vec::with_capacity(arcs),
+        Vec::with_capacity(arcs),
+        Vec::with_capacity(arcs),
+    );
+    let node = |k: usize| u32::try_from(k).unwrap_or(u32::MAX);
+    for i in 0..rows {
+        let room = i64::from(t.demand[i]) + 1;
+        for (j, w) in t.row(i) {
+            source.push(node(i));
+            target.push(node(rows + j as usize));
+            cap.push(room);
+            cost.push(-w);
+        }
+    }
+    for i in 0..rows {
+        source.push(node(i));
+        target.push(node(sink));
+        cap.push(i64::from(t.demand[i]) + 1);
+        cost.push(0);
+    }
+    for j in 0..cols {
+        source.push(node(rows + j));
+        target.push(node(sink));
+        cap.push(i64::from(t.capacity[j]));
+        cost.push(0);
+    }
+    let solved = super::simplex::solve(&super::simplex::Problem {
+        nodes: sink + 1,
+        supply: &supply,
+        source: &source,
+        target: &target,
+        cap: &cap,
+        cost: &cost,
+    });
+    if solved.artificial_flow != 0 {
+        return Err(AllocateError::InvalidInstance {
+            message: "internal: transportation network reported infeasible".into(),
+        });
+    }
+    let mut flows = Vec::new();
+    let mut objective: i128 = 0;
+    let mut k = 0usize;
+    for i in 0..rows {
+        for (j, w) in t.row(i) {
+            let f = solved.flow[k];
+            if f > 0 {
+                flows.push((node(i), j, u32::try_from(f).unwrap_or(u32::MAX)));
+                objective += i128::from(w) * i128::from(f);
+            }
+            k += 1;
+        }
+    }
+    let unmet = (0..rows)
+        .map(|i| u32::try_from(solved.flow[k + i]).unwrap_or(u32::MAX))
+        .collect();
+    let pi = &solved.potential;
+    let row_price = (0..rows).map(|i| pi[i] - pi[sink]).collect();
+    let col_price = (0..cols)
+        .map(|j| (pi[sink] - pi[rows + j]).max(0))
+        .collect();
+    Ok(TransportSolution {
+        flows,
+        unmet,
+        objective,
+        row_price,
+        col_price,
+        status: Status::Optimal,
+        algorithm: Algorithm::NetworkSimplex,
+    })
+}
+
+/// Successive shortest paths for the same problem as [`max_weight_transport`]: how many units of each row's demand go to each
 /// column, within demands and capacities, maximising Σ weight × units. Demand need not be met
 /// in full: units are placed only where they add weight, and what is left is reported as
 /// unmet.
@@ -222,7 +337,7 @@ impl Network {
 /// assert_eq!(s.objective, 3 * 90 + 60 + 2 * 80);
 /// verify_transport(&t, &s).unwrap();
 /// ```
-pub fn max_weight_transport(t: &Transport) -> Result<TransportSolution, AllocateError> {
+pub fn max_weight_transport_ssp(t: &Transport) -> Result<TransportSolution, AllocateError> {
     let (rows, cols) = (t.rows(), t.cols());
     let s = 0usize;
     let row_node = |i: usize| 1 + i;

@@ -1,0 +1,371 @@
+//! The primal network simplex method on a spanning-tree basis, the engine behind
+//! [`min_cost_flow`](super::min_cost_flow) and [`max_weight_transport`](super::max_weight_transport).
+//!
+//! The basis is stored with parent, predecessor-arc, thread (preorder), reverse-thread,
+//! subtree-size and last-successor arrays, so that a pivot touches only the part of the tree it
+//! changes (the "augmented threaded index" of Glover, Klingman & Stutz, 1974, as refined in
+//! Grigoriadis, 1986, and LEMON). Entering arcs are chosen by block search (Grigoriadis): scan
+//! blocks of about √m arcs, take the most negative reduced cost of the first block that has one.
+//! Degenerate pivots use the strongly feasible rule of Cunningham (1976) — the last blocking arc
+//! on the side after the apex — so the method cannot cycle.
+//!
+//! Start: an artificial root with one artificial arc per node carrying its supply, with a cost
+//! larger than any simple path can save ((n + 1) · (max |c| + 1)); at optimum, flow left on an
+//! artificial arc means no feasible flow exists.
+
+/// A basis arc's state: at its lower bound, in the tree, or at its upper bound. The values are
+/// the sign with which a negative reduced cost makes the arc eligible to enter.
+const LOWER: i8 = 1;
+const TREE: i8 = 0;
+const UPPER: i8 = -1;
+
+/// The predecessor arc points from the node up to its parent (`UP`) or down to the node (`DOWN`).
+const UP: i8 = 1;
+const DOWN: i8 = -1;
+
+const NIL: u32 = u32::MAX;
+
+/// A balanced network for the simplex: supplies sum to zero, lower bounds already shifted out.
+pub(crate) struct Problem<'a> {
+    pub nodes: usize,
+    pub supply: &'a [i64],
+    pub source: &'a [u32],
+    pub target: &'a [u32],
+    pub cap: &'a [i64],
+    pub cost: &'a [i64],
+}
+
+/// The optimal basis: flows on the given arcs, potentials, and how much flow the artificial
+/// arcs still carry (non-zero: infeasible).
+pub(crate) struct Solved {
+    pub flow: Vec<i64>,
+    pub potential: Vec<i64>,
+    pub artificial_flow: i64,
+}
+
+/// Runs the network simplex. Costs must satisfy |c| · (n + 2) · 4 < 2^63 and the capacities
+/// must be finite (callers pass true upper bounds); both are checked by the callers.
+pub(crate) fn solve(p: &Problem<'_>) -> Solved {
+    let n = p.nodes;
+    let m = p.source.len();
+    let root = n;
+    let all = m + n;
+    let max_c = p.cost.iter().map(|c| c.unsigned_abs()).max().unwrap_or(0);
+    let art_cost = i64::try_from((max_c + 1) * (n as u64 + 1)).unwrap_or(i64::MAX / 4);
+
+    let mut source: Vec<u32> = Vec::with_capacity(all);
+    let mut target: Vec<u32> = Vec::with_capacity(all);
+    let mut cap: Vec<i64> = Vec::with_capacity(all);
+    let mut cost: Vec<i64> = Vec::with_capacity(all);
+    source.extend_from_slice(p.source);
+    target.extend_from_slice(p.target);
+    cap.extend_from_slice(p.cap);
+    cost.extend_from_slice(p.cost);
+    let mut flow = vec![0i64; all];
+    let mut state = vec![LOWER; all];
+
+    let nodes = n + 1;
+    let mut pi = vec![0i64; nodes];
+    let mut parent = vec![NIL; nodes];
+    let mut pred = vec![NIL; nodes];
+    let mut pred_dir = vec![UP; nodes];
+    let mut thread = vec![0u32; nodes];
+    let mut rev_thread = vec![0u32; nodes];
+    let mut succ_num = vec![1u32; nodes];
+    let mut last_succ = vec![0u32; nodes];
+
+    // Initial basis: a star around the root.
+    // Artificial arcs must never block: no flow can exceed all supply plus all real capacity.
+    let total_supply: i64 = p.supply.iter().filter(|&&b| b > 0).sum();
+    let art_cap = total_supply + p.cap.iter().sum::<i64>() + 1;
+    thread[root] = 0;
+    rev_thread[0] = root as u32;
+    succ_num[root] = u32::try_from(nodes).unwrap_or(u32::MAX);
+    last_succ[root] = if n == 0 { root as u32 } else { (n - 1) as u32 };
+    for u in 0..n {
+        let e = m + u;
+        parent[u] = root as u32;
+        pred[u] = e as u32;
+        thread[u] = (u + 1) as u32;
+        rev_thread[u + 1] = u as u32;
+        succ_num[u] = 1;
+        last_succ[u] = u as u32;
+        state[e] = TREE;
+        cost.push(art_cost);
+        cap.push(art_cap);
+        let b = p.supply[u];
+        if b >= 0 {
+            pred_dir[u] = UP;
+            source.push(u as u32);
+            target.push(root as u32);
+            flow[e] = b;
+            pi[u] = -art_cost;
+        } else {
+            pred_dir[u] = DOWN;
+            source.push(root as u32);
+            target.push(u as u32);
+            flow[e] = -b;
+            pi[u] = art_cost;
+        }
+    }
+    if n > 0 {
+        thread[n - 1] = root as u32;
+        rev_thread[root] = (n - 1) as u32;
+    }
+
+    // Block search over the real arcs.
+    let block = ((m as f64).sqrt().ceil() as usize).max(10);
+    let mut next_arc = 0usize;
+    let mut dirty: Vec<u32> = Vec::new();
+    loop {
+        // Entering arc.
+        let mut in_arc = usize::MAX;
+        let mut min = 0i64;
+        let mut cnt = block;
+        let mut e = next_arc;
+        let mut scanned = 0usize;
+        while scanned < m {
+            let c =
+                i64::from(state[e]) * (cost[e] + pi[source[e] as usize] - pi[target[e] as usize]);
+            if c < min {
+                min = c;
+                in_arc = e;
+            }
+            scanned += 1;
+            e += 1;
+            if e == m {
+                e = 0;
+            }
+            cnt -= 1;
+            if cnt == 0 {
+                if min < 0 {
+                    break;
+                }
+                cnt = block;
+            }
+        }
+        if in_arc == usize::MAX {
+            break;
+        }
+        next_arc = e;
+
+        // Apex of the cycle.
+        let (mut u, mut v) = (source[in_arc] as usize, target[in_arc] as usize);
+        while u != v {
+            if succ_num[u] < succ_num[v] {
+                u = parent[u] as usize;
+            } else {
+                v = parent[v] as usize;
+            }
+        }
+        let join = u;
+
+        // Leaving arc: the last blocking arc in cycle order (strongly feasible rule).
+        let (first, second) = if state[in_arc] == LOWER {
+            (source[in_arc] as usize, target[in_arc] as usize)
+        } else {
+            (target[in_arc] as usize, source[in_arc] as usize)
+        };
+        let mut delta = cap[in_arc];
+        let mut result = 0u8;
+        let mut u_out = NIL as usize;
+        let mut u = first;
+        while u != join {
+            let e = pred[u] as usize;
+            let d = if pred_dir[u] == DOWN {
+                cap[e] - flow[e]
+            } else {
+                flow[e]
+            };
+            if d < delta {
+                delta = d;
+                u_out = u;
+                result = 1;
+            }
+            u = parent[u] as usize;
+        }
+        let mut u = second;
+        while u != join {
+            let e = pred[u] as usize;
+            let d = if pred_dir[u] == UP {
+                cap[e] - flow[e]
+            } else {
+                flow[e]
+            };
+            if d <= delta {
+                delta = d;
+                u_out = u;
+                result = 2;
+            }
+            u = parent[u] as usize;
+        }
+        let (u_in, v_in) = if result == 1 {
+            (first, second)
+        } else {
+            (second, first)
+        };
+
+        // Push delta around the cycle.
+        if delta > 0 {
+            let val = i64::from(state[in_arc]) * delta;
+            flow[in_arc] += val;
+            let mut u = source[in_arc] as usize;
+            while u != join {
+                let e = pred[u] as usize;
+                flow[e] -= i64::from(pred_dir[u]) * val;
+                u = parent[u] as usize;
+            }
+            let mut u = target[in_arc] as usize;
+            while u != join {
+                let e = pred[u] as usize;
+                flow[e] += i64::from(pred_dir[u]) * val;
+                u = parent[u] as usize;
+            }
+        }
+        if result == 0 {
+            // The entering arc blocks itself: it moves to its other bound, the tree stays.
+            state[in_arc] = -state[in_arc];
+            continue;
+        }
+        let out_arc = pred[u_out] as usize;
+        state[in_arc] = TREE;
+        state[out_arc] = if flow[out_arc] == 0 { LOWER } else { UPPER };
+
+        // Re-hang the subtree: the stem from u_in up to u_out reverses, u_in hangs from v_in.
+        let old_rev_thread = rev_thread[u_out] as usize;
+        let old_succ_num = succ_num[u_out];
+        let old_last_succ = last_succ[u_out] as usize;
+        let v_out = parent[u_out] as usize;
+        if u_in == u_out {
+            parent[u_in] = v_in as u32;
+            pred[u_in] = in_arc as u32;
+            pred_dir[u_in] = if u_in == source[in_arc] as usize {
+                UP
+            } else {
+                DOWN
+            };
+            if thread[v_in] as usize != u_out {
+                let after = thread[old_last_succ] as usize;
+                thread[old_rev_thread] = after as u32;
+                rev_thread[after] = old_rev_thread as u32;
+                let after = thread[v_in] as usize;
+                thread[v_in] = u_out as u32;
+                rev_thread[u_out] = v_in as u32;
+                thread[old_last_succ] = after as u32;
+                rev_thread[after] = old_last_succ as u32;
+            }
+        } else {
+            let thread_continue = if old_rev_thread == v_in {
+                thread[old_last_succ]
+            } else {
+                thread[v_in]
+            } as usize;
+            let mut stem = u_in;
+            let mut par_stem = v_in;
+            let mut last = last_succ[u_in] as usize;
+            let mut after = thread[last] as usize;
+            thread[v_in] = u_in as u32;
+            dirty.clear();
+            dirty.push(v_in as u32);
+            while stem != u_out {
+                let next_stem = parent[stem] as usize;
+                thread[last] = next_stem as u32;
+                dirty.push(last as u32);
+                let before = rev_thread[stem] as usize;
+                thread[before] = after as u32;
+                rev_thread[after] = before as u32;
+                parent[stem] = par_stem as u32;
+                par_stem = stem;
+                stem = next_stem;
+                last = if last_succ[stem] == last_succ[par_stem] {
+                    rev_thread[par_stem] as usize
+                } else {
+                    last_succ[stem] as usize
+                };
+                after = thread[last] as usize;
+            }
+            parent[u_out] = par_stem as u32;
+            thread[last] = thread_continue as u32;
+            rev_thread[thread_continue] = last as u32;
+            last_succ[u_out] = last as u32;
+            if old_rev_thread != v_in {
+                thread[old_rev_thread] = after as u32;
+                rev_thread[after] = old_rev_thread as u32;
+            }
+            for &u in &dirty {
+                rev_thread[thread[u as usize] as usize] = u;
+            }
+            let mut tmp_sc: i64 = 0;
+            let tmp_ls = last_succ[u_out];
+            let mut u = u_out;
+            while u != u_in {
+                let p = parent[u] as usize;
+                pred[u] = pred[p];
+                pred_dir[u] = -pred_dir[p];
+                tmp_sc += i64::from(succ_num[u]) - i64::from(succ_num[p]);
+                succ_num[u] = u32::try_from(tmp_sc).unwrap_or(0);
+                last_succ[p] = tmp_ls;
+                u = p;
+            }
+            pred[u_in] = in_arc as u32;
+            pred_dir[u_in] = if u_in == source[in_arc] as usize {
+                UP
+            } else {
+                DOWN
+            };
+            succ_num[u_in] = old_succ_num;
+        }
+        let up_limit_out = if last_succ[join] as usize == v_in {
+            join
+        } else {
+            NIL as usize
+        };
+        let last_succ_out = last_succ[u_out];
+        let mut u = v_in;
+        while u != NIL as usize && last_succ[u] as usize == v_in {
+            last_succ[u] = last_succ_out;
+            u = parent[u] as usize;
+        }
+        if join != old_rev_thread && v_in != old_rev_thread {
+            let mut u = v_out;
+            while u != up_limit_out && last_succ[u] as usize == old_last_succ {
+                last_succ[u] = old_rev_thread as u32;
+                u = parent[u] as usize;
+            }
+        } else if last_succ_out as usize != old_last_succ {
+            let mut u = v_out;
+            while u != up_limit_out && last_succ[u] as usize == old_last_succ {
+                last_succ[u] = last_succ_out;
+                u = parent[u] as usize;
+            }
+        }
+        let mut u = v_in;
+        while u != join {
+            succ_num[u] += old_succ_num;
+            u = parent[u] as usize;
+        }
+        let mut u = v_out;
+        while u != join {
+            succ_num[u] -= old_succ_num;
+            u = parent[u] as usize;
+        }
+
+        // Potentials of the moved subtree.
+        let sigma = pi[v_in] - pi[u_in] - i64::from(pred_dir[u_in]) * cost[in_arc];
+        let end = thread[last_succ[u_in] as usize] as usize;
+        let mut u = u_in;
+        while u != end {
+            pi[u] += sigma;
+            u = thread[u] as usize;
+        }
+    }
+
+    let artificial_flow = flow[m..].iter().sum();
+    flow.truncate(m);
+    pi.truncate(n);
+    Solved {
+        flow,
+        potential: pi,
+        artificial_flow,
+    }
+}
