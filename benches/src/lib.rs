@@ -125,3 +125,48 @@ pub const SPARSE: &[(&str, usize, usize)] = &[
 
 /// The seed every named instance is generated from (with its index added).
 pub const SEED: u64 = 20261126;
+
+/// A student–project instance: `students` with lists of `k` random projects, `projects` with
+/// capacity 1–15 under `supervisors` with capacity 1–80; supervisors rank their applicants in a
+/// random order.
+pub fn stable_instance(
+    seed: u64,
+    students: usize,
+    projects: usize,
+    supervisors: usize,
+    k: usize,
+) -> duijie::allocate::StableInstance {
+    let mut r = Rng::new(seed);
+    let proj: Vec<(u32, u32)> = (0..projects)
+        .map(|_| (r.range(0, supervisors as u64) as u32, r.range(1, 16) as u32))
+        .collect();
+    let caps: Vec<u32> = (0..supervisors).map(|_| r.range(1, 81) as u32).collect();
+    let prefs: Vec<Vec<u32>> = (0..students)
+        .map(|_| {
+            let mut v: Vec<u32> = Vec::with_capacity(k);
+            while v.len() < k.min(projects) {
+                let p = r.range(0, projects as u64) as u32;
+                if !v.contains(&p) {
+                    v.push(p);
+                }
+            }
+            v
+        })
+        .collect();
+    let keys: Vec<u64> = (0..students).map(|_| r.next_u64()).collect();
+    let mut order: Vec<u32> = (0..students as u32).collect();
+    order.sort_by_key(|&s| (keys[s as usize], s));
+    let mut sup: Vec<Vec<u32>> = vec![Vec::new(); supervisors];
+    for s in order {
+        let mut ls: Vec<u32> = prefs[s as usize]
+            .iter()
+            .map(|&p| proj[p as usize].0)
+            .collect();
+        ls.sort_unstable();
+        ls.dedup();
+        for l in ls {
+            sup[l as usize].push(s);
+        }
+    }
+    duijie::allocate::StableInstance::new(&prefs, &proj, caps, sup).expect("well formed")
+}

@@ -9,11 +9,13 @@
 //! | [`max_weight_transport`] | many-to-many with quantities (b-matching, transportation) | network simplex ([`max_weight_transport_ssp`]: successive shortest paths, as a second algorithm) | LP dual (row and column prices) |
 //! | [`min_cost_flow`] | supplies, demands, lower and upper bounds | network simplex | node potentials; infeasibility: a cut |
 //! | [`min_cost_assignment`], [`max_weight_assignment`] | dense 1:1, rectangular | Jonker–Volgenant | dual potentials |
+//! | [`stable_student_optimal`], [`stable_supervisor_optimal`] | stable allocation with two-level capacities (student–project, hospital–residents) | deferred acceptance, either side proposing | no blocking pair ([`blocking_pairs`]) |
 //! | [`min_cost_assignment_sparse`], [`max_weight_assignment_sparse`] | sparse 1:1, forbidden pairs absent | shortest augmenting paths | dual potentials; infeasibility: a Hall set |
 
 mod assignment;
 mod flow;
 mod simplex;
+mod stable;
 mod transport;
 
 pub use assignment::{
@@ -23,6 +25,10 @@ pub use assignment::{
 };
 pub use flow::{
     FlowArc, FlowNetwork, FlowSolution, min_cost_flow, verify_flow, verify_infeasibility_cut,
+};
+pub use stable::{
+    Proposer, StableInstance, StableMatching, blocking_pairs, stable_student_optimal,
+    stable_supervisor_optimal, verify_stable,
 };
 pub use transport::{
     Transport, TransportSolution, max_weight_transport, max_weight_transport_ssp, verify_transport,

@@ -7,6 +7,9 @@ use crate::allocate::{CostMatrix, Sense, SparseMatrix};
 use crate::allocate::{
     FlowNetwork, max_weight_transport_ssp, min_cost_flow, verify_flow, verify_infeasibility_cut,
 };
+use crate::allocate::{
+    StableInstance, stable_student_optimal, stable_supervisor_optimal, verify_stable,
+};
 
 /// The best objective over every integer plan, by enumeration.
 fn brute_force(demand: &[u32], capacity: &[u32], pairs: &[(u32, u32, i64)]) -> i128 {
@@ -590,4 +593,233 @@ fn flow_certifies_on_a_larger_random_network_with_lower_bounds_and_parallel_arcs
         }
         Err(e) => panic!("{e}"),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stable matching.
+
+/// Stability by the definition, written independently of `blocking_pairs`.
+fn brute_is_stable(
+    prefs: &[Vec<u32>],
+    proj: &[(u32, u32)],
+    caps: &[u32],
+    sup: &[Vec<u32>],
+    m: &[Option<u32>],
+) -> bool {
+    let rank = |l: u32, s: usize| sup[l as usize].iter().position(|&x| x as usize == s);
+    let acceptable =
+        |s: usize, p: u32| prefs[s].contains(&p) && rank(proj[p as usize].0, s).is_some();
+    let p_count = |p: u32| m.iter().filter(|&&x| x == Some(p)).count();
+    let l_students = |l: u32| {
+        (0..m.len())
+            .filter(|&s| m[s].is_some_and(|p| proj[p as usize].0 == l))
+            .collect::<Vec<_>>()
+    };
+    for s in 0..m.len() {
+        for &p in &prefs[s] {
+            if !acceptable(s, p) {
+                continue;
+            }
+            if let Some(q) = m[s] {
+                let (ip, iq) = (
+                    prefs[s].iter().position(|&x| x == p),
+                    prefs[s].iter().position(|&x| x == q),
+                );
+                if ip >= iq {
+                    continue;
+                }
+            }
+            let l = proj[p as usize].0;
+            let rs = rank(l, s).unwrap_or(usize::MAX);
+            let p_full = p_count(p) >= proj[p as usize].1 as usize;
+            let ls = l_students(l);
+            let l_full = ls.len() >= caps[l as usize] as usize;
+            let worst = |set: &[usize]| set.iter().filter_map(|&t| rank(l, t)).max();
+            let p_set: Vec<usize> = (0..m.len()).filter(|&t| m[t] == Some(p)).collect();
+            let blocks = if !p_full && !l_full {
+                true
+            } else if !p_full {
+                ls.contains(&s) || worst(&ls).is_some_and(|w| rs < w)
+            } else {
+                worst(&p_set).is_some_and(|w| rs < w)
+            };
+            if blocks {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Every stable matching, by enumeration.
+fn all_stable(
+    prefs: &[Vec<u32>],
+    proj: &[(u32, u32)],
+    caps: &[u32],
+    sup: &[Vec<u32>],
+) -> Vec<Vec<Option<u32>>> {
+    let n = prefs.len();
+    let mut out = Vec::new();
+    let mut cur = vec![None; n];
+    fn go(
+        s: usize,
+        prefs: &[Vec<u32>],
+        proj: &[(u32, u32)],
+        caps: &[u32],
+        sup: &[Vec<u32>],
+        cur: &mut Vec<Option<u32>>,
+        out: &mut Vec<Vec<Option<u32>>>,
+    ) {
+        if s == prefs.len() {
+            let ok_p = (0..proj.len()).all(|p| {
+                cur.iter().filter(|&&x| x == Some(p as u32)).count() <= proj[p].1 as usize
+            });
+            let ok_l = (0..caps.len()).all(|l| {
+                cur.iter()
+                    .filter(|x| x.is_some_and(|p| proj[p as usize].0 as usize == l))
+                    .count()
+                    <= caps[l] as usize
+            });
+            if ok_p && ok_l && brute_is_stable(prefs, proj, caps, sup, cur) {
+                out.push(cur.clone());
+            }
+            return;
+        }
+        cur[s] = None;
+        go(s + 1, prefs, proj, caps, sup, cur, out);
+        for &p in &prefs[s] {
+            if sup[proj[p as usize].0 as usize].contains(&(s as u32)) {
+                cur[s] = Some(p);
+                go(s + 1, prefs, proj, caps, sup, cur, out);
+            }
+        }
+        cur[s] = None;
+    }
+    go(0, prefs, proj, caps, sup, &mut cur, &mut out);
+    out
+}
+
+/// Students, projects `(supervisor, capacity)`, supervisor capacities and rankings.
+type StableCase = (Vec<Vec<u32>>, Vec<(u32, u32)>, Vec<u32>, Vec<Vec<u32>>);
+
+fn stable_instance() -> impl Strategy<Value = StableCase> {
+    (1usize..=5, 1usize..=4, 1usize..=3).prop_flat_map(|(ns, np, nl)| {
+        (
+            proptest::collection::vec(
+                proptest::sample::subsequence((0..np as u32).collect::<Vec<_>>(), 0..=np)
+                    .prop_shuffle(),
+                ns,
+            ),
+            proptest::collection::vec((0..nl as u32, 0u32..=2), np),
+            proptest::collection::vec(0u32..=3, nl),
+            proptest::collection::vec(
+                proptest::sample::subsequence((0..ns as u32).collect::<Vec<_>>(), 0..=ns)
+                    .prop_shuffle(),
+                nl,
+            ),
+        )
+    })
+}
+
+proptest! {
+    #[test]
+    fn stable_matchings_are_optimal_for_the_proposers_and_obey_rural_hospitals(
+        (prefs, proj, caps, sup) in stable_instance(),
+    ) {
+        let inst = StableInstance::new(&prefs, &proj, caps.clone(), sup.clone()).unwrap();
+        let so = stable_student_optimal(&inst);
+        let lo = stable_supervisor_optimal(&inst);
+        verify_stable(&inst, &so).unwrap();
+        verify_stable(&inst, &lo).unwrap();
+        prop_assert!(brute_is_stable(&prefs, &proj, &caps, &sup, &so.student_project));
+        prop_assert!(brute_is_stable(&prefs, &proj, &caps, &sup, &lo.student_project));
+        let all = all_stable(&prefs, &proj, &caps, &sup);
+        prop_assert!(all.contains(&so.student_project));
+        prop_assert!(all.contains(&lo.student_project));
+        let pos = |s: usize, m: &[Option<u32>]| m[s].map_or(usize::MAX, |p| prefs[s].iter().position(|&x| x == p).unwrap_or(usize::MAX));
+        for other in &all {
+            for s in 0..prefs.len() {
+                // Student-optimal: no student does better elsewhere; supervisor-optimal is the
+                // students' worst.
+                prop_assert!(pos(s, &so.student_project) <= pos(s, other));
+                prop_assert!(pos(s, &lo.student_project) >= pos(s, other));
+                // Rural hospitals: the same students are matched in every stable matching.
+                prop_assert_eq!(other[s].is_some(), so.student_project[s].is_some());
+            }
+            for p in 0..proj.len() as u32 {
+                let count = |m: &[Option<u32>]| m.iter().filter(|&&x| x == Some(p)).count();
+                prop_assert_eq!(count(other), count(&so.student_project));
+            }
+        }
+    }
+}
+
+#[test]
+fn stable_matching_handles_zero_capacities_and_rejects_bad_lists() {
+    // Capacity 0 (the Python `matching` package crashes on this) and total capacity below demand.
+    let inst = StableInstance::hospital_residents(
+        &[vec![0, 1], vec![1, 0], vec![1]],
+        vec![0, 1],
+        vec![vec![0, 1], vec![2, 1, 0]],
+    )
+    .unwrap();
+    for m in [
+        stable_student_optimal(&inst),
+        stable_supervisor_optimal(&inst),
+    ] {
+        verify_stable(&inst, &m).unwrap();
+        assert_eq!(m.student_project, vec![None, None, Some(1)]);
+    }
+    assert!(StableInstance::new(&[vec![0, 0]], &[(0, 1)], vec![1], vec![vec![0]]).is_err());
+    assert!(StableInstance::new(&[vec![3]], &[(0, 1)], vec![1], vec![vec![0]]).is_err());
+    assert!(StableInstance::new(&[vec![0]], &[(0, 1)], vec![1], vec![vec![0, 0]]).is_err());
+    // One-sided entries are ignored and counted.
+    let inst = StableInstance::new(&[vec![0]], &[(0, 1)], vec![1], vec![vec![]]).unwrap();
+    assert_eq!(inst.one_sided(), 1);
+    assert_eq!(stable_student_optimal(&inst).student_project, vec![None]);
+}
+
+#[test]
+fn stable_matching_at_scale_is_stable() {
+    let mut x = 0x5eed_u64;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let (ns, np, nl) = (20_000usize, 2_000usize, 300usize);
+    let proj: Vec<(u32, u32)> = (0..np)
+        .map(|_| ((next() % nl as u64) as u32, (next() % 15) as u32))
+        .collect();
+    let caps: Vec<u32> = (0..nl).map(|_| (next() % 80) as u32).collect();
+    let prefs: Vec<Vec<u32>> = (0..ns)
+        .map(|_| {
+            let mut v: Vec<u32> = Vec::new();
+            while v.len() < 20 {
+                let p = (next() % np as u64) as u32;
+                if !v.contains(&p) {
+                    v.push(p);
+                }
+            }
+            v
+        })
+        .collect();
+    let mut sup: Vec<Vec<u32>> = vec![Vec::new(); nl];
+    let mut order: Vec<u32> = (0..ns as u32).collect();
+    order.sort_by_cached_key(|&s| (next() % 1_000_000, s));
+    for s in order {
+        let mut ls: Vec<u32> = prefs[s as usize]
+            .iter()
+            .map(|&p| proj[p as usize].0)
+            .collect();
+        ls.sort_unstable();
+        ls.dedup();
+        for l in ls {
+            sup[l as usize].push(s);
+        }
+    }
+    let inst = StableInstance::new(&prefs, &proj, caps, sup).unwrap();
+    let m = stable_student_optimal(&inst);
+    verify_stable(&inst, &m).unwrap();
 }
