@@ -269,10 +269,10 @@ pub fn stable_student_optimal(inst: &StableInstance) -> StableMatching {
                     p_cut[pi] = p_cut[pi].min(w);
                 }
             }
-            if st.by_supervisor[l].len() == inst.supervisor_capacity[l] as usize {
-                if let Some(&(w, _)) = st.by_supervisor[l].last() {
-                    l_cut[l] = l_cut[l].min(w);
-                }
+            if st.by_supervisor[l].len() == inst.supervisor_capacity[l] as usize
+                && let Some(&(w, _)) = st.by_supervisor[l].last()
+            {
+                l_cut[l] = l_cut[l].min(w);
             }
             break;
         }
