@@ -31,7 +31,8 @@ pub use stable::{
     stable_supervisor_optimal, verify_stable,
 };
 pub use transport::{
-    Transport, TransportSolution, max_weight_transport, max_weight_transport_ssp, verify_transport,
+    Transport, TransportSolution, check_plan, greedy_transport, max_weight_transport,
+    max_weight_transport_ssp, verify_transport,
 };
 
 /// A certificate that does not check, naming the row, column or sum at fault.
@@ -69,6 +70,8 @@ pub enum Algorithm {
     SparseShortestPath,
     /// Primal network simplex with block search pivoting.
     NetworkSimplex,
+    /// Best score first.
+    Greedy,
 }
 
 impl Algorithm {
@@ -79,6 +82,7 @@ impl Algorithm {
             Algorithm::JonkerVolgenant => "jonker-volgenant",
             Algorithm::SparseShortestPath => "sparse-shortest-path",
             Algorithm::NetworkSimplex => "network-simplex",
+            Algorithm::Greedy => "greedy",
         }
     }
 }
@@ -91,6 +95,8 @@ impl Algorithm {
 pub enum Status {
     /// Proven optimal; the certificate checks.
     Optimal,
+    /// A heuristic's answer (greedy): feasible, with no optimality claim and no certificate.
+    Heuristic,
 }
 
 /// Why an instance could not be solved.

@@ -823,3 +823,14 @@ fn stable_matching_at_scale_is_stable() {
     let m = stable_student_optimal(&inst);
     verify_stable(&inst, &m).unwrap();
 }
+
+proptest! {
+    #[test]
+    fn greedy_is_feasible_and_never_beats_the_optimum((d, c, pairs) in instance()) {
+        let t = Transport::new(d, c, pairs).unwrap();
+        let g = crate::allocate::greedy_transport(&t);
+        crate::allocate::check_plan(&t, &g).unwrap();
+        prop_assert!(verify_transport(&t, &g).is_err(), "a heuristic plan has no certificate");
+        prop_assert!(g.objective <= max_weight_transport(&t).unwrap().objective);
+    }
+}

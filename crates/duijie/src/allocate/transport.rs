@@ -132,11 +132,11 @@ pub struct TransportSolution {
     pub unmet: Vec<u32>,
     /// Σ weight × units, exact.
     pub objective: i128,
-    /// Dual price of each row's demand (u), ≥ 0.
+    /// Dual price of each row's demand (u), ≥ 0; empty for a heuristic plan.
     pub row_price: Vec<i64>,
-    /// Dual price of each column's capacity (v), ≥ 0.
+    /// Dual price of each column's capacity (v), ≥ 0; empty for a heuristic plan.
     pub col_price: Vec<i64>,
-    /// Always [`Status::Optimal`] for this solver.
+    /// [`Status::Optimal`] with a certificate, or [`Status::Heuristic`] without one.
     pub status: Status,
     /// The algorithm that ran.
     pub algorithm: Algorithm,
@@ -495,9 +495,13 @@ fn fail<T>(message: String) -> Result<T, CertificateError> {
 #[allow(clippy::needless_range_loop)]
 pub fn verify_transport(t: &Transport, s: &TransportSolution) -> Result<(), CertificateError> {
     let (rows, cols) = (t.rows(), t.cols());
+    if s.status != Status::Optimal {
+        return fail("a heuristic plan carries no certificate (check it with check_plan)".into());
+    }
     if s.unmet.len() != rows || s.row_price.len() != rows || s.col_price.len() != cols {
         return fail("solution has the wrong number of rows or columns".into());
     }
+    check_plan(t, s)?;
     let mut row_sum = vec![0u64; rows];
     let mut col_sum = vec![0u64; cols];
     let mut objective: i128 = 0;
@@ -593,4 +597,110 @@ pub fn verify_transport(t: &Transport, s: &TransportSolution) -> Result<(), Cert
         ));
     }
     Ok(())
+}
+
+/// Checks a plan's feasibility only: candidate pairs, positive units listed once, demands and
+/// capacities respected, unmet units accounted for, and the objective recomputed. Any plan, from
+/// any algorithm, must pass. O(E + V).
+///
+/// # Errors
+/// A [`CertificateError`] naming the first violation.
+pub fn check_plan(t: &Transport, s: &TransportSolution) -> Result<(), CertificateError> {
+    let (rows, cols) = (t.rows(), t.cols());
+    if s.unmet.len() != rows {
+        return fail("plan has the wrong number of rows".into());
+    }
+    let mut row_sum = vec![0u64; rows];
+    let mut col_sum = vec![0u64; cols];
+    let mut objective: i128 = 0;
+    let mut seen = std::collections::HashSet::with_capacity(s.flows.len());
+    for &(i, j, x) in &s.flows {
+        let w = if (i as usize) < rows && (j as usize) < cols {
+            t.weight(i as usize, j)
+        } else {
+            None
+        };
+        let Some(w) = w else {
+            return fail(format!("flow on ({i}, {j}) which is not a candidate pair"));
+        };
+        if x == 0 || !seen.insert((i, j)) {
+            return fail(format!("flow on ({i}, {j}) is zero or listed twice"));
+        }
+        row_sum[i as usize] += u64::from(x);
+        col_sum[j as usize] += u64::from(x);
+        objective += i128::from(w) * i128::from(x);
+    }
+    for i in 0..rows {
+        if row_sum[i] + u64::from(s.unmet[i]) != u64::from(t.demand[i]) {
+            return fail(format!(
+                "row {i}: {} placed + {} unmet ≠ demand {}",
+                row_sum[i], s.unmet[i], t.demand[i]
+            ));
+        }
+    }
+    for j in 0..cols {
+        if col_sum[j] > u64::from(t.capacity[j]) {
+            return fail(format!(
+                "column {j}: {} placed > capacity {}",
+                col_sum[j], t.capacity[j]
+            ));
+        }
+    }
+    if objective != s.objective {
+        return fail(format!(
+            "reported objective {} but the flows sum to {objective}",
+            s.objective
+        ));
+    }
+    Ok(())
+}
+
+/// The greedy baseline: candidate pairs in order of weight (highest first; ties by row, then
+/// column), each given as many units as its row still needs and its column still has. Pairs of
+/// weight ≤ 0 are not used. No optimality claim: [`Status::Heuristic`], no certificate.
+///
+/// # Complexity
+/// O(E log E) time, O(E) memory.
+///
+/// # Example
+/// Greedy takes the single best pair and misses the better combination.
+/// ```
+/// use duijie::allocate::{Transport, greedy_transport, max_weight_transport};
+/// let t = Transport::new(vec![1, 1], vec![1, 1], vec![(0, 0, 3), (0, 1, 2), (1, 0, 2)]).unwrap();
+/// assert_eq!(greedy_transport(&t).objective, 3);
+/// assert_eq!(max_weight_transport(&t).unwrap().objective, 4);
+/// ```
+pub fn greedy_transport(t: &Transport) -> TransportSolution {
+    let mut order: Vec<(i64, u32, u32)> = Vec::with_capacity(t.pair_count());
+    for i in 0..t.rows() {
+        for (j, w) in t.row(i) {
+            if w > 0 {
+                order.push((w, u32::try_from(i).unwrap_or(u32::MAX), j));
+            }
+        }
+    }
+    order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let mut need: Vec<u32> = t.demand.clone();
+    let mut room: Vec<u32> = t.capacity.clone();
+    let mut flows = Vec::new();
+    let mut objective: i128 = 0;
+    for (w, i, j) in order {
+        let x = need[i as usize].min(room[j as usize]);
+        if x > 0 {
+            need[i as usize] -= x;
+            room[j as usize] -= x;
+            flows.push((i, j, x));
+            objective += i128::from(w) * i128::from(x);
+        }
+    }
+    flows.sort_unstable();
+    TransportSolution {
+        flows,
+        unmet: need,
+        objective,
+        row_price: Vec::new(),
+        col_price: Vec::new(),
+        status: Status::Heuristic,
+        algorithm: Algorithm::Greedy,
+    }
 }
