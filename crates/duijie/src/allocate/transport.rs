@@ -491,89 +491,49 @@ fn fail<T>(message: String) -> Result<T, CertificateError> {
 ///
 /// # Errors
 /// A [`CertificateError`] naming the first condition that fails.
-// Rows and columns index several parallel arrays; explicit indices read best here.
-#[allow(clippy::needless_range_loop)]
 pub fn verify_transport(t: &Transport, s: &TransportSolution) -> Result<(), CertificateError> {
     let (rows, cols) = (t.rows(), t.cols());
     if s.status != Status::Optimal {
         return fail("a heuristic plan carries no certificate (check it with check_plan)".into());
     }
-    if s.unmet.len() != rows || s.row_price.len() != rows || s.col_price.len() != cols {
+    if s.row_price.len() != rows || s.col_price.len() != cols {
         return fail("solution has the wrong number of rows or columns".into());
     }
-    check_plan(t, s)?;
-    let mut row_sum = vec![0u64; rows];
-    let mut col_sum = vec![0u64; cols];
-    let mut objective: i128 = 0;
-    let mut flow_at = std::collections::HashMap::with_capacity(s.flows.len());
-    for &(i, j, x) in &s.flows {
-        let w = if (i as usize) < rows && (j as usize) < cols {
-            t.weight(i as usize, j)
-        } else {
-            None
-        };
-        let Some(w) = w else {
-            return fail(format!("flow on ({i}, {j}) which is not a candidate pair"));
-        };
-        if x == 0 {
-            return fail(format!("zero flow listed on ({i}, {j})"));
-        }
-        if flow_at.insert((i, j), x).is_some() {
-            return fail(format!("flow on ({i}, {j}) listed twice"));
-        }
-        row_sum[i as usize] += u64::from(x);
-        col_sum[j as usize] += u64::from(x);
-        objective += i128::from(w) * i128::from(x);
+    let (_, col_sum) = check_plan(t, s)?;
+    let mut carries = std::collections::HashSet::with_capacity(s.flows.len());
+    for &(i, j, _) in &s.flows {
+        carries.insert((i, j));
     }
-    if objective != s.objective {
-        return fail(format!(
-            "reported objective {} but the flows sum to {objective}",
-            s.objective
-        ));
-    }
-    for i in 0..rows {
-        if row_sum[i] + u64::from(s.unmet[i]) != u64::from(t.demand[i]) {
-            return fail(format!(
-                "row {i}: {} placed + {} unmet ≠ demand {}",
-                row_sum[i], s.unmet[i], t.demand[i]
-            ));
+    for (i, (&u, &unmet)) in s.row_price.iter().zip(&s.unmet).enumerate() {
+        if u < 0 {
+            return fail(format!("row {i}: negative price {u}"));
         }
-        if s.row_price[i] < 0 {
-            return fail(format!("row {i}: negative price {}", s.row_price[i]));
-        }
-        if s.row_price[i] > 0 && s.unmet[i] > 0 {
-            return fail(format!(
-                "row {i}: priced at {} but has unmet demand",
-                s.row_price[i]
-            ));
+        if u > 0 && unmet > 0 {
+            return fail(format!("row {i}: priced at {u} but has unmet demand"));
         }
     }
-    for j in 0..cols {
-        if col_sum[j] > u64::from(t.capacity[j]) {
-            return fail(format!(
-                "column {j}: {} placed > capacity {}",
-                col_sum[j], t.capacity[j]
-            ));
+    for (j, ((&v, &placed), &cap)) in s
+        .col_price
+        .iter()
+        .zip(&col_sum)
+        .zip(&t.capacity)
+        .enumerate()
+    {
+        if v < 0 {
+            return fail(format!("column {j}: negative price {v}"));
         }
-        if s.col_price[j] < 0 {
-            return fail(format!("column {j}: negative price {}", s.col_price[j]));
-        }
-        if s.col_price[j] > 0 && col_sum[j] < u64::from(t.capacity[j]) {
-            return fail(format!(
-                "column {j}: priced at {} but not full",
-                s.col_price[j]
-            ));
+        if v > 0 && placed < u64::from(cap) {
+            return fail(format!("column {j}: priced at {v} but not full"));
         }
     }
     for i in 0..rows {
+        let iu = u32::try_from(i).unwrap_or(u32::MAX);
         for (j, w) in t.row(i) {
             let lhs = i128::from(s.row_price[i]) + i128::from(s.col_price[j as usize]);
             if lhs < i128::from(w) {
                 return fail(format!("pair ({i}, {j}): prices {lhs} < weight {w}"));
             }
-            if flow_at.contains_key(&(u32::try_from(i).unwrap_or(u32::MAX), j))
-                && lhs != i128::from(w)
-            {
+            if carries.contains(&(iu, j)) && lhs != i128::from(w) {
                 return fail(format!(
                     "pair ({i}, {j}) carries flow but prices {lhs} ≠ weight {w}"
                 ));
@@ -591,9 +551,10 @@ pub fn verify_transport(t: &Transport, s: &TransportSolution) -> Result<(), Cert
             .zip(&s.col_price)
             .map(|(&c, &v)| i128::from(c) * i128::from(v))
             .sum::<i128>();
-    if dual != objective {
+    if dual != s.objective {
         return fail(format!(
-            "dual objective {dual} ≠ primal objective {objective}"
+            "dual objective {dual} ≠ primal objective {}",
+            s.objective
         ));
     }
     Ok(())
@@ -601,11 +562,14 @@ pub fn verify_transport(t: &Transport, s: &TransportSolution) -> Result<(), Cert
 
 /// Checks a plan's feasibility only: candidate pairs, positive units listed once, demands and
 /// capacities respected, unmet units accounted for, and the objective recomputed. Any plan, from
-/// any algorithm, must pass. O(E + V).
+/// any algorithm, must pass. Returns the units placed per row and per column. O(E + V).
 ///
 /// # Errors
 /// A [`CertificateError`] naming the first violation.
-pub fn check_plan(t: &Transport, s: &TransportSolution) -> Result<(), CertificateError> {
+pub fn check_plan(
+    t: &Transport,
+    s: &TransportSolution,
+) -> Result<(Vec<u64>, Vec<u64>), CertificateError> {
     let (rows, cols) = (t.rows(), t.cols());
     if s.unmet.len() != rows {
         return fail("plan has the wrong number of rows".into());
@@ -630,20 +594,16 @@ pub fn check_plan(t: &Transport, s: &TransportSolution) -> Result<(), Certificat
         col_sum[j as usize] += u64::from(x);
         objective += i128::from(w) * i128::from(x);
     }
-    for i in 0..rows {
-        if row_sum[i] + u64::from(s.unmet[i]) != u64::from(t.demand[i]) {
+    for (i, ((&placed, &unmet), &d)) in row_sum.iter().zip(&s.unmet).zip(&t.demand).enumerate() {
+        if placed + u64::from(unmet) != u64::from(d) {
             return fail(format!(
-                "row {i}: {} placed + {} unmet ≠ demand {}",
-                row_sum[i], s.unmet[i], t.demand[i]
+                "row {i}: {placed} placed + {unmet} unmet ≠ demand {d}"
             ));
         }
     }
-    for j in 0..cols {
-        if col_sum[j] > u64::from(t.capacity[j]) {
-            return fail(format!(
-                "column {j}: {} placed > capacity {}",
-                col_sum[j], t.capacity[j]
-            ));
+    for (j, (&placed, &cap)) in col_sum.iter().zip(&t.capacity).enumerate() {
+        if placed > u64::from(cap) {
+            return fail(format!("column {j}: {placed} placed > capacity {cap}"));
         }
     }
     if objective != s.objective {
@@ -652,7 +612,7 @@ pub fn check_plan(t: &Transport, s: &TransportSolution) -> Result<(), Certificat
             s.objective
         ));
     }
-    Ok(())
+    Ok((row_sum, col_sum))
 }
 
 /// The greedy baseline: candidate pairs in order of weight (highest first; ties by row, then
