@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod sample;
+mod solve;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -16,7 +17,7 @@ use duijie_store::Loaded;
 /// duijie (对接): matches enterprise technology and talent needs against school and institute
 /// capabilities, allocates partners exactly, and reports how well supply meets demand.
 #[derive(Parser, Debug)]
-#[command(name = "duijie", version, about, long_about = None, after_help = "Examples:\n  duijie demo\n  duijie validate datasets/sample\n  duijie validate schools.csv talent_needs.csv --json\n  duijie match datasets/sample --out results")]
+#[command(name = "duijie", version, about, long_about = None, after_help = "Examples:\n  duijie demo\n  duijie validate datasets/sample\n  duijie validate schools.csv talent_needs.csv --json\n  duijie match datasets/sample --out results\n  duijie solve instance.min --json")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -46,6 +47,22 @@ enum Command {
     },
     /// Print the ledger schema: every table and the fields it takes (Markdown).
     Schema,
+    /// Solve one instance file and check its certificate: DIMACS minimum-cost flow (`p min`) or
+    /// assignment (`p asn`, minimum cost), or a dense matrix as CSV (assignment; decimals are
+    /// kept as fixed point). Parse time is reported apart from solve time.
+    Solve {
+        /// The instance file (`.csv` for a dense matrix, anything else is read as DIMACS).
+        file: PathBuf,
+        /// Maximise (assignment only): the matrix holds weights, not costs.
+        #[arg(long)]
+        max: bool,
+        /// Decimal places kept when a CSV matrix holds decimals.
+        #[arg(long, default_value_t = 6)]
+        decimals: u32,
+        /// Print `{"objective", "status", "solve_seconds", "parse_seconds", "algorithm", ...}`.
+        #[arg(long)]
+        json: bool,
+    },
     /// Validate a ledger, then score, allocate and write results. Refuses a ledger with errors.
     Match {
         /// Files or directories.
@@ -102,6 +119,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
+        Command::Solve {
+            file,
+            max,
+            decimals,
+            json,
+        } => solve::run(&file, max, decimals, json),
         Command::Schema => {
             print!("{}", schema_markdown());
             Ok(ExitCode::SUCCESS)

@@ -320,3 +320,45 @@ fn the_datasets_readme_documents_the_schema_the_code_enforces() {
         "datasets/README.md is out of date: regenerate its schema section with `duijie schema`"
     );
 }
+
+#[test]
+fn solve_reads_dimacs_and_csv_and_reports_timings() {
+    let dir = tempfile::tempdir().unwrap();
+    let min = dir.path().join("t.min");
+    std::fs::write(&min, "c four nodes\np min 4 5\nn 1 4\nn 4 -4\na 1 2 0 4 2\na 1 3 0 2 2\na 2 3 0 2 1\na 2 4 0 3 3\na 3 4 0 5 1\n").unwrap();
+    let o = duijie(&["solve", min.to_str().unwrap(), "--json"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["objective"], 14);
+    assert_eq!(v["status"], "optimal");
+    assert_eq!(v["algorithm"], "network-simplex");
+    assert!(v["solve_seconds"].is_number() && v["parse_seconds"].is_number());
+    let asn = dir.path().join("t.asn");
+    std::fs::write(&asn, "p asn 6 9\nn 1\nn 2\nn 3\na 1 4 4\na 1 5 1\na 1 6 3\na 2 4 2\na 2 5 0\na 2 6 5\na 3 4 3\na 3 5 2\na 3 6 2\n").unwrap();
+    let v: serde_json::Value =
+        serde_json::from_slice(&duijie(&["solve", asn.to_str().unwrap(), "--json"]).stdout)
+            .unwrap();
+    assert_eq!(v["objective"], 5);
+    let csv = dir.path().join("m.csv");
+    std::fs::write(&csv, "0.4,0.1,0.3\n0.2,0.0,0.5\n0.3,0.2,0.2\n").unwrap();
+    let v: serde_json::Value = serde_json::from_slice(
+        &duijie(&["solve", csv.to_str().unwrap(), "--json", "--max"]).stdout,
+    )
+    .unwrap();
+    assert_eq!(v["objective"], 1_100_000, "0.4 + 0.5 + 0.2 at six decimals");
+    assert_eq!(v["fixed_point_decimals"], 6);
+    // Infeasible: a typed answer with the cut, exit 1.
+    let inf = dir.path().join("inf.min");
+    std::fs::write(&inf, "p min 2 1\nn 1 5\nn 2 -5\na 1 2 0 3 1\n").unwrap();
+    let o = duijie(&["solve", inf.to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["status"], "infeasible");
+    assert_eq!(v["witness"], serde_json::json!([1]));
+    // A malformed file names its line.
+    let bad = dir.path().join("bad.min");
+    std::fs::write(&bad, "p min 2 1\na 1 3 0 1 1\n").unwrap();
+    let o = duijie(&["solve", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("line 2: node 3 is outside 1..=2"));
+}

@@ -25,6 +25,7 @@
 #![forbid(unsafe_code)]
 
 pub mod csv;
+pub mod dimacs;
 mod encoding;
 pub mod json;
 

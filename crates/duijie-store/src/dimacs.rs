@@ -1,0 +1,387 @@
+//! Solver instances from files: the DIMACS formats LEMON and the DIMACS challenges use —
+//! minimum-cost flow (`p min`) and assignment (`p asn`) — and dense matrices as CSV.
+//!
+//! Parsing reads straight into the solvers' final buffers. Every error names its line.
+
+use duijie::allocate::{FlowNetwork, SparseMatrix, fixed_point_matrix};
+
+/// A parse error, with the 1-based line where it was found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InstanceError {
+    /// 1-based line (0 when the problem is with the file as a whole).
+    pub line: u64,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for InstanceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "line {}: {}", self.line, self.message)
+        }
+    }
+}
+
+impl std::error::Error for InstanceError {}
+
+/// An instance read from a file.
+#[derive(Clone, Debug)]
+pub enum Instance {
+    /// `p min`: a minimum-cost flow network (nodes renumbered from 0).
+    MinCostFlow(FlowNetwork),
+    /// `p asn`: an assignment between the `n`-listed nodes (rows, in file order) and the other
+    /// nodes (columns, in id order); minimise the total cost.
+    Assignment {
+        /// Costs of the allowed pairs.
+        matrix: SparseMatrix,
+        /// The DIMACS id of each row.
+        row_ids: Vec<u64>,
+        /// The DIMACS id of each column.
+        col_ids: Vec<u64>,
+    },
+    /// A dense matrix (CSV), in fixed point when it held decimals.
+    Dense {
+        /// The matrix, as integers.
+        matrix: ndarray::Array2<i64>,
+        /// Decimal places kept when the file held decimals (`0` for integers).
+        decimals: u32,
+    },
+}
+
+fn err<T>(line: u64, message: impl Into<String>) -> Result<T, InstanceError> {
+    Err(InstanceError {
+        line,
+        message: message.into(),
+    })
+}
+
+fn int(line: u64, field: &str, what: &str) -> Result<i64, InstanceError> {
+    field
+        .parse::<i64>()
+        .or_else(|_| err(line, format!("{what} {field:?} is not a 64-bit integer")))
+}
+
+fn node(line: u64, field: &str, nodes: u64) -> Result<usize, InstanceError> {
+    let id: u64 = field
+        .parse()
+        .or_else(|_| err(line, format!("node id {field:?} is not a positive integer")))?;
+    if id == 0 || id > nodes {
+        return err(line, format!("node {id} is outside 1..={nodes}"));
+    }
+    usize::try_from(id - 1).or_else(|_| err(line, "node id too large"))
+}
+
+/// Parses DIMACS text (`p min` or `p asn`).
+///
+/// # Errors
+/// An [`InstanceError`] with the line of the first malformed, out-of-range or inconsistent
+/// line: a missing or repeated problem line, an unknown line type, more arcs than declared, a
+/// node id out of range, a lower bound above its capacity, a number that does not fit `i64`.
+pub fn parse_dimacs(text: &str) -> Result<Instance, InstanceError> {
+    let mut kind: Option<(&str, u64, u64)> = None;
+    let mut supply: Vec<i64> = Vec::new();
+    let mut net: Option<FlowNetwork> = None;
+    let mut asn_rows: Vec<u64> = Vec::new();
+    let mut asn_is_row: Vec<bool> = Vec::new();
+    let mut asn_arcs: Vec<(usize, usize, i64)> = Vec::new();
+    let mut arcs_seen = 0u64;
+    for (k, raw) in text.lines().enumerate() {
+        let line = k as u64 + 1;
+        let mut f = raw.split_whitespace();
+        let Some(tag) = f.next() else { continue };
+        let rest: Vec<&str> = f.collect();
+        match tag {
+            "c" => {}
+            "p" => {
+                if kind.is_some() {
+                    return err(line, "a second problem line");
+                }
+                let [p, n, m] = rest[..] else {
+                    return err(line, "expected `p min|asn NODES ARCS`");
+                };
+                if p != "min" && p != "asn" {
+                    return err(
+                        line,
+                        format!("problem type {p:?}: duijie reads `min` and `asn`"),
+                    );
+                }
+                let n: u64 = n
+                    .parse()
+                    .or_else(|_| err(line, format!("node count {n:?} is not a number")))?;
+                let m: u64 = m
+                    .parse()
+                    .or_else(|_| err(line, format!("arc count {m:?} is not a number")))?;
+                if n > u64::from(u32::MAX) || m > (1 << 34) {
+                    return err(
+                        line,
+                        format!("{n} nodes and {m} arcs are more than duijie takes"),
+                    );
+                }
+                let nu = usize::try_from(n).or_else(|_| err(line, "too many nodes"))?;
+                if p == "min" {
+                    supply = vec![0; nu];
+                } else {
+                    asn_is_row = vec![false; nu];
+                }
+                kind = Some((if p == "min" { "min" } else { "asn" }, n, m));
+            }
+            "n" => {
+                let Some((p, n, _)) = kind else {
+                    return err(line, "a node line before the problem line");
+                };
+                if net.is_some() || arcs_seen > 0 {
+                    return err(line, "node lines must come before arc lines");
+                }
+                if p == "min" {
+                    let [id, b] = rest[..] else {
+                        return err(line, "expected `n ID SUPPLY`");
+                    };
+                    let v = node(line, id, n)?;
+                    supply[v] =
+                        supply[v]
+                            .checked_add(int(line, b, "supply")?)
+                            .ok_or(InstanceError {
+                                line,
+                                message: "supply overflows".into(),
+                            })?;
+                } else {
+                    let [id] = rest[..] else {
+                        return err(line, "expected `n ID`");
+                    };
+                    let v = node(line, id, n)?;
+                    if asn_is_row[v] {
+                        return err(line, format!("node {id} is listed twice"));
+                    }
+                    asn_is_row[v] = true;
+                    asn_rows.push(v as u64 + 1);
+                }
+            }
+            "a" => {
+                let Some((p, n, m)) = kind else {
+                    return err(line, "an arc line before the problem line");
+                };
+                arcs_seen += 1;
+                if arcs_seen > m {
+                    return err(line, format!("more arcs than the {m} declared"));
+                }
+                if p == "min" {
+                    let [t, h, lo, cap, cost] = rest[..] else {
+                        return err(line, "expected `a SRC DST LOW CAP COST`");
+                    };
+                    let (t, h) = (node(line, t, n)?, node(line, h, n)?);
+                    let (lo, cap, cost) = (
+                        int(line, lo, "lower bound")?,
+                        int(line, cap, "capacity")?,
+                        int(line, cost, "cost")?,
+                    );
+                    let net =
+                        net.get_or_insert_with(|| FlowNetwork::new(std::mem::take(&mut supply)));
+                    net.add_arc(t as u32, h as u32, lo, cap, cost)
+                        .or_else(|e| err(line, e.to_string()))?;
+                } else {
+                    let [t, h, cost] = rest[..] else {
+                        return err(line, "expected `a SRC DST COST`");
+                    };
+                    asn_arcs.push((
+                        node(line, t, n)?,
+                        node(line, h, n)?,
+                        int(line, cost, "cost")?,
+                    ));
+                }
+            }
+            other => {
+                return err(
+                    line,
+                    format!("unknown line type {other:?} (expected c, p, n or a)"),
+                );
+            }
+        }
+    }
+    let Some((p, _, m)) = kind else {
+        return err(0, "no problem line (`p min` or `p asn`)");
+    };
+    if arcs_seen != m {
+        return err(
+            0,
+            format!("{arcs_seen} arcs, but the problem line declares {m}"),
+        );
+    }
+    if p == "min" {
+        return Ok(Instance::MinCostFlow(
+            net.unwrap_or_else(|| FlowNetwork::new(supply)),
+        ));
+    }
+    // Rows: the `n` nodes in file order; columns: the others in id order.
+    let mut row_of = vec![u32::MAX; asn_is_row.len()];
+    for (r, &id) in asn_rows.iter().enumerate() {
+        row_of[(id - 1) as usize] = r as u32;
+    }
+    let mut col_ids = Vec::new();
+    let mut col_of = vec![u32::MAX; asn_is_row.len()];
+    for (v, &is_row) in asn_is_row.iter().enumerate() {
+        if !is_row {
+            col_of[v] = col_ids.len() as u32;
+            col_ids.push(v as u64 + 1);
+        }
+    }
+    let mut entries = Vec::with_capacity(asn_arcs.len());
+    for (k, &(t, h, c)) in asn_arcs.iter().enumerate() {
+        if row_of[t] == u32::MAX || col_of[h] == u32::MAX {
+            return err(
+                0,
+                format!(
+                    "arc {} ({} → {}) must go from an `n` node to another node",
+                    k + 1,
+                    t + 1,
+                    h + 1
+                ),
+            );
+        }
+        entries.push((row_of[t], col_of[h], c));
+    }
+    let matrix = SparseMatrix::new(asn_rows.len(), col_ids.len(), entries)
+        .or_else(|e| err(0, e.to_string()))?;
+    Ok(Instance::Assignment {
+        matrix,
+        row_ids: asn_rows,
+        col_ids,
+    })
+}
+
+/// Parses a dense matrix from CSV text: one row per line, comma-separated numbers, no header.
+/// Integers are kept exactly; when any entry has a fraction or exponent the whole matrix is read
+/// as floats and converted to fixed point with `decimals` places.
+///
+/// # Errors
+/// An [`InstanceError`] with the line of a ragged row, an empty cell, a non-number, NaN or
+/// infinity, or a value out of range.
+pub fn parse_matrix_csv(text: &str, decimals: u32) -> Result<Instance, InstanceError> {
+    let mut ints: Vec<i64> = Vec::new();
+    let mut floats: Vec<f64> = Vec::new();
+    let mut all_int = true;
+    let mut rows = 0usize;
+    let mut cols: Option<usize> = None;
+    for (k, raw) in text.lines().enumerate() {
+        let line = k as u64 + 1;
+        let raw = raw.trim_start_matches('\u{feff}').trim();
+        if raw.is_empty() {
+            continue;
+        }
+        let mut n = 0usize;
+        for cell in raw.split(',') {
+            let cell = cell.trim();
+            n += 1;
+            if all_int {
+                if let Ok(v) = cell.parse::<i64>() {
+                    ints.push(v);
+                    continue;
+                }
+                all_int = false;
+                #[allow(clippy::cast_precision_loss)]
+                floats.extend(ints.iter().map(|&v| v as f64));
+            }
+            match cell.parse::<f64>() {
+                Ok(v) if v.is_finite() => floats.push(v),
+                Ok(v) => return err(line, format!("column {n}: {v} is not a finite number")),
+                Err(_) => return err(line, format!("column {n}: {cell:?} is not a number")),
+            }
+        }
+        match cols {
+            None => cols = Some(n),
+            Some(c) if c != n => {
+                return err(line, format!("{n} columns, but the first row has {c}"));
+            }
+            _ => {}
+        }
+        rows += 1;
+    }
+    let cols = cols.unwrap_or(0);
+    if all_int {
+        let matrix = ndarray::Array2::from_shape_vec((rows, cols), ints)
+            .or_else(|e| err(0, e.to_string()))?;
+        return Ok(Instance::Dense {
+            matrix,
+            decimals: 0,
+        });
+    }
+    let f =
+        ndarray::Array2::from_shape_vec((rows, cols), floats).or_else(|e| err(0, e.to_string()))?;
+    let (matrix, p) = fixed_point_matrix(f.view(), decimals).or_else(|e| err(0, e.to_string()))?;
+    Ok(Instance::Dense {
+        matrix,
+        decimals: p.decimals,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn min_cost_flow_files_parse_with_lower_bounds_and_comments() {
+        let t = "c example\np min 3 2\nn 1 2\nn 3 -2\na 1 2 0 5 3\na 2 3 1 4 1\n";
+        let Instance::MinCostFlow(net) = parse_dimacs(t).unwrap() else {
+            panic!()
+        };
+        assert_eq!(net.supply(), &[2, 0, -2]);
+        assert_eq!(net.arcs().len(), 2);
+        assert_eq!((net.arcs()[1].lower, net.arcs()[1].upper), (1, 4));
+    }
+
+    #[test]
+    fn assignment_files_parse_rows_and_columns() {
+        let t = "p asn 4 3\nn 1\nn 2\na 1 3 5\na 1 4 2\na 2 3 1\n";
+        let Instance::Assignment {
+            matrix,
+            row_ids,
+            col_ids,
+        } = parse_dimacs(t).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!((row_ids, col_ids), (vec![1, 2], vec![3, 4]));
+        assert_eq!(matrix.get(0, 1), Some(2));
+    }
+
+    #[test]
+    fn hostile_dimacs_gives_errors_with_lines() {
+        for (text, line) in [
+            ("a 1 2 0 1 1\n", 1),
+            ("p min 2 1\np min 2 1\n", 2),
+            ("p min 2 1\na 1 3 0 1 1\n", 2),
+            ("p min 2 1\na 1 2 2 1 1\n", 2),
+            ("p min 2 1\na 1 2 0 1 99999999999999999999\n", 2),
+            ("p min 2 0\nx\n", 2),
+            ("p min 2 1\na 1 2 0 1 1\na 1 2 0 1 1\n", 3),
+            ("p max 2 1\n", 1),
+            ("p asn 2 1\nn 1\nn 1\n", 3),
+        ] {
+            let e = parse_dimacs(text).unwrap_err();
+            assert_eq!(e.line, line, "{text:?}: {e}");
+        }
+        assert_eq!(parse_dimacs("c nothing\n").unwrap_err().line, 0);
+        assert_eq!(
+            parse_dimacs("p min 2 2\na 1 2 0 1 1\n").unwrap_err().line,
+            0
+        );
+    }
+
+    #[test]
+    fn matrices_parse_as_integers_or_fixed_point() {
+        let Instance::Dense { matrix, decimals } = parse_matrix_csv("1,2\n3,4\n", 6).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!((matrix[[1, 0]], decimals), (3, 0));
+        let Instance::Dense { matrix, decimals } = parse_matrix_csv("0.5,2\n3,4.25\n", 2).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!((matrix[[0, 0]], matrix[[1, 1]], decimals), (50, 425, 2));
+        assert_eq!(parse_matrix_csv("1,2\n3\n", 6).unwrap_err().line, 2);
+        assert_eq!(parse_matrix_csv("1,NaN\n", 6).unwrap_err().line, 1);
+        assert_eq!(parse_matrix_csv("1,x\n", 6).unwrap_err().line, 1);
+    }
+}
