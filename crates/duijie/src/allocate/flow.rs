@@ -216,6 +216,7 @@ pub fn min_cost_flow(net: &FlowNetwork) -> Result<FlowSolution, AllocateError> {
         target: &target,
         cap: &cap,
         cost: &cost,
+        start: simplex::Start::Artificial,
     });
     let flow: Vec<i64> = solved
         .flow

@@ -33,6 +33,23 @@ pub(crate) struct Problem<'a> {
     pub target: &'a [u32],
     pub cap: &'a [i64],
     pub cost: &'a [i64],
+    /// How to start.
+    pub start: Start<'a>,
+}
+
+/// The initial basis.
+pub(crate) enum Start<'a> {
+    /// An artificial root with one big-cost artificial arc per node (always possible).
+    Artificial,
+    /// A feasible, strongly feasible star of real arcs around an existing node `root`:
+    /// `tree_arc[u]` joins `u` to `root` and carries `flow[u]`, with residual capacity towards
+    /// the root (below its upper bound if it points to the root, above zero if it points away).
+    /// The supplies must be exactly routed by those flows.
+    Star {
+        root: usize,
+        tree_arc: &'a [u32],
+        flow: &'a [i64],
+    },
 }
 
 /// The optimal basis: flows on the given arcs, potentials, and how much flow the artificial
@@ -48,8 +65,13 @@ pub(crate) struct Solved {
 pub(crate) fn solve(p: &Problem<'_>) -> Solved {
     let n = p.nodes;
     let m = p.source.len();
-    let root = n;
-    let all = m + n;
+    let artificial = matches!(p.start, Start::Artificial);
+    let root = match p.start {
+        Start::Artificial => n,
+        Start::Star { root, .. } => root,
+    };
+    let nodes = if artificial { n + 1 } else { n };
+    let all = if artificial { m + n } else { m };
     let max_c = p.cost.iter().map(|c| c.unsigned_abs()).max().unwrap_or(0);
     let art_cost = i64::try_from((max_c + 1) * (n as u64 + 1)).unwrap_or(i64::MAX / 4);
 
@@ -64,7 +86,6 @@ pub(crate) fn solve(p: &Problem<'_>) -> Solved {
     let mut flow = vec![0i64; all];
     let mut state = vec![LOWER; all];
 
-    let nodes = n + 1;
     let mut pi = vec![0i64; nodes];
     let mut parent = vec![NIL; nodes];
     let mut pred = vec![NIL; nodes];
@@ -74,43 +95,66 @@ pub(crate) fn solve(p: &Problem<'_>) -> Solved {
     let mut succ_num = vec![1u32; nodes];
     let mut last_succ = vec![0u32; nodes];
 
-    // Initial basis: a star around the root.
-    // Artificial arcs must never block: no flow can exceed all supply plus all real capacity.
-    let total_supply: i64 = p.supply.iter().filter(|&&b| b > 0).sum();
-    let art_cap = total_supply + p.cap.iter().sum::<i64>() + 1;
-    thread[root] = 0;
-    rev_thread[0] = root as u32;
+    // Initial basis: a star around the root, threaded root → the other nodes in index order.
+    let others: Vec<usize> = (0..nodes).filter(|&u| u != root).collect();
     succ_num[root] = u32::try_from(nodes).unwrap_or(u32::MAX);
-    last_succ[root] = if n == 0 { root as u32 } else { (n - 1) as u32 };
-    for u in 0..n {
-        let e = m + u;
-        parent[u] = root as u32;
-        pred[u] = e as u32;
-        thread[u] = (u + 1) as u32;
-        rev_thread[u + 1] = u as u32;
-        succ_num[u] = 1;
-        last_succ[u] = u as u32;
-        state[e] = TREE;
-        cost.push(art_cost);
-        cap.push(art_cap);
-        let b = p.supply[u];
-        if b >= 0 {
-            pred_dir[u] = UP;
-            source.push(u as u32);
-            target.push(root as u32);
-            flow[e] = b;
-            pi[u] = -art_cost;
-        } else {
-            pred_dir[u] = DOWN;
-            source.push(root as u32);
-            target.push(u as u32);
-            flow[e] = -b;
-            pi[u] = art_cost;
-        }
+    let mut prev = root;
+    for &u in &others {
+        thread[prev] = u as u32;
+        rev_thread[u] = prev as u32;
+        prev = u;
     }
-    if n > 0 {
-        thread[n - 1] = root as u32;
-        rev_thread[root] = (n - 1) as u32;
+    thread[prev] = root as u32;
+    rev_thread[root] = prev as u32;
+    last_succ[root] = prev as u32;
+    match p.start {
+        Start::Artificial => {
+            // Artificial arcs must never block: no flow exceeds all supply plus all capacity.
+            let total_supply: i64 = p.supply.iter().filter(|&&b| b > 0).sum();
+            let art_cap = total_supply + p.cap.iter().sum::<i64>() + 1;
+            for u in 0..n {
+                let e = m + u;
+                parent[u] = root as u32;
+                pred[u] = e as u32;
+                last_succ[u] = u as u32;
+                state[e] = TREE;
+                cost.push(art_cost);
+                cap.push(art_cap);
+                let b = p.supply[u];
+                if b >= 0 {
+                    pred_dir[u] = UP;
+                    source.push(u as u32);
+                    target.push(root as u32);
+                    flow[e] = b;
+                    pi[u] = -art_cost;
+                } else {
+                    pred_dir[u] = DOWN;
+                    source.push(root as u32);
+                    target.push(u as u32);
+                    flow[e] = -b;
+                    pi[u] = art_cost;
+                }
+            }
+        }
+        Start::Star {
+            tree_arc, flow: f, ..
+        } => {
+            for &u in &others {
+                let e = tree_arc[u] as usize;
+                parent[u] = root as u32;
+                pred[u] = e as u32;
+                last_succ[u] = u as u32;
+                state[e] = TREE;
+                flow[e] = f[u];
+                if source[e] as usize == u {
+                    pred_dir[u] = UP;
+                    pi[u] = -cost[e];
+                } else {
+                    pred_dir[u] = DOWN;
+                    pi[u] = cost[e];
+                }
+            }
+        }
     }
 
     // Block search over the real arcs.
@@ -363,6 +407,7 @@ pub(crate) fn solve(p: &Problem<'_>) -> Solved {
     let artificial_flow = flow[m..].iter().sum();
     flow.truncate(m);
     pi.truncate(n);
+    // Potentials relative to the root (with a star start the root is a real node).
     Solved {
         flow,
         potential: pi,

@@ -238,15 +238,24 @@ pub fn max_weight_transport(t: &Transport) -> Result<TransportSolution, Allocate
         Vec::with_capacity(arcs),
     );
     let node = |k: usize| u32::try_from(k).unwrap_or(u32::MAX);
+    // Pairs into a column of capacity 0 can never carry flow; leaving them out keeps the
+    // starting star strongly feasible.
+    let mut pair_arc: Vec<Option<usize>> = Vec::with_capacity(t.pair_count());
     for i in 0..rows {
         let room = i64::from(t.demand[i]) + 1;
         for (j, w) in t.row(i) {
+            if t.capacity[j as usize] == 0 {
+                pair_arc.push(None);
+                continue;
+            }
+            pair_arc.push(Some(source.len()));
             source.push(node(i));
             target.push(node(rows + j as usize));
             cap.push(room);
             cost.push(-w);
         }
     }
+    let first_unmet = source.len();
     for i in 0..rows {
         source.push(node(i));
         target.push(node(sink));
@@ -259,6 +268,21 @@ pub fn max_weight_transport(t: &Transport) -> Result<TransportSolution, Allocate
         cap.push(i64::from(t.capacity[j]));
         cost.push(0);
     }
+    // Start from the feasible star around the sink: every unit unmet.
+    let tree_arc: Vec<u32> = (0..=sink)
+        .map(|u| {
+            if u < rows {
+                node(first_unmet + u)
+            } else if u < sink {
+                node(first_unmet + rows + (u - rows))
+            } else {
+                0
+            }
+        })
+        .collect();
+    let start_flow: Vec<i64> = (0..=sink)
+        .map(|u| if u < rows { i64::from(t.demand[u]) } else { 0 })
+        .collect();
     let solved = super::simplex::solve(&super::simplex::Problem {
         nodes: sink + 1,
         supply: &supply,
@@ -266,6 +290,11 @@ pub fn max_weight_transport(t: &Transport) -> Result<TransportSolution, Allocate
         target: &target,
         cap: &cap,
         cost: &cost,
+        start: super::simplex::Start::Star {
+            root: sink,
+            tree_arc: &tree_arc,
+            flow: &start_flow,
+        },
     });
     if solved.artificial_flow != 0 {
         return Err(AllocateError::InvalidInstance {
@@ -277,22 +306,34 @@ pub fn max_weight_transport(t: &Transport) -> Result<TransportSolution, Allocate
     let mut k = 0usize;
     for i in 0..rows {
         for (j, w) in t.row(i) {
-            let f = solved.flow[k];
-            if f > 0 {
-                flows.push((node(i), j, u32::try_from(f).unwrap_or(u32::MAX)));
-                objective += i128::from(w) * i128::from(f);
+            if let Some(a) = pair_arc[k] {
+                let f = solved.flow[a];
+                if f > 0 {
+                    flows.push((node(i), j, u32::try_from(f).unwrap_or(u32::MAX)));
+                    objective += i128::from(w) * i128::from(f);
+                }
             }
             k += 1;
         }
     }
     let unmet = (0..rows)
-        .map(|i| u32::try_from(solved.flow[k + i]).unwrap_or(u32::MAX))
+        .map(|i| u32::try_from(solved.flow[first_unmet + i]).unwrap_or(u32::MAX))
         .collect();
     let pi = &solved.potential;
-    let row_price = (0..rows).map(|i| pi[i] - pi[sink]).collect();
-    let col_price = (0..cols)
+    let row_price: Vec<i64> = (0..rows).map(|i| pi[i] - pi[sink]).collect();
+    let mut col_price: Vec<i64> = (0..cols)
         .map(|j| (pi[sink] - pi[rows + j]).max(0))
         .collect();
+    // A column of capacity 0 is always full, so any price is complementary: take the least
+    // that covers its pairs.
+    for (i, &u) in row_price.iter().enumerate() {
+        for (j, w) in t.row(i) {
+            if t.capacity[j as usize] == 0 {
+                let need = w.saturating_sub(u).max(0);
+                col_price[j as usize] = col_price[j as usize].max(need);
+            }
+        }
+    }
     Ok(TransportSolution {
         flows,
         unmet,
