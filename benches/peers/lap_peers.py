@@ -40,11 +40,17 @@ def dense_solvers(c):
             return int(sum(c[i, x[i]] for i in range(n) if x[i] >= 0))
         return run
     cf = c.astype(np.float64)
+    ext = {} if n == m else {"extend_cost": True}
+    def obj(fn):
+        def run():
+            r = fn(cf, **ext)
+            return r[0] if isinstance(r[0], (int, float, np.floating, np.integer)) else None
+        return run
     if n == m:
-        out["lapx.lapjv"] = lambda: int(lap.lapjv(cf)[0])
-        out["lapx.lapjvs"] = lambda: float(sum(cf[i, j] for i, j in enumerate(lap.lapjvs(cf)[1]))) if False else int(round(lap.lapjvs(cf)[0]))
-    out["lapx.lapjvr" if n != m else "lapx.lapjvr"] = lambda: int(round(lap.lapjvr(cf)[0])) if hasattr(lap, "lapjvr") else None
-    out["lapx.lapjvh"] = lambda: int(round(lap.lapjvh(cf)[0]))
+        out["lapx.lapjv"] = obj(lap.lapjv)
+        out["lapx.lapjvs"] = obj(lap.lapjvs)
+    out["lapx.lapjvr"] = obj(lap.lapjvr)
+    out["lapx.lapjvh"] = obj(lap.lapjvh)
     def scipy_run():
         r, col = linear_sum_assignment(c)
         return int(c[r, col].sum())
@@ -68,6 +74,8 @@ def main():
                 except Exception as e:  # a peer that refuses the instance
                     print(f"{name},{s},,0,error {type(e).__name__}: {e}".replace("\n", " "), flush=True)
                     continue
+                if isinstance(obj, float) and ext == "f64":
+                    obj = round(obj * 1e9)  # in the units of duijie's fixed point (1e-9)
                 print(f"{name},{s},{med:.6f},{runs},{obj}", flush=True)
         else:
             from ortools.graph.python import linear_sum_assignment as ols
@@ -88,7 +96,7 @@ def main():
                 return int(np.asarray(g[r, col]).sum()) - n
             def lapmod():
                 g = csr_matrix((c.astype(np.float64), (i, j)), shape=(n, m))
-                return int(round(lap.lapmod(n, g.indptr, g.indices, g.data)[0]))
+                return int(round(lap.lapmod(n, g.indptr.astype(np.int32), g.indices.astype(np.int32), g.data)[0]))
             for s, f in (("ortools.SimpleLinearSumAssignment", ort), ("scipy.min_weight_full_bipartite_matching", scp), ("lapx.lapmod", lapmod)):
                 try:
                     med, obj = timeit(f, runs)

@@ -170,3 +170,10 @@ pub fn stable_instance(
     }
     duijie::allocate::StableInstance::new(&prefs, &proj, caps, sup).expect("well formed")
 }
+
+/// Transportation instances: `(name, rows, cols, candidates per row)`; 300 candidates of 300
+/// columns is the dense case.
+pub const TRANSPORT: &[(&str, usize, usize, usize)] = &[
+    ("transport_5000x300_k30", 5000, 300, 30),
+    ("transport_5000x300_dense", 5000, 300, 300),
+];

@@ -6,7 +6,11 @@
 
 use std::io::Write;
 
-use duijie_benches::{DENSE, DENSE_F64, SEED, SPARSE, dense_f64, dense_int, sparse_perm};
+use std::fmt::Write as _;
+
+use duijie_benches::{
+    DENSE, DENSE_F64, SEED, SPARSE, TRANSPORT, dense_f64, dense_int, sparse_perm, transportation,
+};
 
 fn main() -> std::io::Result<()> {
     let dir = std::path::PathBuf::from(
@@ -45,6 +49,54 @@ fn main() -> std::io::Result<()> {
             .flat_map(|x| x.to_le_bytes())
             .collect();
         write(name, "coo", bytes, format!("{n} {n}\n"))?;
+    }
+    for &(name, rows, cols, per_row) in TRANSPORT {
+        // The network max_weight_transport solves: rows → columns (cost −weight), rows → sink
+        // ("unmet", cost 0), columns → sink (capacity); as DIMACS `p min`, nodes from 1.
+        let t = transportation(42, rows, cols, per_row, 1000);
+        let sink = rows + cols + 1;
+        let total: i64 = t.demand().iter().map(|&d| i64::from(d)).sum();
+        let mut out = String::new();
+        let arcs = t.pair_count() + rows + cols;
+        let _ = writeln!(
+            out,
+            "c {name}: duijie max_weight_transport network, seed 42\np min {sink} {arcs}"
+        );
+        for (i, &d) in t.demand().iter().enumerate() {
+            let _ = writeln!(out, "n {} {d}", i + 1);
+        }
+        let _ = writeln!(out, "n {sink} {}", -total);
+        for i in 0..rows {
+            for (j, w) in t.row(i) {
+                let _ = writeln!(
+                    out,
+                    "a {} {} 0 {} {}",
+                    i + 1,
+                    rows + j as usize + 1,
+                    t.demand()[i] + 1,
+                    -w
+                );
+            }
+        }
+        for (i, &d) in t.demand().iter().enumerate() {
+            let _ = writeln!(out, "a {} {sink} 0 {} 0", i + 1, d + 1);
+        }
+        for (j, &c) in t.capacity().iter().enumerate() {
+            let _ = writeln!(out, "a {} {sink} 0 {c} 0", rows + j + 1);
+        }
+        std::fs::write(dir.join(format!("{name}.min")), out)?;
+    }
+    for (k, &(name, n, per_row)) in SPARSE.iter().enumerate() {
+        let e = sparse_perm(SEED + 200 + k as u64, n, per_row, 1000);
+        let mut out = String::new();
+        let _ = writeln!(out, "c {name}\np asn {} {}", 2 * n, e.len());
+        for i in 0..n {
+            let _ = writeln!(out, "n {}", i + 1);
+        }
+        for &(i, j, c) in &e {
+            let _ = writeln!(out, "a {} {} {c}", i + 1, n + j as usize + 1);
+        }
+        std::fs::write(dir.join(format!("{name}.asn")), out)?;
     }
     println!("instances written to {}", dir.display());
     Ok(())
