@@ -74,7 +74,7 @@ fn main() {
             ts.push(t.elapsed().as_secs_f64());
         }
         println!(
-            "{name},duijie.sparse_shortest_path,{:.6},{runs},{obj}",
+            "{name},duijie.auction+shortest_path,{:.6},{runs},{obj}",
             median(ts)
         );
     }

@@ -68,6 +68,9 @@ pub enum Algorithm {
     JonkerVolgenant,
     /// Shortest augmenting paths with a heap, for sparse linear assignment.
     SparseShortestPath,
+    /// Forward auction with ε-scaling, then shortest augmenting paths to repair the pairs whose
+    /// rounded prices are not exactly tight (sparse square assignment).
+    AuctionShortestPath,
     /// Primal network simplex with block search pivoting.
     NetworkSimplex,
     /// Best score first.
@@ -81,6 +84,7 @@ impl Algorithm {
             Algorithm::SuccessiveShortestPaths => "successive-shortest-paths",
             Algorithm::JonkerVolgenant => "jonker-volgenant",
             Algorithm::SparseShortestPath => "sparse-shortest-path",
+            Algorithm::AuctionShortestPath => "auction+shortest-path",
             Algorithm::NetworkSimplex => "network-simplex",
             Algorithm::Greedy => "greedy",
         }
