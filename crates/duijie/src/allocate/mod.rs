@@ -10,7 +10,7 @@
 //! | [`min_cost_flow`] | supplies, demands, lower and upper bounds | network simplex | node potentials; infeasibility: a cut |
 //! | [`min_cost_assignment`], [`max_weight_assignment`] | dense 1:1, rectangular | Jonker–Volgenant | dual potentials |
 //! | [`stable_student_optimal`], [`stable_supervisor_optimal`] | stable allocation with two-level capacities (student–project, hospital–residents) | deferred acceptance, either side proposing | no blocking pair ([`blocking_pairs`]) |
-//! | [`min_cost_assignment_sparse`], [`max_weight_assignment_sparse`] | sparse 1:1, forbidden pairs absent | shortest augmenting paths | dual potentials; infeasibility: a Hall set |
+//! | [`min_cost_assignment_sparse`], [`max_weight_assignment_sparse`] | sparse 1:1, forbidden pairs absent | ε-scaling auction, then shortest augmenting paths | dual potentials; infeasibility: a Hall set |
 
 mod assignment;
 mod flow;
