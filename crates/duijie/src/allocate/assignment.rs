@@ -252,8 +252,9 @@ const NONE: u32 = u32::MAX;
 /// deterministic.
 ///
 /// # Errors
-/// [`AllocateError::NumericRange`] when a cost is too large for exact arithmetic at this size
-/// (|c| ≤ 2⁶¹ / (n + m + 2)).
+/// [`AllocateError::NumericRange`] when a cost is too large for exact arithmetic at this size:
+/// every entry must lie in `[-2^k, 2^k)` for the largest power of two `2^k ≤ 2⁶¹ / (n + m + 2)`
+/// (checked during the first pass over the matrix, not in a pass of its own).
 ///
 /// # Complexity
 /// O(n² · m) time in the worst case, usually far less; O(n · m) memory only when transposing.
@@ -280,19 +281,19 @@ pub fn max_weight_assignment(weight: ArrayView2<'_, i64>) -> Result<Assignment, 
 
 fn dense(a: ArrayView2<'_, i64>, sense: Sense) -> Result<Assignment, AllocateError> {
     let (n, m) = a.dim();
-    let max_abs = a.iter().map(|v| v.unsigned_abs()).max().unwrap_or(0);
-    check_range(max_abs, n, m)?;
+    let limit = cost_limit(n, m);
+    let k = 63 - limit.max(1).leading_zeros(); // 2^k ≤ limit
     let sign = if sense == Sense::Max { -1 } else { 1 };
     let transposed = n > m;
     let (rows, cols) = if transposed { (m, n) } else { (n, m) };
     let neg = sense == Sense::Max;
-    let (x, v) = match (transposed, a.as_slice()) {
+    let solved = match (transposed, a.as_slice()) {
         // A standard-layout matrix is solved in place: no copy at all.
         (false, Some(c)) => {
             if neg {
-                lapjv::<true>(c, rows, cols)
+                lapjv::<true>(c, rows, cols, k)
             } else {
-                lapjv::<false>(c, rows, cols)
+                lapjv::<false>(c, rows, cols, k)
             }
         }
         _ => {
@@ -308,11 +309,18 @@ fn dense(a: ArrayView2<'_, i64>, sense: Sense) -> Result<Assignment, AllocateErr
                 }
             }
             if neg {
-                lapjv::<true>(&c, rows, cols)
+                lapjv::<true>(&c, rows, cols, k)
             } else {
-                lapjv::<false>(&c, rows, cols)
+                lapjv::<false>(&c, rows, cols, k)
             }
         }
+    };
+    let Ok((x, v)) = solved else {
+        let max_abs = a.iter().map(|v| v.unsigned_abs()).max().unwrap_or(0);
+        return Err(AllocateError::NumericRange {
+            max_weight: max_abs,
+            limit: (1u64 << k) - 1,
+        });
     };
     let cost_of = |i: usize, j: usize| if transposed { a[[j, i]] } else { a[[i, j]] };
     Ok(finish(
@@ -391,32 +399,58 @@ fn finish(
 /// Reads a cost in the minimisation sense: negated when maximising.
 #[inline(always)]
 fn val<const NEG: bool>(x: i64) -> i64 {
-    if NEG { -x } else { x }
+    // Wrapping: the first pass reads entries before the range check's verdict is known; an
+    // out-of-range matrix is rejected before any arithmetic uses these values.
+    if NEG { x.wrapping_neg() } else { x }
 }
 
-fn lapjv<const NEG: bool>(c: &[i64], rows: usize, cols: usize) -> (Vec<u32>, Vec<i64>) {
+/// Bits set when `x` is outside `[-bias, bias)`, `bias = 2^k` (branch-free, vectorisable).
+#[inline(always)]
+fn out_of_range(x: i64, bias: u64, k: u32) -> u64 {
+    (x as u64).wrapping_add(bias) >> (k + 1)
+}
+
+/// Jonker–Volgenant on a row-major `rows × cols` cost matrix with `rows ≤ cols`. Returns the
+/// column of each row and the column potentials, or `Err(())` when an entry is outside
+/// `[-2^k, 2^k)`, checked during the first pass over the matrix (so the matrix is read once
+/// more only by the later phases, never by a separate check).
+fn lapjv<const NEG: bool>(
+    c: &[i64],
+    rows: usize,
+    cols: usize,
+    k: u32,
+) -> Result<(Vec<u32>, Vec<i64>), ()> {
     let n = rows;
     let mut x = vec![NONE; n]; // column of row
     let mut y = vec![NONE; cols]; // row of column
     let mut v = vec![0i64; cols];
     if n == 0 {
-        return (x, v);
+        return Ok((x, v));
     }
+    let bias = 1u64 << k;
     let row = |i: usize| &c[i * cols..(i + 1) * cols];
     let mut free: Vec<u32> = Vec::with_capacity(n);
     if n == cols {
         // Column reduction: each column's minimum and the first row attaining it, found in one
-        // row-major pass; columns are then taken from the last (as the original).
+        // row-major pass that also checks the range; columns are then taken from the last (as
+        // the original).
+        let mut bad = row(0)
+            .iter()
+            .fold(0u64, |acc, &x| acc | out_of_range(x, bias, k));
         let mut colmin: Vec<i64> = c[..cols].iter().map(|&x| val::<NEG>(x)).collect();
         let mut argmin = vec![0u32; cols];
         for i in 1..n {
             for ((m, a), &x) in colmin.iter_mut().zip(argmin.iter_mut()).zip(row(i)) {
+                bad |= out_of_range(x, bias, k);
                 let h = val::<NEG>(x);
                 if h < *m {
                     *m = h;
                     *a = i as u32;
                 }
             }
+        }
+        if bad != 0 {
+            return Err(());
         }
         let mut matches = vec![0u32; n];
         for j in (0..cols).rev() {
@@ -449,7 +483,29 @@ fn lapjv<const NEG: bool>(c: &[i64], rows: usize, cols: usize) -> (Vec<u32>, Vec
             }
         }
     } else {
-        free.extend(0..n as u32);
+        // Rectangular: each row takes its cheapest column if nobody has it yet (v = 0, so the
+        // row minimum is its dual), in the same pass that checks the range.
+        let mut bad = 0u64;
+        for i in 0..n {
+            let (mut min, mut jmin) = (i64::MAX, 0usize);
+            for (j, &x) in row(i).iter().enumerate() {
+                bad |= out_of_range(x, bias, k);
+                let h = val::<NEG>(x);
+                if h < min {
+                    min = h;
+                    jmin = j;
+                }
+            }
+            if y[jmin] == NONE {
+                x[i] = jmin as u32;
+                y[jmin] = i as u32;
+            } else {
+                free.push(i as u32);
+            }
+        }
+        if bad != 0 {
+            return Err(());
+        }
     }
     // Augmenting row reduction, twice, with a work cap so that ties cannot make it crawl.
     for _ in 0..2 {
@@ -511,8 +567,7 @@ fn lapjv<const NEG: bool>(c: &[i64], rows: usize, cols: usize) -> (Vec<u32>, Vec
         }
     }
     augment_classic::<NEG>(c, cols, &mut x, &mut y, &mut v, &free);
-
-    (x, v)
+    Ok((x, v))
 }
 
 /// Shortest augmenting paths as in Jonker & Volgenant's `augment`: columns at the current

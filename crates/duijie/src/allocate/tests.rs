@@ -402,7 +402,12 @@ fn assignment_extremes_are_typed_errors_or_exact() {
         max_weight_assignment(big.view()),
         Err(AllocateError::NumericRange { .. })
     ));
-    let limit = (i64::MAX / 4) / 6;
+    // Admitted: |c| < 2^k, the largest power of two ≤ (2^63 / 4) / (n + m + 2).
+    let bound = ((i64::MAX / 4) / 6) as u64;
+    let pow = 1i64 << (63 - bound.leading_zeros());
+    let too_big = ndarray::array![[pow, 0], [0, 1]];
+    assert!(matches!(min_cost_assignment(too_big.view()), Err(AllocateError::NumericRange { .. })));
+    let limit = pow - 1;
     let ok = ndarray::array![[limit, 0], [0, limit]];
     let s = max_weight_assignment(ok.view()).unwrap();
     assert_eq!(s.objective, 2 * i128::from(limit));
