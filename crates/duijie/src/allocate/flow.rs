@@ -378,3 +378,137 @@ pub fn verify_flow(net: &FlowNetwork, s: &FlowSolution) -> Result<(), Certificat
     }
     Ok(())
 }
+
+/// A flow that meets as much demand as possible: what it ships, what demand is left unmet and
+/// what supply is left unused, per node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PartialFlow {
+    /// The flow on the network's own arcs, with potentials for its nodes (and, last, for the
+    /// slack node of the certificate network, see [`verify_partial_flow`]).
+    pub solution: FlowSolution,
+    /// Demand left unmet at each node (0 for supply nodes).
+    pub unmet_demand: Vec<i64>,
+    /// Supply left unused at each node (0 for demand nodes).
+    pub unused_supply: Vec<i64>,
+}
+
+/// The certificate network of [`min_cost_flow_max_demand`]: the network plus a slack node that
+/// takes unused supply at no cost and fills unmet demand at a penalty above any path cost.
+fn slack_network(net: &FlowNetwork) -> (FlowNetwork, i64, usize) {
+    let n = net.supply.len();
+    let max_c = net
+        .arcs
+        .iter()
+        .map(|a| a.cost.unsigned_abs())
+        .max()
+        .unwrap_or(0);
+    let penalty = i64::try_from((max_c + 1).saturating_mul(n as u64 + 1)).unwrap_or(i64::MAX / 4);
+    let total: i64 = net.supply.iter().sum();
+    let mut supply = net.supply.clone();
+    supply.push(-total);
+    let mut aug = FlowNetwork {
+        supply,
+        arcs: net.arcs.clone(),
+    };
+    let slack = u32::try_from(n).unwrap_or(u32::MAX);
+    for (v, &b) in net.supply.iter().enumerate() {
+        let v = u32::try_from(v).unwrap_or(u32::MAX);
+        if b > 0 {
+            aug.arcs.push(FlowArc {
+                tail: v,
+                head: slack,
+                lower: 0,
+                upper: b,
+                cost: 0,
+            });
+        } else if b < 0 {
+            aug.arcs.push(FlowArc {
+                tail: slack,
+                head: v,
+                lower: 0,
+                upper: -b,
+                cost: penalty,
+            });
+        }
+    }
+    (aug, penalty, n)
+}
+
+/// Ships as much of the demand as the network allows, and among such flows the cheapest
+/// ("meet as much demand as possible"); supplies and demands need not balance. What is not met
+/// is reported per node, never hidden.
+///
+/// Algorithm: [`min_cost_flow`] on the network plus a slack node that absorbs unused supply at
+/// cost 0 and fills unmet demand at a penalty larger than any path's cost, so every unit of
+/// demand that can be met is met. The slack arcs carry the unmet and unused amounts.
+///
+/// # Errors
+/// [`AllocateError::Infeasible`] only when lower bounds cannot be satisfied at all;
+/// [`AllocateError::NumericRange`] as for [`min_cost_flow`] (the penalty counts as a cost).
+pub fn min_cost_flow_max_demand(net: &FlowNetwork) -> Result<PartialFlow, AllocateError> {
+    let (aug, _, n) = slack_network(net);
+    let s = min_cost_flow(&aug)?;
+    let m = net.arcs.len();
+    let mut unmet_demand = vec![0i64; n];
+    let mut unused_supply = vec![0i64; n];
+    for (a, &f) in aug.arcs[m..].iter().zip(&s.flow[m..]) {
+        if a.head as usize == n {
+            unused_supply[a.tail as usize] = f;
+        } else {
+            unmet_demand[a.head as usize] = f;
+        }
+    }
+    let flow = s.flow[..m].to_vec();
+    let cost = flow
+        .iter()
+        .zip(&net.arcs)
+        .map(|(&f, a)| i128::from(f) * i128::from(a.cost))
+        .sum();
+    Ok(PartialFlow {
+        solution: FlowSolution {
+            flow,
+            potential: s.potential,
+            cost,
+            status: s.status,
+            algorithm: s.algorithm,
+        },
+        unmet_demand,
+        unused_supply,
+    })
+}
+
+/// Checks a [`PartialFlow`]: rebuilds the slack network, and verifies the flow extended with
+/// the unmet and unused amounts there with [`verify_flow`]. Passing proves that no more demand
+/// can be met and that the flow is the cheapest that meets it.
+///
+/// # Errors
+/// A [`CertificateError`] naming the first condition that fails.
+pub fn verify_partial_flow(net: &FlowNetwork, p: &PartialFlow) -> Result<(), CertificateError> {
+    let (aug, penalty, n) = slack_network(net);
+    if p.unmet_demand.len() != n
+        || p.unused_supply.len() != n
+        || p.solution.potential.len() != n + 1
+    {
+        return Err(CertificateError::new(
+            "partial flow has the wrong number of nodes".into(),
+        ));
+    }
+    let mut flow = p.solution.flow.clone();
+    for a in &aug.arcs[net.arcs.len()..] {
+        flow.push(if a.head as usize == n {
+            p.unused_supply[a.tail as usize]
+        } else {
+            p.unmet_demand[a.head as usize]
+        });
+    }
+    let unmet: i128 = p.unmet_demand.iter().map(|&u| i128::from(u)).sum();
+    let s = FlowSolution {
+        flow,
+        potential: p.solution.potential.clone(),
+        cost: p.solution.cost + unmet * i128::from(penalty),
+        status: p.solution.status,
+        algorithm: p.solution.algorithm,
+    };
+    verify_flow(&aug, &s)
+}

@@ -24,7 +24,8 @@ pub use assignment::{
     min_cost_assignment_sparse, verify_assignment,
 };
 pub use flow::{
-    FlowArc, FlowNetwork, FlowSolution, min_cost_flow, verify_flow, verify_infeasibility_cut,
+    FlowArc, FlowNetwork, FlowSolution, PartialFlow, min_cost_flow, min_cost_flow_max_demand,
+    verify_flow, verify_infeasibility_cut, verify_partial_flow,
 };
 pub use stable::{
     Proposer, StableInstance, StableMatching, blocking_pairs, stable_student_optimal,

@@ -406,7 +406,10 @@ fn assignment_extremes_are_typed_errors_or_exact() {
     let bound = ((i64::MAX / 4) / 6) as u64;
     let pow = 1i64 << (63 - bound.leading_zeros());
     let too_big = ndarray::array![[pow, 0], [0, 1]];
-    assert!(matches!(min_cost_assignment(too_big.view()), Err(AllocateError::NumericRange { .. })));
+    assert!(matches!(
+        min_cost_assignment(too_big.view()),
+        Err(AllocateError::NumericRange { .. })
+    ));
     let limit = pow - 1;
     let ok = ndarray::array![[limit, 0], [0, limit]];
     let s = max_weight_assignment(ok.view()).unwrap();
@@ -837,5 +840,83 @@ proptest! {
         crate::allocate::check_plan(&t, &g).unwrap();
         prop_assert!(verify_transport(&t, &g).is_err(), "a heuristic plan has no certificate");
         prop_assert!(g.objective <= max_weight_transport(&t).unwrap().objective);
+    }
+}
+
+/// The most demand any flow can meet, and the least cost of meeting it, by enumeration.
+fn brute_partial(supply: &[i64], arcs: &[(u32, u32, i64, i64, i64)]) -> Option<(i64, i128)> {
+    fn go(
+        k: usize,
+        arcs: &[(u32, u32, i64, i64, i64)],
+        bal: &mut Vec<i64>,
+        supply: &[i64],
+        acc: i128,
+        best: &mut Option<(i64, i128)>,
+    ) {
+        if k == arcs.len() {
+            // Node balance after flows: supply nodes may keep some (0..=b), demand nodes may
+            // stay short; nothing may be created.
+            let mut met = 0;
+            for (v, &b) in supply.iter().enumerate() {
+                let left = bal[v];
+                if b >= 0 {
+                    if left < 0 || left > b {
+                        return;
+                    }
+                } else {
+                    if left > 0 || left < b {
+                        return;
+                    }
+                    met += left - b;
+                }
+            }
+            let better = match *best {
+                None => true,
+                Some((m, c)) => met > m || (met == m && acc < c),
+            };
+            if better {
+                *best = Some((met, acc));
+            }
+            return;
+        }
+        let (t, h, lo, hi, c) = arcs[k];
+        for f in lo..=hi {
+            bal[t as usize] -= f;
+            bal[h as usize] += f;
+            go(
+                k + 1,
+                arcs,
+                bal,
+                supply,
+                acc + i128::from(f) * i128::from(c),
+                best,
+            );
+            bal[t as usize] += f;
+            bal[h as usize] -= f;
+        }
+    }
+    let mut best = None;
+    go(0, arcs, &mut supply.to_vec(), supply, 0, &mut best);
+    best
+}
+
+proptest! {
+    #[test]
+    fn max_demand_flow_meets_the_most_demand_at_least_cost(
+        supply in proptest::collection::vec(-3i64..=3, 2..=4),
+        raw in proptest::collection::vec((0u32..4, 0u32..4, 0i64..=2, -3i64..=5), 1..=4),
+    ) {
+        let n = supply.len() as u32;
+        let arcs: Vec<(u32, u32, i64, i64, i64)> = raw.iter().map(|&(t, h, hi, c)| (t % n, h % n, 0, hi, c)).collect();
+        let mut net = FlowNetwork::new(supply.clone());
+        for &(t, h, lo, hi, c) in &arcs {
+            net.add_arc(t, h, lo, hi, c).unwrap();
+        }
+        let p = crate::allocate::min_cost_flow_max_demand(&net).unwrap();
+        crate::allocate::verify_partial_flow(&net, &p).unwrap();
+        let demand: i64 = supply.iter().filter(|&&b| b < 0).map(|b| -b).sum();
+        let met = demand - p.unmet_demand.iter().sum::<i64>();
+        let (bm, bc) = brute_partial(&supply, &arcs).unwrap();
+        prop_assert_eq!((met, p.solution.cost), (bm, bc));
     }
 }
