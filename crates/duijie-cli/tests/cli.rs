@@ -362,3 +362,31 @@ fn solve_reads_dimacs_and_csv_and_reports_timings() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("line 2: node 3 is outside 1..=2"));
 }
+
+#[test]
+fn hostile_solver_inputs_get_typed_answers_never_a_panic() {
+    let cases = case("hostile_solve.toml");
+    let dir = tempfile::tempdir().unwrap();
+    let list = cases["case"].as_array().unwrap();
+    assert!(list.len() >= 20);
+    for (k, c) in list.iter().enumerate() {
+        let name = c["name"].as_str().unwrap();
+        let path = dir
+            .path()
+            .join(format!("case{k}.{}", c["ext"].as_str().unwrap()));
+        std::fs::write(&path, c["text"].as_str().unwrap()).unwrap();
+        let o = duijie(&["solve", path.to_str().unwrap(), "--json"]);
+        let exit = c["exit"].as_integer().unwrap() as i32;
+        let out =
+            String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(exit), "{name}: {out}");
+        if let Some(s) = c.get("stderr").and_then(|s| s.as_str()) {
+            assert!(out.contains(s), "{name}: expected {s:?} in {out}");
+        }
+        if let Some(obj) = c.get("objective").and_then(|v| v.as_integer()) {
+            let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+            assert_eq!(v["objective"], obj, "{name}");
+            assert_eq!(v["certificate_checked"], true, "{name}");
+        }
+    }
+}

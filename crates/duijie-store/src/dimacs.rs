@@ -50,6 +50,10 @@ pub enum Instance {
     },
 }
 
+/// The most memory an instance read from a file may need (bytes): 8 GiB, a third of the
+/// 24 GiB machines duijie is measured on.
+pub const MEMORY_BUDGET: u64 = 8 << 30;
+
 fn err<T>(line: u64, message: impl Into<String>) -> Result<T, InstanceError> {
     Err(InstanceError {
         line,
@@ -117,6 +121,18 @@ pub fn parse_dimacs(text: &str) -> Result<Instance, InstanceError> {
                     return err(
                         line,
                         format!("{n} nodes and {m} arcs are more than duijie takes"),
+                    );
+                }
+                // Refuse before allocating: about 16 bytes a node and 48 an arc while solving.
+                let need = n.saturating_mul(16).saturating_add(m.saturating_mul(48));
+                if need > MEMORY_BUDGET {
+                    return err(
+                        line,
+                        format!(
+                            "{n} nodes and {m} arcs would need about {} GiB, more than the {} GiB duijie allows itself",
+                            need >> 30,
+                            MEMORY_BUDGET >> 30
+                        ),
                     );
                 }
                 let nu = usize::try_from(n).or_else(|_| err(line, "too many nodes"))?;
