@@ -60,6 +60,17 @@ pub(crate) struct Solved {
     pub artificial_flow: i64,
 }
 
+/// The internal order of the arcs: positions 0, s, 2s, … then 1, 1 + s, … for a stride
+/// s = max(m / n, 3).
+fn mixing_order(m: usize, n: usize) -> Vec<u32> {
+    let stride = (m / n.max(1)).max(3);
+    let mut order = Vec::with_capacity(m);
+    for start in 0..stride.min(m) {
+        order.extend((start..m).step_by(stride).map(|a| a as u32));
+    }
+    order
+}
+
 /// Runs the network simplex. Costs must satisfy |c| · (n + 2) · 4 < 2^63 and the capacities
 /// must be finite (callers pass true upper bounds); both are checked by the callers.
 pub(crate) fn solve(p: &Problem<'_>) -> Solved {
@@ -79,10 +90,25 @@ pub(crate) fn solve(p: &Problem<'_>) -> Solved {
     let mut target: Vec<u32> = Vec::with_capacity(all);
     let mut cap: Vec<i64> = Vec::with_capacity(all);
     let mut cost: Vec<i64> = Vec::with_capacity(all);
-    source.extend_from_slice(p.source);
-    target.extend_from_slice(p.target);
-    cap.extend_from_slice(p.cap);
-    cost.extend_from_slice(p.cost);
+    // Arc mixing: store the arcs interleaved with a stride of about m / n, so that each block of
+    // the entering-arc search sees arcs of many different tails (LEMON does the same; on
+    // networks listed tail by tail it cuts the number of pivots several-fold).
+    // (Measured: it helps the artificial start, 6x on the transport network, and slows the
+    // star start of the transportation solver by a fifth, so only the former mixes.)
+    let order: Vec<u32> = if artificial {
+        mixing_order(m, n)
+    } else {
+        (0..m as u32).collect()
+    };
+    let mut slot = vec![0u32; m];
+    for (k, &a) in order.iter().enumerate() {
+        slot[a as usize] = k as u32;
+        let a = a as usize;
+        source.push(p.source[a]);
+        target.push(p.target[a]);
+        cap.push(p.cap[a]);
+        cost.push(p.cost[a]);
+    }
     let mut flow = vec![0i64; all];
     let mut state = vec![LOWER; all];
 
@@ -118,16 +144,20 @@ pub(crate) fn solve(p: &Problem<'_>) -> Solved {
                 pred[u] = e as u32;
                 last_succ[u] = u as u32;
                 state[e] = TREE;
-                cost.push(art_cost);
                 cap.push(art_cap);
                 let b = p.supply[u];
                 if b >= 0 {
+                    // Supply may rest at the root for free; only demand served from the root
+                    // pays the artificial cost. At an optimum of a feasible problem no artificial
+                    // arc carries flow (the penalty exceeds any real path's cost).
                     pred_dir[u] = UP;
                     source.push(u as u32);
                     target.push(root as u32);
+                    cost.push(0);
                     flow[e] = b;
-                    pi[u] = -art_cost;
+                    pi[u] = 0;
                 } else {
+                    cost.push(art_cost);
                     pred_dir[u] = DOWN;
                     source.push(root as u32);
                     target.push(u as u32);
@@ -140,7 +170,7 @@ pub(crate) fn solve(p: &Problem<'_>) -> Solved {
             tree_arc, flow: f, ..
         } => {
             for &u in &others {
-                let e = tree_arc[u] as usize;
+                let e = slot[tree_arc[u] as usize] as usize;
                 parent[u] = root as u32;
                 pred[u] = e as u32;
                 last_succ[u] = u as u32;
@@ -404,8 +434,8 @@ pub(crate) fn solve(p: &Problem<'_>) -> Solved {
         }
     }
 
-    let artificial_flow = flow[m..].iter().sum();
-    flow.truncate(m);
+    let artificial_flow = flow[m..].iter().map(|f| f.abs()).sum();
+    let flow = (0..m).map(|a| flow[slot[a] as usize]).collect();
     pi.truncate(n);
     // Potentials relative to the root (with a star start the root is a real node).
     Solved {
