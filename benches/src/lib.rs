@@ -110,6 +110,9 @@ pub const DENSE: &[(&str, usize, usize, u64)] = &[
     ("rect_i1e6_1000x5000", 1000, 5000, 1_000_000),
 ];
 
+/// The n = 8000 instance, run once (`--huge`): 512 MB of costs.
+pub const DENSE_HUGE: (&str, usize, usize, u64) = ("dense_i1e6_n8000", 8000, 8000, 1_000_000);
+
 /// Dense float instances: `(name, n)`.
 pub const DENSE_F64: &[(&str, usize)] = &[
     ("dense_f64_n1000", 1000),

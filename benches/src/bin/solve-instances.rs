@@ -9,7 +9,9 @@ use std::time::Instant;
 use duijie::allocate::{
     SparseMatrix, fixed_point_matrix, min_cost_assignment, min_cost_assignment_sparse,
 };
-use duijie_benches::{DENSE, DENSE_F64, SEED, SPARSE, dense_f64, dense_int, sparse_perm};
+use duijie_benches::{
+    DENSE, DENSE_F64, DENSE_HUGE, SEED, SPARSE, dense_f64, dense_int, sparse_perm,
+};
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -37,6 +39,17 @@ fn main() {
         println!(
             "{name},duijie.jonker_volgenant,{:.6},{runs},{obj}",
             median(ts)
+        );
+    }
+    if std::env::args().any(|a| a == "--huge") {
+        let (name, n, m, max) = DENSE_HUGE;
+        let a = ndarray::Array2::from_shape_vec((n, m), dense_int(SEED + 999, n, m, max))
+            .expect("shape");
+        let t = Instant::now();
+        let obj = min_cost_assignment(a.view()).expect("solves").objective;
+        println!(
+            "{name},duijie.jonker_volgenant,{:.6},1,{obj}",
+            t.elapsed().as_secs_f64()
         );
     }
     for (k, &(name, n)) in DENSE_F64.iter().enumerate() {

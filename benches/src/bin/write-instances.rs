@@ -9,13 +9,15 @@ use std::io::Write;
 use std::fmt::Write as _;
 
 use duijie_benches::{
-    DENSE, DENSE_F64, SEED, SPARSE, TRANSPORT, dense_f64, dense_int, sparse_perm, transportation,
+    DENSE, DENSE_F64, DENSE_HUGE, SEED, SPARSE, TRANSPORT, dense_f64, dense_int, sparse_perm,
+    transportation,
 };
 
 fn main() -> std::io::Result<()> {
     let dir = std::path::PathBuf::from(
         std::env::args()
-            .nth(1)
+            .skip(1)
+            .find(|a| !a.starts_with("--"))
             .unwrap_or_else(|| "target/instances".into()),
     );
     std::fs::create_dir_all(&dir)?;
@@ -25,6 +27,16 @@ fn main() -> std::io::Result<()> {
     };
     for (k, &(name, n, m, max)) in DENSE.iter().enumerate() {
         let v = dense_int(SEED + k as u64, n, m, max);
+        write(
+            name,
+            "i64",
+            v.iter().flat_map(|x| x.to_le_bytes()).collect(),
+            format!("{n} {m}\n"),
+        )?;
+    }
+    if std::env::args().any(|a| a == "--huge") {
+        let (name, n, m, max) = DENSE_HUGE;
+        let v = dense_int(SEED + 999, n, m, max);
         write(
             name,
             "i64",
