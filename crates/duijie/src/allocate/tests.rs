@@ -251,7 +251,7 @@ fn brute_assignment(
 }
 
 fn dense_instance() -> impl Strategy<Value = (usize, usize, Vec<i64>)> {
-    (0usize..=6, 0usize..=6).prop_flat_map(|(n, m)| {
+    (0usize..=7, 0usize..=7).prop_flat_map(|(n, m)| {
         (
             Just(n),
             Just(m),
@@ -711,7 +711,7 @@ fn all_stable(
 type StableCase = (Vec<Vec<u32>>, Vec<(u32, u32)>, Vec<u32>, Vec<Vec<u32>>);
 
 fn stable_instance() -> impl Strategy<Value = StableCase> {
-    (1usize..=5, 1usize..=4, 1usize..=3).prop_flat_map(|(ns, np, nl)| {
+    (1usize..=6, 1usize..=4, 1usize..=3).prop_flat_map(|(ns, np, nl)| {
         (
             proptest::collection::vec(
                 proptest::sample::subsequence((0..np as u32).collect::<Vec<_>>(), 0..=np)
@@ -919,4 +919,44 @@ proptest! {
         let (bm, bc) = brute_partial(&supply, &arcs).unwrap();
         prop_assert_eq!((met, p.solution.cost), (bm, bc));
     }
+}
+
+#[test]
+fn float_matrices_certify_through_fixed_point() {
+    let mut x = 0x0bad_5eed_u64;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for &(n, m) in &[(300usize, 300usize), (120, 400), (400, 90)] {
+        let f: Vec<f64> = (0..n * m)
+            .map(|_| (next() >> 11) as f64 / (1u64 << 53) as f64)
+            .collect();
+        let a = ndarray::Array2::from_shape_vec((n, m), f).unwrap();
+        let (fixed, p) = crate::allocate::fixed_point_matrix(a.view(), 9).unwrap();
+        assert_eq!(p.decimals, 9);
+        for max in [false, true] {
+            let s = if max {
+                max_weight_assignment(fixed.view())
+            } else {
+                min_cost_assignment(fixed.view())
+            }
+            .unwrap();
+            verify_assignment(CostMatrix::Dense(fixed.view()), &s).unwrap();
+            // The float total of the chosen pairs is within the stated bound of the fixed one.
+            let float_total: f64 = s
+                .pairs()
+                .iter()
+                .map(|&(i, j)| a[[i as usize, j as usize]])
+                .sum();
+            assert!((float_total - s.objective as f64 * 1e-9).abs() <= p.error_bound(n.min(m)));
+        }
+    }
+    let bad = ndarray::array![[0.5, f64::NAN]];
+    assert!(matches!(
+        crate::allocate::fixed_point_matrix(bad.view(), 6),
+        Err(AllocateError::InvalidInstance { .. })
+    ));
 }
