@@ -1123,26 +1123,42 @@ pub fn fixed_point_matrix(
     let limit = cost_limit(n, m);
     #[allow(clippy::cast_precision_loss)]
     let flimit = limit as f64;
-    let mut out = ndarray::Array2::<i64>::zeros((n, m));
-    for ((i, j), &x) in a.indexed_iter() {
-        if !x.is_finite() {
-            return Err(AllocateError::InvalidInstance {
-                message: format!("entry ({i}, {j}) is {x}, not a finite number"),
-            });
-        }
-        let y = (x * scale).round();
-        if y.abs() > flimit {
-            return Err(AllocateError::NumericRange {
-                max_weight: y.abs().min(u64::MAX as f64) as u64,
-                limit,
-            });
-        }
-        // |y| ≤ limit < 2^62, so the conversion is exact.
-        #[allow(clippy::cast_possible_truncation)]
-        {
-            out[[i, j]] = y as i64;
+    // One branch-light pass in row-major order (NaN and ±inf fail the range test too, since
+    // every comparison with NaN is false); the exact culprit is found only on failure.
+    let mut data: Vec<i64> = Vec::with_capacity(n * m);
+    let mut ok = true;
+    for row in a.rows() {
+        for &x in row {
+            let y = (x * scale).round();
+            ok &= y.abs() <= flimit;
+            // In range, |y| ≤ limit < 2^62 and the conversion is exact; out of range the value
+            // is discarded below.
+            #[allow(clippy::cast_possible_truncation)]
+            data.push(y as i64);
         }
     }
+    if !ok {
+        for ((i, j), &x) in a.indexed_iter() {
+            if !x.is_finite() {
+                return Err(AllocateError::InvalidInstance {
+                    message: format!("entry ({i}, {j}) is {x}, not a finite number"),
+                });
+            }
+        }
+        let worst = a
+            .iter()
+            .map(|&x| (x * scale).round().abs())
+            .fold(0.0, f64::max);
+        return Err(AllocateError::NumericRange {
+            max_weight: worst.min(u64::MAX as f64) as u64,
+            limit,
+        });
+    }
+    let out = ndarray::Array2::from_shape_vec((n, m), data).map_err(|e| {
+        AllocateError::InvalidInstance {
+            message: e.to_string(),
+        }
+    })?;
     Ok((out, Precision { decimals }))
 }
 
