@@ -1278,7 +1278,7 @@ fn sparse_auction(c: &SparseMatrix) -> Option<(Vec<u32>, Vec<i64>)> {
             let (mut best, mut jbest, mut second) = (i64::MAX, NONE, i64::MAX);
             for k in c.start[i]..c.start[i + 1] {
                 let j = c.col[k];
-                let h = cost(k) + price[j as usize];
+                let h = cost(k).saturating_add(price[j as usize]);
                 if h < best {
                     second = best;
                     best = h;
