@@ -390,3 +390,31 @@ fn hostile_solver_inputs_get_typed_answers_never_a_panic() {
         }
     }
 }
+
+#[test]
+fn the_same_ledger_gives_byte_identical_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    assert!(
+        duijie(&["demo", "--out", a.to_str().unwrap()])
+            .status
+            .success()
+    );
+    assert!(
+        duijie(&[
+            "match",
+            root().join("datasets/sample").to_str().unwrap(),
+            "--out",
+            b.to_str().unwrap()
+        ])
+        .status
+        .success()
+    );
+    for f in ["matches.csv", "unmet.csv", "summary.json"] {
+        assert_eq!(
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
