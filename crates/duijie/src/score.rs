@@ -26,6 +26,7 @@
 //! Candidates must share a year and, for training and placement, a kind.
 
 use crate::catalogue::{Catalogues, CityId, Level, MajorId};
+use crate::id::PartyId;
 use crate::model::{Ledger, PlatformLevel};
 
 /// Fixed-point scale of scores handed to solvers: 1.0 is `1_000_000`, so scores are exact to
@@ -311,73 +312,57 @@ struct MajorSide {
     quality: Option<f64>,
 }
 
+/// The facts of one side of a pair: its party, year, quantity and place (the city defaults to
+/// the party's), and, for major-based markets, its major, level, kind and quality.
+fn side(l: &Ledger, party: PartyId, year: u16, quantity: u32, city: Option<CityId>) -> Side<'_> {
+    let party = l.party(party);
+    Side {
+        party,
+        year,
+        quantity,
+        city: city.or(party.city),
+    }
+}
+
+fn major(
+    major: MajorId,
+    level: Level,
+    kind: Option<u8>,
+    quality: Option<f64>,
+) -> Option<MajorSide> {
+    Some(MajorSide {
+        major,
+        level,
+        kind,
+        quality,
+    })
+}
+
 fn need_side(l: &Ledger, m: Market, i: usize) -> (Side<'_>, Option<MajorSide>) {
     match m {
         Market::Talent => {
             let n = &l.talent_needs[i];
-            let p = l.party(n.enterprise);
             (
-                Side {
-                    party: p,
-                    year: n.year,
-                    quantity: n.headcount,
-                    city: n.city.or(p.city),
-                },
-                Some(MajorSide {
-                    major: n.major,
-                    level: n.level,
-                    kind: None,
-                    quality: None,
-                }),
+                side(l, n.enterprise, n.year, n.headcount, n.city),
+                major(n.major, n.level, None, None),
             )
         }
         Market::Technology => {
             let n = &l.technology_needs[i];
-            let p = l.party(n.enterprise);
-            (
-                Side {
-                    party: p,
-                    year: n.year,
-                    quantity: 1,
-                    city: p.city,
-                },
-                None,
-            )
+            (side(l, n.enterprise, n.year, 1, None), None)
         }
         Market::Training => {
             let n = &l.training_needs[i];
-            let p = l.party(n.enterprise);
             (
-                Side {
-                    party: p,
-                    year: n.year,
-                    quantity: n.trainees,
-                    city: p.city,
-                },
-                Some(MajorSide {
-                    major: n.major,
-                    level: n.level,
-                    kind: Some(n.kind as u8),
-                    quality: None,
-                }),
+                side(l, n.enterprise, n.year, n.trainees, None),
+                major(n.major, n.level, Some(n.kind as u8), None),
             )
         }
         Market::Placement => {
             let n = &l.placement_needs[i];
-            let p = l.party(n.school);
             (
-                Side {
-                    party: p,
-                    year: n.year,
-                    quantity: n.places,
-                    city: p.city,
-                },
-                Some(MajorSide {
-                    major: n.major,
-                    level: n.level,
-                    kind: Some(n.kind as u8),
-                    quality: None,
-                }),
+                side(l, n.school, n.year, n.places, None),
+                major(n.major, n.level, Some(n.kind as u8), None),
             )
         }
     }
@@ -387,69 +372,27 @@ fn offer_side(l: &Ledger, m: Market, j: usize) -> (Side<'_>, Option<MajorSide>) 
     match m {
         Market::Talent => {
             let o = &l.talent_supply[j];
-            let p = l.party(o.school);
             (
-                Side {
-                    party: p,
-                    year: o.year,
-                    quantity: o.graduates,
-                    city: p.city,
-                },
-                Some(MajorSide {
-                    major: o.major,
-                    level: o.level,
-                    kind: None,
-                    quality: o.employment_rate,
-                }),
+                side(l, o.school, o.year, o.graduates, None),
+                major(o.major, o.level, None, o.employment_rate),
             )
         }
         Market::Technology => {
             let o = &l.technology_capabilities[j];
-            let p = l.party(o.provider);
-            (
-                Side {
-                    party: p,
-                    year: o.year,
-                    quantity: o.capacity,
-                    city: p.city,
-                },
-                None,
-            )
+            (side(l, o.provider, o.year, o.capacity, None), None)
         }
         Market::Training => {
             let o = &l.training_offers[j];
-            let p = l.party(o.school);
             (
-                Side {
-                    party: p,
-                    year: o.year,
-                    quantity: o.capacity,
-                    city: p.city,
-                },
-                Some(MajorSide {
-                    major: o.major,
-                    level: o.level,
-                    kind: Some(o.kind as u8),
-                    quality: None,
-                }),
+                side(l, o.school, o.year, o.capacity, None),
+                major(o.major, o.level, Some(o.kind as u8), None),
             )
         }
         Market::Placement => {
             let o = &l.placement_offers[j];
-            let p = l.party(o.enterprise);
             (
-                Side {
-                    party: p,
-                    year: o.year,
-                    quantity: o.places,
-                    city: p.city,
-                },
-                Some(MajorSide {
-                    major: o.major,
-                    level: o.level,
-                    kind: Some(o.kind as u8),
-                    quality: None,
-                }),
+                side(l, o.enterprise, o.year, o.places, None),
+                major(o.major, o.level, Some(o.kind as u8), None),
             )
         }
     }
