@@ -130,17 +130,28 @@ impl SparseMatrix {
         {
             return bad("CSR arrays are inconsistent".into());
         }
+        let (mut col, mut val) = (col, val);
         for i in 0..rows {
             if start[i] > start[i + 1] {
                 return bad(format!("row {i} has a negative length"));
             }
-            let mut r: Vec<u32> = col[start[i]..start[i + 1]].to_vec();
-            if r.iter().any(|&c| c as usize >= cols) {
+            let span = start[i]..start[i + 1];
+            if col[span.clone()].iter().any(|&c| c as usize >= cols) {
                 return bad(format!("row {i} names a column outside 0..{cols}"));
             }
-            r.sort_unstable();
-            if r.windows(2).any(|w| w[0] == w[1]) {
+            // Rows are kept sorted by column, so that lookups can binary-search.
+            let mut r: Vec<(u32, i64)> = col[span.clone()]
+                .iter()
+                .copied()
+                .zip(val[span.clone()].iter().copied())
+                .collect();
+            r.sort_unstable_by_key(|e| e.0);
+            if r.windows(2).any(|w| w[0].0 == w[1].0) {
                 return bad(format!("row {i} lists a column twice"));
+            }
+            for (k, (c, v)) in span.zip(r) {
+                col[k] = c;
+                val[k] = v;
             }
         }
         Ok(SparseMatrix {
@@ -176,9 +187,13 @@ impl SparseMatrix {
             .zip(self.val[r].iter().copied())
     }
 
-    /// The value at `(i, j)`, if allowed.
+    /// The value at `(i, j)`, if allowed (binary search: rows are kept sorted by column).
     pub fn get(&self, i: usize, j: u32) -> Option<i64> {
-        self.row(i).find(|&(c, _)| c == j).map(|(_, v)| v)
+        let r = self.start[i]..self.start[i + 1];
+        self.col[r.clone()]
+            .binary_search(&j)
+            .ok()
+            .map(|k| self.val[r.start + k])
     }
 
     fn transpose(&self) -> SparseMatrix {
@@ -216,7 +231,7 @@ impl SparseMatrix {
         }
     }
 
-    fn max_abs(&self) -> u64 {
+    pub(crate) fn max_abs(&self) -> u64 {
         self.val.iter().map(|v| v.unsigned_abs()).max().unwrap_or(0)
     }
 }

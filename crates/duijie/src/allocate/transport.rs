@@ -3,7 +3,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::{Algorithm, AllocateError, CertificateError, Status};
+use super::{Algorithm, AllocateError, CertificateError, SparseMatrix, Status};
 
 /// A transportation instance: rows with demands, columns with capacities, and candidate
 /// pairs with integer weights (per unit).
@@ -15,10 +15,8 @@ use super::{Algorithm, AllocateError, CertificateError, Status};
 pub struct Transport {
     demand: Vec<u32>,
     capacity: Vec<u32>,
-    /// CSR: the pairs of row `i` are `start[i]..start[i + 1]`, sorted by column.
-    start: Vec<usize>,
-    col: Vec<u32>,
-    weight: Vec<i64>,
+    /// The candidate pairs and their weights, rows sorted by column.
+    pairs: SparseMatrix,
 }
 
 impl Transport {
@@ -32,29 +30,16 @@ impl Transport {
     pub fn new(
         demand: Vec<u32>,
         capacity: Vec<u32>,
-        mut pairs: Vec<(u32, u32, i64)>,
+        pairs: Vec<(u32, u32, i64)>,
     ) -> Result<Self, AllocateError> {
         let (rows, cols) = (demand.len(), capacity.len());
-        pairs.sort_unstable_by_key(|&(r, c, _)| (r, c));
-        let mut start = vec![0usize; rows + 1];
-        let mut max_w: u64 = 0;
-        for (k, &(r, c, w)) in pairs.iter().enumerate() {
-            if r as usize >= rows || c as usize >= cols {
-                return Err(AllocateError::InvalidInstance {
-                    message: format!("pair ({r}, {c}) is outside {rows} rows × {cols} columns"),
-                });
-            }
-            if k > 0 && pairs[k - 1].0 == r && pairs[k - 1].1 == c {
-                return Err(AllocateError::InvalidInstance {
-                    message: format!("pair ({r}, {c}) is listed twice"),
-                });
-            }
-            start[r as usize + 1] += 1;
-            max_w = max_w.max(w.unsigned_abs());
-        }
-        for i in 0..rows {
-            start[i + 1] += start[i];
-        }
+        let pairs = SparseMatrix::new(rows, cols, pairs).map_err(|e| match e {
+            AllocateError::InvalidInstance { message } => AllocateError::InvalidInstance {
+                message: message.replace("entry", "pair"),
+            },
+            other => other,
+        })?;
+        let max_w = pairs.max_abs();
         let limit = super::flow::weight_limit(rows + cols + 1);
         if max_w > limit {
             return Err(AllocateError::NumericRange {
@@ -62,14 +47,10 @@ impl Transport {
                 limit,
             });
         }
-        let col = pairs.iter().map(|p| p.1).collect();
-        let weight = pairs.iter().map(|p| p.2).collect();
         Ok(Transport {
             demand,
             capacity,
-            start,
-            col,
-            weight,
+            pairs,
         })
     }
 
@@ -95,25 +76,22 @@ impl Transport {
 
     /// Number of candidate pairs.
     pub fn pair_count(&self) -> usize {
-        self.col.len()
+        self.pairs.nnz()
     }
 
     /// The candidate pairs of row `i` as `(column, weight)`, sorted by column.
     pub fn row(&self, i: usize) -> impl Iterator<Item = (u32, i64)> + '_ {
-        let r = self.start[i]..self.start[i + 1];
-        self.col[r.clone()]
-            .iter()
-            .copied()
-            .zip(self.weight[r].iter().copied())
+        self.pairs.row(i)
     }
 
     /// The weight of pair `(i, j)`, or `None` if it is not a candidate.
     pub fn weight(&self, i: usize, j: u32) -> Option<i64> {
-        let r = self.start[i]..self.start[i + 1];
-        self.col[r.clone()]
-            .binary_search(&j)
-            .ok()
-            .map(|k| self.weight[r.start + k])
+        self.pairs.get(i, j)
+    }
+
+    /// The candidate pairs as a sparse matrix of weights.
+    pub fn pairs(&self) -> &SparseMatrix {
+        &self.pairs
     }
 }
 
@@ -218,7 +196,7 @@ pub fn max_weight_transport(t: &Transport) -> Result<TransportSolution, Allocate
     let (rows, cols) = (t.rows(), t.cols());
     let sink = rows + cols;
     let total: i64 = t.demand.iter().map(|&d| i64::from(d)).sum();
-    let max_w = t.weight.iter().map(|w| w.unsigned_abs()).max().unwrap_or(0);
+    let max_w = t.pairs.max_abs();
     super::flow::check_flow_range(
         rows + cols + 1,
         max_w,
