@@ -744,18 +744,18 @@ impl Builder {
             (RecordKind::TalentNeeds, Parsed::Talent { headcount, city }) => {
                 let city = city.or(l.party(owner).city);
                 mj().and_then(|(major, level)| {
-                    let id = TalentNeedId::from_index(l.talent_needs.len()).ok()?;
-                    l.talent_needs.push(TalentNeed {
-                        id,
-                        external_id,
-                        enterprise: owner,
-                        major,
-                        level,
-                        headcount,
-                        city,
-                        year,
-                    });
-                    Some(())
+                    push(&mut l.talent_needs, TalentNeedId::from_index, |id| {
+                        TalentNeed {
+                            id,
+                            external_id,
+                            enterprise: owner,
+                            major,
+                            level,
+                            headcount,
+                            city,
+                            year,
+                        }
+                    })
                 })
             }
             (
@@ -767,83 +767,85 @@ impl Builder {
                     description,
                     scale,
                 },
-            ) => TechnologyNeedId::from_index(l.technology_needs.len())
-                .ok()
-                .map(|id| {
-                    l.technology_needs.push(TechnologyNeed {
-                        id,
-                        external_id,
-                        enterprise: owner,
-                        kind,
-                        disciplines,
-                        keywords,
-                        description,
-                        scale,
-                        year,
-                    });
-                }),
+            ) => push(
+                &mut l.technology_needs,
+                TechnologyNeedId::from_index,
+                |id| TechnologyNeed {
+                    id,
+                    external_id,
+                    enterprise: owner,
+                    kind,
+                    disciplines,
+                    keywords,
+                    description,
+                    scale,
+                    year,
+                },
+            ),
             (RecordKind::TrainingNeeds, Parsed::Training { kind, qty }) => {
                 mj().and_then(|(major, level)| {
-                    let id = TrainingNeedId::from_index(l.training_needs.len()).ok()?;
-                    l.training_needs.push(TrainingNeed {
-                        id,
-                        external_id,
-                        enterprise: owner,
-                        kind,
-                        major,
-                        level,
-                        trainees: qty,
-                        year,
-                    });
-                    Some(())
+                    push(&mut l.training_needs, TrainingNeedId::from_index, |id| {
+                        TrainingNeed {
+                            id,
+                            external_id,
+                            enterprise: owner,
+                            kind,
+                            major,
+                            level,
+                            trainees: qty,
+                            year,
+                        }
+                    })
                 })
             }
             (RecordKind::TrainingOffers, Parsed::Training { kind, qty }) => {
                 mj().and_then(|(major, level)| {
-                    let id = TrainingOfferId::from_index(l.training_offers.len()).ok()?;
-                    l.training_offers.push(TrainingOffer {
-                        id,
-                        external_id,
-                        school: owner,
-                        kind,
-                        major,
-                        level,
-                        capacity: qty,
-                        year,
-                    });
-                    Some(())
+                    push(&mut l.training_offers, TrainingOfferId::from_index, |id| {
+                        TrainingOffer {
+                            id,
+                            external_id,
+                            school: owner,
+                            kind,
+                            major,
+                            level,
+                            capacity: qty,
+                            year,
+                        }
+                    })
                 })
             }
             (RecordKind::PlacementNeeds, Parsed::Placement { kind, places }) => {
                 mj().and_then(|(major, level)| {
-                    let id = PlacementNeedId::from_index(l.placement_needs.len()).ok()?;
-                    l.placement_needs.push(PlacementNeed {
-                        id,
-                        external_id,
-                        school: owner,
-                        kind,
-                        major,
-                        level,
-                        places,
-                        year,
-                    });
-                    Some(())
+                    push(&mut l.placement_needs, PlacementNeedId::from_index, |id| {
+                        PlacementNeed {
+                            id,
+                            external_id,
+                            school: owner,
+                            kind,
+                            major,
+                            level,
+                            places,
+                            year,
+                        }
+                    })
                 })
             }
             (RecordKind::PlacementOffers, Parsed::Placement { kind, places }) => {
                 mj().and_then(|(major, level)| {
-                    let id = PlacementOfferId::from_index(l.placement_offers.len()).ok()?;
-                    l.placement_offers.push(PlacementOffer {
-                        id,
-                        external_id,
-                        enterprise: owner,
-                        kind,
-                        major,
-                        level,
-                        places,
-                        year,
-                    });
-                    Some(())
+                    push(
+                        &mut l.placement_offers,
+                        PlacementOfferId::from_index,
+                        |id| PlacementOffer {
+                            id,
+                            external_id,
+                            enterprise: owner,
+                            kind,
+                            major,
+                            level,
+                            places,
+                            year,
+                        },
+                    )
                 })
             }
             (
@@ -853,18 +855,18 @@ impl Builder {
                     employment_rate,
                 },
             ) => mj().and_then(|(major, level)| {
-                let id = TalentSupplyId::from_index(l.talent_supply.len()).ok()?;
-                l.talent_supply.push(TalentSupply {
-                    id,
-                    external_id,
-                    school: owner,
-                    major,
-                    level,
-                    graduates,
-                    employment_rate,
-                    year,
-                });
-                Some(())
+                push(&mut l.talent_supply, TalentSupplyId::from_index, |id| {
+                    TalentSupply {
+                        id,
+                        external_id,
+                        school: owner,
+                        major,
+                        level,
+                        graduates,
+                        employment_rate,
+                        year,
+                    }
+                })
             }),
             (
                 RecordKind::TechnologyCapabilities,
@@ -875,21 +877,21 @@ impl Builder {
                     keywords,
                     capacity,
                 },
-            ) => TechnologyCapabilityId::from_index(l.technology_capabilities.len())
-                .ok()
-                .map(|id| {
-                    l.technology_capabilities.push(TechnologyCapability {
-                        id,
-                        external_id,
-                        provider: owner,
-                        platform,
-                        platform_level,
-                        disciplines,
-                        keywords,
-                        capacity,
-                        year,
-                    });
-                }),
+            ) => push(
+                &mut l.technology_capabilities,
+                TechnologyCapabilityId::from_index,
+                |id| TechnologyCapability {
+                    id,
+                    external_id,
+                    provider: owner,
+                    platform,
+                    platform_level,
+                    disciplines,
+                    keywords,
+                    capacity,
+                    year,
+                },
+            ),
             _ => None,
         };
         if pushed.is_none() {
@@ -937,6 +939,18 @@ enum Parsed {
         keywords: Vec<String>,
         capacity: u32,
     },
+}
+
+/// Appends the record `build` makes with the next dense id of `table`; `None` when the table
+/// has run out of `u32` ids.
+fn push<I, T>(
+    table: &mut Vec<T>,
+    make_id: fn(usize) -> Result<I, crate::id::IdOverflow>,
+    build: impl FnOnce(I) -> T,
+) -> Option<()> {
+    let id = make_id(table.len()).ok()?;
+    table.push(build(id));
+    Some(())
 }
 
 fn duplicate(rec: &RawRecord, id: &str, first: &Origin) -> Problem {
