@@ -5,7 +5,9 @@ use duijie::RecordKind;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&k, bytes)) = data.split_first() else { return };
+    let Some((&k, bytes)) = data.split_first() else {
+        return;
+    };
     let kind = RecordKind::ALL[usize::from(k) % RecordKind::ALL.len()];
     let name = format!("{}.csv", kind.name());
     let loaded = duijie_store::load_sources(vec![duijie_store::Source::new(name, bytes.to_vec())]);

@@ -12,8 +12,12 @@ fuzz_target!(|data: &[u8]| {
     let rows = usize::from(data[0] % 9);
     let cols = usize::from(data[1] % 9);
     let mut it = data[2..].iter().copied();
-    let demand: Vec<u32> = (0..rows).map(|_| u32::from(it.next().unwrap_or(0) % 16)).collect();
-    let capacity: Vec<u32> = (0..cols).map(|_| u32::from(it.next().unwrap_or(0) % 16)).collect();
+    let demand: Vec<u32> = (0..rows)
+        .map(|_| u32::from(it.next().unwrap_or(0) % 16))
+        .collect();
+    let capacity: Vec<u32> = (0..cols)
+        .map(|_| u32::from(it.next().unwrap_or(0) % 16))
+        .collect();
     let mut pairs = Vec::new();
     while let (Some(a), Some(w0), Some(w1)) = (it.next(), it.next(), it.next()) {
         if rows == 0 || cols == 0 {
