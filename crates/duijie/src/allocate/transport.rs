@@ -197,12 +197,16 @@ pub fn max_weight_transport(t: &Transport) -> Result<TransportSolution, Allocate
     let sink = rows + cols;
     let total: i64 = t.demand.iter().map(|&d| i64::from(d)).sum();
     let max_w = t.pairs.max_abs();
+    // The network's capacities: each row's pair arcs and its unmet arc carry demand + 1, each
+    // column's arc its capacity; their sum must fit the simplex's arithmetic.
+    let row_caps: i128 = (0..rows)
+        .map(|i| (i128::from(t.demand[i]) + 1) * (t.row(i).count() as i128 + 1))
+        .sum();
+    let col_caps: i128 = t.capacity.iter().map(|&c| i128::from(c)).sum();
     super::flow::check_flow_range(
         rows + cols + 1,
         max_w,
-        3 * i128::from(total)
-            + i128::from(total)
-            + t.capacity.iter().map(|&c| i128::from(c)).sum::<i128>(),
+        row_caps + col_caps + i128::from(total),
     )?;
     let mut supply: Vec<i64> = Vec::with_capacity(sink + 1);
     supply.extend(t.demand.iter().map(|&d| i64::from(d)));
