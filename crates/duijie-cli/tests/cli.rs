@@ -43,36 +43,16 @@ fn check_demo(ledger: &duijie::Ledger, outcome: &duijie::pipeline::Outcome) {
             i128::from(int(&expected, name, "welfare")),
             "{name} welfare"
         );
-        assert_eq!(
-            x.demand_units as i64,
-            int(&expected, name, "demand_units"),
-            "{name}"
-        );
-        assert_eq!(
-            x.supply_units as i64,
-            int(&expected, name, "supply_units"),
-            "{name}"
-        );
-        assert_eq!(
-            x.matched_units as i64,
-            int(&expected, name, "matched_units"),
-            "{name}"
-        );
-        assert_eq!(
-            x.unmet_units as i64,
-            int(&expected, name, "unmet_units"),
-            "{name}"
-        );
-        assert_eq!(
-            x.needs_covered as i64,
-            int(&expected, name, "needs_covered"),
-            "{name}"
-        );
-        assert_eq!(
-            x.candidate_pairs as i64,
-            int(&expected, name, "candidate_pairs"),
-            "{name}"
-        );
+        for (key, value) in [
+            ("demand_units", x.demand_units as i64),
+            ("supply_units", x.supply_units as i64),
+            ("matched_units", x.matched_units as i64),
+            ("unmet_units", x.unmet_units as i64),
+            ("needs_covered", x.needs_covered as i64),
+            ("candidate_pairs", x.candidate_pairs as i64),
+        ] {
+            assert_eq!(value, int(&expected, name, key), "{name} {key}");
+        }
         let got: Vec<(String, String, i64)> = m
             .allocation
             .matches
