@@ -342,7 +342,6 @@ fn dense(a: ArrayView2<'_, i64>, sense: Sense) -> Result<Assignment, AllocateErr
         x,
         v,
         rows,
-        cols,
         transposed,
         sense,
         |i, j| sign * cost_of(i, j),
@@ -360,7 +359,6 @@ fn finish(
     x: Vec<u32>,
     v: Vec<i64>,
     rows: usize,
-    cols: usize,
     transposed: bool,
     sense: Sense,
     min_cost: impl Fn(usize, usize) -> i64,
@@ -395,7 +393,6 @@ fn finish(
         row_to_col[r] = u32::try_from(c).ok();
         col_to_row[c] = u32::try_from(r).ok();
     }
-    let _ = cols;
     let (row_potential, col_potential) = if transposed { (v, u) } else { (u, v) };
     Assignment {
         row_to_col,
@@ -770,7 +767,7 @@ fn sparse(a: &SparseMatrix, sense: Sense) -> Result<Assignment, AllocateError> {
     let get = |i: usize, j: usize| work.get(i, j as u32).unwrap_or(0);
     let orig = |i: usize, j: usize| oriented_value(a, transposed, i, j);
     Ok(finish(
-        x, v, work.rows, work.cols, transposed, sense, get, orig, a.rows, a.cols, algorithm,
+        x, v, work.rows, transposed, sense, get, orig, a.rows, a.cols, algorithm,
     ))
 }
 
@@ -998,7 +995,6 @@ fn sparse_sap(
         touched.clear();
         scanned.clear();
     }
-    let _ = xc;
     Ok((x, v))
 }
 

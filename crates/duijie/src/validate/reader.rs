@@ -733,7 +733,6 @@ fn join(s: &[crate::catalogue::Suggestion]) -> String {
 
 /// Why an id looks spreadsheet-damaged, with a suggestion; `None` if it looks fine.
 pub(crate) fn mangled_id(id: &str) -> Option<String> {
-    let b = id.as_bytes();
     let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
     // 1.10101E+17, 1E+5
     if let Some(e) = id.find(['E', 'e']) {
@@ -780,7 +779,6 @@ pub(crate) fn mangled_id(id: &str) -> Option<String> {
             "the id has full-width characters: did you mean {ascii:?}?"
         ));
     }
-    let _ = b;
     None
 }
 
