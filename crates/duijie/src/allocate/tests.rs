@@ -754,9 +754,20 @@ proptest! {
                 // Rural hospitals: the same students are matched in every stable matching.
                 prop_assert_eq!(other[s].is_some(), so.student_project[s].is_some());
             }
-            for p in 0..proj.len() as u32 {
-                let count = |m: &[Option<u32>]| m.iter().filter(|&&x| x == Some(p)).count();
+            // Rural hospitals for SPA (Abraham, Irving & Manlove 2007): every supervisor has the
+            // same number of students in every stable matching, and so does every project of a
+            // supervisor left under-subscribed (projects of a full supervisor may differ).
+            for l in 0..caps.len() as u32 {
+                let count = |m: &[Option<u32>]| m.iter().filter(|x| x.is_some_and(|p| proj[p as usize].0 == l)).count();
                 prop_assert_eq!(count(other), count(&so.student_project));
+            }
+            for p in 0..proj.len() as u32 {
+                let l = proj[p as usize].0;
+                let l_count = so.student_project.iter().filter(|x| x.is_some_and(|q| proj[q as usize].0 == l)).count();
+                if l_count < caps[l as usize] as usize {
+                    let count = |m: &[Option<u32>]| m.iter().filter(|&&x| x == Some(p)).count();
+                    prop_assert_eq!(count(other), count(&so.student_project));
+                }
             }
         }
     }
