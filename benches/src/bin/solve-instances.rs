@@ -2,7 +2,7 @@
 //! answers can be compared with the peers' pair by pair. Criterion (`cargo bench`) gives the
 //! timings of record; this is the quick look.
 //!
-//! `cargo run --release -p duijie-benches --bin solve-instances [-- --big]`
+//! `cargo run --release -p duijie-benches --bin solve-instances [-- --big] [--only SUBSTRING]`
 
 use std::time::Instant;
 
@@ -33,7 +33,16 @@ fn report(name: &str, solver: &str, runs: usize, mut solve: impl FnMut() -> i128
 
 fn main() {
     let big = std::env::args().any(|a| a == "--big");
-    let skip = |name: &str| !big && (name.contains("4000") || name.contains("1e5"));
+    // `--only SUBSTRING` keeps the instances whose name contains it (for profiling one).
+    let args: Vec<String> = std::env::args().collect();
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|p| args.get(p + 1).cloned());
+    let skip = |name: &str| {
+        (!big && (name.contains("4000") || name.contains("1e5")))
+            || only.as_ref().is_some_and(|o| !name.contains(o.as_str()))
+    };
     let runs_for = |large: bool| if large { 3 } else { 7 };
     println!("instance,solver,median_seconds,runs,objective");
     for (k, &(name, n, m, max)) in DENSE.iter().enumerate() {
@@ -71,6 +80,9 @@ fn main() {
         );
     }
     for &(name, rows, cols, per_row) in TRANSPORT {
+        if skip(name) {
+            continue;
+        }
         let t = transportation(42, rows, cols, per_row, 1000);
         // As the DIMACS copy's min-cost objective (costs are negated weights).
         report(name, "duijie.max_weight_transport", 5, || {

@@ -52,7 +52,7 @@
 //! # Features
 //! - `serde` (default): `Serialize`/`Deserialize` on the published data model.
 #![deny(missing_docs)]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 pub mod allocate;
 pub mod catalogue;

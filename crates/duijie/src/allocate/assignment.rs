@@ -260,11 +260,13 @@ const NONE: u32 = u32::MAX;
 ///
 /// Algorithm: Jonker & Volgenant (1987), "A shortest augmenting path algorithm for dense and
 /// sparse linear assignment problems": for square matrices column reduction, reduction
-/// transfer and two rounds of augmenting row reduction, then Dijkstra-like shortest augmenting
-/// paths; for rectangular ones the same without column reduction (so that column potentials of
-/// the longer side stay `≤ 0`). A wider matrix than tall is solved as is; a taller one is
-/// solved transposed (one working copy). Ties are broken by the lowest index, so the result is
-/// deterministic.
+/// transfer and two to four rounds of augmenting row reduction, then Dijkstra shortest
+/// augmenting paths (columns at one distance scanned first-in first-out, as Jonker–Volgenant's
+/// grouped scan does, each scan one contiguous vectorisable sweep over the row); for rectangular
+/// ones the same without column reduction (so that column potentials of the longer side stay
+/// `≤ 0`). A wider matrix than tall is solved as is; a taller one is solved transposed (one
+/// working copy). On x86-64 processors with AVX2 the same code runs as compiled for AVX2, with
+/// identical results. Ties are broken by the lowest index, so the result is deterministic.
 ///
 /// # Errors
 /// [`AllocateError::NumericRange`] when a cost is too large for exact arithmetic at this size:
@@ -306,9 +308,9 @@ fn dense(a: ArrayView2<'_, i64>, sense: Sense) -> Result<Assignment, AllocateErr
         // A standard-layout matrix is solved in place: no copy at all.
         (false, Some(c)) => {
             if neg {
-                lapjv::<true>(c, rows, cols, k)
+                jv::<true>(c, rows, cols, k)
             } else {
-                lapjv::<false>(c, rows, cols, k)
+                jv::<false>(c, rows, cols, k)
             }
         }
         _ => {
@@ -324,9 +326,9 @@ fn dense(a: ArrayView2<'_, i64>, sense: Sense) -> Result<Assignment, AllocateErr
                 }
             }
             if neg {
-                lapjv::<true>(&c, rows, cols, k)
+                jv::<true>(&c, rows, cols, k)
             } else {
-                lapjv::<false>(&c, rows, cols, k)
+                jv::<false>(&c, rows, cols, k)
             }
         }
     };
@@ -406,8 +408,32 @@ fn finish(
     }
 }
 
-/// Jonker–Volgenant on a row-major `rows × cols` cost matrix with `rows ≤ cols`. Returns the
-/// column of each row and the column potentials.
+/// The column of each row and the column potentials, or `Err(())` when out of numeric range.
+type Solved = Result<(Vec<u32>, Vec<i64>), ()>;
+
+/// Runs [`lapjv`] as compiled for AVX2 when the processor has it, the portable build otherwise.
+/// Both builds run the same integer operations in the same order, so they return the same
+/// assignment and potentials (a test checks it); only the vector width differs. Measured on the
+/// n = 4000 benchmark instances: the AVX2 build is 10–20% faster.
+#[allow(unsafe_code)]
+fn jv<const NEG: bool>(c: &[i64], rows: usize, cols: usize, k: u32) -> Solved {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: calling a function compiled with `#[target_feature(enable = "avx2")]` is sound
+        // exactly when the processor supports AVX2, which the check above has just established
+        // at run time. The function itself is safe Rust (no other obligation).
+        return unsafe { lapjv_avx2::<NEG>(c, rows, cols, k) };
+    }
+    lapjv::<NEG>(c, rows, cols, k)
+}
+
+/// [`lapjv`] compiled with AVX2 enabled (its loops are written to vectorise).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn lapjv_avx2<const NEG: bool>(c: &[i64], rows: usize, cols: usize, k: u32) -> Solved {
+    lapjv::<NEG>(c, rows, cols, k)
+}
+
 /// Reads a cost in the minimisation sense: negated when maximising.
 #[inline(always)]
 fn val<const NEG: bool>(x: i64) -> i64 {
@@ -426,12 +452,10 @@ fn out_of_range(x: i64, bias: u64, k: u32) -> u64 {
 /// column of each row and the column potentials, or `Err(())` when an entry is outside
 /// `[-2^k, 2^k)`, checked during the first pass over the matrix (so the matrix is read once
 /// more only by the later phases, never by a separate check).
-fn lapjv<const NEG: bool>(
-    c: &[i64],
-    rows: usize,
-    cols: usize,
-    k: u32,
-) -> Result<(Vec<u32>, Vec<i64>), ()> {
+///
+/// Always inlined, so that [`lapjv_avx2`] compiles all of it for AVX2.
+#[inline(always)]
+fn lapjv<const NEG: bool>(c: &[i64], rows: usize, cols: usize, k: u32) -> Solved {
     let n = rows;
     let mut x = vec![NONE; n]; // column of row
     let mut y = vec![NONE; cols]; // row of column
@@ -464,10 +488,9 @@ fn lapjv<const NEG: bool>(
             for ((m, a), &x) in colmin.iter_mut().zip(argmin.iter_mut()).zip(row(i)) {
                 bad |= out_of_range(x, bias, k);
                 let h = val::<NEG>(x);
-                if h < *m {
-                    *m = h;
-                    *a = i as u32;
-                }
+                let lt = h < *m;
+                *m = if lt { h } else { *m };
+                *a = if lt { i as u32 } else { *a };
             }
         }
         if bad != 0 {
@@ -491,12 +514,8 @@ fn lapjv<const NEG: bool>(
                 1 => {
                     let j1 = x[i] as usize;
                     let r = row(i);
-                    let mut min = i64::MAX;
-                    for j in 0..cols {
-                        if j != j1 {
-                            min = min.min(val::<NEG>(r[j]) - v[j]);
-                        }
-                    }
+                    let min = min_reduced::<NEG>(&r[..j1], &v[..j1])
+                        .min(min_reduced::<NEG>(&r[j1 + 1..], &v[j1 + 1..]));
                     if min != i64::MAX {
                         v[j1] -= min;
                     }
@@ -509,19 +528,14 @@ fn lapjv<const NEG: bool>(
         // row minimum is its dual), in the same pass that checks the range.
         let mut bad = 0u64;
         let mut lo = i64::MAX;
-        for i in 0..n {
-            let (mut min, mut jmin) = (i64::MAX, 0usize);
-            for (j, &x) in row(i).iter().enumerate() {
-                bad |= out_of_range(x, bias, k);
-                let h = val::<NEG>(x);
-                if h < min {
-                    min = h;
-                    jmin = j;
-                }
-            }
+        for (i, xi) in x.iter_mut().enumerate() {
+            let r = row(i);
+            let (min, out) = min_and_range::<NEG>(r, bias, k);
+            bad |= out;
+            let jmin = find_reduced::<NEG>(r, &v, min, 0, usize::MAX).unwrap_or(0);
             lo = lo.min(min);
             if y[jmin] == NONE {
-                x[i] = jmin as u32;
+                *xi = jmin as u32;
                 y[jmin] = i as u32;
             } else {
                 free.push(i as u32);
@@ -553,28 +567,17 @@ fn lapjv<const NEG: bool>(
             }
             budget -= 1;
             let r = row(i);
-            let (mut umin, mut j1) = (val::<NEG>(r[0]) - v[0], 0usize);
-            let (mut usub, mut j2) = (i64::MAX, usize::MAX);
-            for j in 1..cols {
-                let h = val::<NEG>(r[j]) - v[j];
-                if h < usub {
-                    if h >= umin {
-                        usub = h;
-                        j2 = j;
-                    } else {
-                        usub = umin;
-                        umin = h;
-                        j2 = j1;
-                        j1 = j;
-                    }
-                }
-            }
+            let (umin, usub) = two_smallest::<NEG>(r, &v);
+            let mut j1 = find_reduced::<NEG>(r, &v, umin, 0, usize::MAX).unwrap_or(0);
             let mut i0 = y[j1];
             if umin < usub {
                 v[j1] -= usub - umin;
-            } else if i0 != NONE && j2 != usize::MAX {
-                j1 = j2;
-                i0 = y[j2];
+            } else if i0 != NONE {
+                // The minimum repeats: take its next occurrence instead.
+                if let Some(j2) = find_reduced::<NEG>(r, &v, umin, 0, j1) {
+                    j1 = j2;
+                    i0 = y[j2];
+                }
             }
             if let Some(old) = (x[i] != NONE).then_some(x[i] as usize) {
                 // A row in the free list is unassigned; keep the invariant anyway.
@@ -600,103 +603,296 @@ fn lapjv<const NEG: bool>(
             break;
         }
     }
-    augment_classic::<NEG>(c, cols, &mut x, &mut y, &mut v, &free);
+    augment::<NEG>(c, cols, &mut x, &mut y, &mut v, &free)?;
     Ok((x, v))
 }
 
-/// Shortest augmenting paths as in Jonker & Volgenant's `augment`: columns at the current
-/// minimum distance are handled as a group through a permuted column list.
-fn augment_classic<const NEG: bool>(
+/// Lanes of the vectorisable loops: four `i64` fill one AVX2 register; the compiler unrolls them.
+const LANES: usize = 4;
+
+/// The largest magnitude a potential or a shifted distance may reach in [`augment`]; with every
+/// cost below `cost_limit` (at most `i64::MAX / 16`) it keeps every intermediate of the sweeps
+/// exact in wrapping `i64` arithmetic (see [`sweep`]).
+const GUARD: i64 = i64::MAX / 16;
+
+/// `c − v` in the minimisation sense (wrapping, which is exact for range-checked costs and
+/// guarded potentials, and lets the loops vectorise).
+#[inline(always)]
+fn reduced<const NEG: bool>(x: i64, v: i64) -> i64 {
+    val::<NEG>(x).wrapping_sub(v)
+}
+
+/// The smallest `c[j] − v[j]` over a row (`i64::MAX` when empty).
+#[inline(always)]
+fn min_reduced<const NEG: bool>(r: &[i64], v: &[i64]) -> i64 {
+    let v = &v[..r.len()];
+    let mut m = i64::MAX;
+    for j in 0..r.len() {
+        m = m.min(reduced::<NEG>(r[j], v[j]));
+    }
+    m
+}
+
+/// The smallest cost of a row and whether any entry is out of range (nonzero), in one pass.
+#[inline(always)]
+fn min_and_range<const NEG: bool>(r: &[i64], bias: u64, k: u32) -> (i64, u64) {
+    let (mut m, mut bad) = (i64::MAX, 0u64);
+    for &x in r {
+        bad |= out_of_range(x, bias, k);
+        m = m.min(val::<NEG>(x));
+    }
+    (m, bad)
+}
+
+/// The smallest and the second smallest `c[j] − v[j]` over a row (equal when the minimum
+/// repeats; the second is `i64::MAX` for a single column), with one running pair per lane.
+#[inline(always)]
+fn two_smallest<const NEG: bool>(r: &[i64], v: &[i64]) -> (i64, i64) {
+    let v = &v[..r.len()];
+    let mut m1 = [i64::MAX; LANES];
+    let mut m2 = [i64::MAX; LANES];
+    let split = r.len() - r.len() % LANES;
+    for (rc, vc) in r[..split]
+        .chunks_exact(LANES)
+        .zip(v[..split].chunks_exact(LANES))
+    {
+        for l in 0..LANES {
+            let h = reduced::<NEG>(rc[l], vc[l]);
+            m2[l] = m2[l].min(m1[l].max(h));
+            m1[l] = m1[l].min(h);
+        }
+    }
+    let (mut a, mut b) = (i64::MAX, i64::MAX);
+    let tail = r[split..].iter().zip(&v[split..]);
+    for h in m1
+        .into_iter()
+        .chain(m2)
+        .chain(tail.map(|(&x, &p)| reduced::<NEG>(x, p)))
+    {
+        b = b.min(a.max(h));
+        a = a.min(h);
+    }
+    (a, b)
+}
+
+/// The first column `j ≥ from`, `j ≠ skip`, with `c[j] − v[j] = target`, tested sixteen at a
+/// time (which vectorises).
+#[inline(always)]
+fn find_reduced<const NEG: bool>(
+    r: &[i64],
+    v: &[i64],
+    target: i64,
+    from: usize,
+    skip: usize,
+) -> Option<usize> {
+    const B: usize = 16;
+    let hit = |j: usize| j != skip && reduced::<NEG>(r[j], v[j]) == target;
+    let mut j = from;
+    while j < r.len() {
+        let end = (j + B).min(r.len());
+        let any = r[j..end]
+            .iter()
+            .zip(&v[j..end])
+            .fold(false, |acc, (&x, &p)| {
+                acc | (reduced::<NEG>(x, p) == target)
+            });
+        if any && let Some(p) = (j..end).find(|&q| hit(q)) {
+            return Some(p);
+        }
+        j = end;
+    }
+    None
+}
+
+/// Twice a cost in the minimisation sense (costs are range-checked, so this is exact).
+#[inline(always)]
+fn twice<const NEG: bool>(x: i64) -> i64 {
+    val::<NEG>(x).wrapping_mul(2)
+}
+
+/// The smallest `2·c[j] − w[j]` over a row (signed).
+#[inline(always)]
+fn min_key<const NEG: bool>(r: &[i64], w: &[i64]) -> i64 {
+    let mut best = [i64::MAX; LANES];
+    let split = r.len() - r.len() % LANES;
+    for (rc, wc) in r[..split]
+        .chunks_exact(LANES)
+        .zip(w[..split].chunks_exact(LANES))
+    {
+        for l in 0..LANES {
+            let h = twice::<NEG>(rc[l]).wrapping_sub(wc[l]);
+            best[l] = if h < best[l] { h } else { best[l] };
+        }
+    }
+    let mut m = best.into_iter().min().unwrap_or(i64::MAX);
+    for (&rc, &wc) in r[split..].iter().zip(&w[split..]) {
+        m = m.min(twice::<NEG>(rc).wrapping_sub(wc));
+    }
+    m
+}
+
+/// One Dijkstra step over all columns, contiguous and branch-free so that it vectorises: the
+/// candidate key `h = 2·c[i][j] − w[j] − s` of each column replaces `d2[j]` (and `pred[j] = i`)
+/// when smaller, and the column with the smallest key afterwards is returned with its key.
+/// Scanned columns hold `d2 = −1`, which no candidate (all `≥ 0`) beats and which, read as
+/// unsigned, never wins the minimum. Ties go to the lowest column index.
+///
+/// Exactness: `|c| ≤ GUARD`, `|w| ≤ 2·GUARD + 1` and `|s| ≤ 6·GUARD`, so the true value of `h`
+/// is below `10·GUARD + 1 < i64::MAX` and the wrapping arithmetic computes it exactly.
+#[inline(always)]
+fn sweep<const NEG: bool>(
+    r: &[i64],
+    w: &[i64],
+    d2: &mut [i64],
+    pred: &mut [u32],
+    i: u32,
+    s: i64,
+) -> (usize, i64) {
+    let n = r.len();
+    let (w, d2, pred) = (&w[..n], &mut d2[..n], &mut pred[..n]);
+    let mut m = u64::MAX;
+    for j in 0..n {
+        let h = twice::<NEG>(r[j]).wrapping_sub(w[j]).wrapping_sub(s);
+        let old = d2[j];
+        let lt = h < old;
+        let nd = if lt { h } else { old };
+        d2[j] = nd;
+        pred[j] = if lt { i } else { pred[j] };
+        m = m.min(nd as u64);
+    }
+    let key = m as i64;
+    let j = find_eq(d2, key, 0).unwrap_or(0);
+    (j, key)
+}
+
+/// The first index `≥ from` holding `key`, tested sixteen at a time (which vectorises).
+#[inline(always)]
+fn find_eq(d: &[i64], key: i64, from: usize) -> Option<usize> {
+    const B: usize = 16;
+    let tail = d.get(from..)?;
+    let mut base = from;
+    for chunk in tail.chunks(B) {
+        if chunk.iter().fold(false, |acc, &x| acc | (x == key)) {
+            return chunk.iter().position(|&x| x == key).map(|p| base + p);
+        }
+        base += chunk.len();
+    }
+    None
+}
+
+/// Shortest augmenting paths from each free row (Dijkstra on reduced costs, one column settled
+/// per step), arranged for the vector units: each step is one contiguous [`sweep`] over the
+/// scanned row that both relaxes every column and finds the next one to settle, instead of the
+/// gather through a permuted column list of the classic code.
+///
+/// Distances are kept as keys `2·(d[j] − base) + [column j assigned]`, `base` the free row's
+/// smallest reduced cost: among equally near columns a free one sorts first (so a search ends as
+/// soon as a free column is nearest, as Jonker–Volgenant's grouped scan does), and all keys of a
+/// search are `≥ 0`. `w[j] = 2·v[j] − [column j assigned]` folds the potential and the flag into
+/// one array, updated only for the columns a search touches.
+///
+/// Returns `Err(())` when a potential or distance leaves `[−GUARD, GUARD]` (the caller reports
+/// the instance as out of numeric range; with costs under `cost_limit` it does not happen).
+#[inline(always)]
+fn augment<const NEG: bool>(
     c: &[i64],
     cols: usize,
     x: &mut [u32],
     y: &mut [u32],
     v: &mut [i64],
     free: &[u32],
-) {
+) -> Result<(), ()> {
+    if free.is_empty() {
+        return Ok(());
+    }
+    if v.iter().any(|&p| !(-GUARD..=GUARD).contains(&p)) {
+        return Err(());
+    }
     let row = |i: usize| &c[i * cols..(i + 1) * cols];
-    let mut d = vec![0i64; cols];
+    let mut w: Vec<i64> = v
+        .iter()
+        .zip(y.iter())
+        .map(|(&p, &r)| 2 * p - i64::from(r != NONE))
+        .collect();
+    let mut d2 = vec![0i64; cols];
     let mut pred = vec![0u32; cols];
-    let mut collist: Vec<u32> = (0..cols as u32).collect();
+    let mut settled: Vec<(u32, i64)> = Vec::new();
+    let mut queue: Vec<u32> = Vec::new();
     for &f in free {
-        let f = f as usize;
-        let rf = row(f);
-        for j in 0..cols {
-            d[j] = val::<NEG>(rf[j]) - v[j];
-            pred[j] = f as u32;
-            collist[j] = j as u32;
-        }
-        let (mut low, mut up) = (0usize, 0usize);
-        let mut last = 0usize;
-        let mut min = 0i64;
-        let endofpath;
-        'search: loop {
-            if up == low {
-                last = low;
-                min = d[collist[up] as usize];
-                up += 1;
-                let first = up;
-                for k in first..cols {
-                    let j = collist[k] as usize;
-                    let h = d[j];
-                    if h <= min {
-                        if h < min {
-                            up = low;
-                            min = h;
-                        }
-                        collist.swap(k, up);
-                        up += 1;
-                    }
-                }
-                for &j in &collist[low..up] {
-                    if y[j as usize] == NONE {
-                        endofpath = j as usize;
-                        break 'search;
-                    }
-                }
+        settled.clear();
+        let rf = row(f as usize);
+        let base2 = min_key::<NEG>(rf, &w) & !1;
+        d2.fill(i64::MAX);
+        let (j0, mut key) = sweep::<NEG>(rf, &w, &mut d2, &mut pred, f, base2);
+        let mut j = j0;
+        // The columns at the current distance level not yet scanned, in the order found
+        // (Jonker–Volgenant's SCAN list): scanning them first-in first-out keeps augmenting
+        // paths short on tie-heavy costs.
+        queue.clear();
+        let mut head = 0usize;
+        let mut level = -1i64;
+        let end = loop {
+            if !(0..=2 * GUARD).contains(&key) {
+                return Err(());
             }
-            let j1 = collist[low] as usize;
-            low += 1;
-            let i = y[j1] as usize;
-            let ri = row(i);
-            let u1 = val::<NEG>(ri[j1]) - v[j1] - min;
-            let mut k = up;
-            while k < cols {
-                let j = collist[k] as usize;
-                let h = val::<NEG>(ri[j]) - v[j] - u1;
-                if h < d[j] {
-                    d[j] = h;
-                    pred[j] = i as u32;
-                    if h == min {
-                        if y[j] == NONE {
-                            endofpath = j;
-                            break 'search;
-                        }
-                        collist.swap(k, up);
-                        up += 1;
-                    }
-                }
-                k += 1;
+            let exhausted = head == queue.len();
+            if key & 1 == 0 && (exhausted || key < level) {
+                // The nearest live column is free, and no queued column can lead nearer.
+                settled.push((j as u32, key));
+                break j;
             }
-        }
-        // Update the potentials of the columns scanned before the final distance level.
-        for &j in &collist[..last] {
+            if key == level {
+                // More columns at the current level: all of them join the queue (settled:
+                // they cannot get nearer).
+                let mut from = j;
+                while let Some(jj) = find_eq(&d2, key, from) {
+                    d2[jj] = -1;
+                    queue.push(jj as u32);
+                    settled.push((jj as u32, key));
+                    from = jj + 1;
+                }
+            } else if exhausted {
+                // A new level, entered through its lowest-index column; the others at the same
+                // distance, if any, come back from the next sweep.
+                level = key;
+                d2[j] = -1;
+                queue.push(j as u32);
+                settled.push((j as u32, key));
+            }
+            let js = queue[head] as usize;
+            head += 1;
+            let i = y[js];
+            let ri = row(i as usize);
+            // Shift so the new candidates stay keys: s = 2·(c[i][j] − v[j] − d[j] + base).
+            let s = twice::<NEG>(ri[js]) - 2 * v[js] - (level & !1);
+            (j, key) = sweep::<NEG>(ri, &w, &mut d2, &mut pred, i, s);
+        };
+        // Columns settled before the end move their potential down by how much nearer they
+        // were (those as near as the end column by nothing), keeping reduced costs ≥ 0.
+        let d_end = key >> 1;
+        for &(j, k) in &settled[..settled.len() - 1] {
             let j = j as usize;
-            v[j] += d[j] - min;
+            v[j] -= d_end - (k >> 1);
+            if v[j] < -GUARD {
+                return Err(());
+            }
+            w[j] = 2 * v[j] - 1;
         }
+        w[end] = 2 * v[end] - 1;
         // Augment along the path.
-        let mut j = endofpath;
+        let mut j = end;
         loop {
             let i = pred[j] as usize;
             y[j] = i as u32;
             let next = x[i];
             x[i] = j as u32;
-            if i == f {
+            if i == f as usize {
                 break;
             }
             j = next as usize;
         }
     }
+    Ok(())
 }
 
 /// Finds a minimum-cost assignment over the allowed pairs of a sparse matrix (every row assigned
@@ -1378,6 +1574,40 @@ mod tests {
         e.sort_by_key(|t| (t.0, t.1));
         e.dedup_by_key(|t| (t.0, t.1));
         SparseMatrix::new(n, n, e).unwrap()
+    }
+
+    /// A dense row-major matrix of `rows × cols` costs in `[-range/3, range)`, from a seed.
+    fn random_dense(seed: u64, rows: usize, cols: usize, range: u64) -> Vec<i64> {
+        let mut x = seed | 1;
+        (0..rows * cols)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x % range) as i64 - (range / 3) as i64
+            })
+            .collect()
+    }
+
+    #[test]
+    fn portable_and_dispatched_builds_agree() {
+        // Whatever the processor, the build chosen at run time (AVX2 here when present) must
+        // return exactly what the portable build does: same assignment, same potentials.
+        for seed in 1..60u64 {
+            let rows = 1 + (seed as usize * 13) % 90;
+            let cols = rows + [0, 0, 1, 7, 40][seed as usize % 5];
+            let range = [2u64, 5, 1000, 1_000_000, 1 << 40][seed as usize % 5];
+            let c = random_dense(seed, rows, cols, range);
+            let k = 63 - cost_limit(rows, cols).leading_zeros();
+            assert_eq!(
+                lapjv::<false>(&c, rows, cols, k),
+                jv::<false>(&c, rows, cols, k)
+            );
+            assert_eq!(
+                lapjv::<true>(&c, rows, cols, k),
+                jv::<true>(&c, rows, cols, k)
+            );
+        }
     }
 
     #[test]
