@@ -1354,18 +1354,16 @@ pub fn fixed_point_matrix(
     let flimit = limit as f64;
     // One branch-light pass in row-major order (NaN and ±inf fail the range test too, since
     // every comparison with NaN is false); the exact culprit is found only on failure.
-    let mut data: Vec<i64> = Vec::with_capacity(n * m);
     let mut ok = true;
-    for row in a.rows() {
-        for &x in row {
-            let y = (x * scale).round();
-            ok &= y.abs() <= flimit;
-            // In range, |y| ≤ limit < 2^62 and the conversion is exact; out of range the value
-            // is discarded below.
-            #[allow(clippy::cast_possible_truncation)]
-            data.push(y as i64);
-        }
-    }
+    let mut convert = |x: f64| {
+        let y = x * scale;
+        ok &= y.abs() <= flimit;
+        round_half_away(y)
+    };
+    let data: Vec<i64> = match a.as_slice() {
+        Some(flat) => flat.iter().map(|&x| convert(x)).collect(),
+        None => a.iter().map(|&x| convert(x)).collect(),
+    };
     if !ok {
         for ((i, j), &x) in a.indexed_iter() {
             if !x.is_finite() {
@@ -1389,6 +1387,22 @@ pub fn fixed_point_matrix(
         }
     })?;
     Ok((out, Precision { decimals }))
+}
+
+/// `y` rounded to the nearest integer, halves away from zero (as `f64::round`), without the
+/// library call: truncate, then correct by the exact remainder. Exact for every `|y| < 2^63`;
+/// callers reject larger values (for which the result is meaningless but no panic occurs).
+#[inline(always)]
+fn round_half_away(y: f64) -> i64 {
+    // Truncation towards zero; `as` saturates out of range and maps NaN to 0.
+    #[allow(clippy::cast_possible_truncation)]
+    let t = y as i64;
+    // Exact: below 2^52 in magnitude `t` is representable and `y − t` is the fraction; above,
+    // `y` is already an integer and the difference is 0.
+    #[allow(clippy::cast_precision_loss)]
+    let frac = y - t as f64;
+    t.wrapping_add(i64::from(frac >= 0.5))
+        .wrapping_sub(i64::from(frac <= -0.5))
 }
 
 /// Whether every row of a sparse matrix can be matched to a distinct column (Hopcroft & Karp
@@ -1587,6 +1601,39 @@ mod tests {
                 (x % range) as i64 - (range / 3) as i64
             })
             .collect()
+    }
+
+    #[test]
+    fn rounding_without_the_library_call_equals_f64_round() {
+        let mut cases = vec![
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.5,
+            -1.5,
+            2.5,
+            -2.5,
+            0.49999999999999994,
+            -0.49999999999999994,
+            4503599627370495.5,
+            -4503599627370495.5,
+            4503599627370497.0,
+            9.2e18,
+            -9.2e18,
+            1e-300,
+        ];
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let mag = 10f64.powi((x % 19) as i32 - 3);
+            cases.push(((x >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * mag);
+        }
+        for y in cases {
+            assert_eq!(round_half_away(y), y.round() as i64, "{y}");
+        }
     }
 
     #[test]
