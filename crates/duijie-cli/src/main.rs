@@ -4,6 +4,7 @@
 //! 2 the command line itself is wrong.
 #![forbid(unsafe_code)]
 
+mod explain;
 mod sample;
 mod solve;
 
@@ -17,7 +18,7 @@ use duijie_store::Loaded;
 /// duijie (对接): matches enterprise technology and talent needs against school and institute
 /// capabilities, allocates partners exactly, and reports how well supply meets demand.
 #[derive(Parser, Debug)]
-#[command(name = "duijie", version, about, long_about = None, after_help = "Examples:\n  duijie demo\n  duijie validate datasets/sample\n  duijie validate schools.csv talent_needs.csv --json\n  duijie match datasets/sample --out results\n  duijie solve instance.min --json")]
+#[command(name = "duijie", version, about, long_about = None, after_help = "Examples:\n  duijie demo\n  duijie validate datasets/sample\n  duijie validate schools.csv talent_needs.csv --json\n  duijie match datasets/sample --out results --weights weights.toml\n  duijie explain N01 T01\n  duijie solve instance.min --json")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -71,10 +72,56 @@ enum Command {
         /// Where to write the results.
         #[arg(long, default_value = "duijie-results")]
         out: PathBuf,
+        /// Scoring weights, discounts and threshold as TOML (see `duijie explain --help`).
+        #[arg(long)]
+        weights: Option<PathBuf>,
         /// Print the summary as JSON instead of a table.
         #[arg(long)]
         json: bool,
     },
+    /// Show why a need and an offer score as they do: each component's value, weight,
+    /// contribution and reason.
+    #[command(after_help = WEIGHTS_HELP)]
+    Explain {
+        /// The need's id as in the ledger (talent, technology, training or placement need).
+        need: String,
+        /// The offer's id in the same market (talent supply, technology capability, …).
+        offer: String,
+        /// Ledger files or directories (default: the bundled sample ledger).
+        #[arg(long = "ledger")]
+        ledger: Vec<PathBuf>,
+        /// The market, when the need id is used in more than one.
+        #[arg(long, value_parser = parse_market)]
+        market: Option<duijie::score::Market>,
+        /// Scoring weights, discounts and threshold as TOML.
+        #[arg(long)]
+        weights: Option<PathBuf>,
+        /// Print the breakdown as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+const WEIGHTS_HELP: &str = "A weights file (TOML; every field optional, defaults shown):
+  min_score = 0.0
+  [talent]      major_fit = 0.45, level_fit = 0.25, geography = 0.20, quality = 0.10
+  [technology]  discipline_fit = 0.50, keyword_fit = 0.20, geography = 0.20, quality = 0.10
+  [major]       same_name = 0.9, same_class = 0.6, same_category = 0.3
+  [level]       over_qualified = 0.6, under_qualified = 0.4
+  [geography]   same_city = 1.0, decay_km = 500.0, out_of_province = 0.3, unknown_city = 0.5
+Weights are divided by their sum; values and discounts lie in [0, 1].";
+
+fn parse_market(s: &str) -> Result<duijie::score::Market, String> {
+    duijie::score::Market::ALL
+        .into_iter()
+        .find(|m| m.name() == s || m.name_zh() == s)
+        .ok_or_else(|| {
+            let names: Vec<&str> = duijie::score::Market::ALL
+                .iter()
+                .map(|m| m.name())
+                .collect();
+            format!("unknown market {s:?}; one of {}", names.join(", "))
+        })
 }
 
 fn main() -> ExitCode {
@@ -96,6 +143,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 &loaded,
                 "bundled sample ledger (datasets/sample)",
                 &out,
+                &duijie::score::ScoreConfig::default(),
                 json,
             )
         }
@@ -129,14 +177,43 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{}", schema_markdown());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Match { paths, out, json } => {
+        Command::Match {
+            paths,
+            out,
+            weights,
+            json,
+        } => {
+            let cfg = explain::load_config(weights.as_deref())?;
             let loaded = duijie_store::load_paths(&paths)?;
             let what = paths
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect::<Vec<_>>()
                 .join(" ");
-            allocate_and_report(&loaded, &what, &out, json)
+            allocate_and_report(&loaded, &what, &out, &cfg, json)
+        }
+        Command::Explain {
+            need,
+            offer,
+            ledger,
+            market,
+            weights,
+            json,
+        } => {
+            let cfg = explain::load_config(weights.as_deref())?;
+            let loaded = if ledger.is_empty() {
+                duijie_store::load_sources(sample::sources())
+            } else {
+                duijie_store::load_paths(&ledger)?
+            };
+            if loaded.report.has_errors() {
+                eprintln!("{}", loaded.report);
+                eprintln!(
+                    "the ledger has errors: fix them (duijie validate shows the same report)"
+                );
+                return Ok(ExitCode::from(1));
+            }
+            explain::run(&loaded.ledger, &need, &offer, market, &cfg, json)
         }
     }
 }
@@ -173,6 +250,7 @@ fn allocate_and_report(
     loaded: &Loaded,
     what: &str,
     out: &Path,
+    cfg: &duijie::score::ScoreConfig,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     if loaded.report.has_errors() {
@@ -183,8 +261,8 @@ fn allocate_and_report(
         return Ok(ExitCode::from(1));
     }
     let ledger = &loaded.ledger;
-    let outcome = duijie::pipeline::run(ledger).context("allocation failed")?;
-    let written = duijie_export::write_results(out, ledger, &outcome)?;
+    let outcome = duijie::pipeline::run_with(ledger, cfg).context("allocation failed")?;
+    let written = duijie_export::write_results_with(out, ledger, &outcome, cfg)?;
     if json {
         let mut v: serde_json::Value =
             serde_json::from_str(&duijie_export::summary_json(&outcome))?;

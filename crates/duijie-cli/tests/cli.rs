@@ -398,3 +398,124 @@ fn the_same_ledger_gives_byte_identical_results() {
         );
     }
 }
+
+#[test]
+fn explain_prints_the_hand_computed_breakdown() {
+    // N01 (机械设计制造及其自动化, 本科, 沈阳) × T01 (the same major, 本科, employment 95%, 沈阳):
+    // 0.45·1 + 0.25·1 + 0.20·1 + 0.10·0.95 = 0.995.
+    let out = duijie(&["explain", "N01", "T01"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "talent need N01 × offer T01",
+        "score 0.9950",
+        "major_fit       1.0000 × 0.45 = 0.4500  same major 080202 机械设计制造及其自动化",
+        "level_fit       1.0000 × 0.25 = 0.2500  level 本科 as asked",
+        "geography       1.0000 × 0.20 = 0.2000  same city 沈阳市",
+        "quality         0.9500 × 0.10 = 0.0950  employment rate 95%",
+    ] {
+        assert!(text.contains(line), "missing {line:?} in\n{text}");
+    }
+    // JSON: the contributions add up to the score, and the fixed-point score is its rounding.
+    let out = duijie(&["explain", "N01", "T02", "--json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sum: f64 = v["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["value"].as_f64().unwrap() * c["weight"].as_f64().unwrap())
+        .sum();
+    assert!((sum - v["score"].as_f64().unwrap()).abs() < 1e-12);
+    assert_eq!(
+        v["score_fixed"].as_i64().unwrap(),
+        (sum * 1e6).round() as i64
+    );
+}
+
+#[test]
+fn explain_and_match_take_a_weights_file_and_reject_bad_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    };
+    // Only major fit counts: N01 × T01 share the major, so the score is 1.
+    let only_major = write(
+        "only_major.toml",
+        "[talent]\nmajor_fit = 2\nlevel_fit = 0\ngeography = 0\nquality = 0\n",
+    );
+    let out = duijie(&["explain", "N01", "T01", "--weights", &only_major]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("score 1.0000"));
+    // Each bad file: exit 1, and the message names the file and the field.
+    for (name, text, says) in [
+        ("nan.toml", "[talent]\nquality = nan\n", "talent.quality"),
+        (
+            "negative.toml",
+            "[technology]\nkeyword_fit = -0.5\n",
+            "technology.keyword_fit",
+        ),
+        (
+            "zero.toml",
+            "[talent]\nmajor_fit = 0\nlevel_fit = 0\ngeography = 0\nquality = 0\n",
+            "every weight is zero",
+        ),
+        (
+            "unknown.toml",
+            "[talent]\nsalary = 0.3\n",
+            "unknown field `salary`",
+        ),
+        (
+            "table.toml",
+            "[weights]\nx = 1\n",
+            "unknown field `weights`",
+        ),
+        (
+            "decay.toml",
+            "[geography]\ndecay_km = 0\n",
+            "geography.decay_km",
+        ),
+        ("syntax.toml", "[talent\n", "line 1"),
+    ] {
+        let p = write(name, text);
+        for args in [
+            vec!["explain", "N01", "T01", "--weights", &p],
+            vec![
+                "match",
+                "datasets/sample",
+                "--out",
+                dir.path().to_str().unwrap(),
+                "--weights",
+                &p,
+            ],
+        ] {
+            let out = Command::new(env!("CARGO_BIN_EXE_duijie"))
+                .args(&args)
+                .current_dir(root())
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{name}: {err}");
+            assert!(err.contains(name) && err.contains(says), "{name}: {err}");
+        }
+    }
+}
+
+#[test]
+fn explain_names_unknown_ids_with_the_closest_ones() {
+    let out = duijie(&["explain", "N0l", "T01"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no need with id \"N0l\"") && err.contains("N01"),
+        "{err}"
+    );
+    let out = duijie(&["explain", "N01", "T99"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no talent offer with id \"T99\""), "{err}");
+    let out = duijie(&["explain", "N01", "T01", "--market", "nowhere"]);
+    assert_eq!(out.status.code(), Some(2));
+}

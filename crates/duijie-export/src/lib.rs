@@ -129,6 +129,12 @@ fn party_label(l: &Ledger, id: duijie::id::PartyId) -> (String, String) {
 
 /// `matches.csv`: one row per partnership, with the reasons for its score.
 pub fn matches_csv(l: &Ledger, o: &Outcome) -> String {
+    matches_csv_with(l, o, &score::ScoreConfig::default())
+}
+
+/// [`matches_csv`] with explanations from the scorer configured by `cfg` (the config the
+/// outcome was computed with).
+pub fn matches_csv_with(l: &Ledger, o: &Outcome, cfg: &score::ScoreConfig) -> String {
     let mut out = csv_row(&[
         "market",
         "need_id",
@@ -147,7 +153,7 @@ pub fn matches_csv(l: &Ledger, o: &Outcome) -> String {
             let (i, j) = (mt.need as usize, mt.offer as usize);
             let (np, npn) = party_label(l, score::need_owner(l, market, i));
             let (op, opn) = party_label(l, score::offer_owner(l, market, j));
-            let why = score::score_pair(l, market, i, j)
+            let why = score::score_pair_with(cfg, l, market, i, j)
                 .map(|s| {
                     let parts: Vec<String> = s
                         .components
@@ -253,12 +259,25 @@ pub fn summary_json(o: &Outcome) -> String {
 /// # Errors
 /// The first file or directory that could not be written.
 pub fn write_results(dir: &Path, l: &Ledger, o: &Outcome) -> Result<Vec<PathBuf>, ExportError> {
+    write_results_with(dir, l, o, &score::ScoreConfig::default())
+}
+
+/// [`write_results`] with explanations from the scorer configured by `cfg`.
+///
+/// # Errors
+/// As [`write_results`].
+pub fn write_results_with(
+    dir: &Path,
+    l: &Ledger,
+    o: &Outcome,
+    cfg: &score::ScoreConfig,
+) -> Result<Vec<PathBuf>, ExportError> {
     std::fs::create_dir_all(dir).map_err(|source| ExportError {
         path: dir.to_owned(),
         source,
     })?;
     let files = [
-        ("matches.csv", matches_csv(l, o)),
+        ("matches.csv", matches_csv_with(l, o, cfg)),
         ("unmet.csv", unmet_csv(l, o)),
         ("summary.json", summary_json(o)),
     ];

@@ -129,6 +129,18 @@ impl Outcome {
 /// # Example
 /// See the crate documentation.
 pub fn run(ledger: &Ledger) -> Result<Outcome, AllocateError> {
+    run_with(ledger, &score::ScoreConfig::default())
+}
+
+/// [`run`] with the scorer configured by `cfg`.
+///
+/// # Errors
+/// As [`run`]; an invalid `cfg` is reported as [`AllocateError::InvalidInstance`] naming the
+/// field (call [`score::ScoreConfig::validate`] first to get the typed error).
+pub fn run_with(ledger: &Ledger, cfg: &score::ScoreConfig) -> Result<Outcome, AllocateError> {
+    cfg.validate().map_err(|e| AllocateError::InvalidInstance {
+        message: e.to_string(),
+    })?;
     let mut markets = Vec::with_capacity(Market::ALL.len());
     let mut engaged = vec![false; ledger.parties.len()];
     for m in Market::ALL {
@@ -139,7 +151,7 @@ pub fn run(ledger: &Ledger) -> Result<Outcome, AllocateError> {
         let capacity: Vec<u32> = (0..cols)
             .map(|j| score::offer_quantity(ledger, m, j))
             .collect();
-        let pairs = score::candidates(ledger, m);
+        let pairs = score::candidates_with(cfg, ledger, m);
         let candidate_pairs = pairs.len();
         let mut candidates = vec![0u32; rows];
         for &(i, _, _) in &pairs {

@@ -25,6 +25,13 @@
 //!
 //! Candidates must share a year and, for training and placement, a kind.
 
+mod config;
+
+pub use config::{
+    ConfigError, GeographyRule, LevelDiscounts, MajorDiscounts, MajorWeights, ScoreConfig,
+    TechnologyWeights,
+};
+
 use crate::catalogue::{Catalogues, CityId, Level, MajorId};
 use crate::id::PartyId;
 use crate::model::{Ledger, PlatformLevel};
@@ -106,8 +113,9 @@ impl std::fmt::Display for Score {
     }
 }
 
-/// How a major of a need relates to a major of a supplier, and the fit value.
-pub fn major_fit(need: MajorId, offer: MajorId) -> (f64, String) {
+/// How a major of a need relates to a major of a supplier, and the fit value (discounts as
+/// configured; an exact match is 1).
+pub fn major_fit(d: &MajorDiscounts, need: MajorId, offer: MajorId) -> (f64, String) {
     let c = Catalogues::get();
     let (a, b) = (c.major(need), c.major(offer));
     if need == offer {
@@ -115,7 +123,7 @@ pub fn major_fit(need: MajorId, offer: MajorId) -> (f64, String) {
     }
     if a.name == b.name {
         return (
-            0.9,
+            d.same_name,
             format!(
                 "same major name {} ({} {} / {} {})",
                 a.name, a.level, a.code, b.level, b.code
@@ -126,13 +134,13 @@ pub fn major_fit(need: MajorId, offer: MajorId) -> (f64, String) {
     if fa == fb {
         if class_key(a.level, a.class_code) == class_key(b.level, b.class_code) {
             return (
-                0.6,
+                d.same_class,
                 format!("same 专业类 {} ({} / {})", a.class_name, a.name, b.name),
             );
         }
         if class_key(a.level, a.category_code) == class_key(b.level, b.category_code) {
             return (
-                0.3,
+                d.same_category,
                 format!(
                     "same {} {} ({} / {})",
                     if fa { "专业大类" } else { "门类" },
@@ -180,13 +188,19 @@ fn class_key(level: Level, code: &str) -> (u8, String) {
     )
 }
 
-/// Level fit on the talent chain.
-pub fn level_fit(need: Level, offer: Level) -> (f64, String) {
+/// Level fit on the talent chain (discounts as configured; the level asked for is 1).
+pub fn level_fit(d: &LevelDiscounts, need: Level, offer: Level) -> (f64, String) {
     let (n, o) = (i16::from(need.chain_rank()), i16::from(offer.chain_rank()));
     match o - n {
         0 => (1.0, format!("level {offer} as asked")),
-        1 => (0.6, format!("over-qualified: {offer} for a {need} post")),
-        -1 => (0.4, format!("under-qualified: {offer} for a {need} post")),
+        1 => (
+            d.over_qualified,
+            format!("over-qualified: {offer} for a {need} post"),
+        ),
+        -1 => (
+            d.under_qualified,
+            format!("under-qualified: {offer} for a {need} post"),
+        ),
         _ => (
             0.0,
             format!("{offer} is too far from {need} on the talent chain"),
@@ -194,22 +208,37 @@ pub fn level_fit(need: Level, offer: Level) -> (f64, String) {
     }
 }
 
-/// Geographic fit between two places.
-pub fn geography(a: Option<CityId>, a_out: bool, b: Option<CityId>, b_out: bool) -> (f64, String) {
+/// Geographic fit between two places (values as configured).
+pub fn geography(
+    g: &GeographyRule,
+    a: Option<CityId>,
+    a_out: bool,
+    b: Option<CityId>,
+    b_out: bool,
+) -> (f64, String) {
     let c = Catalogues::get();
     if a_out || b_out {
-        return (0.3, "out-of-province member (省外, 柔性加入)".into());
+        return (
+            g.out_of_province,
+            "out-of-province member (省外, 柔性加入)".into(),
+        );
     }
     match (a, b) {
-        (Some(x), Some(y)) if x == y => (1.0, format!("same city {}", c.city(x).name)),
+        (Some(x), Some(y)) if x == y => (g.same_city, format!("same city {}", c.city(x).name)),
         (Some(x), Some(y)) => {
             let km = c.distance_km(x, y);
             (
-                (1.0 - km / 500.0).max(0.0),
-                format!("{} – {} {:.0} km", c.city(x).name, c.city(y).name, km),
+                (1.0 - km / g.decay_km).max(0.0),
+                format!(
+                    "{} – {} {:.0} km (decay to 0 at {:.0} km)",
+                    c.city(x).name,
+                    c.city(y).name,
+                    km,
+                    g.decay_km
+                ),
             )
         }
-        _ => (0.5, "city not given".into()),
+        _ => (g.unknown_city, "city not given".into()),
     }
 }
 
@@ -438,103 +467,86 @@ pub fn offer_external_id(l: &Ledger, m: Market, j: usize) -> &str {
     }
 }
 
-/// Scores need `i` against offer `j` of market `m`; `None` when the pair is not a candidate
-/// (different year or kind, unrelated majors or disciplines, levels too far apart).
+/// Scores need `i` against offer `j` of market `m` with the default [`ScoreConfig`]; `None`
+/// when the pair is not a candidate. See [`score_pair_with`].
 pub fn score_pair(l: &Ledger, m: Market, i: usize, j: usize) -> Option<Score> {
+    score_pair_with(&ScoreConfig::default(), l, m, i, j)
+}
+
+/// Scores need `i` against offer `j` of market `m` under `cfg` (validated by the caller);
+/// `None` when the pair is not a candidate (different year or kind, unrelated majors or
+/// disciplines, levels too far apart).
+pub fn score_pair_with(
+    cfg: &ScoreConfig,
+    l: &Ledger,
+    m: Market,
+    i: usize,
+    j: usize,
+) -> Option<Score> {
     let (need, need_major) = need_side(l, m, i);
     let (offer, offer_major) = offer_side(l, m, j);
     if need.year != offer.year {
         return None;
     }
-    let (geo, geo_reason) = geography(
+    let geo = geography(
+        &cfg.geography,
         need.city,
         need.party.out_of_province,
         offer.city,
         offer.party.out_of_province,
     );
-    let components = match (need_major, offer_major) {
+    let (names, values, weights) = match (need_major, offer_major) {
         (Some(n), Some(o)) => {
             if n.kind != o.kind {
                 return None;
             }
-            let (fit, fit_reason) = major_fit(n.major, o.major);
-            let (lvl, lvl_reason) = level_fit(n.level, o.level);
-            if fit <= 0.0 || lvl <= 0.0 {
+            let fit = major_fit(&cfg.major, n.major, o.major);
+            let lvl = level_fit(&cfg.level, n.level, o.level);
+            if fit.0 <= 0.0 || lvl.0 <= 0.0 {
                 return None;
             }
-            let (q, q_reason) = match (m, o.quality) {
+            let q = match (m, o.quality) {
                 (Market::Talent, Some(r)) => (r, format!("employment rate {:.0}%", r * 100.0)),
                 (Market::Talent, None) => (0.5, "employment rate not given".to_string()),
                 _ => (1.0, "no quality measure for this market".to_string()),
             };
-            vec![
-                Component {
-                    name: "major_fit",
-                    value: fit,
-                    weight: 0.45,
-                    reason: fit_reason,
-                },
-                Component {
-                    name: "level_fit",
-                    value: lvl,
-                    weight: 0.25,
-                    reason: lvl_reason,
-                },
-                Component {
-                    name: "geography",
-                    value: geo,
-                    weight: 0.20,
-                    reason: geo_reason,
-                },
-                Component {
-                    name: "quality",
-                    value: q,
-                    weight: 0.10,
-                    reason: q_reason,
-                },
-            ]
+            (
+                ["major_fit", "level_fit", "geography", "quality"],
+                [fit, lvl, geo, q],
+                cfg.talent_weights(),
+            )
         }
         _ => {
             let n = &l.technology_needs[i];
             let o = &l.technology_capabilities[j];
-            let (fit, fit_reason) = discipline_fit(&n.disciplines, &o.disciplines);
-            let (kw, kw_reason) = keyword_fit(&n.keywords, &o.keywords);
-            if fit <= 0.0 && kw <= 0.0 {
+            let fit = discipline_fit(&n.disciplines, &o.disciplines);
+            let kw = keyword_fit(&n.keywords, &o.keywords);
+            if fit.0 <= 0.0 && kw.0 <= 0.0 {
                 return None;
             }
-            let q = platform_quality(o.platform_level);
             let q_reason = match &o.platform {
                 Some(p) => format!("{} platform {p}", o.platform_level.name_zh()),
                 None => "no platform".into(),
             };
-            vec![
-                Component {
-                    name: "discipline_fit",
-                    value: fit,
-                    weight: 0.50,
-                    reason: fit_reason,
-                },
-                Component {
-                    name: "keyword_fit",
-                    value: kw,
-                    weight: 0.20,
-                    reason: kw_reason,
-                },
-                Component {
-                    name: "geography",
-                    value: geo,
-                    weight: 0.20,
-                    reason: geo_reason,
-                },
-                Component {
-                    name: "quality",
-                    value: q,
-                    weight: 0.10,
-                    reason: q_reason,
-                },
-            ]
+            let q = (platform_quality(o.platform_level), q_reason);
+            (
+                ["discipline_fit", "keyword_fit", "geography", "quality"],
+                [fit, kw, geo, q],
+                cfg.technology_weights(),
+            )
         }
     };
+    let components = names
+        .into_iter()
+        .zip(values)
+        .zip(weights)
+        .map(|((name, (value, reason)), weight)| Component {
+            name,
+            value,
+            weight,
+            reason,
+        })
+        .collect();
     Some(Score::from_components(components))
 }
 
@@ -598,6 +610,13 @@ pub fn keyword_fit(need: &[String], offer: &[String]) -> (f64, String) {
 /// Complexity: O(N + M + P) index work plus one scoring per examined pair, where P is the
 /// number of pairs sharing a year and category.
 pub fn candidates(l: &Ledger, m: Market) -> Vec<(u32, u32, i64)> {
+    candidates_with(&ScoreConfig::default(), l, m)
+}
+
+/// [`candidates`] under `cfg` (validated by the caller): pairs scoring at or below
+/// `cfg.min_score` are left out.
+pub fn candidates_with(cfg: &ScoreConfig, l: &Ledger, m: Market) -> Vec<(u32, u32, i64)> {
+    let floor = to_fixed(cfg.min_score);
     use std::collections::HashMap;
     let c = Catalogues::get();
     let key = |side: &Option<MajorSide>, year: u16| -> (u16, String) {
@@ -678,9 +697,9 @@ pub fn candidates(l: &Ledger, m: Market) -> Vec<(u32, u32, i64)> {
         seen.dedup();
         let iu = u32::try_from(i).unwrap_or(u32::MAX);
         for &j in &seen {
-            if let Some(s) = score_pair(l, m, i, j as usize) {
+            if let Some(s) = score_pair_with(cfg, l, m, i, j as usize) {
                 let w = s.fixed();
-                if w > 0 {
+                if w > floor.max(0) {
                     out.push((iu, j, w));
                 }
             }
@@ -688,3 +707,6 @@ pub fn candidates(l: &Ledger, m: Market) -> Vec<(u32, u32, i64)> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

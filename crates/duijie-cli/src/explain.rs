@@ -1,0 +1,126 @@
+//! `duijie explain` and the `--weights` scoring config shared by `match` and `explain`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, bail};
+use duijie::model::Ledger;
+use duijie::score::{self, Market, ScoreConfig};
+
+/// Reads a scoring config from TOML (every field optional) and validates it; `None` gives the
+/// defaults. Errors name the file, and the line or field at fault.
+pub fn load_config(path: Option<&Path>) -> anyhow::Result<ScoreConfig> {
+    let Some(path) = path else {
+        return Ok(ScoreConfig::default());
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the weights file {}", path.display()))?;
+    let cfg: ScoreConfig = toml::from_str(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: {}\n(the fields a weights file takes are listed in `duijie explain --help`)",
+            path.display(),
+            e.to_string().trim_end()
+        )
+    })?;
+    cfg.validate()
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok(cfg)
+}
+
+/// Where a need with this external id sits: every market that has one.
+fn find_need(l: &Ledger, id: &str) -> Vec<(Market, usize)> {
+    Market::ALL
+        .iter()
+        .flat_map(|&m| {
+            (0..m.needs(l))
+                .filter(move |&i| score::need_external_id(l, m, i) == id)
+                .map(move |i| (m, i))
+        })
+        .collect()
+}
+
+fn find_offer(l: &Ledger, m: Market, id: &str) -> Option<usize> {
+    (0..m.offers(l)).find(|&j| score::offer_external_id(l, m, j) == id)
+}
+
+/// Up to five ids of a list closest to `id` (by edit distance on characters), for a hint.
+fn closest<'a>(id: &str, ids: impl Iterator<Item = &'a str>) -> String {
+    let mut v: Vec<(usize, &str)> = ids.map(|s| (strsim::levenshtein(id, s), s)).collect();
+    v.sort();
+    v.dedup();
+    v.iter()
+        .take(5)
+        .map(|(_, s)| *s)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Prints the breakdown of one need–offer pair.
+pub fn run(
+    l: &Ledger,
+    need_id: &str,
+    offer_id: &str,
+    market: Option<Market>,
+    cfg: &ScoreConfig,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut found = find_need(l, need_id);
+    if let Some(m) = market {
+        found.retain(|&(fm, _)| fm == m);
+    }
+    let (m, i) = match found.as_slice() {
+        [one] => *one,
+        [] => {
+            let ids = Market::ALL
+                .iter()
+                .filter(|&&m| market.is_none_or(|x| x == m))
+                .flat_map(|&m| (0..m.needs(l)).map(move |i| score::need_external_id(l, m, i)));
+            bail!(
+                "no need with id {need_id:?} in the ledger; the closest ids are: {}",
+                closest(need_id, ids)
+            );
+        }
+        many => bail!(
+            "need id {need_id:?} is used in several markets ({}); say which with --market",
+            many.iter()
+                .map(|(m, _)| m.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let Some(j) = find_offer(l, m, offer_id) else {
+        let ids = (0..m.offers(l)).map(|j| score::offer_external_id(l, m, j));
+        bail!(
+            "no {} offer with id {offer_id:?} in the ledger; the closest ids are: {}",
+            m.name(),
+            closest(offer_id, ids)
+        );
+    };
+    let score = score::score_pair_with(cfg, l, m, i, j);
+    if json {
+        let v = serde_json::json!({
+            "market": m.name(),
+            "need": need_id,
+            "offer": offer_id,
+            "candidate": score.is_some(),
+            "score": score.as_ref().map(|s| s.total),
+            "score_fixed": score.as_ref().map(score::Score::fixed),
+            "components": score.as_ref().map(|s| &s.components),
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        println!(
+            "{} need {need_id} × offer {offer_id} ({})",
+            m.name(),
+            m.name_zh()
+        );
+        match &score {
+            Some(s) => print!("{s}"),
+            None => println!(
+                "not a candidate pair: different year or kind, unrelated majors or disciplines, \
+                 or levels too far apart on the talent chain"
+            ),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

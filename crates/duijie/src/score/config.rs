@@ -1,0 +1,345 @@
+//! The scorer's weights, discounts and threshold, with documented defaults and validation.
+//!
+//! A config is usually read from TOML (`duijie match --weights FILE`, `duijie explain
+//! --weights FILE`); every field is optional and defaults to the value below. Unknown fields are
+//! rejected (with the `serde` feature, by the deserialiser), and [`ScoreConfig::validate`]
+//! rejects NaN, infinite or negative values, discounts above 1, a market whose weights are all
+//! zero and a non-positive distance decay, naming the field.
+//!
+//! ```toml
+//! min_score = 0.0            # pairs scoring at or below this are not candidates
+//! [talent]                   # talent, training and placement markets
+//! major_fit = 0.45
+//! level_fit = 0.25
+//! geography = 0.20
+//! quality = 0.10
+//! [technology]
+//! discipline_fit = 0.50
+//! keyword_fit = 0.20
+//! geography = 0.20
+//! quality = 0.10
+//! [major]                    # major fit through the catalogue hierarchy (same code is 1.0)
+//! same_name = 0.9            # same major name in another catalogue
+//! same_class = 0.6           # same 专业类
+//! same_category = 0.3        # same 门类 / 专业大类
+//! [level]                    # level fit on the talent chain (as asked is 1.0)
+//! over_qualified = 0.6       # one rung above the level asked
+//! under_qualified = 0.4      # one rung below
+//! [geography]
+//! same_city = 1.0
+//! decay_km = 500.0           # two Liaoning cities: max(0, 1 − km / decay_km)
+//! out_of_province = 0.3      # a party out of the province (省外, 柔性加入)
+//! unknown_city = 0.5         # a need with no city
+//! ```
+//!
+//! Weights are divided by their sum (unless it is already 1), so a score stays in `[0, 1]`.
+
+/// Declares one table of the config: a struct of `f64` fields, each with its documented
+/// default, deserialised strictly (unknown fields refused, missing ones defaulted).
+macro_rules! table {
+    ($(#[$doc:meta])* $name:ident { $($(#[$fdoc:meta])* $field:ident = $default:expr),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq)]
+        #[cfg_attr(
+            feature = "serde",
+            derive(serde::Serialize, serde::Deserialize),
+            serde(deny_unknown_fields, default)
+        )]
+        pub struct $name {
+            $($(#[$fdoc])* pub $field: f64,)*
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                $name { $($field: $default,)* }
+            }
+        }
+    };
+}
+
+table! {
+    /// Weights of the components in the talent, training and placement markets.
+    MajorWeights {
+        /// Major fit through the catalogue hierarchy.
+        major_fit = 0.45,
+        /// Level fit on the talent chain.
+        level_fit = 0.25,
+        /// Geography.
+        geography = 0.20,
+        /// Quality (employment rate for talent).
+        quality = 0.10,
+    }
+}
+
+table! {
+    /// Weights of the components in the technology market.
+    TechnologyWeights {
+        /// Discipline fit.
+        discipline_fit = 0.50,
+        /// Keyword fit.
+        keyword_fit = 0.20,
+        /// Geography.
+        geography = 0.20,
+        /// Quality (platform level).
+        quality = 0.10,
+    }
+}
+
+table! {
+    /// Major-fit values below an exact match.
+    MajorDiscounts {
+        /// Same major name in another catalogue.
+        same_name = 0.9,
+        /// Same 专业类.
+        same_class = 0.6,
+        /// Same 门类 (本科/研究生) or 专业大类 (职业教育).
+        same_category = 0.3,
+    }
+}
+
+table! {
+    /// Level-fit values one rung away from the level asked.
+    LevelDiscounts {
+        /// One rung above (over-qualified).
+        over_qualified = 0.6,
+        /// One rung below (under-qualified).
+        under_qualified = 0.4,
+    }
+}
+
+table! {
+    /// Geography values.
+    GeographyRule {
+        /// Same city.
+        same_city = 1.0,
+        /// Distance at which two Liaoning cities score 0 (linear decay), in km.
+        decay_km = 500.0,
+        /// Either party out of the province.
+        out_of_province = 0.3,
+        /// A side with no city.
+        unknown_city = 0.5,
+    }
+}
+
+/// Everything the scorer can be told; [`ScoreConfig::default`] is the documented table.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(deny_unknown_fields, default)
+)]
+pub struct ScoreConfig {
+    /// Pairs scoring at or below this (in `[0, 1)`) are not candidates.
+    pub min_score: f64,
+    /// Weights in the talent, training and placement markets.
+    pub talent: MajorWeights,
+    /// Weights in the technology market.
+    pub technology: TechnologyWeights,
+    /// Major-fit discounts.
+    pub major: MajorDiscounts,
+    /// Level-fit discounts.
+    pub level: LevelDiscounts,
+    /// Geography values.
+    pub geography: GeographyRule,
+}
+
+/// A config value that cannot be used, with the field's dotted path.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfigError {
+    /// The field, as written in TOML (`talent.major_fit`).
+    pub field: String,
+    /// What is wrong and what is accepted.
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "scoring config: {}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl ScoreConfig {
+    /// Checks every value, returning the first problem found (fields in the order documented).
+    ///
+    /// # Errors
+    /// A [`ConfigError`] naming the field: not a finite number, negative, a value or discount
+    /// above 1 where one is the most, `min_score` not below 1, a non-positive `decay_km`, or a
+    /// market whose weights are all zero.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let fail = |field: &str, message: String| ConfigError {
+            field: field.to_owned(),
+            message,
+        };
+        let finite = |field: &str, x: f64| {
+            if x.is_finite() && x >= 0.0 {
+                Ok(())
+            } else {
+                Err(fail(
+                    field,
+                    format!("{x} is not a finite number ≥ 0 (weights, values and discounts are)"),
+                ))
+            }
+        };
+        let unit = |field: &str, x: f64| {
+            finite(field, x)?;
+            if x <= 1.0 {
+                Ok(())
+            } else {
+                Err(fail(field, format!("{x} is above 1 (a value in [0, 1])")))
+            }
+        };
+        unit("min_score", self.min_score)?;
+        if self.min_score >= 1.0 {
+            return Err(fail(
+                "min_score",
+                "1 or more leaves no candidate (a threshold in [0, 1))".into(),
+            ));
+        }
+        let t = &self.talent;
+        let talent = [
+            ("talent.major_fit", t.major_fit),
+            ("talent.level_fit", t.level_fit),
+            ("talent.geography", t.geography),
+            ("talent.quality", t.quality),
+        ];
+        let k = &self.technology;
+        let technology = [
+            ("technology.discipline_fit", k.discipline_fit),
+            ("technology.keyword_fit", k.keyword_fit),
+            ("technology.geography", k.geography),
+            ("technology.quality", k.quality),
+        ];
+        for (table, weights) in [("talent", &talent), ("technology", &technology)] {
+            for &(field, w) in weights {
+                finite(field, w)?;
+            }
+            if weights.iter().all(|&(_, w)| w == 0.0) {
+                return Err(fail(
+                    table,
+                    "every weight is zero; give at least one component a positive weight".into(),
+                ));
+            }
+        }
+        unit("major.same_name", self.major.same_name)?;
+        unit("major.same_class", self.major.same_class)?;
+        unit("major.same_category", self.major.same_category)?;
+        unit("level.over_qualified", self.level.over_qualified)?;
+        unit("level.under_qualified", self.level.under_qualified)?;
+        let g = &self.geography;
+        unit("geography.same_city", g.same_city)?;
+        unit("geography.out_of_province", g.out_of_province)?;
+        unit("geography.unknown_city", g.unknown_city)?;
+        finite("geography.decay_km", g.decay_km)?;
+        if g.decay_km <= 0.0 {
+            return Err(fail(
+                "geography.decay_km",
+                "must be above 0 km (the distance at which the geography value reaches 0)".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The talent-market weights divided by their sum (major, level, geography, quality).
+    pub(crate) fn talent_weights(&self) -> [f64; 4] {
+        let t = &self.talent;
+        normalised([t.major_fit, t.level_fit, t.geography, t.quality])
+    }
+
+    /// The technology-market weights divided by their sum (discipline, keyword, geography,
+    /// quality).
+    pub(crate) fn technology_weights(&self) -> [f64; 4] {
+        let t = &self.technology;
+        normalised([t.discipline_fit, t.keyword_fit, t.geography, t.quality])
+    }
+}
+
+/// `w` divided by its sum, unless the sum is already 1 (to 1e-9), so that the documented
+/// defaults are used exactly as written.
+fn normalised(w: [f64; 4]) -> [f64; 4] {
+    let sum: f64 = w.iter().sum();
+    if sum > 0.0 && (sum - 1.0).abs() > 1e-9 {
+        w.map(|x| x / sum)
+    } else {
+        w
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_sum_to_one() {
+        let c = ScoreConfig::default();
+        c.validate().unwrap();
+        assert!((c.talent_weights().iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert_eq!(c.talent_weights(), [0.45, 0.25, 0.20, 0.10]);
+        assert_eq!(c.technology_weights(), [0.50, 0.20, 0.20, 0.10]);
+    }
+
+    #[test]
+    fn invalid_values_name_their_field() {
+        type Edit = fn(&mut ScoreConfig);
+        let cases: [(Edit, &str, &str); 9] = [
+            (|c| c.talent.major_fit = f64::NAN, "talent.major_fit", "NaN"),
+            (|c| c.technology.quality = -0.1, "technology.quality", "≥ 0"),
+            (
+                |c| c.technology.keyword_fit = f64::INFINITY,
+                "technology.keyword_fit",
+                "finite",
+            ),
+            (
+                |c| {
+                    c.talent = MajorWeights {
+                        major_fit: 0.0,
+                        level_fit: 0.0,
+                        geography: 0.0,
+                        quality: 0.0,
+                    }
+                },
+                "talent",
+                "every weight is zero",
+            ),
+            (|c| c.major.same_class = 1.5, "major.same_class", "above 1"),
+            (|c| c.min_score = 1.0, "min_score", "no candidate"),
+            (
+                |c| c.geography.decay_km = 0.0,
+                "geography.decay_km",
+                "above 0",
+            ),
+            (
+                |c| c.level.under_qualified = -1.0,
+                "level.under_qualified",
+                "≥ 0",
+            ),
+            (
+                |c| c.geography.unknown_city = 2.0,
+                "geography.unknown_city",
+                "above 1",
+            ),
+        ];
+        for (edit, field, says) in cases {
+            let mut c = ScoreConfig::default();
+            edit(&mut c);
+            let e = c.validate().unwrap_err();
+            assert_eq!(e.field, field, "{e}");
+            assert!(e.to_string().contains(says), "{e}");
+        }
+    }
+
+    #[test]
+    fn weights_are_normalised() {
+        let c = ScoreConfig {
+            talent: MajorWeights {
+                major_fit: 2.0,
+                level_fit: 2.0,
+                geography: 0.0,
+                quality: 0.0,
+            },
+            ..ScoreConfig::default()
+        };
+        assert_eq!(c.talent_weights(), [0.5, 0.5, 0.0, 0.0]);
+    }
+}

@@ -1,0 +1,160 @@
+//! Hand-made cases for every score component, with the expected values written out.
+
+use super::*;
+use crate::catalogue::{Catalogues, Level};
+
+fn major(level: Level, code: &str) -> MajorId {
+    Catalogues::get()
+        .major_by_code(level, code)
+        .unwrap_or_else(|| panic!("{level} {code} is in the catalogue"))
+}
+
+fn city(name: &str) -> CityId {
+    Catalogues::get()
+        .city_by_name(name)
+        .expect("a Liaoning city")
+}
+
+#[test]
+fn major_fit_follows_the_catalogue_hierarchy() {
+    use Level::*;
+    let d = MajorDiscounts::default();
+    // (need, offer, expected value, a word the reason must contain)
+    let cases = [
+        (
+            (Bachelor, "080202"),
+            (Bachelor, "080202"),
+            1.0,
+            "same major",
+        ),
+        // 护理 in 高职专科 and in 高职本科: same name, another catalogue.
+        (
+            (HigherVocational, "520201"),
+            (VocationalBachelor, "320201"),
+            0.9,
+            "same major name",
+        ),
+        // 机械设计制造及其自动化 / 机械工程: both 机械类.
+        ((Bachelor, "080202"), (Bachelor, "080201"), 0.6, "专业类"),
+        // 工业机器人技术应用 (中职 6603) / 工业机器人技术 (高职专科 4603): the same 自动化类.
+        (
+            (SecondaryVocational, "660303"),
+            (HigherVocational, "460305"),
+            0.6,
+            "专业类",
+        ),
+        // 机械设计制造及其自动化 / 机器人工程: both 工学.
+        ((Bachelor, "080202"), (Bachelor, "080803T"), 0.3, "门类"),
+        // 工业机器人技术应用 / 机械设计与制造: both 装备制造大类.
+        (
+            (SecondaryVocational, "660303"),
+            (HigherVocational, "460101"),
+            0.3,
+            "专业大类",
+        ),
+        // Across the academic and vocational families, different names: unrelated.
+        (
+            (Bachelor, "080202"),
+            (HigherVocational, "520201"),
+            0.0,
+            "unrelated",
+        ),
+    ];
+    for ((nl, nc), (ol, oc), want, says) in cases {
+        let (v, why) = major_fit(&d, major(nl, nc), major(ol, oc));
+        assert_eq!(v, want, "{nl} {nc} / {ol} {oc}: {why}");
+        assert!(why.contains(says), "{why}");
+    }
+    // Discounts come from the config.
+    let d = MajorDiscounts {
+        same_name: 0.8,
+        same_class: 0.5,
+        same_category: 0.1,
+    };
+    let (v, _) = major_fit(&d, major(Bachelor, "080202"), major(Bachelor, "080201"));
+    assert_eq!(v, 0.5);
+}
+
+#[test]
+fn level_fit_treats_over_and_under_qualification_apart() {
+    use Level::*;
+    let d = LevelDiscounts::default();
+    let cases = [
+        (Bachelor, Bachelor, 1.0, "as asked"),
+        (HigherVocational, Bachelor, 0.6, "over-qualified"),
+        (Bachelor, HigherVocational, 0.4, "under-qualified"),
+        (Bachelor, Graduate, 0.6, "over-qualified"),
+        (SecondaryVocational, Bachelor, 0.0, "too far"),
+        (Graduate, HigherVocational, 0.0, "too far"),
+        // 高职本科 sits on the 本科 rung.
+        (Bachelor, VocationalBachelor, 1.0, "as asked"),
+    ];
+    for (need, offer, want, says) in cases {
+        let (v, why) = level_fit(&d, need, offer);
+        assert_eq!(v, want, "{need} ← {offer}: {why}");
+        assert!(why.contains(says), "{why}");
+    }
+}
+
+#[test]
+fn geography_decays_with_distance_as_configured() {
+    let g = GeographyRule::default();
+    let (sy, dl) = (city("沈阳市"), city("大连市"));
+    let km = Catalogues::get().distance_km(sy, dl);
+    // 沈阳 (41.79222, 123.43278) – 大连 (38.91222, 121.60222), GeoNames: 355.8 km.
+    assert!((km - 355.8).abs() < 0.1, "{km}");
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-3;
+    let cases = [
+        (Some(sy), false, Some(sy), false, 1.0, "same city"),
+        (Some(sy), false, Some(dl), false, 1.0 - 355.8 / 500.0, "km"),
+        (Some(sy), true, Some(sy), false, 0.3, "省外"),
+        (None, false, Some(dl), false, 0.5, "not given"),
+    ];
+    for (a, ao, b, bo, want, says) in cases {
+        let (v, why) = geography(&g, a, ao, b, bo);
+        assert!(close(v, want), "{v} ≠ {want}: {why}");
+        assert!(why.contains(says), "{why}");
+    }
+    let far = GeographyRule {
+        decay_km: 1000.0,
+        ..GeographyRule::default()
+    };
+    assert!(close(
+        geography(&far, Some(sy), false, Some(dl), false).0,
+        0.6442
+    ));
+    let near = GeographyRule {
+        decay_km: 300.0,
+        ..GeographyRule::default()
+    };
+    assert_eq!(geography(&near, Some(sy), false, Some(dl), false).0, 0.0);
+}
+
+#[test]
+fn discipline_and_keyword_fit_count_shares() {
+    use Level::*;
+    let mech = major(Bachelor, "080202");
+    let robot = major(Bachelor, "080803T");
+    let nursing = major(Bachelor, "101101K");
+    // Both disciplines held: 1.0.
+    assert_eq!(discipline_fit(&[mech, robot], &[robot, mech]).0, 1.0);
+    // One of two held, the other of the same 门类 (工学): (1 + 0.3) / 2.
+    assert_eq!(discipline_fit(&[mech, robot], &[mech]).0, 0.65);
+    // Nothing in common, not even the 门类.
+    assert_eq!(discipline_fit(&[nursing], &[mech]).0, 0.0);
+    assert_eq!(discipline_fit(&[], &[mech]).0, 0.0);
+    let kw = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    // Case-insensitive, exact words: 2 of 3.
+    let (v, why) = keyword_fit(&kw(&["PLC", "焊接", "机器视觉"]), &kw(&["plc", "机器视觉"]));
+    assert!((v - 2.0 / 3.0).abs() < 1e-12, "{v}");
+    assert!(why.contains("PLC") && why.contains("机器视觉"), "{why}");
+    assert_eq!(keyword_fit(&kw(&["焊接"]), &kw(&["焊接机器人"])).0, 0.0);
+}
+
+#[test]
+fn platform_levels_rank_quality() {
+    assert_eq!(platform_quality(PlatformLevel::National), 1.0);
+    assert_eq!(platform_quality(PlatformLevel::Provincial), 0.75);
+    assert_eq!(platform_quality(PlatformLevel::Municipal), 0.5);
+    assert_eq!(platform_quality(PlatformLevel::None), 0.25);
+}
