@@ -607,8 +607,9 @@ fn lapjv<const NEG: bool>(c: &[i64], rows: usize, cols: usize, k: u32) -> Solved
     Ok((x, v))
 }
 
-/// Lanes of the vectorisable loops: four `i64` fill one AVX2 register; the compiler unrolls them.
-const LANES: usize = 4;
+/// Lanes of the vectorisable loops: four `i64` fill one AVX2 register, and four registers keep
+/// the min/compare chains independent (measured: 16 lanes a fifth faster than 4 at n = 1000).
+const LANES: usize = 16;
 
 /// The largest magnitude a potential or a shifted distance may reach in [`augment`]; with every
 /// cost below `cost_limit` (at most `i64::MAX / 16`) it keeps every intermediate of the sweeps
@@ -1355,14 +1356,28 @@ pub fn fixed_point_matrix(
     // One branch-light pass in row-major order (NaN and ±inf fail the range test too, since
     // every comparison with NaN is false); the exact culprit is found only on failure.
     let mut ok = true;
-    let mut convert = |x: f64| {
-        let y = x * scale;
-        ok &= y.abs() <= flimit;
-        round_half_away(y)
-    };
-    let data: Vec<i64> = match a.as_slice() {
-        Some(flat) => flat.iter().map(|&x| convert(x)).collect(),
-        None => a.iter().map(|&x| convert(x)).collect(),
+    let data: Vec<i64> = if flimit < MAGIC_LIMIT {
+        // Every accepted value is below 2^50: the branch-free conversion applies (and
+        // vectorises); a rejected value's garbage is discarded below.
+        let mut convert = |x: f64| {
+            let y = x * scale;
+            ok &= y.abs() <= flimit;
+            round_half_away_small(y)
+        };
+        match a.as_slice() {
+            Some(flat) => flat.iter().map(|&x| convert(x)).collect(),
+            None => a.iter().map(|&x| convert(x)).collect(),
+        }
+    } else {
+        let mut convert = |x: f64| {
+            let y = x * scale;
+            ok &= y.abs() <= flimit;
+            round_half_away(y)
+        };
+        match a.as_slice() {
+            Some(flat) => flat.iter().map(|&x| convert(x)).collect(),
+            None => a.iter().map(|&x| convert(x)).collect(),
+        }
     };
     if !ok {
         for ((i, j), &x) in a.indexed_iter() {
@@ -1403,6 +1418,30 @@ fn round_half_away(y: f64) -> i64 {
     let frac = y - t as f64;
     t.wrapping_add(i64::from(frac >= 0.5))
         .wrapping_sub(i64::from(frac <= -0.5))
+}
+
+/// `1.5 · 2^52`: adding it to a float below `2^51` in magnitude rounds it to an integer (ties
+/// to even) held in the low mantissa bits.
+const MAGIC: f64 = 6_755_399_441_055_744.0;
+
+/// Magnitudes below which [`round_half_away_small`] is exact (with a margin: `y + MAGIC` stays
+/// well inside `[2^52, 2^53)`).
+const MAGIC_LIMIT: f64 = 1_125_899_906_842_624.0; // 2^50
+
+/// [`round_half_away`] for `|y| < 2^50`, in float and integer additions only (no conversion
+/// instruction, so it vectorises): round to nearest even through [`MAGIC`], then move exact
+/// halves away from zero as `f64::round` does.
+#[inline(always)]
+fn round_half_away_small(y: f64) -> i64 {
+    let shifted = y + MAGIC; // rounded to an integer, ties to even
+    let r = shifted - MAGIC; // that integer as a float (exact)
+    let d = y - r; // exact: −0.5 ≤ d ≤ 0.5
+    let up = i64::from(d == 0.5 && y > 0.0);
+    let down = i64::from(d == -0.5 && y < 0.0);
+    // Same binade as MAGIC, so the bit patterns differ by exactly the integer.
+    #[allow(clippy::cast_possible_wrap)]
+    let int = (shifted.to_bits() as i64).wrapping_sub(MAGIC.to_bits() as i64);
+    int.wrapping_add(up).wrapping_sub(down)
 }
 
 /// Whether every row of a sparse matrix can be matched to a distinct column (Hopcroft & Karp
@@ -1622,6 +1661,10 @@ mod tests {
             9.2e18,
             -9.2e18,
             1e-300,
+            1125899906842623.5,
+            -1125899906842623.5,
+            1125899906842622.5,
+            -1125899906842622.5,
         ];
         let mut x = 0x9e37_79b9_7f4a_7c15u64;
         for _ in 0..100_000 {
@@ -1633,6 +1676,9 @@ mod tests {
         }
         for y in cases {
             assert_eq!(round_half_away(y), y.round() as i64, "{y}");
+            if y.abs() < MAGIC_LIMIT {
+                assert_eq!(round_half_away_small(y), y.round() as i64, "{y}");
+            }
         }
     }
 
