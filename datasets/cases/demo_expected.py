@@ -91,10 +91,58 @@ def talent_like(need_file, owner_n, qty_n, offer_file, owner_o, qty_o, quality_o
     return [int(n[qty_n]) for n in needs], [int(o[qty_o]) for o in offers], pairs, needs, offers
 
 PLATFORM = {"国家级": 1.0, "省级": 0.75, "市级": 0.5, "无": 0.25, "": 0.25}
+def is_han(ch):
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+def tokens(text):
+    """Character unigrams and bigrams of Chinese runs; lower-cased runs of other letters/digits."""
+    out, run, word = [], [], ""
+    def flush():
+        nonlocal run, word
+        for k, ch in enumerate(run):
+            out.append(ch)
+            if k + 1 < len(run): out.append(ch + run[k + 1])
+        run = []
+        if word: out.append(word)
+        word = ""
+    for ch in text:
+        if is_han(ch):
+            if word: out.append(word); word = ""
+            run.append(ch)
+        elif ch.isalnum():
+            if run:
+                for k, c in enumerate(run):
+                    out.append(c)
+                    if k + 1 < len(run): out.append(c + run[k + 1])
+                run = []
+            word += ch.lower()
+        else:
+            flush()
+    flush()
+    return out
+
+def tfidf(docs, corpus):
+    """(1 + ln tf) * ln(1 + N / max(df, 1)), df over `corpus`; unit vectors as dicts."""
+    n = len(corpus)
+    df = {}
+    for d in corpus:
+        for t in set(d): df[t] = df.get(t, 0) + 1
+    vecs = []
+    for d in docs:
+        tf = {}
+        for t in d: tf[t] = tf.get(t, 0) + 1
+        v = {t: (1 + math.log(c)) * math.log(1 + n / max(df.get(t, 0), 1)) for t, c in tf.items()}
+        norm = math.sqrt(sum(w * w for w in v.values()))
+        vecs.append({t: w / norm for t, w in v.items()} if norm > 0 else v)
+    return vecs
+
 def technology():
     needs = rows(os.path.join(SAMPLE, "technology_needs.csv"))
     caps = rows(os.path.join(SAMPLE, "technology_capabilities.csv"))
     split = lambda s: [x for x in s.split(";") if x]
+    cap_docs = [tokens(c["platform"] + "".join(" " + k for k in split(c["keywords"]))) for c in caps]
+    need_docs = [tokens(n["description"] + "".join(" " + k for k in split(n["keywords"]))) for n in needs]
+    cap_vecs, need_vecs = tfidf(cap_docs, cap_docs), tfidf(need_docs, cap_docs)
     pairs = {}
     for i, n in enumerate(needs):
         for j, c in enumerate(caps):
@@ -105,9 +153,10 @@ def technology():
             nk, ck = split(n["keywords"]), [k.lower() for k in split(c["keywords"])]
             kf = sum(1 for k in nk if k.lower() in ck) / len(nk) if nk else 0.0
             if df <= 0 and kf <= 0: continue
+            tf = min(1.0, max(0.0, sum(w * cap_vecs[j].get(t, 0.0) for t, w in need_vecs[i].items())))
             pn, pc = parties[n["enterprise"]], parties[c["provider"]]
             g = geo(pn["city"], pc["city"], pn["out"], pc["out"])
-            s = 0.5 * df + 0.2 * kf + 0.2 * g + 0.1 * PLATFORM[c["platform_level"]]
+            s = 0.40 * df + 0.15 * kf + 0.20 * tf + 0.15 * g + 0.10 * PLATFORM[c["platform_level"]]
             w = fixed(s)
             if w > 0: pairs[(i, j)] = w
     return [1] * len(needs), [int(c["capacity"]) for c in caps], pairs, needs, caps

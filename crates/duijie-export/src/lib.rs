@@ -135,6 +135,7 @@ pub fn matches_csv(l: &Ledger, o: &Outcome) -> String {
 /// [`matches_csv`] with explanations from the scorer configured by `cfg` (the config the
 /// outcome was computed with).
 pub fn matches_csv_with(l: &Ledger, o: &Outcome, cfg: &score::ScoreConfig) -> String {
+    let scorer = score::Scorer::new(cfg, l);
     let mut out = csv_row(&[
         "market",
         "need_id",
@@ -153,7 +154,8 @@ pub fn matches_csv_with(l: &Ledger, o: &Outcome, cfg: &score::ScoreConfig) -> St
             let (i, j) = (mt.need as usize, mt.offer as usize);
             let (np, npn) = party_label(l, score::need_owner(l, market, i));
             let (op, opn) = party_label(l, score::offer_owner(l, market, j));
-            let why = score::score_pair_with(cfg, l, market, i, j)
+            let why = scorer
+                .score(market, i, j)
                 .map(|s| {
                     let parts: Vec<String> = s
                         .components

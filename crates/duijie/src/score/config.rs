@@ -14,9 +14,10 @@
 //! geography = 0.20
 //! quality = 0.10
 //! [technology]
-//! discipline_fit = 0.50
-//! keyword_fit = 0.20
-//! geography = 0.20
+//! discipline_fit = 0.40
+//! keyword_fit = 0.15
+//! text_fit = 0.20
+//! geography = 0.15
 //! quality = 0.10
 //! [major]                    # major fit through the catalogue hierarchy (same code is 1.0)
 //! same_name = 0.9            # same major name in another catalogue
@@ -75,11 +76,14 @@ table! {
     /// Weights of the components in the technology market.
     TechnologyWeights {
         /// Discipline fit.
-        discipline_fit = 0.50,
+        discipline_fit = 0.40,
         /// Keyword fit.
-        keyword_fit = 0.20,
+        keyword_fit = 0.15,
+        /// Text fit (TF-IDF cosine of the need's description and the capability's platform
+        /// and keywords).
+        text_fit = 0.20,
         /// Geography.
-        geography = 0.20,
+        geography = 0.15,
         /// Quality (platform level).
         quality = 0.10,
     }
@@ -208,10 +212,11 @@ impl ScoreConfig {
         let technology = [
             ("technology.discipline_fit", k.discipline_fit),
             ("technology.keyword_fit", k.keyword_fit),
+            ("technology.text_fit", k.text_fit),
             ("technology.geography", k.geography),
             ("technology.quality", k.quality),
         ];
-        for (table, weights) in [("talent", &talent), ("technology", &technology)] {
+        for (table, weights) in [("talent", &talent[..]), ("technology", &technology[..])] {
             for &(field, w) in weights {
                 finite(field, w)?;
             }
@@ -247,17 +252,23 @@ impl ScoreConfig {
         normalised([t.major_fit, t.level_fit, t.geography, t.quality])
     }
 
-    /// The technology-market weights divided by their sum (discipline, keyword, geography,
-    /// quality).
-    pub(crate) fn technology_weights(&self) -> [f64; 4] {
+    /// The technology-market weights divided by their sum (discipline, keyword, text,
+    /// geography, quality).
+    pub(crate) fn technology_weights(&self) -> [f64; 5] {
         let t = &self.technology;
-        normalised([t.discipline_fit, t.keyword_fit, t.geography, t.quality])
+        normalised([
+            t.discipline_fit,
+            t.keyword_fit,
+            t.text_fit,
+            t.geography,
+            t.quality,
+        ])
     }
 }
 
 /// `w` divided by its sum, unless the sum is already 1 (to 1e-9), so that the documented
 /// defaults are used exactly as written.
-fn normalised(w: [f64; 4]) -> [f64; 4] {
+fn normalised<const N: usize>(w: [f64; N]) -> [f64; N] {
     let sum: f64 = w.iter().sum();
     if sum > 0.0 && (sum - 1.0).abs() > 1e-9 {
         w.map(|x| x / sum)
@@ -276,7 +287,7 @@ mod tests {
         c.validate().unwrap();
         assert!((c.talent_weights().iter().sum::<f64>() - 1.0).abs() < 1e-12);
         assert_eq!(c.talent_weights(), [0.45, 0.25, 0.20, 0.10]);
-        assert_eq!(c.technology_weights(), [0.50, 0.20, 0.20, 0.10]);
+        assert_eq!(c.technology_weights(), [0.40, 0.15, 0.20, 0.15, 0.10]);
     }
 
     #[test]

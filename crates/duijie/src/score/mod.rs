@@ -26,6 +26,9 @@
 //! Candidates must share a year and, for training and placement, a kind.
 
 mod config;
+pub mod text;
+
+use text::TextIndex;
 
 pub use config::{
     ConfigError, GeographyRule, LevelDiscounts, MajorDiscounts, MajorWeights, ScoreConfig,
@@ -474,8 +477,8 @@ pub fn score_pair(l: &Ledger, m: Market, i: usize, j: usize) -> Option<Score> {
 }
 
 /// Scores need `i` against offer `j` of market `m` under `cfg` (validated by the caller);
-/// `None` when the pair is not a candidate (different year or kind, unrelated majors or
-/// disciplines, levels too far apart).
+/// `None` when the pair is not a candidate. Builds a [`Scorer`] (which indexes the ledger's
+/// texts) for this one pair: to score many pairs, build one [`Scorer`] and reuse it.
 pub fn score_pair_with(
     cfg: &ScoreConfig,
     l: &Ledger,
@@ -483,71 +486,135 @@ pub fn score_pair_with(
     i: usize,
     j: usize,
 ) -> Option<Score> {
-    let (need, need_major) = need_side(l, m, i);
-    let (offer, offer_major) = offer_side(l, m, j);
-    if need.year != offer.year {
-        return None;
+    Scorer::new(cfg, l).score(m, i, j)
+}
+
+/// Scores pairs of one ledger under one config; holds what is computed once per ledger (the
+/// TF-IDF vectors of the technology texts).
+#[derive(Clone, Debug)]
+pub struct Scorer<'a> {
+    cfg: &'a ScoreConfig,
+    ledger: &'a Ledger,
+    text: TextIndex,
+}
+
+impl<'a> Scorer<'a> {
+    /// Prepares scoring of `l` under `cfg` (validated by the caller). O(total text length).
+    pub fn new(cfg: &'a ScoreConfig, l: &'a Ledger) -> Scorer<'a> {
+        Scorer {
+            cfg,
+            ledger: l,
+            text: TextIndex::new(l),
+        }
     }
-    let geo = geography(
-        &cfg.geography,
-        need.city,
-        need.party.out_of_province,
-        offer.city,
-        offer.party.out_of_province,
-    );
-    let (names, values, weights) = match (need_major, offer_major) {
-        (Some(n), Some(o)) => {
-            if n.kind != o.kind {
-                return None;
-            }
-            let fit = major_fit(&cfg.major, n.major, o.major);
-            let lvl = level_fit(&cfg.level, n.level, o.level);
-            if fit.0 <= 0.0 || lvl.0 <= 0.0 {
-                return None;
-            }
-            let q = match (m, o.quality) {
-                (Market::Talent, Some(r)) => (r, format!("employment rate {:.0}%", r * 100.0)),
-                (Market::Talent, None) => (0.5, "employment rate not given".to_string()),
-                _ => (1.0, "no quality measure for this market".to_string()),
-            };
-            (
-                ["major_fit", "level_fit", "geography", "quality"],
-                [fit, lvl, geo, q],
-                cfg.talent_weights(),
-            )
+
+    /// The config in use.
+    pub fn config(&self) -> &ScoreConfig {
+        self.cfg
+    }
+
+    /// Scores need `i` against offer `j` of market `m`; `None` when the pair is not a
+    /// candidate (different year or kind, unrelated majors or disciplines and no keyword in
+    /// common, levels too far apart).
+    pub fn score(&self, m: Market, i: usize, j: usize) -> Option<Score> {
+        let (cfg, l) = (self.cfg, self.ledger);
+        let (need, need_major) = need_side(l, m, i);
+        let (offer, offer_major) = offer_side(l, m, j);
+        if need.year != offer.year {
+            return None;
         }
-        _ => {
-            let n = &l.technology_needs[i];
-            let o = &l.technology_capabilities[j];
-            let fit = discipline_fit(&n.disciplines, &o.disciplines);
-            let kw = keyword_fit(&n.keywords, &o.keywords);
-            if fit.0 <= 0.0 && kw.0 <= 0.0 {
-                return None;
-            }
-            let q_reason = match &o.platform {
-                Some(p) => format!("{} platform {p}", o.platform_level.name_zh()),
-                None => "no platform".into(),
+        let geo = geography(
+            &cfg.geography,
+            need.city,
+            need.party.out_of_province,
+            offer.city,
+            offer.party.out_of_province,
+        );
+        let (names, values, weights): (&[&'static str], Vec<(f64, String)>, Vec<f64>) =
+            match (need_major, offer_major) {
+                (Some(n), Some(o)) => {
+                    if n.kind != o.kind {
+                        return None;
+                    }
+                    let fit = major_fit(&cfg.major, n.major, o.major);
+                    let lvl = level_fit(&cfg.level, n.level, o.level);
+                    if fit.0 <= 0.0 || lvl.0 <= 0.0 {
+                        return None;
+                    }
+                    let q = match (m, o.quality) {
+                        (Market::Talent, Some(r)) => {
+                            (r, format!("employment rate {:.0}%", r * 100.0))
+                        }
+                        (Market::Talent, None) => (0.5, "employment rate not given".to_string()),
+                        _ => (1.0, "no quality measure for this market".to_string()),
+                    };
+                    (
+                        &["major_fit", "level_fit", "geography", "quality"],
+                        vec![fit, lvl, geo, q],
+                        cfg.talent_weights().to_vec(),
+                    )
+                }
+                _ => {
+                    let n = &l.technology_needs[i];
+                    let o = &l.technology_capabilities[j];
+                    let fit = discipline_fit(&n.disciplines, &o.disciplines);
+                    let kw = keyword_fit(&n.keywords, &o.keywords);
+                    if fit.0 <= 0.0 && kw.0 <= 0.0 {
+                        return None;
+                    }
+                    let text = self.text_fit(i, j);
+                    let q_reason = match &o.platform {
+                        Some(p) => format!("{} platform {p}", o.platform_level.name_zh()),
+                        None => "no platform".into(),
+                    };
+                    let q = (platform_quality(o.platform_level), q_reason);
+                    (
+                        &[
+                            "discipline_fit",
+                            "keyword_fit",
+                            "text_fit",
+                            "geography",
+                            "quality",
+                        ],
+                        vec![fit, kw, text, geo, q],
+                        cfg.technology_weights().to_vec(),
+                    )
+                }
             };
-            let q = (platform_quality(o.platform_level), q_reason);
-            (
-                ["discipline_fit", "keyword_fit", "geography", "quality"],
-                [fit, kw, geo, q],
-                cfg.technology_weights(),
-            )
-        }
-    };
-    let components = names
-        .into_iter()
-        .zip(values)
-        .zip(weights)
-        .map(|((name, (value, reason)), weight)| Component {
-            name,
-            value,
-            weight,
-            reason,
-        })
-        .collect();
-    Some(Score::from_components(components))
+        let components = names
+            .iter()
+            .zip(values)
+            .zip(weights)
+            .map(|((&name, (value, reason)), weight)| Component {
+                name,
+                value,
+                weight,
+                reason,
+            })
+            .collect();
+        Some(Score::from_components(components))
+    }
+
+    /// Text fit of technology need `i` and capability `j`, with the words they share.
+    fn text_fit(&self, i: usize, j: usize) -> (f64, String) {
+        let l = self.ledger;
+        let v = self.text.fit(i, j);
+        let n = &l.technology_needs[i];
+        let o = &l.technology_capabilities[j];
+        let need_text = format!("{} {}", n.description, n.keywords.join(" "));
+        let cap_text = format!(
+            "{} {}",
+            o.platform.as_deref().unwrap_or(""),
+            o.keywords.join(" ")
+        );
+        let shared = text::shared_terms(&need_text, &cap_text);
+        let reason = if shared.is_empty() {
+            "no words in common (TF-IDF cosine)".to_string()
+        } else {
+            format!("words in common: {} (TF-IDF cosine)", shared.join("、"))
+        };
+        (v, reason)
+    }
 }
 
 /// Share of the need's disciplines the capability covers (0.3 credit for the same 门类).
@@ -617,6 +684,7 @@ pub fn candidates(l: &Ledger, m: Market) -> Vec<(u32, u32, i64)> {
 /// `cfg.min_score` are left out.
 pub fn candidates_with(cfg: &ScoreConfig, l: &Ledger, m: Market) -> Vec<(u32, u32, i64)> {
     let floor = to_fixed(cfg.min_score);
+    let scorer = Scorer::new(cfg, l);
     use std::collections::HashMap;
     let c = Catalogues::get();
     let key = |side: &Option<MajorSide>, year: u16| -> (u16, String) {
@@ -697,7 +765,7 @@ pub fn candidates_with(cfg: &ScoreConfig, l: &Ledger, m: Market) -> Vec<(u32, u3
         seen.dedup();
         let iu = u32::try_from(i).unwrap_or(u32::MAX);
         for &j in &seen {
-            if let Some(s) = score_pair_with(cfg, l, m, i, j as usize) {
+            if let Some(s) = scorer.score(m, i, j as usize) {
                 let w = s.fixed();
                 if w > floor.max(0) {
                     out.push((iu, j, w));
@@ -710,3 +778,19 @@ pub fn candidates_with(cfg: &ScoreConfig, l: &Ledger, m: Market) -> Vec<(u32, u3
 
 #[cfg(test)]
 mod tests;
+
+/// Every offer of market `m` that is a candidate for need `i`, best first: `(offer, score)`
+/// sorted by fixed-point score descending, then offer index (deterministic). Scores every offer
+/// of the market (O(offers)); for all needs at once use [`candidates`].
+pub fn ranked_offers(cfg: &ScoreConfig, l: &Ledger, m: Market, i: usize) -> Vec<(u32, Score)> {
+    let floor = to_fixed(cfg.min_score).max(0);
+    let scorer = Scorer::new(cfg, l);
+    let mut out: Vec<(u32, Score)> = (0..m.offers(l))
+        .filter_map(|j| {
+            let s = scorer.score(m, i, j)?;
+            (s.fixed() > floor).then(|| (u32::try_from(j).unwrap_or(u32::MAX), s))
+        })
+        .collect();
+    out.sort_by(|a, b| b.1.fixed().cmp(&a.1.fixed()).then(a.0.cmp(&b.0)));
+    out
+}

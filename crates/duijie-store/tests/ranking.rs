@@ -1,0 +1,72 @@
+//! The ranking check on the hand-labelled set in `datasets/ranking/`: for each technology need
+//! the labelled best capability should come first under the default weights.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+
+use duijie::score::{self, Market, ScoreConfig};
+
+/// Precision figures of one scorer on the labelled set.
+#[derive(Debug)]
+struct Figures {
+    needs: usize,
+    /// Share of needs whose labelled best is ranked first.
+    best_first: f64,
+    /// Share of needs whose labelled best is among the first five.
+    best_in_five: f64,
+    /// Mean over needs of (relevant among the first five) / min(5, relevant).
+    precision_at_5: f64,
+}
+
+fn evaluate(cfg: &ScoreConfig) -> Figures {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/ranking");
+    let loaded = duijie_store::load_paths(&[root.join("ledger")]).unwrap();
+    assert!(!loaded.report.has_errors(), "{}", loaded.report);
+    let l = &loaded.ledger;
+    let labels = std::fs::read_to_string(root.join("labels.csv")).unwrap();
+    let m = Market::Technology;
+    let (mut n, mut first, mut five, mut p5) = (0usize, 0usize, 0usize, 0.0f64);
+    for line in labels.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let (need, best, relevant) = (f[0], f[1], f[2].split(';').collect::<Vec<_>>());
+        let i = (0..m.needs(l))
+            .find(|&i| score::need_external_id(l, m, i) == need)
+            .unwrap();
+        let ranked: Vec<&str> = score::ranked_offers(cfg, l, m, i)
+            .iter()
+            .map(|(j, _)| score::offer_external_id(l, m, *j as usize))
+            .collect();
+        n += 1;
+        first += usize::from(ranked.first() == Some(&best));
+        five += usize::from(ranked.iter().take(5).any(|&o| o == best));
+        let hits = ranked
+            .iter()
+            .take(5)
+            .filter(|o| relevant.contains(o))
+            .count();
+        p5 += hits as f64 / relevant.len().min(5) as f64;
+    }
+    Figures {
+        needs: n,
+        best_first: first as f64 / n as f64,
+        best_in_five: five as f64 / n as f64,
+        precision_at_5: p5 / n as f64,
+    }
+}
+
+#[test]
+fn default_weights_rank_the_labelled_best_first_for_most_needs() {
+    let f = evaluate(&ScoreConfig::default());
+    println!("default weights: {f:?}");
+    // The same without the text component, to show what it adds (printed with --nocapture).
+    let mut no_text = ScoreConfig::default();
+    no_text.technology.text_fit = 0.0;
+    let g = evaluate(&no_text);
+    println!("without text fit: {g:?}");
+    assert!(f.best_first >= g.best_first, "{f:?} vs {g:?}");
+    assert_eq!(f.needs, 40);
+    assert!(f.best_first >= 0.75, "{f:?}");
+    assert!(f.best_in_five >= 0.9, "{f:?}");
+    assert!(f.precision_at_5 >= 0.8, "{f:?}");
+}
