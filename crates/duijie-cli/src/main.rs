@@ -18,7 +18,7 @@ use duijie_store::Loaded;
 /// duijie (对接): matches enterprise technology and talent needs against school and institute
 /// capabilities, allocates partners exactly, and reports how well supply meets demand.
 #[derive(Parser, Debug)]
-#[command(name = "duijie", version, about, long_about = None, after_help = "Examples:\n  duijie demo\n  duijie validate datasets/sample\n  duijie validate schools.csv talent_needs.csv --json\n  duijie match datasets/sample --out results --weights weights.toml\n  duijie explain N01 T01\n  duijie solve instance.min --json")]
+#[command(name = "duijie", version, about, long_about = None, after_help = "Examples:\n  duijie demo\n  duijie validate datasets/sample\n  duijie gen --scale province --seed 7 --out ledger\n  duijie validate schools.csv talent_needs.csv --json\n  duijie match datasets/sample --out results --weights weights.toml\n  duijie explain N01 T01\n  duijie solve instance.min --json")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -79,6 +79,21 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Generate a synthetic ledger calibrated to the Liaoning programme (14 cities, the real
+    /// 114 higher-education institutions, enterprises weighted to Liaoning's industries, talent
+    /// places in the policy's proportions). The same scale and seed give the same bytes.
+    Gen {
+        /// `sample` (a few hundred records), `province` (one province-year: 3.7·10⁵ talent
+        /// places, 10⁴ technology needs) or `nation` (10⁶ talent needs × 10⁵ offers).
+        #[arg(long, default_value = "sample", value_parser = parse_scale)]
+        scale: duijie::synth::Scale,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Directory to write the CSV tables into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Show why a need and an offer score as they do: each component's value, weight,
     /// contribution and reason.
     #[command(after_help = WEIGHTS_HELP)]
@@ -110,6 +125,11 @@ const WEIGHTS_HELP: &str = "A weights file (TOML; every field optional, defaults
   [level]       over_qualified = 0.6, under_qualified = 0.4
   [geography]   same_city = 1.0, decay_km = 500.0, out_of_province = 0.3, unknown_city = 0.5
 Weights are divided by their sum; values and discounts lie in [0, 1].";
+
+fn parse_scale(s: &str) -> Result<duijie::synth::Scale, String> {
+    duijie::synth::Scale::parse(s)
+        .ok_or_else(|| format!("unknown scale {s:?}; one of sample, province, nation"))
+}
 
 fn parse_market(s: &str) -> Result<duijie::score::Market, String> {
     duijie::score::Market::ALL
@@ -191,6 +211,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .collect::<Vec<_>>()
                 .join(" ");
             allocate_and_report(&loaded, &what, &out, &cfg, json)
+        }
+        Command::Gen { scale, seed, out } => {
+            std::fs::create_dir_all(&out)
+                .with_context(|| format!("cannot create {}", out.display()))?;
+            let tables = duijie::synth::generate(scale, seed);
+            let mut rows = 0usize;
+            for t in &tables {
+                duijie_export::write_atomic(&out.join(t.name), t.csv.as_bytes())?;
+                rows += t.csv.lines().count().saturating_sub(1);
+            }
+            println!(
+                "wrote {} tables, {rows} records, to {} (check with: duijie validate {})",
+                tables.len(),
+                out.display(),
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Explain {
             need,

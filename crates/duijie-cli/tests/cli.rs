@@ -519,3 +519,53 @@ fn explain_names_unknown_ids_with_the_closest_ones() {
     let out = duijie(&["explain", "N01", "T01", "--market", "nowhere"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn gen_writes_the_same_bytes_for_the_same_seed_and_a_ledger_match_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, c) = (
+        dir.path().join("a"),
+        dir.path().join("b"),
+        dir.path().join("c"),
+    );
+    for (out, seed) in [(&a, "3"), (&b, "3"), (&c, "4")] {
+        let o = duijie(&[
+            "gen",
+            "--scale",
+            "sample",
+            "--seed",
+            seed,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let read = |d: &Path| {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| {
+                let p = e.unwrap().path();
+                (
+                    p.file_name().unwrap().to_string_lossy().into_owned(),
+                    std::fs::read(&p).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    assert_eq!(read(&a).len(), 12);
+    assert_eq!(read(&a), read(&b));
+    assert_ne!(read(&a), read(&c));
+    let v = duijie(&["validate", a.to_str().unwrap()]);
+    assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stdout));
+    let out = dir.path().join("results");
+    let m = duijie(&["match", a.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(m.status.success(), "{}", String::from_utf8_lossy(&m.stderr));
+    assert_eq!(
+        duijie(&["gen", "--scale", "planet", "--out", "x"])
+            .status
+            .code(),
+        Some(2)
+    );
+}

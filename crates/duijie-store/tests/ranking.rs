@@ -5,6 +5,9 @@
 
 use std::path::Path;
 
+mod common;
+
+use common::brute_force;
 use duijie::score::{self, Market, ScoreConfig};
 
 /// Precision figures of one scorer on the labelled set.
@@ -69,4 +72,86 @@ fn default_weights_rank_the_labelled_best_first_for_most_needs() {
     assert!(f.best_first >= 0.75, "{f:?}");
     assert!(f.best_in_five >= 0.9, "{f:?}");
     assert!(f.precision_at_5 >= 0.8, "{f:?}");
+}
+
+/// Every ledger under `datasets/` that loads cleanly.
+fn ledgers() -> Vec<duijie::Ledger> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets");
+    ["sample", "ranking/ledger"]
+        .iter()
+        .map(|d| {
+            let loaded = duijie_store::load_paths(&[root.join(d)]).unwrap();
+            assert!(!loaded.report.has_errors(), "{}", loaded.report);
+            loaded.ledger
+        })
+        .collect()
+}
+
+#[test]
+fn the_fast_value_equals_the_explained_score_on_every_pair() {
+    let cfg = ScoreConfig::default();
+    for l in ledgers() {
+        let s = score::Scorer::new(&cfg, &l);
+        for m in Market::ALL {
+            for i in 0..m.needs(&l) {
+                for j in 0..m.offers(&l) {
+                    assert_eq!(
+                        s.value(m, i, j),
+                        s.score(m, i, j).map(|x| x.fixed()),
+                        "{m} {i} {j}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn candidates_equal_full_scoring_and_top_k_equals_brute_force_top_k() {
+    let configs = [
+        ScoreConfig::default(),
+        // Discounts that reorder the tiers: same 专业类 above same name.
+        toml::from_str("[major]\nsame_name = 0.2\nsame_class = 0.7\nsame_category = 0.5\n")
+            .unwrap(),
+    ];
+    for cfg in &configs {
+        for l in ledgers() {
+            let s = score::Scorer::new(cfg, &l);
+            for m in Market::ALL {
+                assert_eq!(
+                    score::top_candidates(&s, m, None),
+                    brute_force(&s, &l, m, None),
+                    "{m}"
+                );
+                for k in [1, 2, 3, 5, 8] {
+                    assert_eq!(
+                        score::top_candidates(&s, m, Some(k)),
+                        brute_force(&s, &l, m, Some(k)),
+                        "{m} k = {k}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn candidates_are_identical_on_one_and_two_threads() {
+    let cfg = ScoreConfig::default();
+    for l in ledgers() {
+        let s = score::Scorer::new(&cfg, &l);
+        let run = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| {
+                    Market::ALL
+                        .iter()
+                        .map(|&m| score::top_candidates(&s, m, Some(3)))
+                        .collect::<Vec<_>>()
+                })
+        };
+        assert_eq!(run(1), run(2));
+    }
 }

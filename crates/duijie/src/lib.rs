@@ -60,6 +60,7 @@ pub mod id;
 pub mod model;
 pub mod pipeline;
 pub mod score;
+pub mod synth;
 pub mod validate;
 
 pub use catalogue::{Catalogues, Level};

@@ -1432,7 +1432,7 @@ const MAGIC_LIMIT: f64 = 1_125_899_906_842_624.0; // 2^50
 /// instruction, so it vectorises): round to nearest even through [`MAGIC`], then move exact
 /// halves away from zero as `f64::round` does.
 #[inline(always)]
-fn round_half_away_small(y: f64) -> i64 {
+pub(crate) fn round_half_away_small(y: f64) -> i64 {
     let shifted = y + MAGIC; // rounded to an integer, ties to even
     let r = shifted - MAGIC; // that integer as a float (exact)
     let d = y - r; // exact: −0.5 ≤ d ≤ 0.5

@@ -18,6 +18,7 @@ mod simplex;
 mod stable;
 mod transport;
 
+pub(crate) use assignment::round_half_away_small;
 pub use assignment::{
     Assignment, CostMatrix, Precision, Sense, SparseMatrix, fixed_point_matrix,
     max_weight_assignment, max_weight_assignment_sparse, min_cost_assignment,

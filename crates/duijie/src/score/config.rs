@@ -8,6 +8,7 @@
 //!
 //! ```toml
 //! min_score = 0.0            # pairs scoring at or below this are not candidates
+//! # top_k = 50               # keep each need's best 50 candidates (default: all of them)
 //! [talent]                   # talent, training and placement markets
 //! major_fit = 0.45
 //! level_fit = 0.25
@@ -135,6 +136,9 @@ table! {
 pub struct ScoreConfig {
     /// Pairs scoring at or below this (in `[0, 1)`) are not candidates.
     pub min_score: f64,
+    /// Keep only the best `top_k` candidates of each need (ties to the lower offer index);
+    /// `None` (omitted) keeps them all. Exact either way: see [`crate::score::top_candidates`].
+    pub top_k: Option<usize>,
     /// Weights in the talent, training and placement markets.
     pub talent: MajorWeights,
     /// Weights in the technology market.
@@ -195,6 +199,12 @@ impl ScoreConfig {
             }
         };
         unit("min_score", self.min_score)?;
+        if self.top_k == Some(0) {
+            return Err(fail(
+                "top_k",
+                "0 keeps no candidate; give at least 1, or leave it out to keep them all".into(),
+            ));
+        }
         if self.min_score >= 1.0 {
             return Err(fail(
                 "min_score",

@@ -45,10 +45,14 @@ pub const SCALE: i64 = 1_000_000;
 
 /// Converts a score in `[0, 1]` to fixed point, rounding half away from zero.
 pub fn to_fixed(score: f64) -> i64 {
-    // The score is finite and within [0, 1] by construction, so the product fits in i64.
-    #[allow(clippy::cast_possible_truncation)]
-    let v = (score.clamp(0.0, 1.0) * SCALE as f64).round() as i64;
-    v
+    // In [0, 1] after the clamp (NaN becomes 0), so the product is far below 2^50, where the
+    // branch-free rounding is exact and equals `f64::round`.
+    let x = if score.is_nan() {
+        0.0
+    } else {
+        score.clamp(0.0, 1.0)
+    };
+    crate::allocate::round_half_away_small(x * SCALE as f64)
 }
 
 /// One named part of a score.
@@ -84,11 +88,9 @@ pub struct Score {
 
 impl Score {
     fn from_components(components: Vec<Component>) -> Score {
-        let total = components
-            .iter()
-            .map(Component::contribution)
-            .sum::<f64>()
-            .clamp(0.0, 1.0);
+        let values: Vec<f64> = components.iter().map(|c| c.value).collect();
+        let weights: Vec<f64> = components.iter().map(|c| c.weight).collect();
+        let total = weighted(&values, &weights);
         Score { total, components }
     }
 
@@ -116,51 +118,115 @@ impl std::fmt::Display for Score {
     }
 }
 
+/// How two majors relate, in the order [`major_fit`] tests them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Relation {
+    Same,
+    SameName,
+    SameClass,
+    SameCategory,
+    Unrelated,
+}
+
+impl Relation {
+    fn of(need: MajorId, offer: MajorId) -> Relation {
+        if need == offer {
+            return Relation::Same;
+        }
+        let keys = major_keys();
+        let (a, b) = (&keys[need.index()], &keys[offer.index()]);
+        if a.name == b.name {
+            Relation::SameName
+        } else if a.class == b.class {
+            Relation::SameClass
+        } else if a.category == b.category {
+            Relation::SameCategory
+        } else {
+            Relation::Unrelated
+        }
+    }
+
+    fn value(self, d: &MajorDiscounts) -> f64 {
+        match self {
+            Relation::Same => 1.0,
+            Relation::SameName => d.same_name,
+            Relation::SameClass => d.same_class,
+            Relation::SameCategory => d.same_category,
+            Relation::Unrelated => 0.0,
+        }
+    }
+}
+
+/// Interned comparison keys of one catalogue major: its name, its 专业类 and its 门类/专业大类
+/// (the vocational ones with the level prefix removed and the family folded in, so equal keys
+/// mean "same class (category) within one family").
+struct MajorKeys {
+    name: u32,
+    class: u32,
+    category: u32,
+}
+
+/// The keys of every catalogue major, indexed by [`MajorId`], built once.
+fn major_keys() -> &'static [MajorKeys] {
+    static KEYS: std::sync::OnceLock<Vec<MajorKeys>> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        use std::collections::HashMap;
+        let mut names: HashMap<&str, u32> = HashMap::new();
+        let mut groups: HashMap<(u8, String), u32> = HashMap::new();
+        let mut intern_group = |k: (u8, String)| -> u32 {
+            let next = u32::try_from(groups.len()).unwrap_or(u32::MAX);
+            *groups.entry(k).or_insert(next)
+        };
+        Catalogues::get()
+            .majors()
+            .iter()
+            .map(|m| {
+                let next = u32::try_from(names.len()).unwrap_or(u32::MAX);
+                let name = *names.entry(m.name).or_insert(next);
+                let class = intern_group(class_key(m.level, m.class_code));
+                // Categories in their own key space: tag them apart from classes.
+                let (f, c) = class_key(m.level, m.category_code);
+                let category = intern_group((f + 2, c));
+                MajorKeys {
+                    name,
+                    class,
+                    category,
+                }
+            })
+            .collect()
+    })
+}
+
 /// How a major of a need relates to a major of a supplier, and the fit value (discounts as
 /// configured; an exact match is 1).
 pub fn major_fit(d: &MajorDiscounts, need: MajorId, offer: MajorId) -> (f64, String) {
     let c = Catalogues::get();
     let (a, b) = (c.major(need), c.major(offer));
-    if need == offer {
-        return (1.0, format!("same major {} {}", a.code, a.name));
-    }
-    if a.name == b.name {
-        return (
-            d.same_name,
-            format!(
-                "same major name {} ({} {} / {} {})",
-                a.name, a.level, a.code, b.level, b.code
-            ),
-        );
-    }
-    let (fa, fb) = (family(a.level), family(b.level));
-    if fa == fb {
-        if class_key(a.level, a.class_code) == class_key(b.level, b.class_code) {
-            return (
-                d.same_class,
-                format!("same 专业类 {} ({} / {})", a.class_name, a.name, b.name),
-            );
-        }
-        if class_key(a.level, a.category_code) == class_key(b.level, b.category_code) {
-            return (
-                d.same_category,
-                format!(
-                    "same {} {} ({} / {})",
-                    if fa { "专业大类" } else { "门类" },
-                    a.category_name,
-                    a.name,
-                    b.name
-                ),
-            );
-        }
-    }
-    (
-        0.0,
-        format!(
+    let relation = Relation::of(need, offer);
+    let reason = match relation {
+        Relation::Same => format!("same major {} {}", a.code, a.name),
+        Relation::SameName => format!(
+            "same major name {} ({} {} / {} {})",
+            a.name, a.level, a.code, b.level, b.code
+        ),
+        Relation::SameClass => format!("same 专业类 {} ({} / {})", a.class_name, a.name, b.name),
+        Relation::SameCategory => format!(
+            "same {} {} ({} / {})",
+            if family(a.level) {
+                "专业大类"
+            } else {
+                "门类"
+            },
+            a.category_name,
+            a.name,
+            b.name
+        ),
+        Relation::Unrelated => format!(
             "unrelated majors {} {} / {} {}",
             a.code, a.name, b.code, b.name
         ),
-    )
+    };
+    (relation.value(d), reason)
 }
 
 /// `true` for the vocational family (中职, 高职专科, 高职本科), `false` for 本科 and 研究生.
@@ -189,6 +255,16 @@ fn class_key(level: Level, code: &str) -> (u8, String) {
             code.get(2..).unwrap_or("")
         ),
     )
+}
+
+/// The level-fit value alone (see [`level_fit`]).
+fn level_value(d: &LevelDiscounts, need: Level, offer: Level) -> f64 {
+    match i16::from(offer.chain_rank()) - i16::from(need.chain_rank()) {
+        0 => 1.0,
+        1 => d.over_qualified,
+        -1 => d.under_qualified,
+        _ => 0.0,
+    }
 }
 
 /// Level fit on the talent chain (discounts as configured; the level asked for is 1).
@@ -490,21 +566,105 @@ pub fn score_pair_with(
 }
 
 /// Scores pairs of one ledger under one config; holds what is computed once per ledger (the
-/// TF-IDF vectors of the technology texts).
+/// TF-IDF vectors of the technology texts, the geography of every pair of cities, the weights).
+///
+/// [`Scorer::value`] is the fast path candidate generation uses (no text, no allocation for the
+/// major-based markets); [`Scorer::score`] adds the reasons. Both compute the same components
+/// in the same order, so `score(..).fixed()` equals `value(..)` exactly.
 #[derive(Clone, Debug)]
 pub struct Scorer<'a> {
     cfg: &'a ScoreConfig,
     ledger: &'a Ledger,
     text: TextIndex,
+    talent_weights: [f64; 4],
+    technology_weights: [f64; 5],
+    /// Geography of two Liaoning cities, `cities × cities`.
+    geo: Vec<f64>,
+    cities: usize,
+    /// Upper bounds of the geography and quality components (for pruning).
+    geo_max: f64,
+    quality_max: f64,
+    /// Lower-cased keywords as ids: each technology need's in order (repeats kept), each
+    /// capability's sorted and distinct.
+    need_keywords: Vec<Vec<u32>>,
+    capability_keywords: Vec<Vec<u32>>,
+}
+
+/// The component values of one candidate pair, in component order.
+enum Values {
+    /// Major fit, level fit, geography, quality.
+    Major([f64; 4]),
+    /// Discipline fit, keyword fit, text fit, geography, quality.
+    Technology([f64; 5]),
+}
+
+/// `Σ value · weight` in component order, clamped to `[0, 1]` (as [`Score`] totals).
+fn weighted(values: &[f64], weights: &[f64]) -> f64 {
+    values
+        .iter()
+        .zip(weights)
+        .map(|(v, w)| v * w)
+        .sum::<f64>()
+        .clamp(0.0, 1.0)
 }
 
 impl<'a> Scorer<'a> {
     /// Prepares scoring of `l` under `cfg` (validated by the caller). O(total text length).
     pub fn new(cfg: &'a ScoreConfig, l: &'a Ledger) -> Scorer<'a> {
+        let c = Catalogues::get();
+        let cities = c.cities().len();
+        let ids: Vec<CityId> = (0..cities)
+            .filter_map(|k| CityId::from_index(k).ok())
+            .collect();
+        let mut geo = Vec::with_capacity(cities * cities);
+        for &x in &ids {
+            for &y in &ids {
+                geo.push(geography(&cfg.geography, Some(x), false, Some(y), false).0);
+            }
+        }
+        let g = &cfg.geography;
+        let geo_max = geo
+            .iter()
+            .copied()
+            .fold(g.out_of_province.max(g.unknown_city), f64::max);
+        // Rates are validated to [0, 1]; a ledger built by hand may hold anything.
+        let quality_max = l
+            .talent_supply
+            .iter()
+            .filter_map(|o| o.employment_rate)
+            .fold(1.0, f64::max);
+        let mut ids: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+        let mut intern = |k: &String| {
+            let next = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+            *ids.entry(k.to_lowercase()).or_insert(next)
+        };
+        let need_keywords: Vec<Vec<u32>> = l
+            .technology_needs
+            .iter()
+            .map(|n| n.keywords.iter().map(&mut intern).collect())
+            .collect();
+        let capability_keywords: Vec<Vec<u32>> = l
+            .technology_capabilities
+            .iter()
+            .map(|o| {
+                let mut v: Vec<u32> = o.keywords.iter().map(&mut intern).collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            })
+            .collect();
         Scorer {
+            need_keywords,
+            capability_keywords,
             cfg,
             ledger: l,
             text: TextIndex::new(l),
+            talent_weights: cfg.talent_weights(),
+            technology_weights: cfg.technology_weights(),
+            geo,
+            cities,
+            geo_max,
+            quality_max,
         }
     }
 
@@ -513,61 +673,135 @@ impl<'a> Scorer<'a> {
         self.cfg
     }
 
-    /// Scores need `i` against offer `j` of market `m`; `None` when the pair is not a
-    /// candidate (different year or kind, unrelated majors or disciplines and no keyword in
-    /// common, levels too far apart).
-    pub fn score(&self, m: Market, i: usize, j: usize) -> Option<Score> {
+    /// The geography value of two sides (as [`geography`], from the table).
+    fn geo_value(&self, a: &Side<'_>, b: &Side<'_>) -> f64 {
+        let g = &self.cfg.geography;
+        if a.party.out_of_province || b.party.out_of_province {
+            return g.out_of_province;
+        }
+        match (a.city, b.city) {
+            (Some(x), Some(y)) => self.geo[x.index() * self.cities + y.index()],
+            _ => g.unknown_city,
+        }
+    }
+
+    /// The component values of a pair, or `None` when it is not a candidate (different year or
+    /// kind, unrelated majors, levels too far apart, no discipline or keyword in common).
+    ///
+    /// `dense`: need `i`'s text vector spread by [`TextIndex::spread`], when the caller has it.
+    fn values(&self, m: Market, i: usize, j: usize, dense: Option<&[f64]>) -> Option<Values> {
         let (cfg, l) = (self.cfg, self.ledger);
         let (need, need_major) = need_side(l, m, i);
         let (offer, offer_major) = offer_side(l, m, j);
         if need.year != offer.year {
             return None;
         }
-        let geo = geography(
+        let geo = self.geo_value(&need, &offer);
+        match (need_major, offer_major) {
+            (Some(n), Some(o)) => {
+                if n.kind != o.kind {
+                    return None;
+                }
+                let fit = Relation::of(n.major, o.major).value(&cfg.major);
+                let lvl = level_value(&cfg.level, n.level, o.level);
+                if fit <= 0.0 || lvl <= 0.0 {
+                    return None;
+                }
+                let q = match m {
+                    Market::Talent => o.quality.unwrap_or(0.5),
+                    _ => 1.0,
+                };
+                Some(Values::Major([fit, lvl, geo, q]))
+            }
+            _ => {
+                let n = &l.technology_needs[i];
+                let o = &l.technology_capabilities[j];
+                let fit = discipline_value(&n.disciplines, &o.disciplines);
+                let kw = self.keyword_value(i, j);
+                if fit <= 0.0 && kw <= 0.0 {
+                    return None;
+                }
+                let text = match dense {
+                    Some(d) => self.text.fit_dense(d, j),
+                    None => self.text.fit(i, j),
+                };
+                let q = platform_quality(o.platform_level);
+                Some(Values::Technology([fit, kw, text, geo, q]))
+            }
+        }
+    }
+
+    /// The keyword-fit value of technology need `i` and capability `j` (as [`keyword_fit`]).
+    fn keyword_value(&self, i: usize, j: usize) -> f64 {
+        let need = &self.need_keywords[i];
+        if need.is_empty() {
+            return 0.0;
+        }
+        let offer = &self.capability_keywords[j];
+        let hits = need
+            .iter()
+            .filter(|k| offer.binary_search(k).is_ok())
+            .count();
+        #[allow(clippy::cast_precision_loss)]
+        let v = hits as f64 / need.len() as f64;
+        v
+    }
+
+    /// The fixed-point score of a pair (equal to `score(..).fixed()`), or `None` when it is not
+    /// a candidate. The fast path: no reasons are written.
+    pub fn value(&self, m: Market, i: usize, j: usize) -> Option<i64> {
+        self.value_in(m, i, j, None)
+    }
+
+    fn value_in(&self, m: Market, i: usize, j: usize, dense: Option<&[f64]>) -> Option<i64> {
+        Some(to_fixed(match self.values(m, i, j, dense)? {
+            Values::Major(v) => weighted(&v, &self.talent_weights),
+            Values::Technology(v) => weighted(&v, &self.technology_weights),
+        }))
+    }
+
+    /// Scores need `i` against offer `j` of market `m` with every component's reason; `None`
+    /// when the pair is not a candidate (as [`Scorer::value`]).
+    pub fn score(&self, m: Market, i: usize, j: usize) -> Option<Score> {
+        let (cfg, l) = (self.cfg, self.ledger);
+        let values = self.values(m, i, j, None)?;
+        let (need, need_major) = need_side(l, m, i);
+        let (offer, offer_major) = offer_side(l, m, j);
+        let geo_reason = geography(
             &cfg.geography,
             need.city,
             need.party.out_of_province,
             offer.city,
             offer.party.out_of_province,
-        );
-        let (names, values, weights): (&[&'static str], Vec<(f64, String)>, Vec<f64>) =
-            match (need_major, offer_major) {
-                (Some(n), Some(o)) => {
-                    if n.kind != o.kind {
-                        return None;
-                    }
-                    let fit = major_fit(&cfg.major, n.major, o.major);
-                    let lvl = level_fit(&cfg.level, n.level, o.level);
-                    if fit.0 <= 0.0 || lvl.0 <= 0.0 {
-                        return None;
-                    }
-                    let q = match (m, o.quality) {
-                        (Market::Talent, Some(r)) => {
-                            (r, format!("employment rate {:.0}%", r * 100.0))
-                        }
-                        (Market::Talent, None) => (0.5, "employment rate not given".to_string()),
-                        _ => (1.0, "no quality measure for this market".to_string()),
+        )
+        .1;
+        let (names, values, weights, reasons): (&[&'static str], &[f64], &[f64], Vec<String>) =
+            match (&values, need_major, offer_major) {
+                (Values::Major(v), Some(n), Some(o)) => {
+                    let q_reason = match (m, o.quality) {
+                        (Market::Talent, Some(r)) => format!("employment rate {:.0}%", r * 100.0),
+                        (Market::Talent, None) => "employment rate not given".to_string(),
+                        _ => "no quality measure for this market".to_string(),
                     };
                     (
                         &["major_fit", "level_fit", "geography", "quality"],
-                        vec![fit, lvl, geo, q],
-                        cfg.talent_weights().to_vec(),
+                        v,
+                        &self.talent_weights,
+                        vec![
+                            major_fit(&cfg.major, n.major, o.major).1,
+                            level_fit(&cfg.level, n.level, o.level).1,
+                            geo_reason,
+                            q_reason,
+                        ],
                     )
                 }
-                _ => {
+                (Values::Technology(v), ..) => {
                     let n = &l.technology_needs[i];
                     let o = &l.technology_capabilities[j];
-                    let fit = discipline_fit(&n.disciplines, &o.disciplines);
-                    let kw = keyword_fit(&n.keywords, &o.keywords);
-                    if fit.0 <= 0.0 && kw.0 <= 0.0 {
-                        return None;
-                    }
-                    let text = self.text_fit(i, j);
                     let q_reason = match &o.platform {
                         Some(p) => format!("{} platform {p}", o.platform_level.name_zh()),
                         None => "no platform".into(),
                     };
-                    let q = (platform_quality(o.platform_level), q_reason);
                     (
                         &[
                             "discipline_fit",
@@ -576,16 +810,25 @@ impl<'a> Scorer<'a> {
                             "geography",
                             "quality",
                         ],
-                        vec![fit, kw, text, geo, q],
-                        cfg.technology_weights().to_vec(),
+                        v,
+                        &self.technology_weights,
+                        vec![
+                            discipline_fit(&n.disciplines, &o.disciplines).1,
+                            keyword_fit(&n.keywords, &o.keywords).1,
+                            self.text_reason(i, j),
+                            geo_reason,
+                            q_reason,
+                        ],
                     )
                 }
+                _ => return None,
             };
         let components = names
             .iter()
             .zip(values)
             .zip(weights)
-            .map(|((&name, (value, reason)), weight)| Component {
+            .zip(reasons)
+            .map(|(((&name, &value), &weight), reason)| Component {
                 name,
                 value,
                 weight,
@@ -595,10 +838,9 @@ impl<'a> Scorer<'a> {
         Some(Score::from_components(components))
     }
 
-    /// Text fit of technology need `i` and capability `j`, with the words they share.
-    fn text_fit(&self, i: usize, j: usize) -> (f64, String) {
+    /// The words technology need `i` and capability `j` share, as a reason.
+    fn text_reason(&self, i: usize, j: usize) -> String {
         let l = self.ledger;
-        let v = self.text.fit(i, j);
         let n = &l.technology_needs[i];
         let o = &l.technology_capabilities[j];
         let need_text = format!("{} {}", n.description, n.keywords.join(" "));
@@ -608,12 +850,11 @@ impl<'a> Scorer<'a> {
             o.keywords.join(" ")
         );
         let shared = text::shared_terms(&need_text, &cap_text);
-        let reason = if shared.is_empty() {
+        if shared.is_empty() {
             "no words in common (TF-IDF cosine)".to_string()
         } else {
             format!("words in common: {} (TF-IDF cosine)", shared.join("、"))
-        };
-        (v, reason)
+        }
     }
 }
 
@@ -623,27 +864,40 @@ pub fn discipline_fit(need: &[MajorId], offer: &[MajorId]) -> (f64, String) {
         return (0.0, "need names no discipline".into());
     }
     let c = Catalogues::get();
-    let mut sum = 0.0;
-    let mut hit = Vec::new();
-    for &d in need {
-        if offer.contains(&d) {
-            sum += 1.0;
-            hit.push(c.major(d).name);
-        } else if offer
-            .iter()
-            .any(|&o| c.major(o).category_code == c.major(d).category_code)
-        {
-            sum += 0.3;
-        }
-    }
-    #[allow(clippy::cast_precision_loss)]
-    let v = sum / need.len() as f64;
+    let v = discipline_value(need, offer);
+    let hit: Vec<&str> = need
+        .iter()
+        .filter(|d| offer.contains(d))
+        .map(|&d| c.major(d).name)
+        .collect();
     let reason = if hit.is_empty() {
         "no discipline in common; related 门类 only".to_string()
     } else {
         format!("disciplines in common: {}", hit.join("、"))
     };
     (v, reason)
+}
+
+/// The discipline-fit value alone (see [`discipline_fit`]); no allocation.
+fn discipline_value(need: &[MajorId], offer: &[MajorId]) -> f64 {
+    if need.is_empty() {
+        return 0.0;
+    }
+    let keys = major_keys();
+    let mut sum = 0.0;
+    for &d in need {
+        if offer.contains(&d) {
+            sum += 1.0;
+        } else if offer
+            .iter()
+            .any(|&o| keys[o.index()].category == keys[d.index()].category)
+        {
+            sum += 0.3;
+        }
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let v = sum / need.len() as f64;
+    v
 }
 
 /// Share of the need's keywords the capability lists (exact, case-insensitive).
@@ -667,117 +921,273 @@ pub fn keyword_fit(need: &[String], offer: &[String]) -> (f64, String) {
     (v, reason)
 }
 
-/// Candidate pairs of a market with their fixed-point scores, `(need, offer, score)` sorted by
-/// need then offer.
-///
-/// Candidates come from an inverted index (offers by year and major category, or by year and
-/// discipline 门类), so a need meets only offers that can score above zero; the full needs ×
-/// offers matrix is never built.
-///
-/// Complexity: O(N + M + P) index work plus one scoring per examined pair, where P is the
-/// number of pairs sharing a year and category.
+/// Candidate pairs of a market with their fixed-point scores under the default config,
+/// `(need, offer, score)` sorted by need then offer. See [`top_candidates`].
 pub fn candidates(l: &Ledger, m: Market) -> Vec<(u32, u32, i64)> {
     candidates_with(&ScoreConfig::default(), l, m)
 }
 
 /// [`candidates`] under `cfg` (validated by the caller): pairs scoring at or below
-/// `cfg.min_score` are left out.
+/// `cfg.min_score` are left out, and each need keeps its best `cfg.top_k` when set.
 pub fn candidates_with(cfg: &ScoreConfig, l: &Ledger, m: Market) -> Vec<(u32, u32, i64)> {
-    let floor = to_fixed(cfg.min_score);
-    let scorer = Scorer::new(cfg, l);
-    use std::collections::HashMap;
-    let c = Catalogues::get();
-    let key = |side: &Option<MajorSide>, year: u16| -> (u16, String) {
-        match side {
-            Some(s) => {
-                let mj = c.major(s.major);
-                let k = if family(s.level) {
-                    class_key(s.level, mj.category_code).1
-                } else {
-                    mj.category_code.to_owned()
-                };
-                (year, format!("{}{}", u8::from(family(s.level)), k))
-            }
-            None => (year, String::new()),
-        }
-    };
-    let mut index: HashMap<(u16, String), Vec<u32>> = HashMap::new();
-    let mut by_name: HashMap<(u16, &str), Vec<u32>> = HashMap::new();
-    for j in 0..m.offers(l) {
-        let (side, major) = offer_side(l, m, j);
-        let ju = u32::try_from(j).unwrap_or(u32::MAX);
-        if m == Market::Technology {
-            let cap = &l.technology_capabilities[j];
-            let mut cats: Vec<&str> = cap
-                .disciplines
-                .iter()
-                .map(|&d| c.major(d).category_code)
-                .collect();
-            cats.extend(cap.keywords.iter().map(|k| k.as_str()));
-            cats.sort_unstable();
-            cats.dedup();
-            for cat in cats {
-                index
-                    .entry((side.year, cat.to_lowercase()))
-                    .or_default()
-                    .push(ju);
-            }
-        } else {
-            index.entry(key(&major, side.year)).or_default().push(ju);
-            if let Some(ms) = &major {
-                by_name
-                    .entry((side.year, c.major(ms.major).name))
-                    .or_default()
-                    .push(ju);
+    top_candidates(&Scorer::new(cfg, l), m, cfg.top_k)
+}
+
+/// Posting lists of one market's offers: which offers share a major, a major name, a 专业类
+/// or a 门类/专业大类 with a need (major-based markets), or a discipline 门类 or a keyword
+/// (technology), by year.
+struct Postings {
+    lists: std::collections::HashMap<(u16, Key), Vec<u32>>,
+}
+
+/// What a posting list is keyed by.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Major(MajorId),
+    Name(u32),
+    Class(u32),
+    Category(u32),
+    /// Technology: a discipline.
+    Discipline(MajorId),
+    /// Technology: a discipline 门类 code or a lower-cased keyword.
+    Term(String),
+}
+
+impl Postings {
+    fn new(l: &Ledger, m: Market) -> Postings {
+        let mut lists: std::collections::HashMap<(u16, Key), Vec<u32>> =
+            std::collections::HashMap::new();
+        for j in 0..m.offers(l) {
+            let ju = u32::try_from(j).unwrap_or(u32::MAX);
+            let (side, major) = offer_side(l, m, j);
+            for key in offer_keys(l, m, j, major.as_ref()) {
+                lists.entry((side.year, key)).or_default().push(ju);
             }
         }
+        Postings { lists }
     }
-    let mut out = Vec::new();
-    let mut seen: Vec<u32> = Vec::new();
-    for i in 0..m.needs(l) {
-        let (side, major) = need_side(l, m, i);
-        seen.clear();
-        if m == Market::Technology {
-            let need = &l.technology_needs[i];
-            let mut keys: Vec<String> = need
+
+    fn get(&self, year: u16, key: Key) -> &[u32] {
+        self.lists.get(&(year, key)).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The posting keys of offer `j`.
+fn offer_keys(l: &Ledger, m: Market, j: usize, major: Option<&MajorSide>) -> Vec<Key> {
+    let c = Catalogues::get();
+    match major {
+        Some(ms) => {
+            let k = &major_keys()[ms.major.index()];
+            vec![
+                Key::Major(ms.major),
+                Key::Name(k.name),
+                Key::Class(k.class),
+                Key::Category(k.category),
+            ]
+        }
+        None if m == Market::Technology => {
+            let cap = &l.technology_capabilities[j];
+            let mut terms: Vec<String> = cap
                 .disciplines
                 .iter()
                 .map(|&d| c.major(d).category_code.to_owned())
+                .chain(cap.keywords.iter().map(|k| k.to_lowercase()))
                 .collect();
-            keys.extend(need.keywords.iter().map(|k| k.to_lowercase()));
-            for k in keys {
-                if let Some(v) = index.get(&(side.year, k)) {
-                    seen.extend_from_slice(v);
-                }
-            }
-        } else {
-            if let Some(v) = index.get(&key(&major, side.year)) {
-                seen.extend_from_slice(v);
-            }
-            // Same-named majors in another catalogue family are candidates too.
-            if let Some(ms) = &major
-                && let Some(v) = by_name.get(&(side.year, c.major(ms.major).name))
-            {
-                seen.extend_from_slice(v);
-            }
+            terms.sort_unstable();
+            terms.dedup();
+            let mut disciplines = cap.disciplines.clone();
+            disciplines.sort_unstable();
+            disciplines.dedup();
+            disciplines
+                .into_iter()
+                .map(Key::Discipline)
+                .chain(terms.into_iter().map(Key::Term))
+                .collect()
         }
-        seen.sort_unstable();
-        seen.dedup();
+        None => Vec::new(),
+    }
+}
+
+/// The best candidates of each need of market `m`, as `(need, offer, score)` sorted by need then
+/// offer: every candidate when `k` is `None`, else each need's best `k` (higher score first,
+/// ties to the lower offer index).
+///
+/// Candidates come from posting lists, so a need meets only offers that can score above zero
+/// and the full needs × offers matrix is never built. With a `k`, a need's lists are read in
+/// order of the major fit they guarantee (same major, same name, same 专业类, same 门类), and
+/// reading stops as soon as the `k`-th best score found beats the best score any offer in the
+/// remaining lists could reach (every other component at its maximum). That bound makes the
+/// result exact: it equals scoring every pair and keeping the best `k` (a test checks it).
+/// Technology needs read the lists of their disciplines first, then those of their keywords
+/// (offers first met there share no discipline: discipline fit 0.3 at most), then those of their
+/// disciplines' 门类 (discipline fit 0.3 at most and no keyword fit).
+///
+/// Needs are processed in parallel (rayon); the result does not depend on the number of
+/// threads.
+///
+/// Complexity: O(N + M) index work plus one [`Scorer::value`] per pair read.
+pub fn top_candidates(scorer: &Scorer<'_>, m: Market, k: Option<usize>) -> Vec<(u32, u32, i64)> {
+    top_candidates_counted(scorer, m, k).0
+}
+
+/// [`top_candidates`], with the number of pairs scored to find them (for throughput figures).
+pub fn top_candidates_counted(
+    scorer: &Scorer<'_>,
+    m: Market,
+    k: Option<usize>,
+) -> (Vec<(u32, u32, i64)>, u64) {
+    use rayon::prelude::*;
+    let l = scorer.ledger;
+    let postings = Postings::new(l, m);
+    let floor = to_fixed(scorer.cfg.min_score).max(0);
+    let offers = m.offers(l);
+    let per_need: Vec<(Vec<(u32, i64)>, u64)> = (0..m.needs(l))
+        .into_par_iter()
+        .map_init(
+            || Scratch {
+                seen: vec![u32::MAX; offers],
+                dense: if m == Market::Technology {
+                    scorer.text.dense()
+                } else {
+                    Vec::new()
+                },
+            },
+            |scratch, i| best_for_need(scorer, &postings, m, i, k, floor, scratch),
+        )
+        .collect();
+    let mut out = Vec::with_capacity(per_need.iter().map(|(v, _)| v.len()).sum());
+    let mut scored = 0;
+    for (i, (found, n)) in per_need.into_iter().enumerate() {
         let iu = u32::try_from(i).unwrap_or(u32::MAX);
-        for &j in &seen {
-            if let Some(s) = scorer.score(m, i, j as usize) {
-                let w = s.fixed();
-                if w > floor.max(0) {
-                    out.push((iu, j, w));
+        out.extend(found.into_iter().map(|(j, w)| (iu, j, w)));
+        scored += n;
+    }
+    (out, scored)
+}
+
+/// Per-thread working memory of [`top_candidates`].
+struct Scratch {
+    /// `seen[j] == i`: offer `j` already scored for need `i`.
+    seen: Vec<u32>,
+    /// The current technology need's text vector, spread over the vocabulary.
+    dense: Vec<f64>,
+}
+
+/// One need's candidates (see [`top_candidates`]), sorted by offer, and how many pairs were
+/// scored.
+fn best_for_need(
+    scorer: &Scorer<'_>,
+    postings: &Postings,
+    m: Market,
+    i: usize,
+    k: Option<usize>,
+    floor: i64,
+    scratch: &mut Scratch,
+) -> (Vec<(u32, i64)>, u64) {
+    use std::cmp::Reverse;
+    let mut scored = 0u64;
+    let technology = m == Market::Technology;
+    if technology {
+        scorer.text.spread(i, &mut scratch.dense, true);
+    }
+    let l = scorer.ledger;
+    let (side, major) = need_side(l, m, i);
+    let stamp = u32::try_from(i).unwrap_or(u32::MAX);
+    // The lists to read, each with the best score an offer first met in it could reach.
+    let mut tiers: Vec<(i64, Key)> = match &major {
+        Some(ms) => {
+            let keys = &major_keys()[ms.major.index()];
+            let d = &scorer.cfg.major;
+            let bound = |fit: f64| {
+                to_fixed(weighted(
+                    &[fit, 1.0, scorer.geo_max, scorer.quality_max],
+                    &scorer.talent_weights,
+                ))
+            };
+            vec![
+                (bound(1.0), Key::Major(ms.major)),
+                (bound(d.same_name), Key::Name(keys.name)),
+                (bound(d.same_class), Key::Class(keys.class)),
+                (bound(d.same_category), Key::Category(keys.category)),
+            ]
+        }
+        None if m == Market::Technology => {
+            // Offers sharing a discipline or a keyword first (any score possible); then offers
+            // met only through a discipline's 门类: discipline fit at most 0.3, no keyword.
+            let c = Catalogues::get();
+            let need = &l.technology_needs[i];
+            let bound = |disc: f64, kw: f64| {
+                to_fixed(weighted(
+                    &[disc, kw, 1.0, scorer.geo_max, 1.0],
+                    &scorer.technology_weights,
+                ))
+            };
+            // After the discipline lists, an offer first met through a keyword shares no
+            // discipline: its discipline fit is 0.3 at most.
+            let (keywords, categories) = (bound(0.3, 1.0), bound(0.3, 0.0));
+            need.disciplines
+                .iter()
+                .map(|&d| (i64::MAX, Key::Discipline(d)))
+                .chain(
+                    need.keywords
+                        .iter()
+                        .map(|k| (keywords, Key::Term(k.to_lowercase()))),
+                )
+                .chain(
+                    need.disciplines
+                        .iter()
+                        .map(|&d| (categories, Key::Term(c.major(d).category_code.to_owned()))),
+                )
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    tiers.sort_by_key(|t| std::cmp::Reverse(t.0)); // stable: equal bounds keep their order
+    // The best found so far; with a k, the worst of them on top.
+    let mut heap: std::collections::BinaryHeap<(Reverse<i64>, u32)> =
+        std::collections::BinaryHeap::new();
+    let mut all: Vec<(u32, i64)> = Vec::new();
+    for (bound, key) in tiers {
+        if let (Some(k), Some((Reverse(worst), _))) = (k, heap.peek())
+            && heap.len() >= k
+            && *worst > bound
+        {
+            break;
+        }
+        for &j in postings.get(side.year, key) {
+            let slot = &mut scratch.seen[j as usize];
+            if *slot == stamp {
+                continue;
+            }
+            *slot = stamp;
+            scored += 1;
+            let dense = technology.then_some(scratch.dense.as_slice());
+            let Some(w) = scorer.value_in(m, i, j as usize, dense) else {
+                continue;
+            };
+            if w <= floor {
+                continue;
+            }
+            match k {
+                None => all.push((j, w)),
+                Some(k) => {
+                    heap.push((Reverse(w), j));
+                    if heap.len() > k {
+                        heap.pop();
+                    }
                 }
             }
         }
     }
-    out
+    if k.is_some() {
+        all = heap.into_iter().map(|(Reverse(w), j)| (j, w)).collect();
+    }
+    if technology {
+        scorer.text.spread(i, &mut scratch.dense, false);
+    }
+    all.sort_unstable();
+    (all, scored)
 }
-
-#[cfg(test)]
-mod tests;
 
 /// Every offer of market `m` that is a candidate for need `i`, best first: `(offer, score)`
 /// sorted by fixed-point score descending, then offer index (deterministic). Scores every offer

@@ -64,6 +64,8 @@ type Vector = Vec<(u32, f64)>;
 pub struct TextIndex {
     needs: Vec<Vector>,
     capabilities: Vec<Vector>,
+    /// Distinct tokens seen (token ids are `0..vocabulary`).
+    vocabulary: usize,
 }
 
 impl TextIndex {
@@ -138,11 +140,37 @@ impl TextIndex {
         TextIndex {
             needs: needs.iter().map(|d| weigh(d)).collect(),
             capabilities: caps.iter().map(|d| weigh(d)).collect(),
+            vocabulary: ids.len(),
         }
     }
 
-    /// Cosine similarity of need `i` and capability `j`, in `[0, 1]`, with the shared tokens
-    /// that contribute most (for the explanation).
+    /// A zeroed dense vector over the vocabulary, for [`TextIndex::spread`].
+    pub fn dense(&self) -> Vec<f64> {
+        vec![0.0; self.vocabulary]
+    }
+
+    /// Writes need `i`'s weights into `dense` (zeroed), or clears them again (`on = false`).
+    pub fn spread(&self, i: usize, dense: &mut [f64], on: bool) {
+        for &(t, w) in self.needs.get(i).map_or(&[][..], Vec::as_slice) {
+            dense[t as usize] = if on { w } else { 0.0 };
+        }
+    }
+
+    /// [`TextIndex::fit`] against a need spread into `dense`: one lookup per capability token
+    /// instead of a merge. The shared tokens are added in the same (token) order with the same
+    /// products, and the others add exactly 0, so the result is bit-for-bit the same.
+    pub fn fit_dense(&self, dense: &[f64], j: usize) -> f64 {
+        let Some(b) = self.capabilities.get(j) else {
+            return 0.0;
+        };
+        let mut dot = 0.0;
+        for &(t, w) in b {
+            dot += dense[t as usize] * w;
+        }
+        dot.clamp(0.0, 1.0)
+    }
+
+    /// Cosine similarity of need `i` and capability `j`, in `[0, 1]`.
     pub fn fit(&self, i: usize, j: usize) -> f64 {
         let (Some(a), Some(b)) = (self.needs.get(i), self.capabilities.get(j)) else {
             return 0.0;
