@@ -532,7 +532,8 @@ fn lapjv<const NEG: bool>(c: &[i64], rows: usize, cols: usize, k: u32) -> Solved
             let r = row(i);
             let (min, out) = min_and_range::<NEG>(r, bias, k);
             bad |= out;
-            let jmin = find_reduced::<NEG>(r, &v, min, 0, usize::MAX).unwrap_or(0);
+            // v = 0 here: the first column holding the minimum cost itself.
+            let jmin = find_cost::<NEG>(r, min).unwrap_or(0);
             lo = lo.min(min);
             if y[jmin] == NONE {
                 *xi = jmin as u32;
@@ -674,6 +675,26 @@ fn two_smallest<const NEG: bool>(r: &[i64], v: &[i64]) -> (i64, i64) {
         a = a.min(h);
     }
     (a, b)
+}
+
+/// The first column whose cost (minimisation sense) is `target`, tested sixteen at a time.
+#[inline(always)]
+fn find_cost<const NEG: bool>(r: &[i64], target: i64) -> Option<usize> {
+    const B: usize = 16;
+    let mut base = 0;
+    for chunk in r.chunks(B) {
+        if chunk
+            .iter()
+            .fold(false, |acc, &x| acc | (val::<NEG>(x) == target))
+        {
+            return chunk
+                .iter()
+                .position(|&x| val::<NEG>(x) == target)
+                .map(|p| base + p);
+        }
+        base += chunk.len();
+    }
+    None
 }
 
 /// The first column `j ≥ from`, `j ≠ skip`, with `c[j] − v[j] = target`, tested sixteen at a
