@@ -59,6 +59,26 @@ def geo(a, b, a_out=False, b_out=False):
     if a == b: return 1.0
     return max(0.0, 1 - km(a, b) / 500)
 
+# Industry relevance (crates/duijie/data/industry_disciplines.csv): does the enterprise's division
+# draw on the supplier's major? 本科 by 专业类, 研究生 by code, vocational by 大类 in 高职专科 numbering.
+INDUSTRY = {}
+for r in rows(os.path.join(DATA, "industry_disciplines.csv")):
+    for d in r["divisions"].split(";"):
+        INDUSTRY[d] = (r["bachelor_classes"].split(";"), r["vocational_categories"].split(";"),
+                       r["graduate_disciplines"].split(";"))
+
+def serves(division, level, code):
+    if division not in INDUSTRY: return None
+    b, v, g = INDUSTRY[division]
+    m = majors[(level, code)]
+    if level == "本科": return m["cls"] in b
+    if level == "研究生": return code in g
+    return "%02d" % (int(m["cat"]) - BASE[level] + 40) in v
+
+def industry(division, majors_of_supplier):
+    if division is None or division not in INDUSTRY: return 0.5
+    return 1.0 if any(serves(division, l, c) for l, c in majors_of_supplier) else 0.0
+
 def fixed(x):  # round half away from zero, as f64::round
     return int(math.floor(min(max(x, 0), 1) * 1_000_000 + 0.5))
 
@@ -67,7 +87,7 @@ parties = {}
 for f in ["schools", "institutes", "enterprises", "authorities"]:
     for r in rows(os.path.join(SAMPLE, f + ".csv")):
         parties[r["id"]] = dict(kind=f, city=r.get("city") or None, out=(r.get("out_of_province") == "true"),
-                                size=r.get("size"), level=r.get("level"))
+                                size=r.get("size"), level=r.get("level"), industry=r.get("industry"))
 
 def rate(s):
     if not s: return None
@@ -85,7 +105,13 @@ def talent_like(need_file, owner_n, qty_n, offer_file, owner_o, qty_o, quality_o
             if mf <= 0 or lf <= 0: continue
             pn, po = parties[n[owner_n]], parties[o[owner_o]]
             g = geo(n.get("city") or pn["city"], po["city"], pn["out"], po["out"])
-            s = 0.45 * mf + 0.25 * lf + 0.20 * g + 0.10 * quality_of(o)
+            # The enterprise is the need's owner, except in placement (the offer's); the supplier's
+            # major is the other side's.
+            if pn["kind"] == "enterprises":
+                ind = industry(pn["industry"], [(o["level"], o["major_code"])])
+            else:
+                ind = industry(po["industry"], [(n["level"], n["major_code"])])
+            s = 0.40 * mf + 0.25 * lf + 0.10 * ind + 0.15 * g + 0.10 * quality_of(o)
             w = fixed(s)
             if w > 0: pairs[(i, j)] = w
     return [int(n[qty_n]) for n in needs], [int(o[qty_o]) for o in offers], pairs, needs, offers
@@ -156,7 +182,8 @@ def technology():
             tf = min(1.0, max(0.0, sum(w * cap_vecs[j].get(t, 0.0) for t, w in need_vecs[i].items())))
             pn, pc = parties[n["enterprise"]], parties[c["provider"]]
             g = geo(pn["city"], pc["city"], pn["out"], pc["out"])
-            s = 0.40 * df + 0.15 * kf + 0.20 * tf + 0.15 * g + 0.10 * PLATFORM[c["platform_level"]]
+            ind = industry(pn["industry"], [("研究生", d) for d in cd])
+            s = 0.35 * df + 0.15 * kf + 0.20 * tf + 0.10 * ind + 0.10 * g + 0.10 * PLATFORM[c["platform_level"]]
             w = fixed(s)
             if w > 0: pairs[(i, j)] = w
     return [1] * len(needs), [int(c["capacity"]) for c in caps], pairs, needs, caps

@@ -401,17 +401,18 @@ fn the_same_ledger_gives_byte_identical_results() {
 
 #[test]
 fn explain_prints_the_hand_computed_breakdown() {
-    // N01 (机械设计制造及其自动化, 本科, 沈阳) × T01 (the same major, 本科, employment 95%, 沈阳):
-    // 0.45·1 + 0.25·1 + 0.20·1 + 0.10·0.95 = 0.995.
+    // N01 (机械设计制造及其自动化, 本科, 沈阳, enterprise in 34 通用设备制造业) × T01 (the same
+    // major, 本科, employment 95%, 沈阳): 0.40·1 + 0.25·1 + 0.10·1 + 0.15·1 + 0.10·0.95 = 0.995.
     let out = duijie(&["explain", "N01", "T01"]);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     for line in [
         "talent need N01 × offer T01",
         "score 0.9950",
-        "major_fit       1.0000 × 0.45 = 0.4500  same major 080202 机械设计制造及其自动化",
+        "major_fit       1.0000 × 0.40 = 0.4000  same major 080202 机械设计制造及其自动化",
         "level_fit       1.0000 × 0.25 = 0.2500  level 本科 as asked",
-        "geography       1.0000 × 0.20 = 0.2000  same city 沈阳市",
+        "industry_fit    1.0000 × 0.10 = 0.1000  34 通用设备制造业 draws on 机械设计制造及其自动化",
+        "geography       1.0000 × 0.15 = 0.1500  same city 沈阳市",
         "quality         0.9500 × 0.10 = 0.0950  employment rate 95%",
     ] {
         assert!(text.contains(line), "missing {line:?} in\n{text}");
@@ -444,7 +445,7 @@ fn explain_and_match_take_a_weights_file_and_reject_bad_ones() {
     // Only major fit counts: N01 × T01 share the major, so the score is 1.
     let only_major = write(
         "only_major.toml",
-        "[talent]\nmajor_fit = 2\nlevel_fit = 0\ngeography = 0\nquality = 0\n",
+        "[talent]\nmajor_fit = 2\nlevel_fit = 0\nindustry_fit = 0\ngeography = 0\nquality = 0\n",
     );
     let out = duijie(&["explain", "N01", "T01", "--weights", &only_major]);
     assert!(out.status.success());
@@ -459,7 +460,7 @@ fn explain_and_match_take_a_weights_file_and_reject_bad_ones() {
         ),
         (
             "zero.toml",
-            "[talent]\nmajor_fit = 0\nlevel_fit = 0\ngeography = 0\nquality = 0\n",
+            "[talent]\nmajor_fit = 0\nlevel_fit = 0\nindustry_fit = 0\ngeography = 0\nquality = 0\n",
             "every weight is zero",
         ),
         (

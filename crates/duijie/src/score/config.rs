@@ -10,15 +10,17 @@
 //! min_score = 0.0            # pairs scoring at or below this are not candidates
 //! # top_k = 50               # keep each need's best 50 candidates (default: all of them)
 //! [talent]                   # talent, training and placement markets
-//! major_fit = 0.45
+//! major_fit = 0.40
 //! level_fit = 0.25
-//! geography = 0.20
+//! industry_fit = 0.10        # GB/T 4754 division of the enterprise against the major
+//! geography = 0.15
 //! quality = 0.10
 //! [technology]
-//! discipline_fit = 0.40
+//! discipline_fit = 0.35
 //! keyword_fit = 0.15
 //! text_fit = 0.20
-//! geography = 0.15
+//! industry_fit = 0.10
+//! geography = 0.10
 //! quality = 0.10
 //! [major]                    # major fit through the catalogue hierarchy (same code is 1.0)
 //! same_name = 0.9            # same major name in another catalogue
@@ -63,11 +65,13 @@ table! {
     /// Weights of the components in the talent, training and placement markets.
     MajorWeights {
         /// Major fit through the catalogue hierarchy.
-        major_fit = 0.45,
+        major_fit = 0.40,
         /// Level fit on the talent chain.
         level_fit = 0.25,
+        /// Industry relevance: the enterprise's GB/T 4754 division against the major.
+        industry_fit = 0.10,
         /// Geography.
-        geography = 0.20,
+        geography = 0.15,
         /// Quality (employment rate for talent).
         quality = 0.10,
     }
@@ -77,14 +81,16 @@ table! {
     /// Weights of the components in the technology market.
     TechnologyWeights {
         /// Discipline fit.
-        discipline_fit = 0.40,
+        discipline_fit = 0.35,
         /// Keyword fit.
         keyword_fit = 0.15,
         /// Text fit (TF-IDF cosine of the need's description and the capability's platform
         /// and keywords).
         text_fit = 0.20,
+        /// Industry relevance: the enterprise's GB/T 4754 division against the disciplines.
+        industry_fit = 0.10,
         /// Geography.
-        geography = 0.15,
+        geography = 0.10,
         /// Quality (platform level).
         quality = 0.10,
     }
@@ -215,6 +221,7 @@ impl ScoreConfig {
         let talent = [
             ("talent.major_fit", t.major_fit),
             ("talent.level_fit", t.level_fit),
+            ("talent.industry_fit", t.industry_fit),
             ("talent.geography", t.geography),
             ("talent.quality", t.quality),
         ];
@@ -223,6 +230,7 @@ impl ScoreConfig {
             ("technology.discipline_fit", k.discipline_fit),
             ("technology.keyword_fit", k.keyword_fit),
             ("technology.text_fit", k.text_fit),
+            ("technology.industry_fit", k.industry_fit),
             ("technology.geography", k.geography),
             ("technology.quality", k.quality),
         ];
@@ -256,20 +264,28 @@ impl ScoreConfig {
         Ok(())
     }
 
-    /// The talent-market weights divided by their sum (major, level, geography, quality).
-    pub(crate) fn talent_weights(&self) -> [f64; 4] {
+    /// The talent-market weights divided by their sum (major, level, industry, geography,
+    /// quality).
+    pub(crate) fn talent_weights(&self) -> [f64; 5] {
         let t = &self.talent;
-        normalised([t.major_fit, t.level_fit, t.geography, t.quality])
+        normalised([
+            t.major_fit,
+            t.level_fit,
+            t.industry_fit,
+            t.geography,
+            t.quality,
+        ])
     }
 
     /// The technology-market weights divided by their sum (discipline, keyword, text,
-    /// geography, quality).
-    pub(crate) fn technology_weights(&self) -> [f64; 5] {
+    /// industry, geography, quality).
+    pub(crate) fn technology_weights(&self) -> [f64; 6] {
         let t = &self.technology;
         normalised([
             t.discipline_fit,
             t.keyword_fit,
             t.text_fit,
+            t.industry_fit,
             t.geography,
             t.quality,
         ])
@@ -296,8 +312,8 @@ mod tests {
         let c = ScoreConfig::default();
         c.validate().unwrap();
         assert!((c.talent_weights().iter().sum::<f64>() - 1.0).abs() < 1e-12);
-        assert_eq!(c.talent_weights(), [0.45, 0.25, 0.20, 0.10]);
-        assert_eq!(c.technology_weights(), [0.40, 0.15, 0.20, 0.15, 0.10]);
+        assert_eq!(c.talent_weights(), [0.40, 0.25, 0.10, 0.15, 0.10]);
+        assert_eq!(c.technology_weights(), [0.35, 0.15, 0.20, 0.10, 0.10, 0.10]);
     }
 
     #[test]
@@ -316,6 +332,7 @@ mod tests {
                     c.talent = MajorWeights {
                         major_fit: 0.0,
                         level_fit: 0.0,
+                        industry_fit: 0.0,
                         geography: 0.0,
                         quality: 0.0,
                     }
@@ -356,11 +373,12 @@ mod tests {
             talent: MajorWeights {
                 major_fit: 2.0,
                 level_fit: 2.0,
+                industry_fit: 0.0,
                 geography: 0.0,
                 quality: 0.0,
             },
             ..ScoreConfig::default()
         };
-        assert_eq!(c.talent_weights(), [0.5, 0.5, 0.0, 0.0]);
+        assert_eq!(c.talent_weights(), [0.5, 0.5, 0.0, 0.0, 0.0]);
     }
 }

@@ -1,27 +1,33 @@
 //! Scoring: how well one capability serves one need, as a value in `[0, 1]` with its reasons.
 //!
-//! This is the first, deliberately simple scorer. Each component is a value in `[0, 1]` with a
-//! reason a person can read; the score is their weighted sum with weights that sum to 1. The
-//! solvers take the score as an exact fixed-point integer ([`to_fixed`]); the breakdown keeps
-//! the floats for explanations.
+//! Each component is a value in `[0, 1]` with a reason a person can read; the score is their
+//! weighted sum, weights divided by their sum ([`ScoreConfig`], read from TOML by the CLI). The
+//! solvers take the score as an exact fixed-point integer ([`to_fixed`]); the breakdown keeps the
+//! floats for explanations. A [`Scorer`] holds what one ledger and config need once;
+//! [`top_candidates`] finds each need's candidates, exactly, without the full matrix.
 //!
 //! | market | components (default weight) |
 //! | --- | --- |
-//! | talent, training, placement | major fit 0.45, level fit 0.25, geography 0.20, quality 0.10 |
-//! | technology | discipline fit 0.50, keyword fit 0.20, geography 0.20, quality 0.10 |
+//! | talent, training, placement | major fit 0.40, level fit 0.25, industry fit 0.10, geography 0.15, quality 0.10 |
+//! | technology | discipline fit 0.35, keyword fit 0.15, text fit 0.20, industry fit 0.10, geography 0.10, quality 0.10 |
 //!
 //! - **major fit**: same code in the same catalogue 1.0; same name in another catalogue 0.9;
 //!   same 专业类 0.6; same 门类 (本科/研究生) or 专业大类 (职业教育, matched across 中职, 高职专科
-//!   and 高职本科 by its position) 0.3; otherwise the pair is not a candidate.
+//!   and 高职本科 by its position) 0.3; otherwise the pair is not a candidate (discounts set in
+//!   `[major]`).
 //! - **level fit** on the talent chain: the level asked for 1.0; one rung above (over-qualified)
-//!   0.6; one rung below (under-qualified) 0.4; further apart, not a candidate.
+//!   0.6; one rung below (under-qualified) 0.4; further apart, not a candidate (`[level]`).
+//! - **industry fit**: 1.0 when the enterprise's GB/T 4754 division draws on the supplier's major
+//!   or one of its disciplines, by the curated table `data/industry_disciplines.csv`; 0.0 when
+//!   not; 0.5 when no division is known.
 //! - **geography**: same city 1.0; two Liaoning cities `max(0, 1 − km / 500)`; a party out of
-//!   the province 0.3; a need with no city 0.5.
+//!   the province 0.3; a need with no city 0.5 (`[geography]`).
 //! - **quality**: talent, the supplier's employment rate (0.5 when unknown); technology, the
 //!   platform level (国家级 1.0, 省级 0.75, 市级 0.5, none 0.25); training and placement 1.0.
 //! - **discipline fit**: the share of the need's disciplines the capability has, with 0.3 credit
 //!   for a discipline of the same 门类; **keyword fit**: the share of the need's keywords the
-//!   capability lists (exact, case-insensitive).
+//!   capability lists (exact, case-insensitive); **text fit**: TF-IDF cosine of the need's
+//!   description and the capability's platform and keywords ([`text`]).
 //!
 //! Candidates must share a year and, for training and placement, a kind.
 
@@ -35,7 +41,7 @@ pub use config::{
     TechnologyWeights,
 };
 
-use crate::catalogue::{Catalogues, CityId, Level, MajorId};
+use crate::catalogue::{Catalogues, CityId, DivisionId, Level, MajorId};
 use crate::id::PartyId;
 use crate::model::{Ledger, PlatformLevel};
 
@@ -255,6 +261,102 @@ fn class_key(level: Level, code: &str) -> (u8, String) {
             code.get(2..).unwrap_or("")
         ),
     )
+}
+
+/// The majors and disciplines each GB/T 4754 division draws on, from the curated
+/// `data/industry_disciplines.csv` (see its entry in `data/SOURCES.md`).
+struct IndustryRow {
+    bachelor: Vec<&'static str>,
+    vocational: Vec<&'static str>,
+    graduate: Vec<&'static str>,
+    note: &'static str,
+}
+
+const INDUSTRY_DISCIPLINES: &str = include_str!("../../data/industry_disciplines.csv");
+
+/// The relevance row of every division, indexed by two-digit division code.
+fn industry_rows() -> &'static std::collections::HashMap<&'static str, IndustryRow> {
+    static ROWS: std::sync::OnceLock<std::collections::HashMap<&'static str, IndustryRow>> =
+        std::sync::OnceLock::new();
+    ROWS.get_or_init(|| {
+        let mut out = std::collections::HashMap::new();
+        for line in INDUSTRY_DISCIPLINES.lines().skip(1) {
+            let f: Vec<&'static str> = line.splitn(5, ',').collect();
+            let [divisions, bachelor, vocational, graduate, note] = f[..] else {
+                continue;
+            };
+            let list = |s: &'static str| s.split(';').filter(|x| !x.is_empty()).collect::<Vec<_>>();
+            for d in list(divisions) {
+                out.insert(
+                    d,
+                    IndustryRow {
+                        bachelor: list(bachelor),
+                        vocational: list(vocational),
+                        graduate: list(graduate),
+                        note,
+                    },
+                );
+            }
+        }
+        out
+    })
+}
+
+/// Whether an industry draws on a major: its 本科 专业类, its 研究生 discipline, or its
+/// vocational 专业大类 (中职 and 高职本科 matched to the 高职专科 大类 in the same position).
+fn industry_serves(row: &IndustryRow, major: MajorId) -> bool {
+    let m = Catalogues::get().major(major);
+    match m.level {
+        Level::Bachelor => row.bachelor.contains(&m.class_code),
+        Level::Graduate => row.graduate.contains(&m.code),
+        Level::SecondaryVocational | Level::HigherVocational | Level::VocationalBachelor => {
+            let (_, key) = class_key(m.level, m.category_code);
+            // class_key strips the level prefix to 01–19; 高职专科 大类 are 41–59.
+            let n: u32 = key.parse().unwrap_or(0);
+            row.vocational
+                .iter()
+                .any(|v| v.parse::<u32>().ok() == Some(n + 40))
+        }
+    }
+}
+
+/// Industry relevance: 1 when the enterprise's GB/T 4754 division draws on one of the
+/// supplier's majors or disciplines (curated table), 0 when it does not, 0.5 when the enterprise
+/// gives no division the table knows.
+pub fn industry_fit(division: Option<DivisionId>, majors: &[MajorId]) -> (f64, String) {
+    let c = Catalogues::get();
+    let Some(d) = division.map(|d| c.division(d)) else {
+        return (0.5, "no industry given".into());
+    };
+    let Some(row) = industry_rows().get(d.code) else {
+        return (0.5, format!("{} {}: no relevance data", d.code, d.name));
+    };
+    let serving: Vec<&str> = majors
+        .iter()
+        .filter(|&&m| industry_serves(row, m))
+        .map(|&m| c.major(m).name)
+        .collect();
+    if serving.is_empty() {
+        (
+            0.0,
+            format!("{} {} draws on other fields ({})", d.code, d.name, row.note),
+        )
+    } else {
+        (
+            1.0,
+            format!("{} {} draws on {}", d.code, d.name, serving.join("、")),
+        )
+    }
+}
+
+/// The industry-fit value alone (see [`industry_fit`]); no allocation.
+fn industry_value(division: Option<DivisionId>, majors: &[MajorId]) -> f64 {
+    let c = Catalogues::get();
+    match division.and_then(|d| industry_rows().get(c.division(d).code)) {
+        None => 0.5,
+        Some(row) if majors.iter().any(|&m| industry_serves(row, m)) => 1.0,
+        Some(_) => 0.0,
+    }
 }
 
 /// The level-fit value alone (see [`level_fit`]).
@@ -576,8 +678,8 @@ pub struct Scorer<'a> {
     cfg: &'a ScoreConfig,
     ledger: &'a Ledger,
     text: TextIndex,
-    talent_weights: [f64; 4],
-    technology_weights: [f64; 5],
+    talent_weights: [f64; 5],
+    technology_weights: [f64; 6],
     /// Geography of two Liaoning cities, `cities × cities`.
     geo: Vec<f64>,
     cities: usize,
@@ -592,10 +694,33 @@ pub struct Scorer<'a> {
 
 /// The component values of one candidate pair, in component order.
 enum Values {
-    /// Major fit, level fit, geography, quality.
-    Major([f64; 4]),
-    /// Discipline fit, keyword fit, text fit, geography, quality.
-    Technology([f64; 5]),
+    /// Major fit, level fit, industry fit, geography, quality.
+    Major([f64; 5]),
+    /// Discipline fit, keyword fit, text fit, industry fit, geography, quality.
+    Technology([f64; 6]),
+}
+
+/// The GB/T 4754 division of a party, when it is an enterprise.
+fn division_of(p: &crate::model::Party) -> Option<DivisionId> {
+    match &p.detail {
+        crate::model::PartyDetail::Enterprise { division, .. } => Some(*division),
+        _ => None,
+    }
+}
+
+/// The enterprise side's division and the supplier side's majors of a pair: the offer's major
+/// in the talent and training markets, the need's (the school's) in placement.
+fn industry_sides<'l>(
+    m: Market,
+    need: &Side<'l>,
+    offer: &Side<'l>,
+    need_major: MajorId,
+    offer_major: MajorId,
+) -> (Option<DivisionId>, MajorId) {
+    match m {
+        Market::Placement => (division_of(offer.party), need_major),
+        _ => (division_of(need.party), offer_major),
+    }
 }
 
 /// `Σ value · weight` in component order, clamped to `[0, 1]` (as [`Score`] totals).
@@ -711,7 +836,9 @@ impl<'a> Scorer<'a> {
                     Market::Talent => o.quality.unwrap_or(0.5),
                     _ => 1.0,
                 };
-                Some(Values::Major([fit, lvl, geo, q]))
+                let (division, supplier) = industry_sides(m, &need, &offer, n.major, o.major);
+                let ind = industry_value(division, &[supplier]);
+                Some(Values::Major([fit, lvl, ind, geo, q]))
             }
             _ => {
                 let n = &l.technology_needs[i];
@@ -726,7 +853,8 @@ impl<'a> Scorer<'a> {
                     None => self.text.fit(i, j),
                 };
                 let q = platform_quality(o.platform_level);
-                Some(Values::Technology([fit, kw, text, geo, q]))
+                let ind = industry_value(division_of(need.party), &o.disciplines);
+                Some(Values::Technology([fit, kw, text, ind, geo, q]))
             }
         }
     }
@@ -783,13 +911,21 @@ impl<'a> Scorer<'a> {
                         (Market::Talent, None) => "employment rate not given".to_string(),
                         _ => "no quality measure for this market".to_string(),
                     };
+                    let (division, supplier) = industry_sides(m, &need, &offer, n.major, o.major);
                     (
-                        &["major_fit", "level_fit", "geography", "quality"],
+                        &[
+                            "major_fit",
+                            "level_fit",
+                            "industry_fit",
+                            "geography",
+                            "quality",
+                        ],
                         v,
                         &self.talent_weights,
                         vec![
                             major_fit(&cfg.major, n.major, o.major).1,
                             level_fit(&cfg.level, n.level, o.level).1,
+                            industry_fit(division, &[supplier]).1,
                             geo_reason,
                             q_reason,
                         ],
@@ -807,6 +943,7 @@ impl<'a> Scorer<'a> {
                             "discipline_fit",
                             "keyword_fit",
                             "text_fit",
+                            "industry_fit",
                             "geography",
                             "quality",
                         ],
@@ -816,6 +953,7 @@ impl<'a> Scorer<'a> {
                             discipline_fit(&n.disciplines, &o.disciplines).1,
                             keyword_fit(&n.keywords, &o.keywords).1,
                             self.text_reason(i, j),
+                            industry_fit(division_of(need.party), &o.disciplines).1,
                             geo_reason,
                             q_reason,
                         ],
@@ -1100,7 +1238,7 @@ fn best_for_need(
             let d = &scorer.cfg.major;
             let bound = |fit: f64| {
                 to_fixed(weighted(
-                    &[fit, 1.0, scorer.geo_max, scorer.quality_max],
+                    &[fit, 1.0, 1.0, scorer.geo_max, scorer.quality_max],
                     &scorer.talent_weights,
                 ))
             };
@@ -1118,7 +1256,7 @@ fn best_for_need(
             let need = &l.technology_needs[i];
             let bound = |disc: f64, kw: f64| {
                 to_fixed(weighted(
-                    &[disc, kw, 1.0, scorer.geo_max, 1.0],
+                    &[disc, kw, 1.0, 1.0, scorer.geo_max, 1.0],
                     &scorer.technology_weights,
                 ))
             };
@@ -1204,3 +1342,6 @@ pub fn ranked_offers(cfg: &ScoreConfig, l: &Ledger, m: Market, i: usize) -> Vec<
     out.sort_by(|a, b| b.1.fixed().cmp(&a.1.fixed()).then(a.0.cmp(&b.0)));
     out
 }
+
+#[cfg(test)]
+mod tests;

@@ -158,3 +158,66 @@ fn platform_levels_rank_quality() {
     assert_eq!(platform_quality(PlatformLevel::Municipal), 0.5);
     assert_eq!(platform_quality(PlatformLevel::None), 0.25);
 }
+
+#[test]
+fn the_industry_table_covers_every_division_once_with_real_codes() {
+    let c = Catalogues::get();
+    let rows = industry_rows();
+    assert_eq!(rows.len(), c.divisions().len());
+    for d in c.divisions() {
+        assert!(rows.contains_key(d.code), "division {} {}", d.code, d.name);
+    }
+    let exists = |level: Level, pred: &dyn Fn(&crate::catalogue::Major) -> bool| {
+        c.majors_of(level).any(|(_, m)| pred(m))
+    };
+    for (d, row) in rows.iter() {
+        for &b in &row.bachelor {
+            assert!(
+                exists(Level::Bachelor, &|m| m.class_code == b),
+                "{d}: 本科 {b}"
+            );
+        }
+        for &v in &row.vocational {
+            assert!(
+                exists(Level::HigherVocational, &|m| m.category_code == v),
+                "{d}: 高职 {v}"
+            );
+        }
+        for &g in &row.graduate {
+            assert!(exists(Level::Graduate, &|m| m.code == g), "{d}: 研究生 {g}");
+        }
+    }
+}
+
+#[test]
+fn industry_fit_reads_the_division_against_the_supplier_majors() {
+    use Level::*;
+    let c = Catalogues::get();
+    let div = |code: &str| c.division_by_code(code);
+    // 34 通用设备制造业 draws on 机械类 (本科), 装备制造大类 (高职专科, and 中职 through the same
+    // 大类), 机械工程 (研究生); not on 护理.
+    let cases = [
+        ("34", major(Bachelor, "080202"), 1.0),
+        ("34", major(HigherVocational, "460101"), 1.0),
+        ("34", major(SecondaryVocational, "660303"), 1.0),
+        ("34", major(Graduate, "0802"), 1.0),
+        ("34", major(HigherVocational, "520201"), 0.0),
+        // 84 卫生 draws on 护理 (高职专科 52 医药卫生大类).
+        ("84", major(HigherVocational, "520201"), 1.0),
+        ("84", major(Bachelor, "080202"), 0.0),
+    ];
+    for (d, m, want) in cases {
+        let (v, why) = industry_fit(div(d), &[m]);
+        assert_eq!(v, want, "{d} {}: {why}", c.major(m).name);
+        assert_eq!(industry_value(div(d), &[m]), want);
+    }
+    assert_eq!(industry_fit(None, &[major(Bachelor, "080202")]).0, 0.5);
+    // Several disciplines: relevant when any is.
+    assert_eq!(
+        industry_value(
+            div("26"),
+            &[major(Graduate, "0802"), major(Graduate, "0817")]
+        ),
+        1.0
+    );
+}
