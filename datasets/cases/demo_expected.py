@@ -35,6 +35,17 @@ def key(level, code):
         return ("v", "%02d%s" % (int(code[:2]) - BASE[level], code[2:]))
     return ("a", code)
 
+# The curated vocational <-> academic correspondence (crates/duijie/data/major_class_correspondence.csv).
+CORR = [(r["vocational_class"], r["bachelor_classes"].split(";"), r["graduate_disciplines"].split(";"))
+        for r in rows(os.path.join(DATA, "major_class_correspondence.csv"))]
+
+def bridges(level, code):
+    m = majors[(level, code)]
+    if level == "本科": return {k for k, (v, b, g) in enumerate(CORR) if m["cls"] in b}
+    if level == "研究生": return {k for k, (v, b, g) in enumerate(CORR) if code in g}
+    voc = "%02d%s" % (int(m["cls"][:2]) - BASE[level] + 40, m["cls"][2:])
+    return {k for k, (v, b, g) in enumerate(CORR) if v == voc}
+
 def major_fit(nl, nc, ol, oc):
     a, b = majors[(nl, nc)], majors[(ol, oc)]
     if (nl, nc) == (ol, oc): return 1.0
@@ -42,6 +53,8 @@ def major_fit(nl, nc, ol, oc):
     if (nl in BASE) == (ol in BASE):
         if key(nl, a["cls"]) == key(ol, b["cls"]): return 0.6
         if key(nl, a["cat"]) == key(ol, b["cat"]): return 0.3
+    elif bridges(nl, nc) & bridges(ol, oc):
+        return 0.5
     return 0.0
 
 def level_fit(nl, ol):

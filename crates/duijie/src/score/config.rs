@@ -26,6 +26,7 @@
 //! same_name = 0.9            # same major name in another catalogue
 //! same_class = 0.6           # same 专业类
 //! same_category = 0.3        # same 门类 / 专业大类
+//! corresponding = 0.5        # vocational 专业类 ↔ its 本科 专业类 / 研究生 discipline
 //! [level]                    # level fit on the talent chain (as asked is 1.0)
 //! over_qualified = 0.6       # one rung above the level asked
 //! under_qualified = 0.4      # one rung below
@@ -105,6 +106,9 @@ table! {
         same_class = 0.6,
         /// Same 门类 (本科/研究生) or 专业大类 (职业教育).
         same_category = 0.3,
+        /// A vocational 专业类 and the 本科 专业类 or 研究生 discipline it corresponds to
+        /// (curated table, `data/major_class_correspondence.csv`).
+        corresponding = 0.5,
     }
 }
 
@@ -248,6 +252,7 @@ impl ScoreConfig {
         unit("major.same_name", self.major.same_name)?;
         unit("major.same_class", self.major.same_class)?;
         unit("major.same_category", self.major.same_category)?;
+        unit("major.corresponding", self.major.corresponding)?;
         unit("level.over_qualified", self.level.over_qualified)?;
         unit("level.under_qualified", self.level.under_qualified)?;
         let g = &self.geography;

@@ -13,8 +13,9 @@
 //!
 //! - **major fit**: same code in the same catalogue 1.0; same name in another catalogue 0.9;
 //!   same 专业类 0.6; same 门类 (本科/研究生) or 专业大类 (职业教育, matched across 中职, 高职专科
-//!   and 高职本科 by its position) 0.3; otherwise the pair is not a candidate (discounts set in
-//!   `[major]`).
+//!   and 高职本科 by its position) 0.3; a vocational 专业类 and the 本科 专业类 or 研究生
+//!   discipline it corresponds to (curated table `data/major_class_correspondence.csv`, four
+//!   families reviewed by hand) 0.5; otherwise the pair is not a candidate (`[major]`).
 //! - **level fit** on the talent chain: the level asked for 1.0; one rung above (over-qualified)
 //!   0.6; one rung below (under-qualified) 0.4; further apart, not a candidate (`[level]`).
 //! - **industry fit**: 1.0 when the enterprise's GB/T 4754 division draws on the supplier's major
@@ -131,6 +132,9 @@ enum Relation {
     SameName,
     SameClass,
     SameCategory,
+    /// A vocational 专业类 and the 本科 专业类 or 研究生 discipline the curated correspondence
+    /// table pairs it with.
+    Corresponding,
     Unrelated,
 }
 
@@ -147,6 +151,9 @@ impl Relation {
             Relation::SameClass
         } else if a.category == b.category {
             Relation::SameCategory
+        } else if a.bridges.iter().any(|g| b.bridges.contains(g)) && (a.vocational != b.vocational)
+        {
+            Relation::Corresponding
         } else {
             Relation::Unrelated
         }
@@ -158,6 +165,7 @@ impl Relation {
             Relation::SameName => d.same_name,
             Relation::SameClass => d.same_class,
             Relation::SameCategory => d.same_category,
+            Relation::Corresponding => d.corresponding,
             Relation::Unrelated => 0.0,
         }
     }
@@ -170,6 +178,41 @@ struct MajorKeys {
     name: u32,
     class: u32,
     category: u32,
+    /// Rows of the correspondence table this major belongs to: a vocational major its class's
+    /// row, an academic major every row naming its 专业类 or discipline.
+    bridges: Vec<u32>,
+    /// Whether the major is of the vocational family (correspondence pairs the two families).
+    vocational: bool,
+}
+
+/// The curated vocational ↔ academic correspondence (`data/major_class_correspondence.csv`):
+/// per row, the 高职专科 专业类 code (中职 and 高职本科 classes are matched to it by position),
+/// the 本科 专业类 and the 研究生 disciplines it corresponds to.
+const CORRESPONDENCE: &str = include_str!("../../data/major_class_correspondence.csv");
+
+/// The correspondence rows a major belongs to.
+fn bridges_of(m: &crate::catalogue::Major) -> Vec<u32> {
+    let mut out = Vec::new();
+    for (k, line) in CORRESPONDENCE.lines().skip(1).enumerate() {
+        let f: Vec<&str> = line.split(',').collect();
+        let (Some(voc), Some(bachelor), Some(graduate)) = (f.first(), f.get(2), f.get(3)) else {
+            continue;
+        };
+        let hit = match m.level {
+            Level::Bachelor => bachelor.split(';').any(|c| c == m.class_code),
+            Level::Graduate => graduate.split(';').any(|c| c == m.code),
+            _ => {
+                // class_key strips the level prefix; 高职专科 classes are 41xx–59xx.
+                let key = class_key(m.level, m.class_code).1;
+                let n: u32 = key.get(..2).and_then(|h| h.parse().ok()).unwrap_or(99);
+                format!("{:02}{}", n + 40, key.get(2..).unwrap_or("")) == *voc
+            }
+        };
+        if hit {
+            out.push(u32::try_from(k).unwrap_or(u32::MAX));
+        }
+    }
+    out
 }
 
 /// The keys of every catalogue major, indexed by [`MajorId`], built once.
@@ -197,6 +240,8 @@ fn major_keys() -> &'static [MajorKeys] {
                     name,
                     class,
                     category,
+                    bridges: bridges_of(m),
+                    vocational: family(m.level),
                 }
             })
             .collect()
@@ -226,6 +271,10 @@ pub fn major_fit(d: &MajorDiscounts, need: MajorId, offer: MajorId) -> (f64, Str
             a.category_name,
             a.name,
             b.name
+        ),
+        Relation::Corresponding => format!(
+            "corresponding 专业类 across catalogues: {} {} ({}) / {} {} ({})",
+            a.level, a.class_name, a.name, b.level, b.class_name, b.name
         ),
         Relation::Unrelated => format!(
             "unrelated majors {} {} / {} {}",
@@ -1085,6 +1134,8 @@ enum Key {
     Name(u32),
     Class(u32),
     Category(u32),
+    /// A row of the vocational ↔ academic correspondence table.
+    Bridge(u32),
     /// Technology: a discipline.
     Discipline(MajorId),
     /// Technology: a discipline 门类 code or a lower-cased keyword.
@@ -1116,12 +1167,14 @@ fn offer_keys(l: &Ledger, m: Market, j: usize, major: Option<&MajorSide>) -> Vec
     match major {
         Some(ms) => {
             let k = &major_keys()[ms.major.index()];
-            vec![
+            let mut keys = vec![
                 Key::Major(ms.major),
                 Key::Name(k.name),
                 Key::Class(k.class),
                 Key::Category(k.category),
-            ]
+            ];
+            keys.extend(k.bridges.iter().map(|&g| Key::Bridge(g)));
+            keys
         }
         None if m == Market::Technology => {
             let cap = &l.technology_capabilities[j];
@@ -1242,12 +1295,19 @@ fn best_for_need(
                     &scorer.talent_weights,
                 ))
             };
-            vec![
+            let mut tiers = vec![
                 (bound(1.0), Key::Major(ms.major)),
                 (bound(d.same_name), Key::Name(keys.name)),
                 (bound(d.same_class), Key::Class(keys.class)),
                 (bound(d.same_category), Key::Category(keys.category)),
-            ]
+            ];
+            let corresponding = bound(d.corresponding);
+            tiers.extend(
+                keys.bridges
+                    .iter()
+                    .map(|&g| (corresponding, Key::Bridge(g))),
+            );
+            tiers
         }
         None if m == Market::Technology => {
             // Offers sharing a discipline or a keyword first (any score possible); then offers

@@ -70,6 +70,7 @@ fn major_fit_follows_the_catalogue_hierarchy() {
         same_name: 0.8,
         same_class: 0.5,
         same_category: 0.1,
+        corresponding: 0.4,
     };
     let (v, _) = major_fit(&d, major(Bachelor, "080202"), major(Bachelor, "080201"));
     assert_eq!(v, 0.5);
@@ -219,5 +220,37 @@ fn industry_fit_reads_the_division_against_the_supplier_majors() {
             &[major(Graduate, "0802"), major(Graduate, "0817")]
         ),
         1.0
+    );
+}
+
+#[test]
+fn the_correspondence_table_names_real_classes_in_the_four_reviewed_families() {
+    let c = Catalogues::get();
+    let mut families = std::collections::BTreeSet::new();
+    for line in CORRESPONDENCE.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let (voc, name, bachelor, graduate, family) = (f[0], f[1], f[2], f[3], f[4]);
+        families.insert(family);
+        assert!(
+            c.majors_of(Level::HigherVocational)
+                .any(|(_, m)| m.class_code == voc && m.class_name == name),
+            "高职专科 {voc} {name}"
+        );
+        for b in bachelor.split(';') {
+            assert!(
+                c.majors_of(Level::Bachelor).any(|(_, m)| m.class_code == b),
+                "{voc}: 本科 {b}"
+            );
+        }
+        for g in graduate.split(';') {
+            assert!(
+                c.majors_of(Level::Graduate).any(|(_, m)| m.code == g),
+                "{voc}: 研究生 {g}"
+            );
+        }
+    }
+    assert_eq!(
+        families.into_iter().collect::<Vec<_>>(),
+        ["农林牧渔", "医药卫生", "电子信息", "装备制造"]
     );
 }
