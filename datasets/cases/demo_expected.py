@@ -124,7 +124,9 @@ def talent_like(need_file, owner_n, qty_n, offer_file, owner_o, qty_o, quality_o
                 ind = industry(pn["industry"], [(o["level"], o["major_code"])])
             else:
                 ind = industry(po["industry"], [(n["level"], n["major_code"])])
-            s = 0.40 * mf + 0.25 * lf + 0.10 * ind + 0.15 * g + 0.10 * quality_of(o)
+            need_q, offer_q = int(n[qty_n]), int(o[qty_o])
+            cap = 1.0 if need_q == 0 or offer_q >= need_q else offer_q / need_q
+            s = 0.35 * mf + 0.25 * lf + 0.10 * ind + 0.05 * cap + 0.15 * g + 0.10 * quality_of(o)
             w = fixed(s)
             if w > 0: pairs[(i, j)] = w
     return [int(n[qty_n]) for n in needs], [int(o[qty_o]) for o in offers], pairs, needs, offers

@@ -401,17 +401,19 @@ fn the_same_ledger_gives_byte_identical_results() {
 
 #[test]
 fn explain_prints_the_hand_computed_breakdown() {
-    // N01 (机械设计制造及其自动化, 本科, 沈阳, enterprise in 34 通用设备制造业) × T01 (the same
-    // major, 本科, employment 95%, 沈阳): 0.40·1 + 0.25·1 + 0.10·1 + 0.15·1 + 0.10·0.95 = 0.995.
+    // N01 (6 posts in 机械设计制造及其自动化, 本科, 沈阳, enterprise in 34 通用设备制造业) × T01
+    // (4 graduates of the same major, 本科, employment 95%, 沈阳):
+    // 0.35·1 + 0.25·1 + 0.10·1 + 0.05·(4/6) + 0.15·1 + 0.10·0.95 = 0.97833.
     let out = duijie(&["explain", "N01", "T01"]);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     for line in [
         "talent need N01 × offer T01",
-        "score 0.9950",
-        "major_fit       1.0000 × 0.40 = 0.4000  same major 080202 机械设计制造及其自动化",
+        "score 0.9783",
+        "major_fit       1.0000 × 0.35 = 0.3500  same major 080202 机械设计制造及其自动化",
         "level_fit       1.0000 × 0.25 = 0.2500  level 本科 as asked",
         "industry_fit    1.0000 × 0.10 = 0.1000  34 通用设备制造业 draws on 机械设计制造及其自动化",
+        "capacity_fit    0.6667 × 0.05 = 0.0333  offers 4 of the 6 asked",
         "geography       1.0000 × 0.15 = 0.1500  same city 沈阳市",
         "quality         0.9500 × 0.10 = 0.0950  employment rate 95%",
     ] {
@@ -445,7 +447,7 @@ fn explain_and_match_take_a_weights_file_and_reject_bad_ones() {
     // Only major fit counts: N01 × T01 share the major, so the score is 1.
     let only_major = write(
         "only_major.toml",
-        "[talent]\nmajor_fit = 2\nlevel_fit = 0\nindustry_fit = 0\ngeography = 0\nquality = 0\n",
+        "[talent]\nmajor_fit = 2\nlevel_fit = 0\nindustry_fit = 0\ncapacity_fit = 0\ngeography = 0\nquality = 0\n",
     );
     let out = duijie(&["explain", "N01", "T01", "--weights", &only_major]);
     assert!(out.status.success());
@@ -460,7 +462,7 @@ fn explain_and_match_take_a_weights_file_and_reject_bad_ones() {
         ),
         (
             "zero.toml",
-            "[talent]\nmajor_fit = 0\nlevel_fit = 0\nindustry_fit = 0\ngeography = 0\nquality = 0\n",
+            "[talent]\nmajor_fit = 0\nlevel_fit = 0\nindustry_fit = 0\ncapacity_fit = 0\ngeography = 0\nquality = 0\n",
             "every weight is zero",
         ),
         (

@@ -10,9 +10,10 @@
 //! min_score = 0.0            # pairs scoring at or below this are not candidates
 //! # top_k = 50               # keep each need's best 50 candidates (default: all of them)
 //! [talent]                   # talent, training and placement markets
-//! major_fit = 0.40
+//! major_fit = 0.35
 //! level_fit = 0.25
 //! industry_fit = 0.10        # GB/T 4754 division of the enterprise against the major
+//! capacity_fit = 0.05        # min(1, offer's quantity / need's quantity)
 //! geography = 0.15
 //! quality = 0.10
 //! [technology]
@@ -66,11 +67,13 @@ table! {
     /// Weights of the components in the talent, training and placement markets.
     MajorWeights {
         /// Major fit through the catalogue hierarchy.
-        major_fit = 0.40,
+        major_fit = 0.35,
         /// Level fit on the talent chain.
         level_fit = 0.25,
         /// Industry relevance: the enterprise's GB/T 4754 division against the major.
         industry_fit = 0.10,
+        /// Capacity fit: how much of the need the offer could meet alone, `min(1, offer / need)`.
+        capacity_fit = 0.05,
         /// Geography.
         geography = 0.15,
         /// Quality (employment rate for talent).
@@ -226,6 +229,7 @@ impl ScoreConfig {
             ("talent.major_fit", t.major_fit),
             ("talent.level_fit", t.level_fit),
             ("talent.industry_fit", t.industry_fit),
+            ("talent.capacity_fit", t.capacity_fit),
             ("talent.geography", t.geography),
             ("talent.quality", t.quality),
         ];
@@ -269,14 +273,15 @@ impl ScoreConfig {
         Ok(())
     }
 
-    /// The talent-market weights divided by their sum (major, level, industry, geography,
-    /// quality).
-    pub(crate) fn talent_weights(&self) -> [f64; 5] {
+    /// The talent-market weights divided by their sum (major, level, industry, capacity,
+    /// geography, quality).
+    pub(crate) fn talent_weights(&self) -> [f64; 6] {
         let t = &self.talent;
         normalised([
             t.major_fit,
             t.level_fit,
             t.industry_fit,
+            t.capacity_fit,
             t.geography,
             t.quality,
         ])
@@ -317,7 +322,7 @@ mod tests {
         let c = ScoreConfig::default();
         c.validate().unwrap();
         assert!((c.talent_weights().iter().sum::<f64>() - 1.0).abs() < 1e-12);
-        assert_eq!(c.talent_weights(), [0.40, 0.25, 0.10, 0.15, 0.10]);
+        assert_eq!(c.talent_weights(), [0.35, 0.25, 0.10, 0.05, 0.15, 0.10]);
         assert_eq!(c.technology_weights(), [0.35, 0.15, 0.20, 0.10, 0.10, 0.10]);
     }
 
@@ -338,6 +343,7 @@ mod tests {
                         major_fit: 0.0,
                         level_fit: 0.0,
                         industry_fit: 0.0,
+                        capacity_fit: 0.0,
                         geography: 0.0,
                         quality: 0.0,
                     }
@@ -379,11 +385,12 @@ mod tests {
                 major_fit: 2.0,
                 level_fit: 2.0,
                 industry_fit: 0.0,
+                capacity_fit: 0.0,
                 geography: 0.0,
                 quality: 0.0,
             },
             ..ScoreConfig::default()
         };
-        assert_eq!(c.talent_weights(), [0.5, 0.5, 0.0, 0.0, 0.0]);
+        assert_eq!(c.talent_weights(), [0.5, 0.5, 0.0, 0.0, 0.0, 0.0]);
     }
 }

@@ -8,7 +8,7 @@
 //!
 //! | market | components (default weight) |
 //! | --- | --- |
-//! | talent, training, placement | major fit 0.40, level fit 0.25, industry fit 0.10, geography 0.15, quality 0.10 |
+//! | talent, training, placement | major fit 0.35, level fit 0.25, industry fit 0.10, capacity fit 0.05, geography 0.15, quality 0.10 |
 //! | technology | discipline fit 0.35, keyword fit 0.15, text fit 0.20, industry fit 0.10, geography 0.10, quality 0.10 |
 //!
 //! - **major fit**: same code in the same catalogue 1.0; same name in another catalogue 0.9;
@@ -21,6 +21,8 @@
 //! - **industry fit**: 1.0 when the enterprise's GB/T 4754 division draws on the supplier's major
 //!   or one of its disciplines, by the curated table `data/industry_disciplines.csv`; 0.0 when
 //!   not; 0.5 when no division is known.
+//! - **capacity fit**: `min(1, offer's quantity / need's quantity)`: an offer that could meet
+//!   the whole need alone scores 1.
 //! - **geography**: same city 1.0; two Liaoning cities `max(0, 1 − km / 500)`; a party out of
 //!   the province 0.3; a need with no city 0.5 (`[geography]`).
 //! - **quality**: talent, the supplier's employment rate (0.5 when unknown); technology, the
@@ -398,6 +400,27 @@ pub fn industry_fit(division: Option<DivisionId>, majors: &[MajorId]) -> (f64, S
     }
 }
 
+/// Capacity fit: how much of a need of `need` units an offer of `offer` units could meet alone,
+/// `min(1, offer / need)` (1 for a need of 0 units).
+pub fn capacity_fit(need: u32, offer: u32) -> (f64, String) {
+    let v = capacity_value(need, offer);
+    let reason = if v >= 1.0 {
+        format!("offers {offer}, enough for the {need} asked")
+    } else {
+        format!("offers {offer} of the {need} asked")
+    };
+    (v, reason)
+}
+
+/// The capacity-fit value alone (see [`capacity_fit`]); no allocation.
+fn capacity_value(need: u32, offer: u32) -> f64 {
+    if need == 0 || offer >= need {
+        1.0
+    } else {
+        f64::from(offer) / f64::from(need)
+    }
+}
+
 /// The industry-fit value alone (see [`industry_fit`]); no allocation.
 fn industry_value(division: Option<DivisionId>, majors: &[MajorId]) -> f64 {
     let c = Catalogues::get();
@@ -727,7 +750,7 @@ pub struct Scorer<'a> {
     cfg: &'a ScoreConfig,
     ledger: &'a Ledger,
     text: TextIndex,
-    talent_weights: [f64; 5],
+    talent_weights: [f64; 6],
     technology_weights: [f64; 6],
     /// Geography of two Liaoning cities, `cities × cities`.
     geo: Vec<f64>,
@@ -743,8 +766,8 @@ pub struct Scorer<'a> {
 
 /// The component values of one candidate pair, in component order.
 enum Values {
-    /// Major fit, level fit, industry fit, geography, quality.
-    Major([f64; 5]),
+    /// Major fit, level fit, industry fit, capacity fit, geography, quality.
+    Major([f64; 6]),
     /// Discipline fit, keyword fit, text fit, industry fit, geography, quality.
     Technology([f64; 6]),
 }
@@ -887,7 +910,8 @@ impl<'a> Scorer<'a> {
                 };
                 let (division, supplier) = industry_sides(m, &need, &offer, n.major, o.major);
                 let ind = industry_value(division, &[supplier]);
-                Some(Values::Major([fit, lvl, ind, geo, q]))
+                let cap = capacity_value(need.quantity, offer.quantity);
+                Some(Values::Major([fit, lvl, ind, cap, geo, q]))
             }
             _ => {
                 let n = &l.technology_needs[i];
@@ -966,6 +990,7 @@ impl<'a> Scorer<'a> {
                             "major_fit",
                             "level_fit",
                             "industry_fit",
+                            "capacity_fit",
                             "geography",
                             "quality",
                         ],
@@ -975,6 +1000,7 @@ impl<'a> Scorer<'a> {
                             major_fit(&cfg.major, n.major, o.major).1,
                             level_fit(&cfg.level, n.level, o.level).1,
                             industry_fit(division, &[supplier]).1,
+                            capacity_fit(need.quantity, offer.quantity).1,
                             geo_reason,
                             q_reason,
                         ],
@@ -1291,7 +1317,7 @@ fn best_for_need(
             let d = &scorer.cfg.major;
             let bound = |fit: f64| {
                 to_fixed(weighted(
-                    &[fit, 1.0, 1.0, scorer.geo_max, scorer.quality_max],
+                    &[fit, 1.0, 1.0, 1.0, scorer.geo_max, scorer.quality_max],
                     &scorer.talent_weights,
                 ))
             };

@@ -254,3 +254,19 @@ fn the_correspondence_table_names_real_classes_in_the_four_reviewed_families() {
         ["农林牧渔", "医药卫生", "电子信息", "装备制造"]
     );
 }
+
+#[test]
+fn capacity_fit_is_the_share_of_the_need_the_offer_could_meet_alone() {
+    let cases = [
+        (6, 4, 4.0 / 6.0, "offers 4 of the 6 asked"),
+        (6, 6, 1.0, "enough"),
+        (3, 10, 1.0, "enough"),
+        (5, 0, 0.0, "offers 0 of the 5"),
+        (0, 0, 1.0, "enough"),
+    ];
+    for (need, offer, want, says) in cases {
+        let (v, why) = capacity_fit(need, offer);
+        assert_eq!(v, want, "{need} {offer}");
+        assert!(why.contains(says), "{why}");
+    }
+}
