@@ -155,3 +155,58 @@ fn candidates_are_identical_on_one_and_two_threads() {
         assert_eq!(run(1), run(2));
     }
 }
+
+#[test]
+fn the_dense_score_matrix_feeds_the_dense_solver_and_matches_brute_force() {
+    let cfg = ScoreConfig::default();
+    let mut solved = 0;
+    for l in ledgers() {
+        let s = score::Scorer::new(&cfg, &l);
+        for m in Market::ALL {
+            let Some(a) = score::score_matrix(&s, m, 64) else {
+                continue; // only the small markets
+            };
+            solved += 1;
+            let candidates = score::top_candidates(&s, m, None);
+            assert_eq!(
+                a.iter().filter(|&&w| w > 0).count(),
+                candidates.len(),
+                "{m}"
+            );
+            for &(i, j, w) in &candidates {
+                assert_eq!(a[[i as usize, j as usize]], w);
+            }
+            // The best 1:1 assignment by brute force over the smaller side.
+            let (n, k) = a.dim();
+            let best = if n <= k {
+                brute_assign(&|i, j| a[[i, j]], n, k)
+            } else {
+                brute_assign(&|i, j| a[[j, i]], k, n)
+            };
+            let got = duijie::allocate::max_weight_assignment(a.view()).unwrap();
+            assert_eq!(got.objective, i128::from(best), "{m}");
+        }
+        // Too large: refused before allocating.
+        assert!(score::score_matrix(&s, Market::Technology, 1).is_none());
+    }
+    assert!(solved >= 4, "{solved} markets small enough");
+}
+
+/// The largest total of an injective assignment of `n` rows into `k ≥ n` columns.
+fn brute_assign(w: &dyn Fn(usize, usize) -> i64, n: usize, k: usize) -> i64 {
+    fn go(w: &dyn Fn(usize, usize) -> i64, i: usize, n: usize, used: &mut Vec<bool>) -> i64 {
+        if i == n {
+            return 0;
+        }
+        let mut best = i64::MIN;
+        for j in 0..used.len() {
+            if !used[j] {
+                used[j] = true;
+                best = best.max(w(i, j) + go(w, i + 1, n, used));
+                used[j] = false;
+            }
+        }
+        best
+    }
+    go(w, 0, n, &mut vec![false; k])
+}

@@ -1413,6 +1413,27 @@ fn best_for_need(
     (all, scored)
 }
 
+/// The dense `needs × offers` matrix of fixed-point scores of market `m`, for small instances the
+/// dense solvers take directly (`allocate::max_weight_assignment`). A pair that is not a
+/// candidate holds 0: a maximum-weight solver never prefers it to a candidate, and a 0 in its
+/// answer means "no partner". Refused (`None`) above `max_entries` entries, before allocating:
+/// larger markets go through [`top_candidates`] and the sparse solvers.
+pub fn score_matrix(
+    scorer: &Scorer<'_>,
+    m: Market,
+    max_entries: usize,
+) -> Option<ndarray::Array2<i64>> {
+    let (rows, cols) = (m.needs(scorer.ledger), m.offers(scorer.ledger));
+    if rows.checked_mul(cols)? > max_entries {
+        return None;
+    }
+    let mut a = ndarray::Array2::<i64>::zeros((rows, cols));
+    for (i, j, w) in top_candidates(scorer, m, None) {
+        a[[i as usize, j as usize]] = w;
+    }
+    Some(a)
+}
+
 /// Every offer of market `m` that is a candidate for need `i`, best first: `(offer, score)`
 /// sorted by fixed-point score descending, then offer index (deterministic). Scores every offer
 /// of the market (O(offers)); for all needs at once use [`candidates`].
