@@ -325,12 +325,21 @@ struct IndustryRow {
 
 const INDUSTRY_DISCIPLINES: &str = include_str!("../../data/industry_disciplines.csv");
 
-/// The relevance row of every division, indexed by two-digit division code.
-fn industry_rows() -> &'static std::collections::HashMap<&'static str, IndustryRow> {
-    static ROWS: std::sync::OnceLock<std::collections::HashMap<&'static str, IndustryRow>> =
-        std::sync::OnceLock::new();
-    ROWS.get_or_init(|| {
-        let mut out = std::collections::HashMap::new();
+/// The relevance table, parsed once: the rows, each division's row (by [`DivisionId`]), and for
+/// each row which catalogue majors it draws on (by [`MajorId`]), so a lookup allocates nothing.
+struct IndustryTable {
+    rows: Vec<IndustryRow>,
+    row_of_division: Vec<Option<usize>>,
+    serves: Vec<Vec<bool>>,
+}
+
+fn industry_table() -> &'static IndustryTable {
+    static TABLE: std::sync::OnceLock<IndustryTable> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let c = Catalogues::get();
+        let mut rows = Vec::new();
+        let mut row_of_code: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::new();
         for line in INDUSTRY_DISCIPLINES.lines().skip(1) {
             let f: Vec<&'static str> = line.splitn(5, ',').collect();
             let [divisions, bachelor, vocational, graduate, note] = f[..] else {
@@ -338,25 +347,35 @@ fn industry_rows() -> &'static std::collections::HashMap<&'static str, IndustryR
             };
             let list = |s: &'static str| s.split(';').filter(|x| !x.is_empty()).collect::<Vec<_>>();
             for d in list(divisions) {
-                out.insert(
-                    d,
-                    IndustryRow {
-                        bachelor: list(bachelor),
-                        vocational: list(vocational),
-                        graduate: list(graduate),
-                        note,
-                    },
-                );
+                row_of_code.insert(d, rows.len());
             }
+            rows.push(IndustryRow {
+                bachelor: list(bachelor),
+                vocational: list(vocational),
+                graduate: list(graduate),
+                note,
+            });
         }
-        out
+        let row_of_division = c
+            .divisions()
+            .iter()
+            .map(|d| row_of_code.get(d.code).copied())
+            .collect();
+        let serves = rows
+            .iter()
+            .map(|row| c.majors().iter().map(|m| industry_serves(row, m)).collect())
+            .collect();
+        IndustryTable {
+            rows,
+            row_of_division,
+            serves,
+        }
     })
 }
 
 /// Whether an industry draws on a major: its 本科 专业类, its 研究生 discipline, or its
 /// vocational 专业大类 (中职 and 高职本科 matched to the 高职专科 大类 in the same position).
-fn industry_serves(row: &IndustryRow, major: MajorId) -> bool {
-    let m = Catalogues::get().major(major);
+fn industry_serves(row: &IndustryRow, m: &crate::catalogue::Major) -> bool {
     match m.level {
         Level::Bachelor => row.bachelor.contains(&m.class_code),
         Level::Graduate => row.graduate.contains(&m.code),
@@ -371,32 +390,52 @@ fn industry_serves(row: &IndustryRow, major: MajorId) -> bool {
     }
 }
 
+/// The table row of a division, if the enterprise gives one.
+fn industry_row(division: Option<DivisionId>) -> Option<usize> {
+    division.and_then(|d| {
+        industry_table()
+            .row_of_division
+            .get(d.index())
+            .copied()
+            .flatten()
+    })
+}
+
 /// Industry relevance: 1 when the enterprise's GB/T 4754 division draws on one of the
 /// supplier's majors or disciplines (curated table), 0 when it does not, 0.5 when the enterprise
 /// gives no division the table knows.
 pub fn industry_fit(division: Option<DivisionId>, majors: &[MajorId]) -> (f64, String) {
     let c = Catalogues::get();
+    let v = industry_value(division, majors);
     let Some(d) = division.map(|d| c.division(d)) else {
-        return (0.5, "no industry given".into());
+        return (v, "no industry given".into());
     };
-    let Some(row) = industry_rows().get(d.code) else {
-        return (0.5, format!("{} {}: no relevance data", d.code, d.name));
+    let Some(r) = industry_row(division) else {
+        return (v, format!("{} {}: no relevance data", d.code, d.name));
     };
+    let t = industry_table();
     let serving: Vec<&str> = majors
         .iter()
-        .filter(|&&m| industry_serves(row, m))
+        .filter(|m| t.serves[r][m.index()])
         .map(|&m| c.major(m).name)
         .collect();
-    if serving.is_empty() {
-        (
-            0.0,
-            format!("{} {} draws on other fields ({})", d.code, d.name, row.note),
+    let reason = if serving.is_empty() {
+        format!(
+            "{} {} draws on other fields ({})",
+            d.code, d.name, t.rows[r].note
         )
     } else {
-        (
-            1.0,
-            format!("{} {} draws on {}", d.code, d.name, serving.join("、")),
-        )
+        format!("{} {} draws on {}", d.code, d.name, serving.join("、"))
+    };
+    (v, reason)
+}
+
+/// The industry-fit value alone (see [`industry_fit`]); no allocation.
+fn industry_value(division: Option<DivisionId>, majors: &[MajorId]) -> f64 {
+    match industry_row(division) {
+        None => 0.5,
+        Some(r) if majors.iter().any(|m| industry_table().serves[r][m.index()]) => 1.0,
+        Some(_) => 0.0,
     }
 }
 
@@ -418,16 +457,6 @@ fn capacity_value(need: u32, offer: u32) -> f64 {
         1.0
     } else {
         f64::from(offer) / f64::from(need)
-    }
-}
-
-/// The industry-fit value alone (see [`industry_fit`]); no allocation.
-fn industry_value(division: Option<DivisionId>, majors: &[MajorId]) -> f64 {
-    let c = Catalogues::get();
-    match division.and_then(|d| industry_rows().get(c.division(d).code)) {
-        None => 0.5,
-        Some(row) if majors.iter().any(|&m| industry_serves(row, m)) => 1.0,
-        Some(_) => 0.0,
     }
 }
 
@@ -1395,9 +1424,13 @@ fn best_for_need(
             match k {
                 None => all.push((j, w)),
                 Some(k) => {
-                    heap.push((Reverse(w), j));
-                    if heap.len() > k {
-                        heap.pop();
+                    if heap.len() < k {
+                        heap.push((Reverse(w), j));
+                    } else if let Some(mut worst) = heap.peek_mut()
+                        && (Reverse(w), j) < *worst
+                    {
+                        // Better than the worst kept (higher score, or equal and lower index).
+                        *worst = (Reverse(w), j);
                     }
                 }
             }

@@ -163,15 +163,29 @@ fn platform_levels_rank_quality() {
 #[test]
 fn the_industry_table_covers_every_division_once_with_real_codes() {
     let c = Catalogues::get();
-    let rows = industry_rows();
-    assert_eq!(rows.len(), c.divisions().len());
-    for d in c.divisions() {
-        assert!(rows.contains_key(d.code), "division {} {}", d.code, d.name);
+    let t = industry_table();
+    for (k, d) in c.divisions().iter().enumerate() {
+        assert!(
+            t.row_of_division[k].is_some(),
+            "division {} {}",
+            d.code,
+            d.name
+        );
     }
+    let listed: usize = INDUSTRY_DISCIPLINES
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap_or("").split(';').count())
+        .sum();
+    assert_eq!(
+        listed,
+        c.divisions().len(),
+        "each division in exactly one row"
+    );
     let exists = |level: Level, pred: &dyn Fn(&crate::catalogue::Major) -> bool| {
         c.majors_of(level).any(|(_, m)| pred(m))
     };
-    for (d, row) in rows.iter() {
+    for (d, row) in t.rows.iter().enumerate() {
         for &b in &row.bachelor {
             assert!(
                 exists(Level::Bachelor, &|m| m.class_code == b),
