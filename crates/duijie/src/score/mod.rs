@@ -1179,7 +1179,29 @@ pub fn candidates_with(cfg: &ScoreConfig, l: &Ledger, m: Market) -> Vec<(u32, u3
 /// or a 门类/专业大类 with a need (major-based markets), or a discipline 门类 or a keyword
 /// (technology), by year.
 struct Postings {
-    lists: std::collections::HashMap<(u16, Key), Vec<u32>>,
+    /// By year, key and the offer's level (its index in [`LEVELS`]; 0 in technology), so that a
+    /// need reads only offers of levels it can take, with the level fit known exactly.
+    lists: std::collections::HashMap<(u16, Key, u8), Vec<u32>>,
+}
+
+/// The levels of the talent chain, in the order posting lists are keyed by.
+const LEVELS: [Level; 5] = [
+    Level::SecondaryVocational,
+    Level::HigherVocational,
+    Level::VocationalBachelor,
+    Level::Bachelor,
+    Level::Graduate,
+];
+
+/// The position of a level in [`LEVELS`].
+fn level_index(l: Level) -> u8 {
+    match l {
+        Level::SecondaryVocational => 0,
+        Level::HigherVocational => 1,
+        Level::VocationalBachelor => 2,
+        Level::Bachelor => 3,
+        Level::Graduate => 4,
+    }
 }
 
 /// What a posting list is keyed by.
@@ -1199,20 +1221,23 @@ enum Key {
 
 impl Postings {
     fn new(l: &Ledger, m: Market) -> Postings {
-        let mut lists: std::collections::HashMap<(u16, Key), Vec<u32>> =
+        let mut lists: std::collections::HashMap<(u16, Key, u8), Vec<u32>> =
             std::collections::HashMap::new();
         for j in 0..m.offers(l) {
             let ju = u32::try_from(j).unwrap_or(u32::MAX);
             let (side, major) = offer_side(l, m, j);
+            let level = major.as_ref().map_or(0, |ms| level_index(ms.level));
             for key in offer_keys(l, m, j, major.as_ref()) {
-                lists.entry((side.year, key)).or_default().push(ju);
+                lists.entry((side.year, key, level)).or_default().push(ju);
             }
         }
         Postings { lists }
     }
 
-    fn get(&self, year: u16, key: Key) -> &[u32] {
-        self.lists.get(&(year, key)).map_or(&[], Vec::as_slice)
+    fn get(&self, year: u16, key: Key, level: u8) -> &[u32] {
+        self.lists
+            .get(&(year, key, level))
+            .map_or(&[], Vec::as_slice)
     }
 }
 
@@ -1340,28 +1365,37 @@ fn best_for_need(
     let (side, major) = need_side(l, m, i);
     let stamp = u32::try_from(i).unwrap_or(u32::MAX);
     // The lists to read, each with the best score an offer first met in it could reach.
-    let mut tiers: Vec<(i64, Key)> = match &major {
+    let mut tiers: Vec<(i64, Key, u8)> = match &major {
         Some(ms) => {
             let keys = &major_keys()[ms.major.index()];
             let d = &scorer.cfg.major;
-            let bound = |fit: f64| {
-                to_fixed(weighted(
-                    &[fit, 1.0, 1.0, 1.0, scorer.geo_max, scorer.quality_max],
-                    &scorer.talent_weights,
-                ))
-            };
-            let mut tiers = vec![
-                (bound(1.0), Key::Major(ms.major)),
-                (bound(d.same_name), Key::Name(keys.name)),
-                (bound(d.same_class), Key::Class(keys.class)),
-                (bound(d.same_category), Key::Category(keys.category)),
-            ];
-            let corresponding = bound(d.corresponding);
-            tiers.extend(
-                keys.bridges
-                    .iter()
-                    .map(|&g| (corresponding, Key::Bridge(g))),
-            );
+            let mut tiers = Vec::new();
+            // Per offer level the need can take, with that level's exact fit in the bound.
+            for level in LEVELS {
+                let lvl = level_value(&scorer.cfg.level, ms.level, level);
+                if lvl <= 0.0 {
+                    continue;
+                }
+                let li = level_index(level);
+                let bound = |fit: f64| {
+                    to_fixed(weighted(
+                        &[fit, lvl, 1.0, 1.0, scorer.geo_max, scorer.quality_max],
+                        &scorer.talent_weights,
+                    ))
+                };
+                tiers.extend([
+                    (bound(1.0), Key::Major(ms.major), li),
+                    (bound(d.same_name), Key::Name(keys.name), li),
+                    (bound(d.same_class), Key::Class(keys.class), li),
+                    (bound(d.same_category), Key::Category(keys.category), li),
+                ]);
+                let corresponding = bound(d.corresponding);
+                tiers.extend(
+                    keys.bridges
+                        .iter()
+                        .map(|&g| (corresponding, Key::Bridge(g), li)),
+                );
+            }
             tiers
         }
         None if m == Market::Technology => {
@@ -1380,17 +1414,19 @@ fn best_for_need(
             let (keywords, categories) = (bound(0.3, 1.0), bound(0.3, 0.0));
             need.disciplines
                 .iter()
-                .map(|&d| (i64::MAX, Key::Discipline(d)))
+                .map(|&d| (i64::MAX, Key::Discipline(d), 0))
                 .chain(
                     need.keywords
                         .iter()
-                        .map(|k| (keywords, Key::Term(k.to_lowercase()))),
+                        .map(|k| (keywords, Key::Term(k.to_lowercase()), 0)),
                 )
-                .chain(
-                    need.disciplines
-                        .iter()
-                        .map(|&d| (categories, Key::Term(c.major(d).category_code.to_owned()))),
-                )
+                .chain(need.disciplines.iter().map(|&d| {
+                    (
+                        categories,
+                        Key::Term(c.major(d).category_code.to_owned()),
+                        0,
+                    )
+                }))
                 .collect()
         }
         None => Vec::new(),
@@ -1400,14 +1436,14 @@ fn best_for_need(
     let mut heap: std::collections::BinaryHeap<(Reverse<i64>, u32)> =
         std::collections::BinaryHeap::new();
     let mut all: Vec<(u32, i64)> = Vec::new();
-    for (bound, key) in tiers {
+    for (bound, key, level) in tiers {
         if let (Some(k), Some((Reverse(worst), _))) = (k, heap.peek())
             && heap.len() >= k
             && *worst > bound
         {
             break;
         }
-        for &j in postings.get(side.year, key) {
+        for &j in postings.get(side.year, key, level) {
             let slot = &mut scratch.seen[j as usize];
             if *slot == stamp {
                 continue;
