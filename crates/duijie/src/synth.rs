@@ -355,18 +355,7 @@ pub fn generate(scale: Scale, seed: u64) -> Vec<Table> {
     let group_weights: Vec<u32> = GROUPS.iter().map(|g| g.weight).collect();
     let majors: Vec<Vec<Vec<MajorId>>> = GROUPS
         .iter()
-        .map(|g| {
-            [
-                Level::SecondaryVocational,
-                Level::HigherVocational,
-                Level::VocationalBachelor,
-                Level::Bachelor,
-                Level::Graduate,
-            ]
-            .iter()
-            .map(|&l| majors_for(g, l))
-            .collect()
-        })
+        .map(|g| Level::ALL.iter().map(|&l| majors_for(g, l)).collect())
         .collect();
 
     // Schools: the catalogue's institutions, then generated ones.
@@ -495,14 +484,14 @@ pub fn generate(scale: Scale, seed: u64) -> Vec<Table> {
     for k in 0..n.talent_needs {
         let (e, _) = &enterprise_list[rng.cumulative(&hire_weights)];
         let (level, _) = TALENT_LEVELS[rng.weighted(&level_weights)];
-        let pool = &majors[e.group][level_slot(level)];
+        let pool = &majors[e.group][level.index()];
         if pool.is_empty() {
             continue;
         }
         let major = c.major(*rng.pick(pool));
         let hi = (per_need * 2.0) as u32;
         let headcount = rng.range(1, hi.max(1));
-        demand_by_slot[level_slot(level)] += u64::from(headcount);
+        demand_by_slot[level.index()] += u64::from(headcount);
         // Graduate names repeat across academic and professional degrees: the code alone.
         let name = if level == Level::Graduate {
             ""
@@ -537,7 +526,7 @@ pub fn generate(scale: Scale, seed: u64) -> Vec<Table> {
         let (school, level) = &school_list[k % school_list.len()];
         let levels = teaches(*level);
         let l = *rng.pick(&levels);
-        let pool = &majors[school.group][level_slot(l)];
+        let pool = &majors[school.group][l.index()];
         if pool.is_empty() {
             continue;
         }
@@ -553,11 +542,11 @@ pub fn generate(scale: Scale, seed: u64) -> Vec<Table> {
         {
             m = o;
         }
-        rows_by_slot[level_slot(l)] += 1;
+        rows_by_slot[l.index()] += 1;
         plan.push((k % school_list.len(), l, m));
     }
     for (k, (s, l, m)) in plan.into_iter().enumerate() {
-        let slot = level_slot(l);
+        let slot = l.index();
         let mean = (demand_by_slot[slot] as f64 * 1.05 / rows_by_slot[slot].max(1) as f64).max(1.0);
         let graduates = rng.range(1, (mean * 2.0) as u32);
         let rate = 80 + rng.below(20);
@@ -751,17 +740,6 @@ pub fn generate(scale: Scale, seed: u64) -> Vec<Table> {
     ]
 }
 
-/// The position of a level in the per-group major pools.
-fn level_slot(l: Level) -> usize {
-    match l {
-        Level::SecondaryVocational => 0,
-        Level::HigherVocational => 1,
-        Level::VocationalBachelor => 2,
-        Level::Bachelor => 3,
-        Level::Graduate => 4,
-    }
-}
-
 /// One row of a training or placement table: party `p`'s `kind` of a quantity drawn from `q`, in
 /// a major of its group at `level` (`pools` by level slot; nothing when the group has none).
 fn side_row(
@@ -773,7 +751,7 @@ fn side_row(
     (level, pools): (Level, &[Vec<MajorId>]),
     q: (u32, u32),
 ) {
-    if let Some(&m) = pick_major(rng, &pools[level_slot(level)]) {
+    if let Some(&m) = pick_major(rng, &pools[level.index()]) {
         let _ = writeln!(
             out,
             "{prefix}{:06},{},{kind},{},{},{},2025",

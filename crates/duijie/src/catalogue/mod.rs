@@ -65,6 +65,11 @@ pub enum Level {
 }
 
 impl Level {
+    /// The position of the level in [`Level::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// Every level, lowest rung first.
     pub const ALL: [Level; 5] = [
         Level::SecondaryVocational,

@@ -1179,29 +1179,14 @@ pub fn candidates_with(cfg: &ScoreConfig, l: &Ledger, m: Market) -> Vec<(u32, u3
 /// or a 门类/专业大类 with a need (major-based markets), or a discipline 门类 or a keyword
 /// (technology), by year.
 struct Postings {
-    /// By year, key and the offer's level (its index in [`LEVELS`]; 0 in technology), so that a
+    /// By year, key and the offer's level (its index in [`Level::ALL`]; 0 in technology), so that a
     /// need reads only offers of levels it can take, with the level fit known exactly.
     lists: std::collections::HashMap<(u16, Key, u8), Vec<u32>>,
 }
 
-/// The levels of the talent chain, in the order posting lists are keyed by.
-const LEVELS: [Level; 5] = [
-    Level::SecondaryVocational,
-    Level::HigherVocational,
-    Level::VocationalBachelor,
-    Level::Bachelor,
-    Level::Graduate,
-];
-
-/// The position of a level in [`LEVELS`].
+/// The position of a level in [`Level::ALL`], as posting lists are keyed.
 fn level_index(l: Level) -> u8 {
-    match l {
-        Level::SecondaryVocational => 0,
-        Level::HigherVocational => 1,
-        Level::VocationalBachelor => 2,
-        Level::Bachelor => 3,
-        Level::Graduate => 4,
-    }
+    u8::try_from(l.index()).unwrap_or(u8::MAX)
 }
 
 /// What a posting list is keyed by.
@@ -1371,7 +1356,7 @@ fn best_for_need(
             let d = &scorer.cfg.major;
             let mut tiers = Vec::new();
             // Per offer level the need can take, with that level's exact fit in the bound.
-            for level in LEVELS {
+            for level in Level::ALL {
                 let lvl = level_value(&scorer.cfg.level, ms.level, level);
                 if lvl <= 0.0 {
                     continue;
