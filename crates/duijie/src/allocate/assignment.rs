@@ -1704,6 +1704,50 @@ mod tests {
     }
 
     #[test]
+    fn costs_at_the_range_limit_solve_exactly_and_beyond_it_are_refused() {
+        // Entries in [-2^k, 2^k), the documented range, including its very edges: the wrapping
+        // sweeps and the potential guard must give a certified optimum; one step beyond: a
+        // typed NumericRange, never a wrong answer.
+        for seed in 1..40u64 {
+            let rows = 1 + (seed as usize * 5) % 9;
+            let cols = rows + (seed as usize % 4);
+            let k = 63 - cost_limit(rows, cols).leading_zeros();
+            let top = 1i64 << k;
+            let c: Vec<i64> = random_dense(seed, rows, cols, 7)
+                .into_iter()
+                .map(|x| match x.rem_euclid(4) {
+                    0 => top - 1,
+                    1 => -top,
+                    2 => top - 1 - x.abs(),
+                    _ => -top + x.abs(),
+                })
+                .collect();
+            let a = ndarray::Array2::from_shape_vec((rows, cols), c.clone()).unwrap();
+            for sense in [Sense::Min, Sense::Max] {
+                let solved = match sense {
+                    Sense::Min => min_cost_assignment(a.view()),
+                    Sense::Max => max_weight_assignment(a.view()),
+                };
+                match solved {
+                    // Negating −2^k for the maximum leaves the range: refused, as documented.
+                    Err(AllocateError::NumericRange { .. }) if sense == Sense::Max => {}
+                    other => {
+                        let got = other.unwrap();
+                        verify_assignment(CostMatrix::Dense(a.view()), &got).unwrap();
+                    }
+                }
+            }
+            let mut over = c;
+            over[0] = top;
+            let a = ndarray::Array2::from_shape_vec((rows, cols), over).unwrap();
+            assert!(matches!(
+                min_cost_assignment(a.view()),
+                Err(AllocateError::NumericRange { .. })
+            ));
+        }
+    }
+
+    #[test]
     fn portable_and_dispatched_builds_agree() {
         // Whatever the processor, the build chosen at run time (AVX2 here when present) must
         // return exactly what the portable build does: same assignment, same potentials.

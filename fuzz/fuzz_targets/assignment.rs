@@ -1,0 +1,90 @@
+//! Bytes decoded into a small dense matrix, solved by the dense Jonker–Volgenant solver (as
+//! dispatched at run time: the AVX2 build on this machine) in both senses, square or
+//! rectangular either way, with ties and values up to the range limit. The oracle is the
+//! certificate (dual feasibility, complementary slackness, strong duality) and, for n ≤ 6, the
+//! optimum by brute force; a panic, a failed certificate or a wrong optimum is a crash. Out of
+//! range must be `NumericRange`, never a wrong answer.
+#![no_main]
+
+use duijie::allocate::{
+    AllocateError, CostMatrix, max_weight_assignment, min_cost_assignment, verify_assignment,
+};
+use libfuzzer_sys::fuzz_target;
+
+fn brute(c: &ndarray::Array2<i64>, max: bool) -> i128 {
+    let (n, m) = c.dim();
+    let (rows, cols, get): (usize, usize, Box<dyn Fn(usize, usize) -> i64>) = if n <= m {
+        (n, m, Box::new(|i, j| c[[i, j]]))
+    } else {
+        (m, n, Box::new(|i, j| c[[j, i]]))
+    };
+    fn go(
+        get: &dyn Fn(usize, usize) -> i64,
+        i: usize,
+        rows: usize,
+        used: &mut Vec<bool>,
+        max: bool,
+    ) -> i128 {
+        if i == rows {
+            return 0;
+        }
+        let mut best: Option<i128> = None;
+        for j in 0..used.len() {
+            if !used[j] {
+                used[j] = true;
+                let v = i128::from(get(i, j)) + go(get, i + 1, rows, used, max);
+                used[j] = false;
+                best = Some(match best {
+                    None => v,
+                    Some(b) if max => b.max(v),
+                    Some(b) => b.min(v),
+                });
+            }
+        }
+        best.unwrap_or(0)
+    }
+    go(&*get, 0, rows, &mut vec![false; cols], max)
+}
+
+fuzz_target!(|data: &[u8]| {
+    if data.len() < 3 {
+        return;
+    }
+    let n = 1 + usize::from(data[0] % 12);
+    let m = 1 + usize::from(data[1] % 12);
+    let mode = data[2];
+    let mut it = data[3..].iter().copied().cycle();
+    // The documented limit: |cost| < 2^k with 2^k ≤ (i64::MAX / 4) / (n + m + 2).
+    let limit = (i64::MAX / 4) / (n + m + 2) as i64;
+    let top = 1i64 << (63 - limit.leading_zeros()); // 2^k
+    let values: Vec<i64> = (0..n * m)
+        .map(|_| {
+            let b = it.next().unwrap_or(0);
+            match mode % 5 {
+                0 => i64::from(b % 4), // tie-heavy
+                1 => i64::from(b) - 128, // small, signed
+                2 => i64::from(i16::from_le_bytes([b, it.next().unwrap_or(0)])) << (b % 40),
+                3 => (top - 1 - i64::from(b)) * if b % 2 == 0 { 1 } else { -1 }, // in range, at the edge
+                _ => top + i64::from(b), // just out of range: NumericRange
+            }
+        })
+        .collect();
+    let c = ndarray::Array2::from_shape_vec((n, m), values).expect("shape");
+    for max in [false, true] {
+        let solved = if max {
+            max_weight_assignment(c.view())
+        } else {
+            min_cost_assignment(c.view())
+        };
+        match solved {
+            Ok(a) => {
+                verify_assignment(CostMatrix::Dense(c.view()), &a).expect("the certificate checks");
+                if n.min(m) <= 6 && n.max(m) <= 8 {
+                    assert_eq!(a.objective, brute(&c, max), "optimum");
+                }
+            }
+            Err(AllocateError::NumericRange { .. }) => {}
+            Err(e) => panic!("unexpected error {e:?}"),
+        }
+    }
+});
