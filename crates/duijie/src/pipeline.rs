@@ -143,6 +143,7 @@ pub fn run_with(ledger: &Ledger, cfg: &score::ScoreConfig) -> Result<Outcome, Al
     })?;
     let mut markets = Vec::with_capacity(Market::ALL.len());
     let mut engaged = vec![false; ledger.parties.len()];
+    let scorer = score::Scorer::new(cfg, ledger);
     for m in Market::ALL {
         let (rows, cols) = (m.needs(ledger), m.offers(ledger));
         let demand: Vec<u32> = (0..rows)
@@ -151,7 +152,7 @@ pub fn run_with(ledger: &Ledger, cfg: &score::ScoreConfig) -> Result<Outcome, Al
         let capacity: Vec<u32> = (0..cols)
             .map(|j| score::offer_quantity(ledger, m, j))
             .collect();
-        let pairs = score::candidates_with(cfg, ledger, m);
+        let pairs = score::top_candidates(&scorer, m, cfg.top_k);
         let candidate_pairs = pairs.len();
         let mut candidates = vec![0u32; rows];
         for &(i, _, _) in &pairs {
