@@ -177,6 +177,21 @@ def tfidf(docs, corpus):
         vecs.append({t: w / norm for t, w in v.items()} if norm > 0 else v)
     return vecs
 
+def levenshtein(a, b):
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+def keyword_credit(k, offer):
+    """1 for an exact keyword; else the best normalised Levenshtein similarity if >= 0.75."""
+    if k in offer: return 1.0
+    best = max([1 - levenshtein(k, o) / max(len(k), len(o)) for o in offer] + [0.0])
+    return best if best >= 0.75 else 0.0
+
 def technology():
     needs = rows(os.path.join(SAMPLE, "technology_needs.csv"))
     caps = rows(os.path.join(SAMPLE, "technology_capabilities.csv"))
@@ -192,7 +207,7 @@ def technology():
             cats = {majors[("研究生", d)]["cat"] for d in cd}
             df = sum(1.0 if d in cd else (0.3 if majors[("研究生", d)]["cat"] in cats else 0.0) for d in nd) / len(nd)
             nk, ck = split(n["keywords"]), [k.lower() for k in split(c["keywords"])]
-            kf = sum(1 for k in nk if k.lower() in ck) / len(nk) if nk else 0.0
+            kf = sum(keyword_credit(k.lower(), ck) for k in nk) / len(nk) if nk else 0.0
             if df <= 0 and kf <= 0: continue
             tf = min(1.0, max(0.0, sum(w * cap_vecs[j].get(t, 0.0) for t, w in need_vecs[i].items())))
             pn, pc = parties[n["enterprise"]], parties[c["provider"]]

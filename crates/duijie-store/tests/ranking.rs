@@ -210,3 +210,85 @@ fn brute_assign(w: &dyn Fn(usize, usize) -> i64, n: usize, k: usize) -> i64 {
     }
     go(w, 0, n, &mut vec![false; k])
 }
+
+/// A two-capability ledger small enough to compute TF-IDF by hand.
+fn tiny_ledger(cap_keywords: [&str; 2], need_keywords: &[(&str, &str, &str)]) -> duijie::Ledger {
+    use duijie_store::Source;
+    let mut needs =
+        String::from("id,enterprise,kind,disciplines,keywords,description,scale,year\n");
+    for (id, disciplines, kw) in need_keywords {
+        needs.push_str(&format!("{id},E1,技术升级改造,{disciplines},{kw},,,2025\n"));
+    }
+    let caps = format!(
+        "id,provider,platform,platform_level,disciplines,keywords,capacity,year\n\
+         C1,R1,,无,0802,{},1,2025\nC2,R1,,无,0802,{},1,2025\n",
+        cap_keywords[0], cap_keywords[1]
+    );
+    let loaded = duijie_store::load_sources([
+        Source::new(
+            "enterprises.csv",
+            "id,name,size,industry,city,domain\nE1,甲,大型,34,沈阳市,\n"
+                .as_bytes()
+                .to_vec(),
+        ),
+        Source::new(
+            "institutes.csv",
+            "id,name,city,out_of_province\nR1,乙,沈阳市,\n"
+                .as_bytes()
+                .to_vec(),
+        ),
+        Source::new("technology_needs.csv", needs.into_bytes()),
+        Source::new("technology_capabilities.csv", caps.into_bytes()),
+    ]);
+    assert!(!loaded.report.has_errors(), "{}", loaded.report);
+    loaded.ledger
+}
+
+#[test]
+fn text_fit_matches_tf_idf_computed_by_hand() {
+    // C1 "机器人" → 机 机器 器 器人 人 (5 tokens, each only in C1: idf ln 3);
+    // C2 "焊接" → 焊 焊接 接. Need K1 "机器人": the same 5 tokens, so cosine 1.
+    // Need K2 "机器": 机 机器 器, weights ln 3 each, unit 1/√3; C1's 1/√5: cosine 3/√15.
+    // Need K3 "焊接": cosine 0 with C1, 1 with C2.
+    let l = tiny_ledger(
+        ["机器人", "焊接"],
+        &[
+            ("K1", "0802", "机器人"),
+            ("K2", "0802", "机器"),
+            ("K3", "0802", "焊接"),
+        ],
+    );
+    let text = score::text::TextIndex::new(&l);
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-12;
+    assert!(close(text.fit(0, 0), 1.0), "{}", text.fit(0, 0));
+    assert!(close(text.fit(0, 1), 0.0));
+    assert!(
+        close(text.fit(1, 0), 3.0 / 15f64.sqrt()),
+        "{}",
+        text.fit(1, 0)
+    );
+    assert!(close(text.fit(2, 0), 0.0) && close(text.fit(2, 1), 1.0));
+}
+
+#[test]
+fn an_offer_sharing_only_a_near_identical_keyword_is_found_by_top_k() {
+    // K1 asks for 机器人 in 0101 (哲学: no 门类 in common with the capabilities' 0802); C1 lists
+    // 机器人学 (near-identical, 0.75), C2 焊接 (nothing): C1 is a candidate, through its keyword
+    // alone, and top-k must find it as full scoring does.
+    let l = tiny_ledger(["机器人学", "焊接"], &[("K1", "0101", "机器人")]);
+    let cfg = ScoreConfig::default();
+    let s = score::Scorer::new(&cfg, &l);
+    let all = brute_force(&s, &l, Market::Technology, None);
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!(all[0].1, 0);
+    for k in [None, Some(1), Some(5)] {
+        assert_eq!(score::top_candidates(&s, Market::Technology, k), all);
+    }
+    let why = s.score(Market::Technology, 0, 0).unwrap();
+    assert!(
+        why.components
+            .iter()
+            .any(|c| c.reason.contains("机器人≈机器人学 (0.75)")),
+        "{why}"
+    );
+}

@@ -29,7 +29,8 @@
 //!   platform level (国家级 1.0, 省级 0.75, 市级 0.5, none 0.25); training and placement 1.0.
 //! - **discipline fit**: the share of the need's disciplines the capability has, with 0.3 credit
 //!   for a discipline of the same 门类; **keyword fit**: the share of the need's keywords the
-//!   capability lists (exact, case-insensitive); **text fit**: TF-IDF cosine of the need's
+//!   capability lists (exact, case-insensitive; a near-identical one, normalised Levenshtein over
+//!   characters ≥ [`NEAR_IDENTICAL`], earns its similarity); **text fit**: TF-IDF cosine of the need's
 //!   description and the capability's platform and keywords ([`text`]).
 //!
 //! Candidates must share a year and, for training and placement, a kind.
@@ -791,6 +792,10 @@ pub struct Scorer<'a> {
     /// capability's sorted and distinct.
     need_keywords: Vec<Vec<u32>>,
     capability_keywords: Vec<Vec<u32>>,
+    /// For each keyword id, the near-identical keyword ids and their similarity.
+    near_keywords: Vec<Vec<(u32, f64)>>,
+    /// The lower-cased keyword of each id.
+    keyword_words: Vec<String>,
 }
 
 /// The component values of one candidate pair, in component order.
@@ -879,7 +884,13 @@ impl<'a> Scorer<'a> {
                 v
             })
             .collect();
+        let mut words = vec![String::new(); ids.len()];
+        for (w, &id) in &ids {
+            words[id as usize] = w.clone();
+        }
         Scorer {
+            near_keywords: near_identical(&words),
+            keyword_words: words,
             need_keywords,
             capability_keywords,
             cfg,
@@ -968,12 +979,22 @@ impl<'a> Scorer<'a> {
             return 0.0;
         }
         let offer = &self.capability_keywords[j];
-        let hits = need
-            .iter()
-            .filter(|k| offer.binary_search(k).is_ok())
-            .count();
+        let mut sum = 0.0;
+        for k in need {
+            if offer.binary_search(k).is_ok() {
+                sum += 1.0;
+                continue;
+            }
+            let best = self.near_keywords[*k as usize]
+                .iter()
+                .filter(|(o, _)| offer.binary_search(o).is_ok())
+                .fold(0.0, |acc: f64, &(_, s)| if s > acc { s } else { acc });
+            if best >= NEAR_IDENTICAL {
+                sum += best;
+            }
+        }
         #[allow(clippy::cast_precision_loss)]
-        let v = hits as f64 / need.len() as f64;
+        let v = sum / need.len() as f64;
         v
     }
 
@@ -1142,25 +1163,95 @@ fn discipline_value(need: &[MajorId], offer: &[MajorId]) -> f64 {
     v
 }
 
-/// Share of the need's keywords the capability lists (exact, case-insensitive).
+/// Share of the need's keywords the capability lists: 1 for each exact one (case-insensitive),
+/// the similarity for a near-identical one ([`NEAR_IDENTICAL`]), divided by the number of the
+/// need's keywords.
 pub fn keyword_fit(need: &[String], offer: &[String]) -> (f64, String) {
     if need.is_empty() {
         return (0.0, "need lists no keyword".into());
     }
     let offer: Vec<String> = offer.iter().map(|k| k.to_lowercase()).collect();
-    let hit: Vec<&str> = need
-        .iter()
-        .filter(|k| offer.contains(&k.to_lowercase()))
-        .map(String::as_str)
-        .collect();
+    let (mut sum, mut exact, mut near) = (0.0, Vec::new(), Vec::new());
+    for k in need {
+        let lower = k.to_lowercase();
+        if offer.contains(&lower) {
+            sum += 1.0;
+            exact.push(k.as_str());
+            continue;
+        }
+        let best = offer
+            .iter()
+            .map(|o| (strsim::normalized_levenshtein(&lower, o), o))
+            .fold(
+                (0.0, None),
+                |acc, (s, o)| if s > acc.0 { (s, Some(o)) } else { acc },
+            );
+        if let (s, Some(o)) = best
+            && s >= NEAR_IDENTICAL
+        {
+            sum += s;
+            near.push(format!("{k}≈{o} ({s:.2})"));
+        }
+    }
     #[allow(clippy::cast_precision_loss)]
-    let v = hit.len() as f64 / need.len() as f64;
-    let reason = if hit.is_empty() {
+    let v = sum / need.len() as f64;
+    let mut parts = Vec::new();
+    if !exact.is_empty() {
+        parts.push(format!("keywords in common: {}", exact.join("、")));
+    }
+    if !near.is_empty() {
+        parts.push(format!("near-identical: {}", near.join("、")));
+    }
+    let reason = if parts.is_empty() {
         "no keyword in common".into()
     } else {
-        format!("keywords in common: {}", hit.join("、"))
+        parts.join("; ")
     };
     (v, reason)
+}
+
+/// Two keywords whose normalised Levenshtein similarity over characters (`strsim`) reaches this
+/// are near-identical (机器人 / 机器人学: 0.75) and earn that similarity as credit.
+pub const NEAR_IDENTICAL: f64 = 0.75;
+
+/// For each interned keyword, the other keywords near-identical to it, with their similarity.
+/// Candidates share a character bigram: lossless at the threshold, since `d ≤ L/4` edits in a
+/// word of `L ≥ 3` characters leave one of its `L − 1` bigrams intact (shorter words are
+/// near-identical only to themselves).
+fn near_identical(words: &[String]) -> Vec<Vec<(u32, f64)>> {
+    let mut by_bigram: std::collections::HashMap<(char, char), Vec<u32>> =
+        std::collections::HashMap::new();
+    let chars: Vec<Vec<char>> = words.iter().map(|w| w.chars().collect()).collect();
+    for (id, cs) in chars.iter().enumerate() {
+        let mut grams: Vec<(char, char)> = cs.windows(2).map(|p| (p[0], p[1])).collect();
+        grams.sort_unstable();
+        grams.dedup();
+        for g in grams {
+            by_bigram
+                .entry(g)
+                .or_default()
+                .push(u32::try_from(id).unwrap_or(u32::MAX));
+        }
+    }
+    let mut out = vec![Vec::new(); words.len()];
+    for (id, cs) in chars.iter().enumerate() {
+        let mut others: Vec<u32> = cs
+            .windows(2)
+            .filter_map(|p| by_bigram.get(&(p[0], p[1])))
+            .flatten()
+            .copied()
+            .filter(|&o| o as usize != id)
+            .collect();
+        others.sort_unstable();
+        others.dedup();
+        for o in others {
+            let s = strsim::normalized_levenshtein(&words[id], &words[o as usize]);
+            if s >= NEAR_IDENTICAL {
+                out[id].push((o, s));
+            }
+        }
+    }
+    out
 }
 
 /// Candidate pairs of a market with their fixed-point scores under the default config,
@@ -1395,16 +1486,20 @@ fn best_for_need(
                 ))
             };
             // After the discipline lists, an offer first met through a keyword shares no
-            // discipline: its discipline fit is 0.3 at most.
+            // discipline: its discipline fit is 0.3 at most. After the keyword lists (exact and
+            // near-identical), an offer shares no keyword either: its keyword fit is 0.
             let (keywords, categories) = (bound(0.3, 1.0), bound(0.3, 0.0));
+            // Each keyword's list, and the lists of the keywords near-identical to it.
+            let words = &scorer.keyword_words;
+            let keyword_lists = scorer.need_keywords[i].iter().flat_map(|&t| {
+                std::iter::once(t)
+                    .chain(scorer.near_keywords[t as usize].iter().map(|&(u, _)| u))
+                    .map(|u| (keywords, Key::Term(words[u as usize].clone()), 0))
+            });
             need.disciplines
                 .iter()
                 .map(|&d| (i64::MAX, Key::Discipline(d), 0))
-                .chain(
-                    need.keywords
-                        .iter()
-                        .map(|k| (keywords, Key::Term(k.to_lowercase()), 0)),
-                )
+                .chain(keyword_lists)
                 .chain(need.disciplines.iter().map(|&d| {
                     (
                         categories,

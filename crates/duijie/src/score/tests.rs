@@ -149,7 +149,23 @@ fn discipline_and_keyword_fit_count_shares() {
     let (v, why) = keyword_fit(&kw(&["PLC", "焊接", "机器视觉"]), &kw(&["plc", "机器视觉"]));
     assert!((v - 2.0 / 3.0).abs() < 1e-12, "{v}");
     assert!(why.contains("PLC") && why.contains("机器视觉"), "{why}");
+    // Near-identical keywords (normalised Levenshtein over characters ≥ 0.75) earn their
+    // similarity: 机器人 / 机器人学 1 − 1/4 = 0.75; 协作机器人 / 协作机器手 1 − 1/5 = 0.8.
+    let (v, why) = keyword_fit(
+        &kw(&["机器人", "协作机器人"]),
+        &kw(&["机器人学", "协作机器手"]),
+    );
+    assert!((v - (0.75 + 0.8) / 2.0).abs() < 1e-12, "{v}");
+    assert!(
+        why.contains("near-identical: 机器人≈机器人学 (0.75)"),
+        "{why}"
+    );
+    // Too different: 焊接 / 焊接机器人 0.4; 工业机器人 / 工业机器人技术 1 − 2/7 ≈ 0.71.
     assert_eq!(keyword_fit(&kw(&["焊接"]), &kw(&["焊接机器人"])).0, 0.0);
+    assert_eq!(
+        keyword_fit(&kw(&["工业机器人"]), &kw(&["工业机器人技术"])).0,
+        0.0
+    );
 }
 
 #[test]
