@@ -306,13 +306,7 @@ fn dense(a: ArrayView2<'_, i64>, sense: Sense) -> Result<Assignment, AllocateErr
     let neg = sense == Sense::Max;
     let solved = match (transposed, a.as_slice()) {
         // A standard-layout matrix is solved in place: no copy at all.
-        (false, Some(c)) => {
-            if neg {
-                jv::<true>(c, rows, cols, k)
-            } else {
-                jv::<false>(c, rows, cols, k)
-            }
-        }
+        (false, Some(c)) => jv_sense(c, rows, cols, k, neg),
         _ => {
             // One working copy, row-major, in the orientation solved.
             let mut c = Vec::with_capacity(rows * cols);
@@ -325,11 +319,7 @@ fn dense(a: ArrayView2<'_, i64>, sense: Sense) -> Result<Assignment, AllocateErr
                     c.extend(a.row(i).iter().copied());
                 }
             }
-            if neg {
-                jv::<true>(&c, rows, cols, k)
-            } else {
-                jv::<false>(&c, rows, cols, k)
-            }
+            jv_sense(&c, rows, cols, k, neg)
         }
     };
     let Ok((x, v)) = solved else {
@@ -410,6 +400,15 @@ fn finish(
 
 /// The column of each row and the column potentials, or `Err(())` when out of numeric range.
 type Solved = Result<(Vec<u32>, Vec<i64>), ()>;
+
+/// [`jv`] in the sense asked for (`neg`: maximising, costs negated).
+fn jv_sense(c: &[i64], rows: usize, cols: usize, k: u32, neg: bool) -> Solved {
+    if neg {
+        jv::<true>(c, rows, cols, k)
+    } else {
+        jv::<false>(c, rows, cols, k)
+    }
+}
 
 /// Runs [`lapjv`] as compiled for AVX2 when the processor has it, the portable build otherwise.
 /// Both builds run the same integer operations in the same order, so they return the same

@@ -473,22 +473,13 @@ fn level_value(d: &LevelDiscounts, need: Level, offer: Level) -> f64 {
 
 /// Level fit on the talent chain (discounts as configured; the level asked for is 1).
 pub fn level_fit(d: &LevelDiscounts, need: Level, offer: Level) -> (f64, String) {
-    let (n, o) = (i16::from(need.chain_rank()), i16::from(offer.chain_rank()));
-    match o - n {
-        0 => (1.0, format!("level {offer} as asked")),
-        1 => (
-            d.over_qualified,
-            format!("over-qualified: {offer} for a {need} post"),
-        ),
-        -1 => (
-            d.under_qualified,
-            format!("under-qualified: {offer} for a {need} post"),
-        ),
-        _ => (
-            0.0,
-            format!("{offer} is too far from {need} on the talent chain"),
-        ),
-    }
+    let reason = match i16::from(offer.chain_rank()) - i16::from(need.chain_rank()) {
+        0 => format!("level {offer} as asked"),
+        1 => format!("over-qualified: {offer} for a {need} post"),
+        -1 => format!("under-qualified: {offer} for a {need} post"),
+        _ => format!("{offer} is too far from {need} on the talent chain"),
+    };
+    (level_value(d, need, offer), reason)
 }
 
 /// Geographic fit between two places (values as configured).
