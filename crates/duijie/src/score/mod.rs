@@ -785,8 +785,6 @@ pub struct Scorer<'a> {
     capability_keywords: Vec<Vec<u32>>,
     /// For each keyword id, the near-identical keyword ids and their similarity.
     near_keywords: Vec<Vec<(u32, f64)>>,
-    /// The lower-cased keyword of each id.
-    keyword_words: Vec<String>,
 }
 
 /// The component values of one candidate pair, in component order.
@@ -881,7 +879,6 @@ impl<'a> Scorer<'a> {
         }
         Scorer {
             near_keywords: near_identical(&words),
-            keyword_words: words,
             need_keywords,
             capability_keywords,
             cfg,
@@ -1272,7 +1269,7 @@ fn level_index(l: Level) -> u8 {
 }
 
 /// What a posting list is keyed by.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Key {
     Major(MajorId),
     Name(u32),
@@ -1282,19 +1279,20 @@ enum Key {
     Bridge(u32),
     /// Technology: a discipline.
     Discipline(MajorId),
-    /// Technology: a discipline 门类 code or a lower-cased keyword.
-    Term(String),
+    /// Technology: a keyword, as the [`Scorer`]'s id of its lower-cased form.
+    Keyword(u32),
 }
 
 impl Postings {
-    fn new(l: &Ledger, m: Market) -> Postings {
+    fn new(scorer: &Scorer<'_>, m: Market) -> Postings {
+        let l = scorer.ledger;
         let mut lists: std::collections::HashMap<(u16, Key, u8), Vec<u32>> =
             std::collections::HashMap::new();
         for j in 0..m.offers(l) {
             let ju = u32::try_from(j).unwrap_or(u32::MAX);
             let (side, major) = offer_side(l, m, j);
             let level = major.as_ref().map_or(0, |ms| level_index(ms.level));
-            for key in offer_keys(l, m, j, major.as_ref()) {
+            for key in offer_keys(scorer, m, j, major.as_ref()) {
                 lists.entry((side.year, key, level)).or_default().push(ju);
             }
         }
@@ -1309,11 +1307,11 @@ impl Postings {
 }
 
 /// The posting keys of offer `j`.
-fn offer_keys(l: &Ledger, m: Market, j: usize, major: Option<&MajorSide>) -> Vec<Key> {
-    let c = Catalogues::get();
+fn offer_keys(scorer: &Scorer<'_>, m: Market, j: usize, major: Option<&MajorSide>) -> Vec<Key> {
+    let keys_of = |id: MajorId| &major_keys()[id.index()];
     match major {
         Some(ms) => {
-            let k = &major_keys()[ms.major.index()];
+            let k = keys_of(ms.major);
             let mut keys = vec![
                 Key::Major(ms.major),
                 Key::Name(k.name),
@@ -1324,23 +1322,20 @@ fn offer_keys(l: &Ledger, m: Market, j: usize, major: Option<&MajorSide>) -> Vec
             keys
         }
         None if m == Market::Technology => {
-            let cap = &l.technology_capabilities[j];
-            let mut terms: Vec<String> = cap
+            let cap = &scorer.ledger.technology_capabilities[j];
+            let mut keys: Vec<Key> = cap
                 .disciplines
                 .iter()
-                .map(|&d| c.major(d).category_code.to_owned())
-                .chain(cap.keywords.iter().map(|k| k.to_lowercase()))
+                .flat_map(|&d| [Key::Discipline(d), Key::Category(keys_of(d).category)])
+                .chain(
+                    scorer.capability_keywords[j]
+                        .iter()
+                        .map(|&t| Key::Keyword(t)),
+                )
                 .collect();
-            terms.sort_unstable();
-            terms.dedup();
-            let mut disciplines = cap.disciplines.clone();
-            disciplines.sort_unstable();
-            disciplines.dedup();
-            disciplines
-                .into_iter()
-                .map(Key::Discipline)
-                .chain(terms.into_iter().map(Key::Term))
-                .collect()
+            keys.sort_unstable();
+            keys.dedup();
+            keys
         }
         None => Vec::new(),
     }
@@ -1376,7 +1371,7 @@ pub fn top_candidates_counted(
 ) -> (Vec<(u32, u32, i64)>, u64) {
     use rayon::prelude::*;
     let l = scorer.ledger;
-    let postings = Postings::new(l, m);
+    let postings = Postings::new(scorer, m);
     let floor = to_fixed(scorer.cfg.min_score).max(0);
     let offers = m.offers(l);
     let per_need: Vec<(Vec<(u32, i64)>, u64)> = (0..m.needs(l))
@@ -1468,7 +1463,6 @@ fn best_for_need(
         None if m == Market::Technology => {
             // Offers sharing a discipline or a keyword first (any score possible); then offers
             // met only through a discipline's 门类: discipline fit at most 0.3, no keyword.
-            let c = Catalogues::get();
             let need = &l.technology_needs[i];
             let bound = |disc: f64, kw: f64| {
                 to_fixed(weighted(
@@ -1481,11 +1475,10 @@ fn best_for_need(
             // near-identical), an offer shares no keyword either: its keyword fit is 0.
             let (keywords, categories) = (bound(0.3, 1.0), bound(0.3, 0.0));
             // Each keyword's list, and the lists of the keywords near-identical to it.
-            let words = &scorer.keyword_words;
             let keyword_lists = scorer.need_keywords[i].iter().flat_map(|&t| {
                 std::iter::once(t)
                     .chain(scorer.near_keywords[t as usize].iter().map(|&(u, _)| u))
-                    .map(|u| (keywords, Key::Term(words[u as usize].clone()), 0))
+                    .map(|u| (keywords, Key::Keyword(u), 0))
             });
             need.disciplines
                 .iter()
@@ -1494,7 +1487,7 @@ fn best_for_need(
                 .chain(need.disciplines.iter().map(|&d| {
                     (
                         categories,
-                        Key::Term(c.major(d).category_code.to_owned()),
+                        Key::Category(major_keys()[d.index()].category),
                         0,
                     )
                 }))
