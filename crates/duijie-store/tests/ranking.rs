@@ -29,6 +29,7 @@ fn evaluate(cfg: &ScoreConfig) -> Figures {
     let l = &loaded.ledger;
     let labels = std::fs::read_to_string(root.join("labels.csv")).unwrap();
     let m = Market::Technology;
+    let scorer = score::Scorer::new(cfg, l);
     let (mut n, mut first, mut five, mut p5) = (0usize, 0usize, 0usize, 0.0f64);
     for line in labels.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
@@ -36,7 +37,7 @@ fn evaluate(cfg: &ScoreConfig) -> Figures {
         let i = (0..m.needs(l))
             .find(|&i| score::need_external_id(l, m, i) == need)
             .unwrap();
-        let ranked: Vec<&str> = score::ranked_offers(cfg, l, m, i)
+        let ranked: Vec<&str> = score::ranked_offers(&scorer, m, i)
             .iter()
             .map(|(j, _)| score::offer_external_id(l, m, *j as usize))
             .collect();

@@ -1569,11 +1569,10 @@ pub fn score_matrix(
 
 /// Every offer of market `m` that is a candidate for need `i`, best first: `(offer, score)`
 /// sorted by fixed-point score descending, then offer index (deterministic). Scores every offer
-/// of the market (O(offers)); for all needs at once use [`candidates`].
-pub fn ranked_offers(cfg: &ScoreConfig, l: &Ledger, m: Market, i: usize) -> Vec<(u32, Score)> {
-    let floor = to_fixed(cfg.min_score).max(0);
-    let scorer = Scorer::new(cfg, l);
-    let mut out: Vec<(u32, Score)> = (0..m.offers(l))
+/// of the market (O(offers)) with its reasons; for all needs at once use [`top_candidates`].
+pub fn ranked_offers(scorer: &Scorer<'_>, m: Market, i: usize) -> Vec<(u32, Score)> {
+    let floor = to_fixed(scorer.cfg.min_score).max(0);
+    let mut out: Vec<(u32, Score)> = (0..m.offers(scorer.ledger))
         .filter_map(|j| {
             let s = scorer.score(m, i, j)?;
             (s.fixed() > floor).then(|| (u32::try_from(j).unwrap_or(u32::MAX), s))
