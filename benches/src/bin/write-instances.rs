@@ -25,24 +25,21 @@ fn main() -> std::io::Result<()> {
         std::fs::File::create(dir.join(format!("{name}.{ext}")))?.write_all(&bytes)?;
         std::fs::write(dir.join(format!("{name}.shape")), shape)
     };
-    for (k, &(name, n, m, max)) in DENSE.iter().enumerate() {
-        let v = dense_int(SEED + k as u64, n, m, max);
+    let write_int = |name: &str, seed: u64, n: usize, m: usize, max: u64| {
+        let v = dense_int(seed, n, m, max);
         write(
             name,
             "i64",
             v.iter().flat_map(|x| x.to_le_bytes()).collect(),
             format!("{n} {m}\n"),
-        )?;
+        )
+    };
+    for (k, &(name, n, m, max)) in DENSE.iter().enumerate() {
+        write_int(name, SEED + k as u64, n, m, max)?;
     }
     if std::env::args().any(|a| a == "--huge") {
         let (name, n, m, max) = DENSE_HUGE;
-        let v = dense_int(SEED + 999, n, m, max);
-        write(
-            name,
-            "i64",
-            v.iter().flat_map(|x| x.to_le_bytes()).collect(),
-            format!("{n} {m}\n"),
-        )?;
+        write_int(name, SEED + 999, n, m, max)?;
     }
     for (k, &(name, n)) in DENSE_F64.iter().enumerate() {
         let v = dense_f64(SEED + 100 + k as u64, n, n);

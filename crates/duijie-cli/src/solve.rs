@@ -18,6 +18,19 @@ struct Outcome {
     verified: bool,
 }
 
+impl Outcome {
+    /// An assignment's outcome, its certificate checked against `matrix`.
+    fn of_assignment(a: &allocate::Assignment, matrix: CostMatrix<'_>, size: String) -> Outcome {
+        Outcome {
+            objective: a.objective,
+            status: a.status,
+            algorithm: a.algorithm,
+            size,
+            verified: verify_assignment(matrix, a).is_ok(),
+        }
+    }
+}
+
 fn number(v: i128) -> serde_json::Value {
     match i64::try_from(v) {
         Ok(i) => serde_json::json!(i),
@@ -62,18 +75,13 @@ pub fn run(file: &Path, max: bool, decimals: u32, json: bool) -> anyhow::Result<
             };
             r.map(|a| {
                 solve_seconds = t1.elapsed().as_secs_f64();
-                Outcome {
-                    objective: a.objective,
-                    status: a.status,
-                    algorithm: a.algorithm,
-                    size: format!(
-                        "{} × {}, {} pairs",
-                        matrix.rows(),
-                        matrix.cols(),
-                        matrix.nnz()
-                    ),
-                    verified: verify_assignment(CostMatrix::Sparse(matrix), &a).is_ok(),
-                }
+                let size = format!(
+                    "{} × {}, {} pairs",
+                    matrix.rows(),
+                    matrix.cols(),
+                    matrix.nnz()
+                );
+                Outcome::of_assignment(&a, CostMatrix::Sparse(matrix), size)
             })
         }
         Instance::Dense { matrix, .. } => {
@@ -84,13 +92,8 @@ pub fn run(file: &Path, max: bool, decimals: u32, json: bool) -> anyhow::Result<
             };
             r.map(|a| {
                 solve_seconds = t1.elapsed().as_secs_f64();
-                Outcome {
-                    objective: a.objective,
-                    status: a.status,
-                    algorithm: a.algorithm,
-                    size: format!("{} × {} dense", matrix.nrows(), matrix.ncols()),
-                    verified: verify_assignment(CostMatrix::Dense(matrix.view()), &a).is_ok(),
-                }
+                let size = format!("{} × {} dense", matrix.nrows(), matrix.ncols());
+                Outcome::of_assignment(&a, CostMatrix::Dense(matrix.view()), size)
             })
         }
     };
