@@ -293,3 +293,30 @@ fn an_offer_sharing_only_a_near_identical_keyword_is_found_by_top_k() {
         "{why}"
     );
 }
+
+#[test]
+fn the_public_keyword_fit_equals_the_scorers_keyword_component() {
+    // `keyword_fit` works on the texts, the scorer on interned ids with precomputed
+    // near-identical lists: the same rule twice, so check they agree on every pair.
+    let cfg = ScoreConfig::default();
+    for l in ledgers() {
+        let s = score::Scorer::new(&cfg, &l);
+        let m = Market::Technology;
+        for i in 0..m.needs(&l) {
+            for j in 0..m.offers(&l) {
+                let Some(sc) = s.score(m, i, j) else { continue };
+                let kw = sc
+                    .components
+                    .iter()
+                    .find(|c| c.name == "keyword_fit")
+                    .unwrap();
+                let (n, o) = (&l.technology_needs[i], &l.technology_capabilities[j]);
+                assert_eq!(
+                    kw.value,
+                    score::keyword_fit(&n.keywords, &o.keywords).0,
+                    "{i} {j}"
+                );
+            }
+        }
+    }
+}
