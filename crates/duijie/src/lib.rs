@@ -59,6 +59,7 @@ pub mod catalogue;
 pub mod id;
 pub mod model;
 pub mod pipeline;
+pub mod policy;
 pub mod score;
 pub mod synth;
 pub mod validate;

@@ -46,6 +46,9 @@ pub struct Allocation {
     pub need_price: Vec<i64>,
     /// Dual price of each offer's capacity (LP certificate).
     pub offer_price: Vec<i64>,
+    /// The best objective value any allocation could reach, when the policy proves one (the
+    /// LP optimum for welfare, the Lagrangian bound for the two-sided fairness form).
+    pub upper_bound: Option<i128>,
 }
 
 /// What one market's allocation achieved.
@@ -206,6 +209,7 @@ pub fn run_with(ledger: &Ledger, cfg: &score::ScoreConfig) -> Result<Outcome, Al
                 algorithm: s.algorithm,
                 need_price: s.row_price,
                 offer_price: s.col_price,
+                upper_bound: Some(s.objective),
             },
             metrics,
         });

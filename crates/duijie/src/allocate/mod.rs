@@ -77,6 +77,8 @@ pub enum Algorithm {
     NetworkSimplex,
     /// Best score first.
     Greedy,
+    /// Deferred acceptance (Gale–Shapley) with quantities, either side proposing.
+    DeferredAcceptance,
 }
 
 impl Algorithm {
@@ -89,6 +91,7 @@ impl Algorithm {
             Algorithm::AuctionShortestPath => "auction+shortest-path",
             Algorithm::NetworkSimplex => "network-simplex",
             Algorithm::Greedy => "greedy",
+            Algorithm::DeferredAcceptance => "deferred-acceptance",
         }
     }
 }

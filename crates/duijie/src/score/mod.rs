@@ -701,6 +701,30 @@ fn offer_side(l: &Ledger, m: Market, j: usize) -> (Side<'_>, Option<MajorSide>) 
     }
 }
 
+/// How a supplier rates a partner party for the offer-side view ([`Scorer::offer_view`]): an
+/// enterprise by size (大型 1, 中型 0.75, 小型 0.5, 微型 0.25), a school by level (研究生 1,
+/// 本科 0.85, 高职本科 0.8, 高职专科 0.7, 中职 0.55), an institute 0.9, anyone else 0.5.
+pub fn partner_standing(p: &crate::model::Party) -> f64 {
+    use crate::model::{EnterpriseSize as S, PartyDetail as D};
+    match &p.detail {
+        D::Enterprise { size, .. } => match size {
+            S::Large => 1.0,
+            S::Medium => 0.75,
+            S::Small => 0.5,
+            S::Micro => 0.25,
+        },
+        D::School { level, .. } => match level {
+            Level::Graduate => 1.0,
+            Level::Bachelor => 0.85,
+            Level::VocationalBachelor => 0.8,
+            Level::HigherVocational => 0.7,
+            Level::SecondaryVocational => 0.55,
+        },
+        D::Institute => 0.9,
+        D::Authority { .. } => 0.5,
+    }
+}
+
 /// The quantity (demand) of need `i` of a market.
 pub fn need_quantity(l: &Ledger, m: Market, i: usize) -> u32 {
     need_side(l, m, i).0.quantity
@@ -898,6 +922,11 @@ impl<'a> Scorer<'a> {
         self.cfg
     }
 
+    /// The ledger scored.
+    pub fn ledger(&self) -> &'a Ledger {
+        self.ledger
+    }
+
     /// The geography value of two sides (as [`geography`], from the table).
     fn geo_value(&self, a: &Side<'_>, b: &Side<'_>) -> f64 {
         let g = &self.cfg.geography;
@@ -990,6 +1019,26 @@ impl<'a> Scorer<'a> {
     /// a candidate. The fast path: no reasons are written.
     pub fn value(&self, m: Market, i: usize, j: usize) -> Option<i64> {
         self.value_in(m, i, j, None)
+    }
+
+    /// The offer side's satisfaction with a candidate pair, fixed point; `None` when the pair is
+    /// not a candidate. Two-sided policies (stable matching, 双边匹配) rank partners on each side
+    /// by that side's own criteria: the need side by the [`Scorer::value`] score, the offer side
+    /// (the school, institute or, for placements, the enterprise) by
+    ///
+    /// `0.4 · fit + 0.3 · geography + 0.3 · partner standing`,
+    ///
+    /// where fit is the major or discipline fit, geography the same component as in the score,
+    /// and the partner's standing is [`partner_standing`] of the need's owner (an enterprise's
+    /// size, or a school's level).
+    pub fn offer_view(&self, m: Market, i: usize, j: usize) -> Option<i64> {
+        let v = match self.values(m, i, j, None)? {
+            Values::Major(v) | Values::Technology(v) => v,
+        };
+        let (need, _) = need_side(self.ledger, m, i);
+        Some(to_fixed(
+            0.4 * v[0] + 0.3 * v[4] + 0.3 * partner_standing(need.party),
+        ))
     }
 
     fn value_in(&self, m: Market, i: usize, j: usize, dense: Option<&[f64]>) -> Option<i64> {

@@ -1,0 +1,676 @@
+//! Allocation policies to compare (R9), behind one [`Policy`] trait that returns the same
+//! [`Allocation`], and the metrics every policy is measured by ([`measure`]).
+//!
+//! A policy allocates one [`MarketInstance`]: needs with demands, offers with capacities, and
+//! candidate pairs that carry two numbers, the need side's score (the [`Scorer`] value, which
+//! is also the welfare every policy is measured in) and the offer side's own satisfaction
+//! ([`Scorer::offer_view`]). Each side thus ranks partners by its own criteria, as in the
+//! 双边匹配 literature.
+//!
+//! | policy | objective | exact? |
+//! | --- | --- | --- |
+//! | [`Greedy`] | best score first | heuristic (the baseline) |
+//! | [`Welfare`] | maximum Σ score × units | exact, LP certificate |
+//! | [`Stable`] | no blocking pair; needs or offers propose | exact, checked by [`blocking_pairs`] |
+//! | [`Coverage`] | most needs and offers with a partner, then welfare | exact, LP certificate |
+//! | [`TwoSided`] | α · need satisfaction + (1 − α) · offer satisfaction − λ · \|gap\| | exact for λ = 0; with λ > 0 the best of a Lagrangian search, with its upper bound |
+//! | [`MaxMin`] | most needs covered, then the weakest covered need's best partner as good as possible, then welfare | exact (threshold search over exact solves) |
+//!
+//! [`recommendations`] gives the top-k partners of every need and every offer for a 对接会.
+//!
+//! Every policy is deterministic: ties go to the lower index.
+
+mod metrics;
+mod stable;
+#[cfg(test)]
+mod tests;
+
+pub use metrics::{PolicyMetrics, Spread, gini, measure};
+pub use stable::{Side, blocking_pairs, deferred_acceptance};
+
+use crate::allocate::{self, Algorithm, AllocateError, Status, Transport};
+use crate::pipeline::{Allocation, Match};
+use crate::score::{Market, Scorer};
+
+/// One market's allocation problem: needs (rows) with demands, offers (columns) with
+/// capacities, and candidate pairs scored from both sides.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct MarketInstance {
+    /// The market.
+    pub market: Market,
+    /// Units each need asks for.
+    pub demand: Vec<u32>,
+    /// Units each offer can give.
+    pub capacity: Vec<u32>,
+    /// Candidate pairs `(need, offer, need-side score, offer-side satisfaction)`, fixed point,
+    /// sorted by need then offer, each pair once.
+    pub pairs: Vec<(u32, u32, i64, i64)>,
+}
+
+impl MarketInstance {
+    /// Builds an instance from numbers (hand-made cases, other systems' data).
+    ///
+    /// # Errors
+    /// [`AllocateError::InvalidInstance`] naming the pair whose need or offer does not exist,
+    /// that is listed twice, or whose score is negative.
+    pub fn new(
+        market: Market,
+        demand: Vec<u32>,
+        capacity: Vec<u32>,
+        mut pairs: Vec<(u32, u32, i64, i64)>,
+    ) -> Result<Self, AllocateError> {
+        pairs.sort_unstable_by_key(|p| (p.0, p.1));
+        for (k, &(i, j, w, v)) in pairs.iter().enumerate() {
+            let bad = |message: String| Err(AllocateError::InvalidInstance { message });
+            if i as usize >= demand.len() || j as usize >= capacity.len() {
+                return bad(format!(
+                    "pair (need {i}, offer {j}) is outside {} needs × {} offers",
+                    demand.len(),
+                    capacity.len()
+                ));
+            }
+            if k > 0 && (pairs[k - 1].0, pairs[k - 1].1) == (i, j) {
+                return bad(format!("pair (need {i}, offer {j}) is listed twice"));
+            }
+            if w < 0 || v < 0 {
+                return bad(format!(
+                    "pair (need {i}, offer {j}) has a negative score ({w}, {v})"
+                ));
+            }
+        }
+        Ok(MarketInstance {
+            market,
+            demand,
+            capacity,
+            pairs,
+        })
+    }
+
+    /// The instance of market `m` of the scorer's ledger: each need's best `k` candidates (all
+    /// when `None`, see [`crate::score::top_candidates`]) with both sides' views.
+    pub fn from_scorer(scorer: &Scorer<'_>, m: Market, k: Option<usize>) -> Self {
+        use rayon::prelude::*;
+        let l = scorer.ledger();
+        let pairs: Vec<(u32, u32, i64)> = crate::score::top_candidates(scorer, m, k);
+        let pairs = pairs
+            .par_iter()
+            .map(|&(i, j, w)| {
+                let v = scorer.offer_view(m, i as usize, j as usize).unwrap_or(0);
+                (i, j, w, v)
+            })
+            .collect();
+        MarketInstance {
+            market: m,
+            demand: (0..m.needs(l))
+                .map(|i| crate::score::need_quantity(l, m, i))
+                .collect(),
+            capacity: (0..m.offers(l))
+                .map(|j| crate::score::offer_quantity(l, m, j))
+                .collect(),
+            pairs,
+        }
+    }
+
+    /// Number of needs.
+    pub fn needs(&self) -> usize {
+        self.demand.len()
+    }
+
+    /// Number of offers.
+    pub fn offers(&self) -> usize {
+        self.capacity.len()
+    }
+
+    /// How many candidates each need has.
+    pub fn candidate_counts(&self) -> Vec<u32> {
+        let mut c = vec![0u32; self.needs()];
+        for p in &self.pairs {
+            c[p.0 as usize] += 1;
+        }
+        c
+    }
+
+    /// The transportation instance with weight `weight(pair)` on every pair.
+    fn transport(
+        &self,
+        weight: impl Fn(&(u32, u32, i64, i64)) -> i64,
+    ) -> Result<Transport, AllocateError> {
+        Transport::new(
+            self.demand.clone(),
+            self.capacity.clone(),
+            self.pairs.iter().map(|p| (p.0, p.1, weight(p))).collect(),
+        )
+    }
+
+    /// The need-side score of a pair, by binary search in the sorted pairs.
+    fn score_of(&self, i: u32, j: u32) -> i64 {
+        self.pairs
+            .binary_search_by_key(&(i, j), |p| (p.0, p.1))
+            .map_or(0, |k| self.pairs[k].2)
+    }
+
+    /// Builds the [`Allocation`] of flows `(need, offer, units)`, merging repeated pairs.
+    fn allocation(
+        &self,
+        mut flows: Vec<(u32, u32, u32)>,
+        status: Status,
+        algorithm: Algorithm,
+        prices: (Vec<i64>, Vec<i64>),
+        upper_bound: Option<i128>,
+    ) -> Allocation {
+        flows.retain(|f| f.2 > 0);
+        flows.sort_unstable();
+        let mut matches: Vec<Match> = Vec::with_capacity(flows.len());
+        for (i, j, u) in flows {
+            match matches.last_mut() {
+                Some(last) if (last.need, last.offer) == (i, j) => last.units += u,
+                _ => matches.push(Match {
+                    need: i,
+                    offer: j,
+                    units: u,
+                    score: self.score_of(i, j),
+                }),
+            }
+        }
+        let mut unmet = self.demand.clone();
+        for mt in &matches {
+            unmet[mt.need as usize] = unmet[mt.need as usize].saturating_sub(mt.units);
+        }
+        let welfare = matches
+            .iter()
+            .map(|mt| i128::from(mt.score) * i128::from(mt.units))
+            .sum();
+        Allocation {
+            market: self.market,
+            matches,
+            unmet,
+            candidates: self.candidate_counts(),
+            welfare,
+            status,
+            algorithm,
+            need_price: prices.0,
+            offer_price: prices.1,
+            upper_bound,
+        }
+    }
+}
+
+/// An allocation policy: turns a [`MarketInstance`] into an [`Allocation`].
+///
+/// Implementations must be deterministic (the same instance gives the same allocation on any
+/// number of threads) and must respect every demand and capacity.
+pub trait Policy: Send + Sync {
+    /// A short name for tables and the CLI (`greedy`, `welfare`, `stable-needs`, ...).
+    fn name(&self) -> String;
+
+    /// Allocates the instance.
+    ///
+    /// # Errors
+    /// [`AllocateError`] when the instance cannot be solved exactly (numeric range), or a
+    /// certificate fails to check (a solver bug, reported as
+    /// [`AllocateError::InvalidInstance`]).
+    fn allocate(&self, inst: &MarketInstance) -> Result<Allocation, AllocateError>;
+}
+
+/// Best score first (the baseline every comparison needs): pairs in descending need-side
+/// score, ties to the lower need then offer, each given as many units as both sides have left.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Greedy;
+
+impl Policy for Greedy {
+    fn name(&self) -> String {
+        "greedy".into()
+    }
+
+    fn allocate(&self, inst: &MarketInstance) -> Result<Allocation, AllocateError> {
+        let t = inst.transport(|p| p.2)?;
+        let s = allocate::greedy_transport(&t);
+        Ok(inst.allocation(s.flows, s.status, s.algorithm, (vec![], vec![]), None))
+    }
+}
+
+/// Welfare-optimal: maximum Σ need-side score × units (network simplex), certificate checked.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Welfare;
+
+impl Policy for Welfare {
+    fn name(&self) -> String {
+        "welfare".into()
+    }
+
+    fn allocate(&self, inst: &MarketInstance) -> Result<Allocation, AllocateError> {
+        let t = inst.transport(|p| p.2)?;
+        let s = solve_checked(&t)?;
+        Ok(inst.allocation(
+            s.flows,
+            s.status,
+            s.algorithm,
+            (s.row_price, s.col_price),
+            Some(s.objective),
+        ))
+    }
+}
+
+/// Stable: deferred acceptance with quantities, the given side proposing. Needs rank offers by
+/// the need-side score, offers rank needs by their own satisfaction; ties to the lower index.
+/// The proposing side gets its best stable allocation; the result has no blocking pair.
+#[derive(Clone, Copy, Debug)]
+pub struct Stable {
+    /// Which side proposes.
+    pub proposer: Side,
+}
+
+impl Policy for Stable {
+    fn name(&self) -> String {
+        match self.proposer {
+            Side::Needs => "stable-needs".into(),
+            Side::Offers => "stable-offers".into(),
+        }
+    }
+
+    fn allocate(&self, inst: &MarketInstance) -> Result<Allocation, AllocateError> {
+        let flows = deferred_acceptance(inst, self.proposer);
+        let a = inst.allocation(
+            flows,
+            Status::Optimal,
+            Algorithm::DeferredAcceptance,
+            (vec![], vec![]),
+            None,
+        );
+        let blocking = blocking_pairs(inst, &a);
+        if let Some(&(i, j)) = blocking.first() {
+            return Err(AllocateError::InvalidInstance {
+                message: format!(
+                    "deferred acceptance left {} blocking pairs, first (need {i}, offer {j})",
+                    blocking.len()
+                ),
+            });
+        }
+        Ok(a)
+    }
+}
+
+/// Coverage-constrained welfare: as many needs and offers as possible get at least one partner
+/// (lexicographically first), then maximum welfare. Exact: the first unit of each need and of
+/// each offer carries a bonus larger than any welfare difference.
+///
+/// Who is left without a partner, and why, is in [`coverage_shortfall`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Coverage;
+
+impl Policy for Coverage {
+    fn name(&self) -> String {
+        "coverage".into()
+    }
+
+    fn allocate(&self, inst: &MarketInstance) -> Result<Allocation, AllocateError> {
+        let (flows, _) = covering_solve(inst, None, true)?;
+        Ok(inst.allocation(
+            flows,
+            Status::Optimal,
+            Algorithm::NetworkSimplex,
+            (vec![], vec![]),
+            None,
+        ))
+    }
+}
+
+/// Max–min fairness: as many needs covered as possible, then the smallest best-partner score
+/// among covered needs as large as possible, then maximum welfare. Exact: a binary search over
+/// the distinct scores, each step an exact coverage solve (about log₂(distinct scores) solves).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MaxMin;
+
+impl Policy for MaxMin {
+    fn name(&self) -> String {
+        "maxmin".into()
+    }
+
+    fn allocate(&self, inst: &MarketInstance) -> Result<Allocation, AllocateError> {
+        let (base, target) = covering_solve(inst, None, false)?;
+        let mut levels: Vec<i64> = inst.pairs.iter().map(|p| p.2).collect();
+        levels.sort_unstable();
+        levels.dedup();
+        // Largest threshold index whose coverage still reaches the target (index 0 always does,
+        // as every score is ≥ levels[0]).
+        let (mut lo, mut hi) = (0usize, levels.len());
+        let mut best = base;
+        while hi > lo + 1 {
+            let mid = lo + (hi - lo) / 2;
+            let (flows, covered) = covering_solve(inst, Some(levels[mid]), false)?;
+            // A need with units only outside its first would make covered + it > target,
+            // which maximality rules out: so every covered need's best partner is ≥ the level.
+            if covered == target {
+                lo = mid;
+                best = flows;
+            } else {
+                hi = mid;
+            }
+        }
+        Ok(inst.allocation(
+            best,
+            Status::Optimal,
+            Algorithm::NetworkSimplex,
+            (vec![], vec![]),
+            None,
+        ))
+    }
+}
+
+/// Two-sided satisfaction (双边匹配): maximise `α · Σ need satisfaction + (1 − α) · Σ offer
+/// satisfaction − λ · |Σ need satisfaction − Σ offer satisfaction|`, each side's satisfaction
+/// measured by its own criteria (need-side score, offer-side view), summed over units.
+///
+/// With `fairness` λ = 0 this is the weighted-sum form, solved exactly. With λ > 0 (the
+/// fairness form, which also narrows the gap between the two sides) the objective is concave;
+/// every mix `α + θ` for θ in a grid over `[−λ, λ]` is solved exactly, the best allocation for
+/// the true objective is kept, and the smallest Lagrangian value is returned as
+/// [`Allocation::upper_bound`] (objective in fixed point). The result is proven optimal when
+/// the two meet.
+#[derive(Clone, Copy, Debug)]
+pub struct TwoSided {
+    /// α, the need side's weight in [0, 1].
+    pub need_weight: f64,
+    /// λ ≥ 0, the penalty on the gap between the two sides' totals.
+    pub fairness: f64,
+}
+
+impl Default for TwoSided {
+    fn default() -> Self {
+        TwoSided {
+            need_weight: 0.5,
+            fairness: 0.0,
+        }
+    }
+}
+
+/// Mixes are fixed point in units of 1/`MIX`.
+const MIX: i64 = 1024;
+
+impl TwoSided {
+    /// The objective of an allocation, fixed point × [`MIX`], and its two side totals.
+    fn objective(&self, inst: &MarketInstance, flows: &[(u32, u32, u32)]) -> (i128, i128, i128) {
+        let (mut sn, mut so) = (0i128, 0i128);
+        for &(i, j, u) in flows {
+            if let Ok(k) = inst.pairs.binary_search_by_key(&(i, j), |p| (p.0, p.1)) {
+                sn += i128::from(inst.pairs[k].2) * i128::from(u);
+                so += i128::from(inst.pairs[k].3) * i128::from(u);
+            }
+        }
+        let (a, l) = self.mix();
+        let obj = i128::from(a) * sn + i128::from(MIX - a) * so - i128::from(l) * (sn - so).abs();
+        (obj, sn, so)
+    }
+
+    fn mix(&self) -> (i64, i64) {
+        #[allow(clippy::cast_possible_truncation)]
+        let q = |x: f64| (x * MIX as f64).round() as i64;
+        (
+            q(self.need_weight.clamp(0.0, 1.0)),
+            q(self.fairness.clamp(0.0, 4.0)),
+        )
+    }
+}
+
+impl Policy for TwoSided {
+    fn name(&self) -> String {
+        if self.fairness > 0.0 {
+            format!("two-sided(α={},λ={})", self.need_weight, self.fairness)
+        } else {
+            format!("two-sided(α={})", self.need_weight)
+        }
+    }
+
+    fn allocate(&self, inst: &MarketInstance) -> Result<Allocation, AllocateError> {
+        if !(self.need_weight.is_finite() && self.fairness.is_finite() && self.fairness >= 0.0) {
+            return Err(AllocateError::InvalidInstance {
+                message: format!(
+                    "two-sided policy: α = {} must be in [0, 1] and λ = {} ≥ 0",
+                    self.need_weight, self.fairness
+                ),
+            });
+        }
+        let (a, l) = self.mix();
+        // θ over [−λ, λ]: 0 alone when λ = 0, else 17 points.
+        let steps: Vec<i64> = if l == 0 {
+            vec![0]
+        } else {
+            (-8..=8).map(|s| s * l / 8).collect()
+        };
+        let mut best: Option<((i128, i128, i128), Flows, TransportPrices)> = None;
+        let mut bound = i128::MAX;
+        for theta in steps {
+            let (wn, wo) = (a + theta, MIX - a - theta);
+            let t = inst.transport(|p| wn * p.2 + wo * p.3)?;
+            let s = solve_checked(&t)?;
+            // Lagrangian: for any allocation, objective ≤ Σ (a+θ)·sn + (MIX−a−θ)·so.
+            bound = bound.min(s.objective);
+            let value = self.objective(inst, &s.flows);
+            if best.as_ref().is_none_or(|b| value.0 > b.0.0) {
+                best = Some((value, s.flows, (s.row_price, s.col_price)));
+            }
+        }
+        let Some((value, flows, prices)) = best else {
+            unreachable!("at least one mix is solved")
+        };
+        let status = if value.0 >= bound {
+            Status::Optimal
+        } else {
+            Status::Heuristic
+        };
+        let mut out = inst.allocation(
+            flows,
+            status,
+            Algorithm::NetworkSimplex,
+            prices,
+            Some(bound),
+        );
+        if l > 0 {
+            // Prices certify the weighted-sum form only.
+            out.need_price.clear();
+            out.offer_price.clear();
+        }
+        Ok(out)
+    }
+}
+
+type TransportPrices = (Vec<i64>, Vec<i64>);
+
+/// Flows `(need, offer, units)`.
+pub type Flows = Vec<(u32, u32, u32)>;
+
+/// Ranked lists: for each party, `(partner, value)` best first.
+pub type Ranked = Vec<Vec<(u32, i64)>>;
+
+/// Solves a transportation instance exactly and checks its certificate.
+fn solve_checked(t: &Transport) -> Result<allocate::TransportSolution, AllocateError> {
+    let s = allocate::max_weight_transport(t)?;
+    allocate::verify_transport(t, &s).map_err(|e| AllocateError::InvalidInstance {
+        message: e.to_string(),
+    })?;
+    Ok(s)
+}
+
+/// Maximum coverage, then welfare: every need `i` is split into a first unit (bonus `B`) and
+/// the rest; with `offers`, every offer too. With `threshold`, a need's first unit may only go
+/// to pairs scoring at least that much. Returns the flows in original indices and how many
+/// needs got their first unit.
+fn covering_solve(
+    inst: &MarketInstance,
+    threshold: Option<i64>,
+    offers: bool,
+) -> Result<(Flows, usize), AllocateError> {
+    // Rows: 2i = first unit of need i, 2i+1 = the rest; columns likewise when `offers`.
+    let max_w = inst.pairs.iter().map(|p| p.2).max().unwrap_or(0);
+    let units = inst
+        .demand
+        .iter()
+        .map(|&d| i64::from(d))
+        .sum::<i64>()
+        .min(inst.capacity.iter().map(|&c| i64::from(c)).sum::<i64>());
+    // Any welfare difference is below B.
+    let bonus = units
+        .checked_mul(max_w)
+        .and_then(|x| x.checked_add(1))
+        .ok_or(AllocateError::NumericRange {
+            max_weight: u64::try_from(max_w).unwrap_or(u64::MAX),
+            limit: u64::try_from(i64::MAX / units.max(1)).unwrap_or(0),
+        })?;
+    let mut demand = Vec::with_capacity(inst.needs() * 2);
+    for &d in &inst.demand {
+        demand.push(d.min(1));
+        demand.push(d.saturating_sub(1));
+    }
+    let capacity: Vec<u32> = if offers {
+        inst.capacity
+            .iter()
+            .flat_map(|&c| [c.min(1), c.saturating_sub(1)])
+            .collect()
+    } else {
+        inst.capacity.clone()
+    };
+    let mut pairs = Vec::with_capacity(inst.pairs.len() * if offers { 4 } else { 2 });
+    for &(i, j, w, _) in &inst.pairs {
+        let cols: &[(u32, i64)] = if offers {
+            &[(2 * j, 1), (2 * j + 1, 0)]
+        } else {
+            &[(j, 0)]
+        };
+        for &(c, ob) in cols {
+            if threshold.is_none_or(|t| w >= t) {
+                pairs.push((2 * i, c, w + bonus * (1 + ob)));
+            }
+            pairs.push((2 * i + 1, c, w + bonus * ob));
+        }
+    }
+    let t = Transport::new(demand, capacity, pairs)?;
+    let s = solve_checked(&t)?;
+    let first = s.flows.iter().filter(|f| f.0 % 2 == 0 && f.2 > 0).count();
+    let flows = s
+        .flows
+        .iter()
+        .map(|&(r, c, u)| (r / 2, if offers { c / 2 } else { c }, u))
+        .collect();
+    Ok((flows, first))
+}
+
+/// Why a party of a [`Coverage`] allocation has no partner.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Shortfall {
+    /// Which side.
+    pub side: Side,
+    /// Need or offer index.
+    pub index: u32,
+    /// Why, in words.
+    pub reason: String,
+}
+
+/// The needs and offers of `inst` with demand or capacity but no partner in `a`, each with the
+/// reason: no candidate at all, or (when `a` comes from [`Coverage`], which maximises coverage
+/// exactly) every candidate's units are taken by parties who would otherwise have none.
+pub fn coverage_shortfall(inst: &MarketInstance, a: &Allocation) -> Vec<Shortfall> {
+    let mut need_partner = vec![false; inst.needs()];
+    let mut offer_partner = vec![false; inst.offers()];
+    for mt in &a.matches {
+        need_partner[mt.need as usize] = true;
+        offer_partner[mt.offer as usize] = true;
+    }
+    let mut need_cands = vec![0u32; inst.needs()];
+    let mut offer_cands = vec![0u32; inst.offers()];
+    for p in &inst.pairs {
+        need_cands[p.0 as usize] += 1;
+        offer_cands[p.1 as usize] += 1;
+    }
+    let why = |cands: u32, what: &str| {
+        if cands == 0 {
+            format!("no candidate {what}: nobody in the ledger can serve it")
+        } else {
+            format!(
+                "its {cands} candidate {what}s are fully used by parties that would otherwise have no partner"
+            )
+        }
+    };
+    let mut out = Vec::new();
+    for (i, &d) in inst.demand.iter().enumerate() {
+        if d > 0 && !need_partner[i] {
+            out.push(Shortfall {
+                side: Side::Needs,
+                index: u32::try_from(i).unwrap_or(u32::MAX),
+                reason: why(need_cands[i], "offer"),
+            });
+        }
+    }
+    for (j, &c) in inst.capacity.iter().enumerate() {
+        if c > 0 && !offer_partner[j] {
+            out.push(Shortfall {
+                side: Side::Offers,
+                index: u32::try_from(j).unwrap_or(u32::MAX),
+                reason: why(offer_cands[j], "need"),
+            });
+        }
+    }
+    out
+}
+
+/// The `k` best candidates of every need (by need-side score) and of every offer (by its own
+/// satisfaction), for a 对接会 (matchmaking fair): `(needs, offers)`, each list best first,
+/// ties to the lower index.
+pub fn recommendations(inst: &MarketInstance, k: usize) -> (Ranked, Ranked) {
+    let mut needs: Vec<Vec<(u32, i64)>> = vec![Vec::new(); inst.needs()];
+    let mut offers: Vec<Vec<(u32, i64)>> = vec![Vec::new(); inst.offers()];
+    for &(i, j, w, v) in &inst.pairs {
+        needs[i as usize].push((j, w));
+        offers[j as usize].push((i, v));
+    }
+    for list in needs.iter_mut().chain(offers.iter_mut()) {
+        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        list.truncate(k);
+    }
+    (needs, offers)
+}
+
+/// Every policy with its default settings, in table order.
+pub fn all() -> Vec<Box<dyn Policy>> {
+    vec![
+        Box::new(Greedy),
+        Box::new(Welfare),
+        Box::new(Stable {
+            proposer: Side::Needs,
+        }),
+        Box::new(Stable {
+            proposer: Side::Offers,
+        }),
+        Box::new(Coverage),
+        Box::new(TwoSided::default()),
+        Box::new(TwoSided {
+            need_weight: 0.5,
+            fairness: 0.5,
+        }),
+        Box::new(MaxMin),
+    ]
+}
+
+/// The policy called `name` (as [`Policy::name`] prints it, or `two-sided` for the default
+/// weighted sum and `two-sided-fair` for the fairness form), or `None`.
+pub fn by_name(name: &str) -> Option<Box<dyn Policy>> {
+    match name {
+        "two-sided" => return Some(Box::new(TwoSided::default())),
+        "two-sided-fair" => {
+            return Some(Box::new(TwoSided {
+                need_weight: 0.5,
+                fairness: 0.5,
+            }));
+        }
+        _ => {}
+    }
+    all().into_iter().find(|p| p.name() == name)
+}
+
+/// The names [`by_name`] accepts.
+pub fn names() -> Vec<String> {
+    let mut v: Vec<String> = all().iter().map(|p| p.name()).collect();
+    v.extend(["two-sided".to_owned(), "two-sided-fair".to_owned()]);
+    v
+}

@@ -1,0 +1,169 @@
+//! Stable allocation with quantities: deferred acceptance in which a need or an offer proposes
+//! all its remaining units at once, and the blocking pairs of any allocation.
+//!
+//! Each unit of a need is a separate agent with the need's preferences (as in the
+//! hospital–residents expansion), so "stable" means: no need and offer that are not yet
+//! trading all they could would both rather move one unit to each other. Working on quantities
+//! instead of expanded units keeps the lists O(candidate pairs) however large the demands.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+
+use super::MarketInstance;
+use crate::pipeline::Allocation;
+
+/// A side of a market.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Side {
+    /// The needs (rows): enterprises' needs, or schools' for placements.
+    Needs,
+    /// The offers (columns).
+    Offers,
+}
+
+/// A proposer's rank key at a receiver: smaller is better (higher satisfaction, then lower
+/// index).
+type Key = (Reverse<i64>, u32);
+
+/// Deferred acceptance with quantities, `proposer` side proposing: the proposer-optimal stable
+/// allocation, as flows `(need, offer, units)`.
+///
+/// Needs rank offers by the need-side score, offers rank needs by their own satisfaction
+/// (the fourth field of each pair); ties go to the lower index. A proposer offers all its
+/// unplaced units to its best receiver not yet known to be full of better partners; the
+/// receiver keeps its best units up to its quantity and returns the rest, taking them from its
+/// worst-ranked holders first.
+///
+/// Complexity: O((pairs + rejections) · log pairs).
+pub fn deferred_acceptance(inst: &MarketInstance, proposer: Side) -> Vec<(u32, u32, u32)> {
+    let (np, nr) = match proposer {
+        Side::Needs => (inst.needs(), inst.offers()),
+        Side::Offers => (inst.offers(), inst.needs()),
+    };
+    let (p_qty, r_qty) = match proposer {
+        Side::Needs => (&inst.demand, &inst.capacity),
+        Side::Offers => (&inst.capacity, &inst.demand),
+    };
+    // Each proposer's list (receiver, proposer's key at the receiver), best first.
+    let mut lists: Vec<Vec<(u32, Key)>> = vec![Vec::new(); np];
+    let mut prefs: Vec<Vec<(Key, u32)>> = vec![Vec::new(); np];
+    for &(i, j, w, v) in &inst.pairs {
+        let (p, r, own, theirs) = match proposer {
+            Side::Needs => (i, j, w, v),
+            Side::Offers => (j, i, v, w),
+        };
+        prefs[p as usize].push(((Reverse(own), r), r));
+        lists[p as usize].push((r, (Reverse(theirs), p)));
+    }
+    for (list, pref) in lists.iter_mut().zip(&mut prefs) {
+        // Sort the proposer's list by its own preference.
+        let mut order: Vec<usize> = (0..pref.len()).collect();
+        order.sort_by_key(|&k| pref[k].0);
+        *list = order.iter().map(|&k| list[k]).collect();
+    }
+    drop(prefs);
+    let mut remaining: Vec<u32> = p_qty.clone();
+    let mut next = vec![0usize; np];
+    // Each receiver's held blocks (key, proposer, units), worst on top.
+    let mut held: Vec<BinaryHeap<(Key, u32, u32)>> = vec![BinaryHeap::new(); nr];
+    let mut total = vec![0u64; nr];
+    let mut queued = vec![false; np];
+    let mut queue: VecDeque<u32> = (0..np)
+        .filter(|&p| remaining[p] > 0 && !lists[p].is_empty())
+        .map(|p| u32::try_from(p).unwrap_or(u32::MAX))
+        .collect();
+    for &p in &queue {
+        queued[p as usize] = true;
+    }
+    while let Some(p) = queue.pop_front() {
+        let pu = p as usize;
+        queued[pu] = false;
+        while remaining[pu] > 0 && next[pu] < lists[pu].len() {
+            let (r, key) = lists[pu][next[pu]];
+            let ru = r as usize;
+            let cap = u64::from(r_qty[ru]);
+            held[ru].push((key, p, remaining[pu]));
+            total[ru] += u64::from(remaining[pu]);
+            remaining[pu] = 0;
+            while total[ru] > cap {
+                let excess = total[ru] - cap;
+                let Some(mut top) = held[ru].peek_mut() else {
+                    break;
+                };
+                let take = u32::try_from(excess.min(u64::from(top.2))).unwrap_or(u32::MAX);
+                top.2 -= take;
+                total[ru] -= u64::from(take);
+                let q = top.1;
+                remaining[q as usize] += take;
+                if top.2 == 0 {
+                    std::collections::binary_heap::PeekMut::pop(top);
+                }
+                if q != p && !queued[q as usize] {
+                    queued[q as usize] = true;
+                    queue.push_back(q);
+                }
+            }
+            if remaining[pu] > 0 {
+                // Rejected here: the receiver is full of partners it ranks above `p`.
+                next[pu] += 1;
+            }
+        }
+    }
+    let mut flows = Vec::new();
+    for (r, h) in held.into_iter().enumerate() {
+        let r = u32::try_from(r).unwrap_or(u32::MAX);
+        for (_, p, u) in h {
+            if u > 0 {
+                flows.push(match proposer {
+                    Side::Needs => (p, r, u),
+                    Side::Offers => (r, p, u),
+                });
+            }
+        }
+    }
+    flows.sort_unstable();
+    flows
+}
+
+/// The blocking pairs `(need, offer)` of allocation `a` of `inst`: a candidate pair in which
+/// the need has an unmet unit or a unit placed with an offer it ranks lower, and the offer has
+/// a spare unit or a unit given to a need it ranks lower. Ranks as in [`deferred_acceptance`].
+/// Sorted; empty exactly when `a` is stable. O(pairs + matches).
+pub fn blocking_pairs(inst: &MarketInstance, a: &Allocation) -> Vec<(u32, u32)> {
+    let (n, m) = (inst.needs(), inst.offers());
+    // Worst partner of each side by its own ranking key (larger key = worse).
+    let mut need_worst: Vec<Option<Key>> = vec![None; n];
+    let mut offer_worst: Vec<Option<Key>> = vec![None; m];
+    let mut used = vec![0u64; m];
+    let mut placed = vec![0u64; n];
+    let view = |i: u32, j: u32| {
+        inst.pairs
+            .binary_search_by_key(&(i, j), |p| (p.0, p.1))
+            .map_or((0, 0), |k| (inst.pairs[k].2, inst.pairs[k].3))
+    };
+    for mt in a.matches.iter().filter(|mt| mt.units > 0) {
+        let (w, v) = view(mt.need, mt.offer);
+        let nk = (Reverse(w), mt.offer);
+        let ok = (Reverse(v), mt.need);
+        let nw = &mut need_worst[mt.need as usize];
+        *nw = Some(nw.map_or(nk, |x| x.max(nk)));
+        let ow = &mut offer_worst[mt.offer as usize];
+        *ow = Some(ow.map_or(ok, |x| x.max(ok)));
+        used[mt.offer as usize] += u64::from(mt.units);
+        placed[mt.need as usize] += u64::from(mt.units);
+    }
+    inst.pairs
+        .iter()
+        .filter(|&&(i, j, w, v)| {
+            let (iu, ju) = (i as usize, j as usize);
+            let need_wants = placed[iu] < u64::from(inst.demand[iu])
+                || need_worst[iu].is_some_and(|worst| (Reverse(w), j) < worst);
+            let offer_wants = used[ju] < u64::from(inst.capacity[ju])
+                || offer_worst[ju].is_some_and(|worst| (Reverse(v), i) < worst);
+            need_wants && offer_wants
+        })
+        .map(|p| (p.0, p.1))
+        .collect()
+}

@@ -1,0 +1,349 @@
+use proptest::prelude::*;
+
+use super::*;
+use crate::allocate::{StableInstance, stable_student_optimal, stable_supervisor_optimal};
+
+/// A small random instance: up to 4 needs × 4 offers, demands and capacities 0–3.
+fn instance() -> impl Strategy<Value = MarketInstance> {
+    (1usize..=4, 1usize..=4).prop_flat_map(|(n, m)| {
+        (
+            proptest::collection::vec(0u32..=3, n),
+            proptest::collection::vec(0u32..=3, m),
+            proptest::collection::vec(proptest::option::of((1i64..=5, 1i64..=5)), n * m),
+        )
+            .prop_map(move |(demand, capacity, cells)| {
+                let pairs = cells
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, c)| {
+                        c.map(|(w, v)| {
+                            (
+                                u32::try_from(k / m).unwrap(),
+                                u32::try_from(k % m).unwrap(),
+                                w * 100,
+                                v * 100,
+                            )
+                        })
+                    })
+                    .collect();
+                MarketInstance::new(Market::Talent, demand, capacity, pairs).unwrap()
+            })
+    })
+}
+
+/// Every integral allocation of a small instance, as units per pair (in pair order).
+fn all_allocations(inst: &MarketInstance) -> Vec<Vec<u32>> {
+    let mut out = Vec::new();
+    let mut x = vec![0u32; inst.pairs.len()];
+    fn rec(inst: &MarketInstance, k: usize, x: &mut Vec<u32>, out: &mut Vec<Vec<u32>>) {
+        if k == inst.pairs.len() {
+            out.push(x.clone());
+            return;
+        }
+        let (i, j, _, _) = inst.pairs[k];
+        let used_i: u32 = (0..k).filter(|&q| inst.pairs[q].0 == i).map(|q| x[q]).sum();
+        let used_j: u32 = (0..k).filter(|&q| inst.pairs[q].1 == j).map(|q| x[q]).sum();
+        let most = (inst.demand[i as usize] - used_i).min(inst.capacity[j as usize] - used_j);
+        for u in 0..=most {
+            x[k] = u;
+            rec(inst, k + 1, x, out);
+        }
+        x[k] = 0;
+    }
+    rec(inst, 0, &mut x, &mut out);
+    out
+}
+
+fn flows_of(inst: &MarketInstance, x: &[u32]) -> Vec<(u32, u32, u32)> {
+    inst.pairs
+        .iter()
+        .zip(x)
+        .filter(|(_, u)| **u > 0)
+        .map(|(p, &u)| (p.0, p.1, u))
+        .collect()
+}
+
+fn units(a: &Allocation) -> Vec<(u32, u32, u32)> {
+    a.matches
+        .iter()
+        .map(|m| (m.need, m.offer, m.units))
+        .collect()
+}
+
+fn feasible(inst: &MarketInstance, a: &Allocation) {
+    let mut placed = vec![0u32; inst.needs()];
+    let mut used = vec![0u32; inst.offers()];
+    for m in &a.matches {
+        assert!(m.units > 0);
+        assert!(
+            inst.pairs
+                .binary_search_by_key(&(m.need, m.offer), |p| (p.0, p.1))
+                .is_ok(),
+            "not a candidate"
+        );
+        placed[m.need as usize] += m.units;
+        used[m.offer as usize] += m.units;
+    }
+    for ((p, d), u) in placed.iter().zip(&inst.demand).zip(&a.unmet) {
+        assert!(p <= d);
+        assert_eq!(*u, d - p);
+    }
+    for (u, c) in used.iter().zip(&inst.capacity) {
+        assert!(u <= c);
+    }
+}
+
+/// The unit-expanded hospital–residents instance: each unit of need `i` a resident with the
+/// need's list; offers rank units by their own view, then need index, then unit index.
+fn expanded(inst: &MarketInstance) -> (StableInstance, Vec<u32>) {
+    let mut owner = Vec::new();
+    for (i, &d) in inst.demand.iter().enumerate() {
+        owner.extend(std::iter::repeat_n(u32::try_from(i).unwrap(), d as usize));
+    }
+    let resident_prefs: Vec<Vec<u32>> = owner
+        .iter()
+        .map(|&i| {
+            let mut l: Vec<&(u32, u32, i64, i64)> =
+                inst.pairs.iter().filter(|p| p.0 == i).collect();
+            l.sort_by_key(|p| (std::cmp::Reverse(p.2), p.1));
+            l.iter().map(|p| p.1).collect()
+        })
+        .collect();
+    let hospital_prefs: Vec<Vec<u32>> = (0..inst.offers())
+        .map(|j| {
+            let mut l: Vec<(i64, u32, u32)> = owner
+                .iter()
+                .enumerate()
+                .filter_map(|(r, &i)| {
+                    let k = inst
+                        .pairs
+                        .binary_search_by_key(&(i, u32::try_from(j).unwrap()), |p| (p.0, p.1))
+                        .ok()?;
+                    Some((-inst.pairs[k].3, i, u32::try_from(r).unwrap()))
+                })
+                .collect();
+            l.sort_unstable();
+            l.iter().map(|x| x.2).collect()
+        })
+        .collect();
+    (
+        StableInstance::hospital_residents(&resident_prefs, inst.capacity.clone(), hospital_prefs)
+            .unwrap(),
+        owner,
+    )
+}
+
+fn aggregate(owner: &[u32], assigned: &[Option<u32>]) -> Vec<(u32, u32, u32)> {
+    let mut f: Vec<(u32, u32, u32)> = Vec::new();
+    let mut pairs: Vec<(u32, u32)> = owner
+        .iter()
+        .zip(assigned)
+        .filter_map(|(&i, a)| a.map(|j| (i, j)))
+        .collect();
+    pairs.sort_unstable();
+    for (i, j) in pairs {
+        match f.last_mut() {
+            Some(l) if (l.0, l.1) == (i, j) => l.2 += 1,
+            _ => f.push((i, j, 1)),
+        }
+    }
+    f
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Welfare equals the best of every allocation; greedy is feasible and never better.
+    #[test]
+    fn welfare_is_the_brute_force_optimum(inst in instance()) {
+        let all = all_allocations(&inst);
+        let best = all
+            .iter()
+            .map(|x| inst.pairs.iter().zip(x).map(|(p, &u)| i128::from(p.2) * i128::from(u)).sum::<i128>())
+            .max()
+            .unwrap();
+        let w = Welfare.allocate(&inst).unwrap();
+        feasible(&inst, &w);
+        prop_assert_eq!(w.welfare, best);
+        let g = Greedy.allocate(&inst).unwrap();
+        feasible(&inst, &g);
+        prop_assert!(g.welfare <= best);
+    }
+
+    /// Deferred acceptance with quantities gives exactly the unit-expanded proposer-optimal
+    /// stable matching, for either side proposing, and has no blocking pair; the brute-force
+    /// blocking-pair count agrees with `blocking_pairs` on every allocation.
+    #[test]
+    fn stable_matches_the_unit_expansion(inst in instance()) {
+        let (hr, owner) = expanded(&inst);
+        let needs = Stable { proposer: Side::Needs }.allocate(&inst).unwrap();
+        feasible(&inst, &needs);
+        let s = stable_student_optimal(&hr);
+        prop_assert_eq!(units(&needs), aggregate(&owner, &s.student_project));
+        let offers = Stable { proposer: Side::Offers }.allocate(&inst).unwrap();
+        feasible(&inst, &offers);
+        let s = stable_supervisor_optimal(&hr);
+        prop_assert_eq!(units(&offers), aggregate(&owner, &s.student_project));
+        prop_assert!(blocking_pairs(&inst, &needs).is_empty());
+        prop_assert!(blocking_pairs(&inst, &offers).is_empty());
+    }
+
+    /// `blocking_pairs` is right on every allocation: a pair blocks exactly when moving one
+    /// unit onto it (from the need's worst partner or its unmet units, displacing the offer's
+    /// worst unit or using a spare one) makes both strictly better off.
+    #[test]
+    fn blocking_pairs_by_definition(inst in instance()) {
+        for x in all_allocations(&inst).iter().take(200) {
+            let a = inst.allocation(flows_of(&inst, x), Status::Heuristic, Algorithm::Greedy, (vec![], vec![]), None);
+            let mut expect = Vec::new();
+            for &(i, j, w, v) in &inst.pairs {
+                let mine: Vec<&(u32, u32, i64, i64)> = inst.pairs.iter().zip(x).filter(|(p, u)| p.0 == i && **u > 0).map(|(p, _)| p).collect();
+                let theirs: Vec<&(u32, u32, i64, i64)> = inst.pairs.iter().zip(x).filter(|(p, u)| p.1 == j && **u > 0).map(|(p, _)| p).collect();
+                let placed: u32 = inst.pairs.iter().zip(x).filter(|(p, _)| p.0 == i).map(|(_, u)| *u).sum();
+                let used: u32 = inst.pairs.iter().zip(x).filter(|(p, _)| p.1 == j).map(|(_, u)| *u).sum();
+                let need_gains = placed < inst.demand[i as usize]
+                    || mine.iter().any(|p| p.2 < w || (p.2 == w && p.1 > j));
+                let offer_gains = used < inst.capacity[j as usize]
+                    || theirs.iter().any(|p| p.3 < v || (p.3 == v && p.0 > i));
+                if need_gains && offer_gains {
+                    expect.push((i, j));
+                }
+            }
+            prop_assert_eq!(blocking_pairs(&inst, &a), expect);
+        }
+    }
+
+    /// Coverage: no allocation covers more needs + offers; among those that cover as many, none
+    /// has more welfare. MaxMin: no allocation covering as many needs has a larger smallest
+    /// best-partner score.
+    #[test]
+    fn coverage_and_maxmin_are_lexicographic_optima(inst in instance()) {
+        let cover = |x: &[u32]| {
+            let mut n = vec![false; inst.needs()];
+            let mut o = vec![false; inst.offers()];
+            let mut best = vec![i64::MIN; inst.needs()];
+            for (p, &u) in inst.pairs.iter().zip(x) {
+                if u > 0 {
+                    n[p.0 as usize] = true;
+                    o[p.1 as usize] = true;
+                    best[p.0 as usize] = best[p.0 as usize].max(p.2);
+                }
+            }
+            let welfare: i128 = inst.pairs.iter().zip(x).map(|(p, &u)| i128::from(p.2) * i128::from(u)).sum();
+            let covered_needs = n.iter().filter(|&&b| b).count();
+            let worst = best.iter().copied().filter(|&b| b > i64::MIN).min().unwrap_or(i64::MAX);
+            (covered_needs, covered_needs + o.iter().filter(|&&b| b).count(), worst, welfare)
+        };
+        let all = all_allocations(&inst);
+        let best_cov = all.iter().map(|x| { let c = cover(x); (c.1, c.3) }).max().unwrap();
+        let a = Coverage.allocate(&inst).unwrap();
+        feasible(&inst, &a);
+        let x: Vec<u32> = inst.pairs.iter().map(|p| a.matches.iter().find(|m| (m.need, m.offer) == (p.0, p.1)).map_or(0, |m| m.units)).collect();
+        let c = cover(&x);
+        prop_assert_eq!((c.1, c.3), best_cov);
+
+        let best_mm = all.iter().map(|x| { let c = cover(x); (c.0, c.2) }).max().unwrap();
+        let a = MaxMin.allocate(&inst).unwrap();
+        feasible(&inst, &a);
+        let x: Vec<u32> = inst.pairs.iter().map(|p| a.matches.iter().find(|m| (m.need, m.offer) == (p.0, p.1)).map_or(0, |m| m.units)).collect();
+        let c = cover(&x);
+        prop_assert_eq!((c.0, c.2), best_mm);
+        // Among allocations with that coverage and floor, welfare is maximal.
+        let best_w = all.iter().filter(|x| { let d = cover(x); (d.0, d.2) == best_mm }).map(|x| cover(x).3).max().unwrap();
+        prop_assert_eq!(c.3, best_w);
+    }
+
+    /// Two-sided: the weighted-sum form is the brute-force optimum of its objective; the
+    /// fairness form's answer is feasible, never above its upper bound, and the bound is at
+    /// least the brute-force optimum (so `Optimal` is only claimed when it is).
+    #[test]
+    fn two_sided_is_exact_or_bounded(inst in instance(), alpha in 0u8..=4, lambda in 0u8..=2) {
+        let p = TwoSided { need_weight: f64::from(alpha) / 4.0, fairness: f64::from(lambda) / 4.0 };
+        let a = p.allocate(&inst).unwrap();
+        feasible(&inst, &a);
+        let obj = |x: &[u32]| p.objective(&inst, &flows_of(&inst, x)).0;
+        let best = all_allocations(&inst).iter().map(|x| obj(x)).max().unwrap();
+        let got = p.objective(&inst, &units(&a)).0;
+        let bound = a.upper_bound.unwrap();
+        prop_assert!(got <= best);
+        prop_assert!(bound >= best);
+        if lambda == 0 || a.status == Status::Optimal {
+            prop_assert_eq!(got, best);
+        }
+    }
+}
+
+#[test]
+fn every_policy_has_a_name_that_finds_it() {
+    for p in all() {
+        assert_eq!(by_name(&p.name()).unwrap().name(), p.name());
+    }
+    assert!(by_name("nonsense").is_none());
+    assert_eq!(names().len(), all().len() + 2);
+}
+
+#[test]
+fn gini_by_hand() {
+    assert_eq!(gini(&[1.0, 1.0, 1.0]), 0.0);
+    // Sorted 0, 0, 0, 4: (2·4 − 4 − 1)·4 / (4 · 4) = 0.75.
+    assert!((gini(&[0.0, 4.0, 0.0, 0.0]) - 0.75).abs() < 1e-12);
+    assert_eq!(gini(&[]), 0.0);
+    assert_eq!(gini(&[0.0, 0.0]), 0.0);
+}
+
+#[test]
+fn shortfall_names_who_and_why() {
+    // Need 0 and 1 both want offer 0 (capacity 1); need 2 has no candidate; offer 1 has none.
+    let inst = MarketInstance::new(
+        Market::Talent,
+        vec![1, 1, 1],
+        vec![1, 2],
+        vec![(0, 0, 500, 500), (1, 0, 400, 400)],
+    )
+    .unwrap();
+    let a = Coverage.allocate(&inst).unwrap();
+    let s = coverage_shortfall(&inst, &a);
+    assert_eq!(s.len(), 3, "{s:?}");
+    assert_eq!((s[0].side, s[0].index), (Side::Needs, 1));
+    assert!(s[0].reason.contains("fully used"));
+    assert_eq!((s[1].side, s[1].index), (Side::Needs, 2));
+    assert!(s[1].reason.contains("no candidate"));
+    assert_eq!((s[2].side, s[2].index), (Side::Offers, 1));
+}
+
+#[test]
+fn invalid_instances_are_refused_with_the_pair() {
+    let e = MarketInstance::new(Market::Talent, vec![1], vec![1], vec![(0, 1, 1, 1)]).unwrap_err();
+    assert!(e.to_string().contains("(need 0, offer 1)"), "{e}");
+    let e = MarketInstance::new(
+        Market::Talent,
+        vec![1],
+        vec![1],
+        vec![(0, 0, 1, 1), (0, 0, 2, 2)],
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("twice"), "{e}");
+    let e = MarketInstance::new(Market::Talent, vec![1], vec![1], vec![(0, 0, -1, 1)]).unwrap_err();
+    assert!(e.to_string().contains("negative"), "{e}");
+    let e = TwoSided {
+        need_weight: f64::NAN,
+        fairness: 0.0,
+    }
+    .allocate(&MarketInstance::new(Market::Talent, vec![1], vec![1], vec![]).unwrap())
+    .unwrap_err();
+    assert!(e.to_string().contains("two-sided"), "{e}");
+}
+
+#[test]
+fn recommendations_are_each_sides_best() {
+    let inst = MarketInstance::new(
+        Market::Talent,
+        vec![1, 1],
+        vec![1, 1],
+        vec![(0, 0, 300, 900), (0, 1, 500, 100), (1, 0, 500, 200)],
+    )
+    .unwrap();
+    let (needs, offers) = recommendations(&inst, 1);
+    assert_eq!(needs, vec![vec![(1, 500)], vec![(0, 500)]]);
+    assert_eq!(offers, vec![vec![(0, 900)], vec![(0, 100)]]);
+}
