@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod explain;
+mod programme;
 mod sample;
 mod solve;
 
@@ -18,7 +19,7 @@ use duijie_store::Loaded;
 /// duijie (对接): matches enterprise technology and talent needs against school and institute
 /// capabilities, allocates partners exactly, and reports how well supply meets demand.
 #[derive(Parser, Debug)]
-#[command(name = "duijie", version, about, long_about = None, after_help = "Examples:\n  duijie demo\n  duijie validate datasets/sample\n  duijie gen --scale province --seed 7 --out ledger\n  duijie validate schools.csv talent_needs.csv --json\n  duijie match datasets/sample --out results --weights weights.toml\n  duijie explain N01 T01\n  duijie solve instance.min --json")]
+#[command(name = "duijie", version, about, long_about = None, after_help = "Examples:\n  duijie demo\n  duijie validate datasets/sample\n  duijie gen --scale province --seed 7 --out ledger\n  duijie validate schools.csv talent_needs.csv --json\n  duijie match datasets/sample --out results --weights weights.toml\n  duijie explain N01 T01\n  duijie solve instance.min --json\n  duijie compare --scale sample --seeds 1,2,3 --out comparison.csv\n  duijie gaps --what-if 080213T\n  duijie alliances --grouping city")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -115,6 +116,87 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Compare allocation policies on the same instances with the same metrics: welfare,
+    /// coverage, unmet demand, capacity use, blocking pairs, both sides' satisfaction (mean,
+    /// minimum, Gini), balance across cities, run time. Datasets are the ledger given, or
+    /// generated ones (`--scale`, `--seeds`). The CSV is byte-identical for the same input
+    /// unless `--timings` adds run times.
+    Compare {
+        /// Ledger files or directories (default: generated ledgers, see --scale and --seeds).
+        paths: Vec<PathBuf>,
+        /// Scale of the generated ledgers.
+        #[arg(long, default_value = "sample", value_parser = parse_scale)]
+        scale: duijie::synth::Scale,
+        /// Seeds of the generated ledgers, comma-separated.
+        #[arg(long, default_value = "1", value_delimiter = ',')]
+        seeds: Vec<u64>,
+        /// Policies, comma-separated, or `all`: greedy, welfare, stable-needs, stable-offers,
+        /// coverage, two-sided, two-sided-fair, maxmin.
+        #[arg(long, default_value = "all")]
+        policies: String,
+        /// Markets, comma-separated (default all): talent, technology, training, placement.
+        #[arg(long, value_delimiter = ',', value_parser = parse_market)]
+        markets: Vec<duijie::score::Market>,
+        /// Scoring weights as TOML (`top_k` there bounds each need's candidates).
+        #[arg(long)]
+        weights: Option<PathBuf>,
+        /// Write the comparison table as CSV.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Add run times (they vary from run to run).
+        #[arg(long)]
+        timings: bool,
+        /// Print the rows as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Talent supply against demand per major and level (dynamic major adjustment): signals to
+    /// add, expand, reduce, stop, and duplicated or low-employment majors; with --what-if, the
+    /// fewest extra seats that meet a major's demand, school by school.
+    Gaps {
+        /// Ledger files or directories (default: the bundled sample ledger).
+        paths: Vec<PathBuf>,
+        /// The policy whose allocation is measured.
+        #[arg(long, default_value = "welfare")]
+        policy: String,
+        /// Major codes to close the gap of (e.g. 080202), comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        what_if: Vec<String>,
+        /// Scoring weights as TOML.
+        #[arg(long)]
+        weights: Option<PathBuf>,
+        /// Print as JSON (every row).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Form the alliances (each enterprise in exactly one; schools and institutes in every one
+    /// they can serve), choose lead units, list who is left out and why, form consortia for core
+    /// technology needs, and report progress against the programme's targets.
+    Alliances {
+        /// Ledger files or directories (default: the bundled sample ledger).
+        paths: Vec<PathBuf>,
+        /// Group enterprises by `domain`, `industry` (GB/T 4754 section) or `city`.
+        #[arg(long, default_value = "domain", value_parser = parse_grouping)]
+        grouping: duijie::programme::Grouping,
+        /// Scoring weights as TOML.
+        #[arg(long)]
+        weights: Option<PathBuf>,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_grouping(s: &str) -> Result<duijie::programme::Grouping, String> {
+    use duijie::programme::Grouping;
+    match s {
+        "domain" => Ok(Grouping::Domain),
+        "industry" => Ok(Grouping::Industry),
+        "city" => Ok(Grouping::City),
+        _ => Err(format!(
+            "unknown grouping {s:?}; one of domain, industry, city"
+        )),
+    }
 }
 
 const WEIGHTS_HELP: &str = "A weights file (TOML; every field optional, defaults shown):
@@ -254,6 +336,49 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(1));
             }
             explain::run(&loaded.ledger, &need, &offer, market, &cfg, json)
+        }
+        Command::Compare {
+            paths,
+            scale,
+            seeds,
+            policies,
+            markets,
+            weights,
+            out,
+            timings,
+            json,
+        } => {
+            let cfg = explain::load_config(weights.as_deref())?;
+            programme::compare(&programme::CompareArgs {
+                paths: &paths,
+                scale,
+                seeds: &seeds,
+                policies: &policies,
+                markets: &markets,
+                cfg: &cfg,
+                out: out.as_deref(),
+                timings,
+                json,
+            })
+        }
+        Command::Gaps {
+            paths,
+            policy,
+            what_if,
+            weights,
+            json,
+        } => {
+            let cfg = explain::load_config(weights.as_deref())?;
+            programme::gaps(&paths, &policy, &what_if, &cfg, json)
+        }
+        Command::Alliances {
+            paths,
+            grouping,
+            weights,
+            json,
+        } => {
+            let cfg = explain::load_config(weights.as_deref())?;
+            programme::alliances(&paths, grouping, &cfg, json)
         }
     }
 }

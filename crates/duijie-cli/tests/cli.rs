@@ -572,3 +572,64 @@ fn gen_writes_the_same_bytes_for_the_same_seed_and_a_ledger_match_accepts() {
         Some(2)
     );
 }
+
+#[test]
+fn compare_writes_the_same_table_twice_and_refuses_unknown_policies() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+    for out in [&a, &b] {
+        let o = duijie(&[
+            "compare",
+            "--seeds",
+            "1,2",
+            "--markets",
+            "talent,technology",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let csv = std::fs::read_to_string(&a).unwrap();
+    assert_eq!(csv, std::fs::read_to_string(&b).unwrap());
+    // 2 seeds × 2 markets × 8 policies, and a header.
+    assert_eq!(csv.lines().count(), 1 + 2 * 2 * 8);
+    for line in csv.lines().filter(|l| l.contains(",stable-")) {
+        assert_eq!(
+            line.split(',').nth(15),
+            Some("0"),
+            "a stable row with blocking pairs: {line}"
+        );
+    }
+    let o = duijie(&["compare", "--policies", "greedy,nonsense"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown policy \"nonsense\""));
+}
+
+#[test]
+fn gaps_and_alliances_report_on_the_sample_ledger() {
+    let o = duijie(&["gaps", "--what-if", "080202", "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    let add: Vec<&str> = rows
+        .iter()
+        .filter(|r| r["signals"].as_array().unwrap().iter().any(|s| s == "add"))
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    // 计算机应用技术 (510201): three places asked for, no school supplies it; 船舶与海洋工程
+    // (081901) 本科: nobody offers the major, related majors stand in.
+    assert_eq!(add, vec!["510201", "081901"]);
+    assert_eq!(v["what_if"][0]["major"], "080202");
+    let o = duijie(&["gaps", "--what-if", "999999"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no talent need"));
+
+    let o = duijie(&["alliances", "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["alliances"].as_array().unwrap().len(), 4);
+    assert_eq!(v["left_out"].as_array().unwrap().len(), 0);
+    assert_eq!(v["progress"].as_array().unwrap().len(), 9);
+    let o = duijie(&["alliances", "--grouping", "nowhere"]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -12,6 +12,11 @@
 //! - [`score`]: candidate generation and explainable scores.
 //! - [`allocate`]: exact solvers that return certificates.
 //! - [`pipeline::run`]: the whole chain, with metrics.
+//! - [`policy`]: the allocation policies to compare, behind one [`policy::Policy`] trait, and
+//!   the metrics every policy is measured by.
+//! - [`programme`]: the alliance programme — alliances and lead units, consortia for core
+//!   technology needs, gap analysis with capacity what-ifs, targets and progress.
+//! - [`experiment`]: policies × datasets → one comparison table.
 //!
 //! The core does no I/O: adapters (`duijie-store`, `duijie-export`) read and write files.
 //!
@@ -56,10 +61,12 @@
 
 pub mod allocate;
 pub mod catalogue;
+pub mod experiment;
 pub mod id;
 pub mod model;
 pub mod pipeline;
 pub mod policy;
+pub mod programme;
 pub mod score;
 pub mod synth;
 pub mod validate;

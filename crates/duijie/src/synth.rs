@@ -37,6 +37,15 @@ pub enum Scale {
 }
 
 impl Scale {
+    /// The scale's name, as [`Scale::parse`] reads it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scale::Sample => "sample",
+            Scale::Province => "province",
+            Scale::Nation => "nation",
+        }
+    }
+
     /// Parses `sample`, `province` or `nation`.
     pub fn parse(s: &str) -> Option<Scale> {
         match s {

@@ -416,7 +416,7 @@ impl TwoSided {
 impl Policy for TwoSided {
     fn name(&self) -> String {
         if self.fairness > 0.0 {
-            format!("two-sided(α={},λ={})", self.need_weight, self.fairness)
+            format!("two-sided-fair(α={} λ={})", self.need_weight, self.fairness)
         } else {
             format!("two-sided(α={})", self.need_weight)
         }

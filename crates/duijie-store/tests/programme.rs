@@ -1,0 +1,298 @@
+//! The programme's rules as properties on generated ledgers: alliances, consortia, gaps,
+//! targets and the policy comparison.
+
+#![allow(clippy::unwrap_used)]
+
+use duijie::Ledger;
+use duijie::policy::{self, MarketInstance, Policy};
+use duijie::programme::{self, AllianceRules, Grouping};
+use duijie::score::{Market, ScoreConfig, Scorer};
+use duijie::synth::{Scale, generate};
+use duijie_store::Source;
+
+fn ledger(seed: u64) -> Ledger {
+    let loaded = duijie_store::load_sources(
+        generate(Scale::Sample, seed)
+            .into_iter()
+            .map(|t| Source::new(t.name, t.csv.into_bytes())),
+    );
+    assert_eq!(loaded.report.error_count(), 0);
+    loaded.ledger
+}
+
+fn instances(scorer: &Scorer<'_>) -> Vec<MarketInstance> {
+    Market::ALL
+        .iter()
+        .map(|&m| MarketInstance::from_scorer(scorer, m, None))
+        .collect()
+}
+
+#[test]
+fn every_enterprise_is_in_exactly_one_alliance_and_suppliers_join_by_fit() {
+    let cfg = ScoreConfig::default();
+    for seed in 0..4 {
+        let l = ledger(seed);
+        let scorer = Scorer::new(&cfg, &l);
+        let inst = instances(&scorer);
+        for grouping in [Grouping::Domain, Grouping::Industry, Grouping::City] {
+            for quota in [0.0, 0.2, 1.0] {
+                let rules = AllianceRules {
+                    grouping,
+                    min_score: 0.5,
+                    out_of_province_quota: quota,
+                };
+                let a = programme::form_alliances(&l, &inst, &rules);
+                for p in &l.parties {
+                    let member_of = &a.membership[p.id.index()];
+                    match p.kind() {
+                        duijie::PartyKind::Enterprise => {
+                            assert_eq!(member_of.len(), 1, "{} {grouping:?}", p.external_id);
+                            let al = &a.alliances[member_of[0] as usize];
+                            assert!(al.enterprises.contains(&p.id));
+                        }
+                        duijie::PartyKind::Authority => assert!(member_of.is_empty()),
+                        _ => {
+                            // A supplier is in an alliance only through a pair ≥ the threshold
+                            // with one of its enterprises.
+                            for &k in member_of {
+                                let al = &a.alliances[k as usize];
+                                assert!(al.suppliers.contains(&p.id));
+                                let fits = inst.iter().any(|ins| {
+                                    ins.pairs.iter().any(|&(i, j, w, _)| {
+                                        let (n, o) = (
+                                            duijie::score::need_owner(&l, ins.market, i as usize),
+                                            duijie::score::offer_owner(&l, ins.market, j as usize),
+                                        );
+                                        w >= duijie::score::to_fixed(0.5)
+                                            && ((n == p.id && al.enterprises.contains(&o))
+                                                || (o == p.id && al.enterprises.contains(&n)))
+                                    })
+                                });
+                                assert!(fits, "{} in {}", p.external_id, al.name);
+                            }
+                        }
+                    }
+                }
+                for al in &a.alliances {
+                    let inside = al
+                        .suppliers
+                        .iter()
+                        .filter(|s| !l.party(**s).out_of_province)
+                        .count();
+                    let outside = al.suppliers.len() - inside;
+                    #[allow(
+                        clippy::cast_possible_truncation,
+                        clippy::cast_sign_loss,
+                        clippy::cast_precision_loss
+                    )]
+                    let quota_n = ((quota * inside as f64).floor() as usize).max(1);
+                    assert!(outside <= quota_n, "{}: {outside} > {quota_n}", al.name);
+                    if let Some(lead) = al.lead {
+                        assert!(al.enterprises.contains(&lead) || al.suppliers.contains(&lead));
+                    }
+                }
+                // Left out: exactly the schools and large/medium enterprises in no alliance.
+                let mut expect: Vec<_> = l
+                    .parties
+                    .iter()
+                    .filter(|p| {
+                        a.membership[p.id.index()].is_empty()
+                            && match &p.detail {
+                                duijie::PartyDetail::School { .. } => true,
+                                duijie::PartyDetail::Enterprise { size, .. } => matches!(
+                                    size,
+                                    duijie::EnterpriseSize::Large | duijie::EnterpriseSize::Medium
+                                ),
+                                _ => false,
+                            }
+                    })
+                    .map(|p| p.id)
+                    .collect();
+                expect.sort_unstable();
+                let got: Vec<_> = a.left_out.iter().map(|x| x.party).collect();
+                assert_eq!(got, expect);
+                assert!(a.left_out.iter().all(|x| !x.reason.is_empty()));
+            }
+        }
+    }
+}
+
+#[test]
+fn consortia_respect_capacities_and_cover_what_they_claim() {
+    let cfg = ScoreConfig::default();
+    let l = ledger(3);
+    let scorer = Scorer::new(&cfg, &l);
+    let mut capacity: Vec<u32> = l
+        .technology_capabilities
+        .iter()
+        .map(|c| c.capacity)
+        .collect();
+    let teams = programme::consortia(&scorer, &mut capacity, 20);
+    let cores = l
+        .technology_needs
+        .iter()
+        .filter(|n| n.kind == duijie::TechnologyNeedKind::Core)
+        .count();
+    assert_eq!(teams.len(), cores);
+    assert!(
+        teams.iter().any(|t| t.members.len() >= 2),
+        "no team of two or more"
+    );
+    let mut used = vec![0u32; l.technology_capabilities.len()];
+    for t in &teams {
+        let need = &l.technology_needs[t.need as usize];
+        assert_eq!(t.covered.len() + t.uncovered.len(), {
+            let mut d = need.disciplines.clone();
+            d.sort_unstable();
+            d.dedup();
+            d.len()
+        });
+        for &j in &t.members {
+            used[j as usize] += 1;
+            assert_eq!(l.technology_capabilities[j as usize].year, need.year);
+        }
+    }
+    for (j, c) in l.technology_capabilities.iter().enumerate() {
+        assert!(used[j] <= c.capacity, "capability {j} over capacity");
+        assert_eq!(capacity[j], c.capacity - used[j]);
+    }
+}
+
+#[test]
+fn gaps_find_the_majors_nobody_supplies_and_the_oversupplied() {
+    let cfg = ScoreConfig::default();
+    // The generator never supplies 智能制造工程 and 机器人工程: wherever they are in demand,
+    // they are flagged "add".
+    let mut seen = 0;
+    for seed in 0..8 {
+        let l = ledger(seed);
+        let scorer = Scorer::new(&cfg, &l);
+        let inst = MarketInstance::from_scorer(&scorer, Market::Talent, None);
+        let a = policy::Welfare.allocate(&inst).unwrap();
+        for r in programme::gaps(&l, &a) {
+            if ["080213T", "080803T"].contains(&r.code.as_str()) {
+                seen += 1;
+                assert!(
+                    r.signals.contains(&programme::Signal::Add),
+                    "{} seed {seed}",
+                    r.code
+                );
+                assert_eq!(r.supply, 0);
+            }
+        }
+    }
+    assert!(seen > 0, "no seed asks for the never-supplied majors");
+    let l = ledger(1);
+    let scorer = Scorer::new(&cfg, &l);
+    let inst = MarketInstance::from_scorer(&scorer, Market::Talent, None);
+    let a = policy::Welfare.allocate(&inst).unwrap();
+    let rows = programme::gaps(&l, &a);
+    assert!(
+        rows.iter().any(|r| r
+            .signals
+            .iter()
+            .any(|s| matches!(s, programme::Signal::Reduce | programme::Signal::Stop))),
+        "no over-supplied major found"
+    );
+    for r in &rows {
+        assert!(
+            r.demand_met <= r.demand && r.supply_placed <= r.supply,
+            "{}",
+            r.code
+        );
+    }
+    // Closing the gap of one expandable major: seats added only where candidates are.
+    let row = rows
+        .iter()
+        .find(|r| r.signals.contains(&programme::Signal::Expand) && r.demand > r.demand_met)
+        .unwrap();
+    let targets: Vec<u32> = l
+        .talent_needs
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.major == row.major && n.level == row.level)
+        .map(|(i, _)| u32::try_from(i).unwrap())
+        .collect();
+    let w = programme::capacity_what_if(&inst, &a, &targets).unwrap();
+    let counts = inst.candidate_counts();
+    let unmet_servable: u64 = targets
+        .iter()
+        .filter(|&&t| counts[t as usize] > 0)
+        .map(|&t| u64::from(a.unmet[t as usize]))
+        .sum();
+    // Never more seats than the unmet units of the servable targets.
+    assert!(w.total <= unmet_servable, "{} > {unmet_servable}", w.total);
+}
+
+#[test]
+fn progress_counts_what_the_allocations_achieve() {
+    let cfg = ScoreConfig::default();
+    let l = ledger(2);
+    let scorer = Scorer::new(&cfg, &l);
+    let inst = instances(&scorer);
+    let allocs: Vec<_> = inst
+        .iter()
+        .map(|i| policy::Welfare.allocate(i).unwrap())
+        .collect();
+    let alliances = programme::form_alliances(&l, &inst, &AllianceRules::default());
+    let p = programme::progress(&l, &allocs, &alliances, &[], &programme::Targets::default());
+    assert_eq!(p.len(), 9);
+    let talent: u64 = allocs[0].matches.iter().map(|m| u64::from(m.units)).sum();
+    #[allow(clippy::cast_precision_loss)]
+    let by_level: f64 = p[3..7].iter().map(|x| x.achieved).sum();
+    #[allow(clippy::cast_precision_loss)]
+    let talent = talent as f64;
+    assert_eq!(by_level, talent);
+    assert_eq!(p[7].achieved, alliances.school_coverage(&l));
+    let per = programme::alliance_progress(&l, &allocs, &alliances);
+    assert_eq!(per.len(), alliances.alliances.len());
+    let placed: u64 = per.iter().map(|r| r.talent_placed).sum();
+    #[allow(clippy::cast_precision_loss)]
+    let placed = placed as f64;
+    assert_eq!(placed, talent);
+}
+
+#[test]
+fn comparison_ranks_policies_by_what_each_optimises_and_is_thread_independent() {
+    let cfg = ScoreConfig::default();
+    let l = ledger(4);
+    let policies = policy::all();
+    let rows =
+        duijie::experiment::compare(&l, "sample-4", Some(4), &cfg, &policies, &Market::ALL, None)
+            .unwrap();
+    assert_eq!(rows.len(), policies.len() * Market::ALL.len());
+    for m in Market::ALL {
+        let of = |name: &str| {
+            rows.iter()
+                .find(|r| r.market == m && r.policy == name)
+                .unwrap()
+        };
+        let best = of("welfare").metrics.welfare;
+        for r in rows.iter().filter(|r| r.market == m) {
+            assert!(
+                r.metrics.welfare <= best,
+                "{} beats welfare on {m}",
+                r.policy
+            );
+            let c = &of("coverage").metrics;
+            assert!(
+                r.metrics.needs_covered + r.metrics.offers_used <= c.needs_covered + c.offers_used,
+                "{} covers more on {m}",
+                r.policy
+            );
+            assert!(r.metrics.needs_covered <= of("maxmin").metrics.needs_covered);
+        }
+        assert_eq!(of("stable-needs").metrics.blocking_pairs, 0);
+        assert_eq!(of("stable-offers").metrics.blocking_pairs, 0);
+    }
+    let csv = duijie::experiment::to_csv(&rows, false);
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let again = one.install(|| {
+        duijie::experiment::compare(&l, "sample-4", Some(4), &cfg, &policies, &Market::ALL, None)
+            .unwrap()
+    });
+    assert_eq!(duijie::experiment::to_csv(&again, false), csv);
+}

@@ -1,0 +1,229 @@
+//! Experiments: policies × datasets × seeds → one comparison table with the same metrics for
+//! every policy (R9), plus coverage broken down by party kind, size, city and level.
+//!
+//! The core reads no clock: run times are measured by a clock the caller passes (the CLI
+//! passes one; tests pass none), and are kept out of the deterministic columns.
+
+use crate::allocate::{AllocateError, Status};
+use crate::catalogue::Catalogues;
+use crate::model::{Ledger, PartyDetail};
+use crate::policy::{MarketInstance, Policy, PolicyMetrics, gini, measure};
+use crate::score::{self, Market, ScoreConfig, Scorer};
+
+/// Coverage of one group of parties in one market: how many take part (have a need or offer
+/// with a quantity there) and how many of those got at least one partner.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct GroupCoverage {
+    /// `kind`, `size`, `city` or `level`.
+    pub dimension: String,
+    /// The group (学校, 大型, 沈阳市, 本科, ...).
+    pub group: String,
+    /// Parties of the group taking part in the market.
+    pub parties: usize,
+    /// Of those, parties with at least one partner.
+    pub covered: usize,
+}
+
+/// One row of a comparison: one policy on one market of one dataset.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Row {
+    /// The dataset's name.
+    pub dataset: String,
+    /// The seed it was generated from, if any.
+    pub seed: Option<u64>,
+    /// The market.
+    pub market: Market,
+    /// The policy's name.
+    pub policy: String,
+    /// Optimal or heuristic.
+    pub status: Status,
+    /// The metrics.
+    pub metrics: PolicyMetrics,
+    /// Coverage by kind, size, city and level.
+    pub coverage: Vec<GroupCoverage>,
+    /// Balance across cities: the Gini coefficient of the cities' coverage rates (0 = every
+    /// city covered alike).
+    pub city_balance: f64,
+    /// Wall time of the policy's allocation in seconds, when a clock was given.
+    pub seconds: Option<f64>,
+}
+
+/// Coverage of the parties of market `inst` under allocation `a`, by kind, enterprise size,
+/// city and school level, and the Gini coefficient of the city coverage rates.
+pub fn party_coverage(
+    l: &Ledger,
+    inst: &MarketInstance,
+    a: &crate::pipeline::Allocation,
+) -> (Vec<GroupCoverage>, f64) {
+    use std::collections::BTreeMap;
+    let m = inst.market;
+    let np = l.parties.len();
+    let mut takes_part = vec![false; np];
+    let mut covered = vec![false; np];
+    for (i, &d) in inst.demand.iter().enumerate() {
+        if d > 0 {
+            takes_part[score::need_owner(l, m, i).index()] = true;
+        }
+    }
+    for (j, &c) in inst.capacity.iter().enumerate() {
+        if c > 0 {
+            takes_part[score::offer_owner(l, m, j).index()] = true;
+        }
+    }
+    for mt in &a.matches {
+        covered[score::need_owner(l, m, mt.need as usize).index()] = true;
+        covered[score::offer_owner(l, m, mt.offer as usize).index()] = true;
+    }
+    let c = Catalogues::get();
+    let mut groups: BTreeMap<(u8, String), (usize, usize)> = BTreeMap::new();
+    for p in l.parties.iter().filter(|p| takes_part[p.id.index()]) {
+        let mut keys = vec![(0u8, p.kind().name_zh().to_owned())];
+        match &p.detail {
+            PartyDetail::Enterprise { size, .. } => keys.push((1, size.name_zh().to_owned())),
+            PartyDetail::School { level, .. } => keys.push((3, level.name_zh().to_owned())),
+            _ => {}
+        }
+        keys.push((
+            2,
+            match p.city {
+                Some(city) => c.city(city).name.to_owned(),
+                None if p.out_of_province => "省外".to_owned(),
+                None => "城市未知".to_owned(),
+            },
+        ));
+        for k in keys {
+            let e = groups.entry(k).or_default();
+            e.0 += 1;
+            e.1 += usize::from(covered[p.id.index()]);
+        }
+    }
+    let dims = ["kind", "size", "city", "level"];
+    #[allow(clippy::cast_precision_loss)]
+    let city_rates: Vec<f64> = groups
+        .iter()
+        .filter(|((d, _), _)| *d == 2)
+        .map(|(_, &(n, c))| c as f64 / n as f64)
+        .collect();
+    let out = groups
+        .into_iter()
+        .map(|((d, group), (parties, covered))| GroupCoverage {
+            dimension: dims[d as usize].to_owned(),
+            group,
+            parties,
+            covered,
+        })
+        .collect();
+    (out, gini(&city_rates))
+}
+
+/// Runs every policy on every market of `l` and measures each.
+///
+/// Candidates come from one [`Scorer`] under `cfg` (each need's best `cfg.top_k`, or all), and
+/// every policy allocates the same instance. `clock`, when given, returns seconds since any
+/// fixed point; it times each allocation.
+///
+/// # Errors
+/// An invalid `cfg` ([`AllocateError::InvalidInstance`] naming the field), or a policy's
+/// error, with the policy and market named.
+pub fn compare(
+    l: &Ledger,
+    dataset: &str,
+    seed: Option<u64>,
+    cfg: &ScoreConfig,
+    policies: &[Box<dyn Policy>],
+    markets: &[Market],
+    clock: Option<&dyn Fn() -> f64>,
+) -> Result<Vec<Row>, AllocateError> {
+    cfg.validate().map_err(|e| AllocateError::InvalidInstance {
+        message: e.to_string(),
+    })?;
+    let scorer = Scorer::new(cfg, l);
+    let mut rows = Vec::new();
+    for &m in markets {
+        let inst = MarketInstance::from_scorer(&scorer, m, cfg.top_k);
+        for p in policies {
+            let start = clock.map(|c| c());
+            let a = p
+                .allocate(&inst)
+                .map_err(|e| AllocateError::InvalidInstance {
+                    message: format!("policy {} on the {m} market: {e}", p.name()),
+                })?;
+            let seconds = clock.zip(start).map(|(c, s)| c() - s);
+            let (coverage, city_balance) = party_coverage(l, &inst, &a);
+            rows.push(Row {
+                dataset: dataset.to_owned(),
+                seed,
+                market: m,
+                policy: p.name(),
+                status: a.status,
+                metrics: measure(&inst, &a),
+                coverage,
+                city_balance,
+                seconds,
+            });
+        }
+    }
+    Ok(rows)
+}
+
+/// The comparison as CSV, one line per row, with coverage by party kind as columns
+/// (`enterprises`, `schools`, `institutes`: covered/taking part). With `timings`, a final
+/// `seconds` column (run times vary between runs; without it the table is byte-identical for
+/// the same input).
+pub fn to_csv(rows: &[Row], timings: bool) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::from(
+        "dataset,seed,market,policy,status,welfare,matched_units,demand_units,unmet_units,needs,needs_servable,needs_covered,offers,offers_used,capacity_use,blocking_pairs,need_sat_mean,need_sat_min,need_sat_gini,offer_sat_mean,offer_sat_min,offer_sat_gini,city_balance,enterprises_covered,schools_covered,institutes_covered",
+    );
+    if timings {
+        s.push_str(",seconds");
+    }
+    s.push('\n');
+    for r in rows {
+        let m = &r.metrics;
+        let kind = |zh: &str| {
+            r.coverage
+                .iter()
+                .find(|g| g.dimension == "kind" && g.group == zh)
+                .map_or_else(String::new, |g| format!("{}/{}", g.covered, g.parties))
+        };
+        #[allow(clippy::cast_precision_loss)]
+        let welfare = m.welfare as f64 / score::SCALE as f64;
+        let _ = write!(
+            s,
+            "{},{},{},{},{:?},{welfare:.6},{},{},{},{},{},{},{},{},{:.6},{},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{},{},{}",
+            r.dataset,
+            r.seed.map_or_else(String::new, |x| x.to_string()),
+            r.market.name(),
+            r.policy,
+            r.status,
+            m.matched_units,
+            m.demand_units,
+            m.unmet_units,
+            m.needs,
+            m.needs_servable,
+            m.needs_covered,
+            m.offers,
+            m.offers_used,
+            m.capacity_use,
+            m.blocking_pairs,
+            m.need_satisfaction.mean,
+            m.need_satisfaction.min,
+            m.need_satisfaction.gini,
+            m.offer_satisfaction.mean,
+            m.offer_satisfaction.min,
+            m.offer_satisfaction.gini,
+            r.city_balance,
+            kind("企业"),
+            kind("学校"),
+            kind("科研院所"),
+        );
+        if timings {
+            let _ = write!(s, ",{:.6}", r.seconds.unwrap_or(f64::NAN));
+        }
+        s.push('\n');
+    }
+    s
+}
