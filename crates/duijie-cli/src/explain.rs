@@ -7,24 +7,46 @@ use anyhow::{Context as _, bail};
 use duijie::model::Ledger;
 use duijie::score::{self, Market, ScoreConfig};
 
+/// Reads a TOML file of `what` into `T` (defaults when `path` is `None`) and checks it with
+/// `validate`. Errors name the file, and the line or field at fault, then `hint`.
+fn load_toml<T: serde::de::DeserializeOwned + Default, E: std::fmt::Display>(
+    path: Option<&Path>,
+    what: &str,
+    hint: &str,
+    validate: impl Fn(&T) -> Result<(), E>,
+) -> anyhow::Result<T> {
+    let Some(path) = path else {
+        return Ok(T::default());
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the {what} file {}", path.display()))?;
+    let value: T = toml::from_str(&text).map_err(|e| {
+        anyhow::anyhow!("{}: {}\n({hint})", path.display(), e.to_string().trim_end())
+    })?;
+    validate(&value).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok(value)
+}
+
 /// Reads a scoring config from TOML (every field optional) and validates it; `None` gives the
 /// defaults. Errors name the file, and the line or field at fault.
 pub fn load_config(path: Option<&Path>) -> anyhow::Result<ScoreConfig> {
-    let Some(path) = path else {
-        return Ok(ScoreConfig::default());
-    };
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the weights file {}", path.display()))?;
-    let cfg: ScoreConfig = toml::from_str(&text).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: {}\n(the fields a weights file takes are listed in `duijie explain --help`)",
-            path.display(),
-            e.to_string().trim_end()
-        )
-    })?;
-    cfg.validate()
-        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    Ok(cfg)
+    load_toml(
+        path,
+        "weights",
+        "the fields a weights file takes are listed in `duijie explain --help`",
+        ScoreConfig::validate,
+    )
+}
+
+/// Reads programme targets (TOML, every field optional; the defaults are the policy's 2020
+/// figures), or the defaults when no file is given.
+pub fn load_targets(path: Option<&Path>) -> anyhow::Result<duijie::programme::Targets> {
+    load_toml(
+        path,
+        "targets",
+        "fields: upgrade_projects, core_technologies, innovation_centres, graduate, bachelor, higher_vocational, secondary_vocational, school_coverage, enterprise_coverage",
+        duijie::programme::Targets::validate,
+    )
 }
 
 /// Where a need with this external id sits: every market that has one.
@@ -107,20 +129,20 @@ pub fn run(
             "score_fixed": score.as_ref().map(score::Score::fixed),
             "components": score.as_ref().map(|s| &s.components),
         });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        outln!("{}", serde_json::to_string_pretty(&v)?)?;
     } else {
-        println!(
+        outln!(
             "{} need {need_id} × offer {offer_id} ({})",
             m.name(),
             m.name_zh()
-        );
+        )?;
         match &score {
-            Some(s) => print!("{s}"),
-            None => println!(
+            Some(s) => out!("{s}"),
+            None => outln!(
                 "not a candidate pair: different year or kind, unrelated majors or disciplines, \
                  or levels too far apart on the talent chain"
             ),
-        }
+        }?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -4,6 +4,27 @@
 //! 2 the command line itself is wrong.
 #![forbid(unsafe_code)]
 
+/// `println!` that returns the write's `io::Result` (a closed pipe is an error to handle, not a
+/// panic).
+macro_rules! outln {
+    () => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock())
+    }};
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($t)*)
+    }};
+}
+
+/// `print!` that returns the write's `io::Result`.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($t)*)
+    }};
+}
+
 mod explain;
 mod programme;
 mod sample;
@@ -175,9 +196,14 @@ enum Command {
     Alliances {
         /// Ledger files or directories (default: the bundled sample ledger).
         paths: Vec<PathBuf>,
-        /// Group enterprises by `domain`, `industry` (GB/T 4754 section) or `city`.
+        /// Group enterprises by `domain`, `industry` (GB/T 4754 section), `city` or `park` (key
+        /// park, else domain).
         #[arg(long, default_value = "domain", value_parser = parse_grouping)]
         grouping: duijie::programme::Grouping,
+        /// Programme targets as TOML (default: the policy's 2020 figures), e.g.
+        /// `upgrade_projects = 2000` and `bachelor = 30000` for one city's share.
+        #[arg(long)]
+        targets: Option<PathBuf>,
         /// Scoring weights as TOML.
         #[arg(long)]
         weights: Option<PathBuf>,
@@ -193,8 +219,9 @@ fn parse_grouping(s: &str) -> Result<duijie::programme::Grouping, String> {
         "domain" => Ok(Grouping::Domain),
         "industry" => Ok(Grouping::Industry),
         "city" => Ok(Grouping::City),
+        "park" => Ok(Grouping::Park),
         _ => Err(format!(
-            "unknown grouping {s:?}; one of domain, industry, city"
+            "unknown grouping {s:?}; one of domain, industry, city, park"
         )),
     }
 }
@@ -233,6 +260,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        // Output piped into a command that stopped reading (`duijie compare | head`): done.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(1)
@@ -261,10 +297,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     "warnings": loaded.report.warning_count(),
                     "problems": loaded.report.problems,
                 });
-                println!("{}", serde_json::to_string_pretty(&v)?);
+                outln!("{}", serde_json::to_string_pretty(&v)?)?;
             } else {
-                print_files(&loaded);
-                println!("{}", loaded.report);
+                print_files(&loaded)?;
+                outln!("{}", loaded.report)?;
             }
             Ok(if loaded.report.has_errors() {
                 ExitCode::from(1)
@@ -279,7 +315,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             json,
         } => solve::run(&file, max, decimals, json),
         Command::Schema => {
-            print!("{}", schema_markdown());
+            out!("{}", schema_markdown())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Match {
@@ -306,12 +342,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 duijie_export::write_atomic(&out.join(t.name), t.csv.as_bytes())?;
                 rows += t.csv.lines().count().saturating_sub(1);
             }
-            println!(
+            outln!(
                 "wrote {} tables, {rows} records, to {} (check with: duijie validate {})",
                 tables.len(),
                 out.display(),
                 out.display()
-            );
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain {
@@ -374,11 +410,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Alliances {
             paths,
             grouping,
+            targets,
             weights,
             json,
         } => {
             let cfg = explain::load_config(weights.as_deref())?;
-            programme::alliances(&paths, grouping, &cfg, json)
+            let targets = explain::load_targets(targets.as_deref())?;
+            programme::alliances(&paths, grouping, &targets, &cfg, json)
         }
     }
 }
@@ -404,11 +442,12 @@ fn schema_markdown() -> String {
     s
 }
 
-fn print_files(loaded: &Loaded) {
+fn print_files(loaded: &Loaded) -> std::io::Result<()> {
     for f in &loaded.files {
         let enc = f.encoding.map_or("undecodable", |e| e.name());
-        println!("read {} ({enc}): {} records", f.name, f.records);
+        outln!("read {} ({enc}): {} records", f.name, f.records)?;
     }
+    Ok(())
 }
 
 fn allocate_and_report(
@@ -438,7 +477,7 @@ fn allocate_and_report(
                 .collect::<Vec<_>>()
         );
         v["warnings"] = serde_json::json!(loaded.report.warning_count());
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        outln!("{}", serde_json::to_string_pretty(&v)?)?;
         return Ok(ExitCode::SUCCESS);
     }
     let counts: Vec<String> = ledger
@@ -447,25 +486,25 @@ fn allocate_and_report(
         .filter(|(_, n)| *n > 0)
         .map(|(k, n)| format!("{n} {k}"))
         .collect();
-    println!("duijie {} — {what}", env!("CARGO_PKG_VERSION"));
-    println!("ledger: {}", counts.join(", "));
-    println!(
+    outln!("duijie {} — {what}", env!("CARGO_PKG_VERSION"))?;
+    outln!("ledger: {}", counts.join(", "))?;
+    outln!(
         "validation: {} errors, {} warnings",
         loaded.report.error_count(),
         loaded.report.warning_count()
-    );
+    )?;
     for p in &loaded.report.problems {
-        println!("  {p}");
+        outln!("  {p}")?;
     }
-    println!();
-    print!("{}", duijie_export::summary_text(&outcome));
-    println!(
+    outln!()?;
+    out!("{}", duijie_export::summary_text(&outcome))?;
+    outln!(
         "policy: welfare-optimal (maximum total score), exact; every market's certificate checked"
-    );
+    )?;
     let names: Vec<String> = written
         .iter()
         .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .collect();
-    println!("results written to {}: {}", out.display(), names.join(", "));
+    outln!("results written to {}: {}", out.display(), names.join(", "))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -128,10 +128,10 @@ pub fn compare(a: &CompareArgs<'_>) -> anyhow::Result<ExitCode> {
                 r["seconds"] = serde_json::Value::Null;
             }
         }
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        outln!("{}", serde_json::to_string_pretty(&v)?)?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    outln!(
         "{:<10} {:<28} {:>14} {:>9} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8}{}",
         "market",
         "policy",
@@ -144,22 +144,22 @@ pub fn compare(a: &CompareArgs<'_>) -> anyhow::Result<ExitCode> {
         "offer",
         "gini",
         if a.timings { "  seconds" } else { "" }
-    );
+    )?;
     let mut last = String::new();
     for r in &rows {
         let head = format!("{} {:?}", r.dataset, r.seed);
         if head != last {
-            println!(
+            outln!(
                 "— {}{}",
                 r.dataset,
                 r.seed.map_or_else(String::new, |s| format!(" (seed {s})"))
-            );
+            )?;
             last = head;
         }
         let m = &r.metrics;
         #[allow(clippy::cast_precision_loss)]
         let welfare = m.welfare as f64 / duijie::score::SCALE as f64;
-        println!(
+        outln!(
             "{:<10} {:<28} {:>14.3} {:>9} {:>9} {:>8} {:>8.3} {:>8.3} {:>8.3} {:>8.3}{}",
             r.market.name(),
             r.policy,
@@ -176,11 +176,11 @@ pub fn compare(a: &CompareArgs<'_>) -> anyhow::Result<ExitCode> {
             } else {
                 String::new()
             }
-        );
+        )?;
     }
-    println!(
+    outln!(
         "welfare = Σ score × units; placed = units; covered = needs with a partner / needs; blocking = blocking pairs; need sat = mean need satisfaction (min, offer side's mean, Gini of the need side)"
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -231,20 +231,26 @@ pub fn gaps(
                 "unservable_needs": w.unservable.iter().map(|&i| duijie::score::need_external_id(l, Market::Talent, i as usize)).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
         });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        outln!("{}", serde_json::to_string_pretty(&v)?)?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    outln!(
         "talent supply and demand per major and level, allocated by {}",
         p.name()
-    );
-    println!(
+    )?;
+    outln!(
         "{:<10} {:<24} {:<8} {:>8} {:>8} {:>8} {:>8}  signals",
-        "code", "major", "level", "supply", "demand", "met", "placed"
-    );
+        "code",
+        "major",
+        "level",
+        "supply",
+        "demand",
+        "met",
+        "placed"
+    )?;
     for r in rows.iter().filter(|r| !r.signals.is_empty()) {
         let signals: Vec<String> = r.signals.iter().map(programme::Signal::name_zh).collect();
-        println!(
+        outln!(
             "{:<10} {:<24} {:<8} {:>8} {:>8} {:>8} {:>8}  {}",
             r.code,
             r.name,
@@ -254,32 +260,32 @@ pub fn gaps(
             r.demand_met,
             r.supply_placed,
             signals.join("，")
-        );
+        )?;
     }
-    println!(
+    outln!(
         "({} rows with a signal of {}; --json for every row)",
         rows.iter().filter(|r| !r.signals.is_empty()).count(),
         rows.len()
-    );
+    )?;
     for (code, w) in &ifs {
-        println!(
+        outln!(
             "\nwhat-if {code}: add {} seats (the minimum) to meet every servable need in full",
             w.total
-        );
+        )?;
         for &(j, s) in &w.added {
             let o = &l.talent_supply[j as usize];
-            println!(
+            outln!(
                 "  +{s:<5} {} {} ({})",
                 l.party(o.school).name,
                 duijie::Catalogues::get().major(o.major).name,
                 o.external_id
-            );
+            )?;
         }
         if !w.unservable.is_empty() {
-            println!(
+            outln!(
                 "  {} needs have no candidate school at all: a new programme is needed",
                 w.unservable.len()
-            );
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -289,6 +295,7 @@ pub fn gaps(
 pub fn alliances(
     paths: &[PathBuf],
     grouping: Grouping,
+    targets: &programme::Targets,
     cfg: &ScoreConfig,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
@@ -314,8 +321,7 @@ pub fn alliances(
         .map(|c| c.capacity)
         .collect();
     let teams = programme::consortia(&scorer, &mut capacity, 20);
-    let targets = programme::Targets::default();
-    let progress = programme::progress(l, &allocations, &al, &teams, &targets);
+    let progress = programme::progress(l, &allocations, &al, &teams, targets);
     let per = programme::alliance_progress(l, &allocations, &al);
     if json {
         let v = serde_json::json!({
@@ -325,12 +331,12 @@ pub fn alliances(
             "progress": progress,
             "alliance_progress": per,
         });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        outln!("{}", serde_json::to_string_pretty(&v)?)?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{} alliances ({grouping:?})", al.alliances.len());
+    outln!("{} alliances ({grouping:?})", al.alliances.len())?;
     for (a, p) in al.alliances.iter().zip(&per) {
-        println!(
+        outln!(
             "  {:<16} {:>4} enterprises {:>4} schools/institutes  talent {}/{}  technology {}/{}  lead: {}",
             a.name,
             a.enterprises.len(),
@@ -340,27 +346,27 @@ pub fn alliances(
             p.technology_met,
             p.technology_needs,
             a.lead.map_or("—".to_owned(), |id| l.party(id).name.clone()),
-        );
+        )?;
     }
-    println!("left out: {}", al.left_out.len());
+    outln!("left out: {}", al.left_out.len())?;
     for x in al.left_out.iter().take(10) {
-        println!("  {}: {}", l.party(x.party).name, x.reason);
+        outln!("  {}: {}", l.party(x.party).name, x.reason)?;
     }
     let exact = teams.iter().filter(|t| t.exact).count();
     let multi = teams.iter().filter(|t| t.members.len() > 1).count();
-    println!(
+    outln!(
         "consortia: {} core technology needs, {multi} need a team of two or more, {exact} teams proven smallest",
         teams.len()
-    );
-    println!("progress against the programme's targets:");
+    )?;
+    outln!("progress against the programme's targets:")?;
     for p in &progress {
-        println!(
+        outln!(
             "  {:<20} {:>12.2} / {:>10.2}  ({:.1}%)",
             p.indicator,
             p.achieved,
             p.target,
             100.0 * p.share
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

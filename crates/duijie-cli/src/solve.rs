@@ -123,7 +123,7 @@ pub fn run(file: &Path, max: bool, decimals: u32, json: bool) -> anyhow::Result<
                 };
                 let v = serde_json::json!({"status": status, "message": e.to_string(), "witness": witness,
                     "parse_seconds": parse_seconds, "solve_seconds": solve_seconds});
-                println!("{}", serde_json::to_string_pretty(&v)?);
+                outln!("{}", serde_json::to_string_pretty(&v)?)?;
             } else {
                 eprintln!("{}: {e}", file.display());
             }
@@ -151,21 +151,21 @@ pub fn run(file: &Path, max: bool, decimals: u32, json: bool) -> anyhow::Result<
             "instance": outcome.size,
             "fixed_point_decimals": decimals_used,
         });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        outln!("{}", serde_json::to_string_pretty(&v)?)?;
     } else {
-        println!("{}: {}", file.display(), outcome.size);
-        println!(
+        outln!("{}: {}", file.display(), outcome.size)?;
+        outln!(
             "objective {} ({status}, {}, certificate {})",
             outcome.objective,
             outcome.algorithm.name(),
             if verified { "checked" } else { "FAILED" }
-        );
+        )?;
         if decimals_used > 0 {
-            println!(
+            outln!(
                 "fixed point: {decimals_used} decimal places (objective in units of 1e-{decimals_used})"
-            );
+            )?;
         }
-        println!("parse {parse_seconds:.6} s, solve {solve_seconds:.6} s");
+        outln!("parse {parse_seconds:.6} s, solve {solve_seconds:.6} s")?;
     }
     Ok(if verified {
         ExitCode::SUCCESS

@@ -633,3 +633,51 @@ fn gaps_and_alliances_report_on_the_sample_ledger() {
     let o = duijie(&["alliances", "--grouping", "nowhere"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn alliances_take_a_targets_file_and_refuse_bad_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("targets.toml");
+    std::fs::write(&good, "upgrade_projects = 4\nbachelor = 9\n").unwrap();
+    let o = duijie(&["alliances", "--targets", good.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // The sample ledger: two upgrade projects met of 4; nine 本科 graduates placed of 9.
+    assert_eq!(v["progress"][0]["target"], 4.0);
+    assert_eq!(v["progress"][0]["share"], 0.5);
+    assert_eq!(v["progress"][4]["share"], 1.0);
+    for (text, says) in [
+        ("school_coverage = 1.5\n", "school_coverage = 1.5"),
+        ("graduates = 3\n", "unknown field"),
+    ] {
+        let bad = dir.path().join("bad.toml");
+        std::fs::write(&bad, text).unwrap();
+        let o = duijie(&["alliances", "--targets", bad.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("bad.toml") && err.contains(says), "{err}");
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    use std::io::Read as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_duijie"))
+        .args(["compare", "--json", "--seeds", "1,2,3,4"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(out.status.code(), Some(101));
+}

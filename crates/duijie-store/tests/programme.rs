@@ -34,7 +34,12 @@ fn every_enterprise_is_in_exactly_one_alliance_and_suppliers_join_by_fit() {
         let l = ledger(seed);
         let scorer = Scorer::new(&cfg, &l);
         let inst = instances(&scorer);
-        for grouping in [Grouping::Domain, Grouping::Industry, Grouping::City] {
+        for grouping in [
+            Grouping::Domain,
+            Grouping::Industry,
+            Grouping::City,
+            Grouping::Park,
+        ] {
             for quota in [0.0, 0.2, 1.0] {
                 let rules = AllianceRules {
                     grouping,

@@ -185,6 +185,9 @@ pub enum PartyDetail {
         division: DivisionId,
         /// The development domain (发展领域) it was filed under, if any.
         domain: Option<String>,
+        /// The key park (重点园区) it is in, if any: 沈大国家自主创新示范区, 沈抚新区, 金普新区,
+        /// 中德产业园, …
+        park: Option<String>,
     },
     /// A local government or park.
     Authority {

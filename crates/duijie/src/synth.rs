@@ -306,6 +306,18 @@ const GROUPS: &[Group] = &[
     },
 ];
 
+/// The key park (重点园区) of an enterprise in `city`, from a draw `d` in 0..100: about a third
+/// of the enterprises of 沈阳, 大连 and 抚顺 are in one of the policy's four parks.
+fn park_of(city: &str, d: usize) -> &'static str {
+    match (city, d) {
+        ("沈阳市", 0..15) => "中德产业园",
+        ("沈阳市", 15..25) | ("大连市", 0..10) => "沈大国家自主创新示范区",
+        ("沈阳市", 25..32) | ("抚顺市", 0..20) => "沈抚新区",
+        ("大连市", 10..35) => "金普新区",
+        _ => "",
+    }
+}
+
 /// Majors in demand that no school supplies (by 本科 code).
 const NEVER_SUPPLIED: &[&str] = &["080213T", "080803T"];
 /// Majors supplied twice as often as their group's others (本科 and 高职专科 codes).
@@ -452,7 +464,7 @@ pub fn generate(scale: Scale, seed: u64) -> Vec<Table> {
         institute_list.push(Party { id, group });
     }
 
-    let mut enterprises = String::from("id,name,size,industry,city,domain\n");
+    let mut enterprises = String::from("id,name,size,industry,city,domain,park\n");
     let mut enterprise_list: Vec<(Party, u32)> = Vec::new();
     for k in 0..n.enterprises {
         let city = rng.weighted(&city_weights);
@@ -460,9 +472,10 @@ pub fn generate(scale: Scale, seed: u64) -> Vec<Table> {
         let g = &GROUPS[group];
         let size = rng.weighted(&[5, 20, 75]);
         let id = format!("E{:06}", k + 1);
+        let park = park_of(cities[city], rng.below(100));
         let _ = writeln!(
             enterprises,
-            "{id},{}{}{}有限公司,{},{},{},{}",
+            "{id},{}{}{}有限公司,{},{},{},{},{park}",
             cities[city].trim_end_matches('市'),
             rng.pick(g.keywords),
             k + 1,

@@ -79,6 +79,10 @@ pub enum Algorithm {
     Greedy,
     /// Deferred acceptance (Gale–Shapley) with quantities, either side proposing.
     DeferredAcceptance,
+    /// Every combination of choices tried (small instances of hard problems).
+    ExhaustiveSearch,
+    /// An LP solved exactly, then rounded to an integral answer (bound kept).
+    LpRounding,
 }
 
 impl Algorithm {
@@ -92,6 +96,8 @@ impl Algorithm {
             Algorithm::NetworkSimplex => "network-simplex",
             Algorithm::Greedy => "greedy",
             Algorithm::DeferredAcceptance => "deferred-acceptance",
+            Algorithm::ExhaustiveSearch => "exhaustive-search",
+            Algorithm::LpRounding => "lp-rounding",
         }
     }
 }

@@ -16,16 +16,21 @@
 //! | [`TwoSided`] | α · need satisfaction + (1 − α) · offer satisfaction − λ · \|gap\| | exact for λ = 0; with λ > 0 the best of a Lagrangian search, with its upper bound |
 //! | [`MaxMin`] | most needs covered, then the weakest covered need's best partner as good as possible, then welfare | exact (threshold search over exact solves) |
 //!
+//! [`Cooperation`] allocates under a cooperation mode ([`Mode`]: 一校对一企 1:1, 一校对多企 1:n,
+//! 多校对一企 n:1, 多校对多企 n:n).
+//!
 //! [`recommendations`] gives the top-k partners of every need and every offer for a 对接会.
 //!
 //! Every policy is deterministic: ties go to the lower index.
 
 mod metrics;
+mod modes;
 mod stable;
 #[cfg(test)]
 mod tests;
 
 pub use metrics::{PolicyMetrics, Spread, gini, measure};
+pub use modes::{Cooperation, Mode};
 pub use stable::{Side, blocking_pairs, deferred_acceptance};
 
 use crate::allocate::{self, Algorithm, AllocateError, Status, Transport};
@@ -652,8 +657,17 @@ pub fn all() -> Vec<Box<dyn Policy>> {
     ]
 }
 
+/// The cooperation modes as policies (`mode-1:1`, `mode-1:n`, `mode-n:1`, `mode-n:n`).
+pub fn modes() -> Vec<Box<dyn Policy>> {
+    Mode::ALL
+        .iter()
+        .map(|&m| Box::new(Cooperation::new(m)) as Box<dyn Policy>)
+        .collect()
+}
+
 /// The policy called `name` (as [`Policy::name`] prints it, or `two-sided` for the default
-/// weighted sum and `two-sided-fair` for the fairness form), or `None`.
+/// weighted sum and `two-sided-fair` for the fairness form), or `None`. Covers [`all`] and
+/// [`modes`].
 pub fn by_name(name: &str) -> Option<Box<dyn Policy>> {
     match name {
         "two-sided" => return Some(Box::new(TwoSided::default())),
@@ -665,12 +679,12 @@ pub fn by_name(name: &str) -> Option<Box<dyn Policy>> {
         }
         _ => {}
     }
-    all().into_iter().find(|p| p.name() == name)
+    all().into_iter().chain(modes()).find(|p| p.name() == name)
 }
 
 /// The names [`by_name`] accepts.
 pub fn names() -> Vec<String> {
-    let mut v: Vec<String> = all().iter().map(|p| p.name()).collect();
+    let mut v: Vec<String> = all().iter().chain(&modes()).map(|p| p.name()).collect();
     v.extend(["two-sided".to_owned(), "two-sided-fair".to_owned()]);
     v
 }

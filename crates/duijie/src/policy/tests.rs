@@ -273,13 +273,66 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Each cooperation mode gives the brute-force best welfare among the allocations its rule
+    /// allows; 1:n and n:1 through the LP rounding (limit 0) stay feasible, under their bound,
+    /// and claim `Optimal` only when they reach it.
+    #[test]
+    fn modes_are_the_brute_force_optimum_of_their_rule(inst in instance()) {
+        let all = all_allocations(&inst);
+        for mode in Mode::ALL {
+            let allowed = |x: &[u32]| {
+                let mut need_partners = vec![0; inst.needs()];
+                let mut offer_partners = vec![0; inst.offers()];
+                for (p, &u) in inst.pairs.iter().zip(x) {
+                    if u > 0 {
+                        need_partners[p.0 as usize] += 1;
+                        offer_partners[p.1 as usize] += 1;
+                    }
+                }
+                let single_need = need_partners.iter().all(|&c| c <= 1);
+                let single_offer = offer_partners.iter().all(|&c| c <= 1);
+                match mode {
+                    Mode::OneToOne => single_need && single_offer,
+                    Mode::OneToMany => single_need,
+                    Mode::ManyToOne => single_offer,
+                    Mode::ManyToMany => true,
+                }
+            };
+            let value = |x: &[u32]| inst.pairs.iter().zip(x).map(|(p, &u)| i128::from(p.2) * i128::from(u)).sum::<i128>();
+            let best = all.iter().filter(|x| allowed(x)).map(|x| value(x)).max().unwrap();
+            let a = Cooperation::new(mode).allocate(&inst).unwrap();
+            feasible(&inst, &a);
+            let x: Vec<u32> = inst.pairs.iter().map(|p| a.matches.iter().find(|m| (m.need, m.offer) == (p.0, p.1)).map_or(0, |m| m.units)).collect();
+            prop_assert!(allowed(&x), "{:?} breaks its rule", mode);
+            prop_assert_eq!(a.welfare, best, "{:?}", mode);
+            if matches!(mode, Mode::OneToMany | Mode::ManyToOne) {
+                let r = Cooperation { mode, exact_limit: 0 }.allocate(&inst).unwrap();
+                feasible(&inst, &r);
+                let x: Vec<u32> = inst.pairs.iter().map(|p| r.matches.iter().find(|m| (m.need, m.offer) == (p.0, p.1)).map_or(0, |m| m.units)).collect();
+                prop_assert!(allowed(&x));
+                prop_assert!(r.welfare <= best);
+                prop_assert!(r.upper_bound.unwrap() >= best);
+                if r.status == Status::Optimal {
+                    prop_assert_eq!(r.welfare, best);
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn every_policy_has_a_name_that_finds_it() {
     for p in all() {
         assert_eq!(by_name(&p.name()).unwrap().name(), p.name());
     }
     assert!(by_name("nonsense").is_none());
-    assert_eq!(names().len(), all().len() + 2);
+    for p in modes() {
+        assert_eq!(by_name(&p.name()).unwrap().name(), p.name());
+    }
+    assert_eq!(names().len(), all().len() + modes().len() + 2);
 }
 
 #[test]

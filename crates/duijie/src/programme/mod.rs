@@ -34,6 +34,9 @@ pub enum Grouping {
     Industry,
     /// By city: alliances across industries within a city.
     City,
+    /// By key park (重点园区: 沈大国家自主创新示范区, 沈抚新区, 金普新区, 中德产业园, …) as the
+    /// ledger's `park` field gives it; an enterprise in no park goes by its domain.
+    Park,
 }
 
 /// The rules alliances are formed by.
@@ -134,7 +137,10 @@ fn share(l: &Ledger, membership: &[Vec<u32>], pred: impl Fn(&crate::Party) -> bo
 fn alliance_key(p: &crate::Party, g: Grouping) -> String {
     let c = Catalogues::get();
     let PartyDetail::Enterprise {
-        division, domain, ..
+        division,
+        domain,
+        park,
+        ..
     } = &p.detail
     else {
         return String::new();
@@ -143,11 +149,16 @@ fn alliance_key(p: &crate::Party, g: Grouping) -> String {
         let d = c.division(*division);
         format!("{} {}", d.section, d.section_name)
     };
+    let named = |x: &Option<String>| {
+        x.as_ref()
+            .map(|d| d.trim().to_owned())
+            .filter(|d| !d.is_empty())
+    };
     match g {
-        Grouping::Domain => domain
-            .as_ref()
-            .filter(|d| !d.trim().is_empty())
-            .map_or_else(section, |d| d.trim().to_owned()),
+        Grouping::Domain => named(domain).unwrap_or_else(section),
+        Grouping::Park => named(park)
+            .or_else(|| named(domain))
+            .unwrap_or_else(section),
         Grouping::Industry => section(),
         Grouping::City => p.city.map_or_else(
             || {

@@ -51,6 +51,24 @@ impl Default for Targets {
     }
 }
 
+impl Targets {
+    /// Checks the coverage shares lie in [0, 1].
+    ///
+    /// # Errors
+    /// The field at fault and why.
+    pub fn validate(&self) -> Result<(), String> {
+        for (field, v) in [
+            ("school_coverage", self.school_coverage),
+            ("enterprise_coverage", self.enterprise_coverage),
+        ] {
+            if !(0.0..=1.0).contains(&v) {
+                return Err(format!("{field} = {v}: a share must lie in [0, 1]"));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Progress on one indicator.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

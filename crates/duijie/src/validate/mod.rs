@@ -475,11 +475,13 @@ impl Builder {
                 );
                 let division = r.division("industry");
                 let domain = r.text("domain", false);
+                let park = r.text("park", false);
                 match (size, division) {
                     (Some(size), Some(division)) => Some(PartyDetail::Enterprise {
                         size,
                         division,
                         domain,
+                        park,
                     }),
                     _ => None,
                 }

@@ -183,6 +183,10 @@ impl RecordKind {
                     ),
                     req("city", "Liaoning city"),
                     opt("domain", "development domain (发展领域)"),
+                    opt(
+                        "park",
+                        "key park (重点园区) it is in: 沈大国家自主创新示范区, 沈抚新区, 金普新区, 中德产业园, …",
+                    ),
                 ];
                 F
             }
