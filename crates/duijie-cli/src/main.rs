@@ -151,8 +151,9 @@ enum Command {
         /// Seeds of the generated ledgers, comma-separated.
         #[arg(long, default_value = "1", value_delimiter = ',')]
         seeds: Vec<u64>,
-        /// Policies, comma-separated, or `all`: greedy, welfare, stable-needs, stable-offers,
-        /// coverage, two-sided, two-sided-fair, maxmin.
+        /// Policies, comma-separated: greedy, welfare, stable-needs, stable-offers, coverage,
+        /// two-sided, two-sided-fair, maxmin, mode-1:1, mode-1:n, mode-n:1, mode-n:n; `all`
+        /// for the first eight, `modes` for the last four.
         #[arg(long, default_value = "all")]
         policies: String,
         /// Markets, comma-separated (default all): talent, technology, training, placement.

@@ -40,21 +40,23 @@ fn generated(scale: duijie::synth::Scale, seed: u64) -> anyhow::Result<Loaded> {
     Ok(loaded)
 }
 
-/// Parses `greedy,welfare,...` (or `all`).
+/// Parses `greedy,welfare,...`; `all` stands for every policy of [`policy::all`] and `modes`
+/// for the four cooperation modes.
 pub fn parse_policies(list: &str) -> anyhow::Result<Vec<Box<dyn Policy>>> {
-    if list == "all" {
-        return Ok(policy::all());
-    }
-    list.split(',')
-        .map(|name| {
-            policy::by_name(name.trim()).with_context(|| {
+    let mut out: Vec<Box<dyn Policy>> = Vec::new();
+    for name in list.split(',').map(str::trim) {
+        match name {
+            "all" => out.extend(policy::all()),
+            "modes" => out.extend(policy::modes()),
+            _ => out.push(policy::by_name(name).with_context(|| {
                 format!(
-                    "unknown policy {name:?}; one of all, {}",
+                    "unknown policy {name:?}; one of all, modes, {}",
                     policy::names().join(", ")
                 )
-            })
-        })
-        .collect()
+            })?),
+        }
+    }
+    Ok(out)
 }
 
 /// Options of `duijie compare`.
