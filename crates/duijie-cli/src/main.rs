@@ -68,6 +68,20 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Import a ledger (CSV or JSON files or directories) into a SQLite database, replacing the
+    /// ledger it held, in one transaction: a ledger with errors is refused and the database is
+    /// left as it was. Every other command takes the database file as its PATH.
+    Import {
+        /// Files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The database file (created if missing).
+        #[arg(long)]
+        db: PathBuf,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the ledger schema: every table and the fields it takes (Markdown).
     Schema,
     /// Solve one instance file and check its certificate: DIMACS minimum-cost flow (`p min`) or
@@ -288,6 +302,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 &duijie::score::ScoreConfig::default(),
                 json,
             )
+            .map(|r| r.0)
         }
         Command::Validate { paths, json } => {
             let loaded = duijie_store::load_paths(&paths)?;
@@ -315,6 +330,41 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             decimals,
             json,
         } => solve::run(&file, max, decimals, json),
+        Command::Import { paths, db, json } => {
+            let read = duijie_store::read_paths(&paths)?;
+            let mut store = duijie_store::Db::create_or_open(&db)?;
+            let loaded = match store.import(read) {
+                Ok(l) => l,
+                Err(duijie_store::DbError::Refused { report, .. }) => {
+                    eprintln!("{report}");
+                    eprintln!(
+                        "the ledger has {} errors, so nothing was imported ({} is unchanged): fix them and run again",
+                        report.error_count(),
+                        db.display()
+                    );
+                    return Ok(ExitCode::from(1));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let hash = store.ledger_hash()?;
+            if json {
+                let v = serde_json::json!({
+                    "database": db.display().to_string(),
+                    "records": loaded.files.iter().map(|f| f.records).sum::<usize>(),
+                    "warnings": loaded.report.warning_count(),
+                    "ledger_sha256": hash,
+                });
+                outln!("{}", serde_json::to_string_pretty(&v)?)?;
+            } else {
+                print_files(&loaded)?;
+                outln!(
+                    "imported into {} ({} warnings); ledger sha256 {hash}",
+                    db.display(),
+                    loaded.report.warning_count()
+                )?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Schema => {
             out!("{}", schema_markdown())?;
             Ok(ExitCode::SUCCESS)
@@ -332,7 +382,33 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .map(|p| p.display().to_string())
                 .collect::<Vec<_>>()
                 .join(" ");
-            allocate_and_report(&loaded, &what, &out, &cfg, json)
+            let (code, outcome) = allocate_and_report(&loaded, &what, &out, &cfg, json)?;
+            // A ledger read from a database: the run is recorded there, with its results.
+            if let ([one], Some(outcome)) = (paths.as_slice(), outcome)
+                && duijie_store::sqlite::is_database(one)
+            {
+                let mut db = duijie_store::Db::open_existing(one)?;
+                let counts: serde_json::Value = loaded
+                    .ledger
+                    .counts()
+                    .iter()
+                    .map(|(k, n)| (k.name().to_owned(), serde_json::json!(n)))
+                    .collect::<serde_json::Map<_, _>>()
+                    .into();
+                let id = db.record_run(&duijie_store::RunRecord {
+                    command: "match".into(),
+                    config: serde_json::to_string(&cfg)?,
+                    seed: None,
+                    library_version: env!("CARGO_PKG_VERSION").into(),
+                    input_hash: db.ledger_hash()?,
+                    counts: counts.to_string(),
+                    results: duijie_export::summary_json(&outcome),
+                })?;
+                if !json {
+                    outln!("run {id} recorded in {}", one.display())?;
+                }
+            }
+            Ok(code)
         }
         Command::Gen { scale, seed, out } => {
             std::fs::create_dir_all(&out)
@@ -445,7 +521,11 @@ fn schema_markdown() -> String {
 
 fn print_files(loaded: &Loaded) -> std::io::Result<()> {
     for f in &loaded.files {
-        let enc = f.encoding.map_or("undecodable", |e| e.name());
+        let enc = match (f.format, f.encoding) {
+            (duijie_store::Format::Sqlite, _) => "SQLite",
+            (_, Some(e)) => e.name(),
+            (_, None) => "undecodable",
+        };
         outln!("read {} ({enc}): {} records", f.name, f.records)?;
     }
     Ok(())
@@ -457,13 +537,13 @@ fn allocate_and_report(
     out: &Path,
     cfg: &duijie::score::ScoreConfig,
     json: bool,
-) -> anyhow::Result<ExitCode> {
+) -> anyhow::Result<(ExitCode, Option<duijie::pipeline::Outcome>)> {
     if loaded.report.has_errors() {
         eprintln!("{}", loaded.report);
         eprintln!(
             "the ledger has errors: fix them (duijie validate shows the same report) and run again"
         );
-        return Ok(ExitCode::from(1));
+        return Ok((ExitCode::from(1), None));
     }
     let ledger = &loaded.ledger;
     let outcome = duijie::pipeline::run_with(ledger, cfg).context("allocation failed")?;
@@ -479,7 +559,7 @@ fn allocate_and_report(
         );
         v["warnings"] = serde_json::json!(loaded.report.warning_count());
         outln!("{}", serde_json::to_string_pretty(&v)?)?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok((ExitCode::SUCCESS, Some(outcome)));
     }
     let counts: Vec<String> = ledger
         .counts()
@@ -507,5 +587,5 @@ fn allocate_and_report(
         .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .collect();
     outln!("results written to {}: {}", out.display(), names.join(", "))?;
-    Ok(ExitCode::SUCCESS)
+    Ok((ExitCode::SUCCESS, Some(outcome)))
 }

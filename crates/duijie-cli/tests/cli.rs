@@ -681,3 +681,42 @@ fn a_closed_pipe_ends_the_output_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_ne!(out.status.code(), Some(101));
 }
+
+#[test]
+fn import_then_match_from_the_database_records_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.sqlite");
+    let db_s = db.to_str().unwrap();
+    let sample = root().join("datasets/sample");
+    let o = duijie(&["import", sample.to_str().unwrap(), "--db", db_s, "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let hash = v["ledger_sha256"].as_str().unwrap().to_owned();
+    // A ledger with errors is refused and the database keeps the sample.
+    let bad = root().join("datasets/cases/bad_ledger");
+    let o = duijie(&["import", bad.to_str().unwrap(), "--db", db_s]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nothing was imported"));
+    // The database is a ledger PATH like a directory: the same answer as the CSV files.
+    let out = dir.path().join("results");
+    let o = duijie(&["match", db_s, "--out", out.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let from_db: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let o = duijie(&[
+        "match",
+        sample.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    let from_csv: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(from_db["welfare"], from_csv["welfare"]);
+    assert_eq!(from_db["markets"], from_csv["markets"]);
+    let db = duijie_store::Db::open_existing(&db).unwrap();
+    assert_eq!(db.ledger_hash().unwrap(), hash);
+    let runs = db.runs().unwrap();
+    assert_eq!(runs.len(), 1);
+    let run = db.run(runs[0].0).unwrap();
+    assert_eq!(run.input_hash, hash);
+    assert!(run.results.contains("welfare"));
+}

@@ -28,6 +28,8 @@ pub mod csv;
 pub mod dimacs;
 mod encoding;
 pub mod json;
+#[cfg(feature = "sqlite")]
+pub mod sqlite;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -36,6 +38,8 @@ use duijie::validate::{RawRecord, RecordKind};
 use duijie::{Ledger, Origin, Problem, ProblemKind, Report, Severity};
 
 pub use encoding::{Encoding, decode};
+#[cfg(feature = "sqlite")]
+pub use sqlite::{Db, DbError, RunRecord};
 
 /// A named file's bytes, from disk or embedded.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,6 +68,8 @@ pub enum Format {
     Csv,
     /// JSON, one or more tables per file.
     Json,
+    /// A duijie SQLite database (one table per ledger table).
+    Sqlite,
 }
 
 /// What was read from one file.
@@ -152,6 +158,50 @@ fn strsim_like(a: &str, b: &str) -> f64 {
 /// Every source is read, whatever fails in another; the report holds the problems of all of
 /// them, with CSV columns filled in from each file's header.
 pub fn load_sources(sources: impl IntoIterator<Item = Source>) -> Loaded {
+    read_sources(sources).validate()
+}
+
+/// Parsed but not yet validated sources: the raw records, every problem found so far, and
+/// what each file held. [`Read::validate`] turns it into a [`Loaded`] ledger; the SQLite store
+/// keeps the raw records, so that a ledger read back validates to the same ledger.
+#[derive(Clone, Debug)]
+pub struct Read {
+    /// Every record read, in file and line order.
+    pub records: Vec<RawRecord>,
+    problems: Vec<Problem>,
+    files: Vec<FileSummary>,
+    headers: HashMap<String, Vec<String>>,
+}
+
+impl Read {
+    /// Validates the records into a ledger, with the problems of reading and of validation in
+    /// one report.
+    pub fn validate(self) -> Loaded {
+        let Read {
+            records,
+            problems,
+            files,
+            headers,
+        } = self;
+        let (ledger, mut report) = Ledger::from_records(records);
+        report.extend(problems);
+        report.resolve_columns(|source, field| {
+            headers
+                .get(source)
+                .and_then(|h| h.iter().position(|x| x == field))
+                .map(|i| i as u64 + 1)
+        });
+        Loaded {
+            ledger,
+            report,
+            files,
+        }
+    }
+}
+
+/// Parses ledger sources held in memory into raw records, without validating them (see
+/// [`load_sources`], which also validates).
+pub fn read_sources(sources: impl IntoIterator<Item = Source>) -> Read {
     let mut records: Vec<RawRecord> = Vec::new();
     let mut problems: Vec<Problem> = Vec::new();
     let mut files = Vec::new();
@@ -219,6 +269,8 @@ pub fn load_sources(sources: impl IntoIterator<Item = Source>) -> Loaded {
                 records.extend(r);
                 problems.extend(p);
             }
+            // Databases are read by `Db::read`, never as a source.
+            Format::Sqlite => {}
         }
         files.push(FileSummary {
             name: src.name,
@@ -227,22 +279,16 @@ pub fn load_sources(sources: impl IntoIterator<Item = Source>) -> Loaded {
             records: records.len() - before,
         });
     }
-    let (ledger, mut report) = Ledger::from_records(records);
-    report.extend(problems);
-    report.resolve_columns(|source, field| {
-        headers
-            .get(source)
-            .and_then(|h| h.iter().position(|x| x == field))
-            .map(|i| i as u64 + 1)
-    });
-    Loaded {
-        ledger,
-        report,
+    Read {
+        records,
+        problems,
         files,
+        headers,
     }
 }
 
-/// Reads ledger files and directories from disk, then [`load_sources`].
+/// Reads ledger files and directories from disk, then [`load_sources`]. A SQLite database
+/// written by [`Db`] (a `.sqlite` or `.db` file) is read with [`Db::read`] instead.
 ///
 /// A directory contributes its `*.csv` and `*.json` files (not recursively), in name order;
 /// other files in it are ignored.
@@ -250,6 +296,29 @@ pub fn load_sources(sources: impl IntoIterator<Item = Source>) -> Loaded {
 /// # Errors
 /// [`LoadError`] when a path cannot be read at all (missing, unreadable).
 pub fn load_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Loaded, LoadError> {
+    #[cfg(feature = "sqlite")]
+    if let [one] = paths
+        && sqlite::is_database(one.as_ref())
+    {
+        let p = one.as_ref();
+        let db = Db::open_existing(p).map_err(|e| LoadError {
+            path: p.to_owned(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        let read = db.read().map_err(|e| LoadError {
+            path: p.to_owned(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        return Ok(read.validate());
+    }
+    Ok(read_paths(paths)?.validate())
+}
+
+/// Reads ledger files and directories from disk into raw records ([`read_sources`]).
+///
+/// # Errors
+/// [`LoadError`] when a path cannot be read at all.
+pub fn read_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Read, LoadError> {
     let mut files: Vec<PathBuf> = Vec::new();
     for p in paths {
         let p = p.as_ref();
@@ -289,5 +358,5 @@ pub fn load_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Loaded, LoadError> {
         })?;
         sources.push(Source::new(f.display().to_string(), bytes));
     }
-    Ok(load_sources(sources))
+    Ok(read_sources(sources))
 }

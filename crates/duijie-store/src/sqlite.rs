@@ -1,0 +1,883 @@
+//! The SQLite store: a ledger and the runs made on it, in one file, with nothing to install
+//! (SQLite is built in).
+//!
+//! - **Schema**: versioned (`PRAGMA user_version`), marked as duijie's (`PRAGMA
+//!   application_id`), upgraded by the migrations in [`MIGRATIONS`] inside one transaction. One
+//!   STRICT table per ledger table, named after it, with one column per field of the schema
+//!   (`duijie::RecordKind::fields`), so the ledger can be queried with SQL
+//!   (`SELECT * FROM talent_needs WHERE major_code = '080202'`).
+//! - **Exact**: every value keeps its type (text, integer, real; a boolean as a one-byte blob;
+//!   a list as rows of `list_item`); fields the schema does not know go to `extra_field`. A
+//!   ledger read back validates to the same ledger (tested for CSV and JSON sources).
+//! - **Safe**: WAL journal with `synchronous = FULL`; an import replaces the ledger in one
+//!   `BEGIN IMMEDIATE` transaction, so a failed or interrupted import leaves the database as
+//!   it was; a ledger with errors is refused before anything is written. A database someone
+//!   else supplies is checked (`PRAGMA quick_check`, application id, schema version) before use.
+//! - **Runs**: each run records its command, config, seed, library version, the hash of the
+//!   ledger it ran on, row counts and results, with a SHA-256 of the results that is checked
+//!   when the run is read back.
+
+use std::path::{Path, PathBuf};
+
+use duijie::validate::{RawRecord, RecordKind, Value};
+use duijie::{Origin, Report};
+use rusqlite::types::Value as Sql;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+
+use crate::{FileSummary, Format, Loaded, Read};
+
+/// `PRAGMA application_id` of a duijie database ("dujj").
+pub const APPLICATION_ID: i32 = 0x6475_6A6A;
+
+/// The schema version this library writes and reads.
+pub const SCHEMA_VERSION: i32 = 1;
+
+/// Why the database could not be used. Every variant names the file.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DbError {
+    /// The file could not be opened or created.
+    Open {
+        /// The database file.
+        path: PathBuf,
+        /// SQLite's message.
+        message: String,
+    },
+    /// The file is not a SQLite database, or not one duijie wrote.
+    NotADuijieDatabase {
+        /// The database file.
+        path: PathBuf,
+        /// What was found instead.
+        found: String,
+    },
+    /// `PRAGMA quick_check` found damage.
+    Corrupt {
+        /// The database file.
+        path: PathBuf,
+        /// SQLite's first finding.
+        detail: String,
+    },
+    /// Written by a newer duijie: upgrade duijie to read it.
+    NewerSchema {
+        /// The database file.
+        path: PathBuf,
+        /// The file's schema version.
+        found: i32,
+        /// The newest this library reads.
+        supported: i32,
+    },
+    /// The ledger has errors, so nothing was imported.
+    Refused {
+        /// The database file.
+        path: PathBuf,
+        /// The validation report.
+        report: Box<Report>,
+    },
+    /// A value cannot be stored exactly (an integer beyond 64 bits).
+    Value {
+        /// The database file.
+        path: PathBuf,
+        /// Where the value came from.
+        origin: String,
+        /// The field.
+        field: String,
+    },
+    /// A run's stored results do not match their checksum: the file was changed outside duijie.
+    Tampered {
+        /// The database file.
+        path: PathBuf,
+        /// The run.
+        run: i64,
+    },
+    /// No run with that number.
+    NoRun {
+        /// The database file.
+        path: PathBuf,
+        /// The run asked for.
+        run: i64,
+    },
+    /// A statement failed.
+    Sql {
+        /// The database file.
+        path: PathBuf,
+        /// What duijie was doing.
+        doing: String,
+        /// SQLite's message.
+        message: String,
+    },
+}
+
+impl std::fmt::Display for DbError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DbError::Open { path, message } => {
+                write!(f, "{}: cannot open the database: {message}", path.display())
+            }
+            DbError::NotADuijieDatabase { path, found } => write!(
+                f,
+                "{}: not a duijie database ({found}); create one with `duijie import`",
+                path.display()
+            ),
+            DbError::Corrupt { path, detail } => write!(
+                f,
+                "{}: the database is damaged (quick_check: {detail}); restore it from a copy or import the ledger again",
+                path.display()
+            ),
+            DbError::NewerSchema {
+                path,
+                found,
+                supported,
+            } => write!(
+                f,
+                "{}: schema version {found} is newer than this duijie reads ({supported}); upgrade duijie",
+                path.display()
+            ),
+            DbError::Refused { path, report } => write!(
+                f,
+                "{}: the ledger has {} errors, so nothing was imported (the database is unchanged):\n{report}",
+                path.display(),
+                report.error_count()
+            ),
+            DbError::Value {
+                path,
+                origin,
+                field,
+            } => write!(
+                f,
+                "{}: {origin}: `{field}` holds an integer beyond 64 bits, which cannot be stored exactly",
+                path.display()
+            ),
+            DbError::Tampered { path, run } => write!(
+                f,
+                "{}: run {run}'s results do not match their checksum: the file was changed outside duijie",
+                path.display()
+            ),
+            DbError::NoRun { path, run } => {
+                write!(f, "{}: there is no run {run}", path.display())
+            }
+            DbError::Sql {
+                path,
+                doing,
+                message,
+            } => write!(f, "{}: {doing}: {message}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for DbError {}
+
+/// Whether `path` starts with the SQLite file header.
+pub fn is_database(path: &Path) -> bool {
+    use std::io::Read as _;
+    let mut head = [0u8; 16];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| &head == b"SQLite format 3\0")
+}
+
+/// The migrations: entry `k` takes the schema from version `k` to `k + 1`.
+pub fn migrations() -> Vec<String> {
+    let mut v1 = String::from(
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+         CREATE TABLE source (name TEXT PRIMARY KEY, format TEXT NOT NULL, encoding TEXT, records INTEGER NOT NULL) STRICT;
+         CREATE TABLE list_item (tbl TEXT NOT NULL, rid INTEGER NOT NULL, field TEXT NOT NULL, pos INTEGER NOT NULL, value ANY, PRIMARY KEY (tbl, rid, field, pos)) STRICT;
+         CREATE TABLE extra_field (tbl TEXT NOT NULL, rid INTEGER NOT NULL, pos INTEGER NOT NULL, field TEXT NOT NULL, value ANY, PRIMARY KEY (tbl, rid, pos)) STRICT;
+         CREATE TABLE run (id INTEGER PRIMARY KEY, command TEXT NOT NULL, config TEXT NOT NULL, seed INTEGER, library_version TEXT NOT NULL, input_hash TEXT NOT NULL, counts TEXT NOT NULL, results TEXT NOT NULL, results_sha256 TEXT NOT NULL) STRICT;\n",
+    );
+    for kind in RecordKind::ALL {
+        let cols: Vec<String> = kind
+            .fields()
+            .iter()
+            .map(|f| format!("\"{}\" ANY", f.name))
+            .collect();
+        v1.push_str(&format!(
+            "CREATE TABLE \"{}\" (rid INTEGER PRIMARY KEY, src TEXT NOT NULL, line INTEGER, path TEXT, typed INTEGER NOT NULL, {}) STRICT;\n",
+            kind.name(),
+            cols.join(", ")
+        ));
+    }
+    vec![v1]
+}
+
+/// A duijie database.
+#[derive(Debug)]
+pub struct Db {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// Why a value is a blob: a boolean or the marker of a list.
+const TRUE: &[u8] = &[1];
+const FALSE: &[u8] = &[0];
+const LIST: &[u8] = b"list";
+
+/// A run as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunRecord {
+    /// The command that made it (`match`, `compare`, `demo`).
+    pub command: String,
+    /// The config it ran with (TOML or JSON text).
+    pub config: String,
+    /// The seed, when the run used one.
+    pub seed: Option<u64>,
+    /// The library version.
+    pub library_version: String,
+    /// [`Db::ledger_hash`] of the ledger it ran on.
+    pub input_hash: String,
+    /// Row counts (JSON).
+    pub counts: String,
+    /// The results (JSON).
+    pub results: String,
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    let d = Sha256::digest(bytes);
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Db {
+    fn sql_err(&self, doing: &str) -> impl Fn(rusqlite::Error) -> DbError + '_ {
+        let doing = doing.to_owned();
+        move |e| DbError::Sql {
+            path: self.path.clone(),
+            doing: doing.clone(),
+            message: e.to_string(),
+        }
+    }
+
+    /// Opens the database at `path`, creating it (with the current schema) if the file does not
+    /// exist.
+    ///
+    /// # Errors
+    /// See [`Db::open_existing`].
+    pub fn create_or_open(path: &Path) -> Result<Db, DbError> {
+        Self::open_with(path, true)
+    }
+
+    /// Opens an existing database, after checking it: a SQLite file, marked as duijie's, that
+    /// passes `PRAGMA quick_check`, with a schema this library reads (older schemas are
+    /// upgraded).
+    ///
+    /// # Errors
+    /// [`DbError`] naming the file and what is wrong with it.
+    pub fn open_existing(path: &Path) -> Result<Db, DbError> {
+        Self::open_with(path, false)
+    }
+
+    fn open_with(path: &Path, create: bool) -> Result<Db, DbError> {
+        let existed = path.exists();
+        if !existed && !create {
+            return Err(DbError::Open {
+                path: path.to_owned(),
+                message: "no such file".into(),
+            });
+        }
+        if existed && !is_database(path) {
+            return Err(DbError::NotADuijieDatabase {
+                path: path.to_owned(),
+                found: "the file does not start with the SQLite header".into(),
+            });
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| DbError::Open {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        let mut db = Db {
+            conn,
+            path: path.to_owned(),
+        };
+        db.setup(existed)?;
+        Ok(db)
+    }
+
+    fn setup(&mut self, existed: bool) -> Result<(), DbError> {
+        let path = self.path.clone();
+        if existed {
+            let check: String = self
+                .conn
+                .query_row("PRAGMA quick_check", [], |r| r.get(0))
+                .map_err(|e| DbError::Corrupt {
+                    path: path.clone(),
+                    detail: e.to_string(),
+                })?;
+            if check != "ok" {
+                return Err(DbError::Corrupt {
+                    path,
+                    detail: check,
+                });
+            }
+        }
+        let app: i32 = self
+            .conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .map_err(self.sql_err("reading the application id"))?;
+        let version: i32 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(self.sql_err("reading the schema version"))?;
+        let tables: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+            .map_err(self.sql_err("listing tables"))?;
+        if app != APPLICATION_ID && !(app == 0 && tables == 0) {
+            return Err(DbError::NotADuijieDatabase {
+                path,
+                found: format!(
+                    "a SQLite database with application id {app:#x} and {tables} schema objects"
+                ),
+            });
+        }
+        if version > SCHEMA_VERSION {
+            return Err(DbError::NewerSchema {
+                path,
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        self.conn
+            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+            .map_err(self.sql_err("setting the journal mode"))?;
+        if version < SCHEMA_VERSION {
+            let steps = migrations();
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(|e| DbError::Sql {
+                    path: path.clone(),
+                    doing: "starting the schema upgrade".into(),
+                    message: e.to_string(),
+                })?;
+            let upgrade = |tx: &rusqlite::Transaction<'_>| -> rusqlite::Result<()> {
+                for (k, step) in steps
+                    .iter()
+                    .enumerate()
+                    .skip(usize::try_from(version).unwrap_or(0))
+                {
+                    tx.execute_batch(step)?;
+                    tx.pragma_update(
+                        None,
+                        "user_version",
+                        i32::try_from(k + 1).unwrap_or(i32::MAX),
+                    )?;
+                }
+                tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+                Ok(())
+            };
+            upgrade(&tx)
+                .and_then(|()| tx.commit())
+                .map_err(|e| DbError::Sql {
+                    path,
+                    doing: format!("upgrading the schema from version {version}"),
+                    message: e.to_string(),
+                })?;
+        }
+        Ok(())
+    }
+
+    /// The schema version of the open database.
+    ///
+    /// # Errors
+    /// [`DbError::Sql`].
+    pub fn schema_version(&self) -> Result<i32, DbError> {
+        self.conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(self.sql_err("reading the schema version"))
+    }
+
+    /// Validates `read` and, if it has no errors, replaces the stored ledger with it in one
+    /// transaction. Returns the validated ledger.
+    ///
+    /// # Errors
+    /// [`DbError::Refused`] (with the report) when the ledger has errors: nothing is written.
+    /// [`DbError::Value`] or [`DbError::Sql`] when writing fails: the transaction is rolled
+    /// back and the database holds the previous ledger.
+    pub fn import(&mut self, read: Read) -> Result<Loaded, DbError> {
+        self.import_inner(read, None)
+    }
+
+    fn import_inner(&mut self, read: Read, fail_after: Option<usize>) -> Result<Loaded, DbError> {
+        let records = read.records.clone();
+        let loaded = read.validate();
+        if loaded.report.has_errors() {
+            return Err(DbError::Refused {
+                path: self.path.clone(),
+                report: Box::new(loaded.report),
+            });
+        }
+        let path = self.path.clone();
+        let sql = |doing: &str| {
+            let doing = doing.to_owned();
+            let path = path.clone();
+            move |e: rusqlite::Error| DbError::Sql {
+                path: path.clone(),
+                doing: doing.clone(),
+                message: e.to_string(),
+            }
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sql("starting the import"))?;
+        for kind in RecordKind::ALL {
+            tx.execute(&format!("DELETE FROM \"{}\"", kind.name()), [])
+                .map_err(sql("clearing the old ledger"))?;
+        }
+        tx.execute_batch("DELETE FROM list_item; DELETE FROM extra_field; DELETE FROM source;")
+            .map_err(sql("clearing the old ledger"))?;
+        let mut next_rid = std::collections::HashMap::new();
+        for (n, rec) in records.iter().enumerate() {
+            if fail_after == Some(n) {
+                return Err(DbError::Sql {
+                    path: path.clone(),
+                    doing: "importing (a failure injected by a test)".into(),
+                    message: "interrupted".into(),
+                });
+            }
+            let table = rec.kind.name();
+            let rid: i64 = {
+                let e = next_rid.entry(table).or_insert(0i64);
+                *e += 1;
+                *e
+            };
+            let fields = rec.kind.fields();
+            let mut cols: Vec<Sql> = vec![Sql::Null; fields.len()];
+            let mut seen = vec![false; fields.len()];
+            let mut extras = Vec::new();
+            let origin = rec.origin.to_string();
+            for (pos, (name, value)) in rec.fields.iter().enumerate() {
+                let slot = fields
+                    .iter()
+                    .position(|f| f.name == name)
+                    .filter(|&k| !seen[k]);
+                let stored = match value {
+                    Value::List(items) => {
+                        for (k, item) in items.iter().enumerate() {
+                            let v = scalar(item).ok_or_else(|| DbError::Value {
+                                path: path.clone(),
+                                origin: origin.clone(),
+                                field: name.clone(),
+                            })?;
+                            tx.execute(
+                                "INSERT INTO list_item (tbl, rid, field, pos, value) VALUES (?1, ?2, ?3, ?4, ?5)",
+                                params![table, rid, if slot.is_some() { name.clone() } else { format!("#{pos}") }, i64::try_from(k).unwrap_or(i64::MAX), v],
+                            )
+                            .map_err(sql("writing a list"))?;
+                        }
+                        Sql::Blob(LIST.to_vec())
+                    }
+                    v => scalar(v).ok_or_else(|| DbError::Value {
+                        path: path.clone(),
+                        origin: origin.clone(),
+                        field: name.clone(),
+                    })?,
+                };
+                match slot {
+                    Some(k) => {
+                        seen[k] = true;
+                        cols[k] = stored;
+                    }
+                    None => extras.push((pos, name.clone(), stored)),
+                }
+            }
+            let names: Vec<String> = fields.iter().map(|f| format!("\"{}\"", f.name)).collect();
+            let marks: Vec<String> = (0..fields.len()).map(|k| format!("?{}", k + 6)).collect();
+            let mut values: Vec<Sql> = vec![
+                Sql::Integer(rid),
+                Sql::Text(rec.origin.source.clone()),
+                rec.origin.line.map_or(Sql::Null, |l| {
+                    Sql::Integer(i64::try_from(l).unwrap_or(i64::MAX))
+                }),
+                rec.origin.path.clone().map_or(Sql::Null, Sql::Text),
+                Sql::Integer(i64::from(rec.typed)),
+            ];
+            values.extend(cols);
+            tx.execute(
+                &format!(
+                    "INSERT INTO \"{table}\" (rid, src, line, path, typed, {}) VALUES (?1, ?2, ?3, ?4, ?5, {})",
+                    names.join(", "),
+                    marks.join(", ")
+                ),
+                rusqlite::params_from_iter(values),
+            )
+            .map_err(sql("writing a record"))?;
+            for (pos, name, v) in extras {
+                tx.execute(
+                    "INSERT INTO extra_field (tbl, rid, pos, field, value) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![table, rid, i64::try_from(pos).unwrap_or(i64::MAX), name, v],
+                )
+                .map_err(sql("writing an extra field"))?;
+            }
+        }
+        for f in &loaded.files {
+            tx.execute(
+                "INSERT OR REPLACE INTO source (name, format, encoding, records) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    f.name,
+                    format!("{:?}", f.format).to_lowercase(),
+                    f.encoding.map(|e| e.name().to_owned()),
+                    i64::try_from(f.records).unwrap_or(i64::MAX)
+                ],
+            )
+            .map_err(sql("writing the file list"))?;
+        }
+        let hash = records_hash(&records);
+        tx.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('ledger_sha256', ?1), ('library_version', ?2)",
+            params![hash, env!("CARGO_PKG_VERSION")],
+        )
+        .map_err(sql("writing the ledger hash"))?;
+        tx.commit().map_err(sql("committing the import"))?;
+        Ok(loaded)
+    }
+
+    /// Reads the stored ledger back as raw records (validate them with [`Read::validate`]).
+    /// Each record's origin is the file and line it was imported from.
+    ///
+    /// # Errors
+    /// [`DbError::Sql`] when a table cannot be read.
+    pub fn read(&self) -> Result<Read, DbError> {
+        let mut records = Vec::new();
+        let mut files = Vec::new();
+        let mut lists: std::collections::HashMap<(String, i64, String), Vec<Value>> =
+            std::collections::HashMap::new();
+        {
+            let mut st = self
+                .conn
+                .prepare(
+                    "SELECT tbl, rid, field, value FROM list_item ORDER BY tbl, rid, field, pos",
+                )
+                .map_err(self.sql_err("reading lists"))?;
+            let rows = st
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, Sql>(3)?,
+                    ))
+                })
+                .map_err(self.sql_err("reading lists"))?;
+            for row in rows {
+                let (t, rid, field, v) = row.map_err(self.sql_err("reading lists"))?;
+                lists
+                    .entry((t, rid, field))
+                    .or_default()
+                    .push(from_sql(v, None));
+            }
+        }
+        let mut extras: std::collections::HashMap<(String, i64), Vec<Extra>> =
+            std::collections::HashMap::new();
+        {
+            let mut st = self
+                .conn
+                .prepare(
+                    "SELECT tbl, rid, pos, field, value FROM extra_field ORDER BY tbl, rid, pos",
+                )
+                .map_err(self.sql_err("reading extra fields"))?;
+            let rows = st
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, Sql>(4)?,
+                    ))
+                })
+                .map_err(self.sql_err("reading extra fields"))?;
+            for row in rows {
+                let (t, rid, pos, field, v) = row.map_err(self.sql_err("reading extra fields"))?;
+                extras.entry((t, rid)).or_default().push((pos, field, v));
+            }
+        }
+        for kind in RecordKind::ALL {
+            let fields = kind.fields();
+            let names: Vec<String> = fields.iter().map(|f| format!("\"{}\"", f.name)).collect();
+            let mut st = self
+                .conn
+                .prepare(&format!(
+                    "SELECT rid, src, line, path, typed, {} FROM \"{}\" ORDER BY rid",
+                    names.join(", "),
+                    kind.name()
+                ))
+                .map_err(self.sql_err("reading the ledger"))?;
+            let rows = st
+                .query_map([], |r| {
+                    let mut vals = Vec::with_capacity(fields.len());
+                    for k in 0..fields.len() {
+                        vals.push(r.get::<_, Sql>(5 + k)?);
+                    }
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<i64>>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, i64>(4)? != 0,
+                        vals,
+                    ))
+                })
+                .map_err(self.sql_err("reading the ledger"))?;
+            let mut count = 0usize;
+            for row in rows {
+                let (rid, src, line, path, typed, vals) =
+                    row.map_err(self.sql_err("reading the ledger"))?;
+                let mut out: Vec<(usize, String, Value)> = Vec::new();
+                for (k, v) in vals.into_iter().enumerate() {
+                    if matches!(v, Sql::Null) {
+                        continue;
+                    }
+                    let name = fields[k].name.to_owned();
+                    let list = lists.remove(&(kind.name().to_owned(), rid, name.clone()));
+                    out.push((k, name, from_sql(v, list)));
+                }
+                let mut fields_out: Vec<(String, Value)> =
+                    out.into_iter().map(|(_, n, v)| (n, v)).collect();
+                for (pos, name, v) in extras
+                    .remove(&(kind.name().to_owned(), rid))
+                    .unwrap_or_default()
+                {
+                    let list = lists.remove(&(kind.name().to_owned(), rid, format!("#{pos}")));
+                    fields_out.push((name, from_sql(v, list)));
+                }
+                records.push(RawRecord {
+                    kind,
+                    origin: Origin {
+                        source: src,
+                        line: line.and_then(|l| u64::try_from(l).ok()),
+                        path,
+                    },
+                    fields: fields_out,
+                    typed,
+                });
+                count += 1;
+            }
+            if count > 0 {
+                files.push(FileSummary {
+                    name: format!("{}#{}", self.path.display(), kind.name()),
+                    format: Format::Sqlite,
+                    encoding: None,
+                    records: count,
+                });
+            }
+        }
+        Ok(Read {
+            records,
+            problems: Vec::new(),
+            files,
+            headers: std::collections::HashMap::new(),
+        })
+    }
+
+    /// The SHA-256 of the stored ledger, as computed when it was imported (empty when none).
+    ///
+    /// # Errors
+    /// [`DbError::Sql`].
+    pub fn ledger_hash(&self) -> Result<String, DbError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'ledger_sha256'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.sql_err("reading the ledger hash"))?
+            .unwrap_or_default())
+    }
+
+    /// Records a run and returns its number.
+    ///
+    /// # Errors
+    /// [`DbError::Sql`].
+    pub fn record_run(&mut self, run: &RunRecord) -> Result<i64, DbError> {
+        let sum = sha256_hex(run.results.as_bytes());
+        self.conn
+            .execute(
+                "INSERT INTO run (command, config, seed, library_version, input_hash, counts, results, results_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    run.command,
+                    run.config,
+                    run.seed.and_then(|s| i64::try_from(s).ok()),
+                    run.library_version,
+                    run.input_hash,
+                    run.counts,
+                    run.results,
+                    sum
+                ],
+            )
+            .map_err(self.sql_err("recording the run"))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Reads run `id` back, checking its results against their checksum.
+    ///
+    /// # Errors
+    /// [`DbError::NoRun`], [`DbError::Tampered`], [`DbError::Sql`].
+    pub fn run(&self, id: i64) -> Result<RunRecord, DbError> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT command, config, seed, library_version, input_hash, counts, results, results_sha256 FROM run WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        RunRecord {
+                            command: r.get(0)?,
+                            config: r.get(1)?,
+                            seed: r.get::<_, Option<i64>>(2)?.and_then(|s| u64::try_from(s).ok()),
+                            library_version: r.get(3)?,
+                            input_hash: r.get(4)?,
+                            counts: r.get(5)?,
+                            results: r.get(6)?,
+                        },
+                        r.get::<_, String>(7)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(self.sql_err("reading a run"))?;
+        let Some((run, sum)) = row else {
+            return Err(DbError::NoRun {
+                path: self.path.clone(),
+                run: id,
+            });
+        };
+        if sha256_hex(run.results.as_bytes()) != sum {
+            return Err(DbError::Tampered {
+                path: self.path.clone(),
+                run: id,
+            });
+        }
+        Ok(run)
+    }
+
+    /// The runs recorded, as `(number, command)`, oldest first.
+    ///
+    /// # Errors
+    /// [`DbError::Sql`].
+    pub fn runs(&self) -> Result<Vec<(i64, String)>, DbError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT id, command FROM run ORDER BY id")
+            .map_err(self.sql_err("listing runs"))?;
+        let rows = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(self.sql_err("listing runs"))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(self.sql_err("listing runs"))
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// A field outside the schema: its position in the record, its name and its value.
+type Extra = (i64, String, Sql);
+
+/// A scalar value as stored; `None` for an integer beyond 64 bits (or a nested list).
+fn scalar(v: &Value) -> Option<Sql> {
+    Some(match v {
+        Value::Text(s) => Sql::Text(s.clone()),
+        Value::Integer(i) => Sql::Integer(i64::try_from(*i).ok()?),
+        Value::Number(x) => Sql::Real(*x),
+        Value::Bool(b) => Sql::Blob(if *b { TRUE } else { FALSE }.to_vec()),
+        Value::Null => Sql::Null,
+        Value::List(_) => return None,
+    })
+}
+
+/// A stored value back as a ledger value; `list` holds the items of a list marker.
+fn from_sql(v: Sql, list: Option<Vec<Value>>) -> Value {
+    match v {
+        Sql::Null => Value::Null,
+        Sql::Integer(i) => Value::Integer(i128::from(i)),
+        Sql::Real(x) => Value::Number(x),
+        Sql::Text(s) => Value::Text(s),
+        Sql::Blob(b) if b == LIST => Value::List(list.unwrap_or_default()),
+        Sql::Blob(b) => Value::Bool(b == TRUE),
+    }
+}
+
+/// SHA-256 over the records in a canonical form (kind, fields in order, typed values).
+fn records_hash(records: &[RawRecord]) -> String {
+    fn put(h: &mut Sha256, v: &Value) {
+        match v {
+            Value::Text(s) => {
+                h.update(b"t");
+                h.update((s.len() as u64).to_le_bytes());
+                h.update(s.as_bytes());
+            }
+            Value::Integer(i) => {
+                h.update(b"i");
+                h.update(i.to_le_bytes());
+            }
+            Value::Number(x) => {
+                h.update(b"r");
+                h.update(x.to_bits().to_le_bytes());
+            }
+            Value::Bool(b) => h.update(if *b { b"T" } else { b"F" }),
+            Value::Null => h.update(b"n"),
+            Value::List(items) => {
+                h.update(b"l");
+                h.update((items.len() as u64).to_le_bytes());
+                for i in items {
+                    put(h, i);
+                }
+            }
+        }
+    }
+    let mut h = Sha256::new();
+    let mut sorted: Vec<&RawRecord> = records.iter().collect();
+    // Stored tables are read back kind by kind, in order within a kind.
+    sorted.sort_by_key(|r| RecordKind::ALL.iter().position(|k| *k == r.kind));
+    for r in sorted {
+        h.update(r.kind.name().as_bytes());
+        h.update([u8::from(r.typed)]);
+        let mut fields: Vec<&(String, Value)> = r.fields.iter().collect();
+        fields.sort_by(|a, b| a.0.cmp(&b.0));
+        for (name, v) in fields {
+            h.update((name.len() as u64).to_le_bytes());
+            h.update(name.as_bytes());
+            put(&mut h, v);
+        }
+        h.update(b"\n");
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The hash [`Db::ledger_hash`] stores, of records not (yet) in a database.
+pub fn ledger_hash_of(read: &Read) -> String {
+    records_hash(&read.records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_import_leaves_the_previous_ledger() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("l.sqlite");
+        let mut db = Db::create_or_open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let sample = |seed| {
+            crate::read_sources(
+                duijie::synth::generate(duijie::synth::Scale::Sample, seed)
+                    .into_iter()
+                    .map(|t| crate::Source::new(t.name, t.csv.into_bytes())),
+            )
+        };
+        let first = db.import(sample(1)).unwrap_or_else(|e| panic!("{e}"));
+        let hash = db.ledger_hash().unwrap_or_else(|e| panic!("{e}"));
+        let r = db.import_inner(sample(2), Some(50));
+        assert!(r.is_err());
+        assert_eq!(db.ledger_hash().unwrap_or_default(), hash);
+        let back = db.read().unwrap_or_else(|e| panic!("{e}")).validate();
+        assert_eq!(back.ledger, first.ledger);
+    }
+}
