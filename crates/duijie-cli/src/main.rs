@@ -27,6 +27,7 @@ macro_rules! out {
 
 mod explain;
 mod programme;
+mod progress;
 mod sample;
 mod solve;
 
@@ -40,7 +41,7 @@ use duijie_store::Loaded;
 /// duijie (对接): matches enterprise technology and talent needs against school and institute
 /// capabilities, allocates partners exactly, and reports how well supply meets demand.
 #[derive(Parser, Debug)]
-#[command(name = "duijie", version, about, long_about = None, after_help = "Examples:\n  duijie demo\n  duijie validate datasets/sample\n  duijie gen --scale province --seed 7 --out ledger\n  duijie validate schools.csv talent_needs.csv --json\n  duijie match datasets/sample --out results --weights weights.toml\n  duijie explain N01 T01\n  duijie solve instance.min --json\n  duijie compare --scale sample --seeds 1,2,3 --out comparison.csv\n  duijie gaps --what-if 080213T\n  duijie alliances --grouping city")]
+#[command(name = "duijie", version, about, long_about = None, after_help = "Examples:\n  duijie demo\n  duijie demo --bundled\n  duijie import datasets/sample --db ledger.sqlite\n  duijie report ledger.sqlite --out report\n  duijie validate datasets/sample\n  duijie gen --scale province --seed 7 --out ledger\n  duijie validate schools.csv talent_needs.csv --json\n  duijie match datasets/sample --out results --weights weights.toml\n  duijie explain N01 T01\n  duijie solve instance.min --json\n  duijie compare --scale sample --seeds 1,2,3 --out comparison.csv\n  duijie gaps --what-if 080213T\n  duijie alliances --grouping city")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -48,15 +49,45 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Run the whole chain on the bundled sample ledger (a few Liaoning schools and Shenyang and
-    /// Dalian enterprises): validate, score, allocate exactly, measure, write results.
+    /// The main job, on an embedded default: generate a province-scale ledger (seeded) into a
+    /// SQLite file, run every policy on it, and write the HTML and XLSX reports, the policy
+    /// comparison and the alliance graphs. With --bundled: the small hand-made sample ledger,
+    /// end to end (validate, score, allocate exactly, write matches with explanations).
     Demo {
-        /// Where to write matches.csv, unmet.csv and summary.json.
+        /// Where to write everything.
         #[arg(long, default_value = "duijie-demo")]
         out: PathBuf,
+        /// Scale of the generated ledger: province (default) or sample (seconds).
+        #[arg(long, default_value = "province", value_parser = parse_scale)]
+        scale: duijie::synth::Scale,
+        /// Seed of the generated ledger.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Run on the bundled hand-made sample ledger (datasets/sample) instead.
+        #[arg(long)]
+        bundled: bool,
         /// Print the summary as JSON instead of a table.
         #[arg(long)]
         json: bool,
+    },
+    /// Write the reports for a ledger: every policy compared, the chosen policy's matches with
+    /// explanations, gaps, alliances and progress to targets, as report.html (self-contained),
+    /// report.xlsx, comparison.csv, alliances.graphml and alliances.dot. A ledger read from a
+    /// database gets the run recorded there.
+    Report {
+        /// Ledger files or directories, or a database (default: the bundled sample ledger).
+        paths: Vec<PathBuf>,
+        /// Where to write the reports.
+        #[arg(long, default_value = "duijie-report")]
+        out: PathBuf,
+        /// The policy whose allocation is reported.
+        #[arg(long, default_value = "welfare")]
+        policy: String,
+        /// The policies compared (as in `duijie compare`).
+        #[arg(long, default_value = "all")]
+        policies: String,
+        #[command(flatten)]
+        opts: ProgrammeOpts,
     },
     /// Check ledger files (CSV or JSON, or directories of them) and report every problem.
     /// Exits 1 when there is an error.
@@ -211,21 +242,38 @@ enum Command {
     Alliances {
         /// Ledger files or directories (default: the bundled sample ledger).
         paths: Vec<PathBuf>,
-        /// Group enterprises by `domain`, `industry` (GB/T 4754 section), `city` or `park` (key
-        /// park, else domain).
-        #[arg(long, default_value = "domain", value_parser = parse_grouping)]
-        grouping: duijie::programme::Grouping,
-        /// Programme targets as TOML (default: the policy's 2020 figures), e.g.
-        /// `upgrade_projects = 2000` and `bachelor = 30000` for one city's share.
-        #[arg(long)]
-        targets: Option<PathBuf>,
-        /// Scoring weights as TOML.
-        #[arg(long)]
-        weights: Option<PathBuf>,
+        #[command(flatten)]
+        opts: ProgrammeOpts,
         /// Print as JSON.
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Options of the programme commands (`alliances`, `report`).
+#[derive(clap::Args, Debug)]
+struct ProgrammeOpts {
+    /// Group enterprises by `domain`, `industry` (GB/T 4754 section), `city` or `park` (key
+    /// park, else domain).
+    #[arg(long, default_value = "domain", value_parser = parse_grouping)]
+    grouping: duijie::programme::Grouping,
+    /// Programme targets as TOML (default: the policy's 2020 figures), e.g.
+    /// `upgrade_projects = 2000` and `bachelor = 30000` for one city's share.
+    #[arg(long)]
+    targets: Option<PathBuf>,
+    /// Scoring weights as TOML.
+    #[arg(long)]
+    weights: Option<PathBuf>,
+}
+
+impl ProgrammeOpts {
+    /// The scoring config and the targets, read and checked.
+    fn load(&self) -> anyhow::Result<(duijie::score::ScoreConfig, duijie::programme::Targets)> {
+        Ok((
+            explain::load_config(self.weights.as_deref())?,
+            explain::load_targets(self.targets.as_deref())?,
+        ))
+    }
 }
 
 fn parse_grouping(s: &str) -> Result<duijie::programme::Grouping, String> {
@@ -293,7 +341,66 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Demo { out, json } => {
+        Command::Demo {
+            out,
+            scale,
+            seed,
+            bundled: false,
+            json,
+        } => programme::demo(scale, seed, &out, json),
+        Command::Report {
+            paths,
+            out,
+            policy,
+            policies,
+            opts,
+        } => {
+            let (cfg, targets) = opts.load()?;
+            let grouping = opts.grouping;
+            let loaded = programme::load_ledger(&paths)?;
+            let name = paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let name = if name.is_empty() {
+                "bundled sample".to_owned()
+            } else {
+                name
+            };
+            let title = format!("duijie 对接 — {name}");
+            let (written, csv) = programme::write_report(
+                &loaded.ledger,
+                &name,
+                None,
+                &programme::ReportArgs {
+                    title: &title,
+                    policy: &policy,
+                    policies: &policies,
+                    grouping,
+                    targets: &targets,
+                    cfg: &cfg,
+                    out: &out,
+                },
+            )?;
+            if let [one] = paths.as_slice()
+                && duijie_store::sqlite::is_database(one)
+            {
+                let mut db = duijie_store::Db::open_existing(one)?;
+                let id = programme::record_run(&mut db, "report", &loaded.ledger, &cfg, None, csv)?;
+                outln!("run {id} recorded in {}", one.display())?;
+            }
+            for p in &written {
+                outln!("wrote {}", p.display())?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo {
+            out,
+            json,
+            bundled: true,
+            ..
+        } => {
             let loaded = duijie_store::load_sources(sample::sources());
             allocate_and_report(
                 &loaded,
@@ -484,16 +591,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let cfg = explain::load_config(weights.as_deref())?;
             programme::gaps(&paths, &policy, &what_if, &cfg, json)
         }
-        Command::Alliances {
-            paths,
-            grouping,
-            targets,
-            weights,
-            json,
-        } => {
-            let cfg = explain::load_config(weights.as_deref())?;
-            let targets = explain::load_targets(targets.as_deref())?;
-            programme::alliances(&paths, grouping, &targets, &cfg, json)
+        Command::Alliances { paths, opts, json } => {
+            let (cfg, targets) = opts.load()?;
+            programme::alliances(&paths, opts.grouping, &targets, &cfg, json)
         }
     }
 }

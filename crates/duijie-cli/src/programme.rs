@@ -103,12 +103,8 @@ pub fn compare(a: &CompareArgs<'_>) -> anyhow::Result<ExitCode> {
             .join(" ");
         vec![(name, None, load_ledger(a.paths)?)]
     };
+    let bar = crate::progress::spinner();
     for (name, seed, loaded) in &datasets {
-        eprintln!(
-            "comparing {} policies on {name}{} …",
-            policies.len(),
-            seed.map_or_else(String::new, |s| format!(" seed {s}"))
-        );
         rows.extend(duijie::experiment::compare(
             &loaded.ledger,
             name,
@@ -117,8 +113,10 @@ pub fn compare(a: &CompareArgs<'_>) -> anyhow::Result<ExitCode> {
             &policies,
             &markets,
             Some(&clock),
+            Some(&|m: Market, p: &str| bar.set_message(format!("{name}: {m} market, {p}"))),
         )?);
     }
+    bar.finish_and_clear();
     if let Some(out) = a.out {
         duijie_export::write_atomic(out, duijie::experiment::to_csv(&rows, a.timings).as_bytes())?;
         eprintln!("wrote {}", out.display());
@@ -317,11 +315,7 @@ pub fn alliances(
         .iter()
         .map(|i| policy::Welfare.allocate(i))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut capacity: Vec<u32> = l
-        .technology_capabilities
-        .iter()
-        .map(|c| c.capacity)
-        .collect();
+    let mut capacity = programme::technology_capacity(l);
     let teams = programme::consortia(&scorer, &mut capacity, 20);
     let progress = programme::progress(l, &allocations, &al, &teams, targets);
     let per = programme::alliance_progress(l, &allocations, &al);
@@ -370,5 +364,259 @@ pub fn alliances(
             100.0 * p.share
         )?;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `duijie report` and `duijie demo` put in a report.
+pub struct ReportArgs<'a> {
+    /// The report's title.
+    pub title: &'a str,
+    /// The policy whose allocation is reported (matches, gaps, alliances' figures).
+    pub policy: &'a str,
+    /// The policies compared.
+    pub policies: &'a str,
+    /// How alliances are formed.
+    pub grouping: Grouping,
+    /// The programme's targets.
+    pub targets: &'a programme::Targets,
+    /// Scoring.
+    pub cfg: &'a ScoreConfig,
+    /// The directory written.
+    pub out: &'a Path,
+}
+
+/// Runs every policy on every market of `l`, forms the alliances and consortia, measures the
+/// gaps and the progress to targets, and writes `report.html`, `report.xlsx`,
+/// `comparison.csv`, `alliances.graphml` and `alliances.dot` into `a.out`. Returns the files
+/// written and the comparison CSV.
+pub fn write_report(
+    l: &Ledger,
+    dataset: &str,
+    seed: Option<u64>,
+    a: &ReportArgs<'_>,
+) -> anyhow::Result<(Vec<PathBuf>, String)> {
+    a.cfg.validate()?;
+    let policies = parse_policies(a.policies)?;
+    let chosen = parse_policies(a.policy)?;
+    let [chosen] = chosen.as_slice() else {
+        bail!("name one policy to report, not {:?}", a.policy);
+    };
+    let mut policies = policies;
+    if !policies.iter().any(|p| p.name() == chosen.name()) {
+        policies.push(parse_policies(a.policy)?.remove(0));
+    }
+    std::fs::create_dir_all(a.out).with_context(|| format!("cannot create {}", a.out.display()))?;
+    let bar = crate::progress::spinner();
+    bar.set_message("scoring: candidates of every market");
+    let scorer = Scorer::new(a.cfg, l);
+    let instances: Vec<MarketInstance> = Market::ALL
+        .iter()
+        .map(|&m| MarketInstance::from_scorer(&scorer, m, a.cfg.top_k))
+        .collect();
+    let runs = duijie::experiment::compare_on(
+        l,
+        dataset,
+        seed,
+        &instances,
+        &policies,
+        None,
+        Some(&|m: Market, p: &str| bar.set_message(format!("allocating: {m} market, {p}"))),
+    )?;
+    bar.set_message("alliances, consortia, gaps and targets");
+    let allocations: Vec<duijie::pipeline::Allocation> = runs
+        .iter()
+        .filter(|r| r.row.policy == chosen.name())
+        .map(|r| r.allocation.clone())
+        .collect();
+    let rows: Vec<duijie::experiment::Row> = runs.into_iter().map(|r| r.row).collect();
+    let alliances = programme::form_alliances(
+        l,
+        &instances,
+        &AllianceRules {
+            grouping: a.grouping,
+            ..AllianceRules::default()
+        },
+    );
+    let mut capacity = programme::technology_capacity(l);
+    let teams = programme::consortia(&scorer, &mut capacity, 20);
+    let talent = allocations
+        .iter()
+        .find(|x| x.market == Market::Talent)
+        .context("no talent allocation")?;
+    let gaps = programme::gaps(l, talent);
+    let progress = programme::progress(l, &allocations, &alliances, &teams, a.targets);
+    let per = programme::alliance_progress(l, &allocations, &alliances);
+    let data = duijie_export::ReportData {
+        title: a.title,
+        ledger: l,
+        cfg: a.cfg,
+        policy: &chosen.name(),
+        allocations: &allocations,
+        comparison: &rows,
+        gaps: &gaps,
+        progress: &progress,
+        alliances: &alliances,
+        alliance_progress: &per,
+    };
+    bar.set_message("writing the reports");
+    let csv = duijie::experiment::to_csv(&rows, false);
+    let mut written = Vec::new();
+    for (name, text) in [
+        ("report.html", duijie_export::html_report(&data)),
+        ("comparison.csv", csv.clone()),
+        (
+            "alliances.graphml",
+            duijie_export::alliances_graphml(l, &alliances),
+        ),
+        ("alliances.dot", duijie_export::alliances_dot(l, &alliances)),
+    ] {
+        let p = a.out.join(name);
+        duijie_export::write_atomic(&p, text.as_bytes())?;
+        written.push(p);
+    }
+    let xlsx = a.out.join("report.xlsx");
+    duijie_export::write_xlsx_report(&xlsx, &data)?;
+    written.insert(1, xlsx);
+    bar.finish_and_clear();
+    Ok((written, csv))
+}
+
+/// Records a report or demo run in the database the ledger came from.
+pub fn record_run(
+    db: &mut duijie_store::Db,
+    command: &str,
+    l: &Ledger,
+    cfg: &ScoreConfig,
+    seed: Option<u64>,
+    results: String,
+) -> anyhow::Result<i64> {
+    let counts: serde_json::Map<String, serde_json::Value> = l
+        .counts()
+        .iter()
+        .map(|(k, n)| (k.name().to_owned(), serde_json::json!(n)))
+        .collect();
+    Ok(db.record_run(&duijie_store::RunRecord {
+        command: command.into(),
+        config: serde_json::to_string(cfg)?,
+        seed,
+        library_version: env!("CARGO_PKG_VERSION").into(),
+        input_hash: db.ledger_hash()?,
+        counts: serde_json::Value::from(counts).to_string(),
+        results,
+    })?)
+}
+
+/// `duijie demo`: a province-scale ledger generated into a SQLite file, every policy run on
+/// it, and the reports written.
+pub fn demo(
+    scale: duijie::synth::Scale,
+    seed: u64,
+    out: &Path,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let bar = crate::progress::spinner();
+    bar.set_message(format!(
+        "generating a {} ledger (seed {seed})",
+        scale.name()
+    ));
+    let read = duijie_store::read_sources(
+        duijie::synth::generate(scale, seed)
+            .into_iter()
+            .map(|t| Source::new(t.name, t.csv.into_bytes())),
+    );
+    let db_path = out.join("ledger.sqlite");
+    bar.set_message(format!("importing into {}", db_path.display()));
+    let mut db = duijie_store::Db::create_or_open(&db_path)?;
+    db.import(read)?;
+    // Everything below runs on the ledger as read back from the database.
+    let loaded = db.read()?.validate();
+    bar.finish_and_clear();
+    let cfg = ScoreConfig {
+        top_k: Some(50),
+        ..ScoreConfig::default()
+    };
+    let targets = programme::Targets::default();
+    let title = format!(
+        "duijie 对接 — {} ledger, seed {seed}: policies, coverage, gaps, alliances",
+        scale.name()
+    );
+    let (written, csv) = write_report(
+        &loaded.ledger,
+        scale.name(),
+        Some(seed),
+        &ReportArgs {
+            title: &title,
+            policy: "welfare",
+            policies: "all",
+            grouping: Grouping::Domain,
+            targets: &targets,
+            cfg: &cfg,
+            out,
+        },
+    )?;
+    let run = record_run(
+        &mut db,
+        "demo",
+        &loaded.ledger,
+        &cfg,
+        Some(seed),
+        csv.clone(),
+    )?;
+    if json {
+        let v = serde_json::json!({
+            "database": db_path.display().to_string(),
+            "run": run,
+            "written": written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+            "comparison_csv": csv,
+        });
+        outln!("{}", serde_json::to_string_pretty(&v)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let counts: Vec<String> = loaded
+        .ledger
+        .counts()
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect();
+    outln!(
+        "duijie {} demo — {} ledger, seed {seed}",
+        env!("CARGO_PKG_VERSION"),
+        scale.name()
+    )?;
+    outln!("ledger: {}", counts.join(", "))?;
+    outln!("stored in {} (run {run} recorded there)", db_path.display())?;
+    outln!()?;
+    outln!(
+        "{:<10} {:<28} {:>14} {:>10} {:>9}",
+        "market",
+        "policy",
+        "welfare",
+        "placed",
+        "blocking"
+    )?;
+    for line in csv.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        if f.len() > 15 {
+            outln!(
+                "{:<10} {:<28} {:>14} {:>10} {:>9}",
+                f[2],
+                f[3],
+                f[5],
+                f[6],
+                f[15]
+            )?;
+        }
+    }
+    outln!()?;
+    outln!("reports written:")?;
+    for p in &written {
+        outln!("  {}", p.display())?;
+    }
+    outln!(
+        "open {} in a browser (works offline)",
+        out.join("report.html").display()
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,4 +1,4 @@
-//! The bundled sample ledger, embedded so that `duijie demo` needs no file (datasets/sample/).
+//! The bundled sample ledger, embedded so that `duijie demo --bundled` needs no file (datasets/sample/).
 
 use duijie_store::Source;
 

@@ -108,7 +108,7 @@ fn the_sample_ledger_gives_the_hand_computed_answer() {
 fn demo_prints_the_hand_computed_answer() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("demo");
-    let o = duijie(&["demo", "--out", out.to_str().unwrap()]);
+    let o = duijie(&["demo", "--bundled", "--out", out.to_str().unwrap()]);
     assert!(o.status.success());
     let text = String::from_utf8(o.stdout).unwrap();
     let expected = case("demo.toml");
@@ -155,7 +155,13 @@ fn demo_prints_the_hand_computed_answer() {
 #[test]
 fn demo_json_matches_the_library() {
     let dir = tempfile::tempdir().unwrap();
-    let o = duijie(&["demo", "--json", "--out", dir.path().to_str().unwrap()]);
+    let o = duijie(&[
+        "demo",
+        "--bundled",
+        "--json",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
     assert!(o.status.success());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let expected = case("demo.toml");
@@ -376,7 +382,7 @@ fn the_same_ledger_gives_byte_identical_results() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     assert!(
-        duijie(&["demo", "--out", a.to_str().unwrap()])
+        duijie(&["demo", "--bundled", "--out", a.to_str().unwrap()])
             .status
             .success()
     );
@@ -719,4 +725,78 @@ fn import_then_match_from_the_database_records_the_run() {
     let run = db.run(runs[0].0).unwrap();
     assert_eq!(run.input_hash, hash);
     assert!(run.results.contains("welfare"));
+}
+
+#[test]
+fn demo_writes_the_database_and_the_reports_and_report_repeats_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("demo");
+    let o = duijie(&[
+        "demo",
+        "--scale",
+        "sample",
+        "--seed",
+        "3",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["run"], 1);
+    for f in [
+        "ledger.sqlite",
+        "report.html",
+        "report.xlsx",
+        "comparison.csv",
+        "alliances.graphml",
+        "alliances.dot",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    // The HTML opens offline: no script, no external resource.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
+    for bad in ["<script", "http://", "https://", "src="] {
+        let outside_svg_ns = html.replace("http://www.w3.org/2000/svg", "");
+        assert!(!outside_svg_ns.contains(bad), "the report refers to {bad}");
+    }
+    assert!(html.contains("<svg") && html.contains("沈阳市"));
+    // The XLSX has its sheets, ids as text, and the matches of the reported policy.
+    use calamine::{Reader, Xlsx, open_workbook};
+    let mut wb: Xlsx<_> = open_workbook(out.join("report.xlsx")).unwrap();
+    let names = wb.sheet_names().to_vec();
+    assert_eq!(names.len(), 6, "{names:?}");
+    let matches = wb.worksheet_range(&names[0]).unwrap();
+    assert_eq!(matches.get((0, 2)).unwrap().to_string(), "need");
+    let first_need = matches.get((1, 2)).unwrap();
+    assert!(
+        matches!(first_need, calamine::Data::String(_)),
+        "{first_need:?}"
+    );
+    // `report` on the database gives the same comparison, and records its run.
+    let db = out.join("ledger.sqlite");
+    let again = dir.path().join("again");
+    let o = duijie(&[
+        "report",
+        db.to_str().unwrap(),
+        "--out",
+        again.to_str().unwrap(),
+        "--weights",
+        &{
+            let w = dir.path().join("w.toml");
+            std::fs::write(&w, "top_k = 50\n").unwrap();
+            w.to_str().unwrap().to_owned()
+        },
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let a = std::fs::read_to_string(out.join("comparison.csv")).unwrap();
+    let b = std::fs::read_to_string(again.join("comparison.csv")).unwrap();
+    let body = |s: &str| {
+        s.lines()
+            .map(|l| l.splitn(3, ',').nth(2).unwrap_or("").to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(body(&a), body(&b), "the same ledger, the same comparison");
+    assert!(String::from_utf8_lossy(&o.stdout).contains("run 2 recorded"));
 }

@@ -25,6 +25,14 @@ use duijie::Ledger;
 use duijie::pipeline::Outcome;
 use duijie::score::{self, SCALE};
 
+pub mod report;
+#[cfg(feature = "xlsx")]
+mod xlsx;
+
+pub use report::{ReportData, alliances_dot, alliances_graphml, html_report};
+#[cfg(feature = "xlsx")]
+pub use xlsx::write_xlsx_report;
+
 /// A file that could not be written.
 #[derive(Debug)]
 pub struct ExportError {

@@ -2,7 +2,7 @@
 //! (SQLite is built in).
 //!
 //! - **Schema**: versioned (`PRAGMA user_version`), marked as duijie's (`PRAGMA
-//!   application_id`), upgraded by the migrations in [`MIGRATIONS`] inside one transaction. One
+//!   application_id`), upgraded by the migrations in [`migrations`] inside one transaction. One
 //!   STRICT table per ledger table, named after it, with one column per field of the schema
 //!   (`duijie::RecordKind::fields`), so the ledger can be queried with SQL
 //!   (`SELECT * FROM talent_needs WHERE major_code = '080202'`).

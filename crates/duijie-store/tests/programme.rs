@@ -127,11 +127,7 @@ fn consortia_respect_capacities_and_cover_what_they_claim() {
     let cfg = ScoreConfig::default();
     let l = ledger(3);
     let scorer = Scorer::new(&cfg, &l);
-    let mut capacity: Vec<u32> = l
-        .technology_capabilities
-        .iter()
-        .map(|c| c.capacity)
-        .collect();
+    let mut capacity = programme::technology_capacity(&l);
     let teams = programme::consortia(&scorer, &mut capacity, 20);
     let cores = l
         .technology_needs
@@ -262,9 +258,20 @@ fn comparison_ranks_policies_by_what_each_optimises_and_is_thread_independent() 
     let cfg = ScoreConfig::default();
     let l = ledger(4);
     let policies = policy::all();
-    let rows =
-        duijie::experiment::compare(&l, "sample-4", Some(4), &cfg, &policies, &Market::ALL, None)
-            .unwrap();
+    let run = || {
+        duijie::experiment::compare(
+            &l,
+            "sample-4",
+            Some(4),
+            &cfg,
+            &policies,
+            &Market::ALL,
+            None,
+            None,
+        )
+        .unwrap()
+    };
+    let rows = run();
     assert_eq!(rows.len(), policies.len() * Market::ALL.len());
     for m in Market::ALL {
         let of = |name: &str| {
@@ -295,9 +302,6 @@ fn comparison_ranks_policies_by_what_each_optimises_and_is_thread_independent() 
         .num_threads(1)
         .build()
         .unwrap();
-    let again = one.install(|| {
-        duijie::experiment::compare(&l, "sample-4", Some(4), &cfg, &policies, &Market::ALL, None)
-            .unwrap()
-    });
+    let again = one.install(run);
     assert_eq!(duijie::experiment::to_csv(&again, false), csv);
 }

@@ -25,6 +25,9 @@ pub struct GroupCoverage {
     pub covered: usize,
 }
 
+/// Called before each policy runs, with the market and the policy's name (progress bars).
+pub type Tick<'a> = &'a dyn Fn(Market, &str);
+
 /// One row of a comparison: one policy on one market of one dataset.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -122,11 +125,13 @@ pub fn party_coverage(
 ///
 /// Candidates come from one [`Scorer`] under `cfg` (each need's best `cfg.top_k`, or all), and
 /// every policy allocates the same instance. `clock`, when given, returns seconds since any
-/// fixed point; it times each allocation.
+/// fixed point; it times each allocation. `tick`, when given, is called before each policy runs
+/// (for progress bars).
 ///
 /// # Errors
 /// An invalid `cfg` ([`AllocateError::InvalidInstance`] naming the field), or a policy's
 /// error, with the policy and market named.
+#[allow(clippy::too_many_arguments)]
 pub fn compare(
     l: &Ledger,
     dataset: &str,
@@ -135,37 +140,75 @@ pub fn compare(
     policies: &[Box<dyn Policy>],
     markets: &[Market],
     clock: Option<&dyn Fn() -> f64>,
+    tick: Option<Tick<'_>>,
 ) -> Result<Vec<Row>, AllocateError> {
     cfg.validate().map_err(|e| AllocateError::InvalidInstance {
         message: e.to_string(),
     })?;
     let scorer = Scorer::new(cfg, l);
-    let mut rows = Vec::new();
-    for &m in markets {
-        let inst = MarketInstance::from_scorer(&scorer, m, cfg.top_k);
+    let instances: Vec<MarketInstance> = markets
+        .iter()
+        .map(|&m| MarketInstance::from_scorer(&scorer, m, cfg.top_k))
+        .collect();
+    let runs = compare_on(l, dataset, seed, &instances, policies, clock, tick)?;
+    Ok(runs.into_iter().map(|r| r.row).collect())
+}
+
+/// One policy's allocation of one market, with its row of the comparison.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Run {
+    /// The measured row.
+    pub row: Row,
+    /// The allocation.
+    pub allocation: crate::pipeline::Allocation,
+}
+
+/// [`compare`] on instances already built (so a caller that also needs them, for alliances or
+/// gaps, builds them once), keeping each allocation.
+///
+/// # Errors
+/// A policy's error, with the policy and market named.
+pub fn compare_on(
+    l: &Ledger,
+    dataset: &str,
+    seed: Option<u64>,
+    instances: &[MarketInstance],
+    policies: &[Box<dyn Policy>],
+    clock: Option<&dyn Fn() -> f64>,
+    tick: Option<Tick<'_>>,
+) -> Result<Vec<Run>, AllocateError> {
+    let mut runs = Vec::new();
+    for inst in instances {
+        let m = inst.market;
         for p in policies {
+            if let Some(t) = tick {
+                t(m, &p.name());
+            }
             let start = clock.map(|c| c());
             let a = p
-                .allocate(&inst)
+                .allocate(inst)
                 .map_err(|e| AllocateError::InvalidInstance {
                     message: format!("policy {} on the {m} market: {e}", p.name()),
                 })?;
             let seconds = clock.zip(start).map(|(c, s)| c() - s);
-            let (coverage, city_balance) = party_coverage(l, &inst, &a);
-            rows.push(Row {
-                dataset: dataset.to_owned(),
-                seed,
-                market: m,
-                policy: p.name(),
-                status: a.status,
-                metrics: measure(&inst, &a),
-                coverage,
-                city_balance,
-                seconds,
+            let (coverage, city_balance) = party_coverage(l, inst, &a);
+            runs.push(Run {
+                row: Row {
+                    dataset: dataset.to_owned(),
+                    seed,
+                    market: m,
+                    policy: p.name(),
+                    status: a.status,
+                    metrics: measure(inst, &a),
+                    coverage,
+                    city_balance,
+                    seconds,
+                },
+                allocation: a,
             });
         }
     }
-    Ok(rows)
+    Ok(runs)
 }
 
 /// The comparison as CSV, one line per row, with coverage by party kind as columns

@@ -104,6 +104,15 @@ pub(crate) fn min_cover(sets: &[(u64, i64)], exact: bool) -> (Vec<usize>, bool) 
     (team, false)
 }
 
+/// Each technology capability's capacity, in ledger order: the fresh `capacity` argument of
+/// [`consortia`].
+pub fn technology_capacity(l: &crate::Ledger) -> Vec<u32> {
+    l.technology_capabilities
+        .iter()
+        .map(|c| c.capacity)
+        .collect()
+}
+
 /// Forms a consortium for every core and common technology need (核心和共性技术) of the
 /// scorer's ledger, largest scale first (then ledger order), each member using one unit of
 /// `capacity` (indexed by capability; pass each capability's `capacity` for a fresh plan).

@@ -11,7 +11,7 @@ mod targets;
 #[cfg(test)]
 mod tests;
 
-pub use consortium::{Consortium, consortia, greedy_bound};
+pub use consortium::{Consortium, consortia, greedy_bound, technology_capacity};
 pub use gaps::{GapRow, Signal, WhatIf, capacity_what_if, gaps};
 pub use targets::{AllianceProgress, Progress, Targets, alliance_progress, progress};
 

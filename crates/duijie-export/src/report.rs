@@ -1,0 +1,459 @@
+//! Reports people open: a self-contained HTML report with charts (inline SVG, no script, no
+//! network), and the alliances as GraphML and DOT for graph tools.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use duijie::Ledger;
+use duijie::catalogue::Catalogues;
+use duijie::experiment::Row;
+use duijie::pipeline::Allocation;
+use duijie::programme::{AllianceProgress, Alliances, GapRow, Progress};
+use duijie::score::{self, Market, SCALE};
+
+/// Everything a report shows. Built by the caller (the CLI's `report` and `demo`).
+#[derive(Clone, Copy, Debug)]
+pub struct ReportData<'a> {
+    /// The report's title.
+    pub title: &'a str,
+    /// The ledger.
+    pub ledger: &'a Ledger,
+    /// The scoring config (for the explanations).
+    pub cfg: &'a score::ScoreConfig,
+    /// The policy whose allocation is reported.
+    pub policy: &'a str,
+    /// That policy's allocation of each market.
+    pub allocations: &'a [Allocation],
+    /// The policy comparison (rows of every policy on every market).
+    pub comparison: &'a [Row],
+    /// The talent gap table.
+    pub gaps: &'a [GapRow],
+    /// Progress against the programme's targets.
+    pub progress: &'a [Progress],
+    /// The alliances.
+    pub alliances: &'a Alliances,
+    /// Each alliance's figures.
+    pub alliance_progress: &'a [AllianceProgress],
+}
+
+/// Escapes text for HTML and XML.
+pub fn escape(text: &str) -> String {
+    let mut s = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => s.push_str("&amp;"),
+            '<' => s.push_str("&lt;"),
+            '>' => s.push_str("&gt;"),
+            '"' => s.push_str("&quot;"),
+            '\'' => s.push_str("&#39;"),
+            c if c.is_control() && c != '\n' && c != '\t' => {}
+            c => s.push(c),
+        }
+    }
+    s
+}
+
+#[allow(clippy::cast_precision_loss)]
+fn fixed(v: i128) -> f64 {
+    v as f64 / SCALE as f64
+}
+
+/// A horizontal bar chart: one bar per `(label, value, note)` with values in `[0, max]`.
+fn bars(rows: &[(String, f64, String)], max: f64, colour: &str) -> String {
+    let (label_w, bar_w, h) = (220.0, 420.0, 22.0);
+    #[allow(clippy::cast_precision_loss)]
+    let height = h * rows.len() as f64 + 10.0;
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{height}" role="img">"#,
+        label_w + bar_w + 150.0
+    );
+    for (k, (label, value, note)) in rows.iter().enumerate() {
+        #[allow(clippy::cast_precision_loss)]
+        let y = h * k as f64 + 5.0;
+        let w = if max > 0.0 {
+            (value / max).clamp(0.0, 1.0) * bar_w
+        } else {
+            0.0
+        };
+        let _ = write!(
+            s,
+            r#"<text x="{}" y="{}" text-anchor="end" font-size="12">{}</text><rect x="{label_w}" y="{y}" width="{w:.1}" height="{}" fill="{colour}"/><text x="{}" y="{}" font-size="12">{}</text>"#,
+            label_w - 6.0,
+            y + 15.0,
+            escape(label),
+            h - 6.0,
+            label_w + w + 4.0,
+            y + 15.0,
+            escape(note)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// The cities as a map-like view: each city at its coordinates, sized by parties and coloured
+/// by coverage (red 0% → green 100%).
+fn city_map(cities: &BTreeMap<String, (usize, usize)>) -> String {
+    let c = Catalogues::get();
+    let (w, h) = (640.0, 540.0);
+    let (lng0, lng1, lat0, lat1) = (118.4, 126.4, 38.2, 43.8);
+    let mut s = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" role="img"><rect width="{w}" height="{h}" fill="#f4f7fb"/>"##
+    );
+    let most = cities.values().map(|x| x.0).max().unwrap_or(1).max(1);
+    for city in c.cities() {
+        let Some(&(parties, covered)) = cities.get(city.name) else {
+            continue;
+        };
+        let x = (city.lng - lng0) / (lng1 - lng0) * w;
+        let y = (lat1 - city.lat) / (lat1 - lat0) * h;
+        #[allow(clippy::cast_precision_loss)]
+        let (r, rate) = (
+            6.0 + 24.0 * (parties as f64 / most as f64).sqrt(),
+            if parties == 0 {
+                0.0
+            } else {
+                covered as f64 / parties as f64
+            },
+        );
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let (red, green) = ((220.0 * (1.0 - rate)) as u8, (170.0 * rate) as u8 + 40);
+        let _ = write!(
+            s,
+            r#"<circle cx="{x:.1}" cy="{y:.1}" r="{r:.1}" fill="rgb({red},{green},80)" fill-opacity="0.75"><title>{}: {covered}/{parties} covered</title></circle><text x="{:.1}" y="{:.1}" font-size="11">{} {:.0}%</text>"#,
+            escape(city.name),
+            x + r + 3.0,
+            y + 4.0,
+            escape(city.name),
+            100.0 * rate
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Coverage groups of the reported policy, summed over markets: `dimension → group → (parties,
+/// covered)`.
+fn coverage_of(d: &ReportData<'_>) -> BTreeMap<String, BTreeMap<String, (usize, usize)>> {
+    let mut out: BTreeMap<String, BTreeMap<String, (usize, usize)>> = BTreeMap::new();
+    for r in d.comparison.iter().filter(|r| r.policy == d.policy) {
+        for g in &r.coverage {
+            let e = out
+                .entry(g.dimension.clone())
+                .or_default()
+                .entry(g.group.clone())
+                .or_default();
+            e.0 += g.parties;
+            e.1 += g.covered;
+        }
+    }
+    out
+}
+
+/// The self-contained HTML report: targets, policy comparison, coverage by city (a map) and
+/// level, gaps by major, alliances. Opens offline in any browser; deterministic for the same
+/// data.
+pub fn html_report(d: &ReportData<'_>) -> String {
+    let l = d.ledger;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{t}</title><style>
+body{{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em;color:#222;max-width:1100px}}
+h1{{font-size:1.6em}}h2{{font-size:1.25em;border-bottom:1px solid #ccd;padding-bottom:.2em;margin-top:1.6em}}
+table{{border-collapse:collapse;font-size:13px}}td,th{{border:1px solid #dde;padding:3px 8px;text-align:right}}
+th{{background:#eef2f8}}td:first-child,th:first-child{{text-align:left}}.note{{color:#667;font-size:13px}}
+</style></head><body><h1>{t}</h1>"#,
+        t = escape(d.title)
+    );
+    let counts: Vec<String> = l
+        .counts()
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect();
+    let _ = write!(
+        s,
+        r#"<p class="note">Ledger: {}. Allocation shown: <b>{}</b>. Generated by duijie {}.</p>"#,
+        escape(&counts.join(", ")),
+        escape(d.policy),
+        env!("CARGO_PKG_VERSION")
+    );
+
+    // Targets.
+    s.push_str("<h2>Targets 目标进度</h2>");
+    let rows: Vec<(String, f64, String)> = d
+        .progress
+        .iter()
+        .map(|p| {
+            let note = if p.target <= 1.0 {
+                // A share: coverage against 100%.
+                format!("{:.1}% of {:.0}%", 100.0 * p.achieved, 100.0 * p.target)
+            } else {
+                format!(
+                    "{:.0} / {:.0} ({:.1}%)",
+                    p.achieved,
+                    p.target,
+                    100.0 * p.share
+                )
+            };
+            (p.indicator.clone(), p.share.min(1.0), note)
+        })
+        .collect();
+    s.push_str(&bars(&rows, 1.0, "#4a7bd0"));
+
+    // Policy comparison.
+    s.push_str("<h2>Policy comparison 政策比较</h2><table><tr><th>market</th><th>policy</th><th>status</th><th>welfare</th><th>vs best</th><th>units placed</th><th>needs covered</th><th>offers used</th><th>blocking pairs</th><th>need sat. (mean / min / Gini)</th><th>offer sat. mean</th></tr>");
+    let mut best: BTreeMap<&str, i128> = BTreeMap::new();
+    for r in d.comparison {
+        let e = best.entry(r.market.name()).or_insert(0);
+        *e = (*e).max(r.metrics.welfare);
+    }
+    for r in d.comparison {
+        let m = &r.metrics;
+        let b = best.get(r.market.name()).copied().unwrap_or(0);
+        let rel = if b > 0 {
+            100.0 * fixed(m.welfare) / fixed(b)
+        } else {
+            0.0
+        };
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td>{:?}</td><td>{:.3}</td><td>{rel:.2}%</td><td>{}</td><td>{}/{}</td><td>{}/{}</td><td>{}</td><td>{:.3} / {:.3} / {:.3}</td><td>{:.3}</td></tr>",
+            r.market.name(),
+            escape(&r.policy),
+            r.status,
+            fixed(m.welfare),
+            m.matched_units,
+            m.needs_covered,
+            m.needs,
+            m.offers_used,
+            m.offers,
+            m.blocking_pairs,
+            m.need_satisfaction.mean,
+            m.need_satisfaction.min,
+            m.need_satisfaction.gini,
+            m.offer_satisfaction.mean
+        );
+    }
+    s.push_str("</table>");
+    for market in Market::ALL {
+        let rows: Vec<(String, f64, String)> = d
+            .comparison
+            .iter()
+            .filter(|r| r.market == market)
+            .map(|r| {
+                let b = best.get(market.name()).copied().unwrap_or(0);
+                let rel = if b > 0 {
+                    fixed(r.metrics.welfare) / fixed(b)
+                } else {
+                    0.0
+                };
+                (r.policy.clone(), rel, format!("{:.2}%", 100.0 * rel))
+            })
+            .collect();
+        if !rows.is_empty() {
+            let _ = write!(
+                s,
+                "<p class=\"note\">{} ({}): welfare relative to the best policy</p>",
+                market.name(),
+                market.name_zh()
+            );
+            s.push_str(&bars(&rows, 1.0, "#6a9f58"));
+        }
+    }
+
+    // Coverage by city and level.
+    let coverage = coverage_of(d);
+    s.push_str("<h2>Coverage by city 各市覆盖</h2><p class=\"note\">Circle size: parties taking part; colour: share with at least one partner (all markets).</p>");
+    if let Some(cities) = coverage.get("city") {
+        s.push_str(&city_map(cities));
+    }
+    for (dim, title) in [
+        ("level", "Coverage by level 各层次覆盖"),
+        ("kind", "Coverage by party kind 各类主体覆盖"),
+    ] {
+        if let Some(groups) = coverage.get(dim) {
+            let _ = write!(s, "<h2>{title}</h2>");
+            #[allow(clippy::cast_precision_loss)]
+            let rows: Vec<(String, f64, String)> = groups
+                .iter()
+                .map(|(g, &(n, c))| {
+                    let rate = if n == 0 { 0.0 } else { c as f64 / n as f64 };
+                    (g.clone(), rate, format!("{c}/{n} ({:.1}%)", 100.0 * rate))
+                })
+                .collect();
+            s.push_str(&bars(&rows, 1.0, "#d08a4a"));
+        }
+    }
+
+    // Gaps.
+    s.push_str("<h2>Gaps by major 专业供需缺口</h2><p class=\"note\">The 25 majors with the largest difference between demand and supply; bars show demand (blue) and supply (orange).</p>");
+    let mut gaps: Vec<&GapRow> = d.gaps.iter().collect();
+    gaps.sort_by_key(|g| std::cmp::Reverse(g.demand.abs_diff(g.supply)));
+    gaps.truncate(25);
+    let most = gaps
+        .iter()
+        .map(|g| g.demand.max(g.supply))
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    #[allow(clippy::cast_precision_loss)]
+    {
+        let label = |g: &GapRow| format!("{} {} ({})", g.code, g.name, g.level.name_zh());
+        let demand: Vec<(String, f64, String)> = gaps
+            .iter()
+            .map(|g| (label(g), g.demand as f64, format!("demand {}", g.demand)))
+            .collect();
+        let supply: Vec<(String, f64, String)> = gaps
+            .iter()
+            .map(|g| (label(g), g.supply as f64, format!("supply {}", g.supply)))
+            .collect();
+        s.push_str("<table><tr><th>major</th><th>demand</th><th>supply</th><th>met</th><th>signals</th></tr>");
+        for g in &gaps {
+            let signals: Vec<String> = g.signals.iter().map(|x| x.name_zh()).collect();
+            let _ = write!(
+                s,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(&label(g)),
+                g.demand,
+                g.supply,
+                g.demand_met,
+                escape(&signals.join("，"))
+            );
+        }
+        s.push_str("</table>");
+        s.push_str(&bars(&demand, most as f64, "#4a7bd0"));
+        s.push_str(&bars(&supply, most as f64, "#e39a4c"));
+    }
+
+    // Alliances.
+    let _ = write!(
+        s,
+        "<h2>Alliances 联盟</h2><table><tr><th>alliance</th><th>enterprises</th><th>schools and institutes</th><th>lead unit 理事长单位</th><th>talent placed / asked</th><th>technology needs met</th></tr>"
+    );
+    for (a, p) in d.alliances.alliances.iter().zip(d.alliance_progress) {
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} / {}</td><td>{} / {}</td></tr>",
+            escape(&a.name),
+            a.enterprises.len(),
+            a.suppliers.len(),
+            escape(
+                &a.lead
+                    .map_or_else(String::new, |id| l.party(id).name.clone())
+            ),
+            p.talent_placed,
+            p.talent_demand,
+            p.technology_met,
+            p.technology_needs
+        );
+    }
+    s.push_str("</table>");
+    if !d.alliances.left_out.is_empty() {
+        let _ = write!(
+            s,
+            "<p class=\"note\">{} schools or large and medium enterprises are in no alliance:</p><ul>",
+            d.alliances.left_out.len()
+        );
+        for x in d.alliances.left_out.iter().take(50) {
+            let _ = write!(
+                s,
+                "<li>{}: {}</li>",
+                escape(&l.party(x.party).name),
+                escape(&x.reason)
+            );
+        }
+        s.push_str("</ul>");
+    }
+    let units: u64 = d
+        .allocations
+        .iter()
+        .flat_map(|a| &a.matches)
+        .map(|m| u64::from(m.units))
+        .sum();
+    let _ = writeln!(
+        s,
+        "<p class=\"note\">{units} units placed by {}. Matches with their explanations are in the XLSX report.</p></body></html>",
+        escape(d.policy)
+    );
+    s
+}
+
+/// The alliances as GraphML: one node per alliance and per member party, one edge per
+/// membership (`lead` marks the lead unit).
+pub fn alliances_graphml(l: &Ledger, a: &Alliances) -> String {
+    let mut s = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<graphml xmlns="http://graphml.graphdrawing.org/xmlns">
+<key id="label" for="node" attr.name="label" attr.type="string"/>
+<key id="kind" for="node" attr.name="kind" attr.type="string"/>
+<key id="lead" for="edge" attr.name="lead" attr.type="boolean"/>
+<graph id="alliances" edgedefault="undirected">
+"#,
+    );
+    let mut members = std::collections::BTreeSet::new();
+    for al in &a.alliances {
+        members.extend(al.enterprises.iter().chain(&al.suppliers).copied());
+    }
+    for (k, al) in a.alliances.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            r#"<node id="a{k}"><data key="label">{}</data><data key="kind">alliance</data></node>"#,
+            escape(&al.name)
+        );
+    }
+    for p in &members {
+        let party = l.party(*p);
+        let _ = writeln!(
+            s,
+            r#"<node id="p{}"><data key="label">{}</data><data key="kind">{}</data></node>"#,
+            p.index(),
+            escape(&party.name),
+            party.kind().name_zh()
+        );
+    }
+    for (k, al) in a.alliances.iter().enumerate() {
+        for p in al.enterprises.iter().chain(&al.suppliers) {
+            let _ = writeln!(
+                s,
+                r#"<edge source="a{k}" target="p{}"><data key="lead">{}</data></edge>"#,
+                p.index(),
+                al.lead == Some(*p)
+            );
+        }
+    }
+    s.push_str("</graph>\n</graphml>\n");
+    s
+}
+
+/// The alliances as Graphviz DOT (alliances as boxes, lead units in bold).
+pub fn alliances_dot(l: &Ledger, a: &Alliances) -> String {
+    let q = |t: &str| t.replace('\\', "\\\\").replace('"', "\\\"");
+    let mut s = String::from("graph alliances {\n  node [shape=ellipse];\n");
+    for (k, al) in a.alliances.iter().enumerate() {
+        let _ = writeln!(s, "  a{k} [label=\"{}\", shape=box];", q(&al.name));
+        for p in al.enterprises.iter().chain(&al.suppliers) {
+            let party = l.party(*p);
+            let bold = if al.lead == Some(*p) {
+                ", style=bold"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                s,
+                "  p{} [label=\"{}\"];\n  a{k} -- p{}{};",
+                p.index(),
+                q(&party.name),
+                p.index(),
+                if bold.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [{}]", &bold[2..])
+                }
+            );
+        }
+    }
+    s.push_str("}\n");
+    s
+}

@@ -1,0 +1,263 @@
+//! The XLSX report (feature `xlsx`): sheets for matches, explanations, gaps, targets, the policy
+//! comparison and the alliances. Ids are written as text (so 0-led codes survive), and every
+//! text cell is guarded like [`crate::csv_cell`] against formula injection.
+
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+
+use crate::report::ReportData;
+use crate::{ExportError, fixed_decimal};
+use duijie::score::{self, Scorer};
+
+/// A text cell's guarded content: a leading `=`, `+`, `-`, `@`, tab or carriage return gets a
+/// `'`, as in CSV.
+fn guard(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// One sheet: a header row, then rows of cells.
+enum Cell {
+    Text(String),
+    Number(f64),
+}
+
+fn sheet(
+    wb: &mut Workbook,
+    name: &str,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<Cell>>,
+) -> Result<(), XlsxError> {
+    let bold = Format::new().set_bold();
+    let ws: &mut Worksheet = wb.add_worksheet();
+    ws.set_name(name)?;
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string_with_format(0, u16::try_from(c).unwrap_or(u16::MAX), *h, &bold)?;
+    }
+    for (r, row) in rows.enumerate() {
+        let r = u32::try_from(r + 1).unwrap_or(u32::MAX);
+        for (c, cell) in row.into_iter().enumerate() {
+            let c = u16::try_from(c).unwrap_or(u16::MAX);
+            match cell {
+                Cell::Text(t) => ws.write_string(r, c, guard(&t))?,
+                Cell::Number(x) => ws.write_number(r, c, x)?,
+            };
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+fn t(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+#[allow(clippy::cast_precision_loss)]
+fn n(x: impl Into<f64>) -> Cell {
+    Cell::Number(x.into())
+}
+
+/// Writes the report as an XLSX workbook to `path`, atomically ([`crate::write_atomic`]).
+///
+/// # Errors
+/// [`ExportError`] naming `path` when the workbook cannot be built (a sheet beyond Excel's
+/// limits) or written.
+pub fn write_xlsx_report(path: &std::path::Path, d: &ReportData<'_>) -> Result<(), ExportError> {
+    let l = d.ledger;
+    let scorer = Scorer::new(d.cfg, l);
+    let build = || -> Result<Vec<u8>, XlsxError> {
+        let mut wb = Workbook::new();
+        let mut matches = Vec::new();
+        let mut explanations = Vec::new();
+        for a in d.allocations {
+            let m = a.market;
+            for mt in &a.matches {
+                let (i, j) = (mt.need as usize, mt.offer as usize);
+                let row_id = matches.len() + 1;
+                let np = l.party(score::need_owner(l, m, i));
+                let op = l.party(score::offer_owner(l, m, j));
+                matches.push(vec![
+                    n(u32::try_from(row_id).unwrap_or(u32::MAX)),
+                    t(m.name()),
+                    t(score::need_external_id(l, m, i)),
+                    t(&np.external_id),
+                    t(&np.name),
+                    t(score::offer_external_id(l, m, j)),
+                    t(&op.external_id),
+                    t(&op.name),
+                    n(mt.units),
+                    t(fixed_decimal(i128::from(mt.score))),
+                ]);
+                if let Some(s) = scorer.score(m, i, j) {
+                    for c in &s.components {
+                        explanations.push(vec![
+                            n(u32::try_from(row_id).unwrap_or(u32::MAX)),
+                            t(c.name),
+                            n(c.value),
+                            n(c.weight),
+                            n(c.contribution()),
+                            t(&c.reason),
+                        ]);
+                    }
+                }
+            }
+        }
+        sheet(
+            &mut wb,
+            "matches 匹配",
+            &[
+                "match",
+                "market",
+                "need",
+                "need party id",
+                "need party",
+                "offer",
+                "offer party id",
+                "offer party",
+                "units",
+                "score",
+            ],
+            matches.into_iter(),
+        )?;
+        sheet(
+            &mut wb,
+            "explanations 解释",
+            &[
+                "match",
+                "component",
+                "value",
+                "weight",
+                "contribution",
+                "reason",
+            ],
+            explanations.into_iter(),
+        )?;
+        sheet(
+            &mut wb,
+            "gaps 缺口",
+            &[
+                "code",
+                "major",
+                "level",
+                "supply",
+                "demand",
+                "demand met",
+                "supply placed",
+                "schools",
+                "employment rate",
+                "signals",
+            ],
+            d.gaps.iter().map(|g| {
+                let signals: Vec<String> = g.signals.iter().map(|x| x.name_zh()).collect();
+                vec![
+                    t(&g.code),
+                    t(&g.name),
+                    t(g.level.name_zh()),
+                    n(g.supply as f64),
+                    n(g.demand as f64),
+                    n(g.demand_met as f64),
+                    n(g.supply_placed as f64),
+                    n(u32::try_from(g.schools).unwrap_or(u32::MAX)),
+                    g.employment_rate.map_or_else(|| t(""), n),
+                    t(signals.join("，")),
+                ]
+            }),
+        )?;
+        sheet(
+            &mut wb,
+            "targets 目标",
+            &["indicator", "target", "achieved", "share"],
+            d.progress
+                .iter()
+                .map(|p| vec![t(&p.indicator), n(p.target), n(p.achieved), n(p.share)]),
+        )?;
+        sheet(
+            &mut wb,
+            "comparison 政策比较",
+            &[
+                "market",
+                "policy",
+                "status",
+                "welfare",
+                "units placed",
+                "unmet units",
+                "needs covered",
+                "needs",
+                "offers used",
+                "capacity use",
+                "blocking pairs",
+                "need sat mean",
+                "need sat min",
+                "need sat gini",
+                "offer sat mean",
+                "offer sat min",
+                "offer sat gini",
+                "city balance",
+            ],
+            d.comparison.iter().map(|r| {
+                let m = &r.metrics;
+                vec![
+                    t(r.market.name()),
+                    t(&r.policy),
+                    t(format!("{:?}", r.status)),
+                    t(fixed_decimal(m.welfare)),
+                    n(m.matched_units as f64),
+                    n(m.unmet_units as f64),
+                    n(m.needs_covered as f64),
+                    n(m.needs as f64),
+                    n(m.offers_used as f64),
+                    n(m.capacity_use),
+                    n(m.blocking_pairs as f64),
+                    n(m.need_satisfaction.mean),
+                    n(m.need_satisfaction.min),
+                    n(m.need_satisfaction.gini),
+                    n(m.offer_satisfaction.mean),
+                    n(m.offer_satisfaction.min),
+                    n(m.offer_satisfaction.gini),
+                    n(r.city_balance),
+                ]
+            }),
+        )?;
+        sheet(
+            &mut wb,
+            "alliances 联盟",
+            &[
+                "alliance",
+                "enterprises",
+                "schools and institutes",
+                "lead unit",
+                "talent placed",
+                "talent asked",
+                "technology met",
+                "technology needs",
+                "internal partnerships",
+            ],
+            d.alliances
+                .alliances
+                .iter()
+                .zip(d.alliance_progress)
+                .map(|(a, p)| {
+                    vec![
+                        t(&a.name),
+                        n(u32::try_from(a.enterprises.len()).unwrap_or(u32::MAX)),
+                        n(u32::try_from(a.suppliers.len()).unwrap_or(u32::MAX)),
+                        t(a.lead
+                            .map_or_else(String::new, |id| l.party(id).name.clone())),
+                        n(p.talent_placed as f64),
+                        n(p.talent_demand as f64),
+                        n(u32::try_from(p.technology_met).unwrap_or(u32::MAX)),
+                        n(u32::try_from(p.technology_needs).unwrap_or(u32::MAX)),
+                        n(u32::try_from(p.internal_partnerships).unwrap_or(u32::MAX)),
+                    ]
+                }),
+        )?;
+        wb.save_to_buffer()
+    };
+    let bytes = build().map_err(|e| ExportError {
+        path: path.to_owned(),
+        source: std::io::Error::other(format!("cannot build the XLSX workbook: {e}")),
+    })?;
+    crate::write_atomic(path, &bytes)
+}
