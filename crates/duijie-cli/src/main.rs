@@ -646,7 +646,10 @@ fn allocate_and_report(
         return Ok((ExitCode::from(1), None));
     }
     let ledger = &loaded.ledger;
+    let bar = progress::spinner();
+    bar.set_message("scoring and allocating every market");
     let outcome = duijie::pipeline::run_with(ledger, cfg).context("allocation failed")?;
+    bar.finish_and_clear();
     let written = duijie_export::write_results_with(out, ledger, &outcome, cfg)?;
     if json {
         let mut v: serde_json::Value =

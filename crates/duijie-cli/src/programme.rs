@@ -198,6 +198,8 @@ pub fn gaps(
     let [p] = p.as_slice() else {
         bail!("name one policy for gaps, not {policy_name:?}");
     };
+    let bar = crate::progress::spinner();
+    bar.set_message("scoring and allocating");
     let scorer = Scorer::new(cfg, l);
     let inst = MarketInstance::from_scorer(&scorer, Market::Talent, cfg.top_k);
     let a = p.allocate(&inst)?;
@@ -217,6 +219,7 @@ pub fn gaps(
         let w = programme::capacity_what_if(&inst, &a, &targets)?;
         ifs.push((code.clone(), w));
     }
+    bar.finish_and_clear();
     if json {
         let v = serde_json::json!({
             "policy": p.name(),
@@ -301,6 +304,8 @@ pub fn alliances(
 ) -> anyhow::Result<ExitCode> {
     let loaded = load_ledger(paths)?;
     let l: &Ledger = &loaded.ledger;
+    let bar = crate::progress::spinner();
+    bar.set_message("scoring and allocating");
     let scorer = Scorer::new(cfg, l);
     let instances: Vec<MarketInstance> = Market::ALL
         .iter()
@@ -319,6 +324,7 @@ pub fn alliances(
     let teams = programme::consortia(&scorer, &mut capacity, 20);
     let progress = programme::progress(l, &allocations, &al, &teams, targets);
     let per = programme::alliance_progress(l, &allocations, &al);
+    bar.finish_and_clear();
     if json {
         let v = serde_json::json!({
             "alliances": al.alliances,

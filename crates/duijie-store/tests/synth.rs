@@ -58,6 +58,18 @@ fn a_generated_province_ledger_is_clean_and_on_the_policy_scale() {
             "{code}"
         );
     }
+    // The policy's "三次产业30余个发展领域": 30 and more development domains; and enterprises in
+    // the four key parks.
+    let mut domains = std::collections::BTreeSet::new();
+    let mut parks = std::collections::BTreeSet::new();
+    for p in &l.parties {
+        if let duijie::PartyDetail::Enterprise { domain, park, .. } = &p.detail {
+            domains.extend(domain.clone());
+            parks.extend(park.clone());
+        }
+    }
+    assert!(domains.len() >= 30, "{} domains", domains.len());
+    assert_eq!(parks.len(), 4, "{parks:?}");
 }
 
 #[test]

@@ -188,6 +188,8 @@ struct Group {
     /// 研究生 discipline codes.
     graduate: &'static [&'static str],
     keywords: &'static [&'static str],
+    /// The development domains (发展领域) of the group, as the policy's "三次产业30余个发展领域".
+    domains: &'static [&'static str],
 }
 
 const GROUPS: &[Group] = &[
@@ -210,6 +212,15 @@ const GROUPS: &[Group] = &[
             "齿轮传动",
             "故障诊断",
         ],
+        domains: &[
+            "数控机床",
+            "机器人",
+            "航空装备",
+            "船舶与海洋工程装备",
+            "轨道交通装备",
+            "重大成套装备",
+            "汽车及零部件",
+        ],
     },
     Group {
         name: "石化和精细化工",
@@ -226,6 +237,7 @@ const GROUPS: &[Group] = &[
             "分离提纯",
             "安全环保",
         ],
+        domains: &["炼油", "精细化工", "化工新材料", "化学肥料与农药"],
     },
     Group {
         name: "冶金新材料",
@@ -243,6 +255,7 @@ const GROUPS: &[Group] = &[
             "热处理",
             "腐蚀防护",
         ],
+        domains: &["钢铁", "有色金属", "新型建材", "先进金属材料"],
     },
     Group {
         name: "现代农业和农产品精深加工",
@@ -258,6 +271,12 @@ const GROUPS: &[Group] = &[
             "冷链物流",
             "农产品检测",
             "饲料",
+        ],
+        domains: &[
+            "粮食和油料",
+            "畜牧和水产",
+            "农产品精深加工",
+            "林业和特色种植",
         ],
     },
     Group {
@@ -276,6 +295,13 @@ const GROUPS: &[Group] = &[
             "网络安全",
             "云计算",
         ],
+        domains: &[
+            "集成电路",
+            "软件和信息技术服务",
+            "工业互联网",
+            "电子元器件",
+            "大数据与人工智能",
+        ],
     },
     Group {
         name: "交通运输和物流",
@@ -285,6 +311,7 @@ const GROUPS: &[Group] = &[
         vocational: &["50"],
         graduate: &["0823", "0824"],
         keywords: &["港口", "物流", "轨道交通", "船舶", "智能航运"],
+        domains: &["港口与航运", "现代物流"],
     },
     Group {
         name: "生物医药和医疗装备",
@@ -294,6 +321,7 @@ const GROUPS: &[Group] = &[
         vocational: &["52"],
         graduate: &["1007", "1011", "1002", "0831"],
         keywords: &["疫苗", "中药", "医疗器械", "医学影像", "生物制药"],
+        domains: &["生物医药", "医疗器械", "中医药"],
     },
     Group {
         name: "商贸服务",
@@ -303,6 +331,7 @@ const GROUPS: &[Group] = &[
         vocational: &["53", "54"],
         graduate: &["1202", "0202"],
         keywords: &["电子商务", "跨境贸易", "旅游服务", "金融科技"],
+        domains: &["电子商务", "文化旅游", "金融服务", "健康养老"],
     },
 ];
 
@@ -482,7 +511,7 @@ pub fn generate(scale: Scale, seed: u64) -> Vec<Table> {
             ["大型", "中型", "小型"][size],
             rng.pick(g.divisions),
             cities[city],
-            g.name
+            rng.pick(g.domains)
         );
         // Hiring weight by size.
         enterprise_list.push((Party { id, group }, [40, 8, 1][size]));
