@@ -26,7 +26,10 @@ pub struct GroupCoverage {
 }
 
 /// Called before each policy runs, with the market and the policy's name (progress bars).
-pub type Tick<'a> = &'a dyn Fn(Market, &str);
+pub type Tick<'a> = &'a (dyn Fn(Market, &str) + Sync);
+
+/// Seconds since any fixed point (the caller's clock; the core reads none).
+pub type Clock<'a> = &'a (dyn Fn() -> f64 + Sync);
 
 /// One row of a comparison: one policy on one market of one dataset.
 #[derive(Clone, Debug, PartialEq)]
@@ -139,7 +142,7 @@ pub fn compare(
     cfg: &ScoreConfig,
     policies: &[Box<dyn Policy>],
     markets: &[Market],
-    clock: Option<&dyn Fn() -> f64>,
+    clock: Option<Clock<'_>>,
     tick: Option<Tick<'_>>,
 ) -> Result<Vec<Row>, AllocateError> {
     cfg.validate().map_err(|e| AllocateError::InvalidInstance {
@@ -164,7 +167,8 @@ pub struct Run {
 }
 
 /// [`compare`] on instances already built (so a caller that also needs them, for alliances or
-/// gaps, builds them once), keeping each allocation.
+/// gaps, builds them once), keeping each allocation. The (market, policy) runs are spread over
+/// the rayon pool; the result does not depend on the number of threads.
 ///
 /// # Errors
 /// A policy's error, with the policy and market named.
@@ -174,13 +178,20 @@ pub fn compare_on(
     seed: Option<u64>,
     instances: &[MarketInstance],
     policies: &[Box<dyn Policy>],
-    clock: Option<&dyn Fn() -> f64>,
+    clock: Option<Clock<'_>>,
     tick: Option<Tick<'_>>,
 ) -> Result<Vec<Run>, AllocateError> {
-    let mut runs = Vec::new();
-    for inst in instances {
-        let m = inst.market;
-        for p in policies {
+    use rayon::prelude::*;
+    // Every (market, policy) pair is independent: they run in parallel, and the rows come back
+    // in market then policy order whatever the number of threads.
+    let tasks: Vec<(&MarketInstance, &dyn Policy)> = instances
+        .iter()
+        .flat_map(|inst| policies.iter().map(move |p| (inst, p.as_ref())))
+        .collect();
+    tasks
+        .par_iter()
+        .map(|&(inst, p)| {
+            let m = inst.market;
             if let Some(t) = tick {
                 t(m, &p.name());
             }
@@ -192,7 +203,7 @@ pub fn compare_on(
                 })?;
             let seconds = clock.zip(start).map(|(c, s)| c() - s);
             let (coverage, city_balance) = party_coverage(l, inst, &a);
-            runs.push(Run {
+            Ok(Run {
                 row: Row {
                     dataset: dataset.to_owned(),
                     seed,
@@ -205,10 +216,9 @@ pub fn compare_on(
                     seconds,
                 },
                 allocation: a,
-            });
-        }
-    }
-    Ok(runs)
+            })
+        })
+        .collect()
 }
 
 /// The comparison as CSV, one line per row, with coverage by party kind as columns

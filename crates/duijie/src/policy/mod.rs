@@ -23,6 +23,7 @@
 //!
 //! Every policy is deterministic: ties go to the lower index.
 
+mod flow;
 mod metrics;
 mod modes;
 mod stable;
@@ -323,7 +324,8 @@ impl Policy for Coverage {
 
 /// Max–min fairness: as many needs covered as possible, then the smallest best-partner score
 /// among covered needs as large as possible, then maximum welfare. Exact: a binary search over
-/// the distinct scores, each step an exact coverage solve (about log₂(distinct scores) solves).
+/// the distinct scores, each step a max-flow that says how many needs the pairs at or above the
+/// threshold can cover, then one exact weighted solve at the threshold found.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct MaxMin;
 
@@ -333,25 +335,44 @@ impl Policy for MaxMin {
     }
 
     fn allocate(&self, inst: &MarketInstance) -> Result<Allocation, AllocateError> {
-        let (base, target) = covering_solve(inst, None, false)?;
+        // How many needs can be covered with the pairs scoring at least `t` (a b-matching, by
+        // max-flow): covering K needs takes one unit for each, and K first units are an
+        // allocation covering K needs.
+        let coverage = |t: i64| {
+            let edges: Vec<(u32, u32)> = inst
+                .pairs
+                .iter()
+                .filter(|p| p.2 >= t)
+                .map(|p| (p.0, p.1))
+                .collect();
+            flow::max_coverage(&inst.demand, &inst.capacity, &edges)
+        };
         let mut levels: Vec<i64> = inst.pairs.iter().map(|p| p.2).collect();
         levels.sort_unstable();
         levels.dedup();
+        let target = coverage(i64::MIN);
         // Largest threshold index whose coverage still reaches the target (index 0 always does,
         // as every score is ≥ levels[0]).
         let (mut lo, mut hi) = (0usize, levels.len());
-        let mut best = base;
         while hi > lo + 1 {
             let mid = lo + (hi - lo) / 2;
-            let (flows, covered) = covering_solve(inst, Some(levels[mid]), false)?;
-            // A need with units only outside its first would make covered + it > target,
-            // which maximality rules out: so every covered need's best partner is ≥ the level.
-            if covered == target {
+            if coverage(levels[mid]) == target {
                 lo = mid;
-                best = flows;
             } else {
                 hi = mid;
             }
+        }
+        // One exact solve: first units only on pairs at or above the level, most needs covered
+        // (the target, by the search), then welfare. A need with units only outside its first
+        // would make covered + it > target, which maximality rules out: so every covered need's
+        // best partner is at or above the level.
+        let (best, covered) = covering_solve(inst, levels.get(lo).copied(), false)?;
+        if covered != target {
+            return Err(AllocateError::InvalidInstance {
+                message: format!(
+                    "max–min: the exact solve covers {covered} needs, the max-flow {target} (a solver bug)"
+                ),
+            });
         }
         Ok(inst.allocation(
             best,
@@ -369,8 +390,9 @@ impl Policy for MaxMin {
 ///
 /// With `fairness` λ = 0 this is the weighted-sum form, solved exactly. With λ > 0 (the
 /// fairness form, which also narrows the gap between the two sides) the objective is concave;
-/// every mix `α + θ` for θ in a grid over `[−λ, λ]` is solved exactly, the best allocation for
-/// the true objective is kept, and the smallest Lagrangian value is returned as
+/// the mixes `α + θ` for θ in `[−λ, λ]` are solved exactly (the two ends, then a bisection on
+/// the sign of the Lagrangian's slope, at most 8 solves), the best allocation for the true
+/// objective is kept, and the smallest Lagrangian value is returned as
 /// [`Allocation::upper_bound`] (objective in fixed point). The result is proven optimal when
 /// the two meet.
 #[derive(Clone, Copy, Debug)]
@@ -437,23 +459,42 @@ impl Policy for TwoSided {
             });
         }
         let (a, l) = self.mix();
-        // θ over [−λ, λ]: 0 alone when λ = 0, else 17 points.
-        let steps: Vec<i64> = if l == 0 {
-            vec![0]
-        } else {
-            (-8..=8).map(|s| s * l / 8).collect()
-        };
+        // The Lagrangian U(θ) = max over allocations of Σ (a+θ)·sn + (MIX−a−θ)·so bounds the
+        // objective for every θ in [−λ, λ]; it is convex in θ with slope sn − so at the
+        // maximiser, so the smallest bound is found by bisection on the sign of that slope.
         let mut best: Option<((i128, i128, i128), Flows, TransportPrices)> = None;
         let mut bound = i128::MAX;
-        for theta in steps {
+        let mut solve = |theta: i64| -> Result<i128, AllocateError> {
             let (wn, wo) = (a + theta, MIX - a - theta);
             let t = inst.transport(|p| wn * p.2 + wo * p.3)?;
             let s = solve_checked(&t)?;
-            // Lagrangian: for any allocation, objective ≤ Σ (a+θ)·sn + (MIX−a−θ)·so.
             bound = bound.min(s.objective);
             let value = self.objective(inst, &s.flows);
+            let slope = value.1 - value.2;
             if best.as_ref().is_none_or(|b| value.0 > b.0.0) {
                 best = Some((value, s.flows, (s.row_price, s.col_price)));
+            }
+            Ok(slope)
+        };
+        if l == 0 {
+            solve(0)?;
+        } else {
+            let (mut lo, mut hi) = (-l, l);
+            let at_lo = solve(lo)?;
+            let at_hi = solve(hi)?;
+            // Minimum inside only when the slope changes sign across the interval.
+            if at_lo < 0 && at_hi > 0 {
+                for _ in 0..6 {
+                    if hi - lo <= 1 {
+                        break;
+                    }
+                    let mid = lo + (hi - lo) / 2;
+                    match solve(mid)? {
+                        x if x > 0 => hi = mid,
+                        x if x < 0 => lo = mid,
+                        _ => break,
+                    }
+                }
             }
         }
         let Some((value, flows, prices)) = best else {
