@@ -721,8 +721,9 @@ fn import_then_match_from_the_database_records_the_run() {
     let db = duijie_store::Db::open_existing(&db).unwrap();
     assert_eq!(db.ledger_hash().unwrap(), hash);
     let runs = db.runs().unwrap();
-    assert_eq!(runs.len(), 1);
-    let run = db.run(runs[0].0).unwrap();
+    let commands: Vec<&str> = runs.iter().map(|r| r.1.as_str()).collect();
+    assert_eq!(commands, ["import", "match"]);
+    let run = db.run(runs[1].0).unwrap();
     assert_eq!(run.input_hash, hash);
     assert!(run.results.contains("welfare"));
 }
@@ -743,7 +744,8 @@ fn demo_writes_the_database_and_the_reports_and_report_repeats_them() {
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["run"], 1);
+    // Run 1 is the import, run 2 the demo.
+    assert_eq!(v["run"], 2);
     for f in [
         "ledger.sqlite",
         "report.html",
@@ -798,5 +800,5 @@ fn demo_writes_the_database_and_the_reports_and_report_repeats_them() {
             .collect::<Vec<_>>()
     };
     assert_eq!(body(&a), body(&b), "the same ledger, the same comparison");
-    assert!(String::from_utf8_lossy(&o.stdout).contains("run 2 recorded"));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("run 3 recorded"));
 }

@@ -13,7 +13,7 @@
 //!   `BEGIN IMMEDIATE` transaction, so a failed or interrupted import leaves the database as
 //!   it was; a ledger with errors is refused before anything is written. A database someone
 //!   else supplies is checked (`PRAGMA quick_check`, application id, schema version) before use.
-//! - **Runs**: each run records its command, config, seed, library version, the hash of the
+//! - **Runs**: every import is recorded as a run in its own transaction; each run records its command, config, seed, library version, the hash of the
 //!   ledger it ran on, row counts and results, with a SHA-256 of the results that is checked
 //!   when the run is read back.
 
@@ -530,6 +530,24 @@ impl Db {
             params![hash, env!("CARGO_PKG_VERSION")],
         )
         .map_err(sql("writing the ledger hash"))?;
+        // The import is a run too, written in the same transaction: after a crash the run table
+        // says whether the import happened (its row is there) or not.
+        let mut counts = std::collections::BTreeMap::new();
+        for r in &records {
+            *counts.entry(r.kind.name()).or_insert(0usize) += 1;
+        }
+        let counts = serde_json::to_string(&counts).unwrap_or_default();
+        let results = serde_json::json!({
+            "records": records.len(),
+            "warnings": loaded.report.warning_count(),
+            "files": loaded.files.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
+        })
+        .to_string();
+        tx.execute(
+            "INSERT INTO run (command, config, seed, library_version, input_hash, counts, results, results_sha256) VALUES ('import', '', NULL, ?1, ?2, ?3, ?4, ?5)",
+            params![env!("CARGO_PKG_VERSION"), hash, counts, results, sha256_hex(results.as_bytes())],
+        )
+        .map_err(sql("recording the import"))?;
         tx.commit().map_err(sql("committing the import"))?;
         Ok(loaded)
     }

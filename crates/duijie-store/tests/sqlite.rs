@@ -120,13 +120,21 @@ fn runs_are_checked_when_read_back() {
     };
     let id = db.record_run(&run).unwrap();
     assert_eq!(db.run(id).unwrap(), run);
-    assert_eq!(db.runs().unwrap(), vec![(id, "match".to_owned())]);
+    // The import is run 1, in the same transaction as the ledger.
+    assert_eq!(
+        db.runs().unwrap(),
+        vec![(1, "import".to_owned()), (id, "match".to_owned())]
+    );
+    assert_eq!(db.run(1).unwrap().input_hash, run.input_hash);
     assert!(matches!(db.run(id + 1), Err(DbError::NoRun { .. })));
     drop(db);
     // Someone edits the results by hand.
     let c = rusqlite_connection(&path);
-    c.execute("UPDATE run SET results = '{\"welfare\": 99}'", [])
-        .unwrap();
+    c.execute(
+        "UPDATE run SET results = '{\"welfare\": 99}' WHERE command = 'match'",
+        [],
+    )
+    .unwrap();
     drop(c);
     let db = Db::open_existing(&path).unwrap();
     let e = db.run(id).unwrap_err();

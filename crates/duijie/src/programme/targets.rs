@@ -19,7 +19,8 @@ pub struct Targets {
     pub upgrade_projects: u64,
     /// 核心和共性技术 tackled (a partner, or a consortium covering every discipline).
     pub core_technologies: u64,
-    /// 省级以上协同创新中心: national or provincial platforms in at least one partnership.
+    /// 省级以上协同创新中心: alliances with a member whose national or provincial platform is in
+    /// at least one partnership.
     pub innovation_centres: u64,
     /// Yearly 研究生 placed.
     pub graduate: u64,
@@ -133,16 +134,23 @@ pub fn progress(
             .filter(|(n, m)| n.kind == k && **m)
             .count() as f64
     };
-    let centres = l
-        .technology_capabilities
-        .iter()
-        .zip(&engaged_cap)
-        .filter(|(c, e)| {
-            **e && matches!(
+    // A collaborative innovation centre: an alliance with a member whose national or provincial
+    // platform is in at least one partnership.
+    let mut hub = vec![false; l.parties.len()];
+    for (c, e) in l.technology_capabilities.iter().zip(&engaged_cap) {
+        if *e
+            && matches!(
                 c.platform_level,
                 PlatformLevel::National | PlatformLevel::Provincial
             )
-        })
+        {
+            hub[c.provider.index()] = true;
+        }
+    }
+    let centres = alliances
+        .alliances
+        .iter()
+        .filter(|a| a.suppliers.iter().any(|p| hub[p.index()]))
         .count() as f64;
     let mut by_level = [0u64; 5];
     if let Some(a) = of(allocations, Market::Talent) {
