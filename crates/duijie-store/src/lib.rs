@@ -116,11 +116,9 @@ impl std::fmt::Display for LoadError {
     }
 }
 
-impl std::error::Error for LoadError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
-    }
-}
+// The message already holds the cause; returning it as `source` too would print it twice in
+// a chain (`error: cannot read x: gone: gone`).
+impl std::error::Error for LoadError {}
 
 fn stem_and_ext(name: &str) -> (&str, String) {
     let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
@@ -298,17 +296,22 @@ pub fn read_sources(sources: impl IntoIterator<Item = Source>) -> Read {
 pub fn load_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Loaded, LoadError> {
     #[cfg(feature = "sqlite")]
     if let [one] = paths
-        && sqlite::is_database(one.as_ref())
+        && (sqlite::is_database(one.as_ref()) || sqlite::has_database_extension(one.as_ref()))
     {
         let p = one.as_ref();
-        let db = Db::open_existing(p).map_err(|e| LoadError {
-            path: p.to_owned(),
-            source: std::io::Error::other(e.to_string()),
-        })?;
-        let read = db.read().map_err(|e| LoadError {
-            path: p.to_owned(),
-            source: std::io::Error::other(e.to_string()),
-        })?;
+        // The database's messages start with its path, which `LoadError` prints already.
+        let err = |e: DbError| {
+            let text = e.to_string();
+            let prefix = format!("{}: ", p.display());
+            LoadError {
+                path: p.to_owned(),
+                source: std::io::Error::other(
+                    text.strip_prefix(&prefix).unwrap_or(&text).to_owned(),
+                ),
+            }
+        };
+        let db = Db::open_existing(p).map_err(err)?;
+        let read = db.read().map_err(err)?;
         return Ok(read.validate());
     }
     Ok(read_paths(paths)?.validate())

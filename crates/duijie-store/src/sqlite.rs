@@ -176,6 +176,14 @@ pub fn is_database(path: &Path) -> bool {
         .is_ok_and(|()| &head == b"SQLite format 3\0")
 }
 
+/// Whether `path` is named like a database (`.sqlite`, `.sqlite3`, `.db`): such a file is
+/// opened as one, and refused with a typed error when it is not.
+pub fn has_database_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "sqlite" | "sqlite3" | "db"))
+}
+
 /// The migrations: entry `k` takes the schema from version `k` to `k + 1`.
 pub fn migrations() -> Vec<String> {
     let mut v1 = String::from(
@@ -283,6 +291,15 @@ impl Db {
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| DbError::Open {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        // A file supplied by someone else must not run code from its schema; wait for another
+        // writer instead of failing at once; enforce any foreign keys.
+        conn.execute_batch(
+            "PRAGMA trusted_schema = OFF; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+        )
+        .map_err(|e| DbError::Open {
             path: path.to_owned(),
             message: e.to_string(),
         })?;
