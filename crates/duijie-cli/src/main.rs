@@ -130,6 +130,13 @@ enum Command {
         /// Print `{"objective", "status", "solve_seconds", "parse_seconds", "algorithm", ...}`.
         #[arg(long)]
         json: bool,
+        /// Stop after this many simplex pivots (min-cost flow): the flow found so far is
+        /// printed as `limit_reached` (feasible, not proven optimal) and the exit code is 3.
+        #[arg(long)]
+        max_iterations: Option<u64>,
+        /// Stop after this many seconds of solving (min-cost flow), as --max-iterations.
+        #[arg(long)]
+        time_limit: Option<f64>,
     },
     /// Validate a ledger, then score, allocate and write results. Refuses a ledger with errors.
     Match {
@@ -436,7 +443,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             max,
             decimals,
             json,
-        } => solve::run(&file, max, decimals, json),
+            max_iterations,
+            time_limit,
+        } => solve::run(
+            &file,
+            max,
+            decimals,
+            json,
+            solve::SolveLimits {
+                max_iterations,
+                time_limit,
+            },
+        ),
         Command::Import { paths, db, json } => {
             let read = duijie_store::read_paths(&paths)?;
             let mut store = duijie_store::Db::create_or_open(&db)?;

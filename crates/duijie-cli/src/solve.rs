@@ -38,7 +38,22 @@ fn number(v: i128) -> serde_json::Value {
     }
 }
 
-pub fn run(file: &Path, max: bool, decimals: u32, json: bool) -> anyhow::Result<ExitCode> {
+/// Limits on the solve: an iteration cap and a time limit in seconds (min-cost flow only).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SolveLimits {
+    /// Most simplex pivots.
+    pub max_iterations: Option<u64>,
+    /// Seconds of solving.
+    pub time_limit: Option<f64>,
+}
+
+pub fn run(
+    file: &Path,
+    max: bool,
+    decimals: u32,
+    json: bool,
+    lim: SolveLimits,
+) -> anyhow::Result<ExitCode> {
     let t0 = Instant::now();
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
@@ -56,8 +71,23 @@ pub fn run(file: &Path, max: bool, decimals: u32, json: bool) -> anyhow::Result<
     // Solve (timed), then check the certificate (not timed).
     let t1 = Instant::now();
     let mut solve_seconds = 0.0;
+    let deadline = lim
+        .time_limit
+        .map(|s| t1 + std::time::Duration::from_secs_f64(s.max(0.0)));
+    let past = move || deadline.is_some_and(|d| Instant::now() >= d);
+    let limits = allocate::Limits {
+        max_iterations: lim.max_iterations,
+        stop: Some(&past),
+    };
+    let limited = lim.max_iterations.is_some() || lim.time_limit.is_some();
+    if limited && !matches!(instance, Instance::MinCostFlow(_)) {
+        anyhow::bail!(
+            "{}: --max-iterations and --time-limit apply to min-cost flow instances (p min); the assignment solvers take none yet",
+            file.display()
+        );
+    }
     let result: Result<Outcome, AllocateError> = match &instance {
-        Instance::MinCostFlow(net) => allocate::min_cost_flow(net).map(|s| {
+        Instance::MinCostFlow(net) => allocate::min_cost_flow_with(net, &limits).map(|s| {
             solve_seconds = t1.elapsed().as_secs_f64();
             Outcome {
                 objective: s.cost,
@@ -119,6 +149,9 @@ pub fn run(file: &Path, max: bool, decimals: u32, json: bool) -> anyhow::Result<
                     AllocateError::NumericRange { .. } => {
                         ("numeric_range", serde_json::Value::Null)
                     }
+                    AllocateError::LimitReached { .. } => {
+                        ("limit_reached", serde_json::Value::Null)
+                    }
                     _ => ("invalid", serde_json::Value::Null),
                 };
                 let v = serde_json::json!({"status": status, "message": e.to_string(), "witness": witness,
@@ -138,8 +171,10 @@ pub fn run(file: &Path, max: bool, decimals: u32, json: bool) -> anyhow::Result<
     let status = match outcome.status {
         Status::Optimal => "optimal",
         Status::Heuristic => "heuristic",
+        Status::LimitReached => "limit_reached",
         _ => "other",
     };
+    let stopped = outcome.status == Status::LimitReached;
     if json {
         let v = serde_json::json!({
             "objective": number(outcome.objective),
@@ -158,7 +193,13 @@ pub fn run(file: &Path, max: bool, decimals: u32, json: bool) -> anyhow::Result<
             "objective {} ({status}, {}, certificate {})",
             outcome.objective,
             outcome.algorithm.name(),
-            if verified { "checked" } else { "FAILED" }
+            if verified {
+                "checked"
+            } else if stopped {
+                "not available: stopped by the limit, the flow is feasible but not proven optimal"
+            } else {
+                "FAILED"
+            }
         )?;
         if decimals_used > 0 {
             outln!(
@@ -169,6 +210,8 @@ pub fn run(file: &Path, max: bool, decimals: u32, json: bool) -> anyhow::Result<
     }
     Ok(if verified {
         ExitCode::SUCCESS
+    } else if stopped {
+        ExitCode::from(3)
     } else {
         ExitCode::from(1)
     })

@@ -802,3 +802,56 @@ fn demo_writes_the_database_and_the_reports_and_report_repeats_them() {
     assert_eq!(body(&a), body(&b), "the same ledger, the same comparison");
     assert!(String::from_utf8_lossy(&o.stdout).contains("run 3 recorded"));
 }
+
+#[test]
+fn solve_stops_at_its_limit_with_a_feasible_flow_and_exit_code_3() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two suppliers, three consumers, every arc allowed.
+    let text = "c transport\np min 5 6\nn 1 4\nn 2 5\nn 3 -3\nn 4 -3\nn 5 -3\na 1 3 0 9 4\na 1 4 0 9 1\na 1 5 0 9 7\na 2 3 0 9 2\na 2 4 0 9 6\na 2 5 0 9 3\n";
+    let f = dir.path().join("t.min");
+    std::fs::write(&f, text).unwrap();
+    let o = duijie(&["solve", f.to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["status"], "optimal");
+    let best = v["objective"].as_i64().unwrap();
+    let o = duijie(&[
+        "solve",
+        f.to_str().unwrap(),
+        "--json",
+        "--max-iterations",
+        "0",
+    ]);
+    // Zero pivots: the artificial start still routes the supply, so there is no flow yet.
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["status"], "limit_reached");
+    // Every cap gives a typed answer: no flow yet (1), a feasible flow no better than the
+    // optimum (3), or the optimum (0) once the cap covers the whole solve.
+    for cap in 1..=12 {
+        let o = duijie(&[
+            "solve",
+            f.to_str().unwrap(),
+            "--json",
+            "--max-iterations",
+            &cap.to_string(),
+        ]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        match o.status.code() {
+            Some(3) => {
+                assert_eq!(v["status"], "limit_reached");
+                assert!(v["objective"].as_i64().unwrap() >= best);
+                assert_eq!(v["certificate_checked"], false);
+            }
+            Some(1) => assert_eq!(v["status"], "limit_reached"),
+            Some(0) => assert_eq!(v["objective"].as_i64().unwrap(), best),
+            other => panic!("cap {cap}: {other:?}: {v}"),
+        }
+    }
+    // Limits are refused where they do not apply.
+    let m = dir.path().join("m.csv");
+    std::fs::write(&m, "1,2\n3,4\n").unwrap();
+    let o = duijie(&["solve", m.to_str().unwrap(), "--max-iterations", "3"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("min-cost flow"));
+}

@@ -174,6 +174,19 @@ pub(crate) fn check_flow_range(
 /// verify_flow(&net, &s).unwrap();
 /// ```
 pub fn min_cost_flow(net: &FlowNetwork) -> Result<FlowSolution, AllocateError> {
+    min_cost_flow_with(net, &super::Limits::default())
+}
+
+/// [`min_cost_flow`] within `limits`. When a limit stops the simplex on a feasible flow, that
+/// flow is returned with [`Status::LimitReached`] (not proven optimal, no certificate); when it
+/// stops before the artificial start is emptied, [`AllocateError::LimitReached`].
+///
+/// # Errors
+/// As [`min_cost_flow`], and [`AllocateError::LimitReached`].
+pub fn min_cost_flow_with(
+    net: &FlowNetwork,
+    limits: &super::Limits<'_>,
+) -> Result<FlowSolution, AllocateError> {
     let n = net.supply.len();
     let (pos, neg): (i128, i128) = net.supply.iter().fold((0, 0), |(p, q), &b| {
         if b > 0 {
@@ -217,7 +230,13 @@ pub fn min_cost_flow(net: &FlowNetwork) -> Result<FlowSolution, AllocateError> {
         cap: &cap,
         cost: &cost,
         start: simplex::Start::Artificial,
+        limits,
     });
+    if solved.limit_reached && solved.artificial_flow > 0 {
+        return Err(AllocateError::LimitReached {
+            iterations: solved.iterations,
+        });
+    }
     let flow: Vec<i64> = solved
         .flow
         .iter()
@@ -243,7 +262,11 @@ pub fn min_cost_flow(net: &FlowNetwork) -> Result<FlowSolution, AllocateError> {
         flow,
         potential: solved.potential,
         cost,
-        status: Status::Optimal,
+        status: if solved.limit_reached {
+            Status::LimitReached
+        } else {
+            Status::Optimal
+        },
         algorithm: Algorithm::NetworkSimplex,
     })
 }

@@ -26,7 +26,7 @@ pub use assignment::{
 };
 pub use flow::{
     FlowArc, FlowNetwork, FlowSolution, PartialFlow, min_cost_flow, min_cost_flow_max_demand,
-    verify_flow, verify_infeasibility_cut, verify_partial_flow,
+    min_cost_flow_with, verify_flow, verify_infeasibility_cut, verify_partial_flow,
 };
 pub use stable::{
     Proposer, StableInstance, StableMatching, blocking_pairs, stable_student_optimal,
@@ -34,7 +34,7 @@ pub use stable::{
 };
 pub use transport::{
     Transport, TransportSolution, check_plan, greedy_transport, max_weight_transport,
-    max_weight_transport_ssp, verify_transport,
+    max_weight_transport_ssp, max_weight_transport_with, verify_transport,
 };
 
 /// A certificate that does not check, naming the row, column or sum at fault.
@@ -112,6 +112,37 @@ pub enum Status {
     Optimal,
     /// A heuristic's answer (greedy): feasible, with no optimality claim and no certificate.
     Heuristic,
+    /// A [`Limits`] stopped the solver: the answer is feasible (every demand and capacity
+    /// respected) but not proven optimal, and carries no certificate.
+    LimitReached,
+}
+
+/// Limits on a solver's work, so that it returns instead of running on: an iteration cap, and
+/// a `stop` callback polled every few hundred iterations (the caller's deadline: the core reads
+/// no clock). `Limits::default()` sets none.
+#[derive(Clone, Copy, Default)]
+pub struct Limits<'a> {
+    /// Most iterations (simplex pivots) before stopping.
+    pub max_iterations: Option<u64>,
+    /// Returns `true` when the solver must stop (for example, a deadline has passed).
+    pub stop: Option<&'a (dyn Fn() -> bool + Sync)>,
+}
+
+impl std::fmt::Debug for Limits<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Limits")
+            .field("max_iterations", &self.max_iterations)
+            .field("stop", &self.stop.is_some())
+            .finish()
+    }
+}
+
+impl Limits<'_> {
+    /// Whether iteration `it` (counted from 1) must not run.
+    pub(crate) fn reached(&self, it: u64) -> bool {
+        self.max_iterations.is_some_and(|m| it > m)
+            || (it.is_multiple_of(256) && self.stop.is_some_and(|s| s()))
+    }
 }
 
 /// Why an instance could not be solved.
@@ -140,6 +171,12 @@ pub enum AllocateError {
         /// Total demand.
         demand: i128,
     },
+    /// A [`Limits`] stopped the solver before it found any feasible answer (a min-cost flow
+    /// still routing supply through its artificial start). Raise the limit.
+    LimitReached {
+        /// Iterations done.
+        iterations: u64,
+    },
     /// Weights are too large for exact arithmetic on an instance of this size: the largest
     /// weight times the number of nodes must stay below 2^62. Scale the weights down.
     NumericRange {
@@ -163,6 +200,10 @@ impl std::fmt::Display for AllocateError {
             AllocateError::Infeasible { message, witness } => {
                 write!(f, "infeasible: {message}; witness {witness:?}")
             }
+            AllocateError::LimitReached { iterations } => write!(
+                f,
+                "stopped by its limit after {iterations} iterations, before any feasible answer: raise the limit"
+            ),
             AllocateError::NumericRange { max_weight, limit } => write!(
                 f,
                 "weight {max_weight} is too large for exact arithmetic on this instance (limit {limit}): scale the weights down"

@@ -35,6 +35,8 @@ pub(crate) struct Problem<'a> {
     pub cost: &'a [i64],
     /// How to start.
     pub start: Start<'a>,
+    /// When to stop early.
+    pub limits: &'a super::Limits<'a>,
 }
 
 /// The initial basis.
@@ -58,6 +60,10 @@ pub(crate) struct Solved {
     pub flow: Vec<i64>,
     pub potential: Vec<i64>,
     pub artificial_flow: i64,
+    /// Pivots done.
+    pub iterations: u64,
+    /// Whether the limits stopped the search (the basis is feasible, not proven optimal).
+    pub limit_reached: bool,
 }
 
 /// The internal order of the arcs: positions 0, s, 2s, … then 1, 1 + s, … for a stride
@@ -191,7 +197,13 @@ pub(crate) fn solve(p: &Problem<'_>) -> Solved {
     let block = ((m as f64).sqrt().ceil() as usize).max(10);
     let mut next_arc = 0usize;
     let mut dirty: Vec<u32> = Vec::new();
+    let (mut iterations, mut limit_reached) = (0u64, false);
     loop {
+        if p.limits.reached(iterations + 1) {
+            limit_reached = true;
+            break;
+        }
+        iterations += 1;
         // Entering arc.
         let mut in_arc = usize::MAX;
         let mut min = 0i64;
@@ -442,5 +454,7 @@ pub(crate) fn solve(p: &Problem<'_>) -> Solved {
         flow,
         potential: pi,
         artificial_flow,
+        iterations,
+        limit_reached,
     }
 }

@@ -971,3 +971,97 @@ fn float_matrices_certify_through_fixed_point() {
         Err(AllocateError::InvalidInstance { .. })
     ));
 }
+
+/// A seeded transportation instance: `rows` × `cols`, about `k` pairs per row, weights in
+/// [1, 1000).
+fn seeded_transport(rows: usize, cols: usize, k: usize, seed: u64) -> Transport {
+    let mut x = seed;
+    let mut next = move || {
+        x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = x;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let demand: Vec<u32> = (0..rows).map(|_| 1 + (next() % 20) as u32).collect();
+    let capacity: Vec<u32> = (0..cols).map(|_| 1 + (next() % 60) as u32).collect();
+    let mut pairs = std::collections::BTreeMap::new();
+    for i in 0..rows {
+        for _ in 0..k {
+            let j = (next() % cols as u64) as u32;
+            pairs.insert((i as u32, j), 1 + (next() % 999) as i64);
+        }
+    }
+    Transport::new(
+        demand,
+        capacity,
+        pairs.into_iter().map(|((i, j), w)| (i, j, w)).collect(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn limits_stop_the_simplex_with_a_feasible_plan() {
+    let t = seeded_transport(300, 40, 8, 11);
+    let best = max_weight_transport(&t).unwrap();
+    assert_eq!(best.status, Status::Optimal);
+    for cap in [0u64, 1, 5, 50] {
+        let s = max_weight_transport_with(
+            &t,
+            &Limits {
+                max_iterations: Some(cap),
+                stop: None,
+            },
+        )
+        .unwrap();
+        assert_eq!(s.status, Status::LimitReached, "cap {cap}");
+        check_plan(&t, &s).unwrap();
+        assert!(s.objective <= best.objective);
+        // Not a certificate: the check refuses it unless the plan happens to be optimal.
+        if s.objective < best.objective {
+            assert!(verify_transport(&t, &s).is_err());
+        }
+    }
+    // A stop callback (a deadline already past) is polled every 256 pivots.
+    let past = || true;
+    let s = max_weight_transport_with(
+        &t,
+        &Limits {
+            max_iterations: None,
+            stop: Some(&past),
+        },
+    )
+    .unwrap();
+    check_plan(&t, &s).unwrap();
+    // A cap above what the solve needs changes nothing.
+    let s = max_weight_transport_with(
+        &t,
+        &Limits {
+            max_iterations: Some(u64::MAX),
+            stop: None,
+        },
+    )
+    .unwrap();
+    assert_eq!(s, best);
+}
+
+#[test]
+fn a_flow_stopped_before_it_is_feasible_is_a_typed_error() {
+    let mut net = FlowNetwork::new(vec![5, 0, -5]);
+    net.add_arc(0, 1, 0, 5, 1).unwrap();
+    net.add_arc(1, 2, 0, 5, 1).unwrap();
+    net.add_arc(0, 2, 0, 2, 5).unwrap();
+    let e = min_cost_flow_with(
+        &net,
+        &Limits {
+            max_iterations: Some(0),
+            stop: None,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e, AllocateError::LimitReached { iterations: 0 });
+    assert!(e.to_string().contains("raise the limit"));
+    let s = min_cost_flow_with(&net, &Limits::default()).unwrap();
+    assert_eq!(s.status, Status::Optimal);
+    assert_eq!(s.cost, 10);
+}

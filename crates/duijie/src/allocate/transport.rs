@@ -193,6 +193,19 @@ impl Network {
 /// verify_transport(&t, &s).unwrap();
 /// ```
 pub fn max_weight_transport(t: &Transport) -> Result<TransportSolution, AllocateError> {
+    max_weight_transport_with(t, &super::Limits::default())
+}
+
+/// [`max_weight_transport`] within `limits`. When a limit stops the simplex, its current basis
+/// is returned as a feasible plan with [`Status::LimitReached`] (every basis of this network is
+/// feasible: unplaced demand rides the "unmet" arcs); its prices are not a certificate.
+///
+/// # Errors
+/// As [`max_weight_transport`].
+pub fn max_weight_transport_with(
+    t: &Transport,
+    limits: &super::Limits<'_>,
+) -> Result<TransportSolution, AllocateError> {
     let (rows, cols) = (t.rows(), t.cols());
     let sink = rows + cols;
     let total: i64 = t.demand.iter().map(|&d| i64::from(d)).sum();
@@ -277,6 +290,7 @@ pub fn max_weight_transport(t: &Transport) -> Result<TransportSolution, Allocate
             tree_arc: &tree_arc,
             flow: &start_flow,
         },
+        limits,
     });
     if solved.artificial_flow != 0 {
         return Err(AllocateError::InvalidInstance {
@@ -322,7 +336,11 @@ pub fn max_weight_transport(t: &Transport) -> Result<TransportSolution, Allocate
         objective,
         row_price,
         col_price,
-        status: Status::Optimal,
+        status: if solved.limit_reached {
+            Status::LimitReached
+        } else {
+            Status::Optimal
+        },
         algorithm: Algorithm::NetworkSimplex,
     })
 }
