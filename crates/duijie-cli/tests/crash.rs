@@ -1,5 +1,6 @@
 //! Crash safety: `duijie import` killed with SIGKILL at many points leaves the database either
-//! as it was or fully imported, and the run table says which.
+//! as it was or fully imported, and the run table says which; `duijie report` killed at many
+//! points leaves each report file either the old one or a complete new one.
 //!
 //! The number of kill points is `DUIJIE_KILL_POINTS` (default 10; the reliability check runs
 //! 100).
@@ -137,4 +138,115 @@ fn a_killed_import_leaves_the_old_ledger_or_the_new_one() {
     if points >= 4 {
         assert!(old_seen > 0, "no kill point interrupted the import");
     }
+}
+
+/// Whether a report file is complete: the HTML ends its document, the XLSX opens, the CSV and
+/// graphs end their last line or element.
+fn complete(path: &Path) -> bool {
+    let Ok(bytes) = std::fs::read(path) else {
+        return false;
+    };
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => String::from_utf8_lossy(&bytes)
+            .trim_end()
+            .ends_with("</html>"),
+        Some("xlsx") => {
+            use calamine::Reader;
+            calamine::Xlsx::new(std::io::Cursor::new(bytes))
+                .map(|mut wb: calamine::Xlsx<_>| wb.sheet_names().len() == 6)
+                .unwrap_or(false)
+        }
+        Some("graphml") => String::from_utf8_lossy(&bytes)
+            .trim_end()
+            .ends_with("</graphml>"),
+        Some("dot") => String::from_utf8_lossy(&bytes).trim_end().ends_with('}'),
+        _ => bytes.ends_with(b"\n"),
+    }
+}
+
+#[test]
+fn a_killed_report_leaves_each_file_old_or_new_never_torn() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("ledger");
+    let o = duijie()
+        .args([
+            "gen",
+            "--scale",
+            "sample",
+            "--seed",
+            "4",
+            "--out",
+            ledger.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let out = dir.path().join("report");
+    // The old reports: from the bundled sample ledger.
+    let o = duijie()
+        .args(["report", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let names = [
+        "report.html",
+        "report.xlsx",
+        "comparison.csv",
+        "alliances.graphml",
+        "alliances.dot",
+    ];
+    let old: Vec<Vec<u8>> = names
+        .iter()
+        .map(|n| std::fs::read(out.join(n)).unwrap())
+        .collect();
+    let start = Instant::now();
+    let o = duijie()
+        .args([
+            "report",
+            ledger.to_str().unwrap(),
+            "--out",
+            dir.path().join("full").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let took = start.elapsed();
+    let points: u32 = std::env::var("DUIJIE_KILL_POINTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10)
+        .max(10);
+    let mut changed = 0;
+    for k in 0..points {
+        // Restore the old reports, then kill a new run at a point of its course.
+        for (n, b) in names.iter().zip(&old) {
+            std::fs::write(out.join(n), b).unwrap();
+        }
+        let at = took.mul_f64(1.2 * f64::from(k) / f64::from(points));
+        let mut child = duijie()
+            .args([
+                "report",
+                ledger.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(at);
+        let _ = child.kill();
+        let _ = child.wait();
+        for (n, b) in names.iter().zip(&old) {
+            let p = out.join(n);
+            let now = std::fs::read(&p).unwrap();
+            if now != *b {
+                changed += 1;
+                assert!(complete(&p), "kill point {k} ({at:?}): {n} is torn");
+            }
+        }
+    }
+    eprintln!(
+        "{points} kill points during report: {changed} files replaced whole, none torn (a run takes {took:?})"
+    );
 }
