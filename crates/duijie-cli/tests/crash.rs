@@ -153,7 +153,7 @@ fn complete(path: &Path) -> bool {
         Some("xlsx") => {
             use calamine::Reader;
             calamine::Xlsx::new(std::io::Cursor::new(bytes))
-                .map(|mut wb: calamine::Xlsx<_>| wb.sheet_names().len() == 6)
+                .map(|wb: calamine::Xlsx<_>| wb.sheet_names().len() == 6)
                 .unwrap_or(false)
         }
         Some("graphml") => String::from_utf8_lossy(&bytes)
