@@ -32,7 +32,7 @@ mod tests;
 
 pub use metrics::{PolicyMetrics, Spread, gini, measure};
 pub use modes::{Cooperation, Mode};
-pub use stable::{Side, blocking_pairs, deferred_acceptance};
+pub use stable::{Side, blocking_pairs, deferred_acceptance, deferred_acceptance_within};
 
 use crate::allocate::{self, Algorithm, AllocateError, Status, Transport};
 use crate::pipeline::{Allocation, Match};
@@ -217,6 +217,23 @@ pub trait Policy: Send + Sync {
     /// certificate fails to check (a solver bug, reported as
     /// [`AllocateError::InvalidInstance`]).
     fn allocate(&self, inst: &MarketInstance) -> Result<Allocation, AllocateError>;
+
+    /// [`Policy::allocate`] within `limits` (an iteration cap, and the caller's `stop` callback
+    /// for a deadline). A policy stopped by them returns a feasible allocation marked
+    /// [`Status::LimitReached`] (no optimality or stability claim). The default ignores the
+    /// limits: policies whose work is small and bounded (greedy) keep it; [`Welfare`] and
+    /// [`Stable`] honour them.
+    ///
+    /// # Errors
+    /// As [`Policy::allocate`].
+    fn allocate_within(
+        &self,
+        inst: &MarketInstance,
+        limits: &allocate::Limits<'_>,
+    ) -> Result<Allocation, AllocateError> {
+        let _ = limits;
+        self.allocate(inst)
+    }
 }
 
 /// Best score first (the baseline every comparison needs): pairs in descending need-side
@@ -246,8 +263,23 @@ impl Policy for Welfare {
     }
 
     fn allocate(&self, inst: &MarketInstance) -> Result<Allocation, AllocateError> {
+        self.allocate_within(inst, &allocate::Limits::default())
+    }
+
+    fn allocate_within(
+        &self,
+        inst: &MarketInstance,
+        limits: &allocate::Limits<'_>,
+    ) -> Result<Allocation, AllocateError> {
         let t = inst.transport(|p| p.2)?;
-        let s = solve_checked(&t)?;
+        let s = allocate::max_weight_transport_with(&t, limits)?;
+        if s.status != Status::Optimal {
+            // Stopped: a feasible plan, no certificate to check.
+            return Ok(inst.allocation(s.flows, s.status, s.algorithm, (vec![], vec![]), None));
+        }
+        allocate::verify_transport(&t, &s).map_err(|e| AllocateError::InvalidInstance {
+            message: e.to_string(),
+        })?;
         Ok(inst.allocation(
             s.flows,
             s.status,
@@ -276,14 +308,29 @@ impl Policy for Stable {
     }
 
     fn allocate(&self, inst: &MarketInstance) -> Result<Allocation, AllocateError> {
-        let flows = deferred_acceptance(inst, self.proposer);
+        self.allocate_within(inst, &allocate::Limits::default())
+    }
+
+    fn allocate_within(
+        &self,
+        inst: &MarketInstance,
+        limits: &allocate::Limits<'_>,
+    ) -> Result<Allocation, AllocateError> {
+        let (flows, stopped) = deferred_acceptance_within(inst, self.proposer, limits);
         let a = inst.allocation(
             flows,
-            Status::Optimal,
+            if stopped {
+                Status::LimitReached
+            } else {
+                Status::Optimal
+            },
             Algorithm::DeferredAcceptance,
             (vec![], vec![]),
             None,
         );
+        if stopped {
+            return Ok(a);
+        }
         let blocking = blocking_pairs(inst, &a);
         if let Some(&(i, j)) = blocking.first() {
             return Err(AllocateError::InvalidInstance {

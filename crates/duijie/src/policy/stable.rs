@@ -38,6 +38,18 @@ type Key = (Reverse<i64>, u32);
 ///
 /// Complexity: O((pairs + rejections) · log pairs).
 pub fn deferred_acceptance(inst: &MarketInstance, proposer: Side) -> Vec<(u32, u32, u32)> {
+    deferred_acceptance_within(inst, proposer, &crate::allocate::Limits::default()).0
+}
+
+/// [`deferred_acceptance`] within `limits` (an iteration is one proposal). Returns the flows
+/// held when it stopped and whether a limit stopped it: then every demand and capacity is
+/// respected but the allocation need not be stable.
+pub fn deferred_acceptance_within(
+    inst: &MarketInstance,
+    proposer: Side,
+    limits: &crate::allocate::Limits<'_>,
+) -> (Vec<(u32, u32, u32)>, bool) {
+    let (mut proposals, mut stopped) = (0u64, false);
     let (np, nr) = match proposer {
         Side::Needs => (inst.needs(), inst.offers()),
         Side::Offers => (inst.offers(), inst.needs()),
@@ -77,10 +89,15 @@ pub fn deferred_acceptance(inst: &MarketInstance, proposer: Side) -> Vec<(u32, u
     for &p in &queue {
         queued[p as usize] = true;
     }
-    while let Some(p) = queue.pop_front() {
+    'outer: while let Some(p) = queue.pop_front() {
         let pu = p as usize;
         queued[pu] = false;
         while remaining[pu] > 0 && next[pu] < lists[pu].len() {
+            if limits.reached(proposals + 1) {
+                stopped = true;
+                break 'outer;
+            }
+            proposals += 1;
             let (r, key) = lists[pu][next[pu]];
             let ru = r as usize;
             let cap = u64::from(r_qty[ru]);
@@ -124,7 +141,7 @@ pub fn deferred_acceptance(inst: &MarketInstance, proposer: Side) -> Vec<(u32, u
         }
     }
     flows.sort_unstable();
-    flows
+    (flows, stopped)
 }
 
 /// The blocking pairs `(need, offer)` of allocation `a` of `inst`: a candidate pair in which

@@ -323,6 +323,37 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Welfare and stable policies stopped by an iteration cap return a feasible allocation
+    /// marked `LimitReached` (or their usual answer, when the cap covers the whole run); with no
+    /// limit they answer as `allocate` does.
+    #[test]
+    fn policies_within_limits_stay_feasible(inst in instance(), cap in 0u64..4) {
+        let limits = crate::allocate::Limits { max_iterations: Some(cap), stop: None };
+        for p in [
+            Box::new(Welfare) as Box<dyn Policy>,
+            Box::new(Stable { proposer: Side::Needs }),
+            Box::new(Stable { proposer: Side::Offers }),
+        ] {
+            let a = p.allocate_within(&inst, &limits).unwrap();
+            feasible(&inst, &a);
+            let full = p.allocate(&inst).unwrap();
+            if a.status == Status::Optimal {
+                prop_assert_eq!(&a, &full);
+            } else {
+                prop_assert_eq!(a.status, Status::LimitReached);
+                if p.name() == "welfare" {
+                    prop_assert!(a.welfare <= full.welfare);
+                }
+            }
+            let none = crate::allocate::Limits::default();
+            prop_assert_eq!(p.allocate_within(&inst, &none).unwrap(), full);
+        }
+    }
+}
+
 #[test]
 fn every_policy_has_a_name_that_finds_it() {
     for p in all() {
