@@ -204,25 +204,28 @@ impl MarketInstance {
 
 /// An allocation policy: turns a [`MarketInstance`] into an [`Allocation`].
 ///
-/// Implementations must be deterministic (the same instance gives the same allocation on any
+/// Implementations provide [`Policy::allocate_within`] ([`Policy::allocate`] calls it with no
+/// limits); they must be deterministic (the same instance gives the same allocation on any
 /// number of threads) and must respect every demand and capacity.
 pub trait Policy: Send + Sync {
     /// A short name for tables and the CLI (`greedy`, `welfare`, `stable-needs`, ...).
     fn name(&self) -> String;
 
-    /// Allocates the instance.
+    /// Allocates the instance, with no limit on the work.
     ///
     /// # Errors
     /// [`AllocateError`] when the instance cannot be solved exactly (numeric range), or a
     /// certificate fails to check (a solver bug, reported as
     /// [`AllocateError::InvalidInstance`]).
-    fn allocate(&self, inst: &MarketInstance) -> Result<Allocation, AllocateError>;
+    fn allocate(&self, inst: &MarketInstance) -> Result<Allocation, AllocateError> {
+        self.allocate_within(inst, &allocate::Limits::default())
+    }
 
-    /// [`Policy::allocate`] within `limits` (an iteration cap, and the caller's `stop` callback
-    /// for a deadline). A policy stopped by them returns a feasible allocation marked
-    /// [`Status::LimitReached`] (no optimality or stability claim). The default ignores the
-    /// limits: policies whose work is small and bounded (greedy) keep it; [`Welfare`] and
-    /// [`Stable`] honour them.
+    /// Allocates the instance within `limits` (an iteration cap, and the caller's `stop`
+    /// callback for a deadline). A policy stopped by them returns a feasible allocation marked
+    /// [`Status::LimitReached`] (no optimality or stability claim). [`Welfare`], [`Stable`],
+    /// [`Coverage`], [`MaxMin`] and [`TwoSided`] honour the limits; greedy and the cooperation
+    /// modes ignore them (their work is small and bounded).
     ///
     /// # Errors
     /// As [`Policy::allocate`].
@@ -230,10 +233,7 @@ pub trait Policy: Send + Sync {
         &self,
         inst: &MarketInstance,
         limits: &allocate::Limits<'_>,
-    ) -> Result<Allocation, AllocateError> {
-        let _ = limits;
-        self.allocate(inst)
-    }
+    ) -> Result<Allocation, AllocateError>;
 }
 
 /// Best score first (the baseline every comparison needs): pairs in descending need-side
@@ -246,7 +246,11 @@ impl Policy for Greedy {
         "greedy".into()
     }
 
-    fn allocate(&self, inst: &MarketInstance) -> Result<Allocation, AllocateError> {
+    fn allocate_within(
+        &self,
+        inst: &MarketInstance,
+        _limits: &allocate::Limits<'_>,
+    ) -> Result<Allocation, AllocateError> {
         let t = inst.transport(|p| p.2)?;
         let s = allocate::greedy_transport(&t);
         Ok(inst.allocation(s.flows, s.status, s.algorithm, (vec![], vec![]), None))
@@ -260,10 +264,6 @@ pub struct Welfare;
 impl Policy for Welfare {
     fn name(&self) -> String {
         "welfare".into()
-    }
-
-    fn allocate(&self, inst: &MarketInstance) -> Result<Allocation, AllocateError> {
-        self.allocate_within(inst, &allocate::Limits::default())
     }
 
     fn allocate_within(
@@ -305,10 +305,6 @@ impl Policy for Stable {
             Side::Needs => "stable-needs".into(),
             Side::Offers => "stable-offers".into(),
         }
-    }
-
-    fn allocate(&self, inst: &MarketInstance) -> Result<Allocation, AllocateError> {
-        self.allocate_within(inst, &allocate::Limits::default())
     }
 
     fn allocate_within(
@@ -357,11 +353,19 @@ impl Policy for Coverage {
         "coverage".into()
     }
 
-    fn allocate(&self, inst: &MarketInstance) -> Result<Allocation, AllocateError> {
-        let (flows, _) = covering_solve(inst, None, true)?;
+    fn allocate_within(
+        &self,
+        inst: &MarketInstance,
+        limits: &allocate::Limits<'_>,
+    ) -> Result<Allocation, AllocateError> {
+        let (flows, _, stopped) = covering_solve(inst, None, true, limits)?;
         Ok(inst.allocation(
             flows,
-            Status::Optimal,
+            if stopped {
+                Status::LimitReached
+            } else {
+                Status::Optimal
+            },
             Algorithm::NetworkSimplex,
             (vec![], vec![]),
             None,
@@ -381,7 +385,11 @@ impl Policy for MaxMin {
         "maxmin".into()
     }
 
-    fn allocate(&self, inst: &MarketInstance) -> Result<Allocation, AllocateError> {
+    fn allocate_within(
+        &self,
+        inst: &MarketInstance,
+        limits: &allocate::Limits<'_>,
+    ) -> Result<Allocation, AllocateError> {
         // How many needs can be covered with the pairs scoring at least `t` (a b-matching, by
         // max-flow): covering K needs takes one unit for each, and K first units are an
         // allocation covering K needs.
@@ -413,7 +421,17 @@ impl Policy for MaxMin {
         // (the target, by the search), then welfare. A need with units only outside its first
         // would make covered + it > target, which maximality rules out: so every covered need's
         // best partner is at or above the level.
-        let (best, covered) = covering_solve(inst, levels.get(lo).copied(), false)?;
+        let (best, covered, stopped) =
+            covering_solve(inst, levels.get(lo).copied(), false, limits)?;
+        if stopped {
+            return Ok(inst.allocation(
+                best,
+                Status::LimitReached,
+                Algorithm::NetworkSimplex,
+                (vec![], vec![]),
+                None,
+            ));
+        }
         if covered != target {
             return Err(AllocateError::InvalidInstance {
                 message: format!(
@@ -496,7 +514,11 @@ impl Policy for TwoSided {
         }
     }
 
-    fn allocate(&self, inst: &MarketInstance) -> Result<Allocation, AllocateError> {
+    fn allocate_within(
+        &self,
+        inst: &MarketInstance,
+        limits: &allocate::Limits<'_>,
+    ) -> Result<Allocation, AllocateError> {
         if !(self.need_weight.is_finite() && self.fairness.is_finite() && self.fairness >= 0.0) {
             return Err(AllocateError::InvalidInstance {
                 message: format!(
@@ -511,11 +533,17 @@ impl Policy for TwoSided {
         // maximiser, so the smallest bound is found by bisection on the sign of that slope.
         let mut best: Option<((i128, i128, i128), Flows, TransportPrices)> = None;
         let mut bound = i128::MAX;
+        let mut stopped_any = false;
         let mut solve = |theta: i64| -> Result<i128, AllocateError> {
             let (wn, wo) = (a + theta, MIX - a - theta);
             let t = inst.transport(|p| wn * p.2 + wo * p.3)?;
-            let s = solve_checked(&t)?;
-            bound = bound.min(s.objective);
+            let (s, stopped) = solve_within(&t, limits)?;
+            // Only a finished solve's objective is the Lagrangian's value (a bound).
+            if stopped {
+                stopped_any = true;
+            } else {
+                bound = bound.min(s.objective);
+            }
             let value = self.objective(inst, &s.flows);
             let slope = value.1 - value.2;
             if best.as_ref().is_none_or(|b| value.0 > b.0.0) {
@@ -547,6 +575,15 @@ impl Policy for TwoSided {
         let Some((value, flows, prices)) = best else {
             unreachable!("at least one mix is solved")
         };
+        if stopped_any {
+            return Ok(inst.allocation(
+                flows,
+                Status::LimitReached,
+                Algorithm::NetworkSimplex,
+                (vec![], vec![]),
+                (bound < i128::MAX).then_some(bound),
+            ));
+        }
         let status = if value.0 >= bound {
             Status::Optimal
         } else {
@@ -576,6 +613,22 @@ pub type Flows = Vec<(u32, u32, u32)>;
 /// Ranked lists: for each party, `(partner, value)` best first.
 pub type Ranked = Vec<Vec<(u32, i64)>>;
 
+/// Solves a transportation instance within `limits`; checks the certificate when it finished.
+/// Returns the solution and whether a limit stopped it (then it is feasible, not optimal).
+fn solve_within(
+    t: &Transport,
+    limits: &allocate::Limits<'_>,
+) -> Result<(allocate::TransportSolution, bool), AllocateError> {
+    let s = allocate::max_weight_transport_with(t, limits)?;
+    if s.status == Status::LimitReached {
+        return Ok((s, true));
+    }
+    allocate::verify_transport(t, &s).map_err(|e| AllocateError::InvalidInstance {
+        message: e.to_string(),
+    })?;
+    Ok((s, false))
+}
+
 /// Solves a transportation instance exactly and checks its certificate.
 fn solve_checked(t: &Transport) -> Result<allocate::TransportSolution, AllocateError> {
     let s = allocate::max_weight_transport(t)?;
@@ -588,12 +641,13 @@ fn solve_checked(t: &Transport) -> Result<allocate::TransportSolution, AllocateE
 /// Maximum coverage, then welfare: every need `i` is split into a first unit (bonus `B`) and
 /// the rest; with `offers`, every offer too. With `threshold`, a need's first unit may only go
 /// to pairs scoring at least that much. Returns the flows in original indices and how many
-/// needs got their first unit.
+/// needs got their first unit, and whether `limits` stopped the solve.
 fn covering_solve(
     inst: &MarketInstance,
     threshold: Option<i64>,
     offers: bool,
-) -> Result<(Flows, usize), AllocateError> {
+    limits: &allocate::Limits<'_>,
+) -> Result<(Flows, usize, bool), AllocateError> {
     // Rows: 2i = first unit of need i, 2i+1 = the rest; columns likewise when `offers`.
     let max_w = inst.pairs.iter().map(|p| p.2).max().unwrap_or(0);
     let units = inst
@@ -638,14 +692,14 @@ fn covering_solve(
         }
     }
     let t = Transport::new(demand, capacity, pairs)?;
-    let s = solve_checked(&t)?;
+    let (s, stopped) = solve_within(&t, limits)?;
     let first = s.flows.iter().filter(|f| f.0 % 2 == 0 && f.2 > 0).count();
     let flows = s
         .flows
         .iter()
         .map(|&(r, c, u)| (r / 2, if offers { c / 2 } else { c }, u))
         .collect();
-    Ok((flows, first))
+    Ok((flows, first, stopped))
 }
 
 /// Why a party of a [`Coverage`] allocation has no partner.

@@ -74,7 +74,11 @@ impl Policy for Cooperation {
         format!("mode-{}", self.mode.name())
     }
 
-    fn allocate(&self, inst: &MarketInstance) -> Result<Allocation, AllocateError> {
+    fn allocate_within(
+        &self,
+        inst: &MarketInstance,
+        _limits: &crate::allocate::Limits<'_>,
+    ) -> Result<Allocation, AllocateError> {
         match self.mode {
             Mode::ManyToMany => super::Welfare.allocate(inst),
             Mode::OneToOne => {
