@@ -5,8 +5,7 @@
 
 use duijie::policy;
 use duijie::score::{Market, ScoreConfig};
-use duijie::synth::{Scale, generate};
-use duijie_store::Source;
+use duijie::synth::Scale;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = std::env::args().nth(1).map_or_else(
@@ -26,11 +25,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut rows = Vec::new();
     let mut last = None;
     for seed in 1..=3 {
-        let loaded = duijie_store::load_sources(
-            generate(Scale::Sample, seed)
-                .into_iter()
-                .map(|t| Source::new(t.name, t.csv.into_bytes())),
-        );
+        let loaded = duijie_store::read_generated(Scale::Sample, seed).validate();
         rows.extend(duijie::experiment::compare(
             &loaded.ledger,
             "sample",
@@ -62,10 +57,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The full report of the last ledger, as `duijie report` writes it.
     let ledger = last.ok_or("no ledger")?;
     let scorer = duijie::score::Scorer::new(&cfg, &ledger);
-    let instances: Vec<_> = Market::ALL
-        .iter()
-        .map(|&m| policy::MarketInstance::from_scorer(&scorer, m, cfg.top_k))
-        .collect();
+    let instances: Vec<_> = policy::MarketInstance::every_market(&scorer, cfg.top_k);
     let runs = duijie::experiment::compare_on(
         &ledger,
         "sample",

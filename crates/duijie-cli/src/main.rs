@@ -513,22 +513,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 && duijie_store::sqlite::is_database(one)
             {
                 let mut db = duijie_store::Db::open_existing(one)?;
-                let counts: serde_json::Value = loaded
-                    .ledger
-                    .counts()
-                    .iter()
-                    .map(|(k, n)| (k.name().to_owned(), serde_json::json!(n)))
-                    .collect::<serde_json::Map<_, _>>()
-                    .into();
-                let id = db.record_run(&duijie_store::RunRecord {
-                    command: "match".into(),
-                    config: serde_json::to_string(&cfg)?,
-                    seed: None,
-                    library_version: env!("CARGO_PKG_VERSION").into(),
-                    input_hash: db.ledger_hash()?,
-                    counts: counts.to_string(),
-                    results: duijie_export::summary_json(&outcome),
-                })?;
+                let id = programme::record_run(
+                    &mut db,
+                    "match",
+                    &loaded.ledger,
+                    &cfg,
+                    None,
+                    duijie_export::summary_json(&outcome),
+                )?;
                 if !json {
                     outln!("run {id} recorded in {}", one.display())?;
                 }

@@ -8,7 +8,7 @@ use duijie::Ledger;
 use duijie::policy::{self, MarketInstance, Policy};
 use duijie::programme::{self, AllianceRules, Grouping};
 use duijie::score::{Market, ScoreConfig, Scorer};
-use duijie_store::{Loaded, Source};
+use duijie_store::Loaded;
 
 /// Loads `paths`, or the bundled sample ledger when empty; refuses a ledger with errors.
 pub fn load_ledger(paths: &[PathBuf]) -> anyhow::Result<Loaded> {
@@ -26,11 +26,7 @@ pub fn load_ledger(paths: &[PathBuf]) -> anyhow::Result<Loaded> {
 
 /// A generated ledger of `scale` and `seed`.
 fn generated(scale: duijie::synth::Scale, seed: u64) -> anyhow::Result<Loaded> {
-    let loaded = duijie_store::load_sources(
-        duijie::synth::generate(scale, seed)
-            .into_iter()
-            .map(|t| Source::new(t.name, t.csv.into_bytes())),
-    );
+    let loaded = duijie_store::read_generated(scale, seed).validate();
     if loaded.report.has_errors() {
         bail!(
             "generated ledger (seed {seed}) has errors, which is a bug: {}",
@@ -307,10 +303,7 @@ pub fn alliances(
     let bar = crate::progress::spinner();
     bar.set_message("scoring and allocating");
     let scorer = Scorer::new(cfg, l);
-    let instances: Vec<MarketInstance> = Market::ALL
-        .iter()
-        .map(|&m| MarketInstance::from_scorer(&scorer, m, cfg.top_k))
-        .collect();
+    let instances: Vec<MarketInstance> = MarketInstance::every_market(&scorer, cfg.top_k);
     let rules = AllianceRules {
         grouping,
         ..AllianceRules::default()
@@ -415,10 +408,7 @@ pub fn write_report(
     let bar = crate::progress::spinner();
     bar.set_message("scoring: candidates of every market");
     let scorer = Scorer::new(a.cfg, l);
-    let instances: Vec<MarketInstance> = Market::ALL
-        .iter()
-        .map(|&m| MarketInstance::from_scorer(&scorer, m, a.cfg.top_k))
-        .collect();
+    let instances: Vec<MarketInstance> = MarketInstance::every_market(&scorer, a.cfg.top_k);
     let runs = duijie::experiment::compare_on(
         l,
         dataset,
@@ -526,11 +516,7 @@ pub fn demo(
         "generating a {} ledger (seed {seed})",
         scale.name()
     ));
-    let read = duijie_store::read_sources(
-        duijie::synth::generate(scale, seed)
-            .into_iter()
-            .map(|t| Source::new(t.name, t.csv.into_bytes())),
-    );
+    let read = duijie_store::read_generated(scale, seed);
     let db_path = out.join("ledger.sqlite");
     bar.set_message(format!("importing into {}", db_path.display()));
     let mut db = duijie_store::Db::create_or_open(&db_path)?;

@@ -197,6 +197,16 @@ impl Read {
     }
 }
 
+/// The raw records of a ledger from the seeded generator ([`duijie::synth::generate`]): its CSV
+/// tables, read as files would be.
+pub fn read_generated(scale: duijie::synth::Scale, seed: u64) -> Read {
+    read_sources(
+        duijie::synth::generate(scale, seed)
+            .into_iter()
+            .map(|t| Source::new(t.name, t.csv.into_bytes())),
+    )
+}
+
 /// Parses ledger sources held in memory into raw records, without validating them (see
 /// [`load_sources`], which also validates).
 pub fn read_sources(sources: impl IntoIterator<Item = Source>) -> Read {

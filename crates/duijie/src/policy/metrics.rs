@@ -98,10 +98,7 @@ pub fn measure(inst: &MarketInstance, a: &Allocation) -> PolicyMetrics {
     #[allow(clippy::cast_precision_loss)]
     let unit = |x: i64| x as f64 / SCALE as f64;
     for mt in &a.matches {
-        let k = inst
-            .pairs
-            .binary_search_by_key(&(mt.need, mt.offer), |p| (p.0, p.1));
-        let (w, v) = k.map_or((mt.score, 0), |k| (inst.pairs[k].2, inst.pairs[k].3));
+        let (w, v) = inst.views(mt.need, mt.offer);
         let u = f64::from(mt.units);
         need_sum[mt.need as usize] += unit(w) * u;
         offer_sum[mt.offer as usize] += unit(v) * u;

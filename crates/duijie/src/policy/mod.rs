@@ -118,6 +118,15 @@ impl MarketInstance {
         }
     }
 
+    /// The instance of every market of the scorer's ledger, in [`Market::ALL`] order (see
+    /// [`MarketInstance::from_scorer`]).
+    pub fn every_market(scorer: &Scorer<'_>, k: Option<usize>) -> Vec<MarketInstance> {
+        Market::ALL
+            .iter()
+            .map(|&m| MarketInstance::from_scorer(scorer, m, k))
+            .collect()
+    }
+
     /// Number of needs.
     pub fn needs(&self) -> usize {
         self.demand.len()
@@ -149,11 +158,24 @@ impl MarketInstance {
         )
     }
 
-    /// The need-side score of a pair, by binary search in the sorted pairs.
-    fn score_of(&self, i: u32, j: u32) -> i64 {
+    /// The index in `pairs` of the pair `(need i, offer j)`, by binary search in the sorted
+    /// pairs; `None` when it is not a candidate.
+    pub fn pair_index(&self, i: u32, j: u32) -> Option<usize> {
         self.pairs
             .binary_search_by_key(&(i, j), |p| (p.0, p.1))
-            .map_or(0, |k| self.pairs[k].2)
+            .ok()
+    }
+
+    /// The `(need-side score, offer-side satisfaction)` of a pair; `(0, 0)` when it is not a
+    /// candidate.
+    pub fn views(&self, i: u32, j: u32) -> (i64, i64) {
+        self.pair_index(i, j)
+            .map_or((0, 0), |k| (self.pairs[k].2, self.pairs[k].3))
+    }
+
+    /// The need-side score of a pair.
+    fn score_of(&self, i: u32, j: u32) -> i64 {
+        self.views(i, j).0
     }
 
     /// Builds the [`Allocation`] of flows `(need, offer, units)`, merging repeated pairs.
@@ -272,14 +294,11 @@ impl Policy for Welfare {
         limits: &allocate::Limits<'_>,
     ) -> Result<Allocation, AllocateError> {
         let t = inst.transport(|p| p.2)?;
-        let s = allocate::max_weight_transport_with(&t, limits)?;
-        if s.status != Status::Optimal {
-            // Stopped: a feasible plan, no certificate to check.
+        let (s, stopped) = solve_within(&t, limits)?;
+        if stopped {
+            // A feasible plan, no certificate.
             return Ok(inst.allocation(s.flows, s.status, s.algorithm, (vec![], vec![]), None));
         }
-        allocate::verify_transport(&t, &s).map_err(|e| AllocateError::InvalidInstance {
-            message: e.to_string(),
-        })?;
         Ok(inst.allocation(
             s.flows,
             s.status,
@@ -485,10 +504,9 @@ impl TwoSided {
     fn objective(&self, inst: &MarketInstance, flows: &[(u32, u32, u32)]) -> (i128, i128, i128) {
         let (mut sn, mut so) = (0i128, 0i128);
         for &(i, j, u) in flows {
-            if let Ok(k) = inst.pairs.binary_search_by_key(&(i, j), |p| (p.0, p.1)) {
-                sn += i128::from(inst.pairs[k].2) * i128::from(u);
-                so += i128::from(inst.pairs[k].3) * i128::from(u);
-            }
+            let (w, v) = inst.views(i, j);
+            sn += i128::from(w) * i128::from(u);
+            so += i128::from(v) * i128::from(u);
         }
         let (a, l) = self.mix();
         let obj = i128::from(a) * sn + i128::from(MIX - a) * so - i128::from(l) * (sn - so).abs();
@@ -631,11 +649,7 @@ fn solve_within(
 
 /// Solves a transportation instance exactly and checks its certificate.
 fn solve_checked(t: &Transport) -> Result<allocate::TransportSolution, AllocateError> {
-    let s = allocate::max_weight_transport(t)?;
-    allocate::verify_transport(t, &s).map_err(|e| AllocateError::InvalidInstance {
-        message: e.to_string(),
-    })?;
-    Ok(s)
+    solve_within(t, &allocate::Limits::default()).map(|(s, _)| s)
 }
 
 /// Maximum coverage, then welfare: every need `i` is split into a first unit (bonus `B`) and

@@ -231,9 +231,8 @@ fn single_partner(inst: &MarketInstance, exact_limit: u64) -> Result<Allocation,
     let mut choice: Vec<Option<(u32, i64, usize)>> = vec![None; inst.needs()];
     for &(i, j, u) in &lp.flows {
         let k = inst
-            .pairs
-            .binary_search_by_key(&(i, j), |p| (p.0, p.1))
-            .map_err(|_| AllocateError::InvalidInstance {
+            .pair_index(i, j)
+            .ok_or_else(|| AllocateError::InvalidInstance {
                 message: format!("LP flow on (need {i}, offer {j}), which is not a pair"),
             })?;
         let c = &mut choice[i as usize];

@@ -155,11 +155,7 @@ pub fn blocking_pairs(inst: &MarketInstance, a: &Allocation) -> Vec<(u32, u32)> 
     let mut offer_worst: Vec<Option<Key>> = vec![None; m];
     let mut used = vec![0u64; m];
     let mut placed = vec![0u64; n];
-    let view = |i: u32, j: u32| {
-        inst.pairs
-            .binary_search_by_key(&(i, j), |p| (p.0, p.1))
-            .map_or((0, 0), |k| (inst.pairs[k].2, inst.pairs[k].3))
-    };
+    let view = |i: u32, j: u32| inst.views(i, j);
     for mt in a.matches.iter().filter(|mt| mt.units > 0) {
         let (w, v) = view(mt.need, mt.offer);
         let nk = (Reverse(w), mt.offer);
