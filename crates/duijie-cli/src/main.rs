@@ -130,11 +130,12 @@ enum Command {
         /// Print `{"objective", "status", "solve_seconds", "parse_seconds", "algorithm", ...}`.
         #[arg(long)]
         json: bool,
-        /// Stop after this many simplex pivots (min-cost flow): the flow found so far is
-        /// printed as `limit_reached` (feasible, not proven optimal) and the exit code is 3.
+        /// Stop after this many iterations (simplex pivots for min-cost flow; augmenting path
+        /// searches or auction bids for assignment): the answer found so far, completed to a
+        /// feasible one, is printed as `limit_reached` (not proven optimal); exit code 3.
         #[arg(long)]
         max_iterations: Option<u64>,
-        /// Stop after this many seconds of solving (min-cost flow), as --max-iterations.
+        /// Stop after this many seconds of solving, as --max-iterations.
         #[arg(long)]
         time_limit: Option<f64>,
     },

@@ -6,7 +6,8 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use duijie::allocate::{
-    self, Algorithm, AllocateError, CostMatrix, Status, verify_assignment, verify_flow,
+    self, Algorithm, AllocateError, CostMatrix, Sense, Status, check_assignment, verify_assignment,
+    verify_flow,
 };
 use duijie_store::dimacs::{Instance, parse_dimacs, parse_matrix_csv};
 
@@ -19,15 +20,23 @@ struct Outcome {
 }
 
 impl Outcome {
-    /// An assignment's outcome, its certificate checked against `matrix`.
-    fn of_assignment(a: &allocate::Assignment, matrix: CostMatrix<'_>, size: String) -> Outcome {
-        Outcome {
+    /// An assignment's outcome, its certificate checked against `matrix`; one a limit stopped
+    /// must at least be feasible (otherwise it is a solver bug, reported as an error).
+    fn of_assignment(
+        a: &allocate::Assignment,
+        matrix: CostMatrix<'_>,
+        size: String,
+    ) -> Result<Outcome, AllocateError> {
+        check_assignment(matrix, a).map_err(|e| AllocateError::InvalidInstance {
+            message: format!("internal: the assignment is not feasible: {e}"),
+        })?;
+        Ok(Outcome {
             objective: a.objective,
             status: a.status,
             algorithm: a.algorithm,
             size,
             verified: verify_assignment(matrix, a).is_ok(),
-        }
+        })
     }
 }
 
@@ -38,10 +47,11 @@ fn number(v: i128) -> serde_json::Value {
     }
 }
 
-/// Limits on the solve: an iteration cap and a time limit in seconds (min-cost flow only).
+/// Limits on the solve: an iteration cap and a time limit in seconds.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SolveLimits {
-    /// Most simplex pivots.
+    /// Most iterations: simplex pivots (flow), augmenting searches or auction bids
+    /// (assignment).
     pub max_iterations: Option<u64>,
     /// Seconds of solving.
     pub time_limit: Option<f64>,
@@ -79,13 +89,7 @@ pub fn run(
         max_iterations: lim.max_iterations,
         stop: Some(&past),
     };
-    let limited = lim.max_iterations.is_some() || lim.time_limit.is_some();
-    if limited && !matches!(instance, Instance::MinCostFlow(_)) {
-        anyhow::bail!(
-            "{}: --max-iterations and --time-limit apply to min-cost flow instances (p min); the assignment solvers take none yet",
-            file.display()
-        );
-    }
+    let sense = if max { Sense::Max } else { Sense::Min };
     let result: Result<Outcome, AllocateError> = match &instance {
         Instance::MinCostFlow(net) => allocate::min_cost_flow_with(net, &limits).map(|s| {
             solve_seconds = t1.elapsed().as_secs_f64();
@@ -98,12 +102,8 @@ pub fn run(
             }
         }),
         Instance::Assignment { matrix, .. } => {
-            let r = if max {
-                allocate::max_weight_assignment_sparse(matrix)
-            } else {
-                allocate::min_cost_assignment_sparse(matrix)
-            };
-            r.map(|a| {
+            let r = allocate::solve_assignment(CostMatrix::Sparse(matrix), sense, &limits);
+            r.and_then(|a| {
                 solve_seconds = t1.elapsed().as_secs_f64();
                 let size = format!(
                     "{} × {}, {} pairs",
@@ -115,12 +115,8 @@ pub fn run(
             })
         }
         Instance::Dense { matrix, .. } => {
-            let r = if max {
-                allocate::max_weight_assignment(matrix.view())
-            } else {
-                allocate::min_cost_assignment(matrix.view())
-            };
-            r.map(|a| {
+            let r = allocate::solve_assignment(CostMatrix::Dense(matrix.view()), sense, &limits);
+            r.and_then(|a| {
                 solve_seconds = t1.elapsed().as_secs_f64();
                 let size = format!("{} × {} dense", matrix.nrows(), matrix.ncols());
                 Outcome::of_assignment(&a, CostMatrix::Dense(matrix.view()), size)
@@ -196,7 +192,7 @@ pub fn run(
             if verified {
                 "checked"
             } else if stopped {
-                "not available: stopped by the limit, the flow is feasible but not proven optimal"
+                "not available: stopped by the limit, the answer is feasible but not proven optimal"
             } else {
                 "FAILED"
             }

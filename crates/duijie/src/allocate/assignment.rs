@@ -11,7 +11,7 @@ use std::collections::VecDeque;
 
 use ndarray::ArrayView2;
 
-use super::{Algorithm, AllocateError, CertificateError, Status};
+use super::{Algorithm, AllocateError, CertificateError, Limits, Status};
 
 /// Whether costs are minimised or weights maximised.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -45,7 +45,9 @@ pub struct Assignment {
     pub col_potential: Vec<i64>,
     /// Minimised or maximised.
     pub sense: Sense,
-    /// Always [`Status::Optimal`].
+    /// [`Status::Optimal`], or [`Status::LimitReached`] when a [`Limits`] stopped the solver:
+    /// then the assignment is complete and feasible (the objective is its exact total) but not
+    /// proven optimal, and the potentials are no certificate.
     pub status: Status,
     /// The algorithm that ran.
     pub algorithm: Algorithm,
@@ -286,17 +288,56 @@ const NONE: u32 = u32::MAX;
 /// verify_assignment(CostMatrix::Dense(c.view()), &a).unwrap();
 /// ```
 pub fn min_cost_assignment(cost: ArrayView2<'_, i64>) -> Result<Assignment, AllocateError> {
-    dense(cost, Sense::Min)
+    dense(cost, Sense::Min, &Limits::default())
 }
 
 /// Finds a maximum-weight assignment of a dense `n × m` weight matrix (every row assigned when
 /// `n ≤ m`, every column otherwise). See [`min_cost_assignment`] for the algorithm, errors and
 /// complexity; this solves it on negated weights.
 pub fn max_weight_assignment(weight: ArrayView2<'_, i64>) -> Result<Assignment, AllocateError> {
-    dense(weight, Sense::Max)
+    dense(weight, Sense::Max, &Limits::default())
 }
 
-fn dense(a: ArrayView2<'_, i64>, sense: Sense) -> Result<Assignment, AllocateError> {
+/// Solves an assignment instance, dense or sparse, in either sense, under [`Limits`]: the one
+/// entry point behind [`min_cost_assignment`], [`max_weight_assignment`],
+/// [`min_cost_assignment_sparse`] and [`max_weight_assignment_sparse`] (same algorithms,
+/// errors and results).
+///
+/// An iteration is one shortest augmenting path search, or, for the sparse auction, one bid;
+/// `stop` is polled before every search and every 1024 bids. When a limit stops the solver the
+/// rows still free are completed — dense: each takes its cheapest free column; sparse: by
+/// Hopcroft–Karp augmentation over the allowed pairs — and the result is marked
+/// [`Status::LimitReached`]: feasible, with its exact objective, but not certified optimal.
+///
+/// # Errors
+/// As the four functions above; a sparse instance stopped by a limit that admits no full
+/// assignment still gets [`AllocateError::Infeasible`] with its Hall set.
+///
+/// # Example
+/// ```
+/// use duijie::allocate::{solve_assignment, CostMatrix, Limits, Sense, Status};
+/// let c = ndarray::array![[4, 1, 3], [2, 0, 5], [3, 2, 2]];
+/// let none = Limits { max_iterations: Some(0), stop: None };
+/// let a = solve_assignment(CostMatrix::Dense(c.view()), Sense::Min, &none).unwrap();
+/// assert!(a.row_to_col.iter().all(|c| c.is_some()));
+/// assert!(matches!(a.status, Status::Optimal | Status::LimitReached));
+/// ```
+pub fn solve_assignment(
+    matrix: CostMatrix<'_>,
+    sense: Sense,
+    limits: &Limits<'_>,
+) -> Result<Assignment, AllocateError> {
+    match matrix {
+        CostMatrix::Dense(a) => dense(a, sense, limits),
+        CostMatrix::Sparse(a) => sparse(a, sense, limits),
+    }
+}
+
+fn dense(
+    a: ArrayView2<'_, i64>,
+    sense: Sense,
+    limits: &Limits<'_>,
+) -> Result<Assignment, AllocateError> {
     let (n, m) = a.dim();
     let limit = cost_limit(n, m);
     let k = 63 - limit.max(1).leading_zeros(); // 2^k ≤ limit
@@ -306,7 +347,7 @@ fn dense(a: ArrayView2<'_, i64>, sense: Sense) -> Result<Assignment, AllocateErr
     let neg = sense == Sense::Max;
     let solved = match (transposed, a.as_slice()) {
         // A standard-layout matrix is solved in place: no copy at all.
-        (false, Some(c)) => jv_sense(c, rows, cols, k, neg),
+        (false, Some(c)) => jv_sense(c, rows, cols, k, neg, limits),
         _ => {
             // One working copy, row-major, in the orientation solved.
             let mut c = Vec::with_capacity(rows * cols);
@@ -319,10 +360,10 @@ fn dense(a: ArrayView2<'_, i64>, sense: Sense) -> Result<Assignment, AllocateErr
                     c.extend(a.row(i).iter().copied());
                 }
             }
-            jv_sense(&c, rows, cols, k, neg)
+            jv_sense(&c, rows, cols, k, neg, limits)
         }
     };
-    let Ok((x, v)) = solved else {
+    let Ok((mut x, v, stopped)) = solved else {
         let max_abs = a.iter().map(|v| v.unsigned_abs()).max().unwrap_or(0);
         return Err(AllocateError::NumericRange {
             max_weight: max_abs,
@@ -330,18 +371,48 @@ fn dense(a: ArrayView2<'_, i64>, sense: Sense) -> Result<Assignment, AllocateErr
         });
     };
     let cost_of = |i: usize, j: usize| if transposed { a[[j, i]] } else { a[[i, j]] };
+    let min_cost = |i: usize, j: usize| sign * cost_of(i, j);
+    let status = if stopped {
+        complete_dense(&mut x, cols, min_cost);
+        Status::LimitReached
+    } else {
+        Status::Optimal
+    };
     Ok(finish(
         x,
         v,
         rows,
         transposed,
         sense,
-        |i, j| sign * cost_of(i, j),
+        min_cost,
         cost_of,
         n,
         m,
         Algorithm::JonkerVolgenant,
+        status,
     ))
+}
+
+/// Completes a partial assignment (`x[i]` the column of row `i`, or `NONE`) of a dense
+/// `rows × cols` instance with `rows ≤ cols`: each free row, in order, takes its cheapest
+/// column not yet taken (lowest index among equals). O(free rows × cols).
+fn complete_dense(x: &mut [u32], cols: usize, cost: impl Fn(usize, usize) -> i64) {
+    let mut taken = vec![false; cols];
+    for &j in x.iter().filter(|&&j| j != NONE) {
+        taken[j as usize] = true;
+    }
+    for (i, xi) in x.iter_mut().enumerate() {
+        if *xi != NONE {
+            continue;
+        }
+        let best = (0..cols)
+            .filter(|&j| !taken[j])
+            .min_by_key(|&j| (cost(i, j), j));
+        if let Some(j) = best {
+            *xi = j as u32;
+            taken[j] = true;
+        }
+    }
 }
 
 /// Builds the result from the solved orientation: `x[i]` the column of row `i`, `v` the column
@@ -358,6 +429,7 @@ fn finish(
     n: usize,
     m: usize,
     algorithm: Algorithm,
+    status: Status,
 ) -> Assignment {
     let mut u = vec![0i64; rows];
     let mut objective: i128 = 0;
@@ -393,20 +465,21 @@ fn finish(
         row_potential,
         col_potential,
         sense,
-        status: Status::Optimal,
+        status,
         algorithm,
     }
 }
 
-/// The column of each row and the column potentials, or `Err(())` when out of numeric range.
-type Solved = Result<(Vec<u32>, Vec<i64>), ()>;
+/// The column of each row (`NONE` for rows left free when stopped), the column potentials, and
+/// whether a [`Limits`] stopped the solver; or `Err(())` when out of numeric range.
+type Solved = Result<(Vec<u32>, Vec<i64>, bool), ()>;
 
 /// [`jv`] in the sense asked for (`neg`: maximising, costs negated).
-fn jv_sense(c: &[i64], rows: usize, cols: usize, k: u32, neg: bool) -> Solved {
+fn jv_sense(c: &[i64], rows: usize, cols: usize, k: u32, neg: bool, limits: &Limits<'_>) -> Solved {
     if neg {
-        jv::<true>(c, rows, cols, k)
+        jv::<true>(c, rows, cols, k, limits)
     } else {
-        jv::<false>(c, rows, cols, k)
+        jv::<false>(c, rows, cols, k, limits)
     }
 }
 
@@ -415,22 +488,28 @@ fn jv_sense(c: &[i64], rows: usize, cols: usize, k: u32, neg: bool) -> Solved {
 /// assignment and potentials (a test checks it); only the vector width differs. Measured on the
 /// n = 4000 benchmark instances: the AVX2 build is 10–20% faster.
 #[allow(unsafe_code)]
-fn jv<const NEG: bool>(c: &[i64], rows: usize, cols: usize, k: u32) -> Solved {
+fn jv<const NEG: bool>(c: &[i64], rows: usize, cols: usize, k: u32, limits: &Limits<'_>) -> Solved {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: calling a function compiled with `#[target_feature(enable = "avx2")]` is sound
         // exactly when the processor supports AVX2, which the check above has just established
         // at run time. The function itself is safe Rust (no other obligation).
-        return unsafe { lapjv_avx2::<NEG>(c, rows, cols, k) };
+        return unsafe { lapjv_avx2::<NEG>(c, rows, cols, k, limits) };
     }
-    lapjv::<NEG>(c, rows, cols, k)
+    lapjv::<NEG>(c, rows, cols, k, limits)
 }
 
 /// [`lapjv`] compiled with AVX2 enabled (its loops are written to vectorise).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn lapjv_avx2<const NEG: bool>(c: &[i64], rows: usize, cols: usize, k: u32) -> Solved {
-    lapjv::<NEG>(c, rows, cols, k)
+fn lapjv_avx2<const NEG: bool>(
+    c: &[i64],
+    rows: usize,
+    cols: usize,
+    k: u32,
+    limits: &Limits<'_>,
+) -> Solved {
+    lapjv::<NEG>(c, rows, cols, k, limits)
 }
 
 /// Reads a cost in the minimisation sense: negated when maximising.
@@ -454,13 +533,19 @@ fn out_of_range(x: i64, bias: u64, k: u32) -> u64 {
 ///
 /// Always inlined, so that [`lapjv_avx2`] compiles all of it for AVX2.
 #[inline(always)]
-fn lapjv<const NEG: bool>(c: &[i64], rows: usize, cols: usize, k: u32) -> Solved {
+fn lapjv<const NEG: bool>(
+    c: &[i64],
+    rows: usize,
+    cols: usize,
+    k: u32,
+    limits: &Limits<'_>,
+) -> Solved {
     let n = rows;
     let mut x = vec![NONE; n]; // column of row
     let mut y = vec![NONE; cols]; // row of column
     let mut v = vec![0i64; cols];
     if n == 0 {
-        return Ok((x, v));
+        return Ok((x, v, false));
     }
     let bias = 1u64 << k;
     let row = |i: usize| &c[i * cols..(i + 1) * cols];
@@ -553,6 +638,10 @@ fn lapjv<const NEG: bool>(c: &[i64], rows: usize, cols: usize, k: u32) -> Solved
         if free.is_empty() || cols < 2 {
             break;
         }
+        if limits.stop_now() {
+            // Rows the passes so far left free stay free (`NONE`); the caller completes them.
+            return Ok((x, v, true));
+        }
         let before_pass = free.len();
         let mut k = 0usize;
         let prev = std::mem::take(&mut free);
@@ -603,8 +692,8 @@ fn lapjv<const NEG: bool>(c: &[i64], rows: usize, cols: usize, k: u32) -> Solved
             break;
         }
     }
-    augment::<NEG>(c, cols, &mut x, &mut y, &mut v, &free)?;
-    Ok((x, v))
+    let stopped = augment::<NEG>(c, cols, &mut x, &mut y, &mut v, &free, limits)?;
+    Ok((x, v, stopped))
 }
 
 /// Lanes of the vectorisable loops: four `i64` fill one AVX2 register, and four registers keep
@@ -812,8 +901,10 @@ fn find_eq(d: &[i64], key: i64, from: usize) -> Option<usize> {
 /// search are `≥ 0`. `w[j] = 2·v[j] − [column j assigned]` folds the potential and the flag into
 /// one array, updated only for the columns a search touches.
 ///
-/// Returns `Err(())` when a potential or distance leaves `[−GUARD, GUARD]` (the caller reports
-/// the instance as out of numeric range; with costs under `cost_limit` it does not happen).
+/// Each search is one iteration of `limits`; returns `Ok(true)` when they stopped it (the rows
+/// not yet searched stay free), `Err(())` when a potential or distance leaves
+/// `[−GUARD, GUARD]` (the caller reports the instance as out of numeric range; with costs
+/// under `cost_limit` it does not happen).
 #[inline(always)]
 fn augment<const NEG: bool>(
     c: &[i64],
@@ -822,9 +913,10 @@ fn augment<const NEG: bool>(
     y: &mut [u32],
     v: &mut [i64],
     free: &[u32],
-) -> Result<(), ()> {
+    limits: &Limits<'_>,
+) -> Result<bool, ()> {
     if free.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     if v.iter().any(|&p| !(-GUARD..=GUARD).contains(&p)) {
         return Err(());
@@ -839,7 +931,10 @@ fn augment<const NEG: bool>(
     let mut pred = vec![0u32; cols];
     let mut settled: Vec<(u32, i64)> = Vec::new();
     let mut queue: Vec<u32> = Vec::new();
-    for &f in free {
+    for (searches, &f) in (1u64..).zip(free) {
+        if limits.reached_polling(searches, 1) {
+            return Ok(true);
+        }
         settled.clear();
         let rf = row(f as usize);
         let base2 = min_key::<NEG>(rf, &w) & !1;
@@ -913,7 +1008,7 @@ fn augment<const NEG: bool>(
             j = next as usize;
         }
     }
-    Ok(())
+    Ok(false)
 }
 
 /// Finds a minimum-cost assignment over the allowed pairs of a sparse matrix (every row assigned
@@ -937,16 +1032,20 @@ fn augment<const NEG: bool>(
 /// O(n · (E + m) log m) time in the worst case for E allowed pairs, usually much less; O(E + n +
 /// m) memory.
 pub fn min_cost_assignment_sparse(cost: &SparseMatrix) -> Result<Assignment, AllocateError> {
-    sparse(cost, Sense::Min)
+    sparse(cost, Sense::Min, &Limits::default())
 }
 
 /// Finds a maximum-weight assignment over the allowed pairs of a sparse matrix; see
 /// [`min_cost_assignment_sparse`].
 pub fn max_weight_assignment_sparse(weight: &SparseMatrix) -> Result<Assignment, AllocateError> {
-    sparse(weight, Sense::Max)
+    sparse(weight, Sense::Max, &Limits::default())
 }
 
-fn sparse(a: &SparseMatrix, sense: Sense) -> Result<Assignment, AllocateError> {
+fn sparse(
+    a: &SparseMatrix,
+    sense: Sense,
+    limits: &Limits<'_>,
+) -> Result<Assignment, AllocateError> {
     check_range(a.max_abs(), a.rows, a.cols)?;
     let transposed = a.rows > a.cols;
     let oriented = if transposed { a.transpose() } else { a.clone() };
@@ -957,8 +1056,9 @@ fn sparse(a: &SparseMatrix, sense: Sense) -> Result<Assignment, AllocateError> {
     };
     // Square instances that admit a full assignment go through the auction first; its answer
     // is repaired to exact potentials by the shortest-path code, which also handles the rest.
+    let mut iterations = 0u64;
     let warm = if work.rows == work.cols && work.rows > 64 && rows_matchable(&work) {
-        sparse_auction(&work)
+        sparse_auction(&work, limits, &mut iterations)
     } else {
         None
     };
@@ -967,24 +1067,32 @@ fn sparse(a: &SparseMatrix, sense: Sense) -> Result<Assignment, AllocateError> {
     } else {
         Algorithm::SparseShortestPath
     };
-    let (x, v) = match sparse_sap(&work, warm) {
-        Ok(r) => r,
-        Err(rows) => {
-            let side = if transposed { "columns" } else { "rows" };
-            return Err(AllocateError::Infeasible {
-                message: format!(
-                    "{} {side} can only be assigned to {} distinct partners between them (Hall's condition fails)",
-                    rows.len(),
-                    rows.len() - 1
-                ),
-                witness: rows,
-            });
+    let hall = |rows: Vec<u32>| {
+        let side = if transposed { "columns" } else { "rows" };
+        AllocateError::Infeasible {
+            message: format!(
+                "{} {side} can only be assigned to {} distinct partners between them (Hall's condition fails)",
+                rows.len(),
+                rows.len() - 1
+            ),
+            witness: rows,
         }
+    };
+    let (mut x, v, stopped) = match warm {
+        Some((x, v, true)) => (x, v, true),
+        warm => sparse_sap(&work, warm.map(|(x, v, _)| (x, v)), limits, &mut iterations)
+            .map_err(hall)?,
+    };
+    let status = if stopped {
+        hopcroft_karp(&work, &mut x).map_err(hall)?;
+        Status::LimitReached
+    } else {
+        Status::Optimal
     };
     let get = |i: usize, j: usize| work.get(i, j as u32).unwrap_or(0);
     let orig = |i: usize, j: usize| oriented_value(a, transposed, i, j);
     Ok(finish(
-        x, v, work.rows, transposed, sense, get, orig, a.rows, a.cols, algorithm,
+        x, v, work.rows, transposed, sense, get, orig, a.rows, a.cols, algorithm, status,
     ))
 }
 
@@ -993,12 +1101,15 @@ fn oriented_value(a: &SparseMatrix, transposed: bool, i: usize, j: usize) -> i64
     a.get(r, c as u32).unwrap_or(0)
 }
 
-/// Sparse shortest augmenting paths on `rows ≤ cols`. Returns the column of each row and the
-/// column potentials, or the rows of a Hall violator.
+/// Sparse shortest augmenting paths on `rows ≤ cols`. Returns the column of each row (`NONE`
+/// for rows left free when `limits` stopped it: each search counts one of `iterations`), the
+/// column potentials and whether it was stopped; or the rows of a Hall violator.
 fn sparse_sap(
     c: &SparseMatrix,
     warm: Option<(Vec<u32>, Vec<i64>)>,
-) -> Result<(Vec<u32>, Vec<i64>), Vec<u32>> {
+    limits: &Limits<'_>,
+    iterations: &mut u64,
+) -> Result<(Vec<u32>, Vec<i64>, bool), Vec<u32>> {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
     let (n, m) = (c.rows, c.cols);
@@ -1117,6 +1228,10 @@ fn sparse_sap(
     let mut scanned: Vec<u32> = Vec::new();
     let mut heap = BinaryHeap::new();
     for f in free {
+        *iterations += 1;
+        if limits.reached_polling(*iterations, 1) {
+            return Ok((x, v, true));
+        }
         let f = f as usize;
         // u_f = min reduced cost of row f, so its reduced costs are ≥ 0.
         let uf = c
@@ -1212,7 +1327,7 @@ fn sparse_sap(
         touched.clear();
         scanned.clear();
     }
-    Ok((x, v))
+    Ok((x, v, false))
 }
 
 /// The instance an assignment is checked against.
@@ -1224,34 +1339,36 @@ pub enum CostMatrix<'a> {
     Sparse(&'a SparseMatrix),
 }
 
-/// Checks an assignment and its potentials against the instance: only allowed pairs, each row
-/// and column at most once, the shorter side fully assigned, the recomputed objective, dual
-/// feasibility on every allowed pair, equality on assigned pairs, sign and zero conditions on the
-/// longer side, and strong duality. All sums exact (`i128`).
-///
-/// Passing proves the assignment optimal. O(allowed pairs) time.
+impl CostMatrix<'_> {
+    /// Rows and columns.
+    pub fn dim(&self) -> (usize, usize) {
+        match self {
+            CostMatrix::Dense(d) => d.dim(),
+            CostMatrix::Sparse(s) => (s.rows, s.cols),
+        }
+    }
+
+    /// The value at `(i, j)`, if that pair is allowed (every in-range pair of a dense matrix).
+    pub fn get(&self, i: usize, j: usize) -> Option<i64> {
+        match self {
+            CostMatrix::Dense(d) => d.get([i, j]).copied(),
+            CostMatrix::Sparse(s) => u32::try_from(j).ok().and_then(|j| s.get(i, j)),
+        }
+    }
+}
+
+/// Checks an assignment's feasibility only: only allowed pairs, each row and column at most
+/// once, the shorter side fully assigned, and the objective recomputed exactly. Any assignment,
+/// including one a [`Limits`] stopped ([`Status::LimitReached`]), must pass. O(n + m).
 ///
 /// # Errors
-/// A [`CertificateError`] naming the first condition that fails.
-pub fn verify_assignment(matrix: CostMatrix<'_>, a: &Assignment) -> Result<(), CertificateError> {
-    let (n, m) = match matrix {
-        CostMatrix::Dense(d) => d.dim(),
-        CostMatrix::Sparse(s) => (s.rows, s.cols),
-    };
+/// A [`CertificateError`] naming the first violation.
+pub fn check_assignment(matrix: CostMatrix<'_>, a: &Assignment) -> Result<(), CertificateError> {
+    let (n, m) = matrix.dim();
     let fail = |msg: String| Err(CertificateError::new(msg));
-    if a.row_to_col.len() != n
-        || a.col_to_row.len() != m
-        || a.row_potential.len() != n
-        || a.col_potential.len() != m
-    {
+    if a.row_to_col.len() != n || a.col_to_row.len() != m {
         return fail("assignment has the wrong dimensions".into());
     }
-    let value = |i: usize, j: usize| -> Option<i64> {
-        match matrix {
-            CostMatrix::Dense(d) => Some(d[[i, j]]),
-            CostMatrix::Sparse(s) => s.get(i, j as u32),
-        }
-    };
     let mut objective: i128 = 0;
     let mut assigned = 0usize;
     for (i, c) in a.row_to_col.iter().enumerate() {
@@ -1260,7 +1377,7 @@ pub fn verify_assignment(matrix: CostMatrix<'_>, a: &Assignment) -> Result<(), C
             if j >= m || a.col_to_row[j] != u32::try_from(i).ok() {
                 return fail(format!("row {i} and column {j} disagree"));
             }
-            let Some(w) = value(i, j) else {
+            let Some(w) = matrix.get(i, j) else {
                 return fail(format!("pair ({i}, {j}) is not allowed"));
             };
             objective += i128::from(w);
@@ -1279,6 +1396,26 @@ pub fn verify_assignment(matrix: CostMatrix<'_>, a: &Assignment) -> Result<(), C
             a.objective
         ));
     }
+    Ok(())
+}
+
+/// Checks an assignment and its potentials against the instance: only allowed pairs, each row
+/// and column at most once, the shorter side fully assigned, the recomputed objective, dual
+/// feasibility on every allowed pair, equality on assigned pairs, sign and zero conditions on the
+/// longer side, and strong duality. All sums exact (`i128`).
+///
+/// Passing proves the assignment optimal. O(allowed pairs) time.
+///
+/// # Errors
+/// A [`CertificateError`] naming the first condition that fails.
+pub fn verify_assignment(matrix: CostMatrix<'_>, a: &Assignment) -> Result<(), CertificateError> {
+    check_assignment(matrix, a)?;
+    let (n, m) = matrix.dim();
+    let fail = |msg: String| Err(CertificateError::new(msg));
+    if a.row_potential.len() != n || a.col_potential.len() != m {
+        return fail("potentials have the wrong dimensions".into());
+    }
+    let objective = a.objective;
     let s: i128 = if a.sense == Sense::Max { -1 } else { 1 };
     // In minimisation terms: s·u_i + s·v_j ≤ s·c_ij.
     let check_pair = |i: usize, j: usize, w: i64| -> Result<(), CertificateError> {
@@ -1464,27 +1601,40 @@ pub(crate) fn round_half_away_small(y: f64) -> i64 {
     int.wrapping_add(up).wrapping_sub(down)
 }
 
-/// Whether every row of a sparse matrix can be matched to a distinct column (Hopcroft & Karp
-/// 1973, with an explicit stack so deep augmenting paths cannot overflow the call stack).
-/// O(E √V) time, O(V) extra memory.
+/// Whether every row of a sparse matrix can be matched to a distinct column.
 fn rows_matchable(c: &SparseMatrix) -> bool {
+    hopcroft_karp(c, &mut vec![NONE; c.rows]).is_ok()
+}
+
+/// Extends a matching (`pair_row[i]` the column of row `i`, or `NONE`; distinct columns, all
+/// allowed) until every row is matched, by Hopcroft & Karp (1973) with an explicit stack so
+/// deep augmenting paths cannot overflow the call stack; or returns a Hall violator: the rows
+/// reachable by alternating paths from a row no augmenting path reaches, which between them
+/// have fewer allowed columns than their number (all of those columns matched within the set).
+/// O(E √V) time, O(V) extra memory.
+fn hopcroft_karp(c: &SparseMatrix, pair_row: &mut [u32]) -> Result<(), Vec<u32>> {
     let (n, m) = (c.rows, c.cols);
-    let mut pair_row = vec![NONE; n];
     let mut pair_col = vec![NONE; m];
+    for (i, &j) in pair_row.iter().enumerate() {
+        if j != NONE {
+            pair_col[j as usize] = i as u32;
+        }
+    }
     let mut dist = vec![u32::MAX; n];
     let mut it = vec![0usize; n];
     let mut queue: Vec<u32> = Vec::with_capacity(n);
     let mut stack: Vec<u32> = Vec::new();
-    let mut matched = 0usize;
-    // Greedy start.
+    // Greedy start for the rows still free.
     for (i, pr) in pair_row.iter_mut().enumerate() {
+        if *pr != NONE {
+            continue;
+        }
         if let Some(&j) = c.col[c.start[i]..c.start[i + 1]]
             .iter()
             .find(|&&j| pair_col[j as usize] == NONE)
         {
             *pr = j;
             pair_col[j as usize] = i as u32;
-            matched += 1;
         }
     }
     loop {
@@ -1496,6 +1646,9 @@ fn rows_matchable(c: &SparseMatrix) -> bool {
             } else {
                 dist[i] = u32::MAX;
             }
+        }
+        if queue.is_empty() {
+            return Ok(());
         }
         let mut found = false;
         let mut head = 0;
@@ -1513,7 +1666,10 @@ fn rows_matchable(c: &SparseMatrix) -> bool {
             }
         }
         if !found {
-            return matched == n;
+            // No free column is reachable: the reached rows (the whole queue) are a Hall set.
+            let mut rows = queue.clone();
+            rows.sort_unstable();
+            return Err(rows);
         }
         it.copy_from_slice(&c.start[..n]);
         for r in 0..n {
@@ -1542,7 +1698,6 @@ fn rows_matchable(c: &SparseMatrix) -> bool {
                         pair_col[col as usize] = row;
                         col = prev;
                     }
-                    matched += 1;
                     break;
                 } else if dist[w as usize] == dist[u].saturating_add(1) {
                     stack.push(w);
@@ -1555,8 +1710,13 @@ fn rows_matchable(c: &SparseMatrix) -> bool {
 /// Forward auction with ε-scaling (Bertsekas 1988) on a square sparse matrix whose rows can all
 /// be matched: returns an optimal assignment and the final prices, negated and divided back to
 /// the original units, as warm-start column potentials for an exact repair by
-/// [`sparse_sap`]. `None` when the scaled costs would not fit `i64`.
-fn sparse_auction(c: &SparseMatrix) -> Option<(Vec<u32>, Vec<i64>)> {
+/// [`sparse_sap`], and whether `limits` stopped it (each bid counts one of `iterations`; then
+/// the assignment is partial). `None` when the scaled costs would not fit `i64`.
+fn sparse_auction(
+    c: &SparseMatrix,
+    limits: &Limits<'_>,
+    iterations: &mut u64,
+) -> Option<(Vec<u32>, Vec<i64>, bool)> {
     let n = c.rows;
     let scale = i64::try_from(n + 1).ok()?;
     let max_abs = c.max_abs();
@@ -1570,12 +1730,17 @@ fn sparse_auction(c: &SparseMatrix) -> Option<(Vec<u32>, Vec<i64>)> {
     let mut y = vec![NONE; n];
     let mut eps = (span / 4).max(1);
     let mut queue: VecDeque<u32> = VecDeque::with_capacity(n);
+    let potentials = |price: &[i64]| price.iter().map(|&p| -(p.div_euclid(scale))).collect();
     loop {
         x.fill(NONE);
         y.fill(NONE);
         queue.clear();
         queue.extend(0..n as u32);
         while let Some(i) = queue.pop_front() {
+            *iterations += 1;
+            if limits.reached_polling(*iterations, 1024) {
+                return Some((x, potentials(&price), true));
+            }
             let i = i as usize;
             let (mut best, mut jbest, mut second) = (i64::MAX, NONE, i64::MAX);
             for k in c.start[i]..c.start[i + 1] {
@@ -1615,8 +1780,7 @@ fn sparse_auction(c: &SparseMatrix) -> Option<(Vec<u32>, Vec<i64>)> {
     }
     // ε = 1 in units of 1/(n + 1): the assignment is optimal. Column potential v = −price in
     // original units (rounded); the repair re-checks tightness exactly.
-    let v = price.iter().map(|&p| -(p.div_euclid(scale))).collect();
-    Some((x, v))
+    Some((x, potentials(&price), false))
 }
 
 #[cfg(test)]
@@ -1757,12 +1921,12 @@ mod tests {
             let c = random_dense(seed, rows, cols, range);
             let k = 63 - cost_limit(rows, cols).leading_zeros();
             assert_eq!(
-                lapjv::<false>(&c, rows, cols, k),
-                jv::<false>(&c, rows, cols, k)
+                lapjv::<false>(&c, rows, cols, k, &Limits::default()),
+                jv::<false>(&c, rows, cols, k, &Limits::default())
             );
             assert_eq!(
-                lapjv::<true>(&c, rows, cols, k),
-                jv::<true>(&c, rows, cols, k)
+                lapjv::<true>(&c, rows, cols, k, &Limits::default()),
+                jv::<true>(&c, rows, cols, k, &Limits::default())
             );
         }
     }
@@ -1774,16 +1938,18 @@ mod tests {
             let k = 1 + (seed as usize % 6);
             let range = [3u64, 10, 1000, 1_000_000][seed as usize % 4];
             let sp = random_square(seed, n, k, range, seed % 3 != 0);
-            let cold = sparse_sap(&sp, None);
+            let none = Limits::default();
+            let cold = sparse_sap(&sp, None, &none, &mut 0);
             let matchable = rows_matchable(&sp);
             assert_eq!(
                 cold.is_ok(),
                 matchable,
                 "seed {seed}: Hopcroft–Karp disagrees with the solver"
             );
-            let Ok((cx, _)) = cold else { continue };
-            let warm = sparse_auction(&sp).expect("fits");
-            let (wx, _) = sparse_sap(&sp, Some(warm)).unwrap();
+            let Ok((cx, _, _)) = cold else { continue };
+            let (ax, av, stopped) = sparse_auction(&sp, &none, &mut 0).expect("fits");
+            assert!(!stopped);
+            let (wx, _, _) = sparse_sap(&sp, Some((ax, av)), &none, &mut 0).unwrap();
             let total = |x: &[u32]| {
                 x.iter()
                     .enumerate()

@@ -11,6 +11,11 @@
 //! | [`min_cost_assignment`], [`max_weight_assignment`] | dense 1:1, rectangular | Jonker–Volgenant | dual potentials |
 //! | [`stable_student_optimal`], [`stable_supervisor_optimal`] | stable allocation with two-level capacities (student–project, hospital–residents) | deferred acceptance, either side proposing | no blocking pair ([`blocking_pairs`]) |
 //! | [`min_cost_assignment_sparse`], [`max_weight_assignment_sparse`] | sparse 1:1, forbidden pairs absent | ε-scaling auction, then shortest augmenting paths | dual potentials; infeasibility: a Hall set |
+//!
+//! Every exact solver also takes [`Limits`] (an iteration cap and a stop callback for the
+//! caller's deadline) through its `_with` form ([`solve_assignment`] for both assignment forms)
+//! and then returns a feasible answer marked [`Status::LimitReached`], checked by
+//! [`check_assignment`] or [`check_plan`] instead of the certificate.
 
 mod assignment;
 mod flow;
@@ -20,9 +25,9 @@ mod transport;
 
 pub(crate) use assignment::round_half_away_small;
 pub use assignment::{
-    Assignment, CostMatrix, Precision, Sense, SparseMatrix, fixed_point_matrix,
+    Assignment, CostMatrix, Precision, Sense, SparseMatrix, check_assignment, fixed_point_matrix,
     max_weight_assignment, max_weight_assignment_sparse, min_cost_assignment,
-    min_cost_assignment_sparse, verify_assignment,
+    min_cost_assignment_sparse, solve_assignment, verify_assignment,
 };
 pub use flow::{
     FlowArc, FlowNetwork, FlowSolution, PartialFlow, min_cost_flow, min_cost_flow_max_demand,
@@ -34,7 +39,8 @@ pub use stable::{
 };
 pub use transport::{
     Transport, TransportSolution, check_plan, greedy_transport, max_weight_transport,
-    max_weight_transport_ssp, max_weight_transport_with, verify_transport,
+    max_weight_transport_ssp, max_weight_transport_ssp_with, max_weight_transport_with,
+    verify_transport,
 };
 
 /// A certificate that does not check, naming the row, column or sum at fault.
@@ -138,10 +144,22 @@ impl std::fmt::Debug for Limits<'_> {
 }
 
 impl Limits<'_> {
-    /// Whether iteration `it` (counted from 1) must not run.
+    /// Whether iteration `it` (counted from 1) must not run, polling `stop` every 256
+    /// iterations (for cheap iterations such as pivots and proposals).
     pub(crate) fn reached(&self, it: u64) -> bool {
+        self.reached_polling(it, 256)
+    }
+
+    /// Whether iteration `it` (counted from 1) must not run, polling `stop` every `every`
+    /// iterations (1 for iterations that each cost a sweep over a row or more).
+    pub(crate) fn reached_polling(&self, it: u64, every: u64) -> bool {
         self.max_iterations.is_some_and(|m| it > m)
-            || (it.is_multiple_of(256) && self.stop.is_some_and(|s| s()))
+            || (it.is_multiple_of(every.max(1)) && self.stop.is_some_and(|s| s()))
+    }
+
+    /// Whether the caller's `stop` says to stop now (between phases of a solver).
+    pub(crate) fn stop_now(&self) -> bool {
+        self.stop.is_some_and(|s| s())
     }
 }
 

@@ -322,6 +322,114 @@ proptest! {
     }
 }
 
+/// A matrix of `n × m` values from a seed: dense, or sparse keeping about `keep` in 8 entries
+/// plus the diagonal (so that square ones stay assignable).
+fn seeded_matrix(seed: u64, n: usize, m: usize, keep: u64, range: i64) -> Vec<Option<i64>> {
+    let mut x = seed | 1;
+    (0..n * m)
+        .map(|k| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let v = (x % range as u64) as i64 - range / 4;
+            ((x >> 40) % 8 < keep || k / m == k % m).then_some(v)
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    #[test]
+    fn assignment_limits_give_a_complete_feasible_answer(
+        seed in any::<u64>(),
+        n in 1usize..=90,
+        extra in 0usize..=5,
+        keep in 1u64..=8,
+        cap in 0u64..=40,
+        max in any::<bool>(),
+        poll_stop in any::<bool>(),
+    ) {
+        // Rows 65–90 send square sparse instances through the auction, whose bids count too.
+        let m = n + extra;
+        let range = if seed % 2 == 0 { 5 } else { 100_000 };
+        let cells = seeded_matrix(seed, n, m, keep, range);
+        let sense = if max { Sense::Max } else { Sense::Min };
+        let dense = ndarray::Array2::from_shape_vec((n, m), cells.iter().map(|c| c.unwrap_or(0)).collect()).unwrap();
+        let entries = cells.iter().enumerate().filter_map(|(k, c)| c.map(|c| ((k / m) as u32, (k % m) as u32, c))).collect();
+        let sparse = SparseMatrix::new(n, m, entries).unwrap();
+        let polls = std::sync::atomic::AtomicU64::new(0);
+        let stop = || polls.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= cap;
+        let limits = if poll_stop {
+            Limits { max_iterations: None, stop: Some(&stop) }
+        } else {
+            Limits { max_iterations: Some(cap), stop: None }
+        };
+        for matrix in [CostMatrix::Dense(dense.view()), CostMatrix::Sparse(&sparse)] {
+            polls.store(0, std::sync::atomic::Ordering::Relaxed);
+            let best = solve_assignment(matrix, sense, &Limits::default()).unwrap();
+            verify_assignment(matrix, &best).unwrap();
+            let got = solve_assignment(matrix, sense, &limits).unwrap();
+            check_assignment(matrix, &got).unwrap();
+            match got.status {
+                Status::Optimal => {
+                    verify_assignment(matrix, &got).unwrap();
+                    prop_assert_eq!(got.objective, best.objective);
+                }
+                Status::LimitReached => {
+                    if max {
+                        prop_assert!(got.objective <= best.objective);
+                    } else {
+                        prop_assert!(got.objective >= best.objective);
+                    }
+                }
+                s => prop_assert!(false, "status {s:?}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn assignment_stopped_at_once_still_assigns_every_row_or_names_a_hall_set() {
+    let past = || true;
+    let stop = Limits {
+        max_iterations: None,
+        stop: Some(&past),
+    };
+    // Dense, 300 × 300: stopped before any search, every row still gets a column.
+    let cells = seeded_matrix(7, 300, 300, 8, 1_000);
+    let d = ndarray::Array2::from_shape_vec((300, 300), cells.iter().map(|c| c.unwrap()).collect())
+        .unwrap();
+    let a = solve_assignment(CostMatrix::Dense(d.view()), Sense::Min, &stop).unwrap();
+    assert_eq!(a.status, Status::LimitReached);
+    check_assignment(CostMatrix::Dense(d.view()), &a).unwrap();
+    assert!(verify_assignment(CostMatrix::Dense(d.view()), &a).is_err());
+    // Sparse with no full assignment: rows 0–2 share columns 0–1. A stopped solve still
+    // proves it, with the same kind of witness.
+    let mut e = vec![
+        (0, 0, 1),
+        (0, 1, 2),
+        (1, 0, 3),
+        (1, 1, 1),
+        (2, 1, 5),
+        (2, 0, 2),
+    ];
+    e.extend((3..100u32).map(|i| (i, i, 1)));
+    let sp = SparseMatrix::new(100, 100, e).unwrap();
+    for limits in [
+        stop,
+        Limits {
+            max_iterations: Some(0),
+            stop: None,
+        },
+        Limits::default(),
+    ] {
+        match solve_assignment(CostMatrix::Sparse(&sp), Sense::Min, &limits) {
+            Err(AllocateError::Infeasible { witness, .. }) => assert_eq!(witness, vec![0, 1, 2]),
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
 #[test]
 fn dense_assignment_certifies_on_large_random_instances() {
     let mut x = 0x1234_5678_9abc_def1u64;
@@ -1001,7 +1109,7 @@ fn seeded_transport(rows: usize, cols: usize, k: usize, seed: u64) -> Transport 
 }
 
 #[test]
-fn limits_stop_the_simplex_with_a_feasible_plan() {
+fn limits_stop_both_transport_solvers_with_a_feasible_plan() {
     let t = seeded_transport(300, 40, 8, 11);
     let best = max_weight_transport(&t).unwrap();
     assert_eq!(best.status, Status::Optimal);
@@ -1032,6 +1140,30 @@ fn limits_stop_the_simplex_with_a_feasible_plan() {
         },
     )
     .unwrap();
+    check_plan(&t, &s).unwrap();
+    // Successive shortest paths: each augmentation is an iteration.
+    let ssp = max_weight_transport_ssp(&t).unwrap();
+    assert_eq!(ssp.objective, best.objective);
+    for cap in [0u64, 1, 5, 50] {
+        let limits = Limits {
+            max_iterations: Some(cap),
+            stop: None,
+        };
+        let s = max_weight_transport_ssp_with(&t, &limits).unwrap();
+        assert_eq!(s.status, Status::LimitReached, "cap {cap}");
+        check_plan(&t, &s).unwrap();
+        assert!(s.objective <= best.objective);
+    }
+    let s = max_weight_transport_ssp_with(
+        &t,
+        &Limits {
+            max_iterations: None,
+            stop: Some(&past),
+        },
+    )
+    .unwrap();
+    assert_eq!(s.status, Status::LimitReached);
+    assert_eq!(s.objective, 0);
     check_plan(&t, &s).unwrap();
     // A cap above what the solve needs changes nothing.
     let s = max_weight_transport_with(

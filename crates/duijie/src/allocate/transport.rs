@@ -379,6 +379,20 @@ pub fn max_weight_transport_with(
 /// verify_transport(&t, &s).unwrap();
 /// ```
 pub fn max_weight_transport_ssp(t: &Transport) -> Result<TransportSolution, AllocateError> {
+    max_weight_transport_ssp_with(t, &super::Limits::default())
+}
+
+/// [`max_weight_transport_ssp`] within `limits`: each augmentation (one Dijkstra search) is an
+/// iteration, and `stop` is polled before each. A stopped solve returns the plan built so far —
+/// feasible, its unplaced demand counted as unmet — marked [`Status::LimitReached`], with no
+/// certificate ([`check_plan`] checks it).
+///
+/// # Errors
+/// As [`max_weight_transport_ssp`].
+pub fn max_weight_transport_ssp_with(
+    t: &Transport,
+    limits: &super::Limits<'_>,
+) -> Result<TransportSolution, AllocateError> {
     let (rows, cols) = (t.rows(), t.cols());
     let s = 0usize;
     let row_node = |i: usize| 1 + i;
@@ -427,7 +441,15 @@ pub fn max_weight_transport_ssp(t: &Transport) -> Result<TransportSolution, Allo
         max_weight: u64::MAX,
         limit: 0,
     };
-    while sent < total {
+    let mut stopped = false;
+    for augmentation in 1u64.. {
+        if sent >= total {
+            break;
+        }
+        if limits.reached_polling(augmentation, 1) {
+            stopped = true;
+            break;
+        }
         reached.fill(false);
         heap.clear();
         dist[s] = 0;
@@ -501,8 +523,12 @@ pub fn max_weight_transport_ssp(t: &Transport) -> Result<TransportSolution, Allo
             a += 2;
         }
     }
+    // Unmet: what went to the sink directly, plus (when stopped) what never left the source.
     let unmet = (0..rows)
-        .map(|i| u32::try_from(net.cap[2 * (first_unmet + i) + 1]).unwrap_or(u32::MAX))
+        .map(|i| {
+            let u = net.cap[2 * (first_unmet + i) + 1] + net.cap[2 * i];
+            u32::try_from(u).unwrap_or(u32::MAX)
+        })
         .collect();
     let row_price = (0..rows).map(|i| pi[row_node(i)] - pi[sink]).collect();
     let col_price = (0..cols)
@@ -514,7 +540,11 @@ pub fn max_weight_transport_ssp(t: &Transport) -> Result<TransportSolution, Allo
         objective,
         row_price,
         col_price,
-        status: Status::Optimal,
+        status: if stopped {
+            Status::LimitReached
+        } else {
+            Status::Optimal
+        },
         algorithm: Algorithm::SuccessiveShortestPaths,
     })
 }

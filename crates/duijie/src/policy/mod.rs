@@ -245,9 +245,9 @@ pub trait Policy: Send + Sync {
 
     /// Allocates the instance within `limits` (an iteration cap, and the caller's `stop`
     /// callback for a deadline). A policy stopped by them returns a feasible allocation marked
-    /// [`Status::LimitReached`] (no optimality or stability claim). [`Welfare`], [`Stable`],
-    /// [`Coverage`], [`MaxMin`] and [`TwoSided`] honour the limits; greedy and the cooperation
-    /// modes ignore them (their work is small and bounded).
+    /// [`Status::LimitReached`] (no optimality or stability claim). Every policy but
+    /// [`Greedy`] honours the limits; greedy is one sort and one pass over the pairs
+    /// (O(E log E), no iterations to cap).
     ///
     /// # Errors
     /// As [`Policy::allocate`].
@@ -645,11 +645,6 @@ fn solve_within(
         message: e.to_string(),
     })?;
     Ok((s, false))
-}
-
-/// Solves a transportation instance exactly and checks its certificate.
-fn solve_checked(t: &Transport) -> Result<allocate::TransportSolution, AllocateError> {
-    solve_within(t, &allocate::Limits::default()).map(|(s, _)| s)
 }
 
 /// Maximum coverage, then welfare: every need `i` is split into a first unit (bonus `B`) and

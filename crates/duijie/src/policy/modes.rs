@@ -1,8 +1,8 @@
 //! Cooperation modes (R4, policy §一(二) 创新合作机制): 一校对一企, 一校对多企, 多校对一企 and
 //! 多校对多企, each as the welfare-optimal allocation under its rule.
 
-use super::{Flows, MarketInstance, Policy, solve_checked};
-use crate::allocate::{Algorithm, AllocateError, Status, Transport};
+use super::{Flows, MarketInstance, Policy, solve_within};
+use crate::allocate::{Algorithm, AllocateError, Limits, Status, Transport};
 use crate::pipeline::Allocation;
 
 /// Who may have how many partners.
@@ -77,10 +77,10 @@ impl Policy for Cooperation {
     fn allocate_within(
         &self,
         inst: &MarketInstance,
-        _limits: &crate::allocate::Limits<'_>,
+        limits: &Limits<'_>,
     ) -> Result<Allocation, AllocateError> {
         match self.mode {
-            Mode::ManyToMany => super::Welfare.allocate(inst),
+            Mode::ManyToMany => super::Welfare.allocate_within(inst, limits),
             Mode::OneToOne => {
                 let t = Transport::new(
                     vec![1; inst.needs()],
@@ -93,7 +93,7 @@ impl Policy for Cooperation {
                         })
                         .collect(),
                 )?;
-                let s = solve_checked(&t)?;
+                let (s, stopped) = solve_within(&t, limits)?;
                 let flows: Flows = s
                     .flows
                     .iter()
@@ -101,6 +101,16 @@ impl Policy for Cooperation {
                         (i, j, inst.demand[i as usize].min(inst.capacity[j as usize]))
                     })
                     .collect();
+                if stopped {
+                    // A feasible matching, no certificate.
+                    return Ok(inst.allocation(
+                        flows,
+                        s.status,
+                        s.algorithm,
+                        (vec![], vec![]),
+                        None,
+                    ));
+                }
                 Ok(inst.allocation(
                     flows,
                     s.status,
@@ -109,10 +119,10 @@ impl Policy for Cooperation {
                     Some(s.objective),
                 ))
             }
-            Mode::OneToMany => single_partner(inst, self.exact_limit),
+            Mode::OneToMany => single_partner(inst, self.exact_limit, limits),
             Mode::ManyToOne => {
                 let t = transpose(inst);
-                let a = single_partner(&t, self.exact_limit)?;
+                let a = single_partner(&t, self.exact_limit, limits)?;
                 let flows = a
                     .matches
                     .iter()
@@ -172,8 +182,15 @@ fn fill(inst: &MarketInstance, choice: &[Option<usize>]) -> (Flows, i128) {
     (flows, value)
 }
 
-/// 1:n — each need draws on at most one offer. See [`Cooperation`].
-fn single_partner(inst: &MarketInstance, exact_limit: u64) -> Result<Allocation, AllocateError> {
+/// 1:n — each need draws on at most one offer. See [`Cooperation`]. Within `limits`: the LP
+/// solve honours them, and the exhaustive search counts each joint choice as an iteration; a
+/// stopped search keeps the better of its best so far and the LP rounding, and a stopped LP
+/// gives no bound.
+fn single_partner(
+    inst: &MarketInstance,
+    exact_limit: u64,
+    limits: &Limits<'_>,
+) -> Result<Allocation, AllocateError> {
     // Each need's candidate pairs (indices into `inst.pairs`), best score first.
     let mut lists: Vec<Vec<usize>> = vec![Vec::new(); inst.needs()];
     for (k, p) in inst.pairs.iter().enumerate() {
@@ -192,13 +209,21 @@ fn single_partner(inst: &MarketInstance, exact_limit: u64) -> Result<Allocation,
         inst.capacity.clone(),
         inst.pairs.iter().map(|p| (p.0, p.1, p.2)).collect(),
     )?;
-    let lp = solve_checked(&t)?;
-    let bound = lp.objective;
-    if choices.is_some_and(|c| c <= exact_limit) {
+    let (lp, lp_stopped) = solve_within(&t, limits)?;
+    let bound = (!lp_stopped).then_some(lp.objective);
+    let rounded = round_lp(inst, &lp)?;
+    if !lp_stopped && choices.is_some_and(|c| c <= exact_limit) {
         // Exhaustive: every need picks one of its candidates or none (odometer order).
         let mut digit = vec![0usize; lists.len()];
         let mut best: Option<(i128, Flows)> = None;
+        let mut tried = 0u64;
+        let mut stopped = false;
         loop {
+            tried += 1;
+            if limits.reached(tried) {
+                stopped = true;
+                break;
+            }
             let choice: Vec<Option<usize>> = digit
                 .iter()
                 .zip(&lists)
@@ -218,16 +243,43 @@ fn single_partner(inst: &MarketInstance, exact_limit: u64) -> Result<Allocation,
             }
             digit[k] += 1;
         }
-        let (_, flows) = best.unwrap_or_default();
+        let (value, flows) = best.unwrap_or_default();
+        // A stopped search keeps the LP rounding when it is better than its best so far.
+        let (flows, status) = match stopped {
+            true if rounded.1 > value => (rounded.0, Status::LimitReached),
+            true => (flows, Status::LimitReached),
+            false => (flows, Status::Optimal),
+        };
         return Ok(inst.allocation(
             flows,
-            Status::Optimal,
+            status,
             Algorithm::ExhaustiveSearch,
             (vec![], vec![]),
-            Some(bound),
+            bound,
         ));
     }
-    // Rounding of the LP: each need keeps the offer carrying most of its units.
+    let (flows, value) = rounded;
+    let status = match bound {
+        None => Status::LimitReached,
+        Some(b) if value >= b => Status::Optimal,
+        Some(_) => Status::Heuristic,
+    };
+    Ok(inst.allocation(
+        flows,
+        status,
+        Algorithm::LpRounding,
+        (vec![], vec![]),
+        bound,
+    ))
+}
+
+/// Rounds a transportation plan to one partner per need: each need keeps the offer carrying
+/// most of its units (ties to the better score, then the lower pair), and [`fill`] shares the
+/// quantities.
+fn round_lp(
+    inst: &MarketInstance,
+    lp: &crate::allocate::TransportSolution,
+) -> Result<(Flows, i128), AllocateError> {
     let mut choice: Vec<Option<(u32, i64, usize)>> = vec![None; inst.needs()];
     for &(i, j, u) in &lp.flows {
         let k = inst
@@ -244,17 +296,5 @@ fn single_partner(inst: &MarketInstance, exact_limit: u64) -> Result<Allocation,
         }
     }
     let choice: Vec<Option<usize>> = choice.iter().map(|c| c.map(|x| x.2)).collect();
-    let (flows, value) = fill(inst, &choice);
-    let status = if value >= bound {
-        Status::Optimal
-    } else {
-        Status::Heuristic
-    };
-    Ok(inst.allocation(
-        flows,
-        status,
-        Algorithm::LpRounding,
-        (vec![], vec![]),
-        Some(bound),
-    ))
+    Ok(fill(inst, &choice))
 }

@@ -326,7 +326,7 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
-    /// Welfare and stable policies stopped by an iteration cap return a feasible allocation
+    /// Every policy but greedy (and every cooperation mode) stopped by an iteration cap returns a feasible allocation
     /// marked `LimitReached` (or their usual answer, when the cap covers the whole run); with no
     /// limit they answer as `allocate` does.
     #[test]
@@ -340,7 +340,7 @@ proptest! {
             Box::new(MaxMin),
             Box::new(TwoSided::default()),
             Box::new(TwoSided { need_weight: 0.5, fairness: 0.5 }),
-        ] {
+        ].into_iter().chain(modes()) {
             let a = p.allocate_within(&inst, &limits).unwrap();
             feasible(&inst, &a);
             let full = p.allocate(&inst).unwrap();
