@@ -1,6 +1,8 @@
 //! Crash safety: `duijie import` killed with SIGKILL at many points leaves the database either
 //! as it was or fully imported, and the run table says which; `duijie report` killed at many
-//! points leaves each report file either the old one or a complete new one.
+//! points leaves each report file either the old one or a complete new one; `duijie match`
+//! killed at many points leaves each result file old or new, and records its run only after
+//! all of them.
 //!
 //! The number of kill points is `DUIJIE_KILL_POINTS` (default 10; the reliability check runs
 //! 100).
@@ -248,5 +250,122 @@ fn a_killed_report_leaves_each_file_old_or_new_never_torn() {
     }
     eprintln!(
         "{points} kill points during report: {changed} files replaced whole, none torn (a run takes {took:?})"
+    );
+}
+
+#[test]
+fn a_killed_match_leaves_each_result_old_or_new_and_records_its_run_only_after_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("ledger");
+    let run = |args: &[&str]| {
+        let o = duijie().args(args).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let (ledger_s, base) = (ledger.to_str().unwrap(), dir.path().join("base.sqlite"));
+    run(&["gen", "--scale", "sample", "--seed", "4", "--out", ledger_s]);
+    run(&["import", ledger_s, "--db", base.to_str().unwrap()]);
+    let names = ["matches.csv", "unmet.csv", "summary.json"];
+    let read_all = |out: &Path| -> Vec<Option<Vec<u8>>> {
+        names
+            .iter()
+            .map(|n| std::fs::read(out.join(n)).ok())
+            .collect()
+    };
+    // The old results: another ledger's. The new: this database's, uninterrupted.
+    let other = dir.path().join("other");
+    run(&[
+        "gen",
+        "--scale",
+        "sample",
+        "--seed",
+        "5",
+        "--out",
+        other.to_str().unwrap(),
+    ]);
+    let out = dir.path().join("out");
+    run(&[
+        "match",
+        other.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let old = read_all(&out);
+    let full_db = dir.path().join("full.sqlite");
+    std::fs::copy(&base, &full_db).unwrap();
+    let full_out = dir.path().join("full");
+    let start = Instant::now();
+    run(&[
+        "match",
+        full_db.to_str().unwrap(),
+        "--out",
+        full_out.to_str().unwrap(),
+    ]);
+    let took = start.elapsed();
+    let new = read_all(&full_out);
+    assert!(names.iter().enumerate().all(|(k, _)| old[k] != new[k]));
+    let runs = |db: &Path| Db::open_existing(db).unwrap().runs().unwrap().len();
+    assert_eq!(runs(&full_db), runs(&base) + 1);
+
+    let points: u32 = std::env::var("DUIJIE_KILL_POINTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10)
+        .max(10);
+    let (mut replaced, mut recorded) = (0, 0);
+    for k in 0..points {
+        let db = dir.path().join("k.sqlite");
+        std::fs::copy(&base, &db).unwrap();
+        for (n, b) in names.iter().zip(&old) {
+            std::fs::write(out.join(n), b.as_ref().unwrap()).unwrap();
+        }
+        let at = took.mul_f64(1.3 * f64::from(k) / f64::from(points));
+        let mut child = duijie()
+            .args([
+                "match",
+                db.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(at);
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = read_all(&out);
+        for (i, n) in names.iter().enumerate() {
+            assert!(
+                now[i] == old[i] || now[i] == new[i],
+                "kill point {k} ({at:?}): {n} is neither the old result nor the new"
+            );
+        }
+        let all_new = now == new;
+        replaced += now.iter().zip(&old).filter(|(a, b)| a != b).count();
+        match runs(&db) - runs(&base) {
+            0 => {}
+            1 => {
+                assert!(all_new, "kill point {k}: a run recorded before its results");
+                recorded += 1;
+            }
+            more => panic!("kill point {k}: {more} runs recorded"),
+        }
+        let _ = std::fs::remove_file(&db);
+    }
+    // A finished run afterwards removes what killed runs left behind.
+    run(&[
+        "match",
+        base.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let litter: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(litter.is_empty(), "temporary files left: {litter:?}");
+    eprintln!(
+        "{points} kill points during match: {replaced} files replaced whole, none torn; {recorded} runs recorded, each after its results (a run takes {took:?})"
     );
 }

@@ -59,9 +59,11 @@ impl std::error::Error for ExportError {
     }
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file beside it, `sync_all`, rename over
-/// the target, then a sync of the directory. Readers see the old content or the new, never
-/// part of either.
+/// Writes `bytes` to `path` atomically: a temporary file beside it (`.NAME.PID.tmp`),
+/// `sync_all`, rename over the target, then a sync of the directory. Readers see the old
+/// content or the new, never part of either. A process killed mid-write leaves its temporary
+/// file behind; the next successful write of the same target removes such leftovers whose
+/// process is gone (where `/proc` tells; elsewhere they stay).
 ///
 /// # Errors
 /// The I/O error with the path concerned.
@@ -93,8 +95,37 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
+    } else {
+        remove_stale_temporaries(&dir, &name);
     }
     result.map_err(err)
+}
+
+/// Removes `.NAME.PID.tmp` files in `dir` left by [`write_atomic`] in processes that no longer
+/// run (`/proc/PID` absent while `/proc/self` exists). Best effort: errors are ignored, and
+/// nothing is removed where `/proc` is unavailable or the process may still be writing.
+fn remove_stale_temporaries(dir: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(pid) = file
+            .to_str()
+            .and_then(|f| f.strip_prefix(&prefix))
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .filter(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+        else {
+            continue;
+        };
+        if pid != std::process::id().to_string() && !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Escapes one CSV cell: a leading `=`, `+`, `-`, `@`, tab or carriage return gets a `'` so
@@ -407,5 +438,26 @@ mod tests {
         let bad = dir.path().join("missing-dir").join("x.csv");
         let e = write_atomic(&bad, b"x").unwrap_err();
         assert_eq!(e.path(), bad);
+    }
+
+    #[test]
+    fn leftovers_of_killed_writers_are_removed_and_others_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.csv");
+        // A killed writer's temporary (a process id no system reaches), one of this process,
+        // one of a live process (pid 1), another file's, and a look-alike that is not ours.
+        let gone = dir.path().join(".x.csv.4294967294.tmp");
+        let live = dir.path().join(".x.csv.1.tmp");
+        let other = dir.path().join(".y.csv.4294967294.tmp");
+        let alike = dir.path().join(".x.csv.12ab.tmp");
+        for f in [&gone, &live, &other, &alike] {
+            std::fs::write(f, b"partial").unwrap();
+        }
+        write_atomic(&p, b"done").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"done");
+        if Path::new("/proc/self").exists() {
+            assert!(!gone.exists());
+        }
+        assert!(live.exists() && other.exists() && alike.exists());
     }
 }
