@@ -5,7 +5,8 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use duijie::allocate::{
-    SparseMatrix, fixed_point_matrix, min_cost_assignment, min_cost_assignment_sparse,
+    Limits, Sense, SparseMatrix, min_cost_assignment, min_cost_assignment_sparse,
+    solve_assignment_f64,
 };
 use duijie_benches::{DENSE, DENSE_F64, SEED, SPARSE, dense_f64, dense_int, sparse_perm};
 
@@ -27,6 +28,11 @@ fn bench(c: &mut Criterion) {
         g.bench_function(name, |b| {
             b.iter(|| min_cost_assignment(std::hint::black_box(a.view())).expect("solves"))
         });
+        // The same costs in 32-bit buffers (all below 10^6), as the peers take float64 arrays.
+        let a32 = a.mapv(|x| i32::try_from(x).expect("below 10^6"));
+        g.bench_function(format!("{name}_i32"), |b| {
+            b.iter(|| min_cost_assignment(std::hint::black_box(a32.view())).expect("solves"))
+        });
     }
     for (k, &(name, n)) in DENSE_F64.iter().enumerate() {
         if !selected(name) {
@@ -37,8 +43,8 @@ fn bench(c: &mut Criterion) {
         // Conversion to fixed point is part of the measured work.
         g.bench_function(name, |b| {
             b.iter(|| {
-                let (fixed, _) = fixed_point_matrix(a.view(), 9).expect("finite");
-                min_cost_assignment(fixed.view()).expect("solves")
+                let (none, min) = (Limits::default(), Sense::Min);
+                solve_assignment_f64(std::hint::black_box(a.view()), 9, min, &none).expect("solves")
             })
         });
     }

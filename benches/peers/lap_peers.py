@@ -13,6 +13,8 @@ import numpy as np
 
 d = sys.argv[1] if len(sys.argv) > 1 else "target/instances"
 big = "--big" in sys.argv
+# `--only SUBSTRING` keeps the instances whose name contains it.
+only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
 
 def load(name):
     n, m = map(int, open(os.path.join(d, name + ".shape")).read().split())
@@ -62,6 +64,8 @@ def main():
     print("instance,solver,median_seconds,runs,objective")
     for name in names:
         if not big and ("4000" in name or "1e5" in name or "8000" in name):
+            continue
+        if only is not None and only not in name:
             continue
         data, n, m, ext = load(name)
         runs = 1 if "8000" in name else 3 if ("4000" in name or "1e5" in name) else 7

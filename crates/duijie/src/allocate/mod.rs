@@ -25,9 +25,9 @@ mod transport;
 
 pub(crate) use assignment::round_half_away_small;
 pub use assignment::{
-    Assignment, CostMatrix, Precision, Sense, SparseMatrix, check_assignment, fixed_point_matrix,
-    max_weight_assignment, max_weight_assignment_sparse, min_cost_assignment,
-    min_cost_assignment_sparse, solve_assignment, verify_assignment,
+    Assignment, CostMatrix, DenseCost, Precision, Sense, SparseMatrix, check_assignment,
+    fixed_point_matrix, max_weight_assignment, max_weight_assignment_sparse, min_cost_assignment,
+    min_cost_assignment_sparse, solve_assignment, solve_assignment_f64, verify_assignment,
 };
 pub use flow::{
     FlowArc, FlowNetwork, FlowSolution, PartialFlow, min_cost_flow, min_cost_flow_max_demand,

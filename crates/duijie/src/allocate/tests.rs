@@ -430,6 +430,69 @@ fn assignment_stopped_at_once_still_assigns_every_row_or_names_a_hall_set() {
     }
 }
 
+proptest! {
+    #[test]
+    fn i32_and_i64_matrices_and_their_transposes_give_the_same_assignment(
+        (n, m, c) in dense_instance(),
+        max in any::<bool>(),
+    ) {
+        let a = ndarray::Array2::from_shape_vec((n, m), c.clone()).unwrap();
+        let a32 = a.mapv(|x| i32::try_from(x).unwrap());
+        let solve64 = |v: ndarray::ArrayView2<'_, i64>| {
+            if max { max_weight_assignment(v) } else { min_cost_assignment(v) }.unwrap()
+        };
+        let solve32 = |v: ndarray::ArrayView2<'_, i32>| {
+            if max { max_weight_assignment(v) } else { min_cost_assignment(v) }.unwrap()
+        };
+        let s = solve64(a.view());
+        prop_assert_eq!(&solve32(a32.view()), &s);
+        // A transposed view (not standard layout) is copied; the copy is 32-bit here.
+        let t = solve64(a.t());
+        prop_assert_eq!(t.objective, s.objective);
+        prop_assert_eq!(&solve32(a32.t()), &t);
+        verify_assignment(CostMatrix::Dense(a.t()), &t).unwrap();
+    }
+
+    #[test]
+    fn float_matrices_solve_the_same_in_32_and_64_bits(
+        n in 1usize..=7,
+        extra in 0usize..=3,
+        seed in any::<u64>(),
+        decimals in prop_oneof![Just(3u32), Just(9), Just(12)],
+        max in any::<bool>(),
+    ) {
+        let m = n + extra;
+        let mut x = seed | 1;
+        let a = ndarray::Array2::from_shape_fn((n, m), |_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 11) as f64 / (1u64 << 53) as f64 * 4.0 - 1.0
+        });
+        let sense = if max { Sense::Max } else { Sense::Min };
+        // 12 decimals put values above 2^31: the 64-bit path; the others take 32 bits.
+        let (got, p) = solve_assignment_f64(a.view(), decimals, sense, &Limits::default()).unwrap();
+        prop_assert_eq!(p.decimals, decimals);
+        let (fixed, _) = fixed_point_matrix(a.view(), decimals).unwrap();
+        let want = if max { max_weight_assignment(fixed.view()) } else { min_cost_assignment(fixed.view()) }.unwrap();
+        prop_assert_eq!(&got, &want);
+        verify_assignment(CostMatrix::Dense(fixed.view()), &got).unwrap();
+    }
+}
+
+#[test]
+fn a_tall_matrix_beyond_32_bits_is_copied_in_64() {
+    // Transposed (more rows than columns), with entries beyond i32: the 64-bit copy.
+    let big = i64::from(i32::MAX) * 3;
+    let a = ndarray::array![[big, 1], [2, big], [big - 5, big - 7]];
+    let s = min_cost_assignment(a.view()).unwrap();
+    verify_assignment(CostMatrix::Dense(a.view()), &s).unwrap();
+    assert_eq!(s.objective, 3);
+    let s = max_weight_assignment(a.view()).unwrap();
+    verify_assignment(CostMatrix::Dense(a.view()), &s).unwrap();
+    assert_eq!(s.objective, i128::from(big) * 2);
+}
+
 #[test]
 fn dense_assignment_certifies_on_large_random_instances() {
     let mut x = 0x1234_5678_9abc_def1u64;
