@@ -100,19 +100,58 @@ pub struct Loaded {
 #[derive(Debug)]
 pub struct LoadError {
     path: PathBuf,
-    source: std::io::Error,
+    cause: Cause,
+}
+
+/// Why a path could not be read.
+#[derive(Debug)]
+enum Cause {
+    Io(std::io::Error),
+    #[cfg(feature = "sqlite")]
+    Db(Box<DbError>),
 }
 
 impl LoadError {
+    fn io(path: &Path, e: std::io::Error) -> Self {
+        LoadError {
+            path: path.to_owned(),
+            cause: Cause::Io(e),
+        }
+    }
+
     /// The path that could not be read.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The operating system's error, when the file could not be opened or read.
+    pub fn io_error(&self) -> Option<&std::io::Error> {
+        match &self.cause {
+            Cause::Io(e) => Some(e),
+            #[cfg(feature = "sqlite")]
+            Cause::Db(_) => None,
+        }
+    }
+
+    /// The database's error, when the path is a database that could not be read (damaged, not
+    /// duijie's, written by a newer version, ...).
+    #[cfg(feature = "sqlite")]
+    pub fn database_error(&self) -> Option<&DbError> {
+        match &self.cause {
+            Cause::Db(e) => Some(e),
+            Cause::Io(_) => None,
+        }
     }
 }
 
 impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "cannot read {}: {}", self.path.display(), self.source)
+        match &self.cause {
+            Cause::Io(e) => write!(f, "cannot read {}: {e}", self.path.display()),
+            // The database's messages start with its path.
+            #[cfg(feature = "sqlite")]
+            Cause::Db(e) => write!(f, "cannot read {e}"),
+        }
     }
 }
 
@@ -309,16 +348,9 @@ pub fn load_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Loaded, LoadError> {
         && (sqlite::is_database(one.as_ref()) || sqlite::has_database_extension(one.as_ref()))
     {
         let p = one.as_ref();
-        // The database's messages start with its path, which `LoadError` prints already.
-        let err = |e: DbError| {
-            let text = e.to_string();
-            let prefix = format!("{}: ", p.display());
-            LoadError {
-                path: p.to_owned(),
-                source: std::io::Error::other(
-                    text.strip_prefix(&prefix).unwrap_or(&text).to_owned(),
-                ),
-            }
+        let err = |e: DbError| LoadError {
+            path: p.to_owned(),
+            cause: Cause::Db(Box::new(e)),
         };
         let db = Db::open_existing(p).map_err(err)?;
         let read = db.read().map_err(err)?;
@@ -335,16 +367,10 @@ pub fn read_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Read, LoadError> {
     let mut files: Vec<PathBuf> = Vec::new();
     for p in paths {
         let p = p.as_ref();
-        let meta = std::fs::metadata(p).map_err(|e| LoadError {
-            path: p.to_owned(),
-            source: e,
-        })?;
+        let meta = std::fs::metadata(p).map_err(|e| LoadError::io(p, e))?;
         if meta.is_dir() {
             let mut inside: Vec<PathBuf> = std::fs::read_dir(p)
-                .map_err(|e| LoadError {
-                    path: p.to_owned(),
-                    source: e,
-                })?
+                .map_err(|e| LoadError::io(p, e))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| {
                     f.is_file()
@@ -365,10 +391,7 @@ pub fn read_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Read, LoadError> {
     }
     let mut sources = Vec::with_capacity(files.len());
     for f in files {
-        let bytes = std::fs::read(&f).map_err(|e| LoadError {
-            path: f.clone(),
-            source: e,
-        })?;
+        let bytes = std::fs::read(&f).map_err(|e| LoadError::io(&f, e))?;
         sources.push(Source::new(f.display().to_string(), bytes));
     }
     Ok(read_sources(sources))

@@ -161,6 +161,21 @@ fn files_that_are_not_a_sound_duijie_database_are_refused() {
         .unwrap();
     let e = Db::open_existing(&other).unwrap_err();
     assert!(matches!(e, DbError::NotADuijieDatabase { .. }), "{e}");
+    // Loading it as a ledger gives the same typed cause, and says the path once.
+    let e = duijie_store::load_paths(&[&other]).unwrap_err();
+    assert!(
+        matches!(e.database_error(), Some(DbError::NotADuijieDatabase { .. })),
+        "{e}"
+    );
+    assert!(e.io_error().is_none());
+    let shown = e.to_string();
+    assert!(shown.starts_with("cannot read "), "{shown}");
+    assert_eq!(shown.matches("other.sqlite").count(), 1, "{shown}");
+    let e = duijie_store::load_paths(&[dir.path().join("absent.csv")]).unwrap_err();
+    assert_eq!(
+        e.io_error().map(std::io::Error::kind),
+        Some(std::io::ErrorKind::NotFound)
+    );
     // Written by a newer duijie.
     let newer = dir.path().join("newer.sqlite");
     drop(Db::create_or_open(&newer).unwrap());
