@@ -3,11 +3,15 @@
 //! rectangular either way, with ties and values up to the range limit. The oracle is the
 //! certificate (dual feasibility, complementary slackness, strong duality) and, for n ≤ 6, the
 //! optimum by brute force; a panic, a failed certificate or a wrong optimum is a crash. Out of
-//! range must be `NumericRange`, never a wrong answer.
+//! range must be `NumericRange`, never a wrong answer. A matrix that fits 32 bits must solve to
+//! the same assignment as `i32`. Under an iteration cap (dense, and sparse with some pairs
+//! forbidden) the answer must be complete and feasible (`check_assignment`), certified when it
+//! claims `Optimal`, and never better than the optimum when it claims `LimitReached`.
 #![no_main]
 
 use duijie::allocate::{
-    AllocateError, CostMatrix, max_weight_assignment, min_cost_assignment, verify_assignment,
+    AllocateError, Assignment, CostMatrix, Limits, Sense, SparseMatrix, Status, check_assignment,
+    max_weight_assignment, min_cost_assignment, solve_assignment, verify_assignment,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -87,4 +91,54 @@ fuzz_target!(|data: &[u8]| {
             Err(e) => panic!("unexpected error {e:?}"),
         }
     }
+    // The same matrix as i32, when it fits.
+    if let Ok(v32) = c.iter().map(|&x| i32::try_from(x)).collect::<Result<Vec<i32>, _>>() {
+        let c32 = ndarray::Array2::from_shape_vec((n, m), v32).expect("shape");
+        assert_eq!(min_cost_assignment(c32.view()), min_cost_assignment(c.view()));
+        assert_eq!(max_weight_assignment(c32.view()), max_weight_assignment(c.view()));
+    }
+    // Under an iteration cap, dense and sparse (pairs forbidden where a byte says so).
+    let cap = u64::from(mode / 5 % 8);
+    let limits = Limits { max_iterations: Some(cap), stop: None };
+    let mut keep = data.iter().copied().cycle().skip(7);
+    let entries = c
+        .indexed_iter()
+        .filter(|_| keep.next().unwrap_or(0) % 4 != 0)
+        .map(|((i, j), &x)| (i as u32, j as u32, x))
+        .collect();
+    let sparse = SparseMatrix::new(n, m, entries).expect("well formed");
+    for matrix in [CostMatrix::Dense(c.view()), CostMatrix::Sparse(&sparse)] {
+        for sense in [Sense::Min, Sense::Max] {
+            let best = solve_assignment(matrix, sense, &Limits::default());
+            let got = solve_assignment(matrix, sense, &limits);
+            match (best, got) {
+                (Ok(best), Ok(got)) => {
+                    verify_assignment(matrix, &best).expect("the certificate checks");
+                    within_limits(matrix, sense, &best, &got);
+                }
+                (Err(a), Err(b)) => assert_eq!(
+                    std::mem::discriminant(&a),
+                    std::mem::discriminant(&b),
+                    "{a:?} / {b:?}"
+                ),
+                (a, b) => panic!("unlimited {a:?} but limited {b:?}"),
+            }
+        }
+    }
 });
+
+/// A capped solve's answer against the unlimited optimum.
+fn within_limits(matrix: CostMatrix<'_>, sense: Sense, best: &Assignment, got: &Assignment) {
+    check_assignment(matrix, got).expect("a stopped answer is feasible");
+    match got.status {
+        Status::Optimal => {
+            verify_assignment(matrix, got).expect("the certificate checks");
+            assert_eq!(got.objective, best.objective);
+        }
+        Status::LimitReached => match sense {
+            Sense::Min => assert!(got.objective >= best.objective),
+            Sense::Max => assert!(got.objective <= best.objective),
+        },
+        s => panic!("status {s:?}"),
+    }
+}

@@ -34,8 +34,8 @@ pub use flow::{
     min_cost_flow_with, verify_flow, verify_infeasibility_cut, verify_partial_flow,
 };
 pub use stable::{
-    Proposer, StableInstance, StableMatching, blocking_pairs, stable_student_optimal,
-    stable_supervisor_optimal, verify_stable,
+    Proposer, StableInstance, StableMatching, blocking_pairs, check_matching, stable_matching_with,
+    stable_student_optimal, stable_supervisor_optimal, verify_stable,
 };
 pub use transport::{
     Transport, TransportSolution, check_plan, greedy_transport, max_weight_transport,

@@ -16,7 +16,7 @@
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
-use super::{AllocateError, CertificateError};
+use super::{AllocateError, CertificateError, Limits, Status};
 
 /// A student–project allocation instance.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -174,6 +174,10 @@ pub struct StableMatching {
     pub student_project: Vec<Option<u32>>,
     /// Which side proposed.
     pub proposer: Proposer,
+    /// [`Status::Optimal`]: the proposers' optimal stable matching. [`Status::LimitReached`]: a
+    /// [`Limits`] stopped deferred acceptance; the matching respects every capacity and list
+    /// but may have blocking pairs ([`blocking_pairs`] lists them).
+    pub status: Status,
 }
 
 /// Provisional assignments, with the worst student of each project and supervisor at hand.
@@ -234,16 +238,43 @@ impl State {
 /// verify_stable(&inst, &m).unwrap();
 /// ```
 pub fn stable_student_optimal(inst: &StableInstance) -> StableMatching {
+    stable_matching_with(inst, Proposer::Students, &Limits::default())
+}
+
+/// The proposers' optimal stable matching ([`stable_student_optimal`] or
+/// [`stable_supervisor_optimal`]) within `limits`: each application (students proposing) or
+/// offer (supervisors proposing) is an iteration, and `stop` is polled every 256 applications
+/// or 16 offers. A stopped run returns the provisional matching, marked
+/// [`Status::LimitReached`]: every capacity and list respected, stability not claimed.
+pub fn stable_matching_with(
+    inst: &StableInstance,
+    proposer: Proposer,
+    limits: &Limits<'_>,
+) -> StableMatching {
+    match proposer {
+        Proposer::Students => student_proposing(inst, limits),
+        Proposer::Supervisors => supervisor_proposing(inst, limits),
+    }
+}
+
+fn student_proposing(inst: &StableInstance, limits: &Limits<'_>) -> StableMatching {
     let mut st = State::new(inst);
+    let mut applications = 0u64;
+    let mut stopped = false;
     let mut next = vec![0usize; inst.students()];
     let mut p_cut = vec![u32::MAX; inst.projects()];
     let mut l_cut = vec![u32::MAX; inst.supervisor_capacity.len()];
     let mut queue: VecDeque<u32> = (0..inst.students())
         .map(|s| u32::try_from(s).unwrap_or(u32::MAX))
         .collect();
-    while let Some(s) = queue.pop_front() {
+    'run: while let Some(s) = queue.pop_front() {
         let prefs = &inst.student_prefs[s as usize];
         while next[s as usize] < prefs.len() {
+            applications += 1;
+            if limits.reached(applications) {
+                stopped = true;
+                break 'run;
+            }
             let (p, r) = prefs[next[s as usize]];
             next[s as usize] += 1;
             let l = inst.project_supervisor[p as usize] as usize;
@@ -280,6 +311,11 @@ pub fn stable_student_optimal(inst: &StableInstance) -> StableMatching {
     StableMatching {
         student_project: st.assigned,
         proposer: Proposer::Students,
+        status: if stopped {
+            Status::LimitReached
+        } else {
+            Status::Optimal
+        },
     }
 }
 
@@ -295,7 +331,13 @@ pub fn stable_student_optimal(inst: &StableInstance) -> StableMatching {
 /// O(P · Σ_l |L_l| · k) time in the worst case for P proposals, supervisor lists L_l and student
 /// lists of length k; O(L) memory.
 pub fn stable_supervisor_optimal(inst: &StableInstance) -> StableMatching {
+    stable_matching_with(inst, Proposer::Supervisors, &Limits::default())
+}
+
+fn supervisor_proposing(inst: &StableInstance, limits: &Limits<'_>) -> StableMatching {
     let mut st = State::new(inst);
+    let mut offers = 0u64;
+    let mut stopped = false;
     // Students' remaining lists: `limit[s]` entries of `student_prefs[s]` are still present.
     let mut limit: Vec<usize> = inst.student_prefs.iter().map(Vec::len).collect();
     let nl = inst.supervisor_capacity.len();
@@ -320,6 +362,11 @@ pub fn stable_supervisor_optimal(inst: &StableInstance) -> StableMatching {
             }
         }
         let Some((s, p, r)) = offer else { continue };
+        offers += 1;
+        if limits.reached_polling(offers, 16) {
+            stopped = true;
+            break;
+        }
         if let Some(old) = st.assigned[s as usize] {
             st.unassign(inst, s);
             let ol = inst.project_supervisor[old as usize] as usize;
@@ -342,6 +389,11 @@ pub fn stable_supervisor_optimal(inst: &StableInstance) -> StableMatching {
     StableMatching {
         student_project: st.assigned,
         proposer: Proposer::Supervisors,
+        status: if stopped {
+            Status::LimitReached
+        } else {
+            Status::Optimal
+        },
     }
 }
 
@@ -400,13 +452,12 @@ pub fn blocking_pairs(inst: &StableInstance, m: &StableMatching) -> Vec<(u32, u3
     out
 }
 
-/// Checks a matching: only acceptable pairs, capacities of projects and supervisors respected,
-/// and no blocking pair.
+/// Checks a matching's feasibility only: only acceptable pairs, and the capacities of projects
+/// and supervisors respected. Any matching, including one a [`Limits`] stopped, must pass.
 ///
 /// # Errors
-/// A [`CertificateError`] naming the first violation (for blocking pairs, how many and the
-/// first).
-pub fn verify_stable(inst: &StableInstance, m: &StableMatching) -> Result<(), CertificateError> {
+/// A [`CertificateError`] naming the first violation.
+pub fn check_matching(inst: &StableInstance, m: &StableMatching) -> Result<(), CertificateError> {
     if m.student_project.len() != inst.students() {
         return Err(CertificateError::new(
             "matching has the wrong number of students".into(),
@@ -439,6 +490,16 @@ pub fn verify_stable(inst: &StableInstance, m: &StableMatching) -> Result<(), Ce
             )));
         }
     }
+    Ok(())
+}
+
+/// Checks a matching: feasible ([`check_matching`]) and no blocking pair.
+///
+/// # Errors
+/// A [`CertificateError`] naming the first violation (for blocking pairs, how many and the
+/// first).
+pub fn verify_stable(inst: &StableInstance, m: &StableMatching) -> Result<(), CertificateError> {
+    check_matching(inst, m)?;
     let b = blocking_pairs(inst, m);
     if let Some(&(s, p)) = b.first() {
         return Err(CertificateError::new(format!(

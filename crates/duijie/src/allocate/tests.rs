@@ -942,6 +942,32 @@ proptest! {
             }
         }
     }
+
+    #[test]
+    fn stable_matching_stopped_by_a_limit_is_feasible_and_says_so(
+        (prefs, proj, caps, sup) in stable_instance(),
+        cap in 0u64..8,
+        supervisors in any::<bool>(),
+    ) {
+        let inst = StableInstance::new(&prefs, &proj, caps.clone(), sup.clone()).unwrap();
+        let proposer = if supervisors { Proposer::Supervisors } else { Proposer::Students };
+        let full = stable_matching_with(&inst, proposer, &Limits::default());
+        prop_assert_eq!(full.status, Status::Optimal);
+        let limits = Limits { max_iterations: Some(cap), stop: None };
+        let m = stable_matching_with(&inst, proposer, &limits);
+        check_matching(&inst, &m).unwrap();
+        match m.status {
+            // Not stopped: the proposers' optimum itself.
+            Status::Optimal => prop_assert_eq!(&m, &full),
+            Status::LimitReached => {
+                // Stability is not claimed; when it fails, the check says so.
+                if !blocking_pairs(&inst, &m).is_empty() {
+                    prop_assert!(verify_stable(&inst, &m).is_err());
+                }
+            }
+            s => prop_assert!(false, "status {s:?}"),
+        }
+    }
 }
 
 #[test]
