@@ -65,7 +65,7 @@ fuzz_target!(|data: &[u8]| {
         .map(|_| {
             let b = it.next().unwrap_or(0);
             match mode % 5 {
-                0 => i64::from(b % 4), // tie-heavy
+                0 => i64::from(b % 4),   // tie-heavy
                 1 => i64::from(b) - 128, // small, signed
                 2 => i64::from(i16::from_le_bytes([b, it.next().unwrap_or(0)])) << (b % 40),
                 3 => (top - 1 - i64::from(b)) * if b % 2 == 0 { 1 } else { -1 }, // in range, at the edge
@@ -92,14 +92,27 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     // The same matrix as i32, when it fits.
-    if let Ok(v32) = c.iter().map(|&x| i32::try_from(x)).collect::<Result<Vec<i32>, _>>() {
+    if let Ok(v32) = c
+        .iter()
+        .map(|&x| i32::try_from(x))
+        .collect::<Result<Vec<i32>, _>>()
+    {
         let c32 = ndarray::Array2::from_shape_vec((n, m), v32).expect("shape");
-        assert_eq!(min_cost_assignment(c32.view()), min_cost_assignment(c.view()));
-        assert_eq!(max_weight_assignment(c32.view()), max_weight_assignment(c.view()));
+        assert_eq!(
+            min_cost_assignment(c32.view()),
+            min_cost_assignment(c.view())
+        );
+        assert_eq!(
+            max_weight_assignment(c32.view()),
+            max_weight_assignment(c.view())
+        );
     }
     // Under an iteration cap, dense and sparse (pairs forbidden where a byte says so).
     let cap = u64::from(mode / 5 % 8);
-    let limits = Limits { max_iterations: Some(cap), stop: None };
+    let limits = Limits {
+        max_iterations: Some(cap),
+        stop: None,
+    };
     let mut keep = data.iter().copied().cycle().skip(7);
     let entries = c
         .indexed_iter()

@@ -1,8 +1,13 @@
 //! Bytes decoded into a small transportation instance: the solver must return a solution whose
-//! certificate checks, or a typed error; a panic or a failed certificate is a crash.
+//! certificate checks, or a typed error; a panic or a failed certificate is a crash. Both
+//! algorithms (network simplex, successive shortest paths) must agree on the optimum, and under
+//! an iteration cap each must return a feasible plan (`check_plan`) no better than it.
 #![no_main]
 
-use duijie::allocate::{Transport, max_weight_transport, verify_transport};
+use duijie::allocate::{
+    Limits, Status, Transport, check_plan, max_weight_transport, max_weight_transport_ssp,
+    max_weight_transport_ssp_with, max_weight_transport_with, verify_transport,
+};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -33,5 +38,23 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(t) = Transport::new(demand, capacity, pairs) {
         let s = max_weight_transport(&t).expect("a well-formed instance solves");
         verify_transport(&t, &s).expect("the certificate checks");
+        let ssp = max_weight_transport_ssp(&t).expect("a well-formed instance solves");
+        verify_transport(&t, &ssp).expect("the certificate checks");
+        assert_eq!(ssp.objective, s.objective, "the two algorithms disagree");
+        let limits = Limits {
+            max_iterations: Some(u64::from(data[0] / 9 % 8)),
+            stop: None,
+        };
+        for capped in [
+            max_weight_transport_with(&t, &limits),
+            max_weight_transport_ssp_with(&t, &limits),
+        ] {
+            let c = capped.expect("a capped solve still answers");
+            check_plan(&t, &c).expect("a capped plan is feasible");
+            assert!(c.objective <= s.objective);
+            if c.status == Status::Optimal {
+                verify_transport(&t, &c).expect("the certificate checks");
+            }
+        }
     }
 });

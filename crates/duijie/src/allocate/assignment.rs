@@ -1117,16 +1117,6 @@ fn sparse(
     // Square instances that admit a full assignment go through the auction first; its answer
     // is repaired to exact potentials by the shortest-path code, which also handles the rest.
     let mut iterations = 0u64;
-    let warm = if work.rows == work.cols && work.rows > 64 && rows_matchable(&work) {
-        sparse_auction(&work, limits, &mut iterations)
-    } else {
-        None
-    };
-    let algorithm = if warm.is_some() {
-        Algorithm::AuctionShortestPath
-    } else {
-        Algorithm::SparseShortestPath
-    };
     let hall = |rows: Vec<u32>| {
         let side = if transposed { "columns" } else { "rows" };
         AllocateError::Infeasible {
@@ -1137,6 +1127,20 @@ fn sparse(
             ),
             witness: rows,
         }
+    };
+    // Feasibility first (Hopcroft–Karp, O(E √V)): an instance with no full assignment gets its
+    // Hall set at once, and the phases below run only where potentials stay bounded (on an
+    // infeasible instance, row reduction and the auction can lower them without end).
+    hopcroft_karp(&work, &mut vec![NONE; work.rows]).map_err(hall)?;
+    let warm = if work.rows == work.cols && work.rows > 64 {
+        sparse_auction(&work, limits, &mut iterations)
+    } else {
+        None
+    };
+    let algorithm = if warm.is_some() {
+        Algorithm::AuctionShortestPath
+    } else {
+        Algorithm::SparseShortestPath
     };
     let (mut x, v, stopped) = match warm {
         Some((x, v, true)) => (x, v, true),
@@ -1261,7 +1265,15 @@ fn sparse_sap(
             }
             let mut i0 = y[j1 as usize];
             if umin < usub && usub != i64::MAX {
-                v[j1 as usize] -= usub - umin;
+                // Bounded on a feasible instance (checked first); should a step ever leave the
+                // guarded range, the row waits for the exact shortest-path phase instead.
+                match v[j1 as usize].checked_sub(usub - umin) {
+                    Some(p) if p >= -GUARD => v[j1 as usize] = p,
+                    _ => {
+                        free.push(i as u32);
+                        continue;
+                    }
+                }
             } else if i0 != NONE && j2 != NONE {
                 (j1, c1) = (j2, c2);
                 i0 = y[j2 as usize];
@@ -1745,6 +1757,7 @@ pub(crate) fn round_half_away_small(y: f64) -> i64 {
 }
 
 /// Whether every row of a sparse matrix can be matched to a distinct column.
+#[cfg(test)]
 fn rows_matchable(c: &SparseMatrix) -> bool {
     hopcroft_karp(c, &mut vec![NONE; c.rows]).is_ok()
 }
@@ -2050,6 +2063,54 @@ mod tests {
                 min_cost_assignment(a.view()),
                 Err(AllocateError::NumericRange { .. })
             ));
+        }
+    }
+
+    #[test]
+    fn sparse_costs_at_the_range_edge_solve_or_are_refused_without_overflow() {
+        // Found by the `assignment` fuzz target: a tall sparse matrix with costs at ±2^56 (the
+        // edge of the documented range for 8 × 7) overflowed in augmenting row reduction.
+        let e: Vec<(u32, u32, i64)> = vec![
+            (0, 3, 72057594037927869),
+            (1, 1, 72057594037927935),
+            (1, 3, 72057594037927935),
+            (1, 6, 72057594037927935),
+            (2, 0, -72057594037927836),
+            (2, 1, 72057594037927835),
+            (2, 2, 72057594037927807),
+            (2, 3, 72057594037927929),
+            (2, 4, 72057594037927869),
+            (2, 5, -72057594037927932),
+            (2, 6, 72057594037927869),
+            (3, 3, 72057594037927935),
+            (4, 1, 72057594037927935),
+            (4, 3, 72057594037927935),
+            (4, 6, 72057594037927807),
+            (5, 0, 72057594037927929),
+            (5, 1, 72057594037927869),
+            (5, 2, -72057594037927932),
+            (5, 3, 72057594037927869),
+            (5, 4, 72057594037927869),
+            (5, 5, 72057594037927783),
+            (5, 6, 72057594037927935),
+            (6, 3, 72057594037927935),
+            (7, 1, -72057594037927836),
+            (7, 3, 72057594037927807),
+            (7, 6, -72057594037927932),
+        ];
+        let sp = SparseMatrix::new(8, 7, e).unwrap();
+        for sense in [Sense::Min, Sense::Max] {
+            for cap in [None, Some(0)] {
+                let limits = Limits {
+                    max_iterations: cap,
+                    stop: None,
+                };
+                match solve_assignment(CostMatrix::Sparse(&sp), sense, &limits) {
+                    Ok(a) => check_assignment(CostMatrix::Sparse(&sp), &a).unwrap(),
+                    Err(AllocateError::Infeasible { .. } | AllocateError::NumericRange { .. }) => {}
+                    Err(e) => panic!("{e}"),
+                }
+            }
         }
     }
 
