@@ -1577,10 +1577,11 @@ pub fn fixed_point_matrix(
     a: ArrayView2<'_, f64>,
     decimals: u32,
 ) -> Result<(ndarray::Array2<i64>, Precision), AllocateError> {
-    let data =
-        fixed_point_data::<i64>(a, decimals)?.ok_or_else(|| AllocateError::InvalidInstance {
+    let data = fixed_point_data::<i64>(a, decimals, false)?.ok_or_else(|| {
+        AllocateError::InvalidInstance {
             message: "internal: a fixed-point value admitted but not held by i64".into(),
-        })?;
+        }
+    })?;
     let out = ndarray::Array2::from_shape_vec(a.dim(), data).map_err(|e| {
         AllocateError::InvalidInstance {
             message: e.to_string(),
@@ -1614,17 +1615,42 @@ pub fn solve_assignment_f64(
     sense: Sense,
     limits: &Limits<'_>,
 ) -> Result<(Assignment, Precision), AllocateError> {
-    let precision = Precision { decimals };
-    let shape = |e: ndarray::ShapeError| AllocateError::InvalidInstance {
-        message: e.to_string(),
+    // A taller matrix than wide is converted transposed, so that the solver takes the buffer
+    // as it is (one working copy in all), and the answer is transposed back.
+    let transposed = cost.nrows() > cost.ncols();
+    let oriented = if transposed { cost.reversed_axes() } else { cost };
+    let solved = match fixed_point_data::<i32>(oriented, decimals, transposed)? {
+        Some(d) => solve_buffer(&d, oriented.dim(), sense, limits)?,
+        None => {
+            let d = fixed_point_data::<i64>(oriented, decimals, transposed)?.unwrap_or_default();
+            solve_buffer(&d, oriented.dim(), sense, limits)?
+        }
     };
-    if let Some(d) = fixed_point_data::<i32>(cost, decimals)? {
-        let view = ArrayView2::from_shape(cost.dim(), &d[..]).map_err(shape)?;
-        return dense(view, sense, limits).map(|a| (a, precision));
-    }
-    let d = fixed_point_data::<i64>(cost, decimals)?.unwrap_or_default();
-    let view = ArrayView2::from_shape(cost.dim(), &d[..]).map_err(shape)?;
-    dense(view, sense, limits).map(|a| (a, precision))
+    let a = if transposed {
+        Assignment {
+            row_to_col: solved.col_to_row,
+            col_to_row: solved.row_to_col,
+            row_potential: solved.col_potential,
+            col_potential: solved.row_potential,
+            ..solved
+        }
+    } else {
+        solved
+    };
+    Ok((a, Precision { decimals }))
+}
+
+/// Solves a row-major buffer of `dim` costs.
+fn solve_buffer<T: DenseCost>(
+    d: &[T],
+    dim: (usize, usize),
+    sense: Sense,
+    limits: &Limits<'_>,
+) -> Result<Assignment, AllocateError> {
+    let view = ArrayView2::from_shape(dim, d).map_err(|e| AllocateError::InvalidInstance {
+        message: e.to_string(),
+    })?;
+    dense(view, sense, limits)
 }
 
 /// An integer type fixed-point values are written into.
@@ -1654,10 +1680,12 @@ impl FixedPoint for i32 {
 }
 
 /// The fixed-point values of `a` in row-major order, as `T`; `Ok(None)` when some admitted
-/// value does not fit `T` (the caller tries a wider type).
+/// value does not fit `T` (the caller tries a wider type). `transposed`: `a` is the transpose
+/// of the caller's matrix, so errors name entries as `(column, row)` of `a`.
 fn fixed_point_data<T: FixedPoint>(
     a: ArrayView2<'_, f64>,
     decimals: u32,
+    transposed: bool,
 ) -> Result<Option<Vec<T>>, AllocateError> {
     let (n, m) = a.dim();
     let scale = 10f64.powi(i32::try_from(decimals).unwrap_or(i32::MAX));
@@ -1698,6 +1726,7 @@ fn fixed_point_data<T: FixedPoint>(
     };
     if !ok {
         for ((i, j), &x) in a.indexed_iter() {
+            let (i, j) = if transposed { (j, i) } else { (i, j) };
             if !x.is_finite() {
                 return Err(AllocateError::InvalidInstance {
                     message: format!("entry ({i}, {j}) is {x}, not a finite number"),

@@ -461,7 +461,8 @@ proptest! {
         decimals in prop_oneof![Just(3u32), Just(9), Just(12)],
         max in any::<bool>(),
     ) {
-        let m = n + extra;
+        // Wide, square, or (odd seeds) tall: a tall one is converted transposed.
+        let (n, m) = if seed % 2 == 1 { (n + extra, n) } else { (n, n + extra) };
         let mut x = seed | 1;
         let a = ndarray::Array2::from_shape_fn((n, m), |_| {
             x ^= x << 13;
@@ -478,6 +479,17 @@ proptest! {
         prop_assert_eq!(&got, &want);
         verify_assignment(CostMatrix::Dense(fixed.view()), &got).unwrap();
     }
+}
+
+#[test]
+fn a_bad_float_is_named_where_the_caller_put_it() {
+    // Tall: converted transposed, yet the error names (row, column) of the caller's matrix.
+    let mut a = ndarray::Array2::<f64>::zeros((5, 2));
+    a[[3, 1]] = f64::NAN;
+    let e = solve_assignment_f64(a.view(), 6, Sense::Min, &Limits::default()).unwrap_err();
+    assert!(e.to_string().contains("entry (3, 1)"), "{e}");
+    let e = fixed_point_matrix(a.view(), 6).unwrap_err();
+    assert!(e.to_string().contains("entry (3, 1)"), "{e}");
 }
 
 #[test]
