@@ -1618,7 +1618,11 @@ pub fn solve_assignment_f64(
     // A taller matrix than wide is converted transposed, so that the solver takes the buffer
     // as it is (one working copy in all), and the answer is transposed back.
     let transposed = cost.nrows() > cost.ncols();
-    let oriented = if transposed { cost.reversed_axes() } else { cost };
+    let oriented = if transposed {
+        cost.reversed_axes()
+    } else {
+        cost
+    };
     let solved = match fixed_point_data::<i32>(oriented, decimals, transposed)? {
         Some(d) => solve_buffer(&d, oriented.dim(), sense, limits)?,
         None => {
