@@ -19,6 +19,27 @@ fn duijie() -> Command {
     Command::new(env!("CARGO_BIN_EXE_duijie"))
 }
 
+/// How many kill points to try: `DUIJIE_KILL_POINTS`, 10 unless set.
+fn kill_points() -> u32 {
+    std::env::var("DUIJIE_KILL_POINTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10)
+}
+
+/// Runs `duijie ARGS` and sends it SIGKILL after `at` (it may have finished already).
+fn run_and_kill(args: &[&str], at: std::time::Duration) {
+    let mut child = duijie()
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(at);
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 /// The stored ledger hash, the hash of what the tables hold, and the input hashes of the
 /// import runs.
 fn state(path: &Path) -> (String, String, Vec<String>) {
@@ -86,10 +107,7 @@ fn a_killed_import_leaves_the_old_ledger_or_the_new_one() {
     assert_eq!(held, new_hash);
     assert_eq!(imports, vec![old_hash.clone(), new_hash.clone()]);
 
-    let points: u32 = std::env::var("DUIJIE_KILL_POINTS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10);
+    let points = kill_points();
     let (mut old_seen, mut new_seen) = (0, 0);
     for k in 0..points {
         let db = dir.path().join(format!("k{k}.sqlite"));
@@ -97,20 +115,15 @@ fn a_killed_import_leaves_the_old_ledger_or_the_new_one() {
         // Kill points spread from a third of a normal import (before that it only reads the
         // files) to a little past its end, so most fall while it writes.
         let at = took.mul_f64(0.3 + 0.85 * f64::from(k) / f64::from(points.max(1)));
-        let mut child = duijie()
-            .args([
+        run_and_kill(
+            &[
                 "import",
                 new_dir.to_str().unwrap(),
                 "--db",
                 db.to_str().unwrap(),
-            ])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(at);
-        let _ = child.kill(); // SIGKILL; the import may have finished already
-        let _ = child.wait();
+            ],
+            at,
+        );
         let (stored, held, imports) = state(&db);
         assert_eq!(
             held, stored,
@@ -213,11 +226,7 @@ fn a_killed_report_leaves_each_file_old_or_new_never_torn() {
         .unwrap();
     assert!(o.status.success());
     let took = start.elapsed();
-    let points: u32 = std::env::var("DUIJIE_KILL_POINTS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10)
-        .max(10);
+    let points = kill_points().max(10);
     let mut changed = 0;
     for k in 0..points {
         // Restore the old reports, then kill a new run at a point of its course.
@@ -225,20 +234,15 @@ fn a_killed_report_leaves_each_file_old_or_new_never_torn() {
             std::fs::write(out.join(n), b).unwrap();
         }
         let at = took.mul_f64(1.2 * f64::from(k) / f64::from(points));
-        let mut child = duijie()
-            .args([
+        run_and_kill(
+            &[
                 "report",
                 ledger.to_str().unwrap(),
                 "--out",
                 out.to_str().unwrap(),
-            ])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(at);
-        let _ = child.kill();
-        let _ = child.wait();
+            ],
+            at,
+        );
         for (n, b) in names.iter().zip(&old) {
             let p = out.join(n);
             let now = std::fs::read(&p).unwrap();
@@ -306,11 +310,7 @@ fn a_killed_match_leaves_each_result_old_or_new_and_records_its_run_only_after_t
     let runs = |db: &Path| Db::open_existing(db).unwrap().runs().unwrap().len();
     assert_eq!(runs(&full_db), runs(&base) + 1);
 
-    let points: u32 = std::env::var("DUIJIE_KILL_POINTS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10)
-        .max(10);
+    let points = kill_points().max(10);
     let (mut replaced, mut recorded) = (0, 0);
     for k in 0..points {
         let db = dir.path().join("k.sqlite");
@@ -319,20 +319,15 @@ fn a_killed_match_leaves_each_result_old_or_new_and_records_its_run_only_after_t
             std::fs::write(out.join(n), b.as_ref().unwrap()).unwrap();
         }
         let at = took.mul_f64(1.3 * f64::from(k) / f64::from(points));
-        let mut child = duijie()
-            .args([
+        run_and_kill(
+            &[
                 "match",
                 db.to_str().unwrap(),
                 "--out",
                 out.to_str().unwrap(),
-            ])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(at);
-        let _ = child.kill();
-        let _ = child.wait();
+            ],
+            at,
+        );
         let now = read_all(&out);
         for (i, n) in names.iter().enumerate() {
             assert!(

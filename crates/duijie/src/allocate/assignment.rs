@@ -418,12 +418,9 @@ fn dense<T: DenseCost>(
     };
     let cost_of = |i: usize, j: usize| if transposed { a[[j, i]] } else { a[[i, j]] }.wide();
     let min_cost = |i: usize, j: usize| sign * cost_of(i, j);
-    let status = if stopped {
+    if stopped {
         complete_dense(&mut x, cols, min_cost);
-        Status::LimitReached
-    } else {
-        Status::Optimal
-    };
+    }
     Ok(finish(
         x,
         v,
@@ -435,7 +432,7 @@ fn dense<T: DenseCost>(
         n,
         m,
         Algorithm::JonkerVolgenant,
-        status,
+        Status::optimal_unless(stopped),
     ))
 }
 
@@ -1147,16 +1144,23 @@ fn sparse(
         warm => sparse_sap(&work, warm.map(|(x, v, _)| (x, v)), limits, &mut iterations)
             .map_err(hall)?,
     };
-    let status = if stopped {
+    if stopped {
         hopcroft_karp(&work, &mut x).map_err(hall)?;
-        Status::LimitReached
-    } else {
-        Status::Optimal
-    };
+    }
     let get = |i: usize, j: usize| work.get(i, j as u32).unwrap_or(0);
     let orig = |i: usize, j: usize| oriented_value(a, transposed, i, j);
     Ok(finish(
-        x, v, work.rows, transposed, sense, get, orig, a.rows, a.cols, algorithm, status,
+        x,
+        v,
+        work.rows,
+        transposed,
+        sense,
+        get,
+        orig,
+        a.rows,
+        a.cols,
+        algorithm,
+        Status::optimal_unless(stopped),
     ))
 }
 
@@ -1789,12 +1793,6 @@ pub(crate) fn round_half_away_small(y: f64) -> i64 {
     int.wrapping_add(up).wrapping_sub(down)
 }
 
-/// Whether every row of a sparse matrix can be matched to a distinct column.
-#[cfg(test)]
-fn rows_matchable(c: &SparseMatrix) -> bool {
-    hopcroft_karp(c, &mut vec![NONE; c.rows]).is_ok()
-}
-
 /// Extends a matching (`pair_row[i]` the column of row `i`, or `NONE`; distinct columns, all
 /// allowed) until every row is matched, by Hopcroft & Karp (1973) with an explicit stack so
 /// deep augmenting paths cannot overflow the call stack; or returns a Hall violator: the rows
@@ -2177,7 +2175,7 @@ mod tests {
             let sp = random_square(seed, n, k, range, seed % 3 != 0);
             let none = Limits::default();
             let cold = sparse_sap(&sp, None, &none, &mut 0);
-            let matchable = rows_matchable(&sp);
+            let matchable = hopcroft_karp(&sp, &mut vec![NONE; sp.rows]).is_ok();
             assert_eq!(
                 cold.is_ok(),
                 matchable,

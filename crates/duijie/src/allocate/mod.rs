@@ -123,6 +123,18 @@ pub enum Status {
     LimitReached,
 }
 
+impl Status {
+    /// [`Status::LimitReached`] when a [`Limits`] stopped the solver, [`Status::Optimal`]
+    /// otherwise.
+    pub(crate) fn optimal_unless(stopped: bool) -> Status {
+        if stopped {
+            Status::LimitReached
+        } else {
+            Status::Optimal
+        }
+    }
+}
+
 /// Limits on a solver's work, so that it returns instead of running on: an iteration cap, and
 /// a `stop` callback polled every few hundred iterations (the caller's deadline: the core reads
 /// no clock). `Limits::default()` sets none.

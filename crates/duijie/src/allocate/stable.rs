@@ -311,11 +311,7 @@ fn student_proposing(inst: &StableInstance, limits: &Limits<'_>) -> StableMatchi
     StableMatching {
         student_project: st.assigned,
         proposer: Proposer::Students,
-        status: if stopped {
-            Status::LimitReached
-        } else {
-            Status::Optimal
-        },
+        status: Status::optimal_unless(stopped),
     }
 }
 
@@ -389,11 +385,7 @@ fn supervisor_proposing(inst: &StableInstance, limits: &Limits<'_>) -> StableMat
     StableMatching {
         student_project: st.assigned,
         proposer: Proposer::Supervisors,
-        status: if stopped {
-            Status::LimitReached
-        } else {
-            Status::Optimal
-        },
+        status: Status::optimal_unless(stopped),
     }
 }
 

@@ -540,11 +540,7 @@ pub fn max_weight_transport_ssp_with(
         objective,
         row_price,
         col_price,
-        status: if stopped {
-            Status::LimitReached
-        } else {
-            Status::Optimal
-        },
+        status: Status::optimal_unless(stopped),
         algorithm: Algorithm::SuccessiveShortestPaths,
     })
 }

@@ -334,11 +334,7 @@ impl Policy for Stable {
         let (flows, stopped) = deferred_acceptance_within(inst, self.proposer, limits);
         let a = inst.allocation(
             flows,
-            if stopped {
-                Status::LimitReached
-            } else {
-                Status::Optimal
-            },
+            Status::optimal_unless(stopped),
             Algorithm::DeferredAcceptance,
             (vec![], vec![]),
             None,
@@ -380,11 +376,7 @@ impl Policy for Coverage {
         let (flows, _, stopped) = covering_solve(inst, None, true, limits)?;
         Ok(inst.allocation(
             flows,
-            if stopped {
-                Status::LimitReached
-            } else {
-                Status::Optimal
-            },
+            Status::optimal_unless(stopped),
             Algorithm::NetworkSimplex,
             (vec![], vec![]),
             None,
@@ -591,7 +583,9 @@ impl Policy for TwoSided {
             }
         }
         let Some((value, flows, prices)) = best else {
-            unreachable!("at least one mix is solved")
+            return Err(AllocateError::InvalidInstance {
+                message: "internal: the two-sided policy solved no mix".into(),
+            });
         };
         if stopped_any {
             return Ok(inst.allocation(

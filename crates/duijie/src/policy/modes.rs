@@ -211,7 +211,6 @@ fn single_partner(
     )?;
     let (lp, lp_stopped) = solve_within(&t, limits)?;
     let bound = (!lp_stopped).then_some(lp.objective);
-    let rounded = round_lp(inst, &lp)?;
     if !lp_stopped && choices.is_some_and(|c| c <= exact_limit) {
         // Exhaustive: every need picks one of its candidates or none (odometer order).
         let mut digit = vec![0usize; lists.len()];
@@ -245,11 +244,15 @@ fn single_partner(
         }
         let (value, flows) = best.unwrap_or_default();
         // A stopped search keeps the LP rounding when it is better than its best so far.
-        let (flows, status) = match stopped {
-            true if rounded.1 > value => (rounded.0, Status::LimitReached),
-            true => (flows, Status::LimitReached),
-            false => (flows, Status::Optimal),
+        let flows = if stopped {
+            match round_lp(inst, &lp)? {
+                (r, v) if v > value => r,
+                _ => flows,
+            }
+        } else {
+            flows
         };
+        let status = Status::optimal_unless(stopped);
         return Ok(inst.allocation(
             flows,
             status,
@@ -258,7 +261,7 @@ fn single_partner(
             bound,
         ));
     }
-    let (flows, value) = rounded;
+    let (flows, value) = round_lp(inst, &lp)?;
     let status = match bound {
         None => Status::LimitReached,
         Some(b) if value >= b => Status::Optimal,
