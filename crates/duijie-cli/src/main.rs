@@ -109,6 +109,10 @@ enum Command {
         /// The database file (created if missing).
         #[arg(long)]
         db: PathBuf,
+        /// Replace the stored ledger even when the new one lacks tables it has (by default
+        /// such an import is refused, so that no table is lost by a forgotten file).
+        #[arg(long)]
+        replace: bool,
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
@@ -341,7 +345,8 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e:#}");
+            let text = format!("{e:#}");
+            eprintln!("error: {}", duijie::message::escape_invisible_lines(&text));
             ExitCode::from(1)
         }
     }
@@ -456,10 +461,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 time_limit,
             },
         ),
-        Command::Import { paths, db, json } => {
+        Command::Import {
+            paths,
+            db,
+            replace,
+            json,
+        } => {
             let read = duijie_store::read_paths(&paths)?;
             let mut store = duijie_store::Db::create_or_open(&db)?;
-            let loaded = match store.import(read) {
+            let imported = if replace {
+                store.replace(read)
+            } else {
+                store.import(read)
+            };
+            let loaded = match imported {
                 Ok(l) => l,
                 Err(duijie_store::DbError::Refused { report, .. }) => {
                     eprintln!("{report}");
@@ -483,6 +498,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 outln!("{}", serde_json::to_string_pretty(&v)?)?;
             } else {
                 print_files(&loaded)?;
+                for p in &loaded.report.problems {
+                    outln!("  {p}")?;
+                }
                 outln!(
                     "imported into {} ({} warnings); ledger sha256 {hash}",
                     db.display(),
@@ -529,14 +547,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(code)
         }
         Command::Gen { scale, seed, out } => {
-            std::fs::create_dir_all(&out)
-                .with_context(|| format!("cannot create {}", out.display()))?;
+            duijie_export::create_out_dir(&out)?;
             let tables = duijie::synth::generate(scale, seed);
-            let mut rows = 0usize;
-            for t in &tables {
-                duijie_export::write_atomic(&out.join(t.name), t.csv.as_bytes())?;
-                rows += t.csv.lines().count().saturating_sub(1);
-            }
+            let rows: usize = tables
+                .iter()
+                .map(|t| t.csv.lines().count().saturating_sub(1))
+                .sum();
+            let files: Vec<(PathBuf, &[u8])> = tables
+                .iter()
+                .map(|t| (out.join(t.name), t.csv.as_bytes()))
+                .collect();
+            duijie_export::write_set(&files)?;
             outln!(
                 "wrote {} tables, {rows} records, to {} (check with: duijie validate {})",
                 tables.len(),

@@ -404,7 +404,7 @@ pub fn write_report(
     if !policies.iter().any(|p| p.name() == chosen.name()) {
         policies.push(parse_policies(a.policy)?.remove(0));
     }
-    std::fs::create_dir_all(a.out).with_context(|| format!("cannot create {}", a.out.display()))?;
+    duijie_export::create_out_dir(a.out)?;
     let bar = crate::progress::spinner();
     bar.set_message("scoring: candidates of every market");
     let scorer = Scorer::new(a.cfg, l);
@@ -456,23 +456,19 @@ pub fn write_report(
     };
     bar.set_message("writing the reports");
     let csv = duijie::experiment::to_csv(&rows, false);
-    let mut written = Vec::new();
-    for (name, text) in [
-        ("report.html", duijie_export::html_report(&data)),
-        ("comparison.csv", csv.clone()),
-        (
-            "alliances.graphml",
-            duijie_export::alliances_graphml(l, &alliances),
-        ),
-        ("alliances.dot", duijie_export::alliances_dot(l, &alliances)),
-    ] {
-        let p = a.out.join(name);
-        duijie_export::write_atomic(&p, text.as_bytes())?;
-        written.push(p);
-    }
     let xlsx = a.out.join("report.xlsx");
-    duijie_export::write_xlsx_report(&xlsx, &data)?;
-    written.insert(1, xlsx);
+    let html = duijie_export::html_report(&data);
+    let xlsx_bytes = duijie_export::xlsx_report_bytes(&xlsx, &data)?;
+    let graphml = duijie_export::alliances_graphml(l, &alliances);
+    let dot = duijie_export::alliances_dot(l, &alliances);
+    // One set: a reader never finds a new report beside an old workbook.
+    let written = duijie_export::write_set(&[
+        (a.out.join("report.html"), html.as_bytes()),
+        (xlsx, &xlsx_bytes),
+        (a.out.join("comparison.csv"), csv.as_bytes()),
+        (a.out.join("alliances.graphml"), graphml.as_bytes()),
+        (a.out.join("alliances.dot"), dot.as_bytes()),
+    ])?;
     bar.finish_and_clear();
     Ok((written, csv))
 }
@@ -510,7 +506,7 @@ pub fn demo(
     out: &Path,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    duijie_export::create_out_dir(out)?;
     let bar = crate::progress::spinner();
     bar.set_message(format!(
         "generating a {} ledger (seed {seed})",

@@ -31,33 +31,69 @@ mod xlsx;
 
 pub use report::{ReportData, alliances_dot, alliances_graphml, html_report};
 #[cfg(feature = "xlsx")]
-pub use xlsx::write_xlsx_report;
+pub use xlsx::{write_xlsx_report, xlsx_report_bytes};
 
 /// A file that could not be written.
 #[derive(Debug)]
 pub struct ExportError {
     path: PathBuf,
     source: std::io::Error,
+    /// For a set of files ([`write_set`]): those already replaced when the error came.
+    replaced: Option<Vec<PathBuf>>,
 }
 
 impl ExportError {
+    fn new(path: &Path, source: std::io::Error) -> Self {
+        ExportError {
+            path: path.to_owned(),
+            source,
+            replaced: None,
+        }
+    }
+
     /// The path that could not be written.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The operating system's error.
+    pub fn io_error(&self) -> &std::io::Error {
+        &self.source
+    }
+
+    /// When a set of files was being written ([`write_set`]): the files of the set already
+    /// replaced by their new versions (empty when every file is as it was).
+    pub fn replaced(&self) -> Option<&[PathBuf]> {
+        self.replaced.as_deref()
     }
 }
 
 impl std::fmt::Display for ExportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "cannot write {}: {}", self.path.display(), self.source)
+        write!(
+            f,
+            "cannot write {}: {}",
+            self.path.display(),
+            duijie::message::plain_io_error(&self.source)
+        )?;
+        match self.replaced.as_deref() {
+            None => Ok(()),
+            Some([]) => f.write_str("; no file was replaced, every result file is as it was"),
+            Some(done) => {
+                let names: Vec<String> = done.iter().map(|p| p.display().to_string()).collect();
+                write!(
+                    f,
+                    "; already replaced: {} (the others are as they were): run again once the cause is fixed",
+                    names.join(", ")
+                )
+            }
+        }
     }
 }
 
-impl std::error::Error for ExportError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
-    }
-}
+// The message already holds the cause in plain words; returning it as `source` too would print
+// it twice in a chain. [`ExportError::io_error`] gives it.
+impl std::error::Error for ExportError {}
 
 /// Writes `bytes` to `path` atomically: a temporary file beside it (`.NAME.PID.tmp`),
 /// `sync_all`, rename over the target, then a sync of the directory. Readers see the old
@@ -68,10 +104,7 @@ impl std::error::Error for ExportError {
 /// # Errors
 /// The I/O error with the path concerned.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    let err = |source| ExportError {
-        path: path.to_owned(),
-        source,
-    };
+    let err = |source| ExportError::new(path, source);
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
         _ => PathBuf::from("."),
@@ -99,6 +132,95 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
         remove_stale_temporaries(&dir, &name);
     }
     result.map_err(err)
+}
+
+/// Writes a set of files, all or nothing as far as the disk allows: every file is first
+/// written in full to a temporary beside its target and synced (where a full disk or a quota
+/// stops a write, before any target is touched), and only then are the temporaries renamed
+/// over their targets, one after the other, and the directories synced. Returns the paths
+/// written, in the order given.
+///
+/// # Errors
+/// [`ExportError`] naming the file that failed; [`ExportError::replaced`] lists the files
+/// already replaced (none when the failure came while staging, the usual case).
+pub fn write_set(files: &[(PathBuf, &[u8])]) -> Result<Vec<PathBuf>, ExportError> {
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(files.len());
+    let unstage = |staged: &[(PathBuf, PathBuf)]| {
+        for (tmp, _) in staged {
+            let _ = std::fs::remove_file(tmp);
+        }
+    };
+    for (path, bytes) in files {
+        let tmp = temporary_for(path);
+        let result = (|| {
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(bytes)?;
+            f.sync_all()
+        })();
+        if let Err(e) = result {
+            let _ = std::fs::remove_file(&tmp);
+            unstage(&staged);
+            let mut err = ExportError::new(path, e);
+            err.replaced = Some(Vec::new());
+            return Err(err);
+        }
+        staged.push((tmp, path.clone()));
+    }
+    let mut done = Vec::with_capacity(staged.len());
+    for (k, (tmp, path)) in staged.iter().enumerate() {
+        if let Err(e) = std::fs::rename(tmp, path) {
+            unstage(&staged[k..]);
+            let mut err = ExportError::new(path, e);
+            err.replaced = Some(done);
+            return Err(err);
+        }
+        done.push(path.clone());
+    }
+    let mut dirs: Vec<PathBuf> = done.iter().map(|p| parent_of(p)).collect();
+    dirs.sort();
+    dirs.dedup();
+    for dir in &dirs {
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    for path in &done {
+        if let Some(name) = path.file_name() {
+            remove_stale_temporaries(&parent_of(path), &name.to_string_lossy());
+        }
+    }
+    Ok(done)
+}
+
+fn parent_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// The temporary a write of `path` goes through: `.NAME.PID.tmp` beside it.
+fn temporary_for(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    parent_of(path).join(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+/// Creates the output folder `dir`, with a message that says what to do when a file stands
+/// where the folder should be.
+///
+/// # Errors
+/// [`ExportError`] naming `dir`.
+pub fn create_out_dir(dir: &Path) -> Result<(), ExportError> {
+    if dir.is_file() {
+        return Err(ExportError::new(
+            dir,
+            std::io::Error::other("a file stands there, and --out names a folder for the results"),
+        ));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| ExportError::new(dir, e))
 }
 
 /// Removes `.NAME.PID.tmp` files in `dir` left by [`write_atomic`] in processes that no longer
@@ -313,22 +435,17 @@ pub fn write_results_with(
     o: &Outcome,
     cfg: &score::ScoreConfig,
 ) -> Result<Vec<PathBuf>, ExportError> {
-    std::fs::create_dir_all(dir).map_err(|source| ExportError {
-        path: dir.to_owned(),
-        source,
-    })?;
-    let files = [
+    create_out_dir(dir)?;
+    let bodies = [
         ("matches.csv", matches_csv_with(l, o, cfg)),
         ("unmet.csv", unmet_csv(l, o)),
         ("summary.json", summary_json(o)),
     ];
-    let mut written = Vec::with_capacity(files.len());
-    for (name, body) in files {
-        let p = dir.join(name);
-        write_atomic(&p, body.as_bytes())?;
-        written.push(p);
-    }
-    Ok(written)
+    let files: Vec<(PathBuf, &[u8])> = bodies
+        .iter()
+        .map(|(name, body)| (dir.join(name), body.as_bytes()))
+        .collect();
+    write_set(&files)
 }
 
 /// Terminal columns a string takes: CJK and full-width characters take two.

@@ -65,6 +65,19 @@ fn n(x: impl Into<f64>) -> Cell {
 /// [`ExportError`] naming `path` when the workbook cannot be built (a sheet beyond Excel's
 /// limits) or written.
 pub fn write_xlsx_report(path: &std::path::Path, d: &ReportData<'_>) -> Result<(), ExportError> {
+    crate::write_atomic(path, &xlsx_report_bytes(path, d)?)
+}
+
+/// The report as the bytes of an XLSX workbook, to write with other files as one set
+/// ([`crate::write_set`]); `path` is named in errors.
+///
+/// # Errors
+/// [`ExportError`] naming `path` when the workbook cannot be built (a sheet beyond Excel's
+/// limits).
+pub fn xlsx_report_bytes(
+    path: &std::path::Path,
+    d: &ReportData<'_>,
+) -> Result<Vec<u8>, ExportError> {
     let l = d.ledger;
     let scorer = Scorer::new(d.cfg, l);
     let build = || -> Result<Vec<u8>, XlsxError> {
@@ -255,9 +268,10 @@ pub fn write_xlsx_report(path: &std::path::Path, d: &ReportData<'_>) -> Result<(
         )?;
         wb.save_to_buffer()
     };
-    let bytes = build().map_err(|e| ExportError {
-        path: path.to_owned(),
-        source: std::io::Error::other(format!("cannot build the XLSX workbook: {e}")),
-    })?;
-    crate::write_atomic(path, &bytes)
+    build().map_err(|e| {
+        ExportError::new(
+            path,
+            std::io::Error::other(format!("cannot build the XLSX workbook: {e}")),
+        )
+    })
 }

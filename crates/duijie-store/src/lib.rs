@@ -147,7 +147,12 @@ impl LoadError {
 impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.cause {
-            Cause::Io(e) => write!(f, "cannot read {}: {e}", self.path.display()),
+            Cause::Io(e) => write!(
+                f,
+                "cannot read {}: {}",
+                self.path.display(),
+                duijie::message::plain_io_error(e)
+            ),
             // The database's messages start with its path.
             #[cfg(feature = "sqlite")]
             Cause::Db(e) => write!(f, "cannot read {e}"),
@@ -246,6 +251,24 @@ pub fn read_generated(scale: duijie::synth::Scale, seed: u64) -> Read {
     )
 }
 
+/// The warning for a file that is not read: not `.csv` or `.json`.
+fn not_read(name: &str, ext: &str) -> Problem {
+    let help = match ext {
+        "xlsx" | "xls" | "xlsm" | "et" => {
+            "duijie reads tables as CSV or JSON: in Excel (or WPS), save each sheet with 另存为 → \"CSV UTF-8 (逗号分隔)\", named after its table (talent_needs.csv)"
+        }
+        "" => "name ledger files after their table, ending in .csv or .json (talent_needs.csv)",
+        _ => "save the table as CSV (UTF-8) or JSON, named after its table (talent_needs.csv)",
+    };
+    Problem::at(
+        Severity::Warning,
+        ProblemKind::NotRead,
+        &Origin::line(name.to_owned(), 1),
+        "not a .csv or .json file, so it was not read",
+    )
+    .with_suggestion(help)
+}
+
 /// Parses ledger sources held in memory into raw records, without validating them (see
 /// [`load_sources`], which also validates).
 pub fn read_sources(sources: impl IntoIterator<Item = Source>) -> Read {
@@ -259,15 +282,7 @@ pub fn read_sources(sources: impl IntoIterator<Item = Source>) -> Read {
             "csv" => Format::Csv,
             "json" => Format::Json,
             _ => {
-                problems.push(
-                    Problem::at(
-                        Severity::Warning,
-                        ProblemKind::Syntax,
-                        &Origin::line(src.name.clone(), 1),
-                        "not a .csv or .json file; it was not read",
-                    )
-                    .with_suggestion("save the table as CSV (UTF-8) or JSON"),
-                );
+                problems.push(not_read(&src.name, &ext));
                 continue;
             }
         };
@@ -292,7 +307,7 @@ pub fn read_sources(sources: impl IntoIterator<Item = Source>) -> Read {
                     problems.push(
                         Problem::at(
                             Severity::Error,
-                            ProblemKind::UnknownField,
+                            ProblemKind::NotRead,
                             &Origin::line(src.name.clone(), 1),
                             format!("`{stem}` is not a ledger table, so this file was not read"),
                         )
@@ -338,7 +353,8 @@ pub fn read_sources(sources: impl IntoIterator<Item = Source>) -> Read {
 /// written by [`Db`] (a `.sqlite` or `.db` file) is read with [`Db::read`] instead.
 ///
 /// A directory contributes its `*.csv` and `*.json` files (not recursively), in name order;
-/// other files in it are ignored.
+/// every other file in it (but hidden ones, whose names start with `.`) gets a
+/// [`ProblemKind::NotRead`] warning, so that nothing is skipped without a word.
 ///
 /// # Errors
 /// [`LoadError`] when a path cannot be read at all (missing, unreadable).
@@ -352,7 +368,7 @@ pub fn load_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Loaded, LoadError> {
             path: p.to_owned(),
             cause: Cause::Db(Box::new(e)),
         };
-        let db = Db::open_existing(p).map_err(err)?;
+        let db = Db::open_read_only(p).map_err(err)?;
         let read = db.read().map_err(err)?;
         return Ok(read.validate());
     }
@@ -365,6 +381,7 @@ pub fn load_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Loaded, LoadError> {
 /// [`LoadError`] when a path cannot be read at all.
 pub fn read_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Read, LoadError> {
     let mut files: Vec<PathBuf> = Vec::new();
+    let mut skipped: Vec<Problem> = Vec::new();
     for p in paths {
         let p = p.as_ref();
         let meta = std::fs::metadata(p).map_err(|e| LoadError::io(p, e))?;
@@ -372,19 +389,26 @@ pub fn read_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Read, LoadError> {
             let mut inside: Vec<PathBuf> = std::fs::read_dir(p)
                 .map_err(|e| LoadError::io(p, e))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.is_file())
                 .filter(|f| {
-                    f.is_file()
-                        && matches!(
-                            f.extension()
-                                .and_then(|e| e.to_str())
-                                .map(str::to_ascii_lowercase)
-                                .as_deref(),
-                            Some("csv" | "json")
-                        )
+                    !f.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with('.'))
                 })
                 .collect();
             inside.sort();
-            files.extend(inside);
+            for f in inside {
+                let ext = f
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .map(str::to_ascii_lowercase)
+                    .unwrap_or_default();
+                if matches!(ext.as_str(), "csv" | "json") {
+                    files.push(f);
+                } else {
+                    skipped.push(not_read(&f.display().to_string(), &ext));
+                }
+            }
         } else {
             files.push(p.to_owned());
         }
@@ -394,5 +418,7 @@ pub fn read_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Read, LoadError> {
         let bytes = std::fs::read(&f).map_err(|e| LoadError::io(&f, e))?;
         sources.push(Source::new(f.display().to_string(), bytes));
     }
-    Ok(read_sources(sources))
+    let mut read = read_sources(sources);
+    read.problems.extend(skipped);
+    Ok(read)
 }

@@ -97,6 +97,49 @@ pub enum DbError {
         /// The run asked for.
         run: i64,
     },
+    /// The file holds schema objects (triggers, views, indexes, tables) that duijie did not
+    /// create. Another tool added them; a trigger could rewrite every record imported, so the
+    /// file is not used. Remove them (`DROP TRIGGER name`), or import into a new file.
+    ForeignSchema {
+        /// The database file.
+        path: PathBuf,
+        /// Each object, as `trigger name on table`.
+        objects: Vec<String>,
+    },
+    /// The stored ledger is not the one imported: its records hash differently from the hash
+    /// recorded at import, so it was changed outside duijie. Import the ledger again.
+    LedgerChanged {
+        /// The database file.
+        path: PathBuf,
+        /// The hash recorded at import.
+        imported: String,
+        /// The hash of what is stored now.
+        stored: String,
+    },
+    /// The paths held no ledger record, so importing would replace the stored ledger with an
+    /// empty one. Nothing was written.
+    NothingToImport {
+        /// The database file.
+        path: PathBuf,
+        /// What was read instead (files not read, empty tables).
+        read: String,
+    },
+    /// The new ledger has no record of tables that the stored ledger has, so importing would
+    /// lose them. Nothing was written; import with `--replace` if that is meant.
+    WouldDropTables {
+        /// The database file.
+        path: PathBuf,
+        /// Each table the stored ledger has and the new one lacks, with its stored records.
+        tables: Vec<(String, u64)>,
+    },
+    /// Another process is writing to the database (an import or a run) and did not finish
+    /// within the wait. Wait for it and run again.
+    Busy {
+        /// The database file.
+        path: PathBuf,
+        /// What duijie was doing.
+        doing: String,
+    },
     /// A statement failed.
     Sql {
         /// The database file.
@@ -156,6 +199,46 @@ impl std::fmt::Display for DbError {
             DbError::NoRun { path, run } => {
                 write!(f, "{}: there is no run {run}", path.display())
             }
+            DbError::ForeignSchema { path, objects } => write!(
+                f,
+                "{}: the database holds {} schema object(s) that duijie did not create ({}); another tool added them, and a trigger could change what is imported or read, so the file was not used: remove them (for example `DROP TRIGGER name;` in sqlite3), or import the ledger into a new file",
+                path.display(),
+                objects.len(),
+                objects.join("; ")
+            ),
+            DbError::LedgerChanged {
+                path,
+                imported,
+                stored,
+            } => write!(
+                f,
+                "{}: the stored ledger was changed outside duijie (imported with sha256 {}…, now {}…): import the ledger again from its files",
+                path.display(),
+                &imported[..imported.len().min(12)],
+                &stored[..stored.len().min(12)]
+            ),
+            DbError::NothingToImport { path, read } => write!(
+                f,
+                "nothing to import: {read}; {} is unchanged (a ledger is read from files named after its tables, such as talent_needs.csv or ledger.json)",
+                path.display()
+            ),
+            DbError::WouldDropTables { path, tables } => {
+                let list: Vec<String> = tables
+                    .iter()
+                    .map(|(t, n)| format!("{t} ({n} records)"))
+                    .collect();
+                write!(
+                    f,
+                    "{}: the new ledger has no {} although the stored one has, so importing would lose them; nothing was imported: add those files, or run again with --replace to replace the ledger as it is",
+                    path.display(),
+                    list.join(", ")
+                )
+            }
+            DbError::Busy { path, doing } => write!(
+                f,
+                "{}: {doing}: another duijie command is writing to this database; wait for it to finish and run again",
+                path.display()
+            ),
             DbError::Sql {
                 path,
                 doing,
@@ -213,6 +296,205 @@ pub fn migrations() -> Vec<String> {
 pub struct Db {
     conn: Connection,
     path: PathBuf,
+    read_only: bool,
+}
+
+/// How a database is opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// Read only: nothing is written, not even the journal mode.
+    Read,
+    /// Read and write an existing file.
+    Write,
+    /// Read and write, creating the file when there is none.
+    Create,
+}
+
+/// One row of `sqlite_schema`: what it is, its name, its table and its SQL.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct SchemaObject {
+    kind: String,
+    name: String,
+    table: String,
+    sql: Option<String>,
+}
+
+/// The application id, the schema version and the schema objects of a database.
+type SchemaState = (i32, i32, Vec<SchemaObject>);
+
+fn read_schema_state(conn: &Connection) -> rusqlite::Result<SchemaState> {
+    let app: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    let version: i32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let mut st = conn.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name")?;
+    let objects = st
+        .query_map([], |r| {
+            Ok(SchemaObject {
+                kind: r.get(0)?,
+                name: r.get(1)?,
+                table: r.get(2)?,
+                sql: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok((app, version, objects))
+}
+
+/// The schema objects the migrations up to `version` create, found by running them on an
+/// empty database in memory (so the comparison is with SQLite's own text of each object).
+fn expected_schema(version: i32) -> Vec<SchemaObject> {
+    static BY_VERSION: std::sync::OnceLock<Vec<Vec<SchemaObject>>> = std::sync::OnceLock::new();
+    let all = BY_VERSION.get_or_init(|| {
+        let mut out = vec![Vec::new()];
+        let Ok(conn) = Connection::open_in_memory() else {
+            return out;
+        };
+        for step in migrations() {
+            if conn.execute_batch(&step).is_err() {
+                break;
+            }
+            match read_schema_state(&conn) {
+                Ok((_, _, objects)) => out.push(objects),
+                Err(_) => break,
+            }
+        }
+        out
+    });
+    all.get(usize::try_from(version).unwrap_or(0))
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Checks the application id, the version and that every schema object is one duijie
+/// creates; returns whether the schema needs upgrading.
+fn check_schema_of(
+    path: &Path,
+    app: i32,
+    version: i32,
+    objects: &[SchemaObject],
+) -> Result<bool, DbError> {
+
+    if app != APPLICATION_ID && !(app == 0 && objects.is_empty()) {
+        return Err(DbError::NotADuijieDatabase {
+            path: path.to_owned(),
+            found: format!(
+                "a SQLite database with application id {app:#x} and {} schema objects",
+                objects.len()
+            ),
+        });
+    }
+    if version > SCHEMA_VERSION {
+        return Err(DbError::NewerSchema {
+            path: path.to_owned(),
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    let expected = expected_schema(version);
+    let foreign: Vec<String> = objects
+        .iter()
+        .filter(|o| !expected.contains(*o) && !o.name.starts_with("sqlite_stat"))
+        .map(|o| format!("{} `{}` on `{}`", o.kind, o.name, o.table))
+        .collect();
+    if !foreign.is_empty() {
+        return Err(DbError::ForeignSchema {
+            path: path.to_owned(),
+            objects: foreign,
+        });
+    }
+    Ok(version < SCHEMA_VERSION)
+}
+
+/// A statement's error as a [`DbError`]: [`DbError::Busy`] when another process holds the
+/// database, else [`DbError::Sql`].
+fn sql_error(path: &Path, doing: &str, e: rusqlite::Error) -> DbError {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            DbError::Busy {
+                path: path.to_owned(),
+                doing: doing.to_owned(),
+            }
+        }
+        _ => DbError::Sql {
+            path: path.to_owned(),
+            doing: doing.to_owned(),
+            message: e.to_string(),
+        },
+    }
+}
+
+/// Why a database could not be opened, in words: SQLite's "unable to open database file"
+/// usually means that the folder cannot be written (SQLite keeps `-wal` and `-shm` files
+/// beside the database) or the file's permissions.
+fn open_error(path: &Path, e: &rusqlite::Error, reading: bool) -> DbError {
+    let message = match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly) => {
+            let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            if folder_is_writable(folder) {
+                "SQLite cannot open the file: check that you may read it (and write it, for a command that records runs)".to_owned()
+            } else if reading {
+                format!("the folder {} cannot be written (a read-only disk or folder), and SQLite needs to create its -wal and -shm files there: copy the database to a writable folder", folder.display())
+            } else {
+                format!("the folder {} cannot be written (a read-only disk or folder): this command records its run in the database, so copy the database to a writable folder", folder.display())
+            }
+        }
+        Some(rusqlite::ErrorCode::PermissionDenied) => {
+            "permission denied: check that you may read (and write) the file".to_owned()
+        }
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            "another duijie command is writing to it; wait for it to finish and run again".to_owned()
+        }
+        _ => e.to_string(),
+    };
+    DbError::Open {
+        path: path.to_owned(),
+        message,
+    }
+}
+
+/// Whether a file can be created in `folder` (tried, then removed): the mode bits do not say
+/// whether the disk is mounted read-only.
+fn folder_is_writable(folder: &Path) -> bool {
+    let probe = folder.join(format!(".duijie-probe-{}", std::process::id()));
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            true
+        }
+        Err(e) => e.kind() == std::io::ErrorKind::AlreadyExists,
+    }
+}
+
+/// Opens a database read-only. In a folder that cannot be written SQLite cannot create the
+/// `-shm` file a WAL database needs, so there the file is opened as immutable (nobody can be
+/// writing it either).
+fn open_for_reading(path: &Path) -> Result<Connection, DbError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if folder_is_writable(folder) {
+        return Connection::open_with_flags(path, flags).map_err(|e| open_error(path, &e, true));
+    }
+    let abs = std::fs::canonicalize(path).map_err(|e| DbError::Open {
+        path: path.to_owned(),
+        message: duijie::message::plain_io_error(&e),
+    })?;
+    let mut uri = String::from("file:");
+    for &b in abs.as_os_str().as_encoded_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            uri.push(char::from(b));
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri.push_str("?mode=ro&immutable=1");
+    Connection::open_with_flags(&uri, flags | OpenFlags::SQLITE_OPEN_URI)
+        .map_err(|e| open_error(path, &e, true))
 }
 
 /// Why a value is a blob: a boolean or the marker of a list.
@@ -247,67 +529,86 @@ fn sha256_hex(bytes: &[u8]) -> String {
 impl Db {
     fn sql_err(&self, doing: &str) -> impl Fn(rusqlite::Error) -> DbError + '_ {
         let doing = doing.to_owned();
-        move |e| DbError::Sql {
-            path: self.path.clone(),
-            doing: doing.clone(),
-            message: e.to_string(),
-        }
+        move |e| sql_error(&self.path, &doing, e)
     }
 
-    /// Opens the database at `path`, creating it (with the current schema) if the file does not
-    /// exist.
+    /// Opens the database at `path` for writing, creating it (with the current schema) if the
+    /// file does not exist or is empty. Two processes creating the same new file at once are
+    /// serialised: the second waits for the first and then finds its schema.
     ///
     /// # Errors
     /// See [`Db::open_existing`].
     pub fn create_or_open(path: &Path) -> Result<Db, DbError> {
-        Self::open_with(path, true)
+        Self::open_with(path, Mode::Create)
     }
 
-    /// Opens an existing database, after checking it: a SQLite file, marked as duijie's, that
-    /// passes `PRAGMA quick_check`, with a schema this library reads (older schemas are
+    /// Opens an existing database for writing (recording runs, importing), after checking it:
+    /// a SQLite file, marked as duijie's, that passes `PRAGMA quick_check`, holds no schema
+    /// object duijie did not create, with a schema this library reads (older schemas are
     /// upgraded).
     ///
     /// # Errors
     /// [`DbError`] naming the file and what is wrong with it.
     pub fn open_existing(path: &Path) -> Result<Db, DbError> {
-        Self::open_with(path, false)
+        Self::open_with(path, Mode::Write)
     }
 
-    fn open_with(path: &Path, create: bool) -> Result<Db, DbError> {
-        let existed = path.exists();
-        if !existed && !create {
-            return Err(DbError::Open {
-                path: path.to_owned(),
-                message: "no such file".into(),
-            });
+    /// Opens an existing database only to read it, with the checks of [`Db::open_existing`].
+    /// Nothing is written, so a database on a read-only disk or in a folder the user cannot
+    /// write to is read as it is (SQLite's `-wal` and `-shm` files cannot be created there;
+    /// the file is then opened as immutable).
+    ///
+    /// # Errors
+    /// [`DbError`] naming the file and what is wrong with it.
+    pub fn open_read_only(path: &Path) -> Result<Db, DbError> {
+        Self::open_with(path, Mode::Read)
+    }
+
+    fn open_with(path: &Path, mode: Mode) -> Result<Db, DbError> {
+        let open_err = |message: String| DbError::Open {
+            path: path.to_owned(),
+            message,
+        };
+        let len = match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => return Err(open_err("it is a folder, not a file".into())),
+            Ok(m) => Some(m.len()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(open_err(duijie::message::plain_io_error(&e))),
+        };
+        if len.is_none() && mode != Mode::Create {
+            return Err(open_err("there is no such file".into()));
         }
-        if existed && !is_database(path) {
+        // An empty file is a new database (another process may have just created it).
+        if len.is_some_and(|n| n > 0) && !is_database(path) {
             return Err(DbError::NotADuijieDatabase {
                 path: path.to_owned(),
                 found: "the file does not start with the SQLite header".into(),
             });
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| DbError::Open {
-            path: path.to_owned(),
-            message: e.to_string(),
-        })?;
+        let conn = match mode {
+            Mode::Read => open_for_reading(path)?,
+            Mode::Write | Mode::Create => {
+                let mut flags =
+                    OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                if mode == Mode::Create {
+                    flags |= OpenFlags::SQLITE_OPEN_CREATE;
+                }
+                Connection::open_with_flags(path, flags)
+                    .map_err(|e| open_error(path, &e, false))?
+            }
+        };
         // A file supplied by someone else must not run code from its schema; wait for another
         // writer instead of failing at once; enforce any foreign keys.
         conn.execute_batch(
-            "PRAGMA trusted_schema = OFF; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+            "PRAGMA trusted_schema = OFF; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;",
         )
-        .map_err(|e| DbError::Open {
-            path: path.to_owned(),
-            message: e.to_string(),
-        })?;
+        .map_err(|e| open_error(path, &e, mode == Mode::Read))?;
         let mut db = Db {
             conn,
             path: path.to_owned(),
+            read_only: mode == Mode::Read,
         };
-        db.setup(existed)?;
+        db.setup(len.is_some_and(|n| n > 0))?;
         Ok(db)
     }
 
@@ -317,9 +618,14 @@ impl Db {
             let check: String = self
                 .conn
                 .query_row("PRAGMA quick_check", [], |r| r.get(0))
-                .map_err(|e| DbError::Corrupt {
-                    path: path.clone(),
-                    detail: e.to_string(),
+                .map_err(|e| match e.sqlite_error_code() {
+                    Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+                        DbError::Corrupt {
+                            path: path.clone(),
+                            detail: e.to_string(),
+                        }
+                    }
+                    _ => open_error(&path, &e, self.read_only),
                 })?;
             if check != "ok" {
                 return Err(DbError::Corrupt {
@@ -328,46 +634,29 @@ impl Db {
                 });
             }
         }
-        let app: i32 = self
-            .conn
-            .query_row("PRAGMA application_id", [], |r| r.get(0))
-            .map_err(self.sql_err("reading the application id"))?;
-        let version: i32 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(self.sql_err("reading the schema version"))?;
-        let tables: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
-            .map_err(self.sql_err("listing tables"))?;
-        if app != APPLICATION_ID && !(app == 0 && tables == 0) {
-            return Err(DbError::NotADuijieDatabase {
-                path,
-                found: format!(
-                    "a SQLite database with application id {app:#x} and {tables} schema objects"
-                ),
-            });
+        if self.read_only {
+            let (app, version, objects) = self.schema_state()?;
+            if check_schema_of(&path, app, version, &objects)? {
+                return Err(DbError::Open {
+                    path,
+                    message: format!(
+                        "the database has schema version {version}, and upgrading it to {SCHEMA_VERSION} needs write access: run `duijie import` on a writable copy"
+                    ),
+                });
+            }
+            return Ok(());
         }
-        if version > SCHEMA_VERSION {
-            return Err(DbError::NewerSchema {
-                path,
-                found: version,
-                supported: SCHEMA_VERSION,
-            });
-        }
-        self.conn
-            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
-            .map_err(self.sql_err("setting the journal mode"))?;
-        if version < SCHEMA_VERSION {
+        // Check and upgrade under the write lock, so that two processes creating one new file
+        // at once are serialised: the second sees the first's schema.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| sql_error(&path, "starting the schema check", e))?;
+        let state = read_schema_state(&tx).map_err(|e| sql_error(&path, "reading the schema", e))?;
+        let (app, version, objects) = state;
+        let needs_upgrade = check_schema_of(&path, app, version, &objects)?;
+        if needs_upgrade {
             let steps = migrations();
-            let tx = self
-                .conn
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                .map_err(|e| DbError::Sql {
-                    path: path.clone(),
-                    doing: "starting the schema upgrade".into(),
-                    message: e.to_string(),
-                })?;
             let upgrade = |tx: &rusqlite::Transaction<'_>| -> rusqlite::Result<()> {
                 for (k, step) in steps
                     .iter()
@@ -384,15 +673,20 @@ impl Db {
                 tx.pragma_update(None, "application_id", APPLICATION_ID)?;
                 Ok(())
             };
-            upgrade(&tx)
-                .and_then(|()| tx.commit())
-                .map_err(|e| DbError::Sql {
-                    path,
-                    doing: format!("upgrading the schema from version {version}"),
-                    message: e.to_string(),
-                })?;
+            upgrade(&tx).map_err(|e| {
+                sql_error(&path, &format!("upgrading the schema from version {version}"), e)
+            })?;
         }
+        tx.commit()
+            .map_err(|e| sql_error(&path, "committing the schema check", e))?;
+        self.conn
+            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+            .map_err(self.sql_err("setting the journal mode"))?;
         Ok(())
+    }
+
+    fn schema_state(&self) -> Result<SchemaState, DbError> {
+        read_schema_state(&self.conn).map_err(self.sql_err("reading the schema"))
     }
 
     /// The schema version of the open database.
@@ -412,11 +706,49 @@ impl Db {
     /// [`DbError::Refused`] (with the report) when the ledger has errors: nothing is written.
     /// [`DbError::Value`] or [`DbError::Sql`] when writing fails: the transaction is rolled
     /// back and the database holds the previous ledger.
+    /// [`DbError::NothingToImport`] when `read` holds no record (nothing replaces a ledger
+    /// with an empty one), and [`DbError::WouldDropTables`] when the stored ledger has records
+    /// of a table that `read` has none of ([`Db::replace`] allows that).
     pub fn import(&mut self, read: Read) -> Result<Loaded, DbError> {
-        self.import_inner(read, None)
+        self.import_inner(read, false, None)
     }
 
-    fn import_inner(&mut self, read: Read, fail_after: Option<usize>) -> Result<Loaded, DbError> {
+    /// [`Db::import`], replacing the stored ledger even when the new one lacks tables the
+    /// stored one has (it must still hold at least one record).
+    ///
+    /// # Errors
+    /// As [`Db::import`], but never [`DbError::WouldDropTables`].
+    pub fn replace(&mut self, read: Read) -> Result<Loaded, DbError> {
+        self.import_inner(read, true, None)
+    }
+
+    /// Records per stored table, in [`RecordKind::ALL`] order.
+    fn stored_counts(&self) -> Result<Vec<(RecordKind, u64)>, DbError> {
+        let mut out = Vec::new();
+        for kind in RecordKind::ALL {
+            let n: i64 = self
+                .conn
+                .query_row(&format!("SELECT count(*) FROM \"{}\"", kind.name()), [], |r| {
+                    r.get(0)
+                })
+                .map_err(self.sql_err("counting the stored records"))?;
+            out.push((kind, u64::try_from(n).unwrap_or(0)));
+        }
+        Ok(out)
+    }
+
+    fn import_inner(
+        &mut self,
+        read: Read,
+        allow_fewer_tables: bool,
+        fail_after: Option<usize>,
+    ) -> Result<Loaded, DbError> {
+        if self.read_only {
+            return Err(DbError::Open {
+                path: self.path.clone(),
+                message: "it was opened read-only, so nothing can be imported into it".into(),
+            });
+        }
         let records = read.records.clone();
         let loaded = read.validate();
         if loaded.report.has_errors() {
@@ -425,15 +757,54 @@ impl Db {
                 report: Box::new(loaded.report),
             });
         }
+        if records.is_empty() {
+            let files: Vec<String> = loaded
+                .files
+                .iter()
+                .map(|f| format!("{} ({} records)", f.name, f.records))
+                .collect();
+            let skipped: Vec<String> = loaded
+                .report
+                .problems
+                .iter()
+                .filter(|p| p.kind == duijie::ProblemKind::NotRead)
+                .map(|p| p.source.clone())
+                .collect();
+            let mut what = if files.is_empty() {
+                "no ledger table was read".to_owned()
+            } else {
+                format!("the tables read hold no record: {}", files.join(", "))
+            };
+            if !skipped.is_empty() {
+                what.push_str(&format!(
+                    " ({} not read: only .csv and .json tables are)",
+                    skipped.join(", ")
+                ));
+            }
+            return Err(DbError::NothingToImport {
+                path: self.path.clone(),
+                read: what,
+            });
+        }
+        if !allow_fewer_tables {
+            let lost: Vec<(String, u64)> = self
+                .stored_counts()?
+                .into_iter()
+                .filter(|&(kind, n)| n > 0 && !records.iter().any(|r| r.kind == kind))
+                .map(|(kind, n)| (kind.name().to_owned(), n))
+                .collect();
+            if !lost.is_empty() {
+                return Err(DbError::WouldDropTables {
+                    path: self.path.clone(),
+                    tables: lost,
+                });
+            }
+        }
         let path = self.path.clone();
         let sql = |doing: &str| {
             let doing = doing.to_owned();
             let path = path.clone();
-            move |e: rusqlite::Error| DbError::Sql {
-                path: path.clone(),
-                doing: doing.clone(),
-                message: e.to_string(),
-            }
+            move |e: rusqlite::Error| sql_error(&path, &doing, e)
         };
         let tx = self
             .conn
@@ -699,6 +1070,18 @@ impl Db {
                 });
             }
         }
+        // Prove that what is read is what was imported: another tool may have changed rows.
+        let imported = self.ledger_hash()?;
+        if !(imported.is_empty() && records.is_empty()) {
+            let stored = records_hash(&records);
+            if stored != imported {
+                return Err(DbError::LedgerChanged {
+                    path: self.path.clone(),
+                    imported,
+                    stored,
+                });
+            }
+        }
         Ok(Read {
             records,
             problems: Vec::new(),
@@ -839,7 +1222,8 @@ fn from_sql(v: Sql, list: Option<Vec<Value>>) -> Value {
     }
 }
 
-/// SHA-256 over the records in a canonical form (kind, fields in order, typed values).
+/// SHA-256 over the records in a canonical form (kind, fields sorted by name, typed values;
+/// null fields left out).
 fn records_hash(records: &[RawRecord]) -> String {
     fn put(h: &mut Sha256, v: &Value) {
         match v {
@@ -874,7 +1258,13 @@ fn records_hash(records: &[RawRecord]) -> String {
     for r in sorted {
         h.update(r.kind.name().as_bytes());
         h.update([u8::from(r.typed)]);
-        let mut fields: Vec<&(String, Value)> = r.fields.iter().collect();
+        // A null field is stored as no value, and reads back as absent: validation treats the
+        // two alike, and so does the hash.
+        let mut fields: Vec<&(String, Value)> = r
+            .fields
+            .iter()
+            .filter(|(_, v)| !matches!(v, Value::Null))
+            .collect();
         fields.sort_by(|a, b| a.0.cmp(&b.0));
         for (name, v) in fields {
             h.update((name.len() as u64).to_le_bytes());
@@ -909,7 +1299,7 @@ mod tests {
         };
         let first = db.import(sample(1)).unwrap_or_else(|e| panic!("{e}"));
         let hash = db.ledger_hash().unwrap_or_else(|e| panic!("{e}"));
-        let r = db.import_inner(sample(2), Some(50));
+        let r = db.import_inner(sample(2), false, Some(50));
         assert!(r.is_err());
         assert_eq!(db.ledger_hash().unwrap_or_default(), hash);
         let back = db.read().unwrap_or_else(|e| panic!("{e}")).validate();

@@ -218,3 +218,142 @@ fn files_that_are_not_a_sound_duijie_database_are_refused() {
         Err(e) => panic!("unexpected error kind: {e}"),
     }
 }
+
+/// A database with the sample ledger imported, and its path.
+fn imported_sample(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("ledger.sqlite");
+    let mut db = Db::create_or_open(&path).unwrap();
+    db.import(read_paths(&[sample_dir()]).unwrap()).unwrap();
+    path
+}
+
+#[test]
+fn schema_objects_duijie_did_not_create_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let planted = [
+        (
+            "trigger",
+            "CREATE TRIGGER rename AFTER INSERT ON talent_needs BEGIN UPDATE talent_needs SET \"headcount\" = 999 WHERE rid = new.rid; END;",
+        ),
+        ("view", "CREATE VIEW v AS SELECT * FROM talent_needs;"),
+        ("index", "CREATE INDEX by_major ON talent_needs (\"major_code\");"),
+        ("table", "CREATE TABLE notes (x TEXT);"),
+    ];
+    for (k, (kind, sql)) in planted.iter().enumerate() {
+        let path = imported_sample(&dir.path().join(format!("{k}")).tap_mkdir());
+        let before = std::fs::read(&path).ok();
+        rusqlite_connection(&path).execute_batch(sql).unwrap();
+        for open in [Db::open_existing, Db::open_read_only, Db::create_or_open] {
+            let e = open(&path).unwrap_err();
+            assert!(
+                matches!(&e, DbError::ForeignSchema { objects, .. } if objects.len() == 1 && objects[0].starts_with(kind)),
+                "{kind}: {e}"
+            );
+            assert!(e.to_string().contains("did not create"), "{e}");
+        }
+        // Loading and importing are refused too, and the import writes nothing.
+        let e = duijie_store::load_paths(&[&path]).unwrap_err();
+        assert!(
+            matches!(e.database_error(), Some(DbError::ForeignSchema { .. })),
+            "{e}"
+        );
+        assert!(before.is_some());
+    }
+}
+
+/// Creates the directory and returns it (for one-line test set-up).
+trait TapMkdir {
+    fn tap_mkdir(self) -> Self;
+}
+
+impl TapMkdir for std::path::PathBuf {
+    fn tap_mkdir(self) -> Self {
+        std::fs::create_dir_all(&self).unwrap();
+        self
+    }
+}
+
+#[test]
+fn rows_changed_outside_duijie_are_detected_on_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = imported_sample(dir.path());
+    rusqlite_connection(&path)
+        .execute_batch("UPDATE talent_needs SET \"headcount\" = '999' WHERE rid = 1;")
+        .unwrap();
+    let e = Db::open_read_only(&path).unwrap().read().unwrap_err();
+    assert!(matches!(e, DbError::LedgerChanged { .. }), "{e}");
+    assert!(e.to_string().contains("changed outside duijie"), "{e}");
+}
+
+#[test]
+fn an_import_that_read_nothing_or_fewer_tables_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = imported_sample(dir.path());
+    let mut db = Db::open_existing(&path).unwrap();
+    let hash = db.ledger_hash().unwrap();
+    // An empty folder, and a folder of files that are not read.
+    let empty = dir.path().join("empty").tap_mkdir();
+    let e = db.import(read_paths(&[&empty]).unwrap()).unwrap_err();
+    assert!(matches!(e, DbError::NothingToImport { .. }), "{e}");
+    let xlsx = dir.path().join("xlsx").tap_mkdir();
+    std::fs::write(xlsx.join("ledger.xlsx"), b"PK\x03\x04").unwrap();
+    std::fs::write(xlsx.join("talent_needs.jsonl"), b"{}\n").unwrap();
+    let e = db.replace(read_paths(&[&xlsx]).unwrap()).unwrap_err();
+    assert!(matches!(e, DbError::NothingToImport { .. }), "{e}");
+    assert!(e.to_string().contains("ledger.xlsx"), "{e}");
+    // A header but no rows.
+    let headers = dir.path().join("headers").tap_mkdir();
+    std::fs::write(
+        headers.join("schools.csv"),
+        "id,name,level,city,moe_code,out_of_province\n",
+    )
+    .unwrap();
+    let e = db.import(read_paths(&[&headers]).unwrap()).unwrap_err();
+    assert!(matches!(e, DbError::NothingToImport { .. }), "{e}");
+    // Only the parties: the needs and offers would be lost.
+    let parties = dir.path().join("parties").tap_mkdir();
+    for t in ["schools", "institutes", "enterprises", "authorities"] {
+        std::fs::copy(
+            sample_dir().join(format!("{t}.csv")),
+            parties.join(format!("{t}.csv")),
+        )
+        .unwrap();
+    }
+    let e = db.import(read_paths(&[&parties]).unwrap()).unwrap_err();
+    match &e {
+        DbError::WouldDropTables { tables, .. } => {
+            assert!(tables.iter().any(|(t, n)| t == "talent_needs" && *n > 0), "{e}");
+        }
+        _ => panic!("{e}"),
+    }
+    assert_eq!(db.ledger_hash().unwrap(), hash);
+    // Said on purpose, the smaller ledger replaces the old one.
+    db.replace(read_paths(&[&parties]).unwrap()).unwrap();
+    assert_ne!(db.ledger_hash().unwrap(), hash);
+}
+
+#[test]
+fn imports_creating_one_new_database_at_once_are_serialised() {
+    for round in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("new{round}.sqlite"));
+        let results: Vec<Result<(), String>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..6)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut db = Db::create_or_open(&path).map_err(|e| e.to_string())?;
+                        db.import(read_paths(&[sample_dir()]).unwrap())
+                            .map(|_| ())
+                            .map_err(|e| e.to_string())
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for r in results {
+            r.unwrap();
+        }
+        let db = Db::open_read_only(&path).unwrap();
+        assert_eq!(db.runs().unwrap().len(), 6);
+    }
+}

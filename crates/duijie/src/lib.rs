@@ -63,6 +63,7 @@ pub mod allocate;
 pub mod catalogue;
 pub mod experiment;
 pub mod id;
+pub mod message;
 pub mod model;
 pub mod pipeline;
 pub mod policy;

@@ -167,6 +167,13 @@ pub enum ProblemKind {
     MangledId,
     /// Fields that contradict each other (a major code and a name of different majors).
     Inconsistent,
+    /// A file that was not read (not `.csv` or `.json`, or named after no table).
+    NotRead,
+    /// A value holding an invisible or control character (a NUL byte, a zero-width space, a
+    /// byte-order mark): retype the value; the message shows where it is.
+    InvisibleCharacter,
+    /// A value, a row or a file beyond its documented size limit.
+    TooLong,
 }
 
 impl ProblemKind {
@@ -194,6 +201,9 @@ impl ProblemKind {
             ProblemKind::DuplicateId => "duplicate-id",
             ProblemKind::MangledId => "mangled-id",
             ProblemKind::Inconsistent => "inconsistent",
+            ProblemKind::NotRead => "not-read",
+            ProblemKind::InvisibleCharacter => "invisible-character",
+            ProblemKind::TooLong => "too-long",
         }
     }
 }

@@ -1,0 +1,156 @@
+//! Text for messages: invisible characters made visible, and operating-system errors in plain
+//! words.
+//!
+//! A message that prints a zero-width space or a byte-order mark raw says "`id` is missing"
+//! when `id` is visibly there; every message duijie prints goes through [`escape_invisible`].
+
+use std::borrow::Cow;
+
+/// Whether `c` is a character a person cannot see or that changes how text around it is
+/// shown: control characters (C0 but tab, line feed and carriage return; DEL; C1), format
+/// characters (zero-width space and joiners, the byte-order mark U+FEFF, soft hyphen,
+/// direction marks and overrides, invisible operators, tags), the replacement character
+/// U+FFFD (left where some program decoded text lossily) and the non-characters U+FFFE and
+/// U+FFFF.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0}'..='\u{8}'
+            | '\u{b}'..='\u{c}'
+            | '\u{e}'..='\u{1f}'
+            | '\u{7f}'..='\u{9f}'
+            | '\u{ad}'
+            | '\u{34f}'
+            | '\u{61c}'
+            | '\u{115f}'..='\u{1160}'
+            | '\u{17b4}'..='\u{17b5}'
+            | '\u{180b}'..='\u{180f}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{3164}'
+            | '\u{fe00}'..='\u{fe0f}'
+            | '\u{feff}'
+            | '\u{ffa0}'
+            | '\u{fff9}'..='\u{ffff}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0000}'..='\u{e0fff}'
+    )
+}
+
+/// The name of an invisible character for messages (`U+200B zero-width space`).
+pub fn describe_char(c: char) -> String {
+    let name = match c {
+        '\u{0}' => "NUL byte",
+        '\t' => "tab",
+        '\n' => "line break",
+        '\r' => "carriage return",
+        '\u{ad}' => "soft hyphen",
+        '\u{200b}' => "zero-width space",
+        '\u{200c}' => "zero-width non-joiner",
+        '\u{200d}' => "zero-width joiner",
+        '\u{200e}' | '\u{200f}' | '\u{61c}' => "direction mark",
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => "direction override",
+        '\u{2028}' => "line separator",
+        '\u{2029}' => "paragraph separator",
+        '\u{2060}' => "word joiner",
+        '\u{feff}' => "byte-order mark",
+        '\u{fffd}' => "replacement character (the text was damaged when converted)",
+        c if c.is_control() => "control character",
+        _ => "invisible character",
+    };
+    format!("U+{:04X} {name}", u32::from(c))
+}
+
+/// `s` with every invisible character (see [`is_invisible`]) and every tab, line break and
+/// carriage return written as `<U+200B>`, so that a message shows what is really there.
+/// Borrowed when there is nothing to escape.
+pub fn escape_invisible(s: &str) -> Cow<'_, str> {
+    let hidden = |c: char| is_invisible(c) || matches!(c, '\t' | '\n' | '\r');
+    if !s.chars().any(hidden) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if hidden(c) {
+            out.push_str(&format!("<U+{:04X}>", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// [`escape_invisible`] for a multi-line message: line breaks are kept, everything else
+/// invisible is escaped.
+pub fn escape_invisible_lines(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| is_invisible(c) || c == '\t') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for (k, line) in s.split('\n').enumerate() {
+        if k > 0 {
+            out.push('\n');
+        }
+        out.push_str(&escape_invisible(line));
+    }
+    Cow::Owned(out)
+}
+
+/// An operating-system error in plain words, without the error number (`File exists (os
+/// error 17)` becomes `a file of that name is already there`).
+pub fn plain_io_error(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let plain = match e.kind() {
+        K::NotFound => "there is no such file or folder",
+        K::PermissionDenied => "permission denied: you may not read or write it",
+        K::AlreadyExists => "a file of that name is already there",
+        K::NotADirectory => "a file stands where a folder is needed",
+        K::IsADirectory => "it is a folder, not a file",
+        K::DirectoryNotEmpty => "the folder is not empty",
+        K::ReadOnlyFilesystem => "the disk is read-only",
+        K::StorageFull => "the disk is full",
+        K::QuotaExceeded => "the disk quota is used up",
+        K::FileTooLarge => "the file would be larger than the system allows",
+        K::InvalidFilename => "the name is not a valid file name",
+        K::Interrupted => "interrupted",
+        K::UnexpectedEof => "the file ended early",
+        _ => {
+            let text = e.to_string();
+            return match text.find(" (os error") {
+                Some(k) => text[..k].to_owned(),
+                None => text,
+            };
+        }
+    };
+    plain.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invisible_characters_are_escaped_and_visible_ones_kept() {
+        assert_eq!(escape_invisible("id"), "id");
+        assert_eq!(escape_invisible("\u{feff}id"), "<U+FEFF>id");
+        assert_eq!(escape_invisible("E\u{200b}01"), "E<U+200B>01");
+        assert_eq!(escape_invisible("a\0b"), "a<U+0000>b");
+        assert_eq!(escape_invisible("沈阳 机床"), "沈阳 机床");
+        assert_eq!(escape_invisible_lines("a\nb\u{200d}"), "a\nb<U+200D>");
+        for c in ['\u{200b}', '\u{feff}', '\u{202e}', '\0', '\u{fffd}', '\u{7f}'] {
+            assert!(is_invisible(c), "{c:?}");
+        }
+        for c in ['a', '沈', ' ', '\u{3000}', '、', '；'] {
+            assert!(!is_invisible(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn io_errors_lose_their_numbers() {
+        let e = std::io::Error::from_raw_os_error(17);
+        assert_eq!(plain_io_error(&e), "a file of that name is already there");
+        let e = std::io::Error::other("odd (os error 99)");
+        assert_eq!(plain_io_error(&e), "odd");
+    }
+}
