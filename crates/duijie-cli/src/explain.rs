@@ -21,7 +21,15 @@ fn load_toml<T: serde::de::DeserializeOwned + Default, E: std::fmt::Display>(
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the {what} file {}", path.display()))?;
     let value: T = toml::from_str(&text).map_err(|e| {
-        anyhow::anyhow!("{}: {}\n({hint})", path.display(), e.to_string().trim_end())
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let at = line.map(|l| format!(":{l}")).unwrap_or_default();
+        anyhow::anyhow!(
+            "{}{at}: {}\n({hint})",
+            path.display(),
+            duijie::message::plain_parser_message(e.message())
+        )
     })?;
     validate(&value).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     Ok(value)

@@ -1,6 +1,10 @@
 //! The hostile-input suite for ledgers, configs and databases
 //! (`datasets/cases/hostile_ledgers.toml`): every case gets the exit code and the message it
 //! must, never a panic. The solver cases are in `hostile_solve.toml` (see `cli.rs`).
+//!
+//! A case may also: `make` a large file from a repeated unit, run `setup` commands first (each
+//! must succeed), run `sql` on a database to plant what another tool would, and check that the
+//! output `not_says` something or that a written file holds a text (`file_says`).
 
 #![allow(clippy::unwrap_used)]
 
@@ -17,6 +21,21 @@ fn hex(s: &str) -> Vec<u8> {
         .collect()
 }
 
+/// Writes `make.file` as `prefix`, then `unit` `count` times (each `{n}` in it replaced by the
+/// repetition's number), then `suffix`: the large inputs of the size cases.
+fn make(dir: &Path, m: &toml::Table) {
+    let get = |k: &str| m.get(k).and_then(|v| v.as_str()).unwrap_or("");
+    let count = m["count"].as_integer().unwrap();
+    let mut body = get("prefix").to_owned();
+    for n in 0..count {
+        body.push_str(&get("unit").replace("{n}", &n.to_string()));
+    }
+    body.push_str(get("suffix"));
+    let path = dir.join(get("file"));
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, body).unwrap();
+}
+
 #[test]
 fn every_hostile_ledger_config_and_database_gets_its_typed_answer() {
     let text = std::fs::read_to_string(root().join("datasets/cases/hostile_ledgers.toml")).unwrap();
@@ -27,7 +46,21 @@ fn every_hostile_ledger_config_and_database_gets_its_typed_answer() {
         list.iter().map(|c| c["family"].as_str().unwrap()).collect();
     assert_eq!(
         families.into_iter().collect::<Vec<_>>(),
-        ["capacities", "configs", "files", "preferences"]
+        [
+            "capacities",
+            "configs",
+            "encodings",
+            "invisible",
+            "messages",
+            "preferences",
+            "files",
+            "size",
+            "store"
+        ]
+        .into_iter()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect::<Vec<_>>()
     );
     let tmp = tempfile::tempdir().unwrap();
     for (k, c) in list.iter().enumerate() {
@@ -40,22 +73,59 @@ fn every_hostile_ledger_config_and_database_gets_its_typed_answer() {
                 std::fs::copy(&p, dir.join(p.file_name().unwrap())).unwrap();
             }
         }
-        if let Some(files) = c.get("files").and_then(|f| f.as_table()) {
-            for (f, body) in files {
-                std::fs::write(dir.join(f), body.as_str().unwrap()).unwrap();
+        let put = |f: &str, bytes: &[u8]| {
+            let path = dir.join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, bytes).unwrap();
+        };
+        for (f, body) in c
+            .get("files")
+            .and_then(|f| f.as_table())
+            .into_iter()
+            .flatten()
+        {
+            put(f, body.as_str().unwrap().as_bytes());
+        }
+        for (f, body) in c
+            .get("hex")
+            .and_then(|f| f.as_table())
+            .into_iter()
+            .flatten()
+        {
+            put(f, &hex(body.as_str().unwrap()));
+        }
+        if let Some(m) = c.get("make").and_then(|m| m.as_table()) {
+            make(&dir, m);
+        }
+        let words = |v: &toml::Value| -> Vec<String> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a.as_str().unwrap().replace("{dir}", dir.to_str().unwrap()))
+                .collect()
+        };
+        for step in c
+            .get("setup")
+            .and_then(|s| s.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let o = Command::new(env!("CARGO_BIN_EXE_duijie"))
+                .args(words(step))
+                .current_dir(root())
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{name}: setup {step:?}: {o:?}");
+        }
+        if let Some(sql) = c.get("sql").and_then(|s| s.as_table()) {
+            for (db, statements) in sql {
+                rusqlite::Connection::open(dir.join(db))
+                    .unwrap()
+                    .execute_batch(statements.as_str().unwrap())
+                    .unwrap();
             }
         }
-        if let Some(files) = c.get("hex").and_then(|f| f.as_table()) {
-            for (f, body) in files {
-                std::fs::write(dir.join(f), hex(body.as_str().unwrap())).unwrap();
-            }
-        }
-        let args: Vec<String> = c["args"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| a.as_str().unwrap().replace("{dir}", dir.to_str().unwrap()))
-            .collect();
+        let args = words(&c["args"]);
         let o = Command::new(env!("CARGO_BIN_EXE_duijie"))
             .args(&args)
             .current_dir(root())
@@ -63,6 +133,26 @@ fn every_hostile_ledger_config_and_database_gets_its_typed_answer() {
             .unwrap();
         let out =
             String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+        if let Some(not) = c.get("not_says").and_then(|s| s.as_str()) {
+            assert!(
+                !out.contains(not),
+                "{name}: did not expect {not:?} in:\n{out}"
+            );
+        }
+        for (file, text) in c
+            .get("file_says")
+            .and_then(|f| f.as_table())
+            .into_iter()
+            .flatten()
+        {
+            let body = std::fs::read_to_string(dir.join(file))
+                .unwrap_or_else(|e| panic!("{name}: {file}: {e}"));
+            let text = text.as_str().unwrap();
+            assert!(
+                body.contains(text),
+                "{name}: expected {text:?} in {file}:\n{body}"
+            );
+        }
         assert!(!out.contains("panicked"), "{name}: panicked: {out}");
         assert_ne!(o.status.code(), Some(101), "{name}: panicked");
         let exit = i32::try_from(c["exit"].as_integer().unwrap()).unwrap();

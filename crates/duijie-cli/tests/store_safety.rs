@@ -40,7 +40,12 @@ fn a_disk_that_fills_while_results_are_written_replaces_no_file() {
     let out = tmp.path().join("out");
     let sample = root().join("datasets/sample");
     let o = Command::new(bin())
-        .args(["match", sample.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args([
+            "match",
+            sample.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", text(&o));
@@ -91,7 +96,12 @@ fn out_naming_a_file_says_so_in_words() {
     std::fs::write(&file, "keep me").unwrap();
     let sample = root().join("datasets/sample");
     let o = Command::new(bin())
-        .args(["match", sample.to_str().unwrap(), "--out", file.to_str().unwrap()])
+        .args([
+            "match",
+            sample.to_str().unwrap(),
+            "--out",
+            file.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     let said = text(&o);
@@ -127,7 +137,11 @@ fn a_database_in_a_read_only_folder_is_read_and_not_called_damaged() {
     std::fs::create_dir(&folder).unwrap();
     let db = folder.join("ledger.sqlite");
     let o = Command::new(bin())
-        .args(["import", root().join("datasets/sample").to_str().unwrap(), "--db"])
+        .args([
+            "import",
+            root().join("datasets/sample").to_str().unwrap(),
+            "--db",
+        ])
         .arg(&db)
         .output()
         .unwrap();
@@ -145,7 +159,12 @@ fn a_database_in_a_read_only_folder_is_read_and_not_called_damaged() {
     let out = tmp.path().join("results");
     std::fs::create_dir(&out).unwrap();
     std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o777)).unwrap();
-    let o = as_reader(&["match", db.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = as_reader(&[
+        "match",
+        db.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     let said = text(&o);
     assert_eq!(o.status.code(), Some(1), "{said}");
     assert!(said.contains("cannot be written"), "{said}");

@@ -362,15 +362,30 @@ pub fn unmet_csv(l: &Ledger, o: &Outcome) -> String {
                 &pn,
                 &score::need_quantity(l, market, i).to_string(),
                 &u.to_string(),
-                if m.allocation.candidates[i] == 0 {
-                    "no offer in the ledger can serve it (no related major or discipline in the same year)"
-                } else {
-                    "its candidate offers are full: their capacity serves higher-scoring needs"
-                },
+                &unmet_reason_text(&m.allocation, i),
             ]));
         }
     }
     out
+}
+
+/// Why need `i` of an allocation was not met in full, in words for `unmet.csv`.
+pub fn unmet_reason_text(a: &duijie::pipeline::Allocation, i: usize) -> String {
+    use duijie::pipeline::UnmetReason as R;
+    match a.unmet_reason(i) {
+        None => String::new(),
+        Some(R::NoCandidate) => "no offer in the ledger can serve it (no related major or discipline in the same year, or every pair scores at or below the threshold)".into(),
+        Some(R::NoCapacity) => "its candidate offers have no capacity (0 places each)".into(),
+        Some(R::CapacityBelowDemand { capacity }) => format!(
+            "its candidate offers hold {capacity} units in all, and all of them went to this need"
+        ),
+        Some(R::CapacityToOthers { to_others, capacity }) => format!(
+            "{to_others} of the {capacity} units its candidate offers hold went to other needs"
+        ),
+        Some(R::CapacityLeftFree { free }) => format!(
+            "{free} units of its candidate offers stayed unused: the policy did not give them to this need"
+        ),
+    }
 }
 
 /// `summary.json`: per-market metrics, coverage and total welfare (fixed point and decimal).

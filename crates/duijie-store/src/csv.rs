@@ -17,9 +17,30 @@ pub struct Row {
     pub fields: Vec<String>,
 }
 
-/// Splits CSV text into rows. Blank lines are skipped. Problems (an unterminated quote, text
-/// after a closing quote) are returned beside the rows; the row concerned is left out.
+/// `text` with every carriage return that does not begin a CRLF turned into a line feed: old
+/// Excel for Mac ends lines with CR alone, and its rows must still get their own line numbers.
+fn lone_cr_to_lf(text: &str) -> std::borrow::Cow<'_, str> {
+    let b = text.as_bytes();
+    let lone = |k: usize| b[k] == b'\r' && b.get(k + 1) != Some(&b'\n');
+    if !(0..b.len()).any(lone) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for k in (0..b.len()).filter(|&k| lone(k)) {
+        out.push_str(&text[from..k]);
+        out.push('\n');
+        from = k + 1;
+    }
+    out.push_str(&text[from..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// Splits CSV text into rows. Lines end with LF, CRLF or (old Excel for Mac) CR alone. Blank
+/// lines are skipped. Problems (an unterminated quote, text after a closing quote) are returned
+/// beside the rows; the row concerned is left out.
 pub fn split_rows(source: &str, text: &str) -> (Vec<Row>, Vec<Problem>) {
+    let text = &*lone_cr_to_lf(text);
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     let b = text.as_bytes();
@@ -160,6 +181,10 @@ pub fn split_rows(source: &str, text: &str) -> (Vec<Row>, Vec<Problem>) {
     (rows, problems)
 }
 
+/// The most columns a header may have (a ledger table has fewer than 20 fields); a wider file
+/// is refused with one error rather than one per column.
+pub const MAX_COLUMNS: usize = 1_000;
+
 /// A CSV file of one record kind, parsed and checked against the schema's header.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CsvTable {
@@ -193,11 +218,59 @@ pub fn parse_table(source: &str, text: &str, kind: RecordKind) -> CsvTable {
         };
     };
     let header: Vec<String> = head.fields.iter().map(|h| h.trim().to_owned()).collect();
+    if header.len() > MAX_COLUMNS {
+        problems.push(
+            Problem::at(
+                Severity::Error,
+                ProblemKind::TooLong,
+                &Origin::line(source, head.line),
+                format!(
+                    "the header has {} columns; a {kind} table has {} fields, and at most {MAX_COLUMNS} columns are read",
+                    header.len(),
+                    kind.fields().len()
+                ),
+            )
+            .with_suggestion("the first line must name the table's fields (duijie schema lists them); no row of this file was read"),
+        );
+        return CsvTable {
+            header,
+            records: Vec::new(),
+            problems,
+        };
+    }
     let mut fatal = false;
     let mut keep = vec![true; header.len()];
+    let mut first_at: std::collections::HashMap<&str, usize> =
+        std::collections::HashMap::with_capacity(header.len());
     for (i, h) in header.iter().enumerate() {
         let at = || Origin::line(source, head.line);
-        if let Some(first) = header[..i].iter().position(|x| x == h) {
+        if let Some(c) = h.chars().find(|&c| duijie::message::is_invisible(c)) {
+            fatal = true;
+            keep[i] = false;
+            let visible: String = h
+                .chars()
+                .filter(|&c| !duijie::message::is_invisible(c))
+                .collect();
+            problems.push(
+                Problem::at(
+                    Severity::Error,
+                    ProblemKind::InvisibleCharacter,
+                    &at(),
+                    format!(
+                        "column {}'s name `{}` holds an invisible character ({})",
+                        i + 1,
+                        duijie::message::escape_invisible(h),
+                        duijie::message::describe_char(c)
+                    ),
+                )
+                .with_column(i as u64 + 1)
+                .with_suggestion(format!(
+                    "retype the name as `{visible}` (a byte-order mark inside a file often comes from joining two files); no row of this file was read"
+                )),
+            );
+            continue;
+        }
+        if let Some(&first) = first_at.get(h.as_str()) {
             fatal = true;
             problems.push(
                 Problem::at(
@@ -214,7 +287,10 @@ pub fn parse_table(source: &str, text: &str, kind: RecordKind) -> CsvTable {
                 .with_field(h.as_str())
                 .with_suggestion("remove or rename one of them; no row of this file was read"),
             );
-        } else if kind.field(h).is_none() {
+            continue;
+        }
+        first_at.insert(h, i);
+        if kind.field(h).is_none() {
             keep[i] = false;
             let all: Vec<&str> = kind.fields().iter().map(|f| f.name).collect();
             problems.push(
@@ -369,6 +445,21 @@ mod tests {
         let (r, p) = rows("a,b\n\"x\"y,2\n3,4");
         assert_eq!(p, vec![(2, ProblemKind::Syntax)]);
         assert_eq!(r.len(), 2);
+    }
+
+    #[test]
+    fn carriage_returns_alone_end_lines_too() {
+        let (r, p) = rows("a,b\r1,2\r\"x\ry\",3\r\n4,5\r");
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(
+            r,
+            vec![
+                (1, vec!["a", "b"]),
+                (2, vec!["1", "2"]),
+                (3, vec!["x\ny", "3"]),
+                (5, vec!["4", "5"])
+            ]
+        );
     }
 
     #[test]

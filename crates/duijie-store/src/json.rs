@@ -135,7 +135,7 @@ fn syntax(source: &str, e: &serde_json::Error, line_offset: u64) -> Problem {
             line,
             path: None,
         },
-        e.to_string(),
+        duijie::message::plain_parser_message(&e.to_string()),
     );
     if e.line() == 0 {
         p.line = None;

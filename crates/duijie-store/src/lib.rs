@@ -227,11 +227,19 @@ impl Read {
         } = self;
         let (ledger, mut report) = Ledger::from_records(records);
         report.extend(problems);
+        // Column of each field, per file: one lookup per problem however wide the header.
+        let columns: HashMap<&str, HashMap<&str, u64>> = headers
+            .iter()
+            .map(|(source, h)| {
+                let mut at = HashMap::with_capacity(h.len());
+                for (i, name) in h.iter().enumerate() {
+                    at.entry(name.as_str()).or_insert(i as u64 + 1);
+                }
+                (source.as_str(), at)
+            })
+            .collect();
         report.resolve_columns(|source, field| {
-            headers
-                .get(source)
-                .and_then(|h| h.iter().position(|x| x == field))
-                .map(|i| i as u64 + 1)
+            columns.get(source).and_then(|h| h.get(field)).copied()
         });
         Loaded {
             ledger,

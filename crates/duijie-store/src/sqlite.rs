@@ -325,7 +325,8 @@ type SchemaState = (i32, i32, Vec<SchemaObject>);
 fn read_schema_state(conn: &Connection) -> rusqlite::Result<SchemaState> {
     let app: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
     let version: i32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let mut st = conn.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name")?;
+    let mut st =
+        conn.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name")?;
     let objects = st
         .query_map([], |r| {
             Ok(SchemaObject {
@@ -372,7 +373,6 @@ fn check_schema_of(
     version: i32,
     objects: &[SchemaObject],
 ) -> Result<bool, DbError> {
-
     if app != APPLICATION_ID && !(app == 0 && objects.is_empty()) {
         return Err(DbError::NotADuijieDatabase {
             path: path.to_owned(),
@@ -428,20 +428,30 @@ fn sql_error(path: &Path, doing: &str, e: rusqlite::Error) -> DbError {
 fn open_error(path: &Path, e: &rusqlite::Error, reading: bool) -> DbError {
     let message = match e.sqlite_error_code() {
         Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly) => {
-            let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let folder = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
             if folder_is_writable(folder) {
                 "SQLite cannot open the file: check that you may read it (and write it, for a command that records runs)".to_owned()
             } else if reading {
-                format!("the folder {} cannot be written (a read-only disk or folder), and SQLite needs to create its -wal and -shm files there: copy the database to a writable folder", folder.display())
+                format!(
+                    "the folder {} cannot be written (a read-only disk or folder), and SQLite needs to create its -wal and -shm files there: copy the database to a writable folder",
+                    folder.display()
+                )
             } else {
-                format!("the folder {} cannot be written (a read-only disk or folder): this command records its run in the database, so copy the database to a writable folder", folder.display())
+                format!(
+                    "the folder {} cannot be written (a read-only disk or folder): this command records its run in the database, so copy the database to a writable folder",
+                    folder.display()
+                )
             }
         }
         Some(rusqlite::ErrorCode::PermissionDenied) => {
             "permission denied: check that you may read (and write) the file".to_owned()
         }
         Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
-            "another duijie command is writing to it; wait for it to finish and run again".to_owned()
+            "another duijie command is writing to it; wait for it to finish and run again"
+                .to_owned()
         }
         _ => e.to_string(),
     };
@@ -588,13 +598,11 @@ impl Db {
         let conn = match mode {
             Mode::Read => open_for_reading(path)?,
             Mode::Write | Mode::Create => {
-                let mut flags =
-                    OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
                 if mode == Mode::Create {
                     flags |= OpenFlags::SQLITE_OPEN_CREATE;
                 }
-                Connection::open_with_flags(path, flags)
-                    .map_err(|e| open_error(path, &e, false))?
+                Connection::open_with_flags(path, flags).map_err(|e| open_error(path, &e, false))?
             }
         };
         // A file supplied by someone else must not run code from its schema; wait for another
@@ -619,12 +627,12 @@ impl Db {
                 .conn
                 .query_row("PRAGMA quick_check", [], |r| r.get(0))
                 .map_err(|e| match e.sqlite_error_code() {
-                    Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
-                        DbError::Corrupt {
-                            path: path.clone(),
-                            detail: e.to_string(),
-                        }
-                    }
+                    Some(
+                        rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase,
+                    ) => DbError::Corrupt {
+                        path: path.clone(),
+                        detail: e.to_string(),
+                    },
                     _ => open_error(&path, &e, self.read_only),
                 })?;
             if check != "ok" {
@@ -652,7 +660,8 @@ impl Db {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| sql_error(&path, "starting the schema check", e))?;
-        let state = read_schema_state(&tx).map_err(|e| sql_error(&path, "reading the schema", e))?;
+        let state =
+            read_schema_state(&tx).map_err(|e| sql_error(&path, "reading the schema", e))?;
         let (app, version, objects) = state;
         let needs_upgrade = check_schema_of(&path, app, version, &objects)?;
         if needs_upgrade {
@@ -674,15 +683,56 @@ impl Db {
                 Ok(())
             };
             upgrade(&tx).map_err(|e| {
-                sql_error(&path, &format!("upgrading the schema from version {version}"), e)
+                sql_error(
+                    &path,
+                    &format!("upgrading the schema from version {version}"),
+                    e,
+                )
             })?;
         }
         tx.commit()
             .map_err(|e| sql_error(&path, "committing the schema check", e))?;
+        self.set_wal()?;
         self.conn
-            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+            .execute_batch("PRAGMA synchronous = FULL;")
             .map_err(self.sql_err("setting the journal mode"))?;
         Ok(())
+    }
+
+    /// Puts the database in WAL mode. The switch needs every other connection idle and SQLite
+    /// answers "busy" at once rather than waiting (two processes creating one new file at the
+    /// same moment), so it is tried again for up to the busy timeout, 30 s.
+    fn set_wal(&self) -> Result<(), DbError> {
+        let mut tries = 0u32;
+        loop {
+            let mode: rusqlite::Result<String> =
+                self.conn
+                    .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0));
+            match mode {
+                Ok(m) if m.eq_ignore_ascii_case("wal") => return Ok(()),
+                Ok(m) => {
+                    return Err(DbError::Sql {
+                        path: self.path.clone(),
+                        doing: "setting the journal mode".into(),
+                        message: format!("SQLite kept the journal mode {m}"),
+                    });
+                }
+                Err(e)
+                    if tries < 3000
+                        && matches!(
+                            e.sqlite_error_code(),
+                            Some(
+                                rusqlite::ErrorCode::DatabaseBusy
+                                    | rusqlite::ErrorCode::DatabaseLocked
+                            )
+                        ) =>
+                {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                Err(e) => return Err(sql_error(&self.path, "setting the journal mode", e)),
+            }
+        }
     }
 
     fn schema_state(&self) -> Result<SchemaState, DbError> {
@@ -728,9 +778,11 @@ impl Db {
         for kind in RecordKind::ALL {
             let n: i64 = self
                 .conn
-                .query_row(&format!("SELECT count(*) FROM \"{}\"", kind.name()), [], |r| {
-                    r.get(0)
-                })
+                .query_row(
+                    &format!("SELECT count(*) FROM \"{}\"", kind.name()),
+                    [],
+                    |r| r.get(0),
+                )
                 .map_err(self.sql_err("counting the stored records"))?;
             out.push((kind, u64::try_from(n).unwrap_or(0)));
         }

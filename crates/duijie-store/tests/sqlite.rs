@@ -236,7 +236,10 @@ fn schema_objects_duijie_did_not_create_are_refused() {
             "CREATE TRIGGER rename AFTER INSERT ON talent_needs BEGIN UPDATE talent_needs SET \"headcount\" = 999 WHERE rid = new.rid; END;",
         ),
         ("view", "CREATE VIEW v AS SELECT * FROM talent_needs;"),
-        ("index", "CREATE INDEX by_major ON talent_needs (\"major_code\");"),
+        (
+            "index",
+            "CREATE INDEX by_major ON talent_needs (\"major_code\");",
+        ),
         ("table", "CREATE TABLE notes (x TEXT);"),
     ];
     for (k, (kind, sql)) in planted.iter().enumerate() {
@@ -322,7 +325,10 @@ fn an_import_that_read_nothing_or_fewer_tables_is_refused() {
     let e = db.import(read_paths(&[&parties]).unwrap()).unwrap_err();
     match &e {
         DbError::WouldDropTables { tables, .. } => {
-            assert!(tables.iter().any(|(t, n)| t == "talent_needs" && *n > 0), "{e}");
+            assert!(
+                tables.iter().any(|(t, n)| t == "talent_needs" && *n > 0),
+                "{e}"
+            );
         }
         _ => panic!("{e}"),
     }

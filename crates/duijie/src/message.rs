@@ -126,6 +126,106 @@ pub fn plain_io_error(e: &std::io::Error) -> String {
     plain.to_owned()
 }
 
+/// A parser's message (serde, serde_json, toml) in plain words: `invalid type: string "50",
+/// expected usize` becomes `"50" is text in quotes, but a whole number (0 or more) is needed
+/// here`. Messages it does not recognise are returned as they are, without a trailing
+/// `at line N column M` (the caller names the place).
+pub fn plain_parser_message(message: &str) -> String {
+    let m = message.trim();
+    let m = match m.rfind(" at line ") {
+        Some(k) if m[k..].contains(" column ") => &m[..k],
+        _ => m,
+    };
+    if let Some(rest) = m.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        return format!(
+            "{} is written here, but {} is needed",
+            found_in_words(found),
+            expected_in_words(expected)
+        );
+    }
+    if let Some(rest) = m.strip_prefix("invalid value: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        return format!(
+            "{} is not allowed here: {} is needed",
+            found_in_words(found),
+            expected_in_words(expected)
+        );
+    }
+    if let Some(rest) = m.strip_prefix("unknown field ") {
+        let (field, known) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let known = known.strip_prefix("one of ").unwrap_or(known);
+        return if known.is_empty() {
+            format!("{field} is not a field here")
+        } else {
+            format!("{field} is not a field here; the fields are {known}")
+        };
+    }
+    if let Some(field) = m.strip_prefix("missing field ") {
+        return format!("{field} is required");
+    }
+    if let Some(field) = m.strip_prefix("duplicate field ") {
+        return format!("{field} is given twice; keep one");
+    }
+    match m {
+        "number out of range" => {
+            "the number is too large (or too small) to be read exactly".to_owned()
+        }
+        "EOF while parsing a value"
+        | "EOF while parsing an object"
+        | "EOF while parsing a list"
+        | "EOF while parsing a string" => {
+            "the file ends in the middle of a value: a bracket or a quote is not closed".to_owned()
+        }
+        "trailing comma" => "a comma stands before a closing bracket; remove it".to_owned(),
+        "key must be a string" => "a key is not in double quotes".to_owned(),
+        "expected value" => {
+            "a value is missing or mistyped here (text must be in double quotes)".to_owned()
+        }
+        _ => m.to_owned(),
+    }
+}
+
+fn found_in_words(found: &str) -> String {
+    if let Some(s) = found.strip_prefix("string ") {
+        return format!("the text {s}");
+    }
+    if let Some(v) = found
+        .strip_prefix("integer ")
+        .or_else(|| found.strip_prefix("floating point "))
+    {
+        return format!("the number {}", v.trim_matches('`'));
+    }
+    if let Some(v) = found.strip_prefix("boolean ") {
+        return format!("the value {}", v.trim_matches('`'));
+    }
+    match found {
+        "map" => "an object { … }".to_owned(),
+        "sequence" => "a list [ … ]".to_owned(),
+        "null" | "unit value" => "null".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+fn expected_in_words(expected: &str) -> String {
+    let e = expected.trim();
+    let plain = match e {
+        "usize" | "u64" | "u32" | "u16" | "u8" => "a whole number, 0 or more",
+        "i64" | "i32" | "isize" => "a whole number",
+        "f64" | "f32" => "a number",
+        "a string" | "string" => "text in double quotes",
+        "a boolean" | "bool" => "true or false",
+        "a sequence" => "a list [ … ]",
+        "a map" | "struct" => "an object { … }",
+        _ if e.starts_with("struct ") => "a table of fields",
+        _ if e.starts_with("a ") || e.starts_with("an ") => return e.to_owned(),
+        _ => return format!("a value of the form {e}"),
+    };
+    plain.to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,11 +238,43 @@ mod tests {
         assert_eq!(escape_invisible("a\0b"), "a<U+0000>b");
         assert_eq!(escape_invisible("沈阳 机床"), "沈阳 机床");
         assert_eq!(escape_invisible_lines("a\nb\u{200d}"), "a\nb<U+200D>");
-        for c in ['\u{200b}', '\u{feff}', '\u{202e}', '\0', '\u{fffd}', '\u{7f}'] {
+        for c in [
+            '\u{200b}', '\u{feff}', '\u{202e}', '\0', '\u{fffd}', '\u{7f}',
+        ] {
             assert!(is_invisible(c), "{c:?}");
         }
         for c in ['a', '沈', ' ', '\u{3000}', '、', '；'] {
             assert!(!is_invisible(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn parser_jargon_becomes_plain_words() {
+        assert_eq!(
+            plain_parser_message("invalid type: string \"50\", expected usize"),
+            "the text \"50\" is written here, but a whole number, 0 or more is needed"
+        );
+        assert_eq!(
+            plain_parser_message("invalid type: map, expected a sequence at line 1 column 12"),
+            "an object { … } is written here, but a list [ … ] is needed"
+        );
+        assert_eq!(
+            plain_parser_message("invalid value: integer `-3`, expected usize"),
+            "the number -3 is not allowed here: a whole number, 0 or more is needed"
+        );
+        assert_eq!(
+            plain_parser_message("number out of range at line 1 column 49"),
+            "the number is too large (or too small) to be read exactly"
+        );
+        for expected in ["usize", "u64", "f64", "a sequence", "a map"] {
+            let m = format!("invalid type: string \"x\", expected {expected}");
+            let plain = plain_parser_message(&m);
+            assert!(!plain.contains(expected), "{m} → {plain}");
+        }
+        for found in ["sequence", "map"] {
+            let m = format!("invalid type: {found}, expected a string");
+            let plain = plain_parser_message(&m);
+            assert!(!plain.contains(found), "{m} → {plain}");
         }
     }
 

@@ -42,6 +42,10 @@ pub struct Allocation {
     pub status: Status,
     /// The algorithm that ran.
     pub algorithm: Algorithm,
+    /// What each need's candidate offers could hold and how much of it went to other needs,
+    /// indexed by need: the facts behind [`Allocation::unmet_reason`].
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub candidate_capacity: Vec<CandidateCapacity>,
     /// Dual price of each need (LP certificate).
     pub need_price: Vec<i64>,
     /// Dual price of each offer's capacity (LP certificate).
@@ -49,6 +53,111 @@ pub struct Allocation {
     /// The best objective value any allocation could reach, when the policy proves one (the
     /// LP optimum for welfare, the Lagrangian bound for the two-sided fairness form).
     pub upper_bound: Option<i128>,
+}
+
+/// The capacity of one need's candidate offers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CandidateCapacity {
+    /// Units all its candidate offers hold together.
+    pub total: u64,
+    /// Units of those offers the allocation gave to other needs.
+    pub to_others: u64,
+}
+
+/// Why a need was not met in full, from the allocation's own figures (each is true of the
+/// allocation it comes from, whatever the policy).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum UnmetReason {
+    /// No offer in the ledger can serve it (no related major or discipline in its year, or
+    /// every pair scores at or below the threshold).
+    NoCandidate,
+    /// It has candidate offers, but every one of them has a capacity of 0.
+    NoCapacity,
+    /// Its candidate offers hold fewer units than it asks for, and all of them went to it.
+    CapacityBelowDemand {
+        /// Units its candidate offers hold together.
+        capacity: u64,
+    },
+    /// Some of its candidate offers' units went to other needs.
+    CapacityToOthers {
+        /// Units of its candidates given to other needs.
+        to_others: u64,
+        /// Units its candidate offers hold together.
+        capacity: u64,
+    },
+    /// Some of its candidate offers' units stayed unused (a heuristic or a rule-based policy
+    /// can leave them so).
+    CapacityLeftFree {
+        /// Units of its candidates that no need received.
+        free: u64,
+    },
+}
+
+impl Allocation {
+    /// Why need `i` was not met in full; `None` when it was (or `i` is out of range).
+    pub fn unmet_reason(&self, i: usize) -> Option<UnmetReason> {
+        if self.unmet.get(i).copied().unwrap_or(0) == 0 {
+            return None;
+        }
+        if self.candidates.get(i).copied().unwrap_or(0) == 0 {
+            return Some(UnmetReason::NoCandidate);
+        }
+        let c = self.candidate_capacity.get(i).copied().unwrap_or_default();
+        let given: u64 = self
+            .matches
+            .iter()
+            .filter(|m| m.need as usize == i)
+            .map(|m| u64::from(m.units))
+            .sum();
+        let free = c.total.saturating_sub(given + c.to_others);
+        Some(if c.total == 0 {
+            UnmetReason::NoCapacity
+        } else if free > 0 {
+            UnmetReason::CapacityLeftFree { free }
+        } else if c.to_others == 0 {
+            UnmetReason::CapacityBelowDemand { capacity: c.total }
+        } else {
+            UnmetReason::CapacityToOthers {
+                to_others: c.to_others,
+                capacity: c.total,
+            }
+        })
+    }
+}
+
+/// [`CandidateCapacity`] of every need: `pairs` are the candidate pairs `(need, offer)`,
+/// `capacity` the offers' capacities, `matches` the allocation. O(pairs + matches).
+pub fn candidate_capacity(
+    needs: usize,
+    pairs: impl Iterator<Item = (u32, u32)> + Clone,
+    capacity: &[u32],
+    matches: &[Match],
+) -> Vec<CandidateCapacity> {
+    let mut used = vec![0u64; capacity.len()];
+    for m in matches {
+        if let Some(u) = used.get_mut(m.offer as usize) {
+            *u += u64::from(m.units);
+        }
+    }
+    // Units need i itself got from each offer.
+    let mut own_units: std::collections::HashMap<(u32, u32), u64> =
+        std::collections::HashMap::with_capacity(matches.len());
+    for m in matches {
+        *own_units.entry((m.need, m.offer)).or_insert(0) += u64::from(m.units);
+    }
+    let own = |i: u32, j: u32| own_units.get(&(i, j)).copied().unwrap_or(0);
+    let mut out = vec![CandidateCapacity::default(); needs];
+    for (i, j) in pairs {
+        let (Some(o), Some(&cap)) = (out.get_mut(i as usize), capacity.get(j as usize)) else {
+            continue;
+        };
+        o.total += u64::from(cap);
+        o.to_others += used[j as usize].saturating_sub(own(i, j));
+    }
+    out
 }
 
 /// What one market's allocation achieved.
@@ -161,6 +270,7 @@ pub fn run_with(ledger: &Ledger, cfg: &score::ScoreConfig) -> Result<Outcome, Al
         for &(i, _, _) in &pairs {
             candidates[i as usize] += 1;
         }
+        let pair_list: Vec<(u32, u32)> = pairs.iter().map(|&(i, j, _)| (i, j)).collect();
         let t = Transport::new(demand.clone(), capacity.clone(), pairs)?;
         let s = allocate::max_weight_transport(&t)?;
         allocate::verify_transport(&t, &s).map_err(|e| AllocateError::InvalidInstance {
@@ -180,6 +290,8 @@ pub fn run_with(ledger: &Ledger, cfg: &score::ScoreConfig) -> Result<Outcome, Al
             engaged[score::need_owner(ledger, m, mt.need as usize).index()] = true;
             engaged[score::offer_owner(ledger, m, mt.offer as usize).index()] = true;
         }
+        let candidate_capacity =
+            candidate_capacity(rows, pair_list.iter().copied(), &capacity, &matches);
         let mut covered = vec![0u64; rows];
         for mt in &matches {
             covered[mt.need as usize] += u64::from(mt.units);
@@ -204,6 +316,7 @@ pub fn run_with(ledger: &Ledger, cfg: &score::ScoreConfig) -> Result<Outcome, Al
                 matches,
                 unmet: s.unmet,
                 candidates,
+                candidate_capacity,
                 welfare: s.objective,
                 status: s.status,
                 algorithm: s.algorithm,
@@ -252,4 +365,69 @@ fn coverage(ledger: &Ledger, engaged: &[bool]) -> Vec<Coverage> {
             )
         }),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::UnmetReason as R;
+    use crate::policy::{Greedy, MarketInstance, Policy, Welfare};
+    use crate::score::Market;
+
+    /// The reason of each need after `policy` on needs `demand`, offers `capacity`, pairs
+    /// `(need, offer, score)`.
+    fn reasons(
+        policy: &dyn Policy,
+        demand: Vec<u32>,
+        capacity: Vec<u32>,
+        pairs: &[(u32, u32, i64)],
+    ) -> Vec<Option<R>> {
+        let inst = MarketInstance::new(
+            Market::Talent,
+            demand,
+            capacity,
+            pairs.iter().map(|&(i, j, s)| (i, j, s, s)).collect(),
+        )
+        .unwrap();
+        let a = policy.allocate(&inst).unwrap();
+        (0..inst.needs()).map(|i| a.unmet_reason(i)).collect()
+    }
+
+    #[test]
+    fn each_unmet_need_gets_the_reason_that_is_true_of_it() {
+        // Need 0's only offer holds 2 of the 5 it asks, and all 2 went to it (the case that
+        // was told "candidate offers are full: their capacity serves higher-scoring needs").
+        // Need 1 has no candidate; need 2's only offer has capacity 0.
+        assert_eq!(
+            reasons(
+                &Welfare,
+                vec![5, 1, 3],
+                vec![2, 0],
+                &[(0, 0, 900), (2, 1, 500)]
+            ),
+            [
+                Some(R::CapacityBelowDemand { capacity: 2 }),
+                Some(R::NoCandidate),
+                Some(R::NoCapacity)
+            ]
+        );
+        // Two needs share one offer of 3 places; the higher-scoring need takes all 3.
+        assert_eq!(
+            reasons(&Welfare, vec![3, 2], vec![3], &[(0, 0, 900), (1, 0, 100)]),
+            [
+                None,
+                Some(R::CapacityToOthers {
+                    to_others: 3,
+                    capacity: 3
+                })
+            ]
+        );
+        // Zero capacity everywhere: every need says so, none blames other needs.
+        let all_zero = reasons(
+            &Greedy,
+            vec![2, 2],
+            vec![0, 0],
+            &[(0, 0, 9), (0, 1, 8), (1, 1, 7)],
+        );
+        assert_eq!(all_zero, [Some(R::NoCapacity), Some(R::NoCapacity)]);
+    }
 }

@@ -427,9 +427,18 @@ impl Catalogues {
 
     /// The closest city names to a misspelt one, best first.
     pub fn suggest_cities(&self, text: &str, limit: usize) -> Vec<Suggestion> {
+        // 北京市 and 沈阳市 share only the suffix 市: a city is suggested only when the names
+        // share a character besides it.
+        let bare = |s: &str| -> Vec<char> {
+            s.trim_end_matches(['市', '州', '盟', '区'])
+                .chars()
+                .collect()
+        };
+        let asked = bare(text.trim());
         let mut out: Vec<Suggestion> = self
             .cities
             .iter()
+            .filter(|c| text.is_ascii() || bare(c.name).iter().any(|ch| asked.contains(ch)))
             .map(|c| Suggestion {
                 code: c.adcode,
                 name: c.name,
@@ -471,6 +480,10 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     if a == b {
         return 1.0;
     }
+    // Names and codes are short; a long value (bounded by the field limits, but a caller may
+    // pass anything) is compared by its first 64 characters, so that this stays O(1).
+    let cut = |s: &str| s.char_indices().nth(64).map_or(s.len(), |(k, _)| k);
+    let (a, b) = (&a[..cut(a)], &b[..cut(b)]);
     let mut s = strsim::normalized_levenshtein(a, b).max(strsim::jaro_winkler(a, b));
     if !a.is_empty() && !b.is_empty() && (a.contains(b) || b.contains(a)) {
         s = s.max(0.9);

@@ -209,11 +209,18 @@ impl MarketInstance {
             .iter()
             .map(|mt| i128::from(mt.score) * i128::from(mt.units))
             .sum();
+        let candidate_capacity = crate::pipeline::candidate_capacity(
+            self.needs(),
+            self.pairs.iter().map(|p| (p.0, p.1)),
+            &self.capacity,
+            &matches,
+        );
         Allocation {
             market: self.market,
             matches,
             unmet,
             candidates: self.candidate_counts(),
+            candidate_capacity,
             welfare,
             status,
             algorithm,

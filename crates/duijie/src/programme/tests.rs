@@ -112,6 +112,7 @@ fn what_if_names_unservable_targets() {
         matches: vec![],
         unmet: vec![2, 1],
         candidates: vec![1, 0],
+        candidate_capacity: vec![],
         welfare: 0,
         status: Status::Heuristic,
         algorithm: crate::allocate::Algorithm::Greedy,

@@ -303,14 +303,21 @@ impl ScoreConfig {
 }
 
 /// `w` divided by its sum, unless the sum is already 1 (to 1e-9), so that the documented
-/// defaults are used exactly as written.
+/// defaults are used exactly as written. Any finite non-negative weights work, however large
+/// or small: they are first divided by the largest (so the sum of six is at most 6 and cannot
+/// overflow, as `1e308 + 1e308` would).
 fn normalised<const N: usize>(w: [f64; N]) -> [f64; N] {
     let sum: f64 = w.iter().sum();
-    if sum > 0.0 && (sum - 1.0).abs() > 1e-9 {
-        w.map(|x| x / sum)
-    } else {
-        w
+    if sum.is_finite() && sum > 0.0 && (sum - 1.0).abs() <= 1e-9 {
+        return w;
     }
+    let largest = w.iter().copied().fold(0.0, f64::max);
+    if !(largest > 0.0 && largest.is_finite()) {
+        return w;
+    }
+    let scaled = w.map(|x| x / largest);
+    let sum: f64 = scaled.iter().sum();
+    scaled.map(|x| x / sum)
 }
 
 #[cfg(test)]
@@ -376,6 +383,31 @@ mod tests {
             assert_eq!(e.field, field, "{e}");
             assert!(e.to_string().contains(says), "{e}");
         }
+    }
+
+    #[test]
+    fn huge_and_tiny_weights_normalise_like_ordinary_ones() {
+        for scale in [1e308, 1e-300, 1e154] {
+            let mut c = ScoreConfig::default();
+            c.talent.major_fit = 0.35 * scale;
+            c.talent.level_fit = 0.25 * scale;
+            c.talent.industry_fit = 0.10 * scale;
+            c.talent.capacity_fit = 0.05 * scale;
+            c.talent.geography = 0.15 * scale;
+            c.talent.quality = 0.10 * scale;
+            c.validate().unwrap();
+            let w = c.talent_weights();
+            assert!(w.iter().all(|x| x.is_finite()), "{scale}: {w:?}");
+            let sum: f64 = w.iter().sum();
+            assert!((sum - 1.0).abs() < 1e-9, "{scale}: {w:?}");
+            if scale > 1e-300 {
+                assert!((w[0] - 0.35).abs() < 1e-9, "{scale}: {w:?}");
+            }
+        }
+        let mut c = ScoreConfig::default();
+        c.technology.text_fit = f64::MAX;
+        let w = c.technology_weights();
+        assert!(w[2] > 0.99 && w.iter().sum::<f64>() > 0.999, "{w:?}");
     }
 
     #[test]

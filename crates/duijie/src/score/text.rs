@@ -192,11 +192,17 @@ impl TextIndex {
 }
 
 /// The words two texts share (Chinese runs of two or more characters found in both, and Latin
-/// words), longest first, for a reason a person can read.
+/// words of `a` found in `b`), longest first, for a reason a person can read.
+///
+/// Greedy from the left: at each Chinese character of `a`, the longest run starting there that
+/// occurs in `b` is taken (at least two characters), and the scan goes on after it. Time
+/// O(|a| + |b|) (a suffix automaton of `b` answers each "does `b` contain this run" by one step
+/// per character), space O(|b|).
 pub fn shared_terms(a: &str, b: &str) -> Vec<String> {
+    let lower_b = b.to_lowercase();
+    let inside = SuffixAutomaton::new(lower_b.chars());
     let mut out: Vec<String> = Vec::new();
-    let bt: Vec<char> = b.chars().collect();
-    let b_str: String = bt.iter().collect();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let chars: Vec<char> = a.chars().collect();
     let mut k = 0;
     while k < chars.len() {
@@ -204,19 +210,21 @@ pub fn shared_terms(a: &str, b: &str) -> Vec<String> {
             k += 1;
             continue;
         }
-        // The longest run starting at k that b contains.
+        // The longest run of Chinese characters starting at k that b contains.
+        let mut state = 0;
         let mut best = 0;
-        let mut len = 2;
-        while k + len <= chars.len() && chars[k..k + len].iter().all(|&c| is_han(c)) {
-            let s: String = chars[k..k + len].iter().collect();
-            if b_str.contains(&s) {
-                best = len;
+        while k + best < chars.len() && is_han(chars[k + best]) {
+            match inside.step(state, chars[k + best]) {
+                Some(next) => {
+                    state = next;
+                    best += 1;
+                }
+                None => break,
             }
-            len += 1;
         }
         if best >= 2 {
             let s: String = chars[k..k + best].iter().collect();
-            if !out.contains(&s) {
+            if seen.insert(s.clone()) {
                 out.push(s);
             }
             k += best;
@@ -224,15 +232,115 @@ pub fn shared_terms(a: &str, b: &str) -> Vec<String> {
             k += 1;
         }
     }
-    let lower_b = b_str.to_lowercase();
     for w in tokens(a) {
-        if w.chars().all(|c| c.is_ascii_alphanumeric()) && lower_b.contains(&w) && !out.contains(&w)
+        if w.chars().all(|c| c.is_ascii_alphanumeric())
+            && inside.contains(w.chars())
+            && seen.insert(w.clone())
         {
             out.push(w);
         }
     }
     out.sort_by(|x, y| y.chars().count().cmp(&x.chars().count()).then(x.cmp(y)));
     out
+}
+
+/// The suffix automaton of a text (Blumer et al., 1985): the smallest automaton accepting
+/// exactly its substrings, built online in O(n) states and transitions. State 0 is the start.
+struct SuffixAutomaton {
+    /// Transitions, `(state, character) → state`: one table, so that a state with thousands
+    /// of transitions (the start, on a text of many distinct characters) costs O(1) a step.
+    next: HashMap<(u32, char), u32>,
+    /// Per state: the characters it has transitions on (to copy them when a state is cloned).
+    out_of: Vec<Vec<char>>,
+    link: Vec<u32>,
+    len: Vec<u32>,
+}
+
+impl SuffixAutomaton {
+    fn new(text: impl Iterator<Item = char>) -> Self {
+        let mut a = SuffixAutomaton {
+            next: HashMap::new(),
+            out_of: vec![Vec::new()],
+            link: vec![u32::MAX],
+            len: vec![0],
+        };
+        let mut last: u32 = 0;
+        for c in text {
+            let cur = a.push(a.len[last as usize] + 1, u32::MAX);
+            let mut p = last;
+            loop {
+                if a.step(p, c).is_some() {
+                    break;
+                }
+                a.set(p, c, cur);
+                match a.link[p as usize] {
+                    u32::MAX => {
+                        p = u32::MAX;
+                        break;
+                    }
+                    l => p = l,
+                }
+            }
+            if p == u32::MAX {
+                a.link[cur as usize] = 0;
+            } else {
+                let q = a.step(p, c).unwrap_or(0);
+                if a.len[p as usize] + 1 == a.len[q as usize] {
+                    a.link[cur as usize] = q;
+                } else {
+                    let clone = a.push(a.len[p as usize] + 1, a.link[q as usize]);
+                    let copied: Vec<(char, u32)> = a.out_of[q as usize]
+                        .iter()
+                        .filter_map(|&ch| a.step(q, ch).map(|to| (ch, to)))
+                        .collect();
+                    for (ch, to) in copied {
+                        a.set(clone, ch, to);
+                    }
+                    let mut p = p;
+                    while a.step(p, c) == Some(q) {
+                        a.set(p, c, clone);
+                        match a.link[p as usize] {
+                            u32::MAX => break,
+                            l => p = l,
+                        }
+                    }
+                    a.link[q as usize] = clone;
+                    a.link[cur as usize] = clone;
+                }
+            }
+            last = cur;
+        }
+        a
+    }
+
+    fn push(&mut self, len: u32, link: u32) -> u32 {
+        self.out_of.push(Vec::new());
+        self.link.push(link);
+        self.len.push(len);
+        u32::try_from(self.len.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    fn step(&self, state: u32, c: char) -> Option<u32> {
+        self.next.get(&(state, c)).copied()
+    }
+
+    fn set(&mut self, state: u32, c: char, to: u32) {
+        if self.next.insert((state, c), to).is_none() {
+            self.out_of[state as usize].push(c);
+        }
+    }
+
+    /// Whether the text contains `s` as a substring.
+    fn contains(&self, s: impl Iterator<Item = char>) -> bool {
+        let mut state = 0;
+        for c in s {
+            match self.step(state, c) {
+                Some(n) => state = n,
+                None => return false,
+            }
+        }
+        true
+    }
 }
 
 #[cfg(test)]
@@ -247,6 +355,74 @@ mod tests {
         );
         assert_eq!(tokens("5G，MES系统"), ["5g", "mes", "系", "系统", "统"]);
         assert!(tokens("  ，。 ").is_empty());
+    }
+
+    /// The definition, by brute force: every substring of `b`.
+    fn shared_terms_naive(a: &str, b: &str) -> Vec<String> {
+        let lower_b = b.to_lowercase();
+        let mut out: Vec<String> = Vec::new();
+        let chars: Vec<char> = a.chars().collect();
+        let mut k = 0;
+        while k < chars.len() {
+            if !is_han(chars[k]) {
+                k += 1;
+                continue;
+            }
+            let mut best = 0;
+            let mut len = 1;
+            while k + len <= chars.len() && chars[k..k + len].iter().all(|&c| is_han(c)) {
+                let s: String = chars[k..k + len].iter().collect();
+                if lower_b.contains(&s) {
+                    best = len;
+                }
+                len += 1;
+            }
+            if best >= 2 {
+                let s: String = chars[k..k + best].iter().collect();
+                if !out.contains(&s) {
+                    out.push(s);
+                }
+                k += best;
+            } else {
+                k += 1;
+            }
+        }
+        for w in tokens(a) {
+            if w.chars().all(|c| c.is_ascii_alphanumeric())
+                && lower_b.contains(&w)
+                && !out.contains(&w)
+            {
+                out.push(w);
+            }
+        }
+        out.sort_by(|x, y| y.chars().count().cmp(&x.chars().count()).then(x.cmp(y)));
+        out
+    }
+
+    #[test]
+    fn shared_terms_agree_with_the_definition_on_random_texts() {
+        let alphabet: Vec<char> = "机器人控制伺服图像重建abcCT 5g，".chars().collect();
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut draw = |n: usize| -> String {
+            (0..n)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    alphabet[(x % alphabet.len() as u64) as usize]
+                })
+                .collect()
+        };
+        for n in 0..300 {
+            let (a, b) = (draw(n % 40), draw((n * 7) % 50));
+            assert_eq!(
+                shared_terms(&a, &b),
+                shared_terms_naive(&a, &b),
+                "{a:?} / {b:?}"
+            );
+        }
+        let long: String = "机器人".repeat(3000);
+        assert_eq!(shared_terms(&long, &long), std::slice::from_ref(&long));
     }
 
     #[test]

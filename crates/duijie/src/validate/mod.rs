@@ -276,8 +276,11 @@ impl Problem {
 }
 
 impl std::fmt::Display for Problem {
+    /// `file:line:column: error[kind] record "id" field `name`: message`, then the help on its
+    /// own line; invisible characters anywhere are shown as `<U+200B>`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.source)?;
+        use crate::message::escape_invisible as esc;
+        f.write_str(&esc(&self.source))?;
         if let Some(l) = self.line {
             write!(f, ":{l}")?;
             if let Some(c) = self.column {
@@ -293,14 +296,14 @@ impl std::fmt::Display for Problem {
         };
         write!(f, ": {sev}[{}]", self.kind.code())?;
         if let Some(id) = &self.record_id {
-            write!(f, " record {id:?}")?;
+            write!(f, " record \"{}\"", esc(id))?;
         }
         if let Some(field) = &self.field {
-            write!(f, " field `{field}`")?;
+            write!(f, " field `{}`", esc(field))?;
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", esc(&self.message))?;
         if let Some(s) = &self.suggestion {
-            write!(f, "\n  help: {s}")?;
+            write!(f, "\n  help: {}", esc(s))?;
         }
         Ok(())
     }
@@ -360,10 +363,44 @@ impl Report {
     }
 }
 
+/// How many problems of one kind in one file a printed [`Report`] shows; the rest are counted
+/// in one line (the report itself, and its JSON, keep every one).
+pub const SHOWN_PER_KIND: usize = 20;
+
 impl std::fmt::Display for Report {
+    /// Every problem, but at most [`SHOWN_PER_KIND`] of one kind and severity in one file:
+    /// thousands of errors of one kind are summarised in a line that says how many more there
+    /// are and where the first of them is.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        type Key<'a> = (&'a str, Severity, ProblemKind);
+        let mut shown: std::collections::HashMap<Key<'_>, usize> = std::collections::HashMap::new();
+        let mut hidden: std::collections::BTreeMap<Key<'_>, (usize, Option<u64>)> =
+            std::collections::BTreeMap::new();
         for p in &self.problems {
-            writeln!(f, "{p}")?;
+            let key = (p.source.as_str(), p.severity, p.kind);
+            let n = shown.entry(key).or_insert(0);
+            if *n < SHOWN_PER_KIND {
+                *n += 1;
+                writeln!(f, "{p}")?;
+            } else {
+                let e = hidden.entry(key).or_insert((0, p.line));
+                e.0 += 1;
+            }
+        }
+        for ((source, severity, kind), (n, line)) in hidden {
+            let sev = match severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let from = line
+                .map(|l| format!(", from line {l} on"))
+                .unwrap_or_default();
+            writeln!(
+                f,
+                "{}: … and {n} more {sev}[{}] like those above{from} (all of them with --json)",
+                crate::message::escape_invisible(source),
+                kind.code()
+            )?;
         }
         write!(
             f,
@@ -422,12 +459,14 @@ impl Ledger {
             parties: Seen::new(),
             flow_ids: HashMap::new(),
             rejected: HashMap::new(),
+            dependents: std::collections::BTreeMap::new(),
         };
         for kind in RecordKind::ALL {
             for rec in by_kind.remove(&kind).unwrap_or_default() {
                 b.add(&rec);
             }
         }
+        b.report_dependents();
         let mut report = Report {
             problems: b.problems,
         };
@@ -443,6 +482,9 @@ struct Builder {
     flow_ids: HashMap<RecordKind, Seen>,
     /// Party ids whose records were rejected, so references to them say why.
     rejected: HashMap<String, Origin>,
+    /// Records left out because a party they refer to was rejected, per party: reported once
+    /// per party (one bad city must not give one error per dependent record).
+    dependents: std::collections::BTreeMap<String, Vec<(Origin, String, Option<String>)>>,
 }
 
 impl Builder {
@@ -484,8 +526,8 @@ impl Builder {
                     EnterpriseSize::spellings,
                 );
                 let division = r.division("industry");
-                let domain = r.text("domain", false);
-                let park = r.text("park", false);
+                let domain = r.single("domain");
+                let park = r.single("park");
                 match (size, division) {
                     (Some(size), Some(division)) => Some(PartyDetail::Enterprise {
                         size,
@@ -522,6 +564,42 @@ impl Builder {
         });
     }
 
+    /// One problem per rejected party that other records refer to, at the first of them,
+    /// listing where the others are.
+    fn report_dependents(&mut self) {
+        for (party, deps) in std::mem::take(&mut self.dependents) {
+            let Some(((origin, field, id), rest)) = deps.split_first() else {
+                continue;
+            };
+            let at = self
+                .rejected
+                .get(&party)
+                .map_or_else(String::new, |o| format!(" at {o}"));
+            let message = if rest.is_empty() {
+                format!("party {party:?} was rejected{at}, so this record was left out")
+            } else {
+                let mut lines: Vec<String> = rest
+                    .iter()
+                    .take(10)
+                    .map(|(o, _, _)| o.to_string())
+                    .collect();
+                if rest.len() > 10 {
+                    lines.push(format!("and {} more", rest.len() - 10));
+                }
+                format!(
+                    "party {party:?} was rejected{at}, so the {} records that refer to it were left out: this one and {}",
+                    deps.len(),
+                    lines.join(", ")
+                )
+            };
+            let mut p = Problem::at(Severity::Error, ProblemKind::UnknownReference, origin, message)
+                .with_field(field.clone())
+                .with_suggestion("fix that party's record (its own error is above); these records are checked again then");
+            p.record_id.clone_from(id);
+            self.problems.push(p);
+        }
+    }
+
     fn claim_party(&mut self, id: &str, rec: &RawRecord) -> Option<PartyId> {
         match self.parties.claim(id, &rec.origin, "party") {
             Ok(i) => PartyId::from_index(i as usize).ok(),
@@ -542,17 +620,12 @@ impl Builder {
     ) -> Option<PartyId> {
         let external = external?;
         let Some(i) = self.parties.interner.get(&external) else {
-            if let Some(at) = self.rejected.get(&external) {
-                let mut p = Problem::at(
-                    Severity::Error,
-                    ProblemKind::UnknownReference,
-                    &rec.origin,
-                    format!("party {external:?} was rejected at {at}"),
-                )
-                .with_field(field)
-                .with_suggestion("fix that party's record; this record is checked again then");
-                p.record_id = record_id(rec);
-                self.problems.push(p);
+            if self.rejected.contains_key(&external) {
+                self.dependents.entry(external).or_default().push((
+                    rec.origin.clone(),
+                    field.to_owned(),
+                    record_id(rec),
+                ));
                 return None;
             }
             let mut p = Problem::at(

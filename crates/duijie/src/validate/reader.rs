@@ -8,6 +8,30 @@ pub(super) struct Reader<'r> {
     rec: &'r RawRecord,
     problems: Vec<Problem>,
     record_id: Option<String>,
+    /// Fields already reported as unreadable (an invisible character, too long): read as
+    /// absent, with no second problem.
+    unreadable: Vec<&'r str>,
+}
+
+/// The most characters a text field may hold: ids and references 100, names 200, free text
+/// (`description`) 20,000, a list field 2,000 in all, any other field 500. Longer values are
+/// errors naming the field, so that no text operation ever sees an unbounded value.
+pub fn max_chars(field: &str) -> usize {
+    match field {
+        "id" | "enterprise" | "school" | "provider" => 100,
+        "name" | "major_name" | "platform" => 200,
+        "description" => 20_000,
+        "keywords" | "disciplines" => 2_000,
+        _ => 500,
+    }
+}
+
+/// What separates the items of a list field in CSV.
+pub const LIST_SEPARATORS: [char; 3] = [';', '；', '、'];
+
+/// Fields that may hold several lines and tabs (free text).
+fn multi_line(field: &str) -> bool {
+    field == "description"
 }
 
 /// A field value after "absent" has been folded: `None` for a missing field, `null` or blank.
@@ -19,11 +43,86 @@ enum Got<'r> {
 
 impl<'r> Reader<'r> {
     pub(super) fn new(rec: &'r RawRecord) -> Self {
-        Reader {
+        let mut r = Reader {
             rec,
             problems: Vec::new(),
             record_id: None,
+            unreadable: Vec::new(),
+        };
+        // Problems found here name the record by its id as written (escaped when shown).
+        r.record_id = rec.fields.iter().find_map(|(k, v)| match v {
+            Value::Text(t) if k == "id" => Some(t.trim().to_owned()),
+            _ => None,
+        });
+        for (name, value) in &rec.fields {
+            if !r.text_is_readable(name, value) {
+                r.unreadable.push(name);
+            }
         }
+        r.record_id = None;
+        r
+    }
+
+    /// Checks every text in `value` for invisible characters and its length against
+    /// [`max_chars`]; reports the first problem and returns false if there is one.
+    fn text_is_readable(&mut self, name: &str, value: &Value) -> bool {
+        let texts: Vec<&str> = match value {
+            Value::Text(t) => vec![t.as_str()],
+            Value::List(items) => items
+                .iter()
+                .filter_map(|v| match v {
+                    Value::Text(t) => Some(t.as_str()),
+                    _ => None,
+                })
+                .collect(),
+            _ => return true,
+        };
+        let limit = max_chars(name);
+        let mut total = 0usize;
+        for t in &texts {
+            let t = t.trim();
+            let allowed = |c: char| multi_line(name) && matches!(c, '\t' | '\n' | '\r');
+            if let Some((k, c)) = t.chars().enumerate().find(|&(_, c)| {
+                !allowed(c) && (crate::message::is_invisible(c) || matches!(c, '\t' | '\n' | '\r'))
+            }) {
+                let shown: String = t.chars().take(60).collect();
+                let visible: String = t
+                    .chars()
+                    .take(60)
+                    .filter(|&c| {
+                        !crate::message::is_invisible(c) && !matches!(c, '\t' | '\n' | '\r')
+                    })
+                    .collect();
+                self.push(
+                    ProblemKind::InvisibleCharacter,
+                    name,
+                    format!(
+                        "`{name}` holds an invisible character, {}, at character {}: \"{}\"",
+                        crate::message::describe_char(c),
+                        k + 1,
+                        crate::message::escape_invisible(&shown)
+                    ),
+                    Some(format!(
+                        "retype the value as \"{visible}\": an invisible character makes two values that look the same differ (two ids, two names)"
+                    )),
+                );
+                return false;
+            }
+            total += t.chars().count();
+        }
+        if total > limit {
+            self.push(
+                ProblemKind::TooLong,
+                name,
+                format!("`{name}` has {total} characters; at most {limit} are read"),
+                Some(
+                    "shorten it (the limits are in datasets/README.md: ids 100 characters, names 200, description 20,000, lists 2,000, other fields 500)"
+                        .to_owned(),
+                ),
+            );
+            return false;
+        }
+        true
     }
 
     /// Moves the problems out; returns whether the record had no error.
@@ -88,6 +187,7 @@ impl<'r> Reader<'r> {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v)
         {
+            _ if self.unreadable.contains(&name) => Got::Absent,
             None | Some(Value::Null) => Got::Absent,
             Some(Value::Text(s)) if s.trim().is_empty() => Got::Absent,
             Some(Value::Text(s)) => Got::Text(s.trim()),
@@ -96,6 +196,9 @@ impl<'r> Reader<'r> {
     }
 
     fn missing(&mut self, name: &str) {
+        if self.unreadable.contains(&name) {
+            return;
+        }
         let doc = self
             .rec
             .kind
@@ -136,6 +239,29 @@ impl<'r> Reader<'r> {
                 None
             }
         }
+    }
+
+    /// A text field that takes one value (a domain, a park): the separators of a list field
+    /// (`;`, `；`, `、`) are refused, so that an alliance is never named after a whole list.
+    pub(super) fn single(&mut self, name: &str) -> Option<String> {
+        let t = self.text(name, false)?;
+        let Some(sep) = t.chars().find(|c| LIST_SEPARATORS.contains(c)) else {
+            return Some(t);
+        };
+        let first = t
+            .split(LIST_SEPARATORS)
+            .map(str::trim)
+            .find(|s| !s.is_empty())
+            .unwrap_or("");
+        self.push(
+            ProblemKind::InvalidValue,
+            name,
+            format!("`{name}` takes one value, but {t:?} is a list (separated by `{sep}`)"),
+            Some(format!(
+                "give the one that applies, such as {first:?}; an enterprise belongs to one {name}"
+            )),
+        );
+        None
     }
 
     /// The record's own id, checked for spreadsheet damage.
@@ -240,7 +366,7 @@ impl<'r> Reader<'r> {
         if id.is_none() {
             let s = c.suggest_cities(&t, 2);
             let help = if s.is_empty() {
-                "use one of Liaoning's 14 cities (沈阳市 … 葫芦岛市), or set out_of_province"
+                "for a member from outside Liaoning (省外, 柔性加入) set out_of_province to true and leave city empty; otherwise write one of Liaoning's 14 cities (沈阳市 … 葫芦岛市)"
                     .to_string()
             } else {
                 format!("did you mean {}?", join(&s))
@@ -480,7 +606,7 @@ impl<'r> Reader<'r> {
         match self.get(name) {
             Got::Absent => Vec::new(),
             Got::Text(t) => t
-                .split([';', '；', '、'])
+                .split(LIST_SEPARATORS)
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned)
@@ -563,8 +689,16 @@ impl<'r> Reader<'r> {
                             "write it without thousands separators: {}",
                             t.replace(',', "")
                         )
+                    } else if name == "year" {
+                        match t.get(..4).filter(|y| y.bytes().all(|b| b.is_ascii_digit())) {
+                            Some(y) => format!("this looks like a date: write the year alone, {y}"),
+                            None => "write the year as four digits, such as 2025".to_string(),
+                        }
                     } else {
-                        "write a whole number such as 12".to_string()
+                        format!(
+                            "write a whole number such as 12 ({})",
+                            self.rec.kind.field(name).map_or("a count", |f| f.doc)
+                        )
                     };
                     self.push(
                         ProblemKind::InvalidValue,
