@@ -132,6 +132,27 @@ fn text_functions(c: &mut Criterion) {
             });
         });
     }
+    // Past the processor's caches: the automaton of a 1 MB text does not fit, so the step from
+    // 10 KB to 100 KB includes a one-time cache step; 100 KB → 1 MB shows the growth beyond it.
+    let n = 1_000_000;
+    let repeated = repeated_han(n);
+    let (a, b) = (distinct_han(n, 7), distinct_han(n, 7));
+    g.throughput(Throughput::Bytes(n as u64));
+    g.sample_size(10);
+    g.bench_with_input(
+        BenchmarkId::new("shared_terms/repeated", n),
+        &n,
+        |bench, _| {
+            bench.iter(|| duijie::score::text::shared_terms(black_box(&repeated), &repeated));
+        },
+    );
+    g.bench_with_input(
+        BenchmarkId::new("shared_terms/distinct", n),
+        &n,
+        |bench, _| {
+            bench.iter(|| duijie::score::text::shared_terms(black_box(&a), &b));
+        },
+    );
     g.finish();
 }
 

@@ -27,4 +27,10 @@ fuzz_target!(|data: &[u8]| {
         });
         let _ = db.ledger_hash();
     }
+    // Read-only, as every command that only reads opens it: the same answers, no panic.
+    if let Ok(db) = Db::open_read_only(&path)
+        && let Ok(read) = db.read()
+    {
+        let _ = read.validate();
+    }
 });

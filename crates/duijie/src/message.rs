@@ -70,10 +70,11 @@ pub fn escape_invisible(s: &str) -> Cow<'_, str> {
     if !s.chars().any(hidden) {
         return Cow::Borrowed(s);
     }
-    let mut out = String::with_capacity(s.len() + 8);
+    let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
         if hidden(c) {
-            out.push_str(&format!("<U+{:04X}>", u32::from(c)));
+            use std::fmt::Write as _;
+            let _ = write!(out, "<U+{:04X}>", u32::from(c));
         } else {
             out.push(c);
         }

@@ -232,7 +232,11 @@ pub fn shared_terms(a: &str, b: &str) -> Vec<String> {
             k += 1;
         }
     }
-    for w in tokens(a) {
+    // The Latin words of `a` (as `tokens` cuts them: runs of letters and digits that are not
+    // Chinese), lower-cased, that `b` contains.
+    let words = a.split(|c: char| is_han(c) || !c.is_alphanumeric());
+    for w in words.filter(|w| !w.is_empty()) {
+        let w = w.to_lowercase();
         if w.chars().all(|c| c.is_ascii_alphanumeric())
             && inside.contains(w.chars())
             && seen.insert(w.clone())
@@ -244,68 +248,110 @@ pub fn shared_terms(a: &str, b: &str) -> Vec<String> {
     out
 }
 
+/// A multiplicative hash for the automaton's `(state, character)` keys: two words mixed by a
+/// multiply and a rotation (the keys come from our own automaton, not from an adversary who
+/// could choose colliding keys: the text picks characters, the construction picks states).
+#[derive(Clone, Copy, Default)]
+struct BuildPairHasher;
+
+#[derive(Default)]
+struct PairHasher(u64);
+
+impl std::hash::BuildHasher for BuildPairHasher {
+    type Hasher = PairHasher;
+    fn build_hasher(&self) -> PairHasher {
+        PairHasher(0)
+    }
+}
+
+impl std::hash::Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        // MurmurHash3's finaliser: every input bit reaches the low bits the table indexes by.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(u64::from(x));
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(26) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
 /// The suffix automaton of a text (Blumer et al., 1985): the smallest automaton accepting
 /// exactly its substrings, built online in O(n) states and transitions. State 0 is the start.
 struct SuffixAutomaton {
-    /// Transitions, `(state, character) → state`: one table, so that a state with thousands
-    /// of transitions (the start, on a text of many distinct characters) costs O(1) a step.
-    next: HashMap<(u32, char), u32>,
-    /// Per state: the characters it has transitions on (to copy them when a state is cloned).
-    out_of: Vec<Vec<char>>,
-    link: Vec<u32>,
-    len: Vec<u32>,
+    /// The states, each in one record so that a visit costs one cache line.
+    states: Vec<SamState>,
+    /// Every transition beyond a state's first, `(state, character) → state` (the start
+    /// state of a text of many distinct characters has thousands).
+    more: HashMap<(u32, char), u32, BuildPairHasher>,
+    /// The characters of each state's further transitions, as linked lists (`SamState::more`
+    /// is the head, then `(character, next entry)`), to copy them when a state is cloned.
+    arena: Vec<(char, u32)>,
 }
 
+/// One state of a [`SuffixAutomaton`].
+#[derive(Clone, Copy)]
+struct SamState {
+    /// The first transition, inline: most states of a text have one, and a walk along the
+    /// text reads them in order.
+    first_char: char,
+    /// Its target, [`NONE`] when the state has no transition.
+    first_to: u32,
+    /// Head of the list of further transitions in the arena, [`NONE`] when there are none.
+    more: u32,
+    /// Suffix link, [`NONE`] for the start state.
+    link: u32,
+    /// Length of the longest string the state stands for.
+    len: u32,
+}
+
+const NONE: u32 = u32::MAX;
+
 impl SuffixAutomaton {
-    fn new(text: impl Iterator<Item = char>) -> Self {
+    fn new(text: impl Iterator<Item = char> + Clone) -> Self {
+        // At most 2n states.
+        let n = text.clone().count();
         let mut a = SuffixAutomaton {
-            next: HashMap::new(),
-            out_of: vec![Vec::new()],
-            link: vec![u32::MAX],
-            len: vec![0],
+            states: Vec::with_capacity(2 * n + 1),
+            more: HashMap::with_capacity_and_hasher(n / 2, BuildPairHasher),
+            arena: Vec::new(),
         };
+        a.push(0, NONE);
         let mut last: u32 = 0;
         for c in text {
-            let cur = a.push(a.len[last as usize] + 1, u32::MAX);
+            let cur = a.push(a.state(last).len + 1, NONE);
             let mut p = last;
-            loop {
-                if a.step(p, c).is_some() {
-                    break;
-                }
+            while p != NONE && a.step(p, c).is_none() {
                 a.set(p, c, cur);
-                match a.link[p as usize] {
-                    u32::MAX => {
-                        p = u32::MAX;
-                        break;
-                    }
-                    l => p = l,
-                }
+                p = a.state(p).link;
             }
-            if p == u32::MAX {
-                a.link[cur as usize] = 0;
+            if p == NONE {
+                a.states[cur as usize].link = 0;
             } else {
                 let q = a.step(p, c).unwrap_or(0);
-                if a.len[p as usize] + 1 == a.len[q as usize] {
-                    a.link[cur as usize] = q;
+                if a.state(p).len + 1 == a.state(q).len {
+                    a.states[cur as usize].link = q;
                 } else {
-                    let clone = a.push(a.len[p as usize] + 1, a.link[q as usize]);
-                    let copied: Vec<(char, u32)> = a.out_of[q as usize]
-                        .iter()
-                        .filter_map(|&ch| a.step(q, ch).map(|to| (ch, to)))
-                        .collect();
-                    for (ch, to) in copied {
+                    let clone = a.push(a.state(p).len + 1, a.state(q).link);
+                    for (ch, to) in a.transitions(q) {
                         a.set(clone, ch, to);
                     }
-                    let mut p = p;
-                    while a.step(p, c) == Some(q) {
+                    while p != NONE && a.step(p, c) == Some(q) {
                         a.set(p, c, clone);
-                        match a.link[p as usize] {
-                            u32::MAX => break,
-                            l => p = l,
-                        }
+                        p = a.state(p).link;
                     }
-                    a.link[q as usize] = clone;
-                    a.link[cur as usize] = clone;
+                    a.states[q as usize].link = clone;
+                    a.states[cur as usize].link = clone;
                 }
             }
             last = cur;
@@ -313,21 +359,62 @@ impl SuffixAutomaton {
         a
     }
 
+    fn state(&self, s: u32) -> SamState {
+        self.states[s as usize]
+    }
+
     fn push(&mut self, len: u32, link: u32) -> u32 {
-        self.out_of.push(Vec::new());
-        self.link.push(link);
-        self.len.push(len);
-        u32::try_from(self.len.len() - 1).unwrap_or(u32::MAX)
+        self.states.push(SamState {
+            first_char: '\0',
+            first_to: NONE,
+            more: NONE,
+            link,
+            len,
+        });
+        u32::try_from(self.states.len() - 1).unwrap_or(NONE)
     }
 
     fn step(&self, state: u32, c: char) -> Option<u32> {
-        self.next.get(&(state, c)).copied()
+        let s = self.state(state);
+        if s.first_to == NONE {
+            None
+        } else if s.first_char == c {
+            Some(s.first_to)
+        } else if s.more == NONE {
+            None
+        } else {
+            self.more.get(&(state, c)).copied()
+        }
     }
 
     fn set(&mut self, state: u32, c: char, to: u32) {
-        if self.next.insert((state, c), to).is_none() {
-            self.out_of[state as usize].push(c);
+        let s = &mut self.states[state as usize];
+        if s.first_to == NONE || s.first_char == c {
+            s.first_char = c;
+            s.first_to = to;
+        } else if self.more.insert((state, c), to).is_none() {
+            let at = u32::try_from(self.arena.len()).unwrap_or(NONE);
+            self.arena.push((c, s.more));
+            s.more = at;
         }
+    }
+
+    /// Every transition of `state`, `(character, target)`.
+    fn transitions(&self, state: u32) -> Vec<(char, u32)> {
+        let s = self.state(state);
+        let mut out = Vec::new();
+        if s.first_to != NONE {
+            out.push((s.first_char, s.first_to));
+        }
+        let mut e = s.more;
+        while e != NONE {
+            let (ch, after) = self.arena[e as usize];
+            if let Some(&to) = self.more.get(&(state, ch)) {
+                out.push((ch, to));
+            }
+            e = after;
+        }
+        out
     }
 
     /// Whether the text contains `s` as a substring.
