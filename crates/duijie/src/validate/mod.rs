@@ -441,8 +441,10 @@ impl Seen {
 impl Ledger {
     /// Validates raw records and builds a ledger of those that passed, with every problem.
     ///
-    /// Records are accepted in the order given within each kind; parties are resolved before
-    /// the needs and capabilities that reference them, whatever the input order. Party ids are
+    /// Within each kind, records take their positions in order of their ids (byte order; the
+    /// input's row order only decides which of two records with one id comes first), so every
+    /// result is the same however the rows are ordered; parties are resolved before the needs
+    /// and capabilities that reference them. Party ids are
     /// one namespace across schools, institutes, enterprises and authorities; needs and
     /// capabilities have one namespace per kind.
     ///
@@ -462,7 +464,13 @@ impl Ledger {
             dependents: std::collections::BTreeMap::new(),
         };
         for kind in RecordKind::ALL {
-            for rec in by_kind.remove(&kind).unwrap_or_default() {
+            let mut records = by_kind.remove(&kind).unwrap_or_default();
+            // Records take their positions in the ledger in order of their ids, not of the
+            // input's rows, so that every tie the solvers break by position is broken by id:
+            // the same ledger gives the same allocation however its rows are ordered. The
+            // sort is stable, so of two records with one id the first in the input is kept.
+            records.sort_by_cached_key(record_id);
+            for rec in records {
                 b.add(&rec);
             }
         }
