@@ -73,16 +73,9 @@ fn find_offer(l: &Ledger, m: Market, id: &str) -> Option<usize> {
     (0..m.offers(l)).find(|&j| score::offer_external_id(l, m, j) == id)
 }
 
-/// Up to five ids of a list closest to `id` (by edit distance on characters), for a hint.
+/// Up to five ids of a list closest to `id` (the core's one ranking of suggestions), for a hint.
 fn closest<'a>(id: &str, ids: impl Iterator<Item = &'a str>) -> String {
-    let mut v: Vec<(usize, &str)> = ids.map(|s| (strsim::levenshtein(id, s), s)).collect();
-    v.sort();
-    v.dedup();
-    v.iter()
-        .take(5)
-        .map(|(_, s)| *s)
-        .collect::<Vec<_>>()
-        .join(", ")
+    duijie::catalogue::closest(id, ids, 0.0, 5).join(", ")
 }
 
 /// Prints the breakdown of one need–offer pair.

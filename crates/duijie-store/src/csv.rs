@@ -293,6 +293,13 @@ pub fn parse_table(source: &str, text: &str, kind: RecordKind) -> CsvTable {
         if kind.field(h).is_none() {
             keep[i] = false;
             let all: Vec<&str> = kind.fields().iter().map(|f| f.name).collect();
+            let help = match duijie::catalogue::closest(h, all.iter().copied(), 0.8, 1).first() {
+                Some(f) => format!(
+                    "did you mean `{f}`? ({kind} files take: {})",
+                    all.join(", ")
+                ),
+                None => format!("{kind} files take: {}", all.join(", ")),
+            };
             problems.push(
                 Problem::at(
                     Severity::Error,
@@ -302,7 +309,7 @@ pub fn parse_table(source: &str, text: &str, kind: RecordKind) -> CsvTable {
                 )
                 .with_column(i as u64 + 1)
                 .with_field(h.as_str())
-                .with_suggestion(format!("{kind} files take: {}", all.join(", "))),
+                .with_suggestion(help),
             );
         }
     }

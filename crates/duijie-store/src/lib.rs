@@ -173,26 +173,14 @@ fn stem_and_ext(name: &str) -> (&str, String) {
 }
 
 fn closest_table(stem: &str) -> String {
-    let best = RecordKind::ALL
-        .iter()
-        .map(|k| (strsim_like(stem, k.name()), k.name()))
-        .max_by(|a, b| a.0.total_cmp(&b.0));
-    match best {
-        Some((s, n)) if s >= 0.7 => format!("did you mean {n}.csv?"),
-        _ => {
+    let names = RecordKind::ALL.iter().map(|k| k.name());
+    match duijie::catalogue::closest(stem, names, 0.7, 1).first() {
+        Some(n) => format!("did you mean {n}.csv?"),
+        None => {
             let all: Vec<&str> = RecordKind::ALL.iter().map(|k| k.name()).collect();
             format!("name the file after its table: {}", all.join(", "))
         }
     }
-}
-
-/// Similarity of two ASCII names in `[0, 1]` (shared-prefix weighted), for file-name hints.
-fn strsim_like(a: &str, b: &str) -> f64 {
-    let common = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
-    let longest = a.chars().count().max(b.chars().count()).max(1);
-    #[allow(clippy::cast_precision_loss)]
-    let s = common as f64 / longest as f64;
-    s
 }
 
 /// Parses and validates ledger sources held in memory (files read by the caller, or embedded).

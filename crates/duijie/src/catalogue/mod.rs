@@ -491,6 +491,27 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     s
 }
 
+/// The `limit` candidates most similar to `asked` by [`similarity`] and at least `threshold`
+/// similar, most similar first (ties in the candidates' order of text): the one ranking behind
+/// every "did you mean" duijie prints — field names, table names, party ids, need and offer
+/// ids. O(candidates) comparisons of at most 64 characters each.
+pub fn closest<'a>(
+    asked: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    threshold: f64,
+    limit: usize,
+) -> Vec<&'a str> {
+    let mut v: Vec<(f64, &str)> = candidates
+        .into_iter()
+        .map(|c| (similarity(asked, c), c))
+        .filter(|(s, _)| *s >= threshold)
+        .collect();
+    v.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    v.dedup_by(|a, b| a.1 == b.1);
+    v.truncate(limit);
+    v.into_iter().map(|(_, c)| c).collect()
+}
+
 fn sort_suggestions(v: &mut [Suggestion]) {
     v.sort_by(|a, b| {
         b.similarity

@@ -134,3 +134,20 @@ fn levels_parse_from_chinese_aliases_and_keys() {
     assert_eq!(Level::parse("专科"), Some(Level::HigherVocational));
     assert_eq!(Level::parse("大专生"), None);
 }
+
+#[test]
+fn one_ranking_serves_every_did_you_mean() {
+    use super::closest;
+    let fields = ["id", "name", "level", "city", "moe_code"];
+    assert_eq!(closest("nmae", fields, 0.8, 1), ["name"]);
+    assert_eq!(closest("levle", fields, 0.8, 1), ["level"]);
+    assert!(closest("salary", fields, 0.8, 1).is_empty());
+    // Ids: the closest first, ties in text order, at most `limit`, no repeats.
+    assert_eq!(
+        closest("N0l", ["N02", "N01", "N01", "T01"], 0.0, 2),
+        ["N01", "N02"]
+    );
+    // Long values cost no more than 64 characters each.
+    let long = "机".repeat(100_000);
+    assert_eq!(closest(&long, ["机器人"], 0.0, 1), ["机器人"]);
+}

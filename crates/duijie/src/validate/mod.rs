@@ -1076,22 +1076,14 @@ fn wanted_names(wanted: &[PartyKind]) -> String {
 
 /// Up to three party ids of the wanted kinds that look like `external`.
 fn closest_ids(ledger: &Ledger, external: &str, wanted: &[PartyKind]) -> Vec<String> {
-    let mut v: Vec<(f64, &str)> = ledger
+    let ids = ledger
         .parties
         .iter()
         .filter(|p| wanted.contains(&p.kind()))
-        .map(|p| {
-            (
-                strsim::jaro_winkler(external, &p.external_id),
-                p.external_id.as_str(),
-            )
-        })
-        .filter(|(s, _)| *s >= 0.8)
-        .collect();
-    v.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-    v.into_iter()
-        .take(3)
-        .map(|(_, id)| format!("{id:?}"))
+        .map(|p| p.external_id.as_str());
+    crate::catalogue::closest(external, ids, 0.8, 3)
+        .into_iter()
+        .map(|id| format!("{id:?}"))
         .collect()
 }
 

@@ -141,14 +141,11 @@ impl<'r> Reader<'r> {
             }
             seen.push(name);
             if kind.field(name).is_none() {
-                let best = kind
-                    .fields()
-                    .iter()
-                    .map(|f| (strsim::jaro_winkler(name, f.name), f.name))
-                    .max_by(|a, b| a.0.total_cmp(&b.0));
-                let help = match best {
-                    Some((s, f)) if s >= 0.8 => format!("did you mean `{f}`?"),
-                    _ => {
+                let best =
+                    crate::catalogue::closest(name, kind.fields().iter().map(|f| f.name), 0.8, 1);
+                let help = match best.first() {
+                    Some(f) => format!("did you mean `{f}`?"),
+                    None => {
                         let all: Vec<&str> = kind.fields().iter().map(|f| f.name).collect();
                         format!("{} records take: {}", kind.name(), all.join(", "))
                     }
