@@ -30,8 +30,9 @@ impl Outcome {
         // The certificate includes feasibility; only an uncertified answer is checked apart.
         let verified = verify_assignment(matrix, a).is_ok();
         if !verified {
-            check_assignment(matrix, a).map_err(|e| AllocateError::InvalidInstance {
-                message: format!("internal: the assignment is not feasible: {e}"),
+            check_assignment(matrix, a).map_err(|source| AllocateError::CertificateFailed {
+                what: "assignment feasibility".into(),
+                source,
             })?;
         }
         Ok(Outcome {

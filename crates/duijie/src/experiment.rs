@@ -145,9 +145,7 @@ pub fn compare(
     clock: Option<Clock<'_>>,
     tick: Option<Tick<'_>>,
 ) -> Result<Vec<Row>, AllocateError> {
-    cfg.validate().map_err(|e| AllocateError::InvalidInstance {
-        message: e.to_string(),
-    })?;
+    cfg.validate().map_err(AllocateError::Config)?;
     let scorer = Scorer::new(cfg, l);
     let instances: Vec<MarketInstance> = markets
         .iter()
@@ -196,11 +194,11 @@ pub fn compare_on(
                 t(m, &p.name());
             }
             let start = clock.map(|c| c());
-            let a = p
-                .allocate(inst)
-                .map_err(|e| AllocateError::InvalidInstance {
-                    message: format!("policy {} on the {m} market: {e}", p.name()),
-                })?;
+            let a = p.allocate(inst).map_err(|e| AllocateError::Policy {
+                policy: p.name(),
+                market: m,
+                source: Box::new(e),
+            })?;
             let seconds = clock.zip(start).map(|(c, s)| c() - s);
             let (coverage, city_balance) = party_coverage(l, inst, &a);
             Ok(Run {

@@ -250,9 +250,7 @@ pub fn run(ledger: &Ledger) -> Result<Outcome, AllocateError> {
 /// As [`run`]; an invalid `cfg` is reported as [`AllocateError::InvalidInstance`] naming the
 /// field (call [`score::ScoreConfig::validate`] first to get the typed error).
 pub fn run_with(ledger: &Ledger, cfg: &score::ScoreConfig) -> Result<Outcome, AllocateError> {
-    cfg.validate().map_err(|e| AllocateError::InvalidInstance {
-        message: e.to_string(),
-    })?;
+    cfg.validate().map_err(AllocateError::Config)?;
     let mut markets = Vec::with_capacity(Market::ALL.len());
     let mut engaged = vec![false; ledger.parties.len()];
     let scorer = score::Scorer::new(cfg, ledger);
@@ -273,8 +271,9 @@ pub fn run_with(ledger: &Ledger, cfg: &score::ScoreConfig) -> Result<Outcome, Al
         let pair_list: Vec<(u32, u32)> = pairs.iter().map(|&(i, j, _)| (i, j)).collect();
         let t = Transport::new(demand.clone(), capacity.clone(), pairs)?;
         let s = allocate::max_weight_transport(&t)?;
-        allocate::verify_transport(&t, &s).map_err(|e| AllocateError::InvalidInstance {
-            message: format!("{m} market: {e}"),
+        allocate::verify_transport(&t, &s).map_err(|source| AllocateError::CertificateFailed {
+            what: format!("{m} market transport"),
+            source,
         })?;
         let matches: Vec<Match> = s
             .flows
@@ -429,5 +428,42 @@ mod tests {
             &[(0, 0, 9), (0, 1, 8), (1, 1, 7)],
         );
         assert_eq!(all_zero, [Some(R::NoCapacity), Some(R::NoCapacity)]);
+    }
+
+    #[test]
+    fn errors_keep_their_kind_and_cause() {
+        use crate::allocate::AllocateError;
+        use std::error::Error as _;
+        // A bad scoring config is a config error naming its field, not a message.
+        let mut cfg = crate::score::ScoreConfig::default();
+        cfg.talent.major_fit = -1.0;
+        let ledger = crate::Ledger::default();
+        match super::run_with(&ledger, &cfg) {
+            Err(AllocateError::Config(e)) => assert_eq!(e.field, "talent.major_fit"),
+            other => panic!("{other:?}"),
+        }
+        // A policy parameter out of range is a parameter error; through a comparison it is
+        // wrapped with the policy and market, and the cause is still there to match.
+        let bad = crate::policy::TwoSided {
+            need_weight: f64::NAN,
+            fairness: 0.0,
+        };
+        let inst =
+            MarketInstance::new(Market::Talent, vec![1], vec![1], vec![(0, 0, 5, 5)]).unwrap();
+        assert!(matches!(
+            bad.allocate(&inst),
+            Err(AllocateError::InvalidParameter { .. })
+        ));
+        let policies: Vec<Box<dyn Policy>> = vec![Box::new(bad)];
+        let e = crate::experiment::compare_on(&ledger, "t", None, &[inst], &policies, None, None)
+            .unwrap_err();
+        match &e {
+            AllocateError::Policy { market, source, .. } => {
+                assert_eq!(*market, Market::Talent);
+                assert!(matches!(**source, AllocateError::InvalidParameter { .. }));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(e.source().is_some());
     }
 }

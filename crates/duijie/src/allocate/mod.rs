@@ -215,6 +215,40 @@ pub enum AllocateError {
         /// The largest absolute weight this instance can take.
         limit: u64,
     },
+    /// The scoring configuration cannot be used (a negative weight, a threshold of 1): the
+    /// error names the field. Correct the weights file.
+    Config(crate::score::ConfigError),
+    /// A policy's parameter is outside its range (α outside [0, 1], λ below 0). Correct the
+    /// parameter.
+    InvalidParameter {
+        /// The policy.
+        policy: String,
+        /// What is wrong and what is accepted.
+        message: String,
+    },
+    /// A solution's certificate did not check, so duijie refused to return it: a solver bug.
+    /// Please report it with the instance.
+    CertificateFailed {
+        /// What was being checked (`talent market transport`).
+        what: String,
+        /// The check that failed.
+        source: CertificateError,
+    },
+    /// Two of duijie's own computations disagree (an exact solve and the max-flow bound it
+    /// must meet): a bug. Please report it with the instance.
+    Internal {
+        /// What disagrees.
+        message: String,
+    },
+    /// A policy failed on one market; `source` says why.
+    Policy {
+        /// The policy's name (`welfare`, `stable-needs`, ...).
+        policy: String,
+        /// The market.
+        market: crate::score::Market,
+        /// The policy's error.
+        source: Box<AllocateError>,
+    },
 }
 
 impl std::fmt::Display for AllocateError {
@@ -238,11 +272,37 @@ impl std::fmt::Display for AllocateError {
                 f,
                 "weight {max_weight} is too large for exact arithmetic on this instance (limit {limit}): scale the weights down"
             ),
+            AllocateError::Config(e) => write!(f, "{e}"),
+            AllocateError::InvalidParameter { policy, message } => {
+                write!(f, "policy {policy}: {message}")
+            }
+            AllocateError::CertificateFailed { what, source } => write!(
+                f,
+                "{what}: {source}; the answer was withheld (a solver bug: please report it with the instance)"
+            ),
+            AllocateError::Internal { message } => write!(
+                f,
+                "internal check failed: {message} (a bug: please report it with the instance)"
+            ),
+            AllocateError::Policy {
+                policy,
+                market,
+                source,
+            } => write!(f, "policy {policy} on the {market} market: {source}"),
         }
     }
 }
 
-impl std::error::Error for AllocateError {}
+impl std::error::Error for AllocateError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            AllocateError::Config(e) => Some(e),
+            AllocateError::CertificateFailed { source, .. } => Some(source),
+            AllocateError::Policy { source, .. } => Some(source.as_ref()),
+            _ => None,
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests;

@@ -351,11 +351,12 @@ impl Policy for Stable {
         }
         let blocking = blocking_pairs(inst, &a);
         if let Some(&(i, j)) = blocking.first() {
-            return Err(AllocateError::InvalidInstance {
-                message: format!(
+            return Err(AllocateError::CertificateFailed {
+                what: "stable allocation".into(),
+                source: allocate::CertificateError::new(format!(
                     "deferred acceptance left {} blocking pairs, first (need {i}, offer {j})",
                     blocking.len()
-                ),
+                )),
             });
         }
         Ok(a)
@@ -451,9 +452,9 @@ impl Policy for MaxMin {
             ));
         }
         if covered != target {
-            return Err(AllocateError::InvalidInstance {
+            return Err(AllocateError::Internal {
                 message: format!(
-                    "max–min: the exact solve covers {covered} needs, the max-flow {target} (a solver bug)"
+                    "max–min: the exact solve covers {covered} needs, the max-flow {target}"
                 ),
             });
         }
@@ -537,9 +538,10 @@ impl Policy for TwoSided {
         limits: &allocate::Limits<'_>,
     ) -> Result<Allocation, AllocateError> {
         if !(self.need_weight.is_finite() && self.fairness.is_finite() && self.fairness >= 0.0) {
-            return Err(AllocateError::InvalidInstance {
+            return Err(AllocateError::InvalidParameter {
+                policy: self.name(),
                 message: format!(
-                    "two-sided policy: α = {} must be in [0, 1] and λ = {} ≥ 0",
+                    "α = {} must be in [0, 1] and λ = {} ≥ 0",
                     self.need_weight, self.fairness
                 ),
             });
@@ -590,8 +592,8 @@ impl Policy for TwoSided {
             }
         }
         let Some((value, flows, prices)) = best else {
-            return Err(AllocateError::InvalidInstance {
-                message: "internal: the two-sided policy solved no mix".into(),
+            return Err(AllocateError::Internal {
+                message: "the two-sided policy solved no mix".into(),
             });
         };
         if stopped_any {
@@ -642,8 +644,9 @@ fn solve_within(
     if s.status == Status::LimitReached {
         return Ok((s, true));
     }
-    allocate::verify_transport(t, &s).map_err(|e| AllocateError::InvalidInstance {
-        message: e.to_string(),
+    allocate::verify_transport(t, &s).map_err(|source| AllocateError::CertificateFailed {
+        what: "transport".into(),
+        source,
     })?;
     Ok((s, false))
 }

@@ -287,7 +287,7 @@ fn round_lp(
     for &(i, j, u) in &lp.flows {
         let k = inst
             .pair_index(i, j)
-            .ok_or_else(|| AllocateError::InvalidInstance {
+            .ok_or_else(|| AllocateError::Internal {
                 message: format!("LP flow on (need {i}, offer {j}), which is not a pair"),
             })?;
         let c = &mut choice[i as usize];

@@ -242,8 +242,9 @@ pub fn capacity_what_if(
         extra.push(net.add_arc(node_offer(j), sink, 0, total, 1)?);
     }
     let s = allocate::min_cost_flow(&net)?;
-    allocate::verify_flow(&net, &s).map_err(|e| AllocateError::InvalidInstance {
-        message: e.to_string(),
+    allocate::verify_flow(&net, &s).map_err(|source| AllocateError::CertificateFailed {
+        what: "capacity what-if flow".into(),
+        source,
     })?;
     let added: Vec<(u32, u32)> = extra
         .iter()

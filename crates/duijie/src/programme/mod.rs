@@ -13,7 +13,7 @@ mod tests;
 
 pub use consortium::{Consortium, consortia, greedy_bound, technology_capacity};
 pub use gaps::{GapRow, Signal, WhatIf, capacity_what_if, gaps};
-pub use targets::{AllianceProgress, Progress, Targets, alliance_progress, progress};
+pub use targets::{AllianceProgress, Progress, Targets, TargetsError, alliance_progress, progress};
 
 use crate::catalogue::Catalogues;
 use crate::id::PartyId;

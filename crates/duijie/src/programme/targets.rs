@@ -57,18 +57,38 @@ impl Targets {
     ///
     /// # Errors
     /// The field at fault and why.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), TargetsError> {
         for (field, v) in [
             ("school_coverage", self.school_coverage),
             ("enterprise_coverage", self.enterprise_coverage),
         ] {
             if !(0.0..=1.0).contains(&v) {
-                return Err(format!("{field} = {v}: a share must lie in [0, 1]"));
+                return Err(TargetsError {
+                    field: field.to_owned(),
+                    message: format!("{field} = {v}: a share must lie in [0, 1]"),
+                });
             }
         }
         Ok(())
     }
 }
+
+/// A target that cannot be used, naming its field. Correct the targets file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TargetsError {
+    /// The field, as written in TOML (`school_coverage`).
+    pub field: String,
+    /// What is wrong and what is accepted.
+    pub message: String,
+}
+
+impl std::fmt::Display for TargetsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "targets: {}", self.message)
+    }
+}
+
+impl std::error::Error for TargetsError {}
 
 /// Progress on one indicator.
 #[derive(Clone, Debug, PartialEq)]

@@ -165,7 +165,7 @@ pub struct ScoreConfig {
 }
 
 /// A config value that cannot be used, with the field's dotted path.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigError {
     /// The field, as written in TOML (`talent.major_fit`).
     pub field: String,
