@@ -33,6 +33,13 @@ fn bench(c: &mut Criterion) {
         let name = format!("{m}_k{}", k.map_or("all".into(), |k: usize| k.to_string()));
         g.bench_function(name, |b| b.iter(|| top_candidates(&s, m, k)));
     }
+    // What every policy comparison builds first: each market's pairs with both sides' views.
+    g.bench_function("instances_every_market_k50", |b| {
+        b.iter(|| duijie::policy::MarketInstance::every_market(&s, Some(50)))
+    });
+    g.bench_function("instances_technology_all", |b| {
+        b.iter(|| duijie::policy::MarketInstance::from_scorer(&s, Market::Technology, None))
+    });
     g.finish();
 }
 

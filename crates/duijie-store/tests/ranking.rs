@@ -137,6 +137,29 @@ fn candidates_equal_full_scoring_and_top_k_equals_brute_force_top_k() {
 }
 
 #[test]
+fn candidates_with_views_score_each_pair_once_and_agree_with_both_scorers() {
+    let cfg = ScoreConfig::default();
+    for l in ledgers() {
+        let s = score::Scorer::new(&cfg, &l);
+        for m in Market::ALL {
+            for k in [None, Some(1), Some(3)] {
+                let plain = score::top_candidates(&s, m, k);
+                let viewed = score::top_candidates_with_views(&s, m, k);
+                assert_eq!(viewed.len(), plain.len(), "{m} {k:?}");
+                for (&(i, j, w), &(vi, vj, vw, v)) in plain.iter().zip(&viewed) {
+                    assert_eq!((i, j, w), (vi, vj, vw), "{m} {k:?}");
+                    assert_eq!(
+                        Some(v),
+                        s.offer_view(m, i as usize, j as usize),
+                        "{m} {i} {j}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
 fn candidates_are_identical_on_one_and_two_threads() {
     let cfg = ScoreConfig::default();
     for l in ledgers() {

@@ -96,16 +96,9 @@ impl MarketInstance {
     /// The instance of market `m` of the scorer's ledger: each need's best `k` candidates (all
     /// when `None`, see [`crate::score::top_candidates`]) with both sides' views.
     pub fn from_scorer(scorer: &Scorer<'_>, m: Market, k: Option<usize>) -> Self {
-        use rayon::prelude::*;
         let l = scorer.ledger();
-        let pairs: Vec<(u32, u32, i64)> = crate::score::top_candidates(scorer, m, k);
-        let pairs = pairs
-            .par_iter()
-            .map(|&(i, j, w)| {
-                let v = scorer.offer_view(m, i as usize, j as usize).unwrap_or(0);
-                (i, j, w, v)
-            })
-            .collect();
+        // Each pair's components are computed once, for both sides' views.
+        let pairs = crate::score::top_candidates_with_views(scorer, m, k);
         MarketInstance {
             market: m,
             demand: (0..m.needs(l))

@@ -1036,9 +1036,25 @@ impl<'a> Scorer<'a> {
             Values::Major(v) | Values::Technology(v) => v,
         };
         let (need, _) = need_side(self.ledger, m, i);
-        Some(to_fixed(
-            0.4 * v[0] + 0.3 * v[4] + 0.3 * partner_standing(need.party),
-        ))
+        Some(offer_view_of(&v, need.party))
+    }
+
+    /// The need-side score and the offer side's view of pair `(i, j)` from one computation of
+    /// the components (what [`Scorer::value`] and [`Scorer::offer_view`] give apart).
+    fn value_and_view_in(
+        &self,
+        m: Market,
+        i: usize,
+        j: usize,
+        dense: Option<&[f64]>,
+    ) -> Option<(i64, i64)> {
+        let values = self.values(m, i, j, dense)?;
+        let (v, weights) = match &values {
+            Values::Major(v) => (v, &self.talent_weights),
+            Values::Technology(v) => (v, &self.technology_weights),
+        };
+        let (need, _) = need_side(self.ledger, m, i);
+        Some((to_fixed(weighted(v, weights)), offer_view_of(v, need.party)))
     }
 
     fn value_in(&self, m: Market, i: usize, j: usize, dense: Option<&[f64]>) -> Option<i64> {
@@ -1418,12 +1434,43 @@ pub fn top_candidates_counted(
     m: Market,
     k: Option<usize>,
 ) -> (Vec<(u32, u32, i64)>, u64) {
+    let (pairs, scored) = candidates_inner(scorer, m, k, false);
+    (
+        pairs.into_iter().map(|(i, j, w, _)| (i, j, w)).collect(),
+        scored,
+    )
+}
+
+/// [`top_candidates`] with the offer side's own view of each pair ([`Scorer::offer_view`]):
+/// `(need, offer, need-side score, offer-side view)`. Both come from one computation of the
+/// pair's components, so the two-sided policies' instances score every pair once.
+pub fn top_candidates_with_views(
+    scorer: &Scorer<'_>,
+    m: Market,
+    k: Option<usize>,
+) -> Vec<(u32, u32, i64, i64)> {
+    candidates_inner(scorer, m, k, true).0
+}
+
+/// The candidates of every need, with the offer side's view when `with_view` (0 otherwise),
+/// and the number of pairs scored.
+fn candidates_inner(
+    scorer: &Scorer<'_>,
+    m: Market,
+    k: Option<usize>,
+    with_view: bool,
+) -> (Vec<(u32, u32, i64, i64)>, u64) {
     use rayon::prelude::*;
     let l = scorer.ledger;
     let postings = Postings::new(scorer, m);
     let floor = to_fixed(scorer.cfg.min_score).max(0);
     let offers = m.offers(l);
-    let per_need: Vec<(Vec<(u32, i64)>, u64)> = (0..m.needs(l))
+    let search = Search {
+        k,
+        floor,
+        with_view,
+    };
+    let per_need: Vec<NeedCandidates> = (0..m.needs(l))
         .into_par_iter()
         .map_init(
             || Scratch {
@@ -1434,17 +1481,35 @@ pub fn top_candidates_counted(
                     Vec::new()
                 },
             },
-            |scratch, i| best_for_need(scorer, &postings, m, i, k, floor, scratch),
+            |scratch, i| best_for_need(scorer, &postings, m, i, search, scratch),
         )
         .collect();
     let mut out = Vec::with_capacity(per_need.iter().map(|(v, _)| v.len()).sum());
     let mut scored = 0;
     for (i, (found, n)) in per_need.into_iter().enumerate() {
         let iu = u32::try_from(i).unwrap_or(u32::MAX);
-        out.extend(found.into_iter().map(|(j, w)| (iu, j, w)));
+        out.extend(found.into_iter().map(|(j, w, v)| (iu, j, w, v)));
         scored += n;
     }
     (out, scored)
+}
+
+/// The offer side's view of a pair from its component values: fit of the subject (major or
+/// discipline), geography, and the standing of the party asking (see [`Scorer::offer_view`]).
+fn offer_view_of(v: &[f64; 6], asking: &crate::model::Party) -> i64 {
+    to_fixed(0.4 * v[0] + 0.3 * v[4] + 0.3 * partner_standing(asking))
+}
+
+/// One need's candidates `(offer, score, offer-side view)` and the pairs scored to find them.
+type NeedCandidates = (Vec<(u32, i64, i64)>, u64);
+
+/// What a candidate search keeps: the best `k` (all when `None`), above `floor`, with the
+/// offer side's view when `with_view`.
+#[derive(Clone, Copy)]
+struct Search {
+    k: Option<usize>,
+    floor: i64,
+    with_view: bool,
 }
 
 /// Per-thread working memory of [`top_candidates`].
@@ -1462,10 +1527,14 @@ fn best_for_need(
     postings: &Postings,
     m: Market,
     i: usize,
-    k: Option<usize>,
-    floor: i64,
+    search: Search,
     scratch: &mut Scratch,
-) -> (Vec<(u32, i64)>, u64) {
+) -> NeedCandidates {
+    let Search {
+        k,
+        floor,
+        with_view,
+    } = search;
     use std::cmp::Reverse;
     let mut scored = 0u64;
     let technology = m == Market::Technology;
@@ -1546,11 +1615,11 @@ fn best_for_need(
     };
     tiers.sort_by_key(|t| std::cmp::Reverse(t.0)); // stable: equal bounds keep their order
     // The best found so far; with a k, the worst of them on top.
-    let mut heap: std::collections::BinaryHeap<(Reverse<i64>, u32)> =
+    let mut heap: std::collections::BinaryHeap<(Reverse<i64>, u32, i64)> =
         std::collections::BinaryHeap::new();
-    let mut all: Vec<(u32, i64)> = Vec::new();
+    let mut all: Vec<(u32, i64, i64)> = Vec::new();
     for (bound, key, level) in tiers {
-        if let (Some(k), Some((Reverse(worst), _))) = (k, heap.peek())
+        if let (Some(k), Some((Reverse(worst), _, _))) = (k, heap.peek())
             && heap.len() >= k
             && *worst > bound
         {
@@ -1564,29 +1633,37 @@ fn best_for_need(
             *slot = stamp;
             scored += 1;
             let dense = technology.then_some(scratch.dense.as_slice());
-            let Some(w) = scorer.value_in(m, i, j as usize, dense) else {
+            let scored_pair = if with_view {
+                scorer.value_and_view_in(m, i, j as usize, dense)
+            } else {
+                scorer.value_in(m, i, j as usize, dense).map(|w| (w, 0))
+            };
+            let Some((w, v)) = scored_pair else {
                 continue;
             };
             if w <= floor {
                 continue;
             }
             match k {
-                None => all.push((j, w)),
+                None => all.push((j, w, v)),
                 Some(k) => {
                     if heap.len() < k {
-                        heap.push((Reverse(w), j));
+                        heap.push((Reverse(w), j, v));
                     } else if let Some(mut worst) = heap.peek_mut()
-                        && (Reverse(w), j) < *worst
+                        && (Reverse(w), j) < (worst.0, worst.1)
                     {
                         // Better than the worst kept (higher score, or equal and lower index).
-                        *worst = (Reverse(w), j);
+                        *worst = (Reverse(w), j, v);
                     }
                 }
             }
         }
     }
     if k.is_some() {
-        all = heap.into_iter().map(|(Reverse(w), j)| (j, w)).collect();
+        all = heap
+            .into_iter()
+            .map(|(Reverse(w), j, v)| (j, w, v))
+            .collect();
     }
     if technology {
         scorer.text.spread(i, &mut scratch.dense, false);
