@@ -82,13 +82,15 @@ impl Origin {
 }
 
 impl std::fmt::Display for Origin {
+    /// `file:line path`, with invisible characters shown as `<U+200B>`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.source)?;
+        use crate::message::escape_invisible as esc;
+        f.write_str(&esc(&self.source))?;
         if let Some(l) = self.line {
             write!(f, ":{l}")?;
         }
         if let Some(p) = &self.path {
-            write!(f, " {p}")?;
+            write!(f, " {}", esc(p))?;
         }
         Ok(())
     }
@@ -288,7 +290,7 @@ impl std::fmt::Display for Problem {
             }
         }
         if let Some(p) = &self.path {
-            write!(f, " {p}")?;
+            write!(f, " {}", esc(p))?;
         }
         let sev = match self.severity {
             Severity::Error => "error",
