@@ -3,7 +3,7 @@
 //!
 //! `cargo run -p duijie-examples --example embed [LEDGER_DIR]` (default: datasets/sample).
 
-use duijie::score::{self, Market};
+use duijie::score::{Market, ScoreConfig, Scorer};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::args()
@@ -17,6 +17,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ledger = &loaded.ledger;
     let outcome = duijie::pipeline::run(ledger)?;
     let talent = outcome.market(Market::Talent).ok_or("no talent market")?;
+    // One scorer for every explanation: it indexes the ledger's texts once.
+    let cfg = ScoreConfig::default();
+    let scorer = Scorer::new(&cfg, ledger);
     for m in &talent.allocation.matches {
         let (i, j) = (m.need as usize, m.offer as usize);
         let need = &ledger.talent_needs[i];
@@ -29,7 +32,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             supply.external_id,
             ledger.party(supply.school).name,
         );
-        if let Some(s) = score::score_pair(ledger, Market::Talent, i, j) {
+        if let Some(s) = scorer.score(Market::Talent, i, j) {
             print!("{s}");
         }
     }
