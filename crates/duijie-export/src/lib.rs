@@ -408,6 +408,12 @@ pub fn summary_json(o: &Outcome) -> String {
                 "unmet_units": x.unmet_units,
                 "needs_covered": x.needs_covered,
                 "needs_fully_met": x.needs_fully_met,
+                "needs_servable": x.needs_servable,
+                "offers_used": x.offers_used,
+                "capacity_use": x.capacity_use,
+                "blocking_pairs": x.blocking_pairs,
+                "need_satisfaction_mean": x.need_satisfaction.mean,
+                "offer_satisfaction_mean": x.offer_satisfaction.mean,
                 "welfare_fixed": x.welfare.to_string(),
                 "welfare": fixed_decimal(x.welfare),
             })

@@ -305,3 +305,30 @@ fn comparison_ranks_policies_by_what_each_optimises_and_is_thread_independent() 
     let again = one.install(run);
     assert_eq!(duijie::experiment::to_csv(&again, false), csv);
 }
+
+#[test]
+fn match_and_compare_report_the_same_metrics_for_the_welfare_allocation() {
+    // One welfare path: `pipeline::run` (duijie match) and the welfare row of a comparison
+    // (duijie compare) are the same allocation measured the same way.
+    for seed in [1, 2] {
+        let l = ledger(seed);
+        let cfg = ScoreConfig::default();
+        let outcome = duijie::pipeline::run_with(&l, &cfg).unwrap();
+        let policies: Vec<Box<dyn Policy>> = vec![Box::new(policy::Welfare)];
+        let rows = duijie::experiment::compare(
+            &l,
+            "t",
+            Some(seed),
+            &cfg,
+            &policies,
+            &Market::ALL,
+            None,
+            None,
+        )
+        .unwrap();
+        for row in rows {
+            let m = outcome.market(row.market).unwrap();
+            assert_eq!(m.metrics, row.metrics, "seed {seed} {}", row.market);
+        }
+    }
+}

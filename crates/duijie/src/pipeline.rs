@@ -4,7 +4,7 @@
 //! score, exact), checks each solution's certificate, and measures the result with the same
 //! metrics every policy will be measured by.
 
-use crate::allocate::{self, Algorithm, AllocateError, Status, Transport};
+use crate::allocate::{Algorithm, AllocateError, Status};
 use crate::id::PartyId;
 use crate::model::{Ledger, PartyDetail, PartyKind};
 use crate::score::{self, Market};
@@ -160,31 +160,9 @@ pub fn candidate_capacity(
     out
 }
 
-/// What one market's allocation achieved.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct MarketMetrics {
-    /// Needs in the market.
-    pub needs: usize,
-    /// Offers in the market.
-    pub offers: usize,
-    /// Candidate pairs scored.
-    pub candidate_pairs: usize,
-    /// Units demanded.
-    pub demand_units: u64,
-    /// Units offered.
-    pub supply_units: u64,
-    /// Units placed.
-    pub matched_units: u64,
-    /// Units of demand left unmet.
-    pub unmet_units: u64,
-    /// Needs with at least one unit placed.
-    pub needs_covered: usize,
-    /// Needs placed in full.
-    pub needs_fully_met: usize,
-    /// Total score, fixed point (divide by [`score::SCALE`]).
-    pub welfare: i128,
-}
+/// What one market's allocation achieved: the same figures every policy is measured by
+/// ([`crate::policy::measure`]), so `duijie match` and `duijie compare` agree.
+pub type MarketMetrics = crate::policy::PolicyMetrics;
 
 /// Coverage of one kind of party: how many took part in at least one partnership.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -199,7 +177,7 @@ pub struct Coverage {
 }
 
 /// One market's result.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct MarketOutcome {
     /// The allocation.
@@ -209,7 +187,7 @@ pub struct MarketOutcome {
 }
 
 /// The result of [`run`] on a ledger.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Outcome {
     /// One result per market, in [`Market::ALL`] order.
@@ -236,7 +214,7 @@ impl Outcome {
 ///
 /// # Errors
 /// [`AllocateError`] if an instance cannot be solved exactly; a certificate that fails to check
-/// is reported as [`AllocateError::InvalidInstance`] (it would be a solver bug).
+/// is reported as [`AllocateError::CertificateFailed`] (it would be a solver bug).
 ///
 /// # Example
 /// See the crate documentation.
@@ -247,82 +225,35 @@ pub fn run(ledger: &Ledger) -> Result<Outcome, AllocateError> {
 /// [`run`] with the scorer configured by `cfg`.
 ///
 /// # Errors
-/// As [`run`]; an invalid `cfg` is reported as [`AllocateError::InvalidInstance`] naming the
-/// field (call [`score::ScoreConfig::validate`] first to get the typed error).
+/// As [`run`]; an invalid `cfg` is [`AllocateError::Config`], naming the field.
 pub fn run_with(ledger: &Ledger, cfg: &score::ScoreConfig) -> Result<Outcome, AllocateError> {
+    use crate::policy::Policy as _;
     cfg.validate().map_err(AllocateError::Config)?;
     let mut markets = Vec::with_capacity(Market::ALL.len());
     let mut engaged = vec![false; ledger.parties.len()];
     let scorer = score::Scorer::new(cfg, ledger);
     for m in Market::ALL {
-        let (rows, cols) = (m.needs(ledger), m.offers(ledger));
-        let demand: Vec<u32> = (0..rows)
-            .map(|i| score::need_quantity(ledger, m, i))
-            .collect();
-        let capacity: Vec<u32> = (0..cols)
-            .map(|j| score::offer_quantity(ledger, m, j))
-            .collect();
-        let pairs = score::top_candidates(&scorer, m, cfg.top_k);
-        let candidate_pairs = pairs.len();
-        let mut candidates = vec![0u32; rows];
-        for &(i, _, _) in &pairs {
-            candidates[i as usize] += 1;
-        }
-        let pair_list: Vec<(u32, u32)> = pairs.iter().map(|&(i, j, _)| (i, j)).collect();
-        let t = Transport::new(demand.clone(), capacity.clone(), pairs)?;
-        let s = allocate::max_weight_transport(&t)?;
-        allocate::verify_transport(&t, &s).map_err(|source| AllocateError::CertificateFailed {
-            what: format!("{m} market transport"),
-            source,
-        })?;
-        let matches: Vec<Match> = s
-            .flows
-            .iter()
-            .map(|&(i, j, units)| Match {
-                need: i,
-                offer: j,
-                units,
-                score: t.weight(i as usize, j).unwrap_or(0),
-            })
-            .collect();
-        for mt in &matches {
+        // The one welfare path: the market's instance, the welfare policy (exact, its
+        // certificate checked), and the metrics every policy is measured by.
+        let inst = crate::policy::MarketInstance::from_scorer(&scorer, m, cfg.top_k);
+        let allocation = crate::policy::Welfare
+            .allocate(&inst)
+            .map_err(|e| match e {
+                AllocateError::CertificateFailed { what, source } => {
+                    AllocateError::CertificateFailed {
+                        what: format!("{m} market {what}"),
+                        source,
+                    }
+                }
+                other => other,
+            })?;
+        for mt in &allocation.matches {
             engaged[score::need_owner(ledger, m, mt.need as usize).index()] = true;
             engaged[score::offer_owner(ledger, m, mt.offer as usize).index()] = true;
         }
-        let candidate_capacity =
-            candidate_capacity(rows, pair_list.iter().copied(), &capacity, &matches);
-        let mut covered = vec![0u64; rows];
-        for mt in &matches {
-            covered[mt.need as usize] += u64::from(mt.units);
-        }
-        let metrics = MarketMetrics {
-            needs: rows,
-            offers: cols,
-            candidate_pairs,
-            demand_units: demand.iter().map(|&d| u64::from(d)).sum(),
-            supply_units: capacity.iter().map(|&c| u64::from(c)).sum(),
-            matched_units: covered.iter().sum(),
-            unmet_units: s.unmet.iter().map(|&u| u64::from(u)).sum(),
-            needs_covered: covered.iter().filter(|&&c| c > 0).count(),
-            needs_fully_met: (0..rows)
-                .filter(|&i| s.unmet[i] == 0 && demand[i] > 0)
-                .count(),
-            welfare: s.objective,
-        };
+        let metrics = crate::policy::measure(&inst, &allocation);
         markets.push(MarketOutcome {
-            allocation: Allocation {
-                market: m,
-                matches,
-                unmet: s.unmet,
-                candidates,
-                candidate_capacity,
-                welfare: s.objective,
-                status: s.status,
-                algorithm: s.algorithm,
-                need_price: s.row_price,
-                offer_price: s.col_price,
-                upper_bound: Some(s.objective),
-            },
+            allocation,
             metrics,
         });
     }

@@ -73,6 +73,12 @@ pub struct PolicyMetrics {
     pub needs_servable: usize,
     /// Needs with at least one unit placed.
     pub needs_covered: usize,
+    /// Needs with demand placed in full.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub needs_fully_met: usize,
+    /// Candidate pairs of the instance.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub candidate_pairs: usize,
     /// Offers with capacity.
     pub offers: usize,
     /// Offers with at least one unit given.
@@ -137,10 +143,14 @@ pub fn measure(inst: &MarketInstance, a: &Allocation) -> PolicyMetrics {
         needs: inst.demand.iter().filter(|&&d| d > 0).count(),
         needs_servable: need_sat.len(),
         needs_covered: placed.iter().filter(|&&p| p > 0).count(),
+        needs_fully_met: (0..n)
+            .filter(|&i| inst.demand[i] > 0 && placed[i] >= u64::from(inst.demand[i]))
+            .count(),
+        candidate_pairs: inst.pairs.len(),
         offers: inst.capacity.iter().filter(|&&c| c > 0).count(),
         offers_used: used.iter().filter(|&&u| u > 0).count(),
         capacity_use,
-        blocking_pairs: super::blocking_pairs(inst, a).len(),
+        blocking_pairs: super::stable::blocking_pair_count(inst, a),
         need_satisfaction: Spread::of(&need_sat),
         offer_satisfaction: Spread::of(&offer_sat),
     }

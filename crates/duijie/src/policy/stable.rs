@@ -149,6 +149,16 @@ pub fn deferred_acceptance_within(
 /// a spare unit or a unit given to a need it ranks lower. Ranks as in [`deferred_acceptance`].
 /// Sorted; empty exactly when `a` is stable. O(pairs + matches).
 pub fn blocking_pairs(inst: &MarketInstance, a: &Allocation) -> Vec<(u32, u32)> {
+    blocking(inst, a).collect()
+}
+
+/// How many blocking pairs `a` has ([`blocking_pairs`] without collecting them).
+pub fn blocking_pair_count(inst: &MarketInstance, a: &Allocation) -> usize {
+    blocking(inst, a).count()
+}
+
+/// The blocking pairs of `a`, in pair order.
+fn blocking<'a>(inst: &'a MarketInstance, a: &Allocation) -> impl Iterator<Item = (u32, u32)> + 'a {
     let (n, m) = (inst.needs(), inst.offers());
     // Worst partner of each side by its own ranking key (larger key = worse).
     let mut need_worst: Vec<Option<Key>> = vec![None; n];
@@ -169,7 +179,7 @@ pub fn blocking_pairs(inst: &MarketInstance, a: &Allocation) -> Vec<(u32, u32)> 
     }
     inst.pairs
         .iter()
-        .filter(|&&(i, j, w, v)| {
+        .filter(move |&&(i, j, w, v)| {
             let (iu, ju) = (i as usize, j as usize);
             let need_wants = placed[iu] < u64::from(inst.demand[iu])
                 || need_worst[iu].is_some_and(|worst| (Reverse(w), j) < worst);
@@ -178,5 +188,4 @@ pub fn blocking_pairs(inst: &MarketInstance, a: &Allocation) -> Vec<(u32, u32)> 
             need_wants && offer_wants
         })
         .map(|p| (p.0, p.1))
-        .collect()
 }

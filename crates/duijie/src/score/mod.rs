@@ -1036,25 +1036,24 @@ impl<'a> Scorer<'a> {
             Values::Major(v) | Values::Technology(v) => v,
         };
         let (need, _) = need_side(self.ledger, m, i);
-        Some(offer_view_of(&v, need.party))
+        Some(offer_view_of(v[0], v[4], partner_standing(need.party)))
     }
 
-    /// The need-side score and the offer side's view of pair `(i, j)` from one computation of
-    /// the components (what [`Scorer::value`] and [`Scorer::offer_view`] give apart).
-    fn value_and_view_in(
+    /// The need-side score of pair `(i, j)` with the two components the offer side's view
+    /// reads (subject fit and geography), from one computation of the components.
+    fn value_and_view_parts_in(
         &self,
         m: Market,
         i: usize,
         j: usize,
         dense: Option<&[f64]>,
-    ) -> Option<(i64, i64)> {
+    ) -> Option<(i64, f64, f64)> {
         let values = self.values(m, i, j, dense)?;
         let (v, weights) = match &values {
             Values::Major(v) => (v, &self.talent_weights),
             Values::Technology(v) => (v, &self.technology_weights),
         };
-        let (need, _) = need_side(self.ledger, m, i);
-        Some((to_fixed(weighted(v, weights)), offer_view_of(v, need.party)))
+        Some((to_fixed(weighted(v, weights)), v[0], v[4]))
     }
 
     fn value_in(&self, m: Market, i: usize, j: usize, dense: Option<&[f64]>) -> Option<i64> {
@@ -1494,10 +1493,10 @@ fn candidates_inner(
     (out, scored)
 }
 
-/// The offer side's view of a pair from its component values: fit of the subject (major or
+/// The offer side's view of a pair from its components: fit of the subject (major or
 /// discipline), geography, and the standing of the party asking (see [`Scorer::offer_view`]).
-fn offer_view_of(v: &[f64; 6], asking: &crate::model::Party) -> i64 {
-    to_fixed(0.4 * v[0] + 0.3 * v[4] + 0.3 * partner_standing(asking))
+fn offer_view_of(subject_fit: f64, geography: f64, standing: f64) -> i64 {
+    to_fixed(0.4 * subject_fit + 0.3 * geography + 0.3 * standing)
 }
 
 /// One need's candidates `(offer, score, offer-side view)` and the pairs scored to find them.
@@ -1543,6 +1542,12 @@ fn best_for_need(
     }
     let l = scorer.ledger;
     let (side, major) = need_side(l, m, i);
+    // The asking party's standing: the same for every offer the need meets.
+    let standing = if with_view {
+        partner_standing(side.party)
+    } else {
+        0.0
+    };
     let stamp = u32::try_from(i).unwrap_or(u32::MAX);
     // The lists to read, each with the best score an offer first met in it could reach.
     let mut tiers: Vec<(i64, Key, u8)> = match &major {
@@ -1634,16 +1639,23 @@ fn best_for_need(
             scored += 1;
             let dense = technology.then_some(scratch.dense.as_slice());
             let scored_pair = if with_view {
-                scorer.value_and_view_in(m, i, j as usize, dense)
+                scorer.value_and_view_parts_in(m, i, j as usize, dense)
             } else {
-                scorer.value_in(m, i, j as usize, dense).map(|w| (w, 0))
+                scorer
+                    .value_in(m, i, j as usize, dense)
+                    .map(|w| (w, 0.0, 0.0))
             };
-            let Some((w, v)) = scored_pair else {
+            let Some((w, fit, geo)) = scored_pair else {
                 continue;
             };
             if w <= floor {
                 continue;
             }
+            let v = if with_view {
+                offer_view_of(fit, geo, standing)
+            } else {
+                0
+            };
             match k {
                 None => all.push((j, w, v)),
                 Some(k) => {
