@@ -764,6 +764,15 @@ fn demo_writes_the_database_and_the_reports_and_report_repeats_them() {
         assert!(!outside_svg_ns.contains(bad), "the report refers to {bad}");
     }
     assert!(html.contains("<svg") && html.contains("沈阳市"));
+    // The graphs name parties by the ledger's ids, never by internal positions.
+    for f in ["alliances.graphml", "alliances.dot"] {
+        let g = std::fs::read_to_string(out.join(f)).unwrap();
+        assert!(g.contains("party:") && g.contains("alliance:"), "{f}");
+        assert!(
+            !g.contains("\"p0\"") && !g.contains(" p0 ") && !g.contains("\"a0\""),
+            "{f}"
+        );
+    }
     // The XLSX has its sheets, ids as text, and the matches of the reported policy.
     use calamine::{Reader, Xlsx, open_workbook};
     let mut wb: Xlsx<_> = open_workbook(out.join("report.xlsx")).unwrap();

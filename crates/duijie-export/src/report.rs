@@ -388,18 +388,23 @@ pub fn alliances_graphml(l: &Ledger, a: &Alliances) -> String {
 <graphml xmlns="http://graphml.graphdrawing.org/xmlns">
 <key id="label" for="node" attr.name="label" attr.type="string"/>
 <key id="kind" for="node" attr.name="kind" attr.type="string"/>
+<key id="ledger_id" for="node" attr.name="ledger_id" attr.type="string"/>
 <key id="lead" for="edge" attr.name="lead" attr.type="boolean"/>
 <graph id="alliances" edgedefault="undirected">
 "#,
     );
+    // Node ids are the ledger's own: `party:E01` for a party, `alliance:NAME` for an alliance.
+    let party_node = |p: duijie::id::PartyId| escape(&format!("party:{}", l.party(p).external_id));
+    let alliance_node = |name: &str| escape(&format!("alliance:{name}"));
     let mut members = std::collections::BTreeSet::new();
     for al in &a.alliances {
         members.extend(al.enterprises.iter().chain(&al.suppliers).copied());
     }
-    for (k, al) in a.alliances.iter().enumerate() {
+    for al in &a.alliances {
         let _ = writeln!(
             s,
-            r#"<node id="a{k}"><data key="label">{}</data><data key="kind">alliance</data></node>"#,
+            r#"<node id="{}"><data key="label">{}</data><data key="kind">alliance</data></node>"#,
+            alliance_node(&al.name),
             escape(&al.name)
         );
     }
@@ -407,18 +412,20 @@ pub fn alliances_graphml(l: &Ledger, a: &Alliances) -> String {
         let party = l.party(*p);
         let _ = writeln!(
             s,
-            r#"<node id="p{}"><data key="label">{}</data><data key="kind">{}</data></node>"#,
-            p.index(),
+            r#"<node id="{}"><data key="label">{}</data><data key="kind">{}</data><data key="ledger_id">{}</data></node>"#,
+            party_node(*p),
             escape(&party.name),
-            party.kind().name_zh()
+            party.kind().name_zh(),
+            escape(&party.external_id)
         );
     }
-    for (k, al) in a.alliances.iter().enumerate() {
+    for al in &a.alliances {
         for p in al.enterprises.iter().chain(&al.suppliers) {
             let _ = writeln!(
                 s,
-                r#"<edge source="a{k}" target="p{}"><data key="lead">{}</data></edge>"#,
-                p.index(),
+                r#"<edge source="{}" target="{}"><data key="lead">{}</data></edge>"#,
+                alliance_node(&al.name),
+                party_node(*p),
                 al.lead == Some(*p)
             );
         }
@@ -431,26 +438,26 @@ pub fn alliances_graphml(l: &Ledger, a: &Alliances) -> String {
 pub fn alliances_dot(l: &Ledger, a: &Alliances) -> String {
     let q = |t: &str| t.replace('\\', "\\\\").replace('"', "\\\"");
     let mut s = String::from("graph alliances {\n  node [shape=ellipse];\n");
-    for (k, al) in a.alliances.iter().enumerate() {
-        let _ = writeln!(s, "  a{k} [label=\"{}\", shape=box];", q(&al.name));
+    // Node ids are the ledger's own, quoted: "party:E01", "alliance:NAME".
+    for al in &a.alliances {
+        let alliance = q(&format!("alliance:{}", al.name));
+        let _ = writeln!(
+            s,
+            "  \"{alliance}\" [label=\"{}\", shape=box];",
+            q(&al.name)
+        );
         for p in al.enterprises.iter().chain(&al.suppliers) {
             let party = l.party(*p);
+            let node = q(&format!("party:{}", party.external_id));
             let bold = if al.lead == Some(*p) {
-                ", style=bold"
+                " [style=bold]"
             } else {
                 ""
             };
             let _ = writeln!(
                 s,
-                "  p{} [label=\"{}\"];\n  a{k} -- p{}{};",
-                p.index(),
-                q(&party.name),
-                p.index(),
-                if bold.is_empty() {
-                    String::new()
-                } else {
-                    format!(" [{}]", &bold[2..])
-                }
+                "  \"{node}\" [label=\"{}\"];\n  \"{alliance}\" -- \"{node}\"{bold};",
+                q(&party.name)
             );
         }
     }
