@@ -36,27 +36,38 @@ fn repeated_han(bytes: usize) -> String {
         .collect()
 }
 
+/// `shared_terms` on two texts of `n` bytes: one run repeating a few words, and many distinct
+/// characters (the suffix automaton's two extremes).
+fn bench_shared_terms(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    n: usize,
+) {
+    let repeated = repeated_han(n);
+    let (a, b) = (distinct_han(n, 7), distinct_han(n, 7));
+    g.bench_with_input(
+        BenchmarkId::new("shared_terms/repeated", n),
+        &n,
+        |bench, _| {
+            bench.iter(|| duijie::score::text::shared_terms(black_box(&repeated), &repeated));
+        },
+    );
+    g.bench_with_input(
+        BenchmarkId::new("shared_terms/distinct", n),
+        &n,
+        |bench, _| {
+            bench.iter(|| duijie::score::text::shared_terms(black_box(&a), &b));
+        },
+    );
+}
+
 fn text_functions(c: &mut Criterion) {
     let mut g = c.benchmark_group("text");
     g.sample_size(20);
     for n in SIZES {
         g.throughput(Throughput::Bytes(n as u64));
         let repeated = repeated_han(n);
-        let (a, b) = (distinct_han(n, 7), distinct_han(n, 7));
-        g.bench_with_input(
-            BenchmarkId::new("shared_terms/repeated", n),
-            &n,
-            |bench, _| {
-                bench.iter(|| duijie::score::text::shared_terms(black_box(&repeated), &repeated));
-            },
-        );
-        g.bench_with_input(
-            BenchmarkId::new("shared_terms/distinct", n),
-            &n,
-            |bench, _| {
-                bench.iter(|| duijie::score::text::shared_terms(black_box(&a), &b));
-            },
-        );
+        let a = distinct_han(n, 7);
+        bench_shared_terms(&mut g, n);
         g.bench_with_input(BenchmarkId::new("tokens", n), &n, |bench, _| {
             bench.iter(|| duijie::score::text::tokens(black_box(&repeated)));
         });
@@ -135,24 +146,9 @@ fn text_functions(c: &mut Criterion) {
     // Past the processor's caches: the automaton of a 1 MB text does not fit, so the step from
     // 10 KB to 100 KB includes a one-time cache step; 100 KB → 1 MB shows the growth beyond it.
     let n = 1_000_000;
-    let repeated = repeated_han(n);
-    let (a, b) = (distinct_han(n, 7), distinct_han(n, 7));
     g.throughput(Throughput::Bytes(n as u64));
     g.sample_size(10);
-    g.bench_with_input(
-        BenchmarkId::new("shared_terms/repeated", n),
-        &n,
-        |bench, _| {
-            bench.iter(|| duijie::score::text::shared_terms(black_box(&repeated), &repeated));
-        },
-    );
-    g.bench_with_input(
-        BenchmarkId::new("shared_terms/distinct", n),
-        &n,
-        |bench, _| {
-            bench.iter(|| duijie::score::text::shared_terms(black_box(&a), &b));
-        },
-    );
+    bench_shared_terms(&mut g, n);
     g.finish();
 }
 

@@ -34,20 +34,35 @@ fn files_in(dir: &Path) -> Vec<(String, Vec<u8>)> {
     v
 }
 
+/// `duijie match` on the bundled sample into `out`, with a weights file when given; the
+/// process is started through `prefix` (a shell script that ends in `exec "$0" "$@"`) when
+/// one is given.
+fn match_sample(out: &Path, weights: Option<&Path>, prefix: Option<&str>) -> Output {
+    let sample = root().join("datasets/sample");
+    let mut args: Vec<String> = vec![
+        "match".into(),
+        sample.display().to_string(),
+        "--out".into(),
+        out.display().to_string(),
+    ];
+    if let Some(w) = weights {
+        args.extend(["--weights".into(), w.display().to_string()]);
+    }
+    match prefix {
+        Some(script) => Command::new("bash")
+            .args(["-c", &format!("{script}; exec \"$0\" \"$@\""), bin()])
+            .args(&args)
+            .output()
+            .unwrap(),
+        None => Command::new(bin()).args(&args).output().unwrap(),
+    }
+}
+
 #[test]
 fn a_disk_that_fills_while_results_are_written_replaces_no_file() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let sample = root().join("datasets/sample");
-    let o = Command::new(bin())
-        .args([
-            "match",
-            sample.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let o = match_sample(&out, None, None);
     assert!(o.status.success(), "{}", text(&o));
     let before = files_in(&out);
     assert_eq!(before.len(), 3);
@@ -56,33 +71,14 @@ fn a_disk_that_fills_while_results_are_written_replaces_no_file() {
     std::fs::write(&weights, "[talent]\nmajor_fit = 1.0\nlevel_fit = 0.0\n").unwrap();
     // A file-size limit makes every write past 1 KiB fail as a full disk would (EFBIG; the
     // signal that would otherwise kill the process is ignored, as the shell's trap says).
-    let script = format!(
-        "trap '' XFSZ; ulimit -f 1; exec \"$0\" match {} --out {} --weights {}",
-        sample.display(),
-        out.display(),
-        weights.display()
-    );
-    let o = Command::new("bash")
-        .args(["-c", &script, bin()])
-        .output()
-        .unwrap();
+    let o = match_sample(&out, Some(&weights), Some("trap '' XFSZ; ulimit -f 1"));
     let said = text(&o);
     assert_eq!(o.status.code(), Some(1), "{said}");
     assert!(said.contains("no file was replaced"), "{said}");
     assert!(!said.contains("os error"), "{said}");
     assert_eq!(files_in(&out), before, "a result file was replaced: {said}");
     // With room again, the same command replaces all three.
-    let o = Command::new(bin())
-        .args([
-            "match",
-            sample.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--weights",
-            weights.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let o = match_sample(&out, Some(&weights), None);
     assert!(o.status.success(), "{}", text(&o));
     let after = files_in(&out);
     assert_eq!(after.len(), 3, "no temporary left behind: {after:?}");
