@@ -682,7 +682,7 @@ fn allocate_and_report(
     bar.set_message("scoring and allocating every market");
     let outcome = duijie::pipeline::run_with(ledger, cfg).context("allocation failed")?;
     bar.finish_and_clear();
-    let written = duijie_export::write_results_with(out, ledger, &outcome, cfg)?;
+    let written = duijie_export::write_results(out, ledger, &outcome)?;
     if json {
         let mut v: serde_json::Value =
             serde_json::from_str(&duijie_export::summary_json(&outcome))?;

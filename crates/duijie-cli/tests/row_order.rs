@@ -104,3 +104,27 @@ fn shuffled_rows_give_byte_identical_results_on_generated_ledgers() {
         check(&tables, 4);
     }
 }
+
+#[test]
+fn matches_csv_explains_with_the_configuration_the_outcome_was_computed_with() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/sample");
+    let loaded = duijie_store::load_paths(&[dir]).unwrap();
+    let cfg: duijie::score::ScoreConfig = toml::from_str(
+        "[talent]\nmajor_fit = 1.0\nlevel_fit = 0.0\nindustry_fit = 0.0\ncapacity_fit = 0.0\ngeography = 0.0\nquality = 0.0\n",
+    )
+    .unwrap();
+    let outcome = duijie::pipeline::run_with(&loaded.ledger, &cfg).unwrap();
+    let csv = duijie_export::matches_csv(&loaded.ledger, &outcome);
+    let talent: Vec<&str> = csv.lines().filter(|l| l.starts_with("talent,")).collect();
+    assert!(!talent.is_empty());
+    for line in talent {
+        // `major_fit VALUE×WEIGHT:` — the whole weight on the major, none on the level.
+        let weight = |name: &str| {
+            let from = line.find(&format!("{name} ")).unwrap();
+            let part = &line[from..];
+            part[part.find('×').unwrap() + '×'.len_utf8()..part.find(':').unwrap()].to_owned()
+        };
+        assert_eq!(weight("major_fit"), "1.00", "{line}");
+        assert_eq!(weight("level_fit"), "0.00", "{line}");
+    }
+}

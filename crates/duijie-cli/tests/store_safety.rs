@@ -191,3 +191,28 @@ fn imports_racing_to_create_one_database_all_succeed() {
         }
     }
 }
+
+#[test]
+fn explanations_use_the_weights_the_scores_were_computed_with() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let weights = tmp.path().join("w.toml");
+    std::fs::write(
+        &weights,
+        "[talent]\nmajor_fit = 1.0\nlevel_fit = 0.0\nindustry_fit = 0.0\ncapacity_fit = 0.0\ngeography = 0.0\nquality = 0.0\n",
+    )
+    .unwrap();
+    let o = match_sample(&out, Some(&weights), None);
+    assert!(o.status.success(), "{}", text(&o));
+    let matches = std::fs::read_to_string(out.join("matches.csv")).unwrap();
+    let talent: Vec<&str> = matches
+        .lines()
+        .filter(|l| l.starts_with("talent,"))
+        .collect();
+    assert!(!talent.is_empty());
+    for line in talent {
+        // The major component carries the whole weight, and no other component any.
+        assert!(line.contains("×1.00"), "{line}");
+        assert!(!line.contains("×0.25") && !line.contains("×0.35"), "{line}");
+    }
+}

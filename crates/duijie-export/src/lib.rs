@@ -289,14 +289,12 @@ fn party_label(l: &Ledger, id: duijie::id::PartyId) -> (String, String) {
 }
 
 /// `matches.csv`: one row per partnership, with the reasons for its score.
+///
+/// The explanations come from the configuration the outcome was computed with
+/// ([`Outcome::config`](duijie::pipeline::Outcome::config)), so they always agree with the
+/// scores.
 pub fn matches_csv(l: &Ledger, o: &Outcome) -> String {
-    matches_csv_with(l, o, &score::ScoreConfig::default())
-}
-
-/// [`matches_csv`] with explanations from the scorer configured by `cfg` (the config the
-/// outcome was computed with).
-pub fn matches_csv_with(l: &Ledger, o: &Outcome, cfg: &score::ScoreConfig) -> String {
-    let scorer = score::Scorer::new(cfg, l);
+    let scorer = score::Scorer::new(&o.config, l);
     let mut out = csv_row(&[
         "market",
         "need_id",
@@ -443,22 +441,9 @@ pub fn summary_json(o: &Outcome) -> String {
 /// # Errors
 /// The first file or directory that could not be written.
 pub fn write_results(dir: &Path, l: &Ledger, o: &Outcome) -> Result<Vec<PathBuf>, ExportError> {
-    write_results_with(dir, l, o, &score::ScoreConfig::default())
-}
-
-/// [`write_results`] with explanations from the scorer configured by `cfg`.
-///
-/// # Errors
-/// As [`write_results`].
-pub fn write_results_with(
-    dir: &Path,
-    l: &Ledger,
-    o: &Outcome,
-    cfg: &score::ScoreConfig,
-) -> Result<Vec<PathBuf>, ExportError> {
     create_out_dir(dir)?;
     let bodies = [
-        ("matches.csv", matches_csv_with(l, o, cfg)),
+        ("matches.csv", matches_csv(l, o)),
         ("unmet.csv", unmet_csv(l, o)),
         ("summary.json", summary_json(o)),
     ];

@@ -196,6 +196,10 @@ pub struct Outcome {
     pub coverage: Vec<Coverage>,
     /// Σ welfare over the markets, fixed point.
     pub welfare: i128,
+    /// The scoring configuration the outcome was computed with, so that explanations of its
+    /// scores use the same weights.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub config: score::ScoreConfig,
 }
 
 impl Outcome {
@@ -263,6 +267,7 @@ pub fn run_with(ledger: &Ledger, cfg: &score::ScoreConfig) -> Result<Outcome, Al
         markets,
         coverage,
         welfare,
+        config: cfg.clone(),
     })
 }
 
