@@ -211,10 +211,12 @@ impl Outcome {
 
 /// Allocates every market of `ledger` with the welfare-optimal policy and measures it.
 ///
-/// For each market: candidate pairs and fixed-point scores ([`score::candidates`]), an exact
-/// maximum-weight transportation plan ([`allocate::max_weight_transport`]) whose certificate is
-/// checked before it is returned, then metrics. Deterministic: the same ledger gives the same
-/// outcome.
+/// For each market: the [`MarketInstance`](crate::policy::MarketInstance) of its candidate
+/// pairs with both sides' fixed-point views, the [`Welfare`](crate::policy::Welfare) policy (an
+/// exact maximum-weight transportation plan, [`crate::allocate::max_weight_transport`], whose
+/// certificate is checked before it is returned), then [`crate::policy::measure`], the metrics
+/// every policy is measured by. Deterministic: the same ledger gives the same outcome, whatever
+/// the order of its rows.
 ///
 /// # Errors
 /// [`AllocateError`] if an instance cannot be solved exactly; a certificate that fails to check
