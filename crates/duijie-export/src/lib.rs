@@ -104,34 +104,14 @@ impl std::error::Error for ExportError {}
 /// # Errors
 /// The I/O error with the path concerned.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    let err = |source| ExportError::new(path, source);
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, path)?;
-        // Make the rename durable. Directories cannot be opened for sync on every platform.
-        if let Ok(d) = std::fs::File::open(&dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    } else {
-        remove_stale_temporaries(&dir, &name);
-    }
-    result.map_err(err)
+    // A set of one: the same temporary, sync, rename and clean-up; a lone file has no "others"
+    // for the error to speak of.
+    write_set(&[(path.to_owned(), bytes)])
+        .map(|_| ())
+        .map_err(|mut e| {
+            e.replaced = None;
+            e
+        })
 }
 
 /// Writes a set of files, all or nothing as far as the disk allows: every file is first

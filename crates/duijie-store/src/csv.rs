@@ -21,19 +21,21 @@ pub struct Row {
 /// Excel for Mac ends lines with CR alone, and its rows must still get their own line numbers.
 fn lone_cr_to_lf(text: &str) -> std::borrow::Cow<'_, str> {
     let b = text.as_bytes();
-    let lone = |k: usize| b[k] == b'\r' && b.get(k + 1) != Some(&b'\n');
-    if !(0..b.len()).any(lone) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
+    let mut out: Option<String> = None;
     let mut from = 0;
-    for k in (0..b.len()).filter(|&k| lone(k)) {
-        out.push_str(&text[from..k]);
-        out.push('\n');
+    for k in (0..b.len()).filter(|&k| b[k] == b'\r' && b.get(k + 1) != Some(&b'\n')) {
+        let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+        o.push_str(&text[from..k]);
+        o.push('\n');
         from = k + 1;
     }
-    out.push_str(&text[from..]);
-    std::borrow::Cow::Owned(out)
+    match out {
+        None => std::borrow::Cow::Borrowed(text),
+        Some(mut o) => {
+            o.push_str(&text[from..]);
+            std::borrow::Cow::Owned(o)
+        }
+    }
 }
 
 /// Splits CSV text into rows. Lines end with LF, CRLF or (old Excel for Mac) CR alone. Blank
@@ -244,13 +246,10 @@ pub fn parse_table(source: &str, text: &str, kind: RecordKind) -> CsvTable {
         std::collections::HashMap::with_capacity(header.len());
     for (i, h) in header.iter().enumerate() {
         let at = || Origin::line(source, head.line);
-        if let Some(c) = h.chars().find(|&c| duijie::message::is_invisible(c)) {
+        if let Some(c) = h.chars().find(|&c| duijie::message::is_hidden(c)) {
             fatal = true;
             keep[i] = false;
-            let visible: String = h
-                .chars()
-                .filter(|&c| !duijie::message::is_invisible(c))
-                .collect();
+            let visible = duijie::message::without_hidden(h);
             problems.push(
                 Problem::at(
                     Severity::Error,

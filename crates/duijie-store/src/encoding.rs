@@ -47,11 +47,9 @@ pub fn decode(source: &str, bytes: &[u8]) -> Result<(String, Encoding), Box<Prob
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return match std::str::from_utf8(rest) {
             Ok(s) => Ok((s.to_owned(), Encoding::Utf8Bom)),
-            Err(_) => Err(Box::new(not_one_encoding(source, rest).unwrap_or_else(
+            Err(e) => Err(Box::new(not_one_encoding(source, rest).unwrap_or_else(
                 || {
-                    let at = std::str::from_utf8(rest)
-                        .err()
-                        .map_or(0, |e| e.valid_up_to());
+                    let at = e.valid_up_to();
                     bad(
                         source,
                         rest,
@@ -78,30 +76,22 @@ pub fn decode(source: &str, bytes: &[u8]) -> Result<(String, Encoding), Box<Prob
             .with_suggestion("save it from Excel as \"CSV UTF-8 (comma delimited)\""),
         ));
     }
-    let utf8_error = match std::str::from_utf8(bytes) {
-        Ok(s) => return Ok((s.to_owned(), Encoding::Utf8)),
-        Err(e) => e.valid_up_to(),
-    };
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok((s.to_owned(), Encoding::Utf8));
+    }
     if let Some(p) = not_one_encoding(source, bytes) {
         return Err(Box::new(p));
     }
     match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
         Some(s) => Ok((s.into_owned(), Encoding::Gb18030)),
-        None => {
-            // Name the byte GB18030 stops at when the file is mostly GB18030 (no UTF-8 text in
-            // it), else the first byte that is not UTF-8.
-            let at = if has_utf8_text(bytes) {
-                utf8_error
-            } else {
-                gb18030_error(bytes)
-            };
-            Err(Box::new(bad(
-                source,
-                bytes,
-                at,
-                "the file is neither UTF-8 nor GB18030/GBK",
-            )))
-        }
+        // Here no line is non-ASCII UTF-8 (else `not_one_encoding` would have answered: a bad
+        // byte never spans a line break), so the byte GB18030 stops at is the one to name.
+        None => Err(Box::new(bad(
+            source,
+            bytes,
+            gb18030_error(bytes),
+            "the file is neither UTF-8 nor GB18030/GBK",
+        ))),
     }
 }
 
@@ -122,13 +112,6 @@ fn looks_like_utf16(bytes: &[u8]) -> bool {
             .count()
     };
     3 * zero_at(0) >= pairs || 3 * zero_at(1) >= pairs
-}
-
-/// Whether some line holds non-ASCII text that is valid UTF-8.
-fn has_utf8_text(bytes: &[u8]) -> bool {
-    bytes
-        .split(|&b| b == b'\n')
-        .any(|line| !line.is_ascii() && std::str::from_utf8(line).is_ok())
 }
 
 /// A file whose lines are in two encodings: some non-ASCII lines valid UTF-8, others not. The

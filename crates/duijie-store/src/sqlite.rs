@@ -428,10 +428,7 @@ fn sql_error(path: &Path, doing: &str, e: rusqlite::Error) -> DbError {
 fn open_error(path: &Path, e: &rusqlite::Error, reading: bool) -> DbError {
     let message = match e.sqlite_error_code() {
         Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly) => {
-            let folder = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
+            let folder = folder_of(path);
             if folder_is_writable(folder) {
                 "SQLite cannot open the file: check that you may read it (and write it, for a command that records runs)".to_owned()
             } else if reading {
@@ -461,6 +458,28 @@ fn open_error(path: &Path, e: &rusqlite::Error, reading: bool) -> DbError {
     }
 }
 
+/// Records per stored table, in [`RecordKind::ALL`] order.
+fn stored_counts(conn: &Connection) -> rusqlite::Result<Vec<(RecordKind, u64)>> {
+    RecordKind::ALL
+        .iter()
+        .map(|&kind| {
+            let n: i64 = conn.query_row(
+                &format!("SELECT count(*) FROM \"{}\"", kind.name()),
+                [],
+                |r| r.get(0),
+            )?;
+            Ok((kind, u64::try_from(n).unwrap_or(0)))
+        })
+        .collect()
+}
+
+/// The folder a database file is in (`.` for a bare file name).
+fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
 /// Whether a file can be created in `folder` (tried, then removed): the mode bits do not say
 /// whether the disk is mounted read-only.
 fn folder_is_writable(folder: &Path) -> bool {
@@ -483,10 +502,7 @@ fn folder_is_writable(folder: &Path) -> bool {
 /// writing it either).
 fn open_for_reading(path: &Path) -> Result<Connection, DbError> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let folder = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let folder = folder_of(path);
     if folder_is_writable(folder) {
         return Connection::open_with_flags(path, flags).map_err(|e| open_error(path, &e, true));
     }
@@ -772,23 +788,6 @@ impl Db {
         self.import_inner(read, true, None)
     }
 
-    /// Records per stored table, in [`RecordKind::ALL`] order.
-    fn stored_counts(&self) -> Result<Vec<(RecordKind, u64)>, DbError> {
-        let mut out = Vec::new();
-        for kind in RecordKind::ALL {
-            let n: i64 = self
-                .conn
-                .query_row(
-                    &format!("SELECT count(*) FROM \"{}\"", kind.name()),
-                    [],
-                    |r| r.get(0),
-                )
-                .map_err(self.sql_err("counting the stored records"))?;
-            out.push((kind, u64::try_from(n).unwrap_or(0)));
-        }
-        Ok(out)
-    }
-
     fn import_inner(
         &mut self,
         read: Read,
@@ -838,20 +837,6 @@ impl Db {
                 read: what,
             });
         }
-        if !allow_fewer_tables {
-            let lost: Vec<(String, u64)> = self
-                .stored_counts()?
-                .into_iter()
-                .filter(|&(kind, n)| n > 0 && !records.iter().any(|r| r.kind == kind))
-                .map(|(kind, n)| (kind.name().to_owned(), n))
-                .collect();
-            if !lost.is_empty() {
-                return Err(DbError::WouldDropTables {
-                    path: self.path.clone(),
-                    tables: lost,
-                });
-            }
-        }
         let path = self.path.clone();
         let sql = |doing: &str| {
             let doing = doing.to_owned();
@@ -862,6 +847,23 @@ impl Db {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(sql("starting the import"))?;
+        // Under the write lock, so that the ledger compared is the one replaced.
+        if !allow_fewer_tables {
+            let present: std::collections::BTreeSet<RecordKind> =
+                records.iter().map(|r| r.kind).collect();
+            let lost: Vec<(String, u64)> = stored_counts(&tx)
+                .map_err(sql("counting the stored records"))?
+                .into_iter()
+                .filter(|&(kind, n)| n > 0 && !present.contains(&kind))
+                .map(|(kind, n)| (kind.name().to_owned(), n))
+                .collect();
+            if !lost.is_empty() {
+                return Err(DbError::WouldDropTables {
+                    path: path.clone(),
+                    tables: lost,
+                });
+            }
+        }
         for kind in RecordKind::ALL {
             tx.execute(&format!("DELETE FROM \"{}\"", kind.name()), [])
                 .map_err(sql("clearing the old ledger"))?;

@@ -38,6 +38,18 @@ pub fn is_invisible(c: char) -> bool {
     )
 }
 
+/// Whether `c` is hidden in a one-line value: an invisible character ([`is_invisible`]), a
+/// tab, a line break or a carriage return.
+pub fn is_hidden(c: char) -> bool {
+    is_invisible(c) || matches!(c, '\t' | '\n' | '\r')
+}
+
+/// `s` without its hidden characters ([`is_hidden`]): what a person sees, for a "retype it as"
+/// suggestion.
+pub fn without_hidden(s: &str) -> String {
+    s.chars().filter(|&c| !is_hidden(c)).collect()
+}
+
 /// The name of an invisible character for messages (`U+200B zero-width space`).
 pub fn describe_char(c: char) -> String {
     let name = match c {
@@ -66,13 +78,12 @@ pub fn describe_char(c: char) -> String {
 /// carriage return written as `<U+200B>`, so that a message shows what is really there.
 /// Borrowed when there is nothing to escape.
 pub fn escape_invisible(s: &str) -> Cow<'_, str> {
-    let hidden = |c: char| is_invisible(c) || matches!(c, '\t' | '\n' | '\r');
-    if !s.chars().any(hidden) {
+    if !s.chars().any(is_hidden) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
-        if hidden(c) {
+        if is_hidden(c) {
             use std::fmt::Write as _;
             let _ = write!(out, "<U+{:04X}>", u32::from(c));
         } else {

@@ -63,6 +63,9 @@ pub struct CandidateCapacity {
     pub total: u64,
     /// Units of those offers the allocation gave to other needs.
     pub to_others: u64,
+    /// Units of those offers the allocation gave to this need.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub received: u64,
 }
 
 /// Why a need was not met in full, from the allocation's own figures (each is true of the
@@ -97,7 +100,7 @@ pub enum UnmetReason {
 }
 
 impl Allocation {
-    /// Why need `i` was not met in full; `None` when it was (or `i` is out of range).
+    /// Why need `i` was not met in full; `None` when it was (or `i` is out of range). O(1).
     pub fn unmet_reason(&self, i: usize) -> Option<UnmetReason> {
         if self.unmet.get(i).copied().unwrap_or(0) == 0 {
             return None;
@@ -106,13 +109,7 @@ impl Allocation {
             return Some(UnmetReason::NoCandidate);
         }
         let c = self.candidate_capacity.get(i).copied().unwrap_or_default();
-        let given: u64 = self
-            .matches
-            .iter()
-            .filter(|m| m.need as usize == i)
-            .map(|m| u64::from(m.units))
-            .sum();
-        let free = c.total.saturating_sub(given + c.to_others);
+        let free = c.total.saturating_sub(c.received + c.to_others);
         Some(if c.total == 0 {
             UnmetReason::NoCapacity
         } else if free > 0 {
@@ -154,8 +151,10 @@ pub fn candidate_capacity(
         let (Some(o), Some(&cap)) = (out.get_mut(i as usize), capacity.get(j as usize)) else {
             continue;
         };
+        let mine = own(i, j);
         o.total += u64::from(cap);
-        o.to_others += used[j as usize].saturating_sub(own(i, j));
+        o.received += mine;
+        o.to_others += used[j as usize].saturating_sub(mine);
     }
     out
 }

@@ -49,7 +49,8 @@ impl<'r> Reader<'r> {
             record_id: None,
             unreadable: Vec::new(),
         };
-        // Problems found here name the record by its id as written (escaped when shown).
+        // Problems name the record by its id as written (escaped when shown); `id()` sets the
+        // same value again once the id is read.
         r.record_id = rec.fields.iter().find_map(|(k, v)| match v {
             Value::Text(t) if k == "id" => Some(t.trim().to_owned()),
             _ => None,
@@ -59,7 +60,6 @@ impl<'r> Reader<'r> {
                 r.unreadable.push(name);
             }
         }
-        r.record_id = None;
         r
     }
 
@@ -81,18 +81,17 @@ impl<'r> Reader<'r> {
         let mut total = 0usize;
         for t in &texts {
             let t = t.trim();
-            let allowed = |c: char| multi_line(name) && matches!(c, '\t' | '\n' | '\r');
-            if let Some((k, c)) = t.chars().enumerate().find(|&(_, c)| {
-                !allowed(c) && (crate::message::is_invisible(c) || matches!(c, '\t' | '\n' | '\r'))
-            }) {
+            // Free text may hold tabs and line breaks; nothing may hold an invisible character.
+            let bad = |c: char| {
+                if multi_line(name) {
+                    crate::message::is_invisible(c)
+                } else {
+                    crate::message::is_hidden(c)
+                }
+            };
+            if let Some((k, c)) = t.chars().enumerate().find(|&(_, c)| bad(c)) {
                 let shown: String = t.chars().take(60).collect();
-                let visible: String = t
-                    .chars()
-                    .take(60)
-                    .filter(|&c| {
-                        !crate::message::is_invisible(c) && !matches!(c, '\t' | '\n' | '\r')
-                    })
-                    .collect();
+                let visible = crate::message::without_hidden(&shown);
                 self.push(
                     ProblemKind::InvisibleCharacter,
                     name,
@@ -115,10 +114,9 @@ impl<'r> Reader<'r> {
                 ProblemKind::TooLong,
                 name,
                 format!("`{name}` has {total} characters; at most {limit} are read"),
-                Some(
-                    "shorten it (the limits are in datasets/README.md: ids 100 characters, names 200, description 20,000, lists 2,000, other fields 500)"
-                        .to_owned(),
-                ),
+                Some(format!(
+                    "shorten it to {limit} characters or fewer (datasets/README.md lists every field's limit)"
+                )),
             );
             return false;
         }
