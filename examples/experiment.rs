@@ -38,7 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         )?);
         last = Some(loaded.ledger);
     }
-    let csv = duijie::experiment::to_csv(&rows, false);
+    let csv = duijie_export::comparison_csv(&rows, false);
     duijie_export::write_atomic(&out.join("comparison.csv"), csv.as_bytes())?;
     // Mean welfare of each policy over the seeds, per market.
     for m in [Market::Talent, Market::Technology] {
@@ -54,45 +54,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("  {:<30} mean need satisfaction {mean:.3}", p.name());
         }
     }
-    // The full report of the last ledger, as `duijie report` writes it.
+    // The full report of the last ledger, as `duijie report` writes it: the same call.
     let ledger = last.ok_or("no ledger")?;
-    let scorer = duijie::score::Scorer::new(&cfg, &ledger);
-    let instances: Vec<_> = policy::MarketInstance::every_market(&scorer, cfg.top_k);
-    let runs = duijie::experiment::compare_on(
-        &ledger,
-        "sample",
-        Some(3),
-        &instances,
-        &policies,
-        None,
-        None,
-    )?;
-    let allocations: Vec<_> = runs
-        .iter()
-        .filter(|r| r.row.policy == "welfare")
-        .map(|r| r.allocation.clone())
-        .collect();
-    let comparison: Vec<_> = runs.into_iter().map(|r| r.row).collect();
-    let alliances = duijie::programme::form_alliances(&ledger, &instances, &Default::default());
-    let talent = allocations
-        .iter()
-        .find(|a| a.market == Market::Talent)
-        .ok_or("no talent")?;
-    let gaps = duijie::programme::gaps(&ledger, talent);
-    let progress =
-        duijie::programme::progress(&ledger, &allocations, &alliances, &[], &Default::default());
-    let per = duijie::programme::alliance_progress(&ledger, &allocations, &alliances);
+    let programme = duijie::programme::ProgrammeConfig {
+        score: cfg.clone(),
+        ..Default::default()
+    };
+    let report = duijie::programme::run(&ledger, "sample", Some(3), &programme, None)?;
     let data = duijie_export::ReportData {
         title: "geography-weighted experiment",
         ledger: &ledger,
         cfg: &cfg,
-        policy: "welfare",
-        allocations: &allocations,
-        comparison: &comparison,
-        gaps: &gaps,
-        progress: &progress,
-        alliances: &alliances,
-        alliance_progress: &per,
+        programme: &report,
     };
     duijie_export::write_atomic(
         &out.join("report.html"),

@@ -382,25 +382,31 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 name
             };
             let title = format!("duijie 对接 — {name}");
-            let (written, csv) = programme::write_report(
-                &loaded.ledger,
-                &name,
-                None,
-                &programme::ReportArgs {
-                    title: &title,
-                    policy: &policy,
-                    policies: &policies,
+            let cfg = duijie::programme::ProgrammeConfig {
+                score: cfg,
+                policy,
+                compare: policies,
+                alliances: duijie::programme::AllianceRules {
                     grouping,
-                    targets: &targets,
-                    cfg: &cfg,
-                    out: &out,
+                    ..duijie::programme::AllianceRules::default()
                 },
-            )?;
+                targets,
+                ..duijie::programme::ProgrammeConfig::default()
+            };
+            let (written, _, csv) =
+                programme::write_report(&loaded.ledger, &name, None, &title, &cfg, &out)?;
             if let [one] = paths.as_slice()
                 && duijie_store::sqlite::is_database(one)
             {
                 let mut db = duijie_store::Db::open_existing(one)?;
-                let id = programme::record_run(&mut db, "report", &loaded.ledger, &cfg, None, csv)?;
+                let id = programme::record_run(
+                    &mut db,
+                    "report",
+                    &loaded.ledger,
+                    &cfg.score,
+                    None,
+                    csv,
+                )?;
                 outln!("run {id} recorded in {}", one.display())?;
             }
             for p in &written {

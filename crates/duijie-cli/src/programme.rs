@@ -3,10 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use duijie::Ledger;
 use duijie::policy::{self, MarketInstance, Policy};
-use duijie::programme::{self, AllianceRules, Grouping};
+use duijie::programme::{self, AllianceRules, Grouping, ProgrammeConfig, ProgrammeReport};
 use duijie::score::{Market, ScoreConfig, Scorer};
 use duijie_store::Loaded;
 
@@ -36,23 +36,9 @@ fn generated(scale: duijie::synth::Scale, seed: u64) -> anyhow::Result<Loaded> {
     Ok(loaded)
 }
 
-/// Parses `greedy,welfare,...`; `all` stands for every policy of [`policy::all`] and `modes`
-/// for the four cooperation modes.
+/// Parses `greedy,welfare,...` ([`policy::parse_list`]).
 pub fn parse_policies(list: &str) -> anyhow::Result<Vec<Box<dyn Policy>>> {
-    let mut out: Vec<Box<dyn Policy>> = Vec::new();
-    for name in list.split(',').map(str::trim) {
-        match name {
-            "all" => out.extend(policy::all()),
-            "modes" => out.extend(policy::modes()),
-            _ => out.push(policy::by_name(name).with_context(|| {
-                format!(
-                    "unknown policy {name:?}; one of all, modes, {}",
-                    policy::names().join(", ")
-                )
-            })?),
-        }
-    }
-    Ok(out)
+    Ok(policy::parse_list(list)?)
 }
 
 /// Options of `duijie compare`.
@@ -114,7 +100,10 @@ pub fn compare(a: &CompareArgs<'_>) -> anyhow::Result<ExitCode> {
     }
     bar.finish_and_clear();
     if let Some(out) = a.out {
-        duijie_export::write_atomic(out, duijie::experiment::to_csv(&rows, a.timings).as_bytes())?;
+        duijie_export::write_atomic(
+            out,
+            duijie_export::comparison_csv(&rows, a.timings).as_bytes(),
+        )?;
         eprintln!("wrote {}", out.display());
     }
     if a.json {
@@ -153,8 +142,7 @@ pub fn compare(a: &CompareArgs<'_>) -> anyhow::Result<ExitCode> {
             last = head;
         }
         let m = &r.metrics;
-        #[allow(clippy::cast_precision_loss)]
-        let welfare = m.welfare as f64 / duijie::score::SCALE as f64;
+        let welfare = m.welfare_score();
         outln!(
             "{:<10} {:<28} {:>14.3} {:>9} {:>9} {:>8} {:>8.3} {:>8.3} {:>8.3} {:>8.3}{}",
             r.market.name(),
@@ -302,21 +290,24 @@ pub fn alliances(
     let l: &Ledger = &loaded.ledger;
     let bar = crate::progress::spinner();
     bar.set_message("scoring and allocating");
-    let scorer = Scorer::new(cfg, l);
-    let instances: Vec<MarketInstance> = MarketInstance::every_market(&scorer, cfg.top_k);
-    let rules = AllianceRules {
-        grouping,
-        ..AllianceRules::default()
+    let cfg = ProgrammeConfig {
+        score: cfg.clone(),
+        policy: "welfare".to_owned(),
+        compare: String::new(),
+        alliances: AllianceRules {
+            grouping,
+            ..AllianceRules::default()
+        },
+        targets: targets.clone(),
+        ..ProgrammeConfig::default()
     };
-    let al = programme::form_alliances(l, &instances, &rules);
-    let allocations = instances
-        .iter()
-        .map(|i| policy::Welfare.allocate(i))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut capacity = programme::technology_capacity(l);
-    let teams = programme::consortia(&scorer, &mut capacity, 20);
-    let progress = programme::progress(l, &allocations, &al, &teams, targets);
-    let per = programme::alliance_progress(l, &allocations, &al);
+    let report = programme::run(l, "", None, &cfg, None)?;
+    let (al, teams, progress, per) = (
+        &report.alliances,
+        &report.consortia,
+        &report.progress,
+        &report.alliance_progress,
+    );
     bar.finish_and_clear();
     if json {
         let v = serde_json::json!({
@@ -330,7 +321,7 @@ pub fn alliances(
         return Ok(ExitCode::SUCCESS);
     }
     outln!("{} alliances ({grouping:?})", al.alliances.len())?;
-    for (a, p) in al.alliances.iter().zip(&per) {
+    for (a, p) in al.alliances.iter().zip(per) {
         outln!(
             "  {:<16} {:>4} enterprises {:>4} schools/institutes  talent {}/{}  technology {}/{}  lead: {}",
             a.name,
@@ -354,7 +345,7 @@ pub fn alliances(
         teams.len()
     )?;
     outln!("progress against the programme's targets:")?;
-    for p in &progress {
+    for p in progress {
         outln!(
             "  {:<20} {:>12.2} / {:>10.2}  ({:.1}%)",
             p.indicator,
@@ -366,111 +357,51 @@ pub fn alliances(
     Ok(ExitCode::SUCCESS)
 }
 
-/// What `duijie report` and `duijie demo` put in a report.
-pub struct ReportArgs<'a> {
-    /// The report's title.
-    pub title: &'a str,
-    /// The policy whose allocation is reported (matches, gaps, alliances' figures).
-    pub policy: &'a str,
-    /// The policies compared.
-    pub policies: &'a str,
-    /// How alliances are formed.
-    pub grouping: Grouping,
-    /// The programme's targets.
-    pub targets: &'a programme::Targets,
-    /// Scoring.
-    pub cfg: &'a ScoreConfig,
-    /// The directory written.
-    pub out: &'a Path,
-}
-
-/// Runs every policy on every market of `l`, forms the alliances and consortia, measures the
-/// gaps and the progress to targets, and writes `report.html`, `report.xlsx`,
-/// `comparison.csv`, `alliances.graphml` and `alliances.dot` into `a.out`. Returns the files
-/// written and the comparison CSV.
+/// Runs the programme on `l` ([`programme::run`]) and writes `report.html`, `report.xlsx`,
+/// `comparison.csv`, `alliances.graphml` and `alliances.dot` into `out`, as one set. Returns
+/// the files written, the programme's results and the comparison CSV.
 pub fn write_report(
     l: &Ledger,
     dataset: &str,
     seed: Option<u64>,
-    a: &ReportArgs<'_>,
-) -> anyhow::Result<(Vec<PathBuf>, String)> {
-    a.cfg.validate()?;
-    let policies = parse_policies(a.policies)?;
-    let chosen = parse_policies(a.policy)?;
-    let [chosen] = chosen.as_slice() else {
-        bail!("name one policy to report, not {:?}", a.policy);
-    };
-    let mut policies = policies;
-    if !policies.iter().any(|p| p.name() == chosen.name()) {
-        policies.push(parse_policies(a.policy)?.remove(0));
-    }
-    duijie_export::create_out_dir(a.out)?;
+    title: &str,
+    cfg: &ProgrammeConfig,
+    out: &Path,
+) -> anyhow::Result<(Vec<PathBuf>, ProgrammeReport, String)> {
+    cfg.policies()?;
+    duijie_export::create_out_dir(out)?;
     let bar = crate::progress::spinner();
-    bar.set_message("scoring: candidates of every market");
-    let scorer = Scorer::new(a.cfg, l);
-    let instances: Vec<MarketInstance> = MarketInstance::every_market(&scorer, a.cfg.top_k);
-    let runs = duijie::experiment::compare_on(
+    bar.set_message("scoring, allocating, alliances, consortia, gaps and targets");
+    let report = programme::run(
         l,
         dataset,
         seed,
-        &instances,
-        &policies,
-        None,
+        cfg,
         Some(&|m: Market, p: &str| bar.set_message(format!("allocating: {m} market, {p}"))),
     )?;
-    bar.set_message("alliances, consortia, gaps and targets");
-    let allocations: Vec<duijie::pipeline::Allocation> = runs
-        .iter()
-        .filter(|r| r.row.policy == chosen.name())
-        .map(|r| r.allocation.clone())
-        .collect();
-    let rows: Vec<duijie::experiment::Row> = runs.into_iter().map(|r| r.row).collect();
-    let alliances = programme::form_alliances(
-        l,
-        &instances,
-        &AllianceRules {
-            grouping: a.grouping,
-            ..AllianceRules::default()
-        },
-    );
-    let mut capacity = programme::technology_capacity(l);
-    let teams = programme::consortia(&scorer, &mut capacity, 20);
-    let talent = allocations
-        .iter()
-        .find(|x| x.market == Market::Talent)
-        .context("no talent allocation")?;
-    let gaps = programme::gaps(l, talent);
-    let progress = programme::progress(l, &allocations, &alliances, &teams, a.targets);
-    let per = programme::alliance_progress(l, &allocations, &alliances);
     let data = duijie_export::ReportData {
-        title: a.title,
+        title,
         ledger: l,
-        cfg: a.cfg,
-        policy: &chosen.name(),
-        allocations: &allocations,
-        comparison: &rows,
-        gaps: &gaps,
-        progress: &progress,
-        alliances: &alliances,
-        alliance_progress: &per,
+        cfg: &cfg.score,
+        programme: &report,
     };
     bar.set_message("writing the reports");
-    let csv = duijie::experiment::to_csv(&rows, false);
-    let xlsx = a.out.join("report.xlsx");
+    let csv = duijie_export::comparison_csv(&report.comparison, false);
+    let xlsx = out.join("report.xlsx");
     let html = duijie_export::html_report(&data);
     let xlsx_bytes = duijie_export::xlsx_report_bytes(&xlsx, &data)?;
-    let graphml = duijie_export::alliances_graphml(l, &alliances);
-    let dot = duijie_export::alliances_dot(l, &alliances);
+    let graphml = duijie_export::alliances_graphml(l, &report.alliances);
+    let dot = duijie_export::alliances_dot(l, &report.alliances);
     // One set: a reader never finds a new report beside an old workbook.
     let written = duijie_export::write_set(&[
-        (a.out.join("report.html"), html.as_bytes()),
+        (out.join("report.html"), html.as_bytes()),
         (xlsx, &xlsx_bytes),
-        (a.out.join("comparison.csv"), csv.as_bytes()),
-        (a.out.join("alliances.graphml"), graphml.as_bytes()),
-        (a.out.join("alliances.dot"), dot.as_bytes()),
+        (out.join("comparison.csv"), csv.as_bytes()),
+        (out.join("alliances.graphml"), graphml.as_bytes()),
+        (out.join("alliances.dot"), dot.as_bytes()),
     ])?;
     bar.finish_and_clear();
-    Ok((written, csv))
+    Ok((written, report, csv))
 }
 
 /// Records a report or demo run in the database the ledger came from.
@@ -520,34 +451,24 @@ pub fn demo(
     // Everything below runs on the ledger as read back from the database.
     let loaded = db.read()?.validate();
     bar.finish_and_clear();
-    let cfg = ScoreConfig {
-        top_k: Some(50),
-        ..ScoreConfig::default()
+    let cfg = ProgrammeConfig {
+        score: ScoreConfig {
+            top_k: Some(50),
+            ..ScoreConfig::default()
+        },
+        ..ProgrammeConfig::default()
     };
-    let targets = programme::Targets::default();
     let title = format!(
         "duijie 对接 — {} ledger, seed {seed}: policies, coverage, gaps, alliances",
         scale.name()
     );
-    let (written, csv) = write_report(
-        &loaded.ledger,
-        scale.name(),
-        Some(seed),
-        &ReportArgs {
-            title: &title,
-            policy: "welfare",
-            policies: "all",
-            grouping: Grouping::Domain,
-            targets: &targets,
-            cfg: &cfg,
-            out,
-        },
-    )?;
+    let (written, report, csv) =
+        write_report(&loaded.ledger, scale.name(), Some(seed), &title, &cfg, out)?;
     let run = record_run(
         &mut db,
         "demo",
         &loaded.ledger,
-        &cfg,
+        &cfg.score,
         Some(seed),
         csv.clone(),
     )?;
@@ -584,18 +505,15 @@ pub fn demo(
         "placed",
         "blocking"
     )?;
-    for line in csv.lines().skip(1) {
-        let f: Vec<&str> = line.split(',').collect();
-        if f.len() > 15 {
-            outln!(
-                "{:<10} {:<28} {:>14} {:>10} {:>9}",
-                f[2],
-                f[3],
-                f[5],
-                f[6],
-                f[15]
-            )?;
-        }
+    for r in &report.comparison {
+        outln!(
+            "{:<10} {:<28} {:>14.3} {:>10} {:>9}",
+            r.market.name(),
+            r.policy,
+            r.metrics.welfare_score(),
+            r.metrics.matched_units,
+            r.metrics.blocking_pairs
+        )?;
     }
     outln!()?;
     outln!("reports written:")?;

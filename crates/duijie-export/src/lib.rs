@@ -245,6 +245,65 @@ pub fn csv_cell(text: &str) -> String {
     }
 }
 
+/// A policy comparison ([`duijie::experiment::compare`]) as CSV, one line per row, with coverage by party kind as columns
+/// (`enterprises`, `schools`, `institutes`: covered/taking part). With `timings`, a final
+/// `seconds` column (run times vary between runs; without it the table is byte-identical for
+/// the same input). Text cells are escaped as [`csv_cell`] does.
+pub fn comparison_csv(rows: &[duijie::experiment::Row], timings: bool) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::from(
+        "dataset,seed,market,policy,status,welfare,matched_units,demand_units,unmet_units,needs,needs_servable,needs_covered,offers,offers_used,capacity_use,blocking_pairs,need_sat_mean,need_sat_min,need_sat_gini,offer_sat_mean,offer_sat_min,offer_sat_gini,city_balance,enterprises_covered,schools_covered,institutes_covered",
+    );
+    if timings {
+        s.push_str(",seconds");
+    }
+    s.push('\n');
+    for r in rows {
+        let m = &r.metrics;
+        let kind = |zh: &str| {
+            r.coverage
+                .iter()
+                .find(|g| g.dimension == "kind" && g.group == zh)
+                .map_or_else(String::new, |g| format!("{}/{}", g.covered, g.parties))
+        };
+        let welfare = m.welfare_score();
+        let _ = write!(
+            s,
+            "{},{},{},{},{:?},{welfare:.6},{},{},{},{},{},{},{},{},{:.6},{},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{},{},{}",
+            csv_cell(&r.dataset),
+            r.seed.map_or_else(String::new, |x| x.to_string()),
+            r.market.name(),
+            csv_cell(&r.policy),
+            r.status,
+            m.matched_units,
+            m.demand_units,
+            m.unmet_units,
+            m.needs,
+            m.needs_servable,
+            m.needs_covered,
+            m.offers,
+            m.offers_used,
+            m.capacity_use,
+            m.blocking_pairs,
+            m.need_satisfaction.mean,
+            m.need_satisfaction.min,
+            m.need_satisfaction.gini,
+            m.offer_satisfaction.mean,
+            m.offer_satisfaction.min,
+            m.offer_satisfaction.gini,
+            r.city_balance,
+            kind("企业"),
+            kind("学校"),
+            kind("科研院所"),
+        );
+        if timings {
+            let _ = write!(s, ",{:.6}", r.seconds.unwrap_or(f64::NAN));
+        }
+        s.push('\n');
+    }
+    s
+}
+
 fn csv_row(cells: &[&str]) -> String {
     let mut line: String = cells
         .iter()
@@ -517,6 +576,32 @@ mod tests {
         assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_cell("沈阳机床"), "沈阳机床");
         assert_eq!(csv_cell("0101"), "0101");
+    }
+
+    #[test]
+    fn comparison_csv_quotes_dataset_names_and_keeps_its_columns() {
+        let row = duijie::experiment::Row {
+            dataset: "ledgers/a,b =x".into(),
+            seed: Some(7),
+            market: duijie::score::Market::Talent,
+            policy: "=welfare".into(),
+            status: duijie::allocate::Status::Optimal,
+            metrics: duijie::policy::PolicyMetrics::default(),
+            coverage: Vec::new(),
+            city_balance: 0.0,
+            seconds: Some(1.5),
+        };
+        let csv = comparison_csv(&[row], true);
+        let mut lines = csv.lines();
+        let head = lines.next().unwrap().split(',').count();
+        let line = lines.next().unwrap();
+        assert!(
+            line.starts_with("\"ledgers/a,b =x\",7,talent,'=welfare,"),
+            "{line}"
+        );
+        // One comma inside quotes: the row has the header's columns.
+        assert_eq!(line.split(',').count(), head + 1, "{line}");
+        assert!(line.ends_with(",1.500000"), "{line}");
     }
 
     #[test]

@@ -84,7 +84,7 @@ pub fn xlsx_report_bytes(
         let mut wb = Workbook::new();
         let mut matches = Vec::new();
         let mut explanations = Vec::new();
-        for a in d.allocations {
+        for a in &d.programme.allocations {
             let m = a.market;
             for mt in &a.matches {
                 let (i, j) = (mt.need as usize, mt.offer as usize);
@@ -162,7 +162,7 @@ pub fn xlsx_report_bytes(
                 "employment rate",
                 "signals",
             ],
-            d.gaps.iter().map(|g| {
+            d.programme.gaps.iter().map(|g| {
                 let signals: Vec<String> = g.signals.iter().map(|x| x.name_zh()).collect();
                 vec![
                     t(&g.code),
@@ -182,7 +182,8 @@ pub fn xlsx_report_bytes(
             &mut wb,
             "targets 目标",
             &["indicator", "target", "achieved", "share"],
-            d.progress
+            d.programme
+                .progress
                 .iter()
                 .map(|p| vec![t(&p.indicator), n(p.target), n(p.achieved), n(p.share)]),
         )?;
@@ -209,7 +210,7 @@ pub fn xlsx_report_bytes(
                 "offer sat gini",
                 "city balance",
             ],
-            d.comparison.iter().map(|r| {
+            d.programme.comparison.iter().map(|r| {
                 let m = &r.metrics;
                 vec![
                     t(r.market.name()),
@@ -247,10 +248,11 @@ pub fn xlsx_report_bytes(
                 "technology needs",
                 "internal partnerships",
             ],
-            d.alliances
+            d.programme
+                .alliances
                 .alliances
                 .iter()
-                .zip(d.alliance_progress)
+                .zip(&d.programme.alliance_progress)
                 .map(|(a, p)| {
                     vec![
                         t(&a.name),

@@ -297,13 +297,12 @@ fn comparison_ranks_policies_by_what_each_optimises_and_is_thread_independent() 
         assert_eq!(of("stable-needs").metrics.blocking_pairs, 0);
         assert_eq!(of("stable-offers").metrics.blocking_pairs, 0);
     }
-    let csv = duijie::experiment::to_csv(&rows, false);
     let one = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .build()
         .unwrap();
     let again = one.install(run);
-    assert_eq!(duijie::experiment::to_csv(&again, false), csv);
+    assert_eq!(again, rows);
 }
 
 #[test]
@@ -331,4 +330,83 @@ fn match_and_compare_report_the_same_metrics_for_the_welfare_allocation() {
             assert_eq!(m.metrics, row.metrics, "seed {seed} {}", row.market);
         }
     }
+}
+
+#[test]
+fn programme_run_is_the_pieces_run_once_and_refuses_what_it_cannot_use() {
+    let l = ledger(3);
+    let cfg = programme::ProgrammeConfig {
+        compare: "greedy,welfare".into(),
+        ..Default::default()
+    };
+    let report = programme::run(&l, "t", Some(3), &cfg, None).unwrap();
+    // The reported allocations are the welfare policy's, market by market.
+    let scorer = Scorer::new(&cfg.score, &l);
+    let inst = instances(&scorer);
+    assert_eq!(report.allocations.len(), Market::ALL.len());
+    for (a, i) in report.allocations.iter().zip(&inst) {
+        assert_eq!(*a, policy::Welfare.allocate(i).unwrap());
+    }
+    // The comparison is experiment::compare's, and the figures follow from the allocations.
+    let policies = policy::parse_list("greedy,welfare").unwrap();
+    let rows = duijie::experiment::compare(
+        &l,
+        "t",
+        Some(3),
+        &cfg.score,
+        &policies,
+        &Market::ALL,
+        None,
+        None,
+    )
+    .unwrap();
+    assert_eq!(report.comparison, rows);
+    let alliances = programme::form_alliances(&l, &inst, &cfg.alliances);
+    assert_eq!(report.alliances, alliances);
+    assert_eq!(
+        report.gaps,
+        programme::gaps(&l, report.allocation(Market::Talent).unwrap())
+    );
+    let mut capacity = programme::technology_capacity(&l);
+    let teams = programme::consortia(&scorer, &mut capacity, cfg.consortium_exact_limit);
+    assert_eq!(report.consortia, teams);
+    assert_eq!(
+        report.progress,
+        programme::progress(&l, &report.allocations, &alliances, &teams, &cfg.targets)
+    );
+    // A reported policy outside the list is added; an empty list compares nothing.
+    let only = programme::ProgrammeConfig {
+        policy: "coverage".into(),
+        compare: String::new(),
+        ..Default::default()
+    };
+    let r = programme::run(&l, "t", None, &only, None).unwrap();
+    assert!(r.comparison.is_empty());
+    assert_eq!(r.policy, "coverage");
+    // What cannot be used is refused, typed.
+    let bad = |c: programme::ProgrammeConfig| programme::run(&l, "t", None, &c, None).unwrap_err();
+    assert!(matches!(
+        bad(programme::ProgrammeConfig {
+            policy: "all".into(),
+            ..Default::default()
+        }),
+        programme::ProgrammeError::NotOnePolicy { .. }
+    ));
+    let e = bad(programme::ProgrammeConfig {
+        compare: "greedy,wellfare".into(),
+        ..Default::default()
+    });
+    assert!(matches!(&e, programme::ProgrammeError::UnknownPolicy(u) if u.name == "wellfare"));
+    assert!(e.to_string().contains("welfare"), "{e}");
+    let targets = programme::Targets {
+        school_coverage: 1.5,
+        ..Default::default()
+    };
+    assert!(matches!(
+        bad(programme::ProgrammeConfig {
+            targets,
+            ..Default::default()
+        }),
+        programme::ProgrammeError::Targets(_)
+    ));
 }

@@ -93,6 +93,14 @@ pub struct PolicyMetrics {
     pub offer_satisfaction: Spread,
 }
 
+impl PolicyMetrics {
+    /// The welfare in score units: Σ score × units, scores between 0 and 1.
+    #[allow(clippy::cast_precision_loss)]
+    pub fn welfare_score(&self) -> f64 {
+        self.welfare as f64 / SCALE as f64
+    }
+}
+
 /// Measures allocation `a` of `inst`. Deterministic (no clock): run times are measured by the
 /// caller.
 pub fn measure(inst: &MarketInstance, a: &Allocation) -> PolicyMetrics {

@@ -836,3 +836,52 @@ pub fn names() -> Vec<String> {
     v.extend(["two-sided".to_owned(), "two-sided-fair".to_owned()]);
     v
 }
+
+/// A policy name no policy answers to, with the names that do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownPolicy {
+    /// The name given.
+    pub name: String,
+    /// The names accepted ([`names`], plus `all` and `modes` where a list is read).
+    pub known: Vec<String>,
+}
+
+impl std::fmt::Display for UnknownPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "unknown policy {:?}; one of {}",
+            self.name,
+            self.known.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownPolicy {}
+
+/// Reads a comma-separated list of policy names (`greedy,welfare`), in order; `all` stands for
+/// every policy of [`all`] and `modes` for the four cooperation modes of [`modes`]. Spaces
+/// around names are ignored.
+///
+/// # Errors
+/// The first name no policy answers to, with the names that do.
+pub fn parse_list(list: &str) -> Result<Vec<Box<dyn Policy>>, UnknownPolicy> {
+    let mut out: Vec<Box<dyn Policy>> = Vec::new();
+    for name in list.split(',').map(str::trim) {
+        match name {
+            "all" => out.extend(all()),
+            "modes" => out.extend(modes()),
+            _ => out.push(by_name(name).ok_or_else(|| {
+                UnknownPolicy {
+                    name: name.to_owned(),
+                    known: ["all", "modes"]
+                        .iter()
+                        .map(|s| (*s).to_owned())
+                        .chain(names())
+                        .collect(),
+                }
+            })?),
+        }
+    }
+    Ok(out)
+}

@@ -7,12 +7,14 @@
 
 mod consortium;
 mod gaps;
+mod run;
 mod targets;
 #[cfg(test)]
 mod tests;
 
 pub use consortium::{Consortium, consortia, greedy_bound, technology_capacity};
 pub use gaps::{GapRow, Signal, WhatIf, capacity_what_if, gaps};
+pub use run::{ProgrammeConfig, ProgrammeError, ProgrammeReport, run};
 pub use targets::{AllianceProgress, Progress, Targets, TargetsError, alliance_progress, progress};
 
 use crate::catalogue::Catalogues;
