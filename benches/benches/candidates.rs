@@ -8,17 +8,12 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use duijie::score::{Market, ScoreConfig, Scorer, top_candidates};
-use duijie::synth::{Scale, generate};
-use duijie_store::Source;
+use duijie::synth::Scale;
 
 fn bench(c: &mut Criterion) {
-    let loaded = duijie_store::load_sources(
-        generate(Scale::Province, 1)
-            .into_iter()
-            .map(|t| Source::new(t.name, t.csv.into_bytes())),
-    );
-    assert_eq!(loaded.report.error_count(), 0);
-    let l = &loaded.ledger;
+    let (ledger, report) = duijie::synth::ledger(Scale::Province, 1);
+    assert_eq!(report.error_count(), 0);
+    let l = &ledger;
     let cfg = ScoreConfig::default();
     let mut g = c.benchmark_group("candidates_province");
     g.sample_size(10);

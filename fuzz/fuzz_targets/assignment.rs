@@ -13,41 +13,13 @@ use duijie::allocate::{
     AllocateError, Assignment, CostMatrix, Limits, Sense, SparseMatrix, Status, check_assignment,
     max_weight_assignment, min_cost_assignment, solve_assignment, verify_assignment,
 };
+use duijie::testkit::brute_assignment;
 use libfuzzer_sys::fuzz_target;
 
 fn brute(c: &ndarray::Array2<i64>, max: bool) -> i128 {
     let (n, m) = c.dim();
-    let (rows, cols, get): (usize, usize, Box<dyn Fn(usize, usize) -> i64>) = if n <= m {
-        (n, m, Box::new(|i, j| c[[i, j]]))
-    } else {
-        (m, n, Box::new(|i, j| c[[j, i]]))
-    };
-    fn go(
-        get: &dyn Fn(usize, usize) -> i64,
-        i: usize,
-        rows: usize,
-        used: &mut Vec<bool>,
-        max: bool,
-    ) -> i128 {
-        if i == rows {
-            return 0;
-        }
-        let mut best: Option<i128> = None;
-        for j in 0..used.len() {
-            if !used[j] {
-                used[j] = true;
-                let v = i128::from(get(i, j)) + go(get, i + 1, rows, used, max);
-                used[j] = false;
-                best = Some(match best {
-                    None => v,
-                    Some(b) if max => b.max(v),
-                    Some(b) => b.min(v),
-                });
-            }
-        }
-        best.unwrap_or(0)
-    }
-    go(&*get, 0, rows, &mut vec![false; cols], max)
+    let sense = if max { Sense::Max } else { Sense::Min };
+    brute_assignment(n, m, &|i, j| Some(c[[i, j]]), sense).unwrap_or(0)
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -6,8 +6,7 @@
 use std::time::Instant;
 
 use duijie::score::{Market, ScoreConfig, Scorer, top_candidates_counted};
-use duijie::synth::{Scale, generate};
-use duijie_store::Source;
+use duijie::synth::{Scale, generate, records};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -20,14 +19,10 @@ fn main() {
     let tables = generate(scale, 1);
     let gen_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let loaded = duijie_store::load_sources(
-        tables
-            .into_iter()
-            .map(|t| Source::new(t.name, t.csv.into_bytes())),
-    );
+    let (ledger, report) = duijie::Ledger::from_records(records(tables));
     let load_s = t.elapsed().as_secs_f64();
-    assert_eq!(loaded.report.error_count(), 0, "{}", loaded.report);
-    let l = &loaded.ledger;
+    assert_eq!(report.error_count(), 0, "{report}");
+    let l = &ledger;
     println!(
         "scale {scale:?}, k {k:?}, threads {}: generated in {gen_s:.2} s, loaded in {load_s:.2} s",
         std::thread::available_parallelism().map_or(1, |n| n.get())

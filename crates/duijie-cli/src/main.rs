@@ -555,13 +555,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Gen { scale, seed, out } => {
             duijie_export::create_out_dir(&out)?;
             let tables = duijie::synth::generate(scale, seed);
-            let rows: usize = tables
+            let rows: usize = tables.iter().map(|t| t.records.len()).sum();
+            let texts: Vec<(PathBuf, String)> = tables
                 .iter()
-                .map(|t| t.csv.lines().count().saturating_sub(1))
-                .sum();
-            let files: Vec<(PathBuf, &[u8])> = tables
+                .map(|t| {
+                    (
+                        out.join(t.file_name()),
+                        duijie_store::csv::write_table(t.columns, &t.records),
+                    )
+                })
+                .collect();
+            let files: Vec<(PathBuf, &[u8])> = texts
                 .iter()
-                .map(|t| (out.join(t.name), t.csv.as_bytes()))
+                .map(|(p, t)| (p.clone(), t.as_bytes()))
                 .collect();
             duijie_export::write_set(&files)?;
             outln!(

@@ -96,11 +96,7 @@ fn shuffled_rows_give_byte_identical_results_on_the_sample() {
 #[test]
 fn shuffled_rows_give_byte_identical_results_on_generated_ledgers() {
     for seed in [1, 2] {
-        let tables: Vec<(String, String)> =
-            duijie::synth::generate(duijie::synth::Scale::Sample, seed)
-                .into_iter()
-                .map(|t| (t.name.to_owned(), t.csv))
-                .collect();
+        let tables = duijie_store::generated_files(duijie::synth::Scale::Sample, seed);
         check(&tables, 4);
     }
 }

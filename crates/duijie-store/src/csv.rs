@@ -393,6 +393,63 @@ pub fn parse_table(source: &str, text: &str, kind: RecordKind) -> CsvTable {
     }
 }
 
+/// Writes a table as RFC 4180 CSV that [`parse_table`] reads back to the same records: a
+/// header of `columns`, then one line per record with each column's text (a value that is not
+/// text is written as JSON would spell it; a missing field is an empty cell). Cells holding a
+/// comma, a quote or a line break are quoted. UTF-8, `\n` line ends, no byte-order mark.
+pub fn write_table(columns: &[&str], records: &[RawRecord]) -> String {
+    let mut out = String::new();
+    let line = |out: &mut String, cells: &mut dyn Iterator<Item = std::borrow::Cow<'_, str>>| {
+        for (k, c) in cells.enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            if c.contains([',', '"', '\n', '\r']) {
+                out.push('"');
+                out.push_str(&c.replace('"', "\"\""));
+                out.push('"');
+            } else {
+                out.push_str(&c);
+            }
+        }
+        out.push('\n');
+    };
+    line(
+        &mut out,
+        &mut columns.iter().map(|c| std::borrow::Cow::Borrowed(*c)),
+    );
+    for r in records {
+        line(
+            &mut out,
+            &mut columns.iter().map(|c| {
+                r.fields
+                    .iter()
+                    .find(|(name, _)| name == c)
+                    .map_or(std::borrow::Cow::Borrowed(""), |(_, v)| cell_text(v))
+            }),
+        );
+    }
+    out
+}
+
+fn cell_text(v: &Value) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    match v {
+        Value::Text(t) => Cow::Borrowed(t.as_str()),
+        Value::Integer(i) => Cow::Owned(i.to_string()),
+        Value::Number(x) => Cow::Owned(x.to_string()),
+        Value::Bool(b) => Cow::Owned(b.to_string()),
+        Value::List(items) => Cow::Owned(
+            items
+                .iter()
+                .map(|x| cell_text(x).into_owned())
+                .collect::<Vec<_>>()
+                .join(";"),
+        ),
+        Value::Null => Cow::Borrowed(""),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -237,14 +237,39 @@ impl Read {
     }
 }
 
-/// The raw records of a ledger from the seeded generator ([`duijie::synth::generate`]): its CSV
-/// tables, read as files would be.
+/// The raw records of a ledger from the seeded generator ([`duijie::synth::generate`]), as
+/// reading its CSV files would give them (origins name the files and lines), without writing
+/// or parsing any text.
 pub fn read_generated(scale: duijie::synth::Scale, seed: u64) -> Read {
-    read_sources(
-        duijie::synth::generate(scale, seed)
-            .into_iter()
-            .map(|t| Source::new(t.name, t.csv.into_bytes())),
-    )
+    let tables = duijie::synth::generate(scale, seed);
+    let mut read = Read {
+        records: Vec::new(),
+        problems: Vec::new(),
+        files: Vec::with_capacity(tables.len()),
+        headers: HashMap::new(),
+    };
+    for t in tables {
+        let name = t.file_name();
+        read.files.push(FileSummary {
+            name: name.clone(),
+            format: Format::Csv,
+            encoding: Some(Encoding::Utf8),
+            records: t.records.len(),
+        });
+        read.headers
+            .insert(name, t.columns.iter().map(|c| (*c).to_owned()).collect());
+        read.records.extend(t.records);
+    }
+    read
+}
+
+/// The files of a generated ledger ([`duijie::synth::generate`]): each table's file name and its
+/// CSV text ([`csv::write_table`]), which [`load_paths`] reads back to the same records.
+pub fn generated_files(scale: duijie::synth::Scale, seed: u64) -> Vec<(String, String)> {
+    duijie::synth::generate(scale, seed)
+        .iter()
+        .map(|t| (t.file_name(), csv::write_table(t.columns, &t.records)))
+        .collect()
 }
 
 /// The warning for a file that is not read: not `.csv` or `.json`.

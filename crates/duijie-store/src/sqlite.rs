@@ -1344,13 +1344,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let path = dir.path().join("l.sqlite");
         let mut db = Db::create_or_open(&path).unwrap_or_else(|e| panic!("{e}"));
-        let sample = |seed| {
-            crate::read_sources(
-                duijie::synth::generate(duijie::synth::Scale::Sample, seed)
-                    .into_iter()
-                    .map(|t| crate::Source::new(t.name, t.csv.into_bytes())),
-            )
-        };
+        let sample = |seed| crate::read_generated(duijie::synth::Scale::Sample, seed);
         let first = db.import(sample(1)).unwrap_or_else(|e| panic!("{e}"));
         let hash = db.ledger_hash().unwrap_or_else(|e| panic!("{e}"));
         let r = db.import_inner(sample(2), false, Some(50));

@@ -5,10 +5,8 @@
 
 use std::path::Path;
 
-mod common;
-
-use common::brute_force;
 use duijie::score::{self, Market, ScoreConfig};
+use duijie::testkit::brute_top_candidates as brute_force;
 
 /// Precision figures of one scorer on the labelled set.
 #[derive(Debug)]

@@ -27,11 +27,7 @@ fn csv_ledgers_read_back_exactly() {
     // Generated ledgers too, replacing the previous one each time.
     let mut db = Db::open_existing(&path).unwrap();
     for seed in 0..3 {
-        let read = read_sources(
-            duijie::synth::generate(duijie::synth::Scale::Sample, seed)
-                .into_iter()
-                .map(|t| Source::new(t.name, t.csv.into_bytes())),
-        );
+        let read = duijie_store::read_generated(duijie::synth::Scale::Sample, seed);
         let hash = duijie_store::sqlite::ledger_hash_of(&read);
         let loaded = db.import(read).unwrap();
         assert_eq!(db.ledger_hash().unwrap(), hash);

@@ -56,6 +56,7 @@
 //!
 //! # Features
 //! - `serde` (default): `Serialize`/`Deserialize` on the published data model.
+//! - `testkit`: brute-force oracles for tests, fuzzing and benchmarks (not stable API).
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
@@ -70,6 +71,8 @@ pub mod policy;
 pub mod programme;
 pub mod score;
 pub mod synth;
+#[cfg(any(test, feature = "testkit"))]
+pub mod testkit;
 pub mod validate;
 
 pub use catalogue::{Catalogues, Level};

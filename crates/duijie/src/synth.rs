@@ -1,6 +1,7 @@
-//! A seeded generator of synthetic ledgers calibrated to the Liaoning programme, written as the
-//! CSV tables of the documented schema (`duijie gen` writes them to files; benchmarks and tests
-//! load them in memory). The same scale and seed give the same bytes, on every platform and
+//! A seeded generator of synthetic ledgers calibrated to the Liaoning programme: the records of
+//! the documented schema's tables, as CSV files of them would read (`duijie gen` writes them to
+//! files through `duijie-store`; benchmarks and tests validate them in memory, with no text in
+//! between). The same scale and seed give the same records, on every platform and
 //! every version that keeps this module's rules (the random numbers come from SplitMix64, not
 //! from a crate whose algorithm may change).
 //!
@@ -20,9 +21,8 @@
 //!   会计: supply doubled) and in demand but never supplied (智能制造工程, 机器人工程), so that
 //!   gap analysis has something true to find.
 
-use std::fmt::Write as _;
-
 use crate::catalogue::{Catalogues, Level, MajorId};
+use crate::validate::{Origin, RawRecord, RecordKind, Value};
 
 /// How big a ledger to generate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,14 +114,75 @@ struct Counts {
     placement: usize,
 }
 
-/// One generated table: its file name (`talent_needs.csv`) and its CSV text (UTF-8, header
-/// first, `\n` line ends).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The year every generated record is for.
+const YEAR: &str = "2025";
+
+/// One generated table: its kind, its columns and its records, each cell as text, as a CSV file
+/// of the table would give them (an empty cell is empty text, the origin names
+/// `talent_needs.csv` and the line the record would be on). A writer in an adapter turns it
+/// into a file (`duijie gen`); tests and benchmarks validate the records directly.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Table {
-    /// File name in the ledger directory.
-    pub name: &'static str,
-    /// The CSV text.
-    pub csv: String,
+    /// The table.
+    pub kind: RecordKind,
+    /// Its columns, in order.
+    pub columns: &'static [&'static str],
+    /// Its records, in order.
+    pub records: Vec<RawRecord>,
+}
+
+impl Table {
+    fn new(kind: RecordKind, columns: &'static [&'static str]) -> Table {
+        Table {
+            kind,
+            columns,
+            records: Vec::new(),
+        }
+    }
+
+    /// The file a ledger folder keeps the table in (`talent_needs.csv`).
+    pub fn file_name(&self) -> String {
+        format!("{}.csv", self.kind.name())
+    }
+
+    /// Appends a record with one cell per column.
+    fn push<const N: usize>(&mut self, cells: [String; N]) {
+        debug_assert_eq!(N, self.columns.len(), "{}", self.kind.name());
+        let line = self.records.len() as u64 + 2;
+        self.records.push(RawRecord {
+            kind: self.kind,
+            origin: Origin::line(self.file_name(), line),
+            fields: self
+                .columns
+                .iter()
+                .zip(cells)
+                .map(|(c, v)| ((*c).to_owned(), Value::Text(v)))
+                .collect(),
+            typed: false,
+        });
+    }
+
+    /// The cell of `column` in record `row`, if both exist.
+    pub fn cell(&self, row: usize, column: &str) -> Option<&str> {
+        self.records
+            .get(row)?
+            .fields
+            .iter()
+            .find_map(|(c, v)| match v {
+                Value::Text(t) if c == column => Some(t.as_str()),
+                _ => None,
+            })
+    }
+}
+
+/// Every record of a generated ledger, table by table, for [`crate::Ledger::from_records`].
+pub fn records(tables: Vec<Table>) -> Vec<RawRecord> {
+    tables.into_iter().flat_map(|t| t.records).collect()
+}
+
+/// A generated ledger, validated: [`generate`] then [`crate::Ledger::from_records`].
+pub fn ledger(scale: Scale, seed: u64) -> (crate::Ledger, crate::Report) {
+    crate::Ledger::from_records(records(generate(scale, seed)))
 }
 
 /// SplitMix64 (Steele, Lea & Flood 2014): small, fast, and fixed forever here.
@@ -409,7 +470,10 @@ pub fn generate(scale: Scale, seed: u64) -> Vec<Table> {
         .collect();
 
     // Schools: the catalogue's institutions, then generated ones.
-    let mut schools = String::from("id,name,level,city,moe_code,out_of_province\n");
+    let mut schools = Table::new(
+        RecordKind::Schools,
+        &["id", "name", "level", "city", "moe_code", "out_of_province"],
+    );
     let mut school_list: Vec<(Party, Level)> = Vec::new();
     let research = [
         "大连理工大学",
@@ -435,14 +499,14 @@ pub fn generate(scale: Scale, seed: u64) -> Vec<Table> {
         };
         let id = format!("S{:05}", k + 1);
         let city = inst.city.index();
-        let _ = writeln!(
-            schools,
-            "{id},{},{},{},{},",
-            inst.name,
-            level.name_zh(),
-            cities[city],
-            inst.moe_code
-        );
+        schools.push([
+            id.clone(),
+            inst.name.to_owned(),
+            level.name_zh().to_owned(),
+            cities[city].to_owned(),
+            inst.moe_code.to_string(),
+            String::new(),
+        ]);
         let group = rng.weighted(&group_weights);
         school_list.push((Party { id, group }, level));
     }
@@ -457,19 +521,26 @@ pub fn generate(scale: Scale, seed: u64) -> Vec<Table> {
             (Level::HigherVocational, "职业技术学院")
         };
         let id = format!("S{:05}", school_list.len() + 1);
-        let _ = writeln!(
-            schools,
-            "{id},{}第{}{}{kind},{},{},,",
-            cities[city].trim_end_matches('市'),
-            k + 1,
-            GROUPS[group].name,
-            level.name_zh(),
-            cities[city]
-        );
+        schools.push([
+            id.clone(),
+            format!(
+                "{}第{}{}{kind}",
+                cities[city].trim_end_matches('市'),
+                k + 1,
+                GROUPS[group].name
+            ),
+            level.name_zh().to_owned(),
+            cities[city].to_owned(),
+            String::new(),
+            String::new(),
+        ]);
         school_list.push((Party { id, group }, level));
     }
 
-    let mut institutes = String::from("id,name,city,out_of_province\n");
+    let mut institutes = Table::new(
+        RecordKind::Institutes,
+        &["id", "name", "city", "out_of_province"],
+    );
     let mut institute_list: Vec<Party> = Vec::new();
     for k in 0..n.institutes {
         let city = rng.weighted(&city_weights);
@@ -477,23 +548,28 @@ pub fn generate(scale: Scale, seed: u64) -> Vec<Table> {
         let id = format!("R{:05}", k + 1);
         // One in twenty is an out-of-province member (省外, 柔性加入).
         let out = rng.below(20) == 0;
-        let _ = writeln!(
-            institutes,
-            "{id},{}{}研究院{},{},{}",
-            if out {
-                "北京"
-            } else {
-                cities[city].trim_end_matches('市')
-            },
-            GROUPS[group].name,
-            k + 1,
-            if out { "" } else { cities[city] },
-            if out { "true" } else { "" }
-        );
+        institutes.push([
+            id.clone(),
+            format!(
+                "{}{}研究院{}",
+                if out {
+                    "北京"
+                } else {
+                    cities[city].trim_end_matches('市')
+                },
+                GROUPS[group].name,
+                k + 1
+            ),
+            if out { "" } else { cities[city] }.to_owned(),
+            if out { "true" } else { "" }.to_owned(),
+        ]);
         institute_list.push(Party { id, group });
     }
 
-    let mut enterprises = String::from("id,name,size,industry,city,domain,park\n");
+    let mut enterprises = Table::new(
+        RecordKind::Enterprises,
+        &["id", "name", "size", "industry", "city", "domain", "park"],
+    );
     let mut enterprise_list: Vec<(Party, u32)> = Vec::new();
     for k in 0..n.enterprises {
         let city = rng.weighted(&city_weights);
@@ -502,17 +578,21 @@ pub fn generate(scale: Scale, seed: u64) -> Vec<Table> {
         let size = rng.weighted(&[5, 20, 75]);
         let id = format!("E{:06}", k + 1);
         let park = park_of(cities[city], rng.below(100));
-        let _ = writeln!(
-            enterprises,
-            "{id},{}{}{}有限公司,{},{},{},{},{park}",
+        let name = format!(
+            "{}{}{}有限公司",
             cities[city].trim_end_matches('市'),
             rng.pick(g.keywords),
-            k + 1,
-            ["大型", "中型", "小型"][size],
-            rng.pick(g.divisions),
-            cities[city],
-            rng.pick(g.domains)
+            k + 1
         );
+        enterprises.push([
+            id.clone(),
+            name,
+            ["大型", "中型", "小型"][size].to_owned(),
+            rng.pick(g.divisions).to_string(),
+            cities[city].to_owned(),
+            rng.pick(g.domains).to_string(),
+            park.to_owned(),
+        ]);
         // Hiring weight by size.
         enterprise_list.push((Party { id, group }, [40, 8, 1][size]));
     }
@@ -529,8 +609,19 @@ pub fn generate(scale: Scale, seed: u64) -> Vec<Table> {
     let total_places: u32 = TALENT_LEVELS.iter().map(|(_, w)| w * 1000).sum();
     let per_need =
         (f64::from(total_places) * scale_factor(scale) / n.talent_needs.max(1) as f64).max(1.0);
-    let mut talent_needs =
-        String::from("id,enterprise,major_code,major_name,level,headcount,city,year\n");
+    let mut talent_needs = Table::new(
+        RecordKind::TalentNeeds,
+        &[
+            "id",
+            "enterprise",
+            "major_code",
+            "major_name",
+            "level",
+            "headcount",
+            "city",
+            "year",
+        ],
+    );
     let mut demand_by_slot = [0u64; 5];
     for k in 0..n.talent_needs {
         let (e, _) = &enterprise_list[rng.cumulative(&hire_weights)];
@@ -549,20 +640,32 @@ pub fn generate(scale: Scale, seed: u64) -> Vec<Table> {
         } else {
             major.name
         };
-        let _ = writeln!(
-            talent_needs,
-            "TN{:07},{},{},{name},{},{headcount},,2025",
-            k + 1,
-            e.id,
-            major.code,
-            level.name_zh()
-        );
+        talent_needs.push([
+            format!("TN{:07}", k + 1),
+            e.id.clone(),
+            major.code.to_owned(),
+            name.to_owned(),
+            level.name_zh().to_owned(),
+            headcount.to_string(),
+            String::new(),
+            YEAR.to_owned(),
+        ]);
     }
 
     // Talent supply: each row a school's major at a level it teaches, sized so supply is about
     // 5% above demand overall; some majors over-supplied, some never.
-    let mut talent_supply =
-        String::from("id,school,major_code,level,graduates,employment_rate,year\n");
+    let mut talent_supply = Table::new(
+        RecordKind::TalentSupply,
+        &[
+            "id",
+            "school",
+            "major_code",
+            "level",
+            "graduates",
+            "employment_rate",
+            "year",
+        ],
+    );
     let teaches = |l: Level| -> Vec<Level> {
         match l {
             Level::Graduate => vec![Level::Graduate, Level::Bachelor],
@@ -602,14 +705,15 @@ pub fn generate(scale: Scale, seed: u64) -> Vec<Table> {
         let graduates = rng.range(1, (mean * 2.0) as u32);
         let rate = 80 + rng.below(20);
         let major = c.major(m);
-        let _ = writeln!(
-            talent_supply,
-            "TS{:07},{},{},{},{graduates},{rate}%,2025",
-            k + 1,
-            school_list[s].0.id,
-            major.code,
-            l.name_zh()
-        );
+        talent_supply.push([
+            format!("TS{:07}", k + 1),
+            school_list[s].0.id.clone(),
+            major.code.to_owned(),
+            l.name_zh().to_owned(),
+            graduates.to_string(),
+            format!("{rate}%"),
+            YEAR.to_owned(),
+        ]);
     }
 
     // Technology capabilities of institutes and research universities, and needs.
@@ -622,50 +726,127 @@ pub fn generate(scale: Scale, seed: u64) -> Vec<Table> {
                 .map(|(p, _)| p),
         )
         .collect();
-    let mut caps =
-        String::from("id,provider,platform,platform_level,disciplines,keywords,capacity,year\n");
+    let mut caps = Table::new(
+        RecordKind::TechnologyCapabilities,
+        &[
+            "id",
+            "provider",
+            "platform",
+            "platform_level",
+            "disciplines",
+            "keywords",
+            "capacity",
+            "year",
+        ],
+    );
     for k in 0..n.capabilities {
         let p = providers[rng.below(providers.len())];
         let g = &GROUPS[p.group];
         let kw = pick_distinct(&mut rng, g.keywords, 2, 3);
         let platform_level = ["国家级", "省级", "市级", "无"][rng.weighted(&[5, 40, 35, 20])];
-        let _ = writeln!(
-            caps,
-            "TC{:06},{},{}{},{platform_level},{},{},{},2025",
-            k + 1,
-            p.id,
+        let platform = format!(
+            "{}{}",
             kw[0],
-            ["工程技术研究中心", "重点实验室", "产业技术创新中心"][rng.below(3)],
-            pick_distinct(&mut rng, g.graduate, 1, 2).join(";"),
-            kw.join(";"),
-            rng.range(1, 5)
+            ["工程技术研究中心", "重点实验室", "产业技术创新中心"][rng.below(3)]
         );
+        let disciplines = pick_distinct(&mut rng, g.graduate, 1, 2).join(";");
+        caps.push([
+            format!("TC{:06}", k + 1),
+            p.id.clone(),
+            platform,
+            platform_level.to_owned(),
+            disciplines,
+            kw.join(";"),
+            rng.range(1, 5).to_string(),
+            YEAR.to_owned(),
+        ]);
     }
-    let mut tech = String::from("id,enterprise,kind,disciplines,keywords,description,scale,year\n");
+    let mut tech = Table::new(
+        RecordKind::TechnologyNeeds,
+        &[
+            "id",
+            "enterprise",
+            "kind",
+            "disciplines",
+            "keywords",
+            "description",
+            "scale",
+            "year",
+        ],
+    );
     for k in 0..n.technology_needs {
         let (e, _) = &enterprise_list[rng.cumulative(&hire_weights)];
         let g = &GROUPS[e.group];
         let kw = pick_distinct(&mut rng, g.keywords, 1, 3);
-        let _ = writeln!(
-            tech,
-            "TK{:06},{},{},{},{},{}{},{},2025",
-            k + 1,
-            e.id,
-            ["技术升级改造", "核心和共性技术"][rng.weighted(&[80, 20])],
-            pick_distinct(&mut rng, g.graduate, 1, 2).join(";"),
-            kw.join(";"),
+        let kind = ["技术升级改造", "核心和共性技术"][rng.weighted(&[80, 20])];
+        let disciplines = pick_distinct(&mut rng, g.graduate, 1, 2).join(";");
+        let description = format!(
+            "{}{}",
             kw.join("与"),
-            ["技术研发", "工艺改进", "系统集成", "国产化替代"][rng.below(4)],
-            rng.range(50, 2000)
+            ["技术研发", "工艺改进", "系统集成", "国产化替代"][rng.below(4)]
         );
+        tech.push([
+            format!("TK{:06}", k + 1),
+            e.id.clone(),
+            kind.to_owned(),
+            disciplines,
+            kw.join(";"),
+            description,
+            rng.range(50, 2000).to_string(),
+            YEAR.to_owned(),
+        ]);
     }
 
     // Training and placement, at vocational levels.
     let voc = [Level::HigherVocational, Level::SecondaryVocational];
-    let mut training_needs = String::from("id,enterprise,kind,major_code,level,trainees,year\n");
-    let mut training_offers = String::from("id,school,kind,major_code,level,capacity,year\n");
-    let mut placement_needs = String::from("id,school,kind,major_code,level,places,year\n");
-    let mut placement_offers = String::from("id,enterprise,kind,major_code,level,places,year\n");
+    let mut training_needs = Table::new(
+        RecordKind::TrainingNeeds,
+        &[
+            "id",
+            "enterprise",
+            "kind",
+            "major_code",
+            "level",
+            "trainees",
+            "year",
+        ],
+    );
+    let mut training_offers = Table::new(
+        RecordKind::TrainingOffers,
+        &[
+            "id",
+            "school",
+            "kind",
+            "major_code",
+            "level",
+            "capacity",
+            "year",
+        ],
+    );
+    let mut placement_needs = Table::new(
+        RecordKind::PlacementNeeds,
+        &[
+            "id",
+            "school",
+            "kind",
+            "major_code",
+            "level",
+            "places",
+            "year",
+        ],
+    );
+    let mut placement_offers = Table::new(
+        RecordKind::PlacementOffers,
+        &[
+            "id",
+            "enterprise",
+            "kind",
+            "major_code",
+            "level",
+            "places",
+            "year",
+        ],
+    );
     let vocational_schools: Vec<(&Party, Level)> = school_list
         .iter()
         .filter(|(_, l)| matches!(l, Level::HigherVocational | Level::SecondaryVocational))
@@ -723,9 +904,14 @@ pub fn generate(scale: Scale, seed: u64) -> Vec<Table> {
             (2, 40),
         );
     }
-    let mut authorities = String::from("id,name,kind,city\n");
+    let mut authorities = Table::new(RecordKind::Authorities, &["id", "name", "kind", "city"]);
     for (k, city) in cities.iter().enumerate() {
-        let _ = writeln!(authorities, "G{:03},{city}人民政府,地方政府,{city}", k + 1);
+        authorities.push([
+            format!("G{:03}", k + 1),
+            format!("{city}人民政府"),
+            "地方政府".to_owned(),
+            (*city).to_owned(),
+        ]);
     }
     for (k, park) in [
         ("沈大国家自主创新示范区", "沈阳市"),
@@ -736,58 +922,27 @@ pub fn generate(scale: Scale, seed: u64) -> Vec<Table> {
     .iter()
     .enumerate()
     {
-        let _ = writeln!(authorities, "P{:03},{},重点园区,{}", k + 1, park.0, park.1);
+        authorities.push([
+            format!("P{:03}", k + 1),
+            park.0.to_owned(),
+            "重点园区".to_owned(),
+            park.1.to_owned(),
+        ]);
     }
 
     vec![
-        Table {
-            name: "authorities.csv",
-            csv: authorities,
-        },
-        Table {
-            name: "enterprises.csv",
-            csv: enterprises,
-        },
-        Table {
-            name: "institutes.csv",
-            csv: institutes,
-        },
-        Table {
-            name: "schools.csv",
-            csv: schools,
-        },
-        Table {
-            name: "talent_needs.csv",
-            csv: talent_needs,
-        },
-        Table {
-            name: "talent_supply.csv",
-            csv: talent_supply,
-        },
-        Table {
-            name: "technology_needs.csv",
-            csv: tech,
-        },
-        Table {
-            name: "technology_capabilities.csv",
-            csv: caps,
-        },
-        Table {
-            name: "training_needs.csv",
-            csv: training_needs,
-        },
-        Table {
-            name: "training_offers.csv",
-            csv: training_offers,
-        },
-        Table {
-            name: "placement_needs.csv",
-            csv: placement_needs,
-        },
-        Table {
-            name: "placement_offers.csv",
-            csv: placement_offers,
-        },
+        authorities,
+        enterprises,
+        institutes,
+        schools,
+        talent_needs,
+        talent_supply,
+        tech,
+        caps,
+        training_needs,
+        training_offers,
+        placement_needs,
+        placement_offers,
     ]
 }
 
@@ -795,7 +950,7 @@ pub fn generate(scale: Scale, seed: u64) -> Vec<Table> {
 /// a major of its group at `level` (`pools` by level slot; nothing when the group has none).
 fn side_row(
     rng: &mut Rng,
-    out: &mut String,
+    out: &mut Table,
     (prefix, k): (&str, usize),
     p: &Party,
     kind: &str,
@@ -803,15 +958,15 @@ fn side_row(
     q: (u32, u32),
 ) {
     if let Some(&m) = pick_major(rng, &pools[level.index()]) {
-        let _ = writeln!(
-            out,
-            "{prefix}{:06},{},{kind},{},{},{},2025",
-            k + 1,
-            p.id,
-            Catalogues::get().major(m).code,
-            level.name_zh(),
-            rng.range(q.0, q.1)
-        );
+        out.push([
+            format!("{prefix}{:06}", k + 1),
+            p.id.clone(),
+            kind.to_owned(),
+            Catalogues::get().major(m).code.to_owned(),
+            level.name_zh().to_owned(),
+            rng.range(q.0, q.1).to_string(),
+            YEAR.to_owned(),
+        ]);
     }
 }
 

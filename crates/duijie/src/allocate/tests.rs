@@ -11,48 +11,7 @@ use crate::allocate::{
     StableInstance, stable_student_optimal, stable_supervisor_optimal, verify_stable,
 };
 
-/// The best objective over every integer plan, by enumeration.
-fn brute_force(demand: &[u32], capacity: &[u32], pairs: &[(u32, u32, i64)]) -> i128 {
-    fn go(
-        k: usize,
-        pairs: &[(u32, u32, i64)],
-        row: &mut [u32],
-        col: &mut [u32],
-        acc: i128,
-        best: &mut i128,
-    ) {
-        if k == pairs.len() {
-            *best = (*best).max(acc);
-            return;
-        }
-        let (i, j, w) = pairs[k];
-        let room = row[i as usize].min(col[j as usize]);
-        for x in 0..=room {
-            row[i as usize] -= x;
-            col[j as usize] -= x;
-            go(
-                k + 1,
-                pairs,
-                row,
-                col,
-                acc + i128::from(w) * i128::from(x),
-                best,
-            );
-            row[i as usize] += x;
-            col[j as usize] += x;
-        }
-    }
-    let mut best = 0;
-    go(
-        0,
-        pairs,
-        &mut demand.to_vec(),
-        &mut capacity.to_vec(),
-        0,
-        &mut best,
-    );
-    best
-}
+use crate::testkit::{brute_assignment, brute_transport as brute_force};
 
 /// Demands, capacities and weighted pairs.
 type Instance = (Vec<u32>, Vec<u32>, Vec<(u32, u32, i64)>);
@@ -179,76 +138,6 @@ fn tampered_certificates_are_caught() {
 
 // ---------------------------------------------------------------------------------------------
 // Linear assignment.
-
-/// The best full assignment by enumeration (None: no full assignment exists).
-#[allow(clippy::too_many_arguments, clippy::collapsible_if)]
-fn brute_assignment(
-    n: usize,
-    m: usize,
-    cost: &dyn Fn(usize, usize) -> Option<i64>,
-    sense: Sense,
-) -> Option<i128> {
-    #[allow(clippy::too_many_arguments, clippy::collapsible_if)]
-    fn go(
-        i: usize,
-        n: usize,
-        m: usize,
-        used: &mut Vec<bool>,
-        acc: i128,
-        cost: &dyn Fn(usize, usize) -> Option<i64>,
-        best: &mut Option<i128>,
-        sense: Sense,
-        skips: usize,
-    ) {
-        if i == n {
-            let better = match (*best, sense) {
-                (None, _) => true,
-                (Some(b), Sense::Min) => acc < b,
-                (Some(b), Sense::Max) => acc > b,
-            };
-            if better {
-                *best = Some(acc);
-            }
-            return;
-        }
-        // When n > m, some rows stay unassigned: `skips` of them.
-        if skips > 0 {
-            go(i + 1, n, m, used, acc, cost, best, sense, skips - 1);
-        }
-        for j in 0..m {
-            if !used[j] {
-                if let Some(c) = cost(i, j) {
-                    used[j] = true;
-                    go(
-                        i + 1,
-                        n,
-                        m,
-                        used,
-                        acc + i128::from(c),
-                        cost,
-                        best,
-                        sense,
-                        skips,
-                    );
-                    used[j] = false;
-                }
-            }
-        }
-    }
-    let mut best = None;
-    go(
-        0,
-        n,
-        m,
-        &mut vec![false; m],
-        0,
-        cost,
-        &mut best,
-        sense,
-        n.saturating_sub(m),
-    );
-    best
-}
 
 fn dense_instance() -> impl Strategy<Value = (usize, usize, Vec<i64>)> {
     (0usize..=7, 0usize..=7).prop_flat_map(|(n, m)| {

@@ -7,17 +7,12 @@ use duijie::Ledger;
 use duijie::policy::{self, MarketInstance, Policy};
 use duijie::programme::{self, AllianceRules, Grouping};
 use duijie::score::{Market, ScoreConfig, Scorer};
-use duijie::synth::{Scale, generate};
-use duijie_store::Source;
+use duijie::synth::Scale;
 
 fn ledger(seed: u64) -> Ledger {
-    let loaded = duijie_store::load_sources(
-        generate(Scale::Sample, seed)
-            .into_iter()
-            .map(|t| Source::new(t.name, t.csv.into_bytes())),
-    );
-    assert_eq!(loaded.report.error_count(), 0);
-    loaded.ledger
+    let (ledger, report) = duijie::synth::ledger(Scale::Sample, seed);
+    assert_eq!(report.error_count(), 0);
+    ledger
 }
 
 fn instances(scorer: &Scorer<'_>) -> Vec<MarketInstance> {

@@ -2,18 +2,18 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use duijie::score::Market;
-use duijie::synth::{Scale, generate};
-use duijie_store::Source;
+use duijie::synth::Scale;
 
-fn load(scale: Scale, seed: u64) -> duijie_store::Loaded {
-    duijie_store::load_sources(
-        generate(scale, seed)
-            .into_iter()
-            .map(|t| Source::new(t.name, t.csv.into_bytes())),
-    )
+/// A generated ledger and its report.
+struct Loaded {
+    ledger: duijie::Ledger,
+    report: duijie::Report,
+}
+
+fn load(scale: Scale, seed: u64) -> Loaded {
+    let (ledger, report) = duijie::synth::ledger(scale, seed);
+    Loaded { ledger, report }
 }
 
 #[test]
@@ -82,7 +82,7 @@ fn top_k_candidates_equal_brute_force_on_generated_ledgers() {
         let s = Scorer::new(&cfg, l);
         for m in Market::ALL {
             for k in [None, Some(1), Some(3), Some(10)] {
-                let want = common::brute_force(&s, l, m, k);
+                let want = duijie::testkit::brute_top_candidates(&s, l, m, k);
                 assert_eq!(top_candidates(&s, m, k), want, "seed {seed} {m} k {k:?}");
             }
         }

@@ -1,0 +1,135 @@
+//! Brute-force oracles shared by the tests, the fuzz targets and the benchmarks (feature
+//! `testkit`). Each enumerates every answer, so it is exact and slow: use it on instances of a
+//! handful of rows. Not part of the stable API.
+
+use crate::Ledger;
+use crate::allocate::Sense;
+use crate::score::{Market, Scorer};
+
+/// The best objective of a transportation problem over every integer plan, by enumeration:
+/// `demand[i]` units for row `i`, `capacity[j]` for column `j`, pairs `(i, j, weight)`; rows and
+/// columns need not be filled.
+pub fn brute_transport(demand: &[u32], capacity: &[u32], pairs: &[(u32, u32, i64)]) -> i128 {
+    fn go(
+        k: usize,
+        pairs: &[(u32, u32, i64)],
+        row: &mut [u32],
+        col: &mut [u32],
+        acc: i128,
+        best: &mut i128,
+    ) {
+        if k == pairs.len() {
+            *best = (*best).max(acc);
+            return;
+        }
+        let (i, j, w) = pairs[k];
+        let room = row[i as usize].min(col[j as usize]);
+        for x in 0..=room {
+            row[i as usize] -= x;
+            col[j as usize] -= x;
+            go(
+                k + 1,
+                pairs,
+                row,
+                col,
+                acc + i128::from(w) * i128::from(x),
+                best,
+            );
+            row[i as usize] += x;
+            col[j as usize] += x;
+        }
+    }
+    let mut best = 0;
+    go(
+        0,
+        pairs,
+        &mut demand.to_vec(),
+        &mut capacity.to_vec(),
+        0,
+        &mut best,
+    );
+    best
+}
+
+/// The best assignment of an `n × m` matrix by enumeration: every row of the shorter side
+/// assigned (when `n > m`, `n − m` rows stay unassigned), `cost(i, j)` `None` where the pair is
+/// not allowed. `None` when no full assignment exists.
+pub fn brute_assignment(
+    n: usize,
+    m: usize,
+    cost: &dyn Fn(usize, usize) -> Option<i64>,
+    sense: Sense,
+) -> Option<i128> {
+    struct Search<'a> {
+        m: usize,
+        cost: &'a dyn Fn(usize, usize) -> Option<i64>,
+        sense: Sense,
+        n: usize,
+        used: Vec<bool>,
+        best: Option<i128>,
+    }
+    impl Search<'_> {
+        fn go(&mut self, i: usize, acc: i128, skips: usize) {
+            if i == self.n {
+                let better = match (self.best, self.sense) {
+                    (None, _) => true,
+                    (Some(b), Sense::Min) => acc < b,
+                    (Some(b), Sense::Max) => acc > b,
+                };
+                if better {
+                    self.best = Some(acc);
+                }
+                return;
+            }
+            if skips > 0 {
+                self.go(i + 1, acc, skips - 1);
+            }
+            for j in 0..self.m {
+                if self.used[j] {
+                    continue;
+                }
+                if let Some(c) = (self.cost)(i, j) {
+                    self.used[j] = true;
+                    self.go(i + 1, acc + i128::from(c), skips);
+                    self.used[j] = false;
+                }
+            }
+        }
+    }
+    let mut s = Search {
+        m,
+        cost,
+        sense,
+        n,
+        used: vec![false; m],
+        best: None,
+    };
+    s.go(0, 0, n.saturating_sub(m));
+    s.best
+}
+
+/// Scores every pair of market `m` and keeps each need's best `k` (all with `None`; higher
+/// score first, ties to the lower offer), as `(need, offer, score)` sorted by need then offer:
+/// the reference that [`crate::score::top_candidates`] must equal.
+pub fn brute_top_candidates(
+    s: &Scorer<'_>,
+    l: &Ledger,
+    m: Market,
+    k: Option<usize>,
+) -> Vec<(u32, u32, i64)> {
+    let mut out = Vec::new();
+    for i in 0..m.needs(l) {
+        let mut found: Vec<(u32, i64)> = (0..m.offers(l))
+            .filter_map(|j| {
+                let w = s.value(m, i, j).filter(|&w| w > 0)?;
+                Some((u32::try_from(j).ok()?, w))
+            })
+            .collect();
+        found.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        found.truncate(k.unwrap_or(usize::MAX));
+        found.sort_unstable();
+        let i = u32::try_from(i).unwrap_or(u32::MAX);
+        out.extend(found.into_iter().map(|(j, w)| (i, j, w)));
+    }
+    out
+}
