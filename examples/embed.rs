@@ -1,9 +1,9 @@
 //! Embedding duijie in another Rust system: load a ledger from files, validate, allocate, and
-//! read each partnership with the reasons for it.
+//! read each partnership, by the ledger's own ids, with the reasons for it.
 //!
 //! `cargo run -p duijie-examples --example embed [LEDGER_DIR]` (default: datasets/sample).
 
-use duijie::score::{Market, ScoreConfig, Scorer};
+use duijie::{Market, Scorer};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::args()
@@ -15,30 +15,37 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("the ledger has errors".into());
     }
     let ledger = &loaded.ledger;
-    let outcome = duijie::pipeline::run(ledger)?;
-    let talent = outcome.market(Market::Talent).ok_or("no talent market")?;
-    // One scorer for every explanation: it indexes the ledger's texts once.
-    let cfg = ScoreConfig::default();
-    let scorer = Scorer::new(&cfg, ledger);
-    for m in &talent.allocation.matches {
-        let (i, j) = (m.need as usize, m.offer as usize);
-        let need = &ledger.talent_needs[i];
-        let supply = &ledger.talent_supply[j];
+    let outcome = duijie::run(ledger)?;
+    // One scorer for every explanation, with the configuration the outcome was scored with: it
+    // indexes the ledger's texts once, and its reasons are the allocation's own scores.
+    let scorer = Scorer::new(&outcome.config, ledger);
+    for pair in outcome.pairs(ledger)? {
+        if pair.need.market != Market::Talent {
+            continue;
+        }
         println!(
             "{} ({}) ← {} graduates of {} ({})",
-            need.external_id,
-            ledger.party(need.enterprise).name,
-            m.units,
-            supply.external_id,
-            ledger.party(supply.school).name,
+            pair.need.id, pair.need.owner.name, pair.units, pair.offer.id, pair.offer.owner.name,
         );
-        if let Some(s) = scorer.score(Market::Talent, i, j) {
+        if let Some(s) = scorer.explain(&pair) {
             print!("{s}");
         }
     }
+    for short in outcome.shortfalls(ledger)? {
+        println!(
+            "{} market: {} ({}) lacks {} of {}",
+            short.need.market,
+            short.need.id,
+            short.need.owner.name,
+            short.missing,
+            short.need.quantity
+        );
+    }
+    let talent = outcome.market(Market::Talent).ok_or("no talent market")?;
     println!(
-        "talent welfare {}",
-        duijie_export::fixed_decimal(talent.metrics.welfare)
+        "talent welfare {:.6} by {}",
+        talent.metrics.welfare_score(),
+        outcome.policy
     );
     Ok(())
 }

@@ -5,8 +5,7 @@
 //! `cargo run -p duijie-examples --example embed_sqlite [DB_FILE]`
 //! (default: a database in the temporary directory, created from datasets/sample).
 
-use duijie::policy::{MarketInstance, Policy, Side, Stable};
-use duijie::score::{Market, ScoreConfig, Scorer};
+use duijie::ScoreConfig;
 use duijie_store::{Db, RunRecord};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -27,35 +26,32 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err(format!("the stored ledger has errors:\n{}", loaded.report).into());
     }
     let ledger = &loaded.ledger;
-    let cfg = ScoreConfig::default();
-    let scorer = Scorer::new(&cfg, ledger);
     // The host system's choice: stable matching with enterprises proposing.
-    let policy = Stable {
-        proposer: Side::Needs,
-    };
-    let mut rows = Vec::new();
-    for m in Market::ALL {
-        let inst = MarketInstance::from_scorer(&scorer, m, None);
-        let a = policy.allocate(&inst)?;
-        for mt in &a.matches {
-            rows.push(format!(
+    let policy = duijie::policy::by_name("stable-needs").ok_or("no such policy")?;
+    let outcome = duijie::run_policy(ledger, &ScoreConfig::default(), policy.as_ref())?;
+    let rows: Vec<String> = outcome
+        .pairs(ledger)?
+        .iter()
+        .map(|p| {
+            format!(
                 "{},{},{},{}",
-                m.name(),
-                duijie::score::need_external_id(ledger, m, mt.need as usize),
-                duijie::score::offer_external_id(ledger, m, mt.offer as usize),
-                mt.units
-            ));
-        }
-        let metrics = duijie::policy::measure(&inst, &a);
+                p.need.market.name(),
+                p.need.id,
+                p.offer.id,
+                p.units
+            )
+        })
+        .collect();
+    for m in &outcome.markets {
         println!(
-            "{m}: {} units placed, {} blocking pairs",
-            metrics.matched_units, metrics.blocking_pairs
+            "{}: {} units placed, {} blocking pairs",
+            m.allocation.market, m.metrics.matched_units, m.metrics.blocking_pairs
         );
     }
     // Results go back into the same file, tied to the ledger they were computed on.
     let id = db.record_run(&RunRecord {
         command: "embed_sqlite example".into(),
-        config: format!("policy = {}", policy.name()),
+        config: format!("policy = {}", outcome.policy),
         seed: None,
         library_version: env!("CARGO_PKG_VERSION").into(),
         input_hash: db.ledger_hash()?,

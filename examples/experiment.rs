@@ -1,11 +1,11 @@
 //! An analyst's experiment: change the scoring weights, compare allocation policies on several
-//! generated ledgers, and export the comparison (CSV) and a full report (HTML and XLSX).
+//! generated ledgers, and export the comparison (CSV) and a full report (HTML and XLSX), all
+//! through one call per ledger, the one `duijie report` makes.
 //!
 //! `cargo run --release -p duijie-examples --example experiment [OUT_DIR]`
 
-use duijie::policy;
-use duijie::score::{Market, ScoreConfig};
 use duijie::synth::Scale;
+use duijie::{Market, ProgrammeConfig, ScoreConfig};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = std::env::args().nth(1).map_or_else(
@@ -14,58 +14,53 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     std::fs::create_dir_all(&out)?;
     // Geography matters more in this experiment: nearby partners are easier to work with.
-    let mut cfg = ScoreConfig {
+    let mut score = ScoreConfig {
         top_k: Some(20),
         ..ScoreConfig::default()
     };
-    cfg.talent.geography = 0.30;
-    cfg.talent.major_fit = 0.30;
-    cfg.validate()?;
-    let policies = policy::all();
+    score.talent.geography = 0.30;
+    score.talent.major_fit = 0.30;
+    let cfg = ProgrammeConfig {
+        score,
+        compare: "all".into(),
+        ..ProgrammeConfig::default()
+    };
     let mut rows = Vec::new();
     let mut last = None;
     for seed in 1..=3 {
-        let loaded = duijie_store::read_generated(Scale::Sample, seed).validate();
-        rows.extend(duijie::experiment::compare(
-            &loaded.ledger,
-            "sample",
-            Some(seed),
-            &cfg,
-            &policies,
-            &[Market::Talent, Market::Technology],
-            None,
-            None,
-        )?);
-        last = Some(loaded.ledger);
+        let (ledger, report) = duijie::synth::ledger(Scale::Sample, seed);
+        if report.has_errors() {
+            return Err(format!("generated ledger {seed}: {report}").into());
+        }
+        let result = duijie::run_programme(&ledger, "sample", Some(seed), &cfg, None)?;
+        rows.extend(result.comparison.iter().cloned());
+        last = Some((ledger, result));
     }
     let csv = duijie_export::comparison_csv(&rows, false);
     duijie_export::write_atomic(&out.join("comparison.csv"), csv.as_bytes())?;
-    // Mean welfare of each policy over the seeds, per market.
+    // Mean need satisfaction of each policy over the seeds, per market.
     for m in [Market::Talent, Market::Technology] {
         println!("{m}:");
-        for p in &policies {
+        let mut policies: Vec<&str> = rows.iter().map(|r| r.policy.as_str()).collect();
+        policies.dedup();
+        for p in policies {
             let w: Vec<f64> = rows
                 .iter()
-                .filter(|r| r.market == m && r.policy == p.name())
+                .filter(|r| r.market == m && r.policy == p)
                 .map(|r| r.metrics.need_satisfaction.mean)
                 .collect();
             #[allow(clippy::cast_precision_loss)]
             let mean = w.iter().sum::<f64>() / w.len().max(1) as f64;
-            println!("  {:<30} mean need satisfaction {mean:.3}", p.name());
+            println!("  {p:<30} mean need satisfaction {mean:.3}");
         }
     }
-    // The full report of the last ledger, as `duijie report` writes it: the same call.
-    let ledger = last.ok_or("no ledger")?;
-    let programme = duijie::programme::ProgrammeConfig {
-        score: cfg.clone(),
-        ..Default::default()
-    };
-    let report = duijie::programme::run(&ledger, "sample", Some(3), &programme, None)?;
+    // The full report of the last ledger, from the same results.
+    let (ledger, result) = last.ok_or("no ledger")?;
     let data = duijie_export::ReportData {
         title: "geography-weighted experiment",
         ledger: &ledger,
-        cfg: &cfg,
-        programme: &report,
+        cfg: &cfg.score,
+        programme: &result,
     };
     duijie_export::write_atomic(
         &out.join("report.html"),

@@ -6,7 +6,7 @@
 #![no_main]
 
 use duijie::allocate::{Limits, Status};
-use duijie::pipeline::Allocation;
+use duijie::policy::Allocation;
 use duijie::policy::{self, MarketInstance, Policy};
 use duijie::score::Market;
 use libfuzzer_sys::fuzz_target;

@@ -407,8 +407,8 @@ pub fn unmet_csv(l: &Ledger, o: &Outcome) -> String {
 }
 
 /// Why need `i` of an allocation was not met in full, in words for `unmet.csv`.
-pub fn unmet_reason_text(a: &duijie::pipeline::Allocation, i: usize) -> String {
-    use duijie::pipeline::UnmetReason as R;
+pub fn unmet_reason_text(a: &duijie::policy::Allocation, i: usize) -> String {
+    use duijie::policy::UnmetReason as R;
     match a.unmet_reason(i) {
         None => String::new(),
         Some(R::NoCandidate) => "no offer in the ledger can serve it (no related major or discipline in the same year, or every pair scores at or below the threshold)".into(),

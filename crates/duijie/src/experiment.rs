@@ -61,7 +61,7 @@ pub struct Row {
 pub fn party_coverage(
     l: &Ledger,
     inst: &MarketInstance,
-    a: &crate::pipeline::Allocation,
+    a: &crate::policy::Allocation,
 ) -> (Vec<GroupCoverage>, f64) {
     use std::collections::BTreeMap;
     let m = inst.market;
@@ -161,7 +161,7 @@ pub struct Run {
     /// The measured row.
     pub row: Row,
     /// The allocation.
-    pub allocation: crate::pipeline::Allocation,
+    pub allocation: crate::policy::Allocation,
 }
 
 /// [`compare`] on instances already built (so a caller that also needs them, for alliances or

@@ -2,20 +2,36 @@
 //! and research institutes can supply, allocates partners exactly, and reports how well supply
 //! meets demand, for Liaoning's school–enterprise alliance programme (校企联盟).
 //!
-//! # Overview
-//! - [`Catalogues`]: the official catalogues, embedded — 本科专业目录 2024, 职业教育专业目录
+//! # The façade
+//! What an embedder needs, all at the crate root; these names are the stable API.
+//! - [`Ledger`]: the supply–demand ledger (供需信息台账), built from [`RawRecord`]s by
+//!   [`Ledger::from_records`], which returns every problem at once in a [`Report`] (the
+//!   `duijie-store` crate reads the records from CSV, JSON or SQLite).
+//! - [`run`], [`run_with`] (a [`ScoreConfig`]) and [`run_policy`] (any [`Policy`]: see
+//!   [`policy::by_name`]): every [`Market`] scored and allocated exactly, with certificates
+//!   checked, into an [`Outcome`] with each market's metrics.
+//! - [`Outcome::pairs`] and [`Outcome::shortfalls`]: the result as [`Pair`]s of a [`NeedRef`]
+//!   and an [`OfferRef`] — the ids the ledger gave them, their owners and quantities, never a
+//!   bare position — and [`Scorer::explain`] for why a pair scored what it did.
+//! - [`run_programme`] with a [`ProgrammeConfig`]: the alliance programme in one call (policies
+//!   compared, alliances, consortia, gaps, progress to targets) into a [`ProgrammeReport`].
+//! - [`synth::ledger`]: a seeded generated ledger at sample, province or nation scale, for
+//!   experiments and benchmarks.
+//! - Errors are typed: [`AllocateError`], [`ProgrammeError`], [`NotThisLedger`], and the
+//!   [`Problem`]s of a [`Report`].
+//!
+//! # Everything else
+//! The modules below are public for analysts and benchmarks that need a solver or a policy on
+//! their own instances; they may change between minor versions.
+//! - [`catalogue`]: the official catalogues, embedded — 本科专业目录 2024, 职业教育专业目录
 //!   2021, 研究生学科专业目录 2022, GB/T 4754—2017 divisions with the 三次产业 split, Liaoning's
 //!   14 cities and 114 higher-education institutions.
-//! - [`Ledger`]: the supply–demand ledger (供需信息台账) — parties, needs and capabilities on
-//!   both sides — built from [`RawRecord`]s by [`Ledger::from_records`], which returns every
-//!   problem at once in a [`Report`].
 //! - [`score`]: candidate generation and explainable scores.
 //! - [`allocate`]: exact solvers that return certificates.
-//! - [`pipeline::run`]: the whole chain, with metrics.
-//! - [`policy`]: the allocation policies to compare, behind one [`policy::Policy`] trait, and
-//!   the metrics every policy is measured by.
-//! - [`programme`]: the alliance programme — alliances and lead units, consortia for core
-//!   technology needs, gap analysis with capacity what-ifs, targets and progress.
+//! - [`policy`]: the allocation policies to compare, behind one [`Policy`] trait, the
+//!   [`policy::Allocation`] they return, and the metrics every policy is measured by.
+//! - [`programme`]: the alliance programme's parts — alliances and lead units, consortia for
+//!   core technology needs, gap analysis with capacity what-ifs, targets and progress.
 //! - [`experiment`]: policies × datasets → one comparison table.
 //!
 //! The core does no I/O: adapters (`duijie-store`, `duijie-export`) read and write files.
@@ -46,12 +62,19 @@
 //! ];
 //! let (ledger, report) = Ledger::from_records(records);
 //! assert!(!report.has_errors(), "{report}");
-//! let outcome = duijie::pipeline::run(&ledger).unwrap();
-//! let talent = outcome.market(duijie::score::Market::Talent).unwrap();
+//! let outcome = duijie::run(&ledger).unwrap();
+//! let talent = outcome.market(duijie::Market::Talent).unwrap();
 //! // 沈阳工业大学's 4 graduates go to 沈阳机床, 大连理工's 5 cover 新松's 3, and the 2 left
 //! // (same 门类 工学, a weaker fit) fill the rest of 沈阳机床's need.
 //! assert_eq!(talent.metrics.matched_units, 9);
 //! assert_eq!(talent.metrics.unmet_units, 0);
+//! // Every partnership by the ledger's own ids, with its reasons.
+//! let scorer = duijie::Scorer::new(&outcome.config, &ledger);
+//! let pairs = outcome.pairs(&ledger).unwrap();
+//! let first = &pairs[0];
+//! assert_eq!((first.need.id, first.offer.id, first.units), ("N1", "T1", 4));
+//! assert_eq!(first.need.owner.name, "沈阳机床");
+//! assert!(scorer.explain(first).unwrap().to_string().contains("080202"));
 //! ```
 //!
 //! # Features
@@ -69,15 +92,22 @@ pub mod model;
 pub mod pipeline;
 pub mod policy;
 pub mod programme;
+pub mod refs;
 pub mod score;
 pub mod synth;
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
 pub mod validate;
 
+pub use allocate::AllocateError;
 pub use catalogue::{Catalogues, Level};
 pub use model::{
     AuthorityKind, EnterpriseSize, Ledger, Party, PartyDetail, PartyKind, PlacementKind,
     PlatformLevel, TechnologyNeedKind, TrainingKind,
 };
+pub use pipeline::{MarketOutcome, Outcome, run, run_policy, run_with};
+pub use policy::Policy;
+pub use programme::{ProgrammeConfig, ProgrammeError, ProgrammeReport, run as run_programme};
+pub use refs::{NeedRef, NotThisLedger, OfferRef, Pair, Ref, Shortfall};
+pub use score::{Market, Score, ScoreConfig, Scorer};
 pub use validate::{Origin, Problem, ProblemKind, RawRecord, RecordKind, Report, Severity, Value};

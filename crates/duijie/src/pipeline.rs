@@ -1,163 +1,15 @@
-//! The walking skeleton end to end: ledger → candidates → scores → allocation → metrics.
+//! A ledger end to end: candidates → scores → allocation of every market → metrics.
 //!
-//! [`run`] allocates every market of a ledger with the welfare-optimal policy (maximum total
-//! score, exact), checks each solution's certificate, and measures the result with the same
-//! metrics every policy will be measured by.
+//! [`run`] allocates every market with the welfare-optimal policy (maximum total score, exact,
+//! its certificate checked); [`run_with`] under a scoring configuration; [`run_policy`] with any
+//! [`Policy`]. Each measures the result with the metrics every policy is measured by, so
+//! `duijie match` and `duijie compare` report the same figures.
 
-use crate::allocate::{Algorithm, AllocateError, Status};
+use crate::allocate::AllocateError;
 use crate::id::PartyId;
 use crate::model::{Ledger, PartyDetail, PartyKind};
+use crate::policy::{Allocation, Policy};
 use crate::score::{self, Market};
-
-/// One partnership: `units` of need `need` served by offer `offer`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Match {
-    /// Row: index of the need in its market's table of the ledger.
-    pub need: u32,
-    /// Column: index of the offer in its market's table.
-    pub offer: u32,
-    /// Units placed (persons, projects, trainees, places).
-    pub units: u32,
-    /// Score per unit, fixed point (see [`score::SCALE`]).
-    pub score: i64,
-}
-
-/// The allocation of one market, with the certificate of its optimality.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Allocation {
-    /// The market.
-    pub market: Market,
-    /// Partnerships, sorted by need then offer.
-    pub matches: Vec<Match>,
-    /// Units of each need left unmet, indexed by need.
-    pub unmet: Vec<u32>,
-    /// How many candidate offers each need had, indexed by need (0 explains an unmet need:
-    /// nobody in the ledger can serve it).
-    pub candidates: Vec<u32>,
-    /// Σ score × units, fixed point.
-    pub welfare: i128,
-    /// Optimal, heuristic or limit reached.
-    pub status: Status,
-    /// The algorithm that ran.
-    pub algorithm: Algorithm,
-    /// What each need's candidate offers could hold and how much of it went to other needs,
-    /// indexed by need: the facts behind [`Allocation::unmet_reason`].
-    #[cfg_attr(feature = "serde", serde(default))]
-    pub candidate_capacity: Vec<CandidateCapacity>,
-    /// Dual price of each need (LP certificate).
-    pub need_price: Vec<i64>,
-    /// Dual price of each offer's capacity (LP certificate).
-    pub offer_price: Vec<i64>,
-    /// The best objective value any allocation could reach, when the policy proves one (the
-    /// LP optimum for welfare, the Lagrangian bound for the two-sided fairness form).
-    pub upper_bound: Option<i128>,
-}
-
-/// The capacity of one need's candidate offers.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct CandidateCapacity {
-    /// Units all its candidate offers hold together.
-    pub total: u64,
-    /// Units of those offers the allocation gave to other needs.
-    pub to_others: u64,
-    /// Units of those offers the allocation gave to this need.
-    #[cfg_attr(feature = "serde", serde(default))]
-    pub received: u64,
-}
-
-/// Why a need was not met in full, from the allocation's own figures (each is true of the
-/// allocation it comes from, whatever the policy).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-pub enum UnmetReason {
-    /// No offer in the ledger can serve it (no related major or discipline in its year, or
-    /// every pair scores at or below the threshold).
-    NoCandidate,
-    /// It has candidate offers, but every one of them has a capacity of 0.
-    NoCapacity,
-    /// Its candidate offers hold fewer units than it asks for, and all of them went to it.
-    CapacityBelowDemand {
-        /// Units its candidate offers hold together.
-        capacity: u64,
-    },
-    /// Some of its candidate offers' units went to other needs.
-    CapacityToOthers {
-        /// Units of its candidates given to other needs.
-        to_others: u64,
-        /// Units its candidate offers hold together.
-        capacity: u64,
-    },
-    /// Some of its candidate offers' units stayed unused (a heuristic or a rule-based policy
-    /// can leave them so).
-    CapacityLeftFree {
-        /// Units of its candidates that no need received.
-        free: u64,
-    },
-}
-
-impl Allocation {
-    /// Why need `i` was not met in full; `None` when it was (or `i` is out of range). O(1).
-    pub fn unmet_reason(&self, i: usize) -> Option<UnmetReason> {
-        if self.unmet.get(i).copied().unwrap_or(0) == 0 {
-            return None;
-        }
-        if self.candidates.get(i).copied().unwrap_or(0) == 0 {
-            return Some(UnmetReason::NoCandidate);
-        }
-        let c = self.candidate_capacity.get(i).copied().unwrap_or_default();
-        let free = c.total.saturating_sub(c.received + c.to_others);
-        Some(if c.total == 0 {
-            UnmetReason::NoCapacity
-        } else if free > 0 {
-            UnmetReason::CapacityLeftFree { free }
-        } else if c.to_others == 0 {
-            UnmetReason::CapacityBelowDemand { capacity: c.total }
-        } else {
-            UnmetReason::CapacityToOthers {
-                to_others: c.to_others,
-                capacity: c.total,
-            }
-        })
-    }
-}
-
-/// [`CandidateCapacity`] of every need: `pairs` are the candidate pairs `(need, offer)`,
-/// `capacity` the offers' capacities, `matches` the allocation. O(pairs + matches).
-pub fn candidate_capacity(
-    needs: usize,
-    pairs: impl Iterator<Item = (u32, u32)> + Clone,
-    capacity: &[u32],
-    matches: &[Match],
-) -> Vec<CandidateCapacity> {
-    let mut used = vec![0u64; capacity.len()];
-    for m in matches {
-        if let Some(u) = used.get_mut(m.offer as usize) {
-            *u += u64::from(m.units);
-        }
-    }
-    // Units need i itself got from each offer.
-    let mut own_units: std::collections::HashMap<(u32, u32), u64> =
-        std::collections::HashMap::with_capacity(matches.len());
-    for m in matches {
-        *own_units.entry((m.need, m.offer)).or_insert(0) += u64::from(m.units);
-    }
-    let own = |i: u32, j: u32| own_units.get(&(i, j)).copied().unwrap_or(0);
-    let mut out = vec![CandidateCapacity::default(); needs];
-    for (i, j) in pairs {
-        let (Some(o), Some(&cap)) = (out.get_mut(i as usize), capacity.get(j as usize)) else {
-            continue;
-        };
-        let mine = own(i, j);
-        o.total += u64::from(cap);
-        o.received += mine;
-        o.to_others += used[j as usize].saturating_sub(mine);
-    }
-    out
-}
 
 /// What one market's allocation achieved: the same figures every policy is measured by
 /// ([`crate::policy::measure`]), so `duijie match` and `duijie compare` agree.
@@ -195,6 +47,13 @@ pub struct Outcome {
     pub coverage: Vec<Coverage>,
     /// Σ welfare over the markets, fixed point.
     pub welfare: i128,
+    /// The policy that allocated every market ([`Policy::name`]).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub policy: String,
+    /// The [`Ledger::fingerprint`] of the ledger it was computed from (0 when unknown), which
+    /// [`Outcome::pairs`] checks.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub ledger: u64,
     /// The scoring configuration the outcome was computed with, so that explanations of its
     /// scores use the same weights.
     #[cfg_attr(feature = "serde", serde(default))]
@@ -232,7 +91,22 @@ pub fn run(ledger: &Ledger) -> Result<Outcome, AllocateError> {
 /// # Errors
 /// As [`run`]; an invalid `cfg` is [`AllocateError::Config`], naming the field.
 pub fn run_with(ledger: &Ledger, cfg: &score::ScoreConfig) -> Result<Outcome, AllocateError> {
-    use crate::policy::Policy as _;
+    run_policy(ledger, cfg, &crate::policy::Welfare)
+}
+
+/// Allocates every market of `ledger` with `policy` under scoring `cfg` and measures it: the
+/// market's [`MarketInstance`](crate::policy::MarketInstance) (each need's best `cfg.top_k`
+/// candidates, or all), the policy, then [`crate::policy::measure`].
+///
+/// # Errors
+/// An invalid `cfg` ([`AllocateError::Config`]), or the policy's error on a market
+/// ([`AllocateError::Policy`] naming both; a failed certificate stays
+/// [`AllocateError::CertificateFailed`], with the market named).
+pub fn run_policy(
+    ledger: &Ledger,
+    cfg: &score::ScoreConfig,
+    policy: &dyn Policy,
+) -> Result<Outcome, AllocateError> {
     cfg.validate().map_err(AllocateError::Config)?;
     let mut markets = Vec::with_capacity(Market::ALL.len());
     let mut engaged = vec![false; ledger.parties.len()];
@@ -241,17 +115,18 @@ pub fn run_with(ledger: &Ledger, cfg: &score::ScoreConfig) -> Result<Outcome, Al
         // The one welfare path: the market's instance, the welfare policy (exact, its
         // certificate checked), and the metrics every policy is measured by.
         let inst = crate::policy::MarketInstance::from_scorer(&scorer, m, cfg.top_k);
-        let allocation = crate::policy::Welfare
-            .allocate(&inst)
-            .map_err(|e| match e {
-                AllocateError::CertificateFailed { what, source } => {
-                    AllocateError::CertificateFailed {
-                        what: format!("{m} market {what}"),
-                        source,
-                    }
-                }
-                other => other,
-            })?;
+        let allocation = policy.allocate(&inst).map_err(|e| match e {
+            AllocateError::CertificateFailed { what, source } => AllocateError::CertificateFailed {
+                what: format!("{m} market {what}"),
+                source,
+            },
+            e @ (AllocateError::Policy { .. } | AllocateError::Config(_)) => e,
+            other => AllocateError::Policy {
+                policy: policy.name(),
+                market: m,
+                source: Box::new(other),
+            },
+        })?;
         for mt in &allocation.matches {
             engaged[score::need_owner(ledger, m, mt.need as usize).index()] = true;
             engaged[score::offer_owner(ledger, m, mt.offer as usize).index()] = true;
@@ -268,6 +143,8 @@ pub fn run_with(ledger: &Ledger, cfg: &score::ScoreConfig) -> Result<Outcome, Al
         markets,
         coverage,
         welfare,
+        policy: policy.name(),
+        ledger: ledger.fingerprint(),
         config: cfg.clone(),
     })
 }
@@ -301,106 +178,4 @@ fn coverage(ledger: &Ledger, engaged: &[bool]) -> Vec<Coverage> {
             )
         }),
     ]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::UnmetReason as R;
-    use crate::policy::{Greedy, MarketInstance, Policy, Welfare};
-    use crate::score::Market;
-
-    /// The reason of each need after `policy` on needs `demand`, offers `capacity`, pairs
-    /// `(need, offer, score)`.
-    fn reasons(
-        policy: &dyn Policy,
-        demand: Vec<u32>,
-        capacity: Vec<u32>,
-        pairs: &[(u32, u32, i64)],
-    ) -> Vec<Option<R>> {
-        let inst = MarketInstance::new(
-            Market::Talent,
-            demand,
-            capacity,
-            pairs.iter().map(|&(i, j, s)| (i, j, s, s)).collect(),
-        )
-        .unwrap();
-        let a = policy.allocate(&inst).unwrap();
-        (0..inst.needs()).map(|i| a.unmet_reason(i)).collect()
-    }
-
-    #[test]
-    fn each_unmet_need_gets_the_reason_that_is_true_of_it() {
-        // Need 0's only offer holds 2 of the 5 it asks, and all 2 went to it (the case that
-        // was told "candidate offers are full: their capacity serves higher-scoring needs").
-        // Need 1 has no candidate; need 2's only offer has capacity 0.
-        assert_eq!(
-            reasons(
-                &Welfare,
-                vec![5, 1, 3],
-                vec![2, 0],
-                &[(0, 0, 900), (2, 1, 500)]
-            ),
-            [
-                Some(R::CapacityBelowDemand { capacity: 2 }),
-                Some(R::NoCandidate),
-                Some(R::NoCapacity)
-            ]
-        );
-        // Two needs share one offer of 3 places; the higher-scoring need takes all 3.
-        assert_eq!(
-            reasons(&Welfare, vec![3, 2], vec![3], &[(0, 0, 900), (1, 0, 100)]),
-            [
-                None,
-                Some(R::CapacityToOthers {
-                    to_others: 3,
-                    capacity: 3
-                })
-            ]
-        );
-        // Zero capacity everywhere: every need says so, none blames other needs.
-        let all_zero = reasons(
-            &Greedy,
-            vec![2, 2],
-            vec![0, 0],
-            &[(0, 0, 9), (0, 1, 8), (1, 1, 7)],
-        );
-        assert_eq!(all_zero, [Some(R::NoCapacity), Some(R::NoCapacity)]);
-    }
-
-    #[test]
-    fn errors_keep_their_kind_and_cause() {
-        use crate::allocate::AllocateError;
-        use std::error::Error as _;
-        // A bad scoring config is a config error naming its field, not a message.
-        let mut cfg = crate::score::ScoreConfig::default();
-        cfg.talent.major_fit = -1.0;
-        let ledger = crate::Ledger::default();
-        match super::run_with(&ledger, &cfg) {
-            Err(AllocateError::Config(e)) => assert_eq!(e.field, "talent.major_fit"),
-            other => panic!("{other:?}"),
-        }
-        // A policy parameter out of range is a parameter error; through a comparison it is
-        // wrapped with the policy and market, and the cause is still there to match.
-        let bad = crate::policy::TwoSided {
-            need_weight: f64::NAN,
-            fairness: 0.0,
-        };
-        let inst =
-            MarketInstance::new(Market::Talent, vec![1], vec![1], vec![(0, 0, 5, 5)]).unwrap();
-        assert!(matches!(
-            bad.allocate(&inst),
-            Err(AllocateError::InvalidParameter { .. })
-        ));
-        let policies: Vec<Box<dyn Policy>> = vec![Box::new(bad)];
-        let e = crate::experiment::compare_on(&ledger, "t", None, &[inst], &policies, None, None)
-            .unwrap_err();
-        match &e {
-            AllocateError::Policy { market, source, .. } => {
-                assert_eq!(*market, Market::Talent);
-                assert!(matches!(**source, AllocateError::InvalidParameter { .. }));
-            }
-            other => panic!("{other:?}"),
-        }
-        assert!(e.source().is_some());
-    }
 }

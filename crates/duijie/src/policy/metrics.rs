@@ -2,7 +2,7 @@
 //! kind, size, city, level and alliance are in [`crate::experiment`]).
 
 use super::MarketInstance;
-use crate::pipeline::Allocation;
+use crate::policy::Allocation;
 use crate::score::SCALE;
 
 /// Mean, minimum and Gini coefficient of a list of satisfactions in [0, 1].

@@ -23,6 +23,7 @@
 //!
 //! Every policy is deterministic: ties go to the lower index.
 
+mod allocation;
 mod flow;
 mod metrics;
 mod modes;
@@ -30,12 +31,12 @@ mod stable;
 #[cfg(test)]
 mod tests;
 
+pub use allocation::{Allocation, CandidateCapacity, Match, UnmetReason, candidate_capacity};
 pub use metrics::{PolicyMetrics, Spread, gini, measure};
 pub use modes::{Cooperation, Mode};
 pub use stable::{Side, blocking_pairs, deferred_acceptance, deferred_acceptance_within};
 
 use crate::allocate::{self, Algorithm, AllocateError, Status, Transport};
-use crate::pipeline::{Allocation, Match};
 use crate::score::{Market, Scorer};
 
 /// One market's allocation problem: needs (rows) with demands, offers (columns) with
@@ -202,7 +203,7 @@ impl MarketInstance {
             .iter()
             .map(|mt| i128::from(mt.score) * i128::from(mt.units))
             .sum();
-        let candidate_capacity = crate::pipeline::candidate_capacity(
+        let candidate_capacity = crate::policy::candidate_capacity(
             self.needs(),
             self.pairs.iter().map(|p| (p.0, p.1)),
             &self.capacity,
@@ -476,7 +477,8 @@ impl Policy for MaxMin {
 pub struct TwoSided {
     /// α, the need side's weight in [0, 1].
     pub need_weight: f64,
-    /// λ ≥ 0, the penalty on the gap between the two sides' totals.
+    /// λ in [0, 4], the penalty on the gap between the two sides' totals (4 keeps every
+    /// mixed weight exact in 64 bits).
     pub fairness: f64,
 }
 
@@ -530,11 +532,13 @@ impl Policy for TwoSided {
         inst: &MarketInstance,
         limits: &allocate::Limits<'_>,
     ) -> Result<Allocation, AllocateError> {
-        if !(self.need_weight.is_finite() && self.fairness.is_finite() && self.fairness >= 0.0) {
+        // Out of range is refused, never clamped: a clamped α would allocate by another
+        // policy than the one named.
+        if !((0.0..=1.0).contains(&self.need_weight) && (0.0..=4.0).contains(&self.fairness)) {
             return Err(AllocateError::InvalidParameter {
                 policy: self.name(),
                 message: format!(
-                    "α = {} must be in [0, 1] and λ = {} ≥ 0",
+                    "α = {} must be in [0, 1] and λ = {} in [0, 4]",
                     self.need_weight, self.fairness
                 ),
             });

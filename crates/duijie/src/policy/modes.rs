@@ -3,7 +3,7 @@
 
 use super::{Flows, MarketInstance, Policy, solve_within};
 use crate::allocate::{Algorithm, AllocateError, Limits, Status, Transport};
-use crate::pipeline::Allocation;
+use crate::policy::Allocation;
 
 /// Who may have how many partners.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

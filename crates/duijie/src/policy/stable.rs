@@ -10,7 +10,7 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
 use super::MarketInstance;
-use crate::pipeline::Allocation;
+use crate::policy::Allocation;
 
 /// A side of a market.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

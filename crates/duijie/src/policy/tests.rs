@@ -420,6 +420,20 @@ fn invalid_instances_are_refused_with_the_pair() {
     .allocate(&MarketInstance::new(Market::Talent, vec![1], vec![1], vec![]).unwrap())
     .unwrap_err();
     assert!(e.to_string().contains("two-sided"), "{e}");
+    // Out of range is refused, never clamped to the nearest allowed value.
+    let one = MarketInstance::new(Market::Talent, vec![1], vec![1], vec![(0, 0, 5, 5)]).unwrap();
+    for (need_weight, fairness) in [(1.5, 0.0), (-0.1, 0.0), (0.5, 4.5), (0.5, -1.0)] {
+        let e = TwoSided {
+            need_weight,
+            fairness,
+        }
+        .allocate(&one)
+        .unwrap_err();
+        assert!(
+            matches!(e, AllocateError::InvalidParameter { .. }),
+            "α {need_weight} λ {fairness}: {e}"
+        );
+    }
 }
 
 #[test]

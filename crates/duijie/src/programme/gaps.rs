@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use crate::allocate::{self, AllocateError, FlowNetwork};
 use crate::catalogue::{Catalogues, CityId, Level, MajorId};
 use crate::model::Ledger;
-use crate::pipeline::Allocation;
+use crate::policy::Allocation;
 use crate::policy::MarketInstance;
 
 /// A signal for one major at one level.

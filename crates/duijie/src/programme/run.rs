@@ -13,7 +13,7 @@ use super::{
 use crate::allocate::AllocateError;
 use crate::experiment::{Row, Tick, compare_on};
 use crate::model::Ledger;
-use crate::pipeline::Allocation;
+use crate::policy::Allocation;
 use crate::policy::{self, MarketInstance, Policy, UnknownPolicy};
 use crate::score::{ConfigError, Market, ScoreConfig, Scorer};
 

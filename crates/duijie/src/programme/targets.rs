@@ -3,7 +3,7 @@
 use super::{Alliances, Consortium};
 use crate::catalogue::Level;
 use crate::model::{Ledger, PlatformLevel, TechnologyNeedKind};
-use crate::pipeline::Allocation;
+use crate::policy::Allocation;
 use crate::score::Market;
 
 /// The programme's targets. The defaults are the policy's figures for 2020 (§一(三)): about

@@ -3,7 +3,7 @@ use proptest::prelude::*;
 use super::consortium::min_cover;
 use super::*;
 use crate::allocate::Status;
-use crate::pipeline::Allocation;
+use crate::policy::Allocation;
 use crate::policy::{Policy, Welfare};
 
 /// The size of the smallest cover of everything `sets` cover, by trying every subset.

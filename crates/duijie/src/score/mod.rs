@@ -1063,6 +1063,17 @@ impl<'a> Scorer<'a> {
         }))
     }
 
+    /// The breakdown of a partnership's score, each component with its reason: the same
+    /// values the allocation used when this scorer has the outcome's configuration
+    /// (`Scorer::new(&outcome.config, &ledger)`). `None` when the pair is not a candidate.
+    pub fn explain(&self, pair: &crate::refs::Pair<'_>) -> Option<Score> {
+        self.score(
+            pair.need.market,
+            pair.need.index as usize,
+            pair.offer.index as usize,
+        )
+    }
+
     /// Scores need `i` against offer `j` of market `m` with every component's reason; `None`
     /// when the pair is not a candidate (as [`Scorer::value`]).
     pub fn score(&self, m: Market, i: usize, j: usize) -> Option<Score> {

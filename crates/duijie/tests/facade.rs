@@ -1,0 +1,95 @@
+//! The façade an embedder uses: typed references by the ledger's ids, pairs and shortfalls that
+//! agree with the allocation, explanations from the outcome's own configuration, and typed
+//! errors.
+
+#![allow(clippy::unwrap_used)]
+
+use duijie::synth::Scale;
+use duijie::{Market, NotThisLedger, ScoreConfig, Scorer};
+
+#[test]
+fn every_need_and_offer_is_found_by_its_id_and_names_its_owner() {
+    let (l, report) = duijie::synth::ledger(Scale::Sample, 4);
+    assert!(!report.has_errors());
+    for m in Market::ALL {
+        for i in 0..m.needs(&l) as u32 {
+            let n = l.need(m, i).unwrap();
+            assert_eq!(l.need_by_id(m, n.id), Some(n), "{m} need {}", n.id);
+            assert_eq!(n.owner.id, duijie::score::need_owner(&l, m, i as usize));
+        }
+        for j in 0..m.offers(&l) as u32 {
+            let o = l.offer(m, j).unwrap();
+            assert_eq!(l.offer_by_id(m, o.id), Some(o), "{m} offer {}", o.id);
+        }
+        assert_eq!(l.need(m, m.needs(&l) as u32), None);
+        assert_eq!(l.need_by_id(m, "no such id"), None);
+        assert_eq!(l.offer_by_id(m, ""), None);
+    }
+}
+
+#[test]
+fn pairs_and_shortfalls_restate_the_allocation_by_id() {
+    let (l, _) = duijie::synth::ledger(Scale::Sample, 2);
+    let cfg = ScoreConfig {
+        top_k: Some(5),
+        ..ScoreConfig::default()
+    };
+    let outcome = duijie::run_with(&l, &cfg).unwrap();
+    assert_eq!(outcome.policy, "welfare");
+    let pairs = outcome.pairs(&l).unwrap();
+    let matches: usize = outcome
+        .markets
+        .iter()
+        .map(|m| m.allocation.matches.len())
+        .sum();
+    assert_eq!(pairs.len(), matches);
+    let scorer = Scorer::new(&outcome.config, &l);
+    for p in &pairs {
+        // The explanation is the score the allocation used.
+        let s = scorer.explain(p).unwrap();
+        assert_eq!(s.fixed(), p.score_fixed, "{} {}", p.need.id, p.offer.id);
+        assert!(p.units <= p.need.quantity.min(p.offer.quantity));
+    }
+    let short = outcome.shortfalls(&l).unwrap();
+    for m in &outcome.markets {
+        let missing: u64 = short
+            .iter()
+            .filter(|s| s.need.market == m.allocation.market)
+            .map(|s| u64::from(s.missing))
+            .sum();
+        assert_eq!(missing, m.metrics.unmet_units, "{}", m.allocation.market);
+    }
+}
+
+#[test]
+fn an_outcome_read_against_another_ledger_is_refused() {
+    let (a, _) = duijie::synth::ledger(Scale::Sample, 1);
+    let (b, _) = duijie::synth::ledger(Scale::Sample, 2);
+    let outcome = duijie::run(&a).unwrap();
+    let e: NotThisLedger = outcome.pairs(&b).unwrap_err();
+    assert!(e.to_string().contains("another ledger"), "{e}");
+    assert!(outcome.shortfalls(&duijie::Ledger::default()).is_err());
+}
+
+#[test]
+fn run_policy_names_the_policy_and_wraps_its_errors() {
+    let (l, _) = duijie::synth::ledger(Scale::Sample, 3);
+    let stable = duijie::policy::by_name("stable-needs").unwrap();
+    let o = duijie::run_policy(&l, &ScoreConfig::default(), stable.as_ref()).unwrap();
+    assert_eq!(o.policy, "stable-needs");
+    assert!(o.markets.iter().all(|m| m.metrics.blocking_pairs == 0));
+    let bad = duijie::policy::TwoSided {
+        need_weight: 2.0,
+        fairness: 0.0,
+    };
+    match duijie::run_policy(&l, &ScoreConfig::default(), &bad) {
+        Err(duijie::AllocateError::Policy { market, source, .. }) => {
+            assert_eq!(market, Market::Talent);
+            assert!(matches!(
+                *source,
+                duijie::AllocateError::InvalidParameter { .. }
+            ));
+        }
+        other => panic!("{other:?}"),
+    }
+}
