@@ -334,6 +334,12 @@ pub fn alliances(
             a.lead.map_or("—".to_owned(), |id| l.party(id).name.clone()),
         )?;
     }
+    let linked = al.linked_groups();
+    outln!(
+        "{} groups of alliances once shared members link them (the largest joins {})",
+        linked.len(),
+        linked.iter().map(Vec::len).max().unwrap_or(0)
+    )?;
     outln!("left out: {}", al.left_out.len())?;
     for x in al.left_out.iter().take(10) {
         outln!("  {}: {}", l.party(x.party).name, x.reason)?;

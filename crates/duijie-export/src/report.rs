@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use duijie::Ledger;
 use duijie::catalogue::Catalogues;
-use duijie::programme::{Alliances, GapRow, ProgrammeReport};
+use duijie::programme::{Alliances, GapRow, MemberNode, ProgrammeReport};
 use duijie::score::{self, Market, SCALE};
 
 /// Everything a report shows: the programme's results ([`duijie::programme::run`]) with the
@@ -394,73 +394,91 @@ pub fn alliances_graphml(l: &Ledger, a: &Alliances) -> String {
 <graph id="alliances" edgedefault="undirected">
 "#,
     );
-    // Node ids are the ledger's own: `party:E01` for a party, `alliance:NAME` for an alliance.
-    let party_node = |p: duijie::id::PartyId| escape(&format!("party:{}", l.party(p).external_id));
-    let alliance_node = |name: &str| escape(&format!("alliance:{name}"));
-    let mut members = std::collections::BTreeSet::new();
-    for al in &a.alliances {
-        members.extend(al.enterprises.iter().chain(&al.suppliers).copied());
-    }
-    for al in &a.alliances {
-        let _ = writeln!(
+    let g = a.graph();
+    let nodes: Vec<Node<'_>> = g.node_weights().map(|n| Node::of(l, a, *n)).collect();
+    for n in &nodes {
+        let _ = write!(
             s,
-            r#"<node id="{}"><data key="label">{}</data><data key="kind">alliance</data></node>"#,
-            alliance_node(&al.name),
-            escape(&al.name)
+            r#"<node id="{}"><data key="label">{}</data><data key="kind">{}</data>"#,
+            escape(&n.id),
+            escape(n.label),
+            n.kind
         );
-    }
-    for p in &members {
-        let party = l.party(*p);
-        let _ = writeln!(
-            s,
-            r#"<node id="{}"><data key="label">{}</data><data key="kind">{}</data><data key="ledger_id">{}</data></node>"#,
-            party_node(*p),
-            escape(&party.name),
-            party.kind().name_zh(),
-            escape(&party.external_id)
-        );
-    }
-    for al in &a.alliances {
-        for p in al.enterprises.iter().chain(&al.suppliers) {
-            let _ = writeln!(
-                s,
-                r#"<edge source="{}" target="{}"><data key="lead">{}</data></edge>"#,
-                alliance_node(&al.name),
-                party_node(*p),
-                al.lead == Some(*p)
-            );
+        if let Some(id) = n.ledger_id {
+            let _ = write!(s, r#"<data key="ledger_id">{}</data>"#, escape(id));
         }
+        s.push_str("</node>\n");
+    }
+    for e in g.raw_edges() {
+        let _ = writeln!(
+            s,
+            r#"<edge source="{}" target="{}"><data key="lead">{}</data></edge>"#,
+            escape(&nodes[e.source().index()].id),
+            escape(&nodes[e.target().index()].id),
+            e.weight.lead
+        );
     }
     s.push_str("</graph>\n</graphml>\n");
     s
 }
 
-/// The alliances as Graphviz DOT (alliances as boxes, lead units in bold).
+/// A node of the membership graph as the exports name it: ids are the ledger's own,
+/// `party:E01` for a party and `alliance:NAME` for an alliance.
+struct Node<'a> {
+    id: String,
+    label: &'a str,
+    kind: &'static str,
+    ledger_id: Option<&'a str>,
+}
+
+impl<'a> Node<'a> {
+    fn of(l: &'a Ledger, a: &'a Alliances, n: MemberNode) -> Node<'a> {
+        match n {
+            MemberNode::Alliance(k) => {
+                let name = a.alliances[k as usize].name.as_str();
+                Node {
+                    id: format!("alliance:{name}"),
+                    label: name,
+                    kind: "alliance",
+                    ledger_id: None,
+                }
+            }
+            MemberNode::Party(p) => {
+                let party = l.party(p);
+                Node {
+                    id: format!("party:{}", party.external_id),
+                    label: &party.name,
+                    kind: party.kind().name_zh(),
+                    ledger_id: Some(&party.external_id),
+                }
+            }
+        }
+    }
+}
+
+/// The alliances as Graphviz DOT: the same membership graph as [`alliances_graphml`], alliances
+/// as boxes, lead units' edges in bold.
 pub fn alliances_dot(l: &Ledger, a: &Alliances) -> String {
     let q = |t: &str| t.replace('\\', "\\\\").replace('"', "\\\"");
     let mut s = String::from("graph alliances {\n  node [shape=ellipse];\n");
-    // Node ids are the ledger's own, quoted: "party:E01", "alliance:NAME".
-    for al in &a.alliances {
-        let alliance = q(&format!("alliance:{}", al.name));
+    let g = a.graph();
+    let nodes: Vec<Node<'_>> = g.node_weights().map(|n| Node::of(l, a, *n)).collect();
+    for n in &nodes {
+        let shape = if n.ledger_id.is_none() {
+            ", shape=box"
+        } else {
+            ""
+        };
+        let _ = writeln!(s, "  \"{}\" [label=\"{}\"{shape}];", q(&n.id), q(n.label));
+    }
+    for e in g.raw_edges() {
+        let bold = if e.weight.lead { " [style=bold]" } else { "" };
         let _ = writeln!(
             s,
-            "  \"{alliance}\" [label=\"{}\", shape=box];",
-            q(&al.name)
+            "  \"{}\" -- \"{}\"{bold};",
+            q(&nodes[e.source().index()].id),
+            q(&nodes[e.target().index()].id)
         );
-        for p in al.enterprises.iter().chain(&al.suppliers) {
-            let party = l.party(*p);
-            let node = q(&format!("party:{}", party.external_id));
-            let bold = if al.lead == Some(*p) {
-                " [style=bold]"
-            } else {
-                ""
-            };
-            let _ = writeln!(
-                s,
-                "  \"{node}\" [label=\"{}\"];\n  \"{alliance}\" -- \"{node}\"{bold};",
-                q(&party.name)
-            );
-        }
     }
     s.push_str("}\n");
     s

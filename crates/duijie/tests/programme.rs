@@ -405,3 +405,63 @@ fn programme_run_is_the_pieces_run_once_and_refuses_what_it_cannot_use() {
         programme::ProgrammeError::Targets(_)
     ));
 }
+
+#[test]
+fn the_membership_graph_is_the_alliances_and_its_components_are_the_linked_groups() {
+    let cfg = ScoreConfig::default();
+    for seed in 0..3 {
+        let l = ledger(seed);
+        let scorer = Scorer::new(&cfg, &l);
+        for grouping in [Grouping::Domain, Grouping::City] {
+            let rules = AllianceRules {
+                grouping,
+                ..AllianceRules::default()
+            };
+            let a = programme::form_alliances(&l, &instances(&scorer), &rules);
+            let g = a.graph();
+            let memberships: usize = a
+                .alliances
+                .iter()
+                .map(|x| x.enterprises.len() + x.suppliers.len())
+                .sum();
+            assert_eq!(g.edge_count(), memberships);
+            let members = a.membership.iter().filter(|m| !m.is_empty()).count();
+            assert_eq!(g.node_count(), a.alliances.len() + members);
+            let leads = g.raw_edges().iter().filter(|e| e.weight.lead).count();
+            assert_eq!(
+                leads,
+                a.alliances.iter().filter(|x| x.lead.is_some()).count()
+            );
+            // Brute force: merge alliances sharing a member until nothing changes.
+            let n = a.alliances.len();
+            let mut group: Vec<usize> = (0..n).collect();
+            loop {
+                let mut changed = false;
+                for ks in &a.membership {
+                    let low = ks.iter().map(|&k| group[k as usize]).min();
+                    for &k in ks {
+                        if let Some(low) = low
+                            && group[k as usize] != low
+                        {
+                            let old = group[k as usize];
+                            for x in group.iter_mut().filter(|x| **x == old) {
+                                *x = low;
+                            }
+                            changed = true;
+                        }
+                    }
+                }
+                if !changed {
+                    break;
+                }
+            }
+            let mut want: std::collections::BTreeMap<usize, Vec<u32>> = Default::default();
+            for (k, &gr) in group.iter().enumerate() {
+                want.entry(gr).or_default().push(k as u32);
+            }
+            let mut want: Vec<Vec<u32>> = want.into_values().collect();
+            want.sort_unstable();
+            assert_eq!(a.linked_groups(), want, "seed {seed} {grouping:?}");
+        }
+    }
+}

@@ -105,7 +105,77 @@ pub struct Alliances {
     pub left_out: Vec<LeftOut>,
 }
 
+/// A node of the alliances' membership graph ([`Alliances::graph`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemberNode {
+    /// An alliance, by index into [`Alliances::alliances`].
+    Alliance(u32),
+    /// A member party.
+    Party(PartyId),
+}
+
+/// An edge of the membership graph: a party belongs to an alliance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Membership {
+    /// The party is the alliance's lead unit (理事长单位).
+    pub lead: bool,
+}
+
 impl Alliances {
+    /// The membership graph: a node per alliance (in order), then a node per member party (by
+    /// party id), and an edge from each alliance to each of its members (enterprises, then
+    /// suppliers, as listed). GraphML and DOT exports are written from it; its connected
+    /// components are the groups of alliances that share members.
+    pub fn graph(&self) -> petgraph::graph::UnGraph<MemberNode, Membership> {
+        use petgraph::graph::NodeIndex;
+        let mut g = petgraph::graph::UnGraph::default();
+        let alliance_nodes: Vec<NodeIndex> = (0..self.alliances.len())
+            .map(|k| g.add_node(MemberNode::Alliance(u32::try_from(k).unwrap_or(u32::MAX))))
+            .collect();
+        let members: std::collections::BTreeSet<PartyId> = self
+            .alliances
+            .iter()
+            .flat_map(|a| a.enterprises.iter().chain(&a.suppliers).copied())
+            .collect();
+        let party_nodes: std::collections::BTreeMap<PartyId, NodeIndex> = members
+            .into_iter()
+            .map(|p| (p, g.add_node(MemberNode::Party(p))))
+            .collect();
+        for (a, &node) in self.alliances.iter().zip(&alliance_nodes) {
+            for p in a.enterprises.iter().chain(&a.suppliers) {
+                g.add_edge(
+                    node,
+                    party_nodes[p],
+                    Membership {
+                        lead: a.lead == Some(*p),
+                    },
+                );
+            }
+        }
+        g
+    }
+
+    /// Groups of alliances joined through shared members (a school in two alliances joins
+    /// them): the membership graph's connected components, each a sorted list of alliance
+    /// indices, in order of their first alliance.
+    pub fn linked_groups(&self) -> Vec<Vec<u32>> {
+        let g = self.graph();
+        let mut uf = petgraph::unionfind::UnionFind::<usize>::new(g.node_count());
+        for e in g.raw_edges() {
+            uf.union(e.source().index(), e.target().index());
+        }
+        let mut groups: std::collections::BTreeMap<usize, Vec<u32>> =
+            std::collections::BTreeMap::new();
+        for n in g.node_indices() {
+            if let MemberNode::Alliance(k) = g[n] {
+                groups.entry(uf.find(n.index())).or_default().push(k);
+            }
+        }
+        let mut out: Vec<Vec<u32>> = groups.into_values().collect();
+        out.sort_unstable();
+        out
+    }
+
     /// Share of schools in at least one alliance (1 when there are none).
     pub fn school_coverage(&self, l: &Ledger) -> f64 {
         share(l, &self.membership, |p| p.kind() == PartyKind::School)
