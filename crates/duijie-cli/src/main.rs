@@ -175,7 +175,7 @@ enum Command {
     },
     /// Show why a need and an offer score as they do: each component's value, weight,
     /// contribution and reason.
-    #[command(after_help = WEIGHTS_HELP)]
+    #[command(after_help = weights_help())]
     Explain {
         /// The need's id as in the ledger (talent, technology, training or placement need).
         need: String,
@@ -301,17 +301,17 @@ fn parse_grouping(s: &str) -> Result<duijie::programme::Grouping, String> {
     }
 }
 
-const WEIGHTS_HELP: &str = "A weights file (TOML; every field optional, defaults shown):
-  min_score = 0.0
-  top_k = 50    (optional: keep each need's best 50 candidates; default all)
-  [talent]      major_fit = 0.35, level_fit = 0.25, industry_fit = 0.10, capacity_fit = 0.05,
-                geography = 0.15, quality = 0.10
-  [technology]  discipline_fit = 0.35, keyword_fit = 0.15, text_fit = 0.20, industry_fit = 0.10,
-                geography = 0.10, quality = 0.10
-  [major]       same_name = 0.9, same_class = 0.6, same_category = 0.3, corresponding = 0.5
-  [level]       over_qualified = 0.6, under_qualified = 0.4
-  [geography]   same_city = 1.0, decay_km = 500.0, out_of_province = 0.3, unknown_city = 0.5
-Weights are divided by their sum; values and discounts lie in [0, 1].";
+/// The `--weights` help: the defaults, generated from the config tables.
+fn weights_help() -> String {
+    format!(
+        "A weights file (TOML; every field optional, defaults shown):\n{}\nWeights are divided by their sum; values and discounts lie in [0, 1].",
+        duijie::ScoreConfig::defaults_toml()
+            .lines()
+            .map(|l| format!("  {l}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    )
+}
 
 fn parse_scale(s: &str) -> Result<duijie::synth::Scale, String> {
     duijie::synth::Scale::parse(s)

@@ -41,7 +41,10 @@
 //! Weights are divided by their sum (unless it is already 1), so a score stays in `[0, 1]`.
 
 /// Declares one table of the config: a struct of `f64` fields, each with its documented
-/// default, deserialised strictly (unknown fields refused, missing ones defaulted).
+/// default, deserialised strictly (unknown fields refused, missing ones defaulted), with its
+/// field names (`NAMES`, in order) and values (`values()`, same order). For the two weight
+/// tables the fields *are* the score's components: their names label the breakdown and their
+/// order is the order the scorer computes them in, so a component is declared here once.
 macro_rules! table {
     ($(#[$doc:meta])* $name:ident { $($(#[$fdoc:meta])* $field:ident = $default:expr),* $(,)? }) => {
         $(#[$doc])*
@@ -58,6 +61,17 @@ macro_rules! table {
         impl Default for $name {
             fn default() -> Self {
                 $name { $($field: $default,)* }
+            }
+        }
+
+        impl $name {
+            /// The fields' names, in declaration order (the TOML keys).
+            pub const NAMES: [&'static str; [$(stringify!($field)),*].len()] =
+                [$(stringify!($field)),*];
+
+            /// The fields' values, in the order of [`Self::NAMES`].
+            pub fn values(&self) -> [f64; Self::NAMES.len()] {
+                [$(self.$field),*]
             }
         }
     };
@@ -224,41 +238,35 @@ impl ScoreConfig {
                 "1 or more leaves no candidate (a threshold in [0, 1))".into(),
             ));
         }
-        let t = &self.talent;
-        let talent = [
-            ("talent.major_fit", t.major_fit),
-            ("talent.level_fit", t.level_fit),
-            ("talent.industry_fit", t.industry_fit),
-            ("talent.capacity_fit", t.capacity_fit),
-            ("talent.geography", t.geography),
-            ("talent.quality", t.quality),
+        // Every weight, by the names the tables declare, so a new component is checked too.
+        let tables: [(&str, &[&str], &[f64]); 2] = [
+            ("talent", &MajorWeights::NAMES, &self.talent.values()),
+            (
+                "technology",
+                &TechnologyWeights::NAMES,
+                &self.technology.values(),
+            ),
         ];
-        let k = &self.technology;
-        let technology = [
-            ("technology.discipline_fit", k.discipline_fit),
-            ("technology.keyword_fit", k.keyword_fit),
-            ("technology.text_fit", k.text_fit),
-            ("technology.industry_fit", k.industry_fit),
-            ("technology.geography", k.geography),
-            ("technology.quality", k.quality),
-        ];
-        for (table, weights) in [("talent", &talent[..]), ("technology", &technology[..])] {
-            for &(field, w) in weights {
-                finite(field, w)?;
+        for (table, names, weights) in tables {
+            for (name, &w) in names.iter().zip(weights) {
+                finite(&format!("{table}.{name}"), w)?;
             }
-            if weights.iter().all(|&(_, w)| w == 0.0) {
+            if weights.iter().all(|&w| w == 0.0) {
                 return Err(fail(
                     table,
                     "every weight is zero; give at least one component a positive weight".into(),
                 ));
             }
         }
-        unit("major.same_name", self.major.same_name)?;
-        unit("major.same_class", self.major.same_class)?;
-        unit("major.same_category", self.major.same_category)?;
-        unit("major.corresponding", self.major.corresponding)?;
-        unit("level.over_qualified", self.level.over_qualified)?;
-        unit("level.under_qualified", self.level.under_qualified)?;
+        let units: [(&str, &[&str], &[f64]); 2] = [
+            ("major", &MajorDiscounts::NAMES, &self.major.values()),
+            ("level", &LevelDiscounts::NAMES, &self.level.values()),
+        ];
+        for (table, names, values) in units {
+            for (name, &v) in names.iter().zip(values) {
+                unit(&format!("{table}.{name}"), v)?;
+            }
+        }
         let g = &self.geography;
         unit("geography.same_city", g.same_city)?;
         unit("geography.out_of_province", g.out_of_province)?;
@@ -273,32 +281,44 @@ impl ScoreConfig {
         Ok(())
     }
 
-    /// The talent-market weights divided by their sum (major, level, industry, capacity,
-    /// geography, quality).
-    pub(crate) fn talent_weights(&self) -> [f64; 6] {
-        let t = &self.talent;
-        normalised([
-            t.major_fit,
-            t.level_fit,
-            t.industry_fit,
-            t.capacity_fit,
-            t.geography,
-            t.quality,
-        ])
+    /// The defaults as a TOML file would give them, one table a line (`duijie explain --help`
+    /// prints it): generated from the tables, so it cannot drift from them.
+    pub fn defaults_toml() -> String {
+        fn line(table: &str, names: &[&str], values: &[f64]) -> String {
+            let cells: Vec<String> = names
+                .iter()
+                .zip(values)
+                .map(|(n, v)| format!("{n} = {v:?}"))
+                .collect();
+            format!("[{table}] {}", cells.join(", "))
+        }
+        let d = ScoreConfig::default();
+        [
+            format!("min_score = {:?}", d.min_score),
+            "top_k = 50    (optional: keep each need's best 50 candidates; default all)".into(),
+            line("talent", &MajorWeights::NAMES, &d.talent.values()),
+            line(
+                "technology",
+                &TechnologyWeights::NAMES,
+                &d.technology.values(),
+            ),
+            line("major", &MajorDiscounts::NAMES, &d.major.values()),
+            line("level", &LevelDiscounts::NAMES, &d.level.values()),
+            line("geography", &GeographyRule::NAMES, &d.geography.values()),
+        ]
+        .join("\n")
     }
 
-    /// The technology-market weights divided by their sum (discipline, keyword, text,
-    /// industry, geography, quality).
-    pub(crate) fn technology_weights(&self) -> [f64; 6] {
-        let t = &self.technology;
-        normalised([
-            t.discipline_fit,
-            t.keyword_fit,
-            t.text_fit,
-            t.industry_fit,
-            t.geography,
-            t.quality,
-        ])
+    /// The talent-market weights divided by their sum, in component order
+    /// ([`MajorWeights::NAMES`]).
+    pub(crate) fn talent_weights(&self) -> [f64; MajorWeights::NAMES.len()] {
+        normalised(self.talent.values())
+    }
+
+    /// The technology-market weights divided by their sum, in component order
+    /// ([`TechnologyWeights::NAMES`]).
+    pub(crate) fn technology_weights(&self) -> [f64; TechnologyWeights::NAMES.len()] {
+        normalised(self.technology.values())
     }
 }
 
@@ -323,6 +343,20 @@ fn normalised<const N: usize>(w: [f64; N]) -> [f64; N] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_printed_defaults_read_back_as_the_defaults() {
+        let text: String = ScoreConfig::defaults_toml()
+            .lines()
+            .filter(|l| !l.starts_with("top_k"))
+            .map(|l| l.replace("] ", "]\n").replace(", ", "\n") + "\n")
+            .collect();
+        let back: ScoreConfig = toml::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(back, ScoreConfig::default());
+        // The weight tables' names are the breakdown's component names, in the scorer's order.
+        assert_eq!(MajorWeights::NAMES[0], "major_fit");
+        assert_eq!(TechnologyWeights::NAMES[2], "text_fit");
+    }
 
     #[test]
     fn defaults_are_valid_and_sum_to_one() {

@@ -100,7 +100,7 @@ impl Score {
     fn from_components(components: Vec<Component>) -> Score {
         let values: Vec<f64> = components.iter().map(|c| c.value).collect();
         let weights: Vec<f64> = components.iter().map(|c| c.weight).collect();
-        let total = weighted(&values, &weights);
+        let total = weighted_parts(&values, &weights);
         Score { total, components }
     }
 
@@ -795,8 +795,8 @@ pub struct Scorer<'a> {
     cfg: &'a ScoreConfig,
     ledger: &'a Ledger,
     text: TextIndex,
-    talent_weights: [f64; 6],
-    technology_weights: [f64; 6],
+    talent_weights: [f64; MajorWeights::NAMES.len()],
+    technology_weights: [f64; TechnologyWeights::NAMES.len()],
     /// Geography of two Liaoning cities, `cities × cities`.
     geo: Vec<f64>,
     cities: usize,
@@ -811,12 +811,56 @@ pub struct Scorer<'a> {
     near_keywords: Vec<Vec<(u32, f64)>>,
 }
 
-/// The component values of one candidate pair, in component order.
+/// The component values of one candidate pair, in the order the weight tables declare them
+/// ([`MajorWeights::NAMES`], [`TechnologyWeights::NAMES`]).
 enum Values {
     /// Major fit, level fit, industry fit, capacity fit, geography, quality.
-    Major([f64; 6]),
+    Major([f64; MajorWeights::NAMES.len()]),
     /// Discipline fit, keyword fit, text fit, industry fit, geography, quality.
-    Technology([f64; 6]),
+    Technology([f64; TechnologyWeights::NAMES.len()]),
+}
+
+/// Position of `name` in `names` (a compile-time lookup; `usize::MAX` when absent, which fails
+/// the array index at compile time where it is used in a constant).
+const fn position(names: &[&str], name: &str) -> usize {
+    let mut k = 0;
+    while k < names.len() {
+        let (a, b) = (names[k].as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut c = 0;
+            while c < a.len() && a[c] == b[c] {
+                c += 1;
+            }
+            if c == a.len() {
+                return k;
+            }
+        }
+        k += 1;
+    }
+    usize::MAX
+}
+
+/// Where the offer side's view ([`Scorer::offer_view`]) reads its two components: the subject
+/// fit (major or discipline) and geography, by name in each market's component table.
+const MAJOR_FIT: usize = position(&MajorWeights::NAMES, "major_fit");
+const MAJOR_GEOGRAPHY: usize = position(&MajorWeights::NAMES, "geography");
+const DISCIPLINE_FIT: usize = position(&TechnologyWeights::NAMES, "discipline_fit");
+const TECHNOLOGY_GEOGRAPHY: usize = position(&TechnologyWeights::NAMES, "geography");
+const _: () = assert!(
+    MAJOR_FIT < MajorWeights::NAMES.len()
+        && MAJOR_GEOGRAPHY < MajorWeights::NAMES.len()
+        && DISCIPLINE_FIT < TechnologyWeights::NAMES.len()
+        && TECHNOLOGY_GEOGRAPHY < TechnologyWeights::NAMES.len()
+);
+
+impl Values {
+    /// The subject fit and geography components, which the offer side's view reads.
+    fn fit_and_geography(&self) -> (f64, f64) {
+        match self {
+            Values::Major(v) => (v[MAJOR_FIT], v[MAJOR_GEOGRAPHY]),
+            Values::Technology(v) => (v[DISCIPLINE_FIT], v[TECHNOLOGY_GEOGRAPHY]),
+        }
+    }
 }
 
 /// The GB/T 4754 division of a party, when it is an enterprise.
@@ -842,8 +886,21 @@ fn industry_sides<'l>(
     }
 }
 
-/// `Σ value · weight` in component order, clamped to `[0, 1]` (as [`Score`] totals).
-fn weighted(values: &[f64], weights: &[f64]) -> f64 {
+/// `Σ value · weight` in component order, clamped to `[0, 1]` (as [`Score`] totals). Both
+/// arrays have one entry per component of the market's table, checked when compiled.
+fn weighted<const N: usize>(values: &[f64; N], weights: &[f64; N]) -> f64 {
+    weighted_parts(values, weights)
+}
+
+/// One reason per component of a table of `N` (a component without its reason does not
+/// compile).
+fn reasons<const N: usize>(r: [String; N]) -> [String; N] {
+    r
+}
+
+/// [`weighted`] over a breakdown's parts, whose number is known only when it runs.
+fn weighted_parts(values: &[f64], weights: &[f64]) -> f64 {
+    debug_assert_eq!(values.len(), weights.len());
     values
         .iter()
         .zip(weights)
@@ -1032,11 +1089,9 @@ impl<'a> Scorer<'a> {
     /// and the partner's standing is [`partner_standing`] of the need's owner (an enterprise's
     /// size, or a school's level).
     pub fn offer_view(&self, m: Market, i: usize, j: usize) -> Option<i64> {
-        let v = match self.values(m, i, j, None)? {
-            Values::Major(v) | Values::Technology(v) => v,
-        };
+        let (fit, geography) = self.values(m, i, j, None)?.fit_and_geography();
         let (need, _) = need_side(self.ledger, m, i);
-        Some(offer_view_of(v[0], v[4], partner_standing(need.party)))
+        Some(offer_view_of(fit, geography, partner_standing(need.party)))
     }
 
     /// The need-side score of pair `(i, j)` with the two components the offer side's view
@@ -1049,11 +1104,12 @@ impl<'a> Scorer<'a> {
         dense: Option<&[f64]>,
     ) -> Option<(i64, f64, f64)> {
         let values = self.values(m, i, j, dense)?;
-        let (v, weights) = match &values {
-            Values::Major(v) => (v, &self.talent_weights),
-            Values::Technology(v) => (v, &self.technology_weights),
+        let (fit, geography) = values.fit_and_geography();
+        let total = match &values {
+            Values::Major(v) => weighted(v, &self.talent_weights),
+            Values::Technology(v) => weighted(v, &self.technology_weights),
         };
-        Some((to_fixed(weighted(v, weights)), v[0], v[4]))
+        Some((to_fixed(total), fit, geography))
     }
 
     fn value_in(&self, m: Market, i: usize, j: usize, dense: Option<&[f64]>) -> Option<i64> {
@@ -1099,24 +1155,17 @@ impl<'a> Scorer<'a> {
                     };
                     let (division, supplier) = industry_sides(m, &need, &offer, n.major, o.major);
                     (
-                        &[
-                            "major_fit",
-                            "level_fit",
-                            "industry_fit",
-                            "capacity_fit",
-                            "geography",
-                            "quality",
-                        ],
+                        &MajorWeights::NAMES,
                         v,
                         &self.talent_weights,
-                        vec![
+                        Vec::from(reasons::<{ MajorWeights::NAMES.len() }>([
                             major_fit(&cfg.major, n.major, o.major).1,
                             level_fit(&cfg.level, n.level, o.level).1,
                             industry_fit(division, &[supplier]).1,
                             capacity_fit(need.quantity, offer.quantity).1,
                             geo_reason,
                             q_reason,
-                        ],
+                        ])),
                     )
                 }
                 (Values::Technology(v), ..) => {
@@ -1127,24 +1176,17 @@ impl<'a> Scorer<'a> {
                         None => "no platform".into(),
                     };
                     (
-                        &[
-                            "discipline_fit",
-                            "keyword_fit",
-                            "text_fit",
-                            "industry_fit",
-                            "geography",
-                            "quality",
-                        ],
+                        &TechnologyWeights::NAMES,
                         v,
                         &self.technology_weights,
-                        vec![
+                        Vec::from(reasons::<{ TechnologyWeights::NAMES.len() }>([
                             discipline_fit(&n.disciplines, &o.disciplines).1,
                             keyword_fit(&n.keywords, &o.keywords).1,
                             self.text_reason(i, j),
                             industry_fit(division_of(need.party), &o.disciplines).1,
                             geo_reason,
                             q_reason,
-                        ],
+                        ])),
                     )
                 }
                 _ => return None,
@@ -1574,10 +1616,11 @@ fn best_for_need(
                 }
                 let li = level_index(level);
                 let bound = |fit: f64| {
-                    to_fixed(weighted(
-                        &[fit, lvl, 1.0, 1.0, scorer.geo_max, scorer.quality_max],
-                        &scorer.talent_weights,
-                    ))
+                    // Each component's best value, in component order (a component added to
+                    // the table without its bound here does not compile).
+                    let best: [f64; MajorWeights::NAMES.len()] =
+                        [fit, lvl, 1.0, 1.0, scorer.geo_max, scorer.quality_max];
+                    to_fixed(weighted(&best, &scorer.talent_weights))
                 };
                 tiers.extend([
                     (bound(1.0), Key::Major(ms.major), li),
@@ -1599,10 +1642,9 @@ fn best_for_need(
             // met only through a discipline's 门类: discipline fit at most 0.3, no keyword.
             let need = &l.technology_needs[i];
             let bound = |disc: f64, kw: f64| {
-                to_fixed(weighted(
-                    &[disc, kw, 1.0, 1.0, scorer.geo_max, 1.0],
-                    &scorer.technology_weights,
-                ))
+                let best: [f64; TechnologyWeights::NAMES.len()] =
+                    [disc, kw, 1.0, 1.0, scorer.geo_max, 1.0];
+                to_fixed(weighted(&best, &scorer.technology_weights))
             };
             // After the discipline lists, an offer first met through a keyword shares no
             // discipline: its discipline fit is 0.3 at most. After the keyword lists (exact and
