@@ -1,0 +1,245 @@
+//! Float matrices into exact integers: [`fixed_point_matrix`], [`solve_assignment_f64`], and
+//! the rounding they share.
+
+use super::*;
+/// How floats were turned into the integers a solver used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Precision {
+    /// Decimal places kept: each value `x` became `round(x · 10^decimals)`.
+    pub decimals: u32,
+}
+
+impl Precision {
+    /// The bound on how far an assignment that is optimal for the rounded matrix can be from
+    /// optimal for the floats, for `pairs` assigned pairs: `pairs · 10^-decimals` (each of the
+    /// two compared assignments is off by at most half a unit per pair).
+    pub fn error_bound(self, pairs: usize) -> f64 {
+        #[allow(clippy::cast_precision_loss)]
+        let p = pairs as f64;
+        p * 10f64.powi(-i32::try_from(self.decimals).unwrap_or(i32::MAX))
+    }
+}
+
+/// Converts a float matrix to fixed point with `decimals` places (`round(x · 10^decimals)`, half
+/// away from zero), so that the exact integer solvers can take it.
+///
+/// # Errors
+/// [`AllocateError::InvalidInstance`] naming the first NaN or infinite entry;
+/// [`AllocateError::NumericRange`] when a scaled value does not fit the solver's range for this
+/// size (choose fewer decimals).
+pub fn fixed_point_matrix(
+    a: ArrayView2<'_, f64>,
+    decimals: u32,
+) -> Result<(ndarray::Array2<i64>, Precision), AllocateError> {
+    let data = fixed_point_data::<i64>(a, decimals, false)?.ok_or_else(|| {
+        AllocateError::InvalidInstance {
+            message: "internal: a fixed-point value admitted but not held by i64".into(),
+        }
+    })?;
+    let out = ndarray::Array2::from_shape_vec(a.dim(), data).map_err(|e| {
+        AllocateError::InvalidInstance {
+            message: e.to_string(),
+        }
+    })?;
+    Ok((out, Precision { decimals }))
+}
+
+/// Solves a dense float matrix exactly at `decimals` places: converts it to fixed point as
+/// [`fixed_point_matrix`] does, straight into the solver's working buffer — 32-bit when every
+/// scaled value fits (half the memory, and half the memory traffic of every later pass), 64-bit
+/// otherwise — then runs [`solve_assignment`] on it. The result is exact for the rounded
+/// matrix; [`Precision::error_bound`] bounds the distance to the float optimum. To check the
+/// certificate, convert with [`fixed_point_matrix`] and call [`verify_assignment`].
+///
+/// # Errors
+/// As [`fixed_point_matrix`] and [`solve_assignment`].
+///
+/// # Example
+/// ```
+/// use duijie::allocate::{solve_assignment_f64, Limits, Sense};
+/// let fit = ndarray::array![[0.91, 0.35], [0.62, 0.88]];
+/// let none = Limits::default();
+/// let (a, p) = solve_assignment_f64(fit.view(), 6, Sense::Max, &none).unwrap();
+/// assert_eq!(a.objective, 1_790_000); // 0.91 + 0.88, in units of 10^-6
+/// assert_eq!(p.decimals, 6);
+/// ```
+pub fn solve_assignment_f64(
+    cost: ArrayView2<'_, f64>,
+    decimals: u32,
+    sense: Sense,
+    limits: &Limits<'_>,
+) -> Result<(Assignment, Precision), AllocateError> {
+    // A taller matrix than wide is converted transposed, so that the solver takes the buffer
+    // as it is (one working copy in all), and the answer is transposed back.
+    let transposed = cost.nrows() > cost.ncols();
+    let oriented = if transposed {
+        cost.reversed_axes()
+    } else {
+        cost
+    };
+    let solved = match fixed_point_data::<i32>(oriented, decimals, transposed)? {
+        Some(d) => solve_buffer(&d, oriented.dim(), sense, limits)?,
+        None => {
+            let d = fixed_point_data::<i64>(oriented, decimals, transposed)?.unwrap_or_default();
+            solve_buffer(&d, oriented.dim(), sense, limits)?
+        }
+    };
+    let a = if transposed {
+        Assignment {
+            row_to_col: solved.col_to_row,
+            col_to_row: solved.row_to_col,
+            row_potential: solved.col_potential,
+            col_potential: solved.row_potential,
+            ..solved
+        }
+    } else {
+        solved
+    };
+    Ok((a, Precision { decimals }))
+}
+
+/// Solves a row-major buffer of `dim` costs.
+pub(super) fn solve_buffer<T: DenseCost>(
+    d: &[T],
+    dim: (usize, usize),
+    sense: Sense,
+    limits: &Limits<'_>,
+) -> Result<Assignment, AllocateError> {
+    let view = ArrayView2::from_shape(dim, d).map_err(|e| AllocateError::InvalidInstance {
+        message: e.to_string(),
+    })?;
+    dense(view, sense, limits)
+}
+
+/// An integer type fixed-point values are written into.
+pub(super) trait FixedPoint: DenseCost {
+    /// The largest magnitude it holds.
+    const MAX: f64;
+    /// `x` as this type (wrapping; only called on values that fit, or on discarded ones).
+    fn narrow(x: i64) -> Self;
+}
+
+impl FixedPoint for i64 {
+    #[allow(clippy::cast_precision_loss)]
+    const MAX: f64 = i64::MAX as f64;
+    #[inline(always)]
+    fn narrow(x: i64) -> Self {
+        x
+    }
+}
+
+impl FixedPoint for i32 {
+    const MAX: f64 = i32::MAX as f64;
+    #[inline(always)]
+    #[allow(clippy::cast_possible_truncation)]
+    fn narrow(x: i64) -> Self {
+        x as i32
+    }
+}
+
+/// The fixed-point values of `a` in row-major order, as `T`; `Ok(None)` when some admitted
+/// value does not fit `T` (the caller tries a wider type). `transposed`: `a` is the transpose
+/// of the caller's matrix, so errors name entries as `(column, row)` of `a`.
+pub(super) fn fixed_point_data<T: FixedPoint>(
+    a: ArrayView2<'_, f64>,
+    decimals: u32,
+    transposed: bool,
+) -> Result<Option<Vec<T>>, AllocateError> {
+    let (n, m) = a.dim();
+    let scale = 10f64.powi(i32::try_from(decimals).unwrap_or(i32::MAX));
+    let limit = cost_limit(n, m);
+    #[allow(clippy::cast_precision_loss)]
+    let flimit = limit as f64;
+    // The range of T, below which a rounded value is sure to fit (the limit of the range check
+    // is below i64's).
+    let tlimit = T::MAX - 1.0;
+    // One branch-light pass in row-major order (NaN and ±inf fail the range test too, since
+    // every comparison with NaN is false); the exact culprit is found only on failure.
+    let mut ok = true;
+    let mut fits = true;
+    let data: Vec<T> = if flimit < MAGIC_LIMIT {
+        // Every accepted value is below 2^50: the branch-free conversion applies (and
+        // vectorises); a rejected value's garbage is discarded below.
+        let mut convert = |x: f64| {
+            let y = x * scale;
+            ok &= y.abs() <= flimit;
+            fits &= y.abs() <= tlimit;
+            T::narrow(round_half_away_small(y))
+        };
+        match a.as_slice() {
+            Some(flat) => flat.iter().map(|&x| convert(x)).collect(),
+            None => a.iter().map(|&x| convert(x)).collect(),
+        }
+    } else {
+        let mut convert = |x: f64| {
+            let y = x * scale;
+            ok &= y.abs() <= flimit;
+            fits &= y.abs() <= tlimit;
+            T::narrow(round_half_away(y))
+        };
+        match a.as_slice() {
+            Some(flat) => flat.iter().map(|&x| convert(x)).collect(),
+            None => a.iter().map(|&x| convert(x)).collect(),
+        }
+    };
+    if !ok {
+        for ((i, j), &x) in a.indexed_iter() {
+            let (i, j) = if transposed { (j, i) } else { (i, j) };
+            if !x.is_finite() {
+                return Err(AllocateError::InvalidInstance {
+                    message: format!("entry ({i}, {j}) is {x}, not a finite number"),
+                });
+            }
+        }
+        let worst = a
+            .iter()
+            .map(|&x| (x * scale).round().abs())
+            .fold(0.0, f64::max);
+        return Err(AllocateError::NumericRange {
+            max_weight: worst.min(u64::MAX as f64) as u64,
+            limit,
+        });
+    }
+    Ok(fits.then_some(data))
+}
+
+/// `y` rounded to the nearest integer, halves away from zero (as `f64::round`), without the
+/// library call: truncate, then correct by the exact remainder. Exact for every `|y| < 2^63`;
+/// callers reject larger values (for which the result is meaningless but no panic occurs).
+#[inline(always)]
+pub(super) fn round_half_away(y: f64) -> i64 {
+    // Truncation towards zero; `as` saturates out of range and maps NaN to 0.
+    #[allow(clippy::cast_possible_truncation)]
+    let t = y as i64;
+    // Exact: below 2^52 in magnitude `t` is representable and `y − t` is the fraction; above,
+    // `y` is already an integer and the difference is 0.
+    #[allow(clippy::cast_precision_loss)]
+    let frac = y - t as f64;
+    t.wrapping_add(i64::from(frac >= 0.5))
+        .wrapping_sub(i64::from(frac <= -0.5))
+}
+
+/// `1.5 · 2^52`: adding it to a float below `2^51` in magnitude rounds it to an integer (ties
+/// to even) held in the low mantissa bits.
+pub(super) const MAGIC: f64 = 6_755_399_441_055_744.0;
+
+/// Magnitudes below which [`round_half_away_small`] is exact (with a margin: `y + MAGIC` stays
+/// well inside `[2^52, 2^53)`).
+pub(super) const MAGIC_LIMIT: f64 = 1_125_899_906_842_624.0; // 2^50
+
+/// [`round_half_away`] for `|y| < 2^50`, in float and integer additions only (no conversion
+/// instruction, so it vectorises): round to nearest even through [`MAGIC`], then move exact
+/// halves away from zero as `f64::round` does.
+#[inline(always)]
+pub(crate) fn round_half_away_small(y: f64) -> i64 {
+    let shifted = y + MAGIC; // rounded to an integer, ties to even
+    let r = shifted - MAGIC; // that integer as a float (exact)
+    let d = y - r; // exact: −0.5 ≤ d ≤ 0.5
+    let up = i64::from(d == 0.5 && y > 0.0);
+    let down = i64::from(d == -0.5 && y < 0.0);
+    // Same binade as MAGIC, so the bit patterns differ by exactly the integer.
+    #[allow(clippy::cast_possible_wrap)]
+    let int = (shifted.to_bits() as i64).wrapping_sub(MAGIC.to_bits() as i64);
+    int.wrapping_add(up).wrapping_sub(down)
+}

@@ -1,0 +1,226 @@
+use super::fixed_point::{MAGIC_LIMIT, round_half_away};
+use super::*;
+
+fn random_square(seed: u64, n: usize, k: usize, range: u64, backbone: bool) -> SparseMatrix {
+    let mut x = seed | 1;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let mut e = Vec::new();
+    for i in 0..n {
+        if backbone {
+            e.push((i as u32, ((i * 31) % n) as u32, (next() % range) as i64));
+        }
+        for _ in 0..k {
+            e.push((
+                i as u32,
+                (next() % n as u64) as u32,
+                (next() % range) as i64 - (range / 3) as i64,
+            ));
+        }
+    }
+    e.sort_by_key(|t| (t.0, t.1));
+    e.dedup_by_key(|t| (t.0, t.1));
+    SparseMatrix::new(n, n, e).unwrap()
+}
+
+/// A dense row-major matrix of `rows × cols` costs in `[-range/3, range)`, from a seed.
+fn random_dense(seed: u64, rows: usize, cols: usize, range: u64) -> Vec<i64> {
+    let mut x = seed | 1;
+    (0..rows * cols)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % range) as i64 - (range / 3) as i64
+        })
+        .collect()
+}
+
+#[test]
+fn rounding_without_the_library_call_equals_f64_round() {
+    let mut cases = vec![
+        0.0,
+        -0.0,
+        0.5,
+        -0.5,
+        1.5,
+        -1.5,
+        2.5,
+        -2.5,
+        0.49999999999999994,
+        -0.49999999999999994,
+        4503599627370495.5,
+        -4503599627370495.5,
+        4503599627370497.0,
+        9.2e18,
+        -9.2e18,
+        1e-300,
+        1125899906842623.5,
+        -1125899906842623.5,
+        1125899906842622.5,
+        -1125899906842622.5,
+    ];
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..100_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let mag = 10f64.powi((x % 19) as i32 - 3);
+        cases.push(((x >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * mag);
+    }
+    for y in cases {
+        assert_eq!(round_half_away(y), y.round() as i64, "{y}");
+        if y.abs() < MAGIC_LIMIT {
+            assert_eq!(round_half_away_small(y), y.round() as i64, "{y}");
+        }
+    }
+}
+
+#[test]
+fn costs_at_the_range_limit_solve_exactly_and_beyond_it_are_refused() {
+    // Entries in [-2^k, 2^k), the documented range, including its very edges: the wrapping
+    // sweeps and the potential guard must give a certified optimum; one step beyond: a
+    // typed NumericRange, never a wrong answer.
+    for seed in 1..40u64 {
+        let rows = 1 + (seed as usize * 5) % 9;
+        let cols = rows + (seed as usize % 4);
+        let k = 63 - cost_limit(rows, cols).leading_zeros();
+        let top = 1i64 << k;
+        let c: Vec<i64> = random_dense(seed, rows, cols, 7)
+            .into_iter()
+            .map(|x| match x.rem_euclid(4) {
+                0 => top - 1,
+                1 => -top,
+                2 => top - 1 - x.abs(),
+                _ => -top + x.abs(),
+            })
+            .collect();
+        let a = ndarray::Array2::from_shape_vec((rows, cols), c.clone()).unwrap();
+        for sense in [Sense::Min, Sense::Max] {
+            let solved = match sense {
+                Sense::Min => min_cost_assignment(a.view()),
+                Sense::Max => max_weight_assignment(a.view()),
+            };
+            match solved {
+                // Negating −2^k for the maximum leaves the range: refused, as documented.
+                Err(AllocateError::NumericRange { .. }) if sense == Sense::Max => {}
+                other => {
+                    let got = other.unwrap();
+                    verify_assignment(CostMatrix::Dense(a.view()), &got).unwrap();
+                }
+            }
+        }
+        let mut over = c;
+        over[0] = top;
+        let a = ndarray::Array2::from_shape_vec((rows, cols), over).unwrap();
+        assert!(matches!(
+            min_cost_assignment(a.view()),
+            Err(AllocateError::NumericRange { .. })
+        ));
+    }
+}
+
+#[test]
+fn sparse_costs_at_the_range_edge_solve_or_are_refused_without_overflow() {
+    // Found by the `assignment` fuzz target: a tall sparse matrix with costs at ±2^56 (the
+    // edge of the documented range for 8 × 7) overflowed in augmenting row reduction.
+    let e: Vec<(u32, u32, i64)> = vec![
+        (0, 3, 72057594037927869),
+        (1, 1, 72057594037927935),
+        (1, 3, 72057594037927935),
+        (1, 6, 72057594037927935),
+        (2, 0, -72057594037927836),
+        (2, 1, 72057594037927835),
+        (2, 2, 72057594037927807),
+        (2, 3, 72057594037927929),
+        (2, 4, 72057594037927869),
+        (2, 5, -72057594037927932),
+        (2, 6, 72057594037927869),
+        (3, 3, 72057594037927935),
+        (4, 1, 72057594037927935),
+        (4, 3, 72057594037927935),
+        (4, 6, 72057594037927807),
+        (5, 0, 72057594037927929),
+        (5, 1, 72057594037927869),
+        (5, 2, -72057594037927932),
+        (5, 3, 72057594037927869),
+        (5, 4, 72057594037927869),
+        (5, 5, 72057594037927783),
+        (5, 6, 72057594037927935),
+        (6, 3, 72057594037927935),
+        (7, 1, -72057594037927836),
+        (7, 3, 72057594037927807),
+        (7, 6, -72057594037927932),
+    ];
+    let sp = SparseMatrix::new(8, 7, e).unwrap();
+    for sense in [Sense::Min, Sense::Max] {
+        for cap in [None, Some(0)] {
+            let limits = Limits {
+                max_iterations: cap,
+                stop: None,
+            };
+            match solve_assignment(CostMatrix::Sparse(&sp), sense, &limits) {
+                Ok(a) => check_assignment(CostMatrix::Sparse(&sp), &a).unwrap(),
+                Err(AllocateError::Infeasible { .. } | AllocateError::NumericRange { .. }) => {}
+                Err(e) => panic!("{e}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn portable_and_dispatched_builds_agree() {
+    // Whatever the processor, the build chosen at run time (AVX2 here when present) must
+    // return exactly what the portable build does: same assignment, same potentials.
+    for seed in 1..60u64 {
+        let rows = 1 + (seed as usize * 13) % 90;
+        let cols = rows + [0, 0, 1, 7, 40][seed as usize % 5];
+        let range = [2u64, 5, 1000, 1_000_000, 1 << 40][seed as usize % 5];
+        let c = random_dense(seed, rows, cols, range);
+        let k = 63 - cost_limit(rows, cols).leading_zeros();
+        assert_eq!(
+            lapjv::<false, _>(&c, rows, cols, k, &Limits::default()),
+            jv::<false, _>(&c, rows, cols, k, &Limits::default())
+        );
+        assert_eq!(
+            lapjv::<true, _>(&c, rows, cols, k, &Limits::default()),
+            jv::<true, _>(&c, rows, cols, k, &Limits::default())
+        );
+    }
+}
+
+#[test]
+fn auction_then_repair_equals_shortest_paths_alone() {
+    for seed in 1..40u64 {
+        let n = 65 + (seed as usize * 7) % 200;
+        let k = 1 + (seed as usize % 6);
+        let range = [3u64, 10, 1000, 1_000_000][seed as usize % 4];
+        let sp = random_square(seed, n, k, range, seed % 3 != 0);
+        let none = Limits::default();
+        let cold = sparse_sap(&sp, None, &none, &mut 0);
+        let matchable = hopcroft_karp(&sp, &mut vec![NONE; sp.rows]).is_ok();
+        assert_eq!(
+            cold.is_ok(),
+            matchable,
+            "seed {seed}: Hopcroft–Karp disagrees with the solver"
+        );
+        let Ok((cx, _, _)) = cold else { continue };
+        let (ax, av, stopped) = sparse_auction(&sp, &none, &mut 0).expect("fits");
+        assert!(!stopped);
+        let (wx, _, _) = sparse_sap(&sp, Some((ax, av)), &none, &mut 0).unwrap();
+        let total = |x: &[u32]| {
+            x.iter()
+                .enumerate()
+                .map(|(i, &j)| i128::from(sp.get(i, j).unwrap()))
+                .sum::<i128>()
+        };
+        assert_eq!(total(&wx), total(&cx), "seed {seed}");
+        let a = min_cost_assignment_sparse(&sp).unwrap();
+        verify_assignment(CostMatrix::Sparse(&sp), &a).unwrap();
+        assert_eq!(a.objective, total(&cx));
+    }
+}
