@@ -78,6 +78,30 @@ fn closest<'a>(id: &str, ids: impl Iterator<Item = &'a str>) -> String {
     duijie::catalogue::closest(id, ids, 0.0, 5).join(", ")
 }
 
+/// `duijie explain`: reads the ledger (the bundled sample when `ledger` is empty) and the
+/// weights, then explains one pair ([`run`]).
+pub fn command(
+    need: &str,
+    offer: &str,
+    ledger: &[std::path::PathBuf],
+    market: Option<Market>,
+    weights: Option<&Path>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let cfg = load_config(weights)?;
+    let loaded = if ledger.is_empty() {
+        duijie_store::load_sources(crate::sample::sources())
+    } else {
+        duijie_store::load_paths(ledger)?
+    };
+    if loaded.report.has_errors() {
+        eprintln!("{}", loaded.report);
+        eprintln!("the ledger has errors: fix them (duijie validate shows the same report)");
+        return Ok(ExitCode::from(1));
+    }
+    run(&loaded.ledger, need, offer, market, &cfg, json)
+}
+
 /// Prints the breakdown of one need–offer pair.
 pub fn run(
     l: &Ledger,

@@ -410,6 +410,53 @@ pub fn write_report(
     Ok((written, report, csv))
 }
 
+/// `duijie report`: the programme on the ledger of `paths` (the bundled sample when empty),
+/// its reports written into `out`; a ledger read from a database has the run recorded there.
+pub fn report(
+    paths: &[PathBuf],
+    out: &Path,
+    policy: String,
+    policies: String,
+    opts: &crate::args::ProgrammeOpts,
+) -> anyhow::Result<ExitCode> {
+    let (score, targets) = opts.load()?;
+    let loaded = load_ledger(paths)?;
+    let name = paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let name = if name.is_empty() {
+        "bundled sample".to_owned()
+    } else {
+        name
+    };
+    let title = format!("duijie 对接 — {name}");
+    let cfg = ProgrammeConfig {
+        score,
+        policy,
+        compare: policies,
+        alliances: AllianceRules {
+            grouping: opts.grouping,
+            ..AllianceRules::default()
+        },
+        targets,
+        ..ProgrammeConfig::default()
+    };
+    let (written, _, csv) = write_report(&loaded.ledger, &name, None, &title, &cfg, out)?;
+    if let [one] = paths
+        && duijie_store::sqlite::is_database(one)
+    {
+        let mut db = duijie_store::Db::open_existing(one)?;
+        let id = record_run(&mut db, "report", &loaded.ledger, &cfg.score, None, csv)?;
+        outln!("run {id} recorded in {}", one.display())?;
+    }
+    for p in &written {
+        outln!("wrote {}", p.display())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Records a report or demo run in the database the ledger came from.
 pub fn record_run(
     db: &mut duijie_store::Db,

@@ -1,0 +1,302 @@
+//! The command line's definition: every command, its arguments and their help (clap).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::explain;
+
+/// duijie (对接): matches enterprise technology and talent needs against school and institute
+/// capabilities, allocates partners exactly, and reports how well supply meets demand.
+#[derive(Parser, Debug)]
+#[command(name = "duijie", version, about, long_about = None, after_help = "Examples:\n  duijie demo\n  duijie demo --bundled\n  duijie import datasets/sample --db ledger.sqlite\n  duijie report ledger.sqlite --out report\n  duijie validate datasets/sample\n  duijie gen --scale province --seed 7 --out ledger\n  duijie validate schools.csv talent_needs.csv --json\n  duijie match datasets/sample --out results --weights weights.toml\n  duijie explain N01 T01\n  duijie solve instance.min --json\n  duijie compare --scale sample --seeds 1,2,3 --out comparison.csv\n  duijie gaps --what-if 080213T\n  duijie alliances --grouping city")]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum Command {
+    /// The main job, on an embedded default: generate a province-scale ledger (seeded) into a
+    /// SQLite file, run every policy on it, and write the HTML and XLSX reports, the policy
+    /// comparison and the alliance graphs. With --bundled: the small hand-made sample ledger,
+    /// end to end (validate, score, allocate exactly, write matches with explanations).
+    Demo {
+        /// Where to write everything.
+        #[arg(long, default_value = "duijie-demo")]
+        out: PathBuf,
+        /// Scale of the generated ledger: province (default) or sample (seconds).
+        #[arg(long, default_value = "province", value_parser = parse_scale)]
+        scale: duijie::synth::Scale,
+        /// Seed of the generated ledger.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Run on the bundled hand-made sample ledger (datasets/sample) instead.
+        #[arg(long)]
+        bundled: bool,
+        /// Print the summary as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the reports for a ledger: every policy compared, the chosen policy's matches with
+    /// explanations, gaps, alliances and progress to targets, as report.html (self-contained),
+    /// report.xlsx, comparison.csv, alliances.graphml and alliances.dot. A ledger read from a
+    /// database gets the run recorded there.
+    Report {
+        /// Ledger files or directories, or a database (default: the bundled sample ledger).
+        paths: Vec<PathBuf>,
+        /// Where to write the reports.
+        #[arg(long, default_value = "duijie-report")]
+        out: PathBuf,
+        /// The policy whose allocation is reported.
+        #[arg(long, default_value = "welfare")]
+        policy: String,
+        /// The policies compared (as in `duijie compare`).
+        #[arg(long, default_value = "all")]
+        policies: String,
+        #[command(flatten)]
+        opts: ProgrammeOpts,
+    },
+    /// Check ledger files (CSV or JSON, or directories of them) and report every problem.
+    /// Exits 1 when there is an error.
+    Validate {
+        /// Files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import a ledger (CSV or JSON files or directories) into a SQLite database, replacing the
+    /// ledger it held, in one transaction: a ledger with errors is refused and the database is
+    /// left as it was. Every other command takes the database file as its PATH.
+    Import {
+        /// Files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The database file (created if missing).
+        #[arg(long)]
+        db: PathBuf,
+        /// Replace the stored ledger even when the new one lacks tables it has (by default
+        /// such an import is refused, so that no table is lost by a forgotten file).
+        #[arg(long)]
+        replace: bool,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the ledger schema: every table and the fields it takes (Markdown).
+    Schema,
+    /// Solve one instance file and check its certificate: DIMACS minimum-cost flow (`p min`) or
+    /// assignment (`p asn`, minimum cost), or a dense matrix as CSV (assignment; decimals are
+    /// kept as fixed point). Parse time is reported apart from solve time.
+    Solve {
+        /// The instance file (`.csv` for a dense matrix, anything else is read as DIMACS).
+        file: PathBuf,
+        /// Maximise (assignment only): the matrix holds weights, not costs.
+        #[arg(long)]
+        max: bool,
+        /// Decimal places kept when a CSV matrix holds decimals.
+        #[arg(long, default_value_t = 6)]
+        decimals: u32,
+        /// Print `{"objective", "status", "solve_seconds", "parse_seconds", "algorithm", ...}`.
+        #[arg(long)]
+        json: bool,
+        /// Stop after this many iterations (simplex pivots for min-cost flow; augmenting path
+        /// searches or auction bids for assignment): the answer found so far, completed to a
+        /// feasible one, is printed as `limit_reached` (not proven optimal); exit code 3.
+        #[arg(long)]
+        max_iterations: Option<u64>,
+        /// Stop after this many seconds of solving, as --max-iterations.
+        #[arg(long)]
+        time_limit: Option<f64>,
+    },
+    /// Validate a ledger, then score, allocate and write results. Refuses a ledger with errors.
+    Match {
+        /// Files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Where to write the results.
+        #[arg(long, default_value = "duijie-results")]
+        out: PathBuf,
+        /// Scoring weights, discounts and threshold as TOML (see `duijie explain --help`).
+        #[arg(long)]
+        weights: Option<PathBuf>,
+        /// Print the summary as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Generate a synthetic ledger calibrated to the Liaoning programme (14 cities, the real
+    /// 114 higher-education institutions, enterprises weighted to Liaoning's industries, talent
+    /// places in the policy's proportions). The same scale and seed give the same bytes.
+    Gen {
+        /// `sample` (a few hundred records), `province` (one province-year: 3.7·10⁵ talent
+        /// places, 10⁴ technology needs) or `nation` (10⁶ talent needs × 10⁵ offers).
+        #[arg(long, default_value = "sample", value_parser = parse_scale)]
+        scale: duijie::synth::Scale,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Directory to write the CSV tables into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Show why a need and an offer score as they do: each component's value, weight,
+    /// contribution and reason.
+    #[command(after_help = weights_help())]
+    Explain {
+        /// The need's id as in the ledger (talent, technology, training or placement need).
+        need: String,
+        /// The offer's id in the same market (talent supply, technology capability, …).
+        offer: String,
+        /// Ledger files or directories (default: the bundled sample ledger).
+        #[arg(long = "ledger")]
+        ledger: Vec<PathBuf>,
+        /// The market, when the need id is used in more than one.
+        #[arg(long, value_parser = parse_market)]
+        market: Option<duijie::score::Market>,
+        /// Scoring weights, discounts and threshold as TOML.
+        #[arg(long)]
+        weights: Option<PathBuf>,
+        /// Print the breakdown as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare allocation policies on the same instances with the same metrics: welfare,
+    /// coverage, unmet demand, capacity use, blocking pairs, both sides' satisfaction (mean,
+    /// minimum, Gini), balance across cities, run time. Datasets are the ledger given, or
+    /// generated ones (`--scale`, `--seeds`). The CSV is byte-identical for the same input
+    /// unless `--timings` adds run times.
+    Compare {
+        /// Ledger files or directories (default: generated ledgers, see --scale and --seeds).
+        paths: Vec<PathBuf>,
+        /// Scale of the generated ledgers.
+        #[arg(long, default_value = "sample", value_parser = parse_scale)]
+        scale: duijie::synth::Scale,
+        /// Seeds of the generated ledgers, comma-separated.
+        #[arg(long, default_value = "1", value_delimiter = ',')]
+        seeds: Vec<u64>,
+        /// Policies, comma-separated: greedy, welfare, stable-needs, stable-offers, coverage,
+        /// two-sided, two-sided-fair, maxmin, mode-1:1, mode-1:n, mode-n:1, mode-n:n; `all`
+        /// for the first eight, `modes` for the last four.
+        #[arg(long, default_value = "all")]
+        policies: String,
+        /// Markets, comma-separated (default all): talent, technology, training, placement.
+        #[arg(long, value_delimiter = ',', value_parser = parse_market)]
+        markets: Vec<duijie::score::Market>,
+        /// Scoring weights as TOML (`top_k` there bounds each need's candidates).
+        #[arg(long)]
+        weights: Option<PathBuf>,
+        /// Write the comparison table as CSV.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Add run times (they vary from run to run).
+        #[arg(long)]
+        timings: bool,
+        /// Print the rows as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Talent supply against demand per major and level (dynamic major adjustment): signals to
+    /// add, expand, reduce, stop, and duplicated or low-employment majors; with --what-if, the
+    /// fewest extra seats that meet a major's demand, school by school.
+    Gaps {
+        /// Ledger files or directories (default: the bundled sample ledger).
+        paths: Vec<PathBuf>,
+        /// The policy whose allocation is measured.
+        #[arg(long, default_value = "welfare")]
+        policy: String,
+        /// Major codes to close the gap of (e.g. 080202), comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        what_if: Vec<String>,
+        /// Scoring weights as TOML.
+        #[arg(long)]
+        weights: Option<PathBuf>,
+        /// Print as JSON (every row).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Form the alliances (each enterprise in exactly one; schools and institutes in every one
+    /// they can serve), choose lead units, list who is left out and why, form consortia for core
+    /// technology needs, and report progress against the programme's targets.
+    Alliances {
+        /// Ledger files or directories (default: the bundled sample ledger).
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        opts: ProgrammeOpts,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Options of the programme commands (`alliances`, `report`).
+#[derive(clap::Args, Debug)]
+pub(crate) struct ProgrammeOpts {
+    /// Group enterprises by `domain`, `industry` (GB/T 4754 section), `city` or `park` (key
+    /// park, else domain).
+    #[arg(long, default_value = "domain", value_parser = parse_grouping)]
+    pub(crate) grouping: duijie::programme::Grouping,
+    /// Programme targets as TOML (default: the policy's 2020 figures), e.g.
+    /// `upgrade_projects = 2000` and `bachelor = 30000` for one city's share.
+    #[arg(long)]
+    pub(crate) targets: Option<PathBuf>,
+    /// Scoring weights as TOML.
+    #[arg(long)]
+    pub(crate) weights: Option<PathBuf>,
+}
+
+impl ProgrammeOpts {
+    /// The scoring config and the targets, read and checked.
+    pub(crate) fn load(
+        &self,
+    ) -> anyhow::Result<(duijie::score::ScoreConfig, duijie::programme::Targets)> {
+        Ok((
+            explain::load_config(self.weights.as_deref())?,
+            explain::load_targets(self.targets.as_deref())?,
+        ))
+    }
+}
+
+fn parse_grouping(s: &str) -> Result<duijie::programme::Grouping, String> {
+    use duijie::programme::Grouping;
+    match s {
+        "domain" => Ok(Grouping::Domain),
+        "industry" => Ok(Grouping::Industry),
+        "city" => Ok(Grouping::City),
+        "park" => Ok(Grouping::Park),
+        _ => Err(format!(
+            "unknown grouping {s:?}; one of domain, industry, city, park"
+        )),
+    }
+}
+
+/// The `--weights` help: the defaults, generated from the config tables.
+fn weights_help() -> String {
+    format!(
+        "A weights file (TOML; every field optional, defaults shown):\n{}\nWeights are divided by their sum; values and discounts lie in [0, 1].",
+        duijie::ScoreConfig::defaults_toml()
+            .lines()
+            .map(|l| format!("  {l}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    )
+}
+
+fn parse_scale(s: &str) -> Result<duijie::synth::Scale, String> {
+    duijie::synth::Scale::parse(s)
+        .ok_or_else(|| format!("unknown scale {s:?}; one of sample, province, nation"))
+}
+
+fn parse_market(s: &str) -> Result<duijie::score::Market, String> {
+    duijie::score::Market::ALL
+        .into_iter()
+        .find(|m| m.name() == s || m.name_zh() == s)
+        .ok_or_else(|| {
+            let names: Vec<&str> = duijie::score::Market::ALL
+                .iter()
+                .map(|m| m.name())
+                .collect();
+            format!("unknown market {s:?}; one of {}", names.join(", "))
+        })
+}

@@ -1,0 +1,246 @@
+//! The ledger commands: `validate`, `import`, `match`, `gen`, `schema` and `demo --bundled`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use duijie_store::Loaded;
+
+/// `duijie validate`: every problem of the files, with the exit code 1 when one is an error.
+pub fn validate(paths: &[PathBuf], json: bool) -> anyhow::Result<ExitCode> {
+    let loaded = duijie_store::load_paths(paths)?;
+    if json {
+        let v = serde_json::json!({
+            "files": loaded.files,
+            "errors": loaded.report.error_count(),
+            "warnings": loaded.report.warning_count(),
+            "problems": loaded.report.problems,
+        });
+        outln!("{}", serde_json::to_string_pretty(&v)?)?;
+    } else {
+        print_files(&loaded)?;
+        outln!("{}", loaded.report)?;
+    }
+    Ok(if loaded.report.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `duijie import`: the files into the database `db`, all or nothing (`replace` lets a ledger
+/// with fewer tables replace the stored one).
+pub fn import(paths: &[PathBuf], db: &Path, replace: bool, json: bool) -> anyhow::Result<ExitCode> {
+    let read = duijie_store::read_paths(paths)?;
+    let mut store = duijie_store::Db::create_or_open(db)?;
+    let imported = if replace {
+        store.replace(read)
+    } else {
+        store.import(read)
+    };
+    let loaded = match imported {
+        Ok(l) => l,
+        Err(duijie_store::DbError::Refused { report, .. }) => {
+            eprintln!("{report}");
+            eprintln!(
+                "the ledger has {} errors, so nothing was imported ({} is unchanged): fix them and run again",
+                report.error_count(),
+                db.display()
+            );
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let hash = store.ledger_hash()?;
+    if json {
+        let v = serde_json::json!({
+            "database": db.display().to_string(),
+            "records": loaded.files.iter().map(|f| f.records).sum::<usize>(),
+            "warnings": loaded.report.warning_count(),
+            "ledger_sha256": hash,
+        });
+        outln!("{}", serde_json::to_string_pretty(&v)?)?;
+    } else {
+        print_files(&loaded)?;
+        for p in &loaded.report.problems {
+            outln!("  {p}")?;
+        }
+        outln!(
+            "imported into {} ({} warnings); ledger sha256 {hash}",
+            db.display(),
+            loaded.report.warning_count()
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `duijie match`: every market allocated and the results written into `out`; a ledger read
+/// from a database has the run recorded there, with its results.
+pub fn match_ledger(
+    paths: &[PathBuf],
+    out: &Path,
+    weights: Option<&Path>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let cfg = crate::explain::load_config(weights)?;
+    let loaded = duijie_store::load_paths(paths)?;
+    let what = paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let (code, outcome) = allocate_and_report(&loaded, &what, out, &cfg, json)?;
+    if let ([one], Some(outcome)) = (paths, outcome)
+        && duijie_store::sqlite::is_database(one)
+    {
+        let mut db = duijie_store::Db::open_existing(one)?;
+        let id = crate::programme::record_run(
+            &mut db,
+            "match",
+            &loaded.ledger,
+            &cfg,
+            None,
+            duijie_export::summary_json(&outcome),
+        )?;
+        if !json {
+            outln!("run {id} recorded in {}", one.display())?;
+        }
+    }
+    Ok(code)
+}
+
+/// `duijie gen`: a generated ledger written into `out` as CSV files, all or none.
+pub fn generate(scale: duijie::synth::Scale, seed: u64, out: &Path) -> anyhow::Result<ExitCode> {
+    duijie_export::create_out_dir(out)?;
+    let tables = duijie::synth::generate(scale, seed);
+    let rows: usize = tables.iter().map(|t| t.records.len()).sum();
+    let texts: Vec<(PathBuf, String)> = tables
+        .iter()
+        .map(|t| {
+            (
+                out.join(t.file_name()),
+                duijie_store::csv::write_table(t.columns, &t.records),
+            )
+        })
+        .collect();
+    let files: Vec<(PathBuf, &[u8])> = texts
+        .iter()
+        .map(|(p, t)| (p.clone(), t.as_bytes()))
+        .collect();
+    duijie_export::write_set(&files)?;
+    outln!(
+        "wrote {} tables, {rows} records, to {} (check with: duijie validate {})",
+        tables.len(),
+        out.display(),
+        out.display()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `duijie demo --bundled`: the small hand-made sample ledger, end to end.
+pub fn demo_bundled(out: &Path, json: bool) -> anyhow::Result<ExitCode> {
+    let loaded = duijie_store::load_sources(crate::sample::sources());
+    allocate_and_report(
+        &loaded,
+        "bundled sample ledger (datasets/sample)",
+        out,
+        &duijie::score::ScoreConfig::default(),
+        json,
+    )
+    .map(|r| r.0)
+}
+
+/// The schema of every table as Markdown, as `datasets/README.md` documents it.
+pub fn schema_markdown() -> String {
+    let mut s = String::new();
+    for kind in duijie::RecordKind::ALL {
+        s.push_str(&format!(
+            "### `{}`\n\n| field | required | holds |\n| --- | --- | --- |\n",
+            kind.name()
+        ));
+        for f in kind.fields() {
+            s.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                f.name,
+                if f.required { "yes" } else { "no" },
+                f.doc
+            ));
+        }
+        s.push('\n');
+    }
+    s
+}
+
+pub fn print_files(loaded: &Loaded) -> std::io::Result<()> {
+    for f in &loaded.files {
+        let enc = match (f.format, f.encoding) {
+            (duijie_store::Format::Sqlite, _) => "SQLite",
+            (_, Some(e)) => e.name(),
+            (_, None) => "undecodable",
+        };
+        outln!("read {} ({enc}): {} records", f.name, f.records)?;
+    }
+    Ok(())
+}
+
+fn allocate_and_report(
+    loaded: &Loaded,
+    what: &str,
+    out: &Path,
+    cfg: &duijie::score::ScoreConfig,
+    json: bool,
+) -> anyhow::Result<(ExitCode, Option<duijie::pipeline::Outcome>)> {
+    if loaded.report.has_errors() {
+        eprintln!("{}", loaded.report);
+        eprintln!(
+            "the ledger has errors: fix them (duijie validate shows the same report) and run again"
+        );
+        return Ok((ExitCode::from(1), None));
+    }
+    let ledger = &loaded.ledger;
+    let bar = crate::progress::spinner();
+    bar.set_message("scoring and allocating every market");
+    let outcome = duijie::pipeline::run_with(ledger, cfg).context("allocation failed")?;
+    bar.finish_and_clear();
+    let written = duijie_export::write_results(out, ledger, &outcome)?;
+    if json {
+        let mut v: serde_json::Value =
+            serde_json::from_str(&duijie_export::summary_json(&outcome))?;
+        v["written"] = serde_json::json!(
+            written
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+        );
+        v["warnings"] = serde_json::json!(loaded.report.warning_count());
+        outln!("{}", serde_json::to_string_pretty(&v)?)?;
+        return Ok((ExitCode::SUCCESS, Some(outcome)));
+    }
+    let counts: Vec<String> = ledger
+        .counts()
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect();
+    outln!("duijie {} — {what}", env!("CARGO_PKG_VERSION"))?;
+    outln!("ledger: {}", counts.join(", "))?;
+    outln!(
+        "validation: {} errors, {} warnings",
+        loaded.report.error_count(),
+        loaded.report.warning_count()
+    )?;
+    for p in &loaded.report.problems {
+        outln!("  {p}")?;
+    }
+    outln!()?;
+    out!("{}", duijie_export::summary_text(&outcome))?;
+    outln!(
+        "policy: welfare-optimal (maximum total score), exact; every market's certificate checked"
+    )?;
+    let names: Vec<String> = written
+        .iter()
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    outln!("results written to {}: {}", out.display(), names.join(", "))?;
+    Ok((ExitCode::SUCCESS, Some(outcome)))
+}
