@@ -451,459 +451,608 @@ struct Party {
 
 /// Generates a ledger. Deterministic: the same `scale` and `seed` give the same tables.
 pub fn generate(scale: Scale, seed: u64) -> Vec<Table> {
-    let c = Catalogues::get();
-    let n = scale.counts();
-    let mut rng = Rng(seed ^ 0x6475_696a_6965_0001); // "duijie"
-    let cities: Vec<&str> = c.cities().iter().map(|x| x.name).collect();
-    // City weights: Shenyang and Dalian first, as the population does.
-    let city_weights: Vec<u32> = (0..cities.len())
-        .map(|k| match k {
-            0 => 30,
-            1 => 25,
-            _ => 4,
-        })
-        .collect();
-    let group_weights: Vec<u32> = GROUPS.iter().map(|g| g.weight).collect();
-    let majors: Vec<Vec<Vec<MajorId>>> = GROUPS
-        .iter()
-        .map(|g| Level::ALL.iter().map(|&l| majors_for(g, l)).collect())
-        .collect();
+    let mut g = Generator::new(scale, seed);
+    // The order of the steps is the order of the random draws: keep it.
+    let schools = g.schools();
+    let institutes = g.institutes();
+    let enterprises = g.enterprises();
+    let (talent_needs, talent_supply) = g.talent();
+    let (caps, tech) = g.technology();
+    let [
+        training_needs,
+        training_offers,
+        placement_needs,
+        placement_offers,
+    ] = g.training_and_placement();
+    vec![
+        authorities(&g.cities),
+        enterprises,
+        institutes,
+        schools,
+        talent_needs,
+        talent_supply,
+        tech,
+        caps,
+        training_needs,
+        training_offers,
+        placement_needs,
+        placement_offers,
+    ]
+}
 
-    // Schools: the catalogue's institutions, then generated ones.
-    let mut schools = Table::new(
-        RecordKind::Schools,
-        &["id", "name", "level", "city", "moe_code", "out_of_province"],
-    );
-    let mut school_list: Vec<(Party, Level)> = Vec::new();
-    let research = [
-        "大连理工大学",
-        "东北大学",
-        "辽宁大学",
-        "中国医科大学",
-        "沈阳农业大学",
-        "沈阳药科大学",
-        "大连海事大学",
-        "辽宁师范大学",
-        "沈阳工业大学",
-        "大连医科大学",
-        "辽宁工程技术大学",
-        "沈阳航空航天大学",
-    ];
-    for (k, inst) in c.institutions().iter().enumerate() {
-        let level = if research.contains(&inst.name) {
-            Level::Graduate
-        } else if inst.level == "本科" {
-            Level::Bachelor
-        } else {
-            Level::HigherVocational
-        };
-        let id = format!("S{:05}", k + 1);
-        let city = inst.city.index();
-        schools.push([
-            id.clone(),
-            inst.name.to_owned(),
-            level.name_zh().to_owned(),
-            cities[city].to_owned(),
-            inst.moe_code.to_string(),
-            String::new(),
-        ]);
-        let group = rng.weighted(&group_weights);
-        school_list.push((Party { id, group }, level));
+/// The generator's state: the random numbers, the scale's counts, the weights it draws cities
+/// and industry groups by, and the parties made so far (later tables draw owners from them).
+struct Generator {
+    rng: Rng,
+    scale: Scale,
+    n: Counts,
+    cities: Vec<&'static str>,
+    city_weights: Vec<u32>,
+    group_weights: Vec<u32>,
+    /// Majors of each industry group at each level.
+    majors: Vec<Vec<Vec<MajorId>>>,
+    school_list: Vec<(Party, Level)>,
+    institute_list: Vec<Party>,
+    /// Enterprises with their hiring weight, and the running sum of those weights.
+    enterprise_list: Vec<(Party, u32)>,
+    hire_weights: Vec<u64>,
+}
+
+impl Generator {
+    fn new(scale: Scale, seed: u64) -> Generator {
+        let c = Catalogues::get();
+        let cities: Vec<&'static str> = c.cities().iter().map(|x| x.name).collect();
+        // City weights: Shenyang and Dalian first, as the population does.
+        let city_weights: Vec<u32> = (0..cities.len())
+            .map(|k| match k {
+                0 => 30,
+                1 => 25,
+                _ => 4,
+            })
+            .collect();
+        Generator {
+            rng: Rng(seed ^ 0x6475_696a_6965_0001), // "duijie"
+            scale,
+            n: scale.counts(),
+            cities,
+            city_weights,
+            group_weights: GROUPS.iter().map(|g| g.weight).collect(),
+            majors: GROUPS
+                .iter()
+                .map(|g| Level::ALL.iter().map(|&l| majors_for(g, l)).collect())
+                .collect(),
+            school_list: Vec::new(),
+            institute_list: Vec::new(),
+            enterprise_list: Vec::new(),
+            hire_weights: Vec::new(),
+        }
     }
-    let generated = n.secondary_schools + n.extra_colleges;
-    for k in 0..generated {
-        let city = rng.weighted(&city_weights);
-        let group = rng.weighted(&group_weights);
-        let secondary = k < n.secondary_schools;
-        let (level, kind) = if secondary {
-            (Level::SecondaryVocational, "中等职业技术学校")
-        } else {
-            (Level::HigherVocational, "职业技术学院")
-        };
-        let id = format!("S{:05}", school_list.len() + 1);
-        schools.push([
-            id.clone(),
-            format!(
-                "{}第{}{}{kind}",
+
+    /// The catalogue's institutions, then generated 中职 schools and colleges.
+    fn schools(&mut self) -> Table {
+        let c = Catalogues::get();
+        let Generator {
+            rng,
+            n,
+            cities,
+            city_weights,
+            group_weights,
+            school_list,
+            ..
+        } = self;
+        // Schools: the catalogue's institutions, then generated ones.
+        let mut schools = Table::new(
+            RecordKind::Schools,
+            &["id", "name", "level", "city", "moe_code", "out_of_province"],
+        );
+        let research = [
+            "大连理工大学",
+            "东北大学",
+            "辽宁大学",
+            "中国医科大学",
+            "沈阳农业大学",
+            "沈阳药科大学",
+            "大连海事大学",
+            "辽宁师范大学",
+            "沈阳工业大学",
+            "大连医科大学",
+            "辽宁工程技术大学",
+            "沈阳航空航天大学",
+        ];
+        for (k, inst) in c.institutions().iter().enumerate() {
+            let level = if research.contains(&inst.name) {
+                Level::Graduate
+            } else if inst.level == "本科" {
+                Level::Bachelor
+            } else {
+                Level::HigherVocational
+            };
+            let id = format!("S{:05}", k + 1);
+            let city = inst.city.index();
+            schools.push([
+                id.clone(),
+                inst.name.to_owned(),
+                level.name_zh().to_owned(),
+                cities[city].to_owned(),
+                inst.moe_code.to_string(),
+                String::new(),
+            ]);
+            let group = rng.weighted(group_weights);
+            school_list.push((Party { id, group }, level));
+        }
+        let generated = n.secondary_schools + n.extra_colleges;
+        for k in 0..generated {
+            let city = rng.weighted(city_weights);
+            let group = rng.weighted(group_weights);
+            let secondary = k < n.secondary_schools;
+            let (level, kind) = if secondary {
+                (Level::SecondaryVocational, "中等职业技术学校")
+            } else {
+                (Level::HigherVocational, "职业技术学院")
+            };
+            let id = format!("S{:05}", school_list.len() + 1);
+            schools.push([
+                id.clone(),
+                format!(
+                    "{}第{}{}{kind}",
+                    cities[city].trim_end_matches('市'),
+                    k + 1,
+                    GROUPS[group].name
+                ),
+                level.name_zh().to_owned(),
+                cities[city].to_owned(),
+                String::new(),
+                String::new(),
+            ]);
+            school_list.push((Party { id, group }, level));
+        }
+        schools
+    }
+
+    /// Research institutes, one in twenty out of the province.
+    fn institutes(&mut self) -> Table {
+        let Generator {
+            rng,
+            n,
+            cities,
+            city_weights,
+            group_weights,
+            institute_list,
+            ..
+        } = self;
+        let mut institutes = Table::new(
+            RecordKind::Institutes,
+            &["id", "name", "city", "out_of_province"],
+        );
+        for k in 0..n.institutes {
+            let city = rng.weighted(city_weights);
+            let group = rng.weighted(group_weights);
+            let id = format!("R{:05}", k + 1);
+            // One in twenty is an out-of-province member (省外, 柔性加入).
+            let out = rng.below(20) == 0;
+            institutes.push([
+                id.clone(),
+                format!(
+                    "{}{}研究院{}",
+                    if out {
+                        "北京"
+                    } else {
+                        cities[city].trim_end_matches('市')
+                    },
+                    GROUPS[group].name,
+                    k + 1
+                ),
+                if out { "" } else { cities[city] }.to_owned(),
+                if out { "true" } else { "" }.to_owned(),
+            ]);
+            institute_list.push(Party { id, group });
+        }
+        institutes
+    }
+
+    /// Enterprises by city, industry group and size, with their hiring weights.
+    fn enterprises(&mut self) -> Table {
+        let Generator {
+            rng,
+            n,
+            cities,
+            city_weights,
+            group_weights,
+            enterprise_list,
+            ..
+        } = self;
+        let mut enterprises = Table::new(
+            RecordKind::Enterprises,
+            &["id", "name", "size", "industry", "city", "domain", "park"],
+        );
+        for k in 0..n.enterprises {
+            let city = rng.weighted(city_weights);
+            let group = rng.weighted(group_weights);
+            let g = &GROUPS[group];
+            let size = rng.weighted(&[5, 20, 75]);
+            let id = format!("E{:06}", k + 1);
+            let park = park_of(cities[city], rng.below(100));
+            let name = format!(
+                "{}{}{}有限公司",
                 cities[city].trim_end_matches('市'),
-                k + 1,
-                GROUPS[group].name
-            ),
-            level.name_zh().to_owned(),
-            cities[city].to_owned(),
-            String::new(),
-            String::new(),
-        ]);
-        school_list.push((Party { id, group }, level));
-    }
-
-    let mut institutes = Table::new(
-        RecordKind::Institutes,
-        &["id", "name", "city", "out_of_province"],
-    );
-    let mut institute_list: Vec<Party> = Vec::new();
-    for k in 0..n.institutes {
-        let city = rng.weighted(&city_weights);
-        let group = rng.weighted(&group_weights);
-        let id = format!("R{:05}", k + 1);
-        // One in twenty is an out-of-province member (省外, 柔性加入).
-        let out = rng.below(20) == 0;
-        institutes.push([
-            id.clone(),
-            format!(
-                "{}{}研究院{}",
-                if out {
-                    "北京"
-                } else {
-                    cities[city].trim_end_matches('市')
-                },
-                GROUPS[group].name,
+                rng.pick(g.keywords),
                 k + 1
-            ),
-            if out { "" } else { cities[city] }.to_owned(),
-            if out { "true" } else { "" }.to_owned(),
-        ]);
-        institute_list.push(Party { id, group });
-    }
-
-    let mut enterprises = Table::new(
-        RecordKind::Enterprises,
-        &["id", "name", "size", "industry", "city", "domain", "park"],
-    );
-    let mut enterprise_list: Vec<(Party, u32)> = Vec::new();
-    for k in 0..n.enterprises {
-        let city = rng.weighted(&city_weights);
-        let group = rng.weighted(&group_weights);
-        let g = &GROUPS[group];
-        let size = rng.weighted(&[5, 20, 75]);
-        let id = format!("E{:06}", k + 1);
-        let park = park_of(cities[city], rng.below(100));
-        let name = format!(
-            "{}{}{}有限公司",
-            cities[city].trim_end_matches('市'),
-            rng.pick(g.keywords),
-            k + 1
-        );
-        enterprises.push([
-            id.clone(),
-            name,
-            ["大型", "中型", "小型"][size].to_owned(),
-            rng.pick(g.divisions).to_string(),
-            cities[city].to_owned(),
-            rng.pick(g.domains).to_string(),
-            park.to_owned(),
-        ]);
-        // Hiring weight by size.
-        enterprise_list.push((Party { id, group }, [40, 8, 1][size]));
-    }
-    let hire_weights: Vec<u64> = enterprise_list
-        .iter()
-        .scan(0u64, |acc, (_, w)| {
-            *acc += u64::from(*w);
-            Some(*acc)
-        })
-        .collect();
-
-    // Talent needs: levels in the policy's proportions, headcounts to reach the places.
-    let level_weights: Vec<u32> = TALENT_LEVELS.iter().map(|(_, w)| *w).collect();
-    let total_places: u32 = TALENT_LEVELS.iter().map(|(_, w)| w * 1000).sum();
-    let per_need =
-        (f64::from(total_places) * scale_factor(scale) / n.talent_needs.max(1) as f64).max(1.0);
-    let mut talent_needs = Table::new(
-        RecordKind::TalentNeeds,
-        &[
-            "id",
-            "enterprise",
-            "major_code",
-            "major_name",
-            "level",
-            "headcount",
-            "city",
-            "year",
-        ],
-    );
-    let mut demand_by_slot = [0u64; 5];
-    for k in 0..n.talent_needs {
-        let (e, _) = &enterprise_list[rng.cumulative(&hire_weights)];
-        let (level, _) = TALENT_LEVELS[rng.weighted(&level_weights)];
-        let pool = &majors[e.group][level.index()];
-        if pool.is_empty() {
-            continue;
+            );
+            enterprises.push([
+                id.clone(),
+                name,
+                ["大型", "中型", "小型"][size].to_owned(),
+                rng.pick(g.divisions).to_string(),
+                cities[city].to_owned(),
+                rng.pick(g.domains).to_string(),
+                park.to_owned(),
+            ]);
+            // Hiring weight by size.
+            enterprise_list.push((Party { id, group }, [40, 8, 1][size]));
         }
-        let major = c.major(*rng.pick(pool));
-        let hi = (per_need * 2.0) as u32;
-        let headcount = rng.range(1, hi.max(1));
-        demand_by_slot[level.index()] += u64::from(headcount);
-        // Graduate names repeat across academic and professional degrees: the code alone.
-        let name = if level == Level::Graduate {
-            ""
-        } else {
-            major.name
+        let hire_weights: Vec<u64> = enterprise_list
+            .iter()
+            .scan(0u64, |acc, (_, w)| {
+                *acc += u64::from(*w);
+                Some(*acc)
+            })
+            .collect();
+        self.hire_weights = hire_weights;
+        enterprises
+    }
+
+    /// Talent needs and talent supply.
+    fn talent(&mut self) -> (Table, Table) {
+        let c = Catalogues::get();
+        let Generator {
+            rng,
+            scale,
+            n,
+            majors,
+            school_list,
+            enterprise_list,
+            hire_weights,
+            ..
+        } = self;
+        let scale = *scale;
+        // Talent needs: levels in the policy's proportions, headcounts to reach the places.
+        let level_weights: Vec<u32> = TALENT_LEVELS.iter().map(|(_, w)| *w).collect();
+        let total_places: u32 = TALENT_LEVELS.iter().map(|(_, w)| w * 1000).sum();
+        let per_need =
+            (f64::from(total_places) * scale_factor(scale) / n.talent_needs.max(1) as f64).max(1.0);
+        let mut talent_needs = Table::new(
+            RecordKind::TalentNeeds,
+            &[
+                "id",
+                "enterprise",
+                "major_code",
+                "major_name",
+                "level",
+                "headcount",
+                "city",
+                "year",
+            ],
+        );
+        let mut demand_by_slot = [0u64; 5];
+        for k in 0..n.talent_needs {
+            let (e, _) = &enterprise_list[rng.cumulative(hire_weights)];
+            let (level, _) = TALENT_LEVELS[rng.weighted(&level_weights)];
+            let pool = &majors[e.group][level.index()];
+            if pool.is_empty() {
+                continue;
+            }
+            let major = c.major(*rng.pick(pool));
+            let hi = (per_need * 2.0) as u32;
+            let headcount = rng.range(1, hi.max(1));
+            demand_by_slot[level.index()] += u64::from(headcount);
+            // Graduate names repeat across academic and professional degrees: the code alone.
+            let name = if level == Level::Graduate {
+                ""
+            } else {
+                major.name
+            };
+            talent_needs.push([
+                format!("TN{:07}", k + 1),
+                e.id.clone(),
+                major.code.to_owned(),
+                name.to_owned(),
+                level.name_zh().to_owned(),
+                headcount.to_string(),
+                String::new(),
+                YEAR.to_owned(),
+            ]);
+        }
+
+        // Talent supply: each row a school's major at a level it teaches, sized so supply is about
+        // 5% above demand overall; some majors over-supplied, some never.
+        let mut talent_supply = Table::new(
+            RecordKind::TalentSupply,
+            &[
+                "id",
+                "school",
+                "major_code",
+                "level",
+                "graduates",
+                "employment_rate",
+                "year",
+            ],
+        );
+        let teaches = |l: Level| -> Vec<Level> {
+            match l {
+                Level::Graduate => vec![Level::Graduate, Level::Bachelor],
+                Level::Bachelor => vec![Level::Bachelor],
+                Level::HigherVocational => vec![Level::HigherVocational],
+                _ => vec![Level::SecondaryVocational],
+            }
         };
-        talent_needs.push([
-            format!("TN{:07}", k + 1),
-            e.id.clone(),
-            major.code.to_owned(),
-            name.to_owned(),
-            level.name_zh().to_owned(),
-            headcount.to_string(),
-            String::new(),
-            YEAR.to_owned(),
-        ]);
+        let mut rows_by_slot = [0u64; 5];
+        let mut plan: Vec<(usize, Level, MajorId)> = Vec::with_capacity(n.talent_offers);
+        for k in 0..n.talent_offers {
+            let (school, level) = &school_list[k % school_list.len()];
+            let levels = teaches(*level);
+            let l = *rng.pick(&levels);
+            let pool = &majors[school.group][l.index()];
+            if pool.is_empty() {
+                continue;
+            }
+            let mut m = *rng.pick(pool);
+            if NEVER_SUPPLIED.contains(&c.major(m).code) {
+                continue;
+            }
+            // Over-supplied majors: a second draw lands on them half the time.
+            if rng.below(2) == 0
+                && let Some(&o) = pool
+                    .iter()
+                    .find(|&&id| OVER_SUPPLIED.contains(&c.major(id).code))
+            {
+                m = o;
+            }
+            rows_by_slot[l.index()] += 1;
+            plan.push((k % school_list.len(), l, m));
+        }
+        for (k, (s, l, m)) in plan.into_iter().enumerate() {
+            let slot = l.index();
+            let mean =
+                (demand_by_slot[slot] as f64 * 1.05 / rows_by_slot[slot].max(1) as f64).max(1.0);
+            let graduates = rng.range(1, (mean * 2.0) as u32);
+            let rate = 80 + rng.below(20);
+            let major = c.major(m);
+            talent_supply.push([
+                format!("TS{:07}", k + 1),
+                school_list[s].0.id.clone(),
+                major.code.to_owned(),
+                l.name_zh().to_owned(),
+                graduates.to_string(),
+                format!("{rate}%"),
+                YEAR.to_owned(),
+            ]);
+        }
+        (talent_needs, talent_supply)
     }
 
-    // Talent supply: each row a school's major at a level it teaches, sized so supply is about
-    // 5% above demand overall; some majors over-supplied, some never.
-    let mut talent_supply = Table::new(
-        RecordKind::TalentSupply,
-        &[
-            "id",
-            "school",
-            "major_code",
-            "level",
-            "graduates",
-            "employment_rate",
-            "year",
-        ],
-    );
-    let teaches = |l: Level| -> Vec<Level> {
-        match l {
-            Level::Graduate => vec![Level::Graduate, Level::Bachelor],
-            Level::Bachelor => vec![Level::Bachelor],
-            Level::HigherVocational => vec![Level::HigherVocational],
-            _ => vec![Level::SecondaryVocational],
+    /// Technology capabilities and technology needs.
+    fn technology(&mut self) -> (Table, Table) {
+        let Generator {
+            rng,
+            n,
+            school_list,
+            institute_list,
+            enterprise_list,
+            hire_weights,
+            ..
+        } = self;
+        // Technology capabilities of institutes and research universities, and needs.
+        let providers: Vec<&Party> = institute_list
+            .iter()
+            .chain(
+                school_list
+                    .iter()
+                    .filter(|(_, l)| *l == Level::Graduate || *l == Level::Bachelor)
+                    .map(|(p, _)| p),
+            )
+            .collect();
+        let mut caps = Table::new(
+            RecordKind::TechnologyCapabilities,
+            &[
+                "id",
+                "provider",
+                "platform",
+                "platform_level",
+                "disciplines",
+                "keywords",
+                "capacity",
+                "year",
+            ],
+        );
+        for k in 0..n.capabilities {
+            let p = providers[rng.below(providers.len())];
+            let g = &GROUPS[p.group];
+            let kw = pick_distinct(rng, g.keywords, 2, 3);
+            let platform_level = ["国家级", "省级", "市级", "无"][rng.weighted(&[5, 40, 35, 20])];
+            let platform = format!(
+                "{}{}",
+                kw[0],
+                ["工程技术研究中心", "重点实验室", "产业技术创新中心"][rng.below(3)]
+            );
+            let disciplines = pick_distinct(rng, g.graduate, 1, 2).join(";");
+            caps.push([
+                format!("TC{:06}", k + 1),
+                p.id.clone(),
+                platform,
+                platform_level.to_owned(),
+                disciplines,
+                kw.join(";"),
+                rng.range(1, 5).to_string(),
+                YEAR.to_owned(),
+            ]);
         }
-    };
-    let mut rows_by_slot = [0u64; 5];
-    let mut plan: Vec<(usize, Level, MajorId)> = Vec::with_capacity(n.talent_offers);
-    for k in 0..n.talent_offers {
-        let (school, level) = &school_list[k % school_list.len()];
-        let levels = teaches(*level);
-        let l = *rng.pick(&levels);
-        let pool = &majors[school.group][l.index()];
-        if pool.is_empty() {
-            continue;
+        let mut tech = Table::new(
+            RecordKind::TechnologyNeeds,
+            &[
+                "id",
+                "enterprise",
+                "kind",
+                "disciplines",
+                "keywords",
+                "description",
+                "scale",
+                "year",
+            ],
+        );
+        for k in 0..n.technology_needs {
+            let (e, _) = &enterprise_list[rng.cumulative(hire_weights)];
+            let g = &GROUPS[e.group];
+            let kw = pick_distinct(rng, g.keywords, 1, 3);
+            let kind = ["技术升级改造", "核心和共性技术"][rng.weighted(&[80, 20])];
+            let disciplines = pick_distinct(rng, g.graduate, 1, 2).join(";");
+            let description = format!(
+                "{}{}",
+                kw.join("与"),
+                ["技术研发", "工艺改进", "系统集成", "国产化替代"][rng.below(4)]
+            );
+            tech.push([
+                format!("TK{:06}", k + 1),
+                e.id.clone(),
+                kind.to_owned(),
+                disciplines,
+                kw.join(";"),
+                description,
+                rng.range(50, 2000).to_string(),
+                YEAR.to_owned(),
+            ]);
         }
-        let mut m = *rng.pick(pool);
-        if NEVER_SUPPLIED.contains(&c.major(m).code) {
-            continue;
-        }
-        // Over-supplied majors: a second draw lands on them half the time.
-        if rng.below(2) == 0
-            && let Some(&o) = pool
-                .iter()
-                .find(|&&id| OVER_SUPPLIED.contains(&c.major(id).code))
-        {
-            m = o;
-        }
-        rows_by_slot[l.index()] += 1;
-        plan.push((k % school_list.len(), l, m));
-    }
-    for (k, (s, l, m)) in plan.into_iter().enumerate() {
-        let slot = l.index();
-        let mean = (demand_by_slot[slot] as f64 * 1.05 / rows_by_slot[slot].max(1) as f64).max(1.0);
-        let graduates = rng.range(1, (mean * 2.0) as u32);
-        let rate = 80 + rng.below(20);
-        let major = c.major(m);
-        talent_supply.push([
-            format!("TS{:07}", k + 1),
-            school_list[s].0.id.clone(),
-            major.code.to_owned(),
-            l.name_zh().to_owned(),
-            graduates.to_string(),
-            format!("{rate}%"),
-            YEAR.to_owned(),
-        ]);
+        (caps, tech)
     }
 
-    // Technology capabilities of institutes and research universities, and needs.
-    let providers: Vec<&Party> = institute_list
-        .iter()
-        .chain(
-            school_list
-                .iter()
-                .filter(|(_, l)| *l == Level::Graduate || *l == Level::Bachelor)
-                .map(|(p, _)| p),
-        )
-        .collect();
-    let mut caps = Table::new(
-        RecordKind::TechnologyCapabilities,
-        &[
-            "id",
-            "provider",
-            "platform",
-            "platform_level",
-            "disciplines",
-            "keywords",
-            "capacity",
-            "year",
-        ],
-    );
-    for k in 0..n.capabilities {
-        let p = providers[rng.below(providers.len())];
-        let g = &GROUPS[p.group];
-        let kw = pick_distinct(&mut rng, g.keywords, 2, 3);
-        let platform_level = ["国家级", "省级", "市级", "无"][rng.weighted(&[5, 40, 35, 20])];
-        let platform = format!(
-            "{}{}",
-            kw[0],
-            ["工程技术研究中心", "重点实验室", "产业技术创新中心"][rng.below(3)]
+    /// Training needs and offers, placement needs and offers, at vocational levels.
+    fn training_and_placement(&mut self) -> [Table; 4] {
+        let Generator {
+            rng,
+            n,
+            majors,
+            school_list,
+            enterprise_list,
+            hire_weights,
+            ..
+        } = self;
+        // Training and placement, at vocational levels.
+        let voc = [Level::HigherVocational, Level::SecondaryVocational];
+        let mut training_needs = Table::new(
+            RecordKind::TrainingNeeds,
+            &[
+                "id",
+                "enterprise",
+                "kind",
+                "major_code",
+                "level",
+                "trainees",
+                "year",
+            ],
         );
-        let disciplines = pick_distinct(&mut rng, g.graduate, 1, 2).join(";");
-        caps.push([
-            format!("TC{:06}", k + 1),
-            p.id.clone(),
-            platform,
-            platform_level.to_owned(),
-            disciplines,
-            kw.join(";"),
-            rng.range(1, 5).to_string(),
-            YEAR.to_owned(),
-        ]);
-    }
-    let mut tech = Table::new(
-        RecordKind::TechnologyNeeds,
-        &[
-            "id",
-            "enterprise",
-            "kind",
-            "disciplines",
-            "keywords",
-            "description",
-            "scale",
-            "year",
-        ],
-    );
-    for k in 0..n.technology_needs {
-        let (e, _) = &enterprise_list[rng.cumulative(&hire_weights)];
-        let g = &GROUPS[e.group];
-        let kw = pick_distinct(&mut rng, g.keywords, 1, 3);
-        let kind = ["技术升级改造", "核心和共性技术"][rng.weighted(&[80, 20])];
-        let disciplines = pick_distinct(&mut rng, g.graduate, 1, 2).join(";");
-        let description = format!(
-            "{}{}",
-            kw.join("与"),
-            ["技术研发", "工艺改进", "系统集成", "国产化替代"][rng.below(4)]
+        let mut training_offers = Table::new(
+            RecordKind::TrainingOffers,
+            &[
+                "id",
+                "school",
+                "kind",
+                "major_code",
+                "level",
+                "capacity",
+                "year",
+            ],
         );
-        tech.push([
-            format!("TK{:06}", k + 1),
-            e.id.clone(),
-            kind.to_owned(),
-            disciplines,
-            kw.join(";"),
-            description,
-            rng.range(50, 2000).to_string(),
-            YEAR.to_owned(),
-        ]);
+        let mut placement_needs = Table::new(
+            RecordKind::PlacementNeeds,
+            &[
+                "id",
+                "school",
+                "kind",
+                "major_code",
+                "level",
+                "places",
+                "year",
+            ],
+        );
+        let mut placement_offers = Table::new(
+            RecordKind::PlacementOffers,
+            &[
+                "id",
+                "enterprise",
+                "kind",
+                "major_code",
+                "level",
+                "places",
+                "year",
+            ],
+        );
+        let vocational_schools: Vec<(&Party, Level)> = school_list
+            .iter()
+            .filter(|(_, l)| matches!(l, Level::HigherVocational | Level::SecondaryVocational))
+            .map(|(p, l)| (p, *l))
+            .collect();
+        for k in 0..n.training {
+            let level = *rng.pick(&voc);
+            let kind = ["岗前培训", "继续教育"][rng.below(2)];
+            let (e, _) = &enterprise_list[rng.cumulative(hire_weights)];
+            let pools = &majors[e.group];
+            side_row(
+                rng,
+                &mut training_needs,
+                ("TRN", k),
+                e,
+                kind,
+                (level, pools),
+                (5, 60),
+            );
+            // A school offers at its own level.
+            let (s, level) = vocational_schools[rng.below(vocational_schools.len())];
+            let pools = &majors[s.group];
+            side_row(
+                rng,
+                &mut training_offers,
+                ("TRO", k),
+                s,
+                kind,
+                (level, pools),
+                (5, 60),
+            );
+        }
+        for k in 0..n.placement {
+            let kind = ["实习", "顶岗实习", "实践基地", "兼职教师"][rng.weighted(&[40, 40, 15, 5])];
+            let (s, level) = vocational_schools[rng.below(vocational_schools.len())];
+            let pools = &majors[s.group];
+            side_row(
+                rng,
+                &mut placement_needs,
+                ("PLN", k),
+                s,
+                kind,
+                (level, pools),
+                (2, 40),
+            );
+            let (e, _) = &enterprise_list[rng.cumulative(hire_weights)];
+            let pools = &majors[e.group];
+            side_row(
+                rng,
+                &mut placement_offers,
+                ("PLO", k),
+                e,
+                kind,
+                (level, pools),
+                (2, 40),
+            );
+        }
+        [
+            training_needs,
+            training_offers,
+            placement_needs,
+            placement_offers,
+        ]
     }
+}
 
-    // Training and placement, at vocational levels.
-    let voc = [Level::HigherVocational, Level::SecondaryVocational];
-    let mut training_needs = Table::new(
-        RecordKind::TrainingNeeds,
-        &[
-            "id",
-            "enterprise",
-            "kind",
-            "major_code",
-            "level",
-            "trainees",
-            "year",
-        ],
-    );
-    let mut training_offers = Table::new(
-        RecordKind::TrainingOffers,
-        &[
-            "id",
-            "school",
-            "kind",
-            "major_code",
-            "level",
-            "capacity",
-            "year",
-        ],
-    );
-    let mut placement_needs = Table::new(
-        RecordKind::PlacementNeeds,
-        &[
-            "id",
-            "school",
-            "kind",
-            "major_code",
-            "level",
-            "places",
-            "year",
-        ],
-    );
-    let mut placement_offers = Table::new(
-        RecordKind::PlacementOffers,
-        &[
-            "id",
-            "enterprise",
-            "kind",
-            "major_code",
-            "level",
-            "places",
-            "year",
-        ],
-    );
-    let vocational_schools: Vec<(&Party, Level)> = school_list
-        .iter()
-        .filter(|(_, l)| matches!(l, Level::HigherVocational | Level::SecondaryVocational))
-        .map(|(p, l)| (p, *l))
-        .collect();
-    for k in 0..n.training {
-        let level = *rng.pick(&voc);
-        let kind = ["岗前培训", "继续教育"][rng.below(2)];
-        let (e, _) = &enterprise_list[rng.cumulative(&hire_weights)];
-        let pools = &majors[e.group];
-        side_row(
-            &mut rng,
-            &mut training_needs,
-            ("TRN", k),
-            e,
-            kind,
-            (level, pools),
-            (5, 60),
-        );
-        // A school offers at its own level.
-        let (s, level) = vocational_schools[rng.below(vocational_schools.len())];
-        let pools = &majors[s.group];
-        side_row(
-            &mut rng,
-            &mut training_offers,
-            ("TRO", k),
-            s,
-            kind,
-            (level, pools),
-            (5, 60),
-        );
-    }
-    for k in 0..n.placement {
-        let kind = ["实习", "顶岗实习", "实践基地", "兼职教师"][rng.weighted(&[40, 40, 15, 5])];
-        let (s, level) = vocational_schools[rng.below(vocational_schools.len())];
-        let pools = &majors[s.group];
-        side_row(
-            &mut rng,
-            &mut placement_needs,
-            ("PLN", k),
-            s,
-            kind,
-            (level, pools),
-            (2, 40),
-        );
-        let (e, _) = &enterprise_list[rng.cumulative(&hire_weights)];
-        let pools = &majors[e.group];
-        side_row(
-            &mut rng,
-            &mut placement_offers,
-            ("PLO", k),
-            e,
-            kind,
-            (level, pools),
-            (2, 40),
-        );
-    }
+/// Local governments of every city and the key parks' authorities.
+fn authorities(cities: &[&str]) -> Table {
     let mut authorities = Table::new(RecordKind::Authorities, &["id", "name", "kind", "city"]);
     for (k, city) in cities.iter().enumerate() {
         authorities.push([
@@ -929,21 +1078,7 @@ pub fn generate(scale: Scale, seed: u64) -> Vec<Table> {
             park.1.to_owned(),
         ]);
     }
-
-    vec![
-        authorities,
-        enterprises,
-        institutes,
-        schools,
-        talent_needs,
-        talent_supply,
-        tech,
-        caps,
-        training_needs,
-        training_offers,
-        placement_needs,
-        placement_offers,
-    ]
+    authorities
 }
 
 /// One row of a training or placement table: party `p`'s `kind` of a quantity drawn from `q`, in
