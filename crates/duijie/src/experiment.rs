@@ -10,20 +10,7 @@ use crate::model::{Ledger, PartyDetail};
 use crate::policy::{MarketInstance, Policy, PolicyMetrics, gini, measure};
 use crate::score::{self, Market, ScoreConfig, Scorer};
 
-/// Coverage of one group of parties in one market: how many take part (have a need or offer
-/// with a quantity there) and how many of those got at least one partner.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct GroupCoverage {
-    /// `kind`, `size`, `city` or `level`.
-    pub dimension: String,
-    /// The group (学校, 大型, 沈阳市, 本科, ...).
-    pub group: String,
-    /// Parties of the group taking part in the market.
-    pub parties: usize,
-    /// Of those, parties with at least one partner.
-    pub covered: usize,
-}
+pub use crate::policy::GroupCoverage;
 
 /// Called before each policy runs, with the market and the policy's name (progress bars).
 pub type Tick<'a> = &'a (dyn Fn(Market, &str) + Sync);

@@ -8,24 +8,12 @@
 use crate::allocate::AllocateError;
 use crate::id::PartyId;
 use crate::model::{Ledger, PartyDetail, PartyKind};
-use crate::policy::{Allocation, Policy};
+use crate::policy::{Allocation, GroupCoverage, Policy};
 use crate::score::{self, Market};
 
 /// What one market's allocation achieved: the same figures every policy is measured by
 /// ([`crate::policy::measure`]), so `duijie match` and `duijie compare` agree.
 pub type MarketMetrics = crate::policy::PolicyMetrics;
-
-/// Coverage of one kind of party: how many took part in at least one partnership.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Coverage {
-    /// What is counted (`enterprises`, `large and medium enterprises`, `schools`, `institutes`).
-    pub group: String,
-    /// Parties in the group.
-    pub parties: usize,
-    /// Parties in at least one partnership, on either side of any market.
-    pub covered: usize,
-}
 
 /// One market's result.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,7 +32,7 @@ pub struct Outcome {
     /// One result per market, in [`Market::ALL`] order.
     pub markets: Vec<MarketOutcome>,
     /// Party coverage across all markets.
-    pub coverage: Vec<Coverage>,
+    pub coverage: Vec<GroupCoverage>,
     /// Σ welfare over the markets, fixed point.
     pub welfare: i128,
     /// The policy that allocated every market ([`Policy::name`]).
@@ -149,7 +137,7 @@ pub fn run_policy(
     })
 }
 
-fn coverage(ledger: &Ledger, engaged: &[bool]) -> Vec<Coverage> {
+fn coverage(ledger: &Ledger, engaged: &[bool]) -> Vec<GroupCoverage> {
     let count = |group: &str, pred: &dyn Fn(&crate::model::Party) -> bool| {
         let members: Vec<PartyId> = ledger
             .parties
@@ -157,7 +145,8 @@ fn coverage(ledger: &Ledger, engaged: &[bool]) -> Vec<Coverage> {
             .filter(|p| pred(p))
             .map(|p| p.id)
             .collect();
-        Coverage {
+        GroupCoverage {
+            dimension: "party".to_owned(),
             group: group.to_owned(),
             parties: members.len(),
             covered: members.iter().filter(|id| engaged[id.index()]).count(),

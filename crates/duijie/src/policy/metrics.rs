@@ -163,3 +163,20 @@ pub fn measure(inst: &MarketInstance, a: &Allocation) -> PolicyMetrics {
         offer_satisfaction: Spread::of(&offer_sat),
     }
 }
+
+/// Coverage of one group of parties: how many take part (have a need or offer with a quantity
+/// in the markets counted) and how many of those got at least one partner. One market's groups
+/// are in a comparison row ([`crate::experiment::Row`]); every market's, by kind of party, in
+/// [`crate::pipeline::Outcome::coverage`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct GroupCoverage {
+    /// `kind`, `size`, `city` or `level` (`party` in an outcome's coverage).
+    pub dimension: String,
+    /// The group (学校, 大型, 沈阳市, 本科, ...).
+    pub group: String,
+    /// Parties of the group taking part in the market.
+    pub parties: usize,
+    /// Of those, parties with at least one partner.
+    pub covered: usize,
+}

@@ -32,7 +32,7 @@ mod stable;
 mod tests;
 
 pub use allocation::{Allocation, CandidateCapacity, Match, UnmetReason, candidate_capacity};
-pub use metrics::{PolicyMetrics, Spread, gini, measure};
+pub use metrics::{GroupCoverage, PolicyMetrics, Spread, gini, measure};
 pub use modes::{Cooperation, Mode};
 pub use stable::{Side, blocking_pairs, deferred_acceptance, deferred_acceptance_within};
 
