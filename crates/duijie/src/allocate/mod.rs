@@ -18,6 +18,7 @@
 //! [`check_assignment`] or [`check_plan`] instead of the certificate.
 
 mod assignment;
+mod components;
 mod flow;
 mod simplex;
 mod stable;
@@ -29,6 +30,7 @@ pub use assignment::{
     fixed_point_matrix, max_weight_assignment, max_weight_assignment_sparse, min_cost_assignment,
     min_cost_assignment_sparse, solve_assignment, solve_assignment_f64, verify_assignment,
 };
+pub use components::{Component, components, max_weight_transport_by_components};
 pub use flow::{
     FlowArc, FlowNetwork, FlowSolution, PartialFlow, min_cost_flow, min_cost_flow_max_demand,
     min_cost_flow_with, verify_flow, verify_infeasibility_cut, verify_partial_flow,

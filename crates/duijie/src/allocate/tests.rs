@@ -65,6 +65,52 @@ proptest! {
     }
 }
 
+/// Blocks of small instances side by side (block `b`'s rows and columns offset past the
+/// earlier blocks'), so the candidate graph has at least as many components as blocks.
+fn blocks() -> impl Strategy<Value = Instance> {
+    proptest::collection::vec(instance(), 1..=4).prop_map(|parts| {
+        let (mut d, mut c, mut pairs) = (Vec::new(), Vec::new(), Vec::new());
+        for (pd, pc, pp) in parts {
+            let (r0, c0) = (d.len() as u32, c.len() as u32);
+            pairs.extend(pp.into_iter().map(|(i, j, w)| (i + r0, j + c0, w)));
+            d.extend(pd);
+            c.extend(pc);
+        }
+        (d, c, pairs)
+    })
+}
+
+proptest! {
+    /// Component by component: the whole problem's optimum (brute force), a combined plan
+    /// whose certificate checks, components that partition the pairs, and the same answer on
+    /// one thread and on two.
+    #[test]
+    fn components_solve_to_the_whole_optimum((d, c, pairs) in blocks()) {
+        let t = Transport::new(d.clone(), c.clone(), pairs.clone()).unwrap();
+        let comps = components(&t);
+        let in_some: usize = comps
+            .iter()
+            .map(|k| k.rows.iter().map(|&i| t.row(i as usize).count()).sum::<usize>())
+            .sum();
+        prop_assert_eq!(in_some, t.pair_count());
+        for k in &comps {
+            for &i in &k.rows {
+                for (j, _) in t.row(i as usize) {
+                    prop_assert!(k.cols.binary_search(&j).is_ok());
+                }
+            }
+        }
+        let limits = Limits::default();
+        let s = max_weight_transport_by_components(&t, &limits).unwrap();
+        verify_transport(&t, &s).unwrap();
+        prop_assert_eq!(s.objective, brute_force(&d, &c, &pairs));
+        prop_assert_eq!(s.objective, max_weight_transport(&t).unwrap().objective);
+        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let again = one.install(|| max_weight_transport_by_components(&t, &limits)).unwrap();
+        prop_assert_eq!(again, s);
+    }
+}
+
 #[test]
 fn empty_instances_have_empty_plans() {
     let t = Transport::new(vec![], vec![], vec![]).unwrap();

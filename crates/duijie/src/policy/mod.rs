@@ -140,8 +140,12 @@ impl MarketInstance {
         c
     }
 
-    /// The transportation instance with weight `weight(pair)` on every pair.
-    fn transport(
+    /// The transportation instance with weight `weight(pair)` on every pair (`|p| p.2` for the
+    /// need-side score, the welfare policy's).
+    ///
+    /// # Errors
+    /// As [`Transport::new`].
+    pub fn transport(
         &self,
         weight: impl Fn(&(u32, u32, i64, i64)) -> i64,
     ) -> Result<Transport, AllocateError> {
@@ -637,7 +641,9 @@ fn solve_within(
     t: &Transport,
     limits: &allocate::Limits<'_>,
 ) -> Result<(allocate::TransportSolution, bool), AllocateError> {
-    let s = allocate::max_weight_transport_with(t, limits)?;
+    // Independent components are solved apart and in parallel; the combined plan's
+    // certificate is checked whole below.
+    let s = allocate::max_weight_transport_by_components(t, limits)?;
     if s.status == Status::LimitReached {
         return Ok((s, true));
     }

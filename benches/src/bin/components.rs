@@ -1,0 +1,56 @@
+//! The candidate graph's connected components on a generated ledger, per market and `top_k`,
+//! and the welfare solve's time whole and component by component (same objective).
+//!
+//! `cargo run --release -p duijie-benches --bin components -- [sample|province|nation] [K|all]`
+
+use std::time::Instant;
+
+use duijie::allocate::{
+    Limits, components, max_weight_transport_by_components, max_weight_transport_with,
+};
+use duijie::policy::MarketInstance;
+use duijie::synth::Scale;
+use duijie::{Market, ScoreConfig, Scorer};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let scale = args
+        .get(1)
+        .and_then(|s| Scale::parse(s))
+        .unwrap_or(Scale::Province);
+    let k: Option<usize> = args.get(2).and_then(|s| s.parse().ok());
+    let (ledger, report) = duijie::synth::ledger(scale, 7);
+    assert!(!report.has_errors(), "{report}");
+    let cfg = ScoreConfig {
+        top_k: k,
+        ..ScoreConfig::default()
+    };
+    let scorer = Scorer::new(&cfg, &ledger);
+    println!(
+        "market,top_k,pairs,candidates_s,components,largest_rows,largest_cols,whole_s,by_components_s,objective"
+    );
+    for m in Market::ALL {
+        let t0 = Instant::now();
+        let inst = MarketInstance::from_scorer(&scorer, m, k);
+        let candidates_s = t0.elapsed().as_secs_f64();
+        let t = inst.transport(|p| p.2).expect("instance");
+        let comps = components(&t);
+        let largest = comps.iter().max_by_key(|c| c.rows.len() + c.cols.len());
+        let t0 = Instant::now();
+        let whole = max_weight_transport_with(&t, &Limits::default()).expect("whole");
+        let whole_s = t0.elapsed().as_secs_f64();
+        let t0 = Instant::now();
+        let split = max_weight_transport_by_components(&t, &Limits::default()).expect("split");
+        let split_s = t0.elapsed().as_secs_f64();
+        assert_eq!(whole.objective, split.objective);
+        println!(
+            "{m},{},{},{candidates_s:.3},{},{},{},{whole_s:.3},{split_s:.3},{}",
+            k.map_or("all".to_owned(), |k| k.to_string()),
+            t.pair_count(),
+            comps.len(),
+            largest.map_or(0, |c| c.rows.len()),
+            largest.map_or(0, |c| c.cols.len()),
+            whole.objective
+        );
+    }
+}

@@ -1,0 +1,149 @@
+//! Independent parts of a transportation problem: the connected components of its candidate
+//! graph (rows and columns joined by pairs), each solved on its own and in parallel, then
+//! combined into one plan whose certificate is checked whole.
+//!
+//! Rows in different components share no column, so the LP separates: a plan and prices
+//! optimal for every component are optimal together, and the combined objective is the sum.
+//! Rows with no pair are left unmet at price 0 and columns with no pair keep price 0, which is
+//! what the whole solve gives them too.
+
+use rayon::prelude::*;
+
+use super::transport::{Transport, TransportSolution, max_weight_transport_with, verify_transport};
+use super::{AllocateError, Limits, Status};
+
+/// One connected component of a transportation problem's candidate graph: its rows and
+/// columns in increasing order (in the whole problem's indices).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Component {
+    /// Rows (needs) of the component.
+    pub rows: Vec<u32>,
+    /// Columns (offers) of the component.
+    pub cols: Vec<u32>,
+}
+
+/// The components of `t` with at least one pair, ordered by their first row (deterministic:
+/// the order does not depend on how the union–find merged them).
+pub fn components(t: &Transport) -> Vec<Component> {
+    let (rows, cols) = (t.rows(), t.cols());
+    let mut uf = petgraph::unionfind::UnionFind::<usize>::new(rows + cols);
+    for i in 0..rows {
+        for (j, _) in t.row(i) {
+            uf.union(i, rows + j as usize);
+        }
+    }
+    // Label each root by the first row that reaches it.
+    let mut label = vec![usize::MAX; rows + cols];
+    let mut out: Vec<Component> = Vec::new();
+    for i in 0..rows {
+        if t.row(i).next().is_none() {
+            continue;
+        }
+        let r = uf.find(i);
+        if label[r] == usize::MAX {
+            label[r] = out.len();
+            out.push(Component {
+                rows: Vec::new(),
+                cols: Vec::new(),
+            });
+        }
+        out[label[r]]
+            .rows
+            .push(u32::try_from(i).unwrap_or(u32::MAX));
+    }
+    for j in 0..cols {
+        let r = uf.find(rows + j);
+        if let Some(c) = out.get_mut(label[r]) {
+            c.cols.push(u32::try_from(j).unwrap_or(u32::MAX));
+        }
+    }
+    out
+}
+
+/// The sub-problem of component `c`: its rows' demands, its columns' capacities and its pairs,
+/// renumbered from 0 in the same order.
+fn sub_problem(t: &Transport, c: &Component) -> Result<Transport, AllocateError> {
+    let mut col_at = std::collections::HashMap::with_capacity(c.cols.len());
+    for (k, &j) in c.cols.iter().enumerate() {
+        col_at.insert(j, u32::try_from(k).unwrap_or(u32::MAX));
+    }
+    let mut pairs = Vec::new();
+    for (k, &i) in c.rows.iter().enumerate() {
+        let r = u32::try_from(k).unwrap_or(u32::MAX);
+        pairs.extend(t.row(i as usize).map(|(j, w)| (r, col_at[&j], w)));
+    }
+    Transport::new(
+        c.rows.iter().map(|&i| t.demand()[i as usize]).collect(),
+        c.cols.iter().map(|&j| t.capacity()[j as usize]).collect(),
+        pairs,
+    )
+}
+
+/// [`max_weight_transport_with`], component by component: each connected component solved on
+/// its own (in parallel on the rayon pool; each solve under `limits`, whose iteration cap then
+/// counts per component) with its certificate checked, the answers combined into one plan of
+/// the whole problem. The objective equals the whole solve's, and the result is the same on any
+/// number of threads.
+///
+/// # Errors
+/// As [`max_weight_transport_with`]; a component whose certificate fails is
+/// [`AllocateError::CertificateFailed`] naming its first row.
+pub fn max_weight_transport_by_components(
+    t: &Transport,
+    limits: &Limits<'_>,
+) -> Result<TransportSolution, AllocateError> {
+    let comps = components(t);
+    if comps.len() <= 1 {
+        return max_weight_transport_with(t, limits);
+    }
+    let solved: Vec<TransportSolution> = comps
+        .par_iter()
+        .map(|c| {
+            let sub = sub_problem(t, c)?;
+            let s = max_weight_transport_with(&sub, limits)?;
+            if s.status == Status::Optimal {
+                verify_transport(&sub, &s).map_err(|source| AllocateError::CertificateFailed {
+                    what: format!("component of row {}", c.rows[0]),
+                    source,
+                })?;
+            }
+            Ok(s)
+        })
+        .collect::<Result<_, AllocateError>>()?;
+    let mut out = TransportSolution {
+        flows: Vec::with_capacity(solved.iter().map(|s| s.flows.len()).sum()),
+        unmet: t.demand().to_vec(),
+        objective: 0,
+        row_price: vec![0; t.rows()],
+        col_price: vec![0; t.cols()],
+        status: Status::Optimal,
+        algorithm: solved[0].algorithm,
+    };
+    for (c, s) in comps.iter().zip(&solved) {
+        out.objective += s.objective;
+        if s.status != Status::Optimal {
+            out.status = s.status;
+        }
+        for &(r, k, u) in &s.flows {
+            out.flows.push((c.rows[r as usize], c.cols[k as usize], u));
+        }
+        for (k, &i) in c.rows.iter().enumerate() {
+            out.unmet[i as usize] = s.unmet[k];
+            if let Some(&p) = s.row_price.get(k) {
+                out.row_price[i as usize] = p;
+            }
+        }
+        for (k, &j) in c.cols.iter().enumerate() {
+            if let Some(&p) = s.col_price.get(k) {
+                out.col_price[j as usize] = p;
+            }
+        }
+    }
+    out.flows.sort_unstable();
+    if out.status != Status::Optimal {
+        // A stopped component's prices are no certificate, and neither are the combined ones.
+        out.row_price.clear();
+        out.col_price.clear();
+    }
+    Ok(out)
+}
