@@ -119,9 +119,8 @@ pub(crate) enum Command {
         /// Where to write the results.
         #[arg(long, default_value = "duijie-results")]
         out: PathBuf,
-        /// Scoring weights, discounts and threshold as TOML (see `duijie explain --help`).
-        #[arg(long)]
-        weights: Option<PathBuf>,
+        #[command(flatten)]
+        scoring: ScoringOpts,
         /// Print the summary as JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -184,9 +183,8 @@ pub(crate) enum Command {
         /// Markets, comma-separated (default all): talent, technology, training, placement.
         #[arg(long, value_delimiter = ',', value_parser = parse_market)]
         markets: Vec<duijie::score::Market>,
-        /// Scoring weights as TOML (`top_k` there bounds each need's candidates).
-        #[arg(long)]
-        weights: Option<PathBuf>,
+        #[command(flatten)]
+        scoring: ScoringOpts,
         /// Write the comparison table as CSV.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -209,9 +207,8 @@ pub(crate) enum Command {
         /// Major codes to close the gap of (e.g. 080202), comma-separated.
         #[arg(long, value_delimiter = ',')]
         what_if: Vec<String>,
-        /// Scoring weights as TOML.
-        #[arg(long)]
-        weights: Option<PathBuf>,
+        #[command(flatten)]
+        scoring: ScoringOpts,
         /// Print as JSON (every row).
         #[arg(long)]
         json: bool,
@@ -241,9 +238,48 @@ pub(crate) struct ProgrammeOpts {
     /// `upgrade_projects = 2000` and `bachelor = 30000` for one city's share.
     #[arg(long)]
     pub(crate) targets: Option<PathBuf>,
-    /// Scoring weights as TOML.
+    #[command(flatten)]
+    pub(crate) scoring: ScoringOpts,
+}
+
+/// How pairs are scored: a weights file, and how many candidates each need keeps.
+#[derive(clap::Args, Debug)]
+pub(crate) struct ScoringOpts {
+    /// Scoring weights, discounts and threshold as TOML (see `duijie explain --help`).
     #[arg(long)]
     pub(crate) weights: Option<PathBuf>,
+    /// Each need's best K candidates (default: the weights file's `top_k`, else 50), or `all`
+    /// for every candidate (exact on all pairs; about ten times slower on a province).
+    #[arg(long, value_name = "K|all", value_parser = parse_top_k)]
+    pub(crate) top_k: Option<TopK>,
+}
+
+/// A `--top-k` value: a count, or `None` for all.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TopK(pub(crate) Option<usize>);
+
+fn parse_top_k(s: &str) -> Result<TopK, String> {
+    match s {
+        "all" => Ok(TopK(None)),
+        _ => match s.parse::<usize>() {
+            Ok(k) if k > 0 => Ok(TopK(Some(k))),
+            _ => Err(format!(
+                "{s:?} is not a number of candidates: give a whole number of 1 or more, or all"
+            )),
+        },
+    }
+}
+
+impl ScoringOpts {
+    /// The scoring config: the weights file's (or the defaults), with `--top-k` over its
+    /// `top_k`; checked.
+    pub(crate) fn load(&self) -> anyhow::Result<duijie::score::ScoreConfig> {
+        let mut cfg = explain::load_config(self.weights.as_deref())?;
+        if let Some(TopK(k)) = self.top_k {
+            cfg.top_k = k;
+        }
+        Ok(cfg)
+    }
 }
 
 impl ProgrammeOpts {
@@ -252,7 +288,7 @@ impl ProgrammeOpts {
         &self,
     ) -> anyhow::Result<(duijie::score::ScoreConfig, duijie::programme::Targets)> {
         Ok((
-            explain::load_config(self.weights.as_deref())?,
+            self.scoring.load()?,
             explain::load_targets(self.targets.as_deref())?,
         ))
     }

@@ -79,17 +79,16 @@ pub fn import(paths: &[PathBuf], db: &Path, replace: bool, json: bool) -> anyhow
 pub fn match_ledger(
     paths: &[PathBuf],
     out: &Path,
-    weights: Option<&Path>,
+    cfg: &duijie::ScoreConfig,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
-    let cfg = crate::explain::load_config(weights)?;
     let loaded = duijie_store::load_paths(paths)?;
     let what = paths
         .iter()
         .map(|p| p.display().to_string())
         .collect::<Vec<_>>()
         .join(" ");
-    let (code, outcome) = allocate_and_report(&loaded, &what, out, &cfg, json)?;
+    let (code, outcome) = allocate_and_report(&loaded, &what, out, cfg, json)?;
     if let ([one], Some(outcome)) = (paths, outcome)
         && duijie_store::sqlite::is_database(one)
     {
@@ -98,7 +97,7 @@ pub fn match_ledger(
             &mut db,
             "match",
             &loaded.ledger,
-            &cfg,
+            cfg,
             None,
             duijie_export::summary_json(&outcome),
         )?;

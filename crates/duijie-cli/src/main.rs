@@ -112,9 +112,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Match {
             paths,
             out,
-            weights,
+            scoring,
             json,
-        } => ledger::match_ledger(&paths, &out, weights.as_deref(), json),
+        } => ledger::match_ledger(&paths, &out, &scoring.load()?, json),
         Command::Gen { scale, seed, out } => ledger::generate(scale, seed, &out),
         Command::Explain {
             need,
@@ -130,12 +130,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             seeds,
             policies,
             markets,
-            weights,
+            scoring,
             out,
             timings,
             json,
         } => {
-            let cfg = explain::load_config(weights.as_deref())?;
+            let cfg = scoring.load()?;
             programme::compare(&programme::CompareArgs {
                 paths: &paths,
                 scale,
@@ -152,10 +152,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             paths,
             policy,
             what_if,
-            weights,
+            scoring,
             json,
         } => {
-            let cfg = explain::load_config(weights.as_deref())?;
+            let cfg = scoring.load()?;
             programme::gaps(&paths, &policy, &what_if, &cfg, json)
         }
         Command::Alliances { paths, opts, json } => {

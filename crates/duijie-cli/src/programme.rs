@@ -504,13 +504,7 @@ pub fn demo(
     // Everything below runs on the ledger as read back from the database.
     let loaded = db.read()?.validate();
     bar.finish_and_clear();
-    let cfg = ProgrammeConfig {
-        score: ScoreConfig {
-            top_k: Some(50),
-            ..ScoreConfig::default()
-        },
-        ..ProgrammeConfig::default()
-    };
+    let cfg = ProgrammeConfig::default();
     let title = format!(
         "duijie 对接 — {} ledger, seed {seed}: policies, coverage, gaps, alliances",
         scale.name()

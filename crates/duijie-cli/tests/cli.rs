@@ -891,3 +891,58 @@ fn solve_stops_at_its_limit_with_a_feasible_flow_and_exit_code_3() {
         other => panic!("{other:?}: {v}"),
     }
 }
+
+#[test]
+fn top_k_is_a_flag_over_the_weights_file_and_all_keeps_every_candidate() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = root().join("datasets/sample");
+    let run = |k: &str| {
+        let out = dir.path().join(k);
+        let o = duijie(&[
+            "match",
+            sample.to_str().unwrap(),
+            "--top-k",
+            k,
+            "--json",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["markets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["candidate_pairs"].as_u64().unwrap())
+            .sum::<u64>()
+    };
+    let (one, all) = (run("1"), run("all"));
+    assert!(one < all, "one candidate each: {one} pairs; all: {all}");
+    assert_eq!(
+        run("50"),
+        all,
+        "the sample has fewer than 50 candidates a need"
+    );
+    let w = dir.path().join("w.toml");
+    std::fs::write(&w, "top_k = 1\n").unwrap();
+    let o = duijie(&[
+        "match",
+        sample.to_str().unwrap(),
+        "--weights",
+        w.to_str().unwrap(),
+        "--top-k",
+        "all",
+        "--json",
+        "--out",
+        dir.path().join("w").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let pairs: u64 = v["markets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["candidate_pairs"].as_u64().unwrap())
+        .sum();
+    assert_eq!(pairs, all, "--top-k overrides the file");
+}

@@ -63,8 +63,8 @@ pub use scorer::{Scorer, score_pair, score_pair_with};
 use text::TextIndex;
 
 pub use config::{
-    ConfigError, GeographyRule, LevelDiscounts, MajorDiscounts, MajorWeights, ScoreConfig,
-    TechnologyWeights,
+    ConfigError, DEFAULT_TOP_K, GeographyRule, LevelDiscounts, MajorDiscounts, MajorWeights,
+    ScoreConfig, TechnologyWeights,
 };
 
 use crate::catalogue::{Catalogues, CityId, DivisionId, Level, MajorId};
