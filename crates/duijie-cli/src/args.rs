@@ -124,6 +124,10 @@ pub(crate) enum Command {
         /// Print the summary as JSON instead of a table.
         #[arg(long)]
         json: bool,
+        /// A line per finished phase on standard error (reading, scoring and allocating each
+        /// market, writing), with its time and rate, even when standard error is a file.
+        #[arg(long)]
+        progress: bool,
     },
     /// Generate a synthetic ledger calibrated to the Liaoning programme (14 cities, the real
     /// 114 higher-education institutions, enterprises weighted to Liaoning's industries, talent

@@ -81,14 +81,26 @@ pub fn match_ledger(
     out: &Path,
     cfg: &duijie::ScoreConfig,
     json: bool,
+    progress: bool,
 ) -> anyhow::Result<ExitCode> {
+    let phases = crate::progress::Phases::new(progress);
+    phases.running("reading and validating the ledger");
     let loaded = duijie_store::load_paths(paths)?;
+    let records: usize = loaded.files.iter().map(|f| f.records).sum();
+    phases.done(
+        &format!(
+            "read and validated {} records from {} files",
+            crate::progress::thousands(records as u64),
+            loaded.files.len()
+        ),
+        Some((records as u64, "records")),
+    );
     let what = paths
         .iter()
         .map(|p| p.display().to_string())
         .collect::<Vec<_>>()
         .join(" ");
-    let (code, outcome) = allocate_and_report(&loaded, &what, out, cfg, json)?;
+    let (code, outcome) = allocate_and_report(&loaded, &what, out, cfg, json, &phases)?;
     if let ([one], Some(outcome)) = (paths, outcome)
         && duijie_store::sqlite::is_database(one)
     {
@@ -145,6 +157,7 @@ pub fn demo_bundled(out: &Path, json: bool) -> anyhow::Result<ExitCode> {
         out,
         &duijie::score::ScoreConfig::default(),
         json,
+        &crate::progress::Phases::new(false),
     )
     .map(|r| r.0)
 }
@@ -188,6 +201,7 @@ fn allocate_and_report(
     out: &Path,
     cfg: &duijie::score::ScoreConfig,
     json: bool,
+    phases: &crate::progress::Phases,
 ) -> anyhow::Result<(ExitCode, Option<duijie::pipeline::Outcome>)> {
     if loaded.report.has_errors() {
         eprintln!("{}", loaded.report);
@@ -197,11 +211,30 @@ fn allocate_and_report(
         return Ok((ExitCode::from(1), None));
     }
     let ledger = &loaded.ledger;
-    let bar = crate::progress::spinner();
-    bar.set_message("scoring and allocating every market");
-    let outcome = duijie::pipeline::run_with(ledger, cfg).context("allocation failed")?;
-    bar.finish_and_clear();
+    phases.running("scoring and allocating every market");
+    let outcome = duijie::pipeline::run_observed(
+        ledger,
+        cfg,
+        &duijie::policy::Welfare,
+        Some(&|s| phases.step(s)),
+    )
+    .context("allocation failed")?;
+    phases.running("writing the results");
     let written = duijie_export::write_results(out, ledger, &outcome)?;
+    let bytes: u64 = written
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    phases.done(
+        &format!(
+            "wrote {} files, {} bytes",
+            written.len(),
+            crate::progress::thousands(bytes)
+        ),
+        Some((bytes, "bytes")),
+    );
+    phases.finish();
     if json {
         let mut v: serde_json::Value =
             serde_json::from_str(&duijie_export::summary_json(&outcome))?;

@@ -114,7 +114,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out,
             scoring,
             json,
-        } => ledger::match_ledger(&paths, &out, &scoring.load()?, json),
+            progress,
+        } => ledger::match_ledger(&paths, &out, &scoring.load()?, json, progress),
         Command::Gen { scale, seed, out } => ledger::generate(scale, seed, &out),
         Command::Explain {
             need,

@@ -946,3 +946,32 @@ fn top_k_is_a_flag_over_the_weights_file_and_all_keeps_every_candidate() {
         .sum();
     assert_eq!(pairs, all, "--top-k overrides the file");
 }
+
+#[test]
+fn progress_prints_each_phase_with_its_time_to_standard_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = root().join("datasets/sample");
+    let o = duijie(&[
+        "match",
+        sample.to_str().unwrap(),
+        "--progress",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    for phase in [
+        "read and validated",
+        "scorer prepared",
+        "talent: ",
+        "technology: allocated, certificate checked",
+        "technology: measured",
+        "placement: ",
+        "wrote 3 files",
+    ] {
+        assert!(err.contains(phase), "{phase:?} missing from:\n{err}");
+    }
+    // Results stay on standard output, progress off it.
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(!out.contains("scorer prepared"));
+}

@@ -346,9 +346,21 @@ pub fn matches_csv(l: &Ledger, o: &Outcome) -> String {
         "score",
         "explanation",
     ]);
-    for m in &o.markets {
-        let market = m.allocation.market;
-        for mt in &m.allocation.matches {
+    // Rows are built in parallel (an explanation is the costly part) and joined in order.
+    use rayon::prelude::*;
+    let rows: Vec<(score::Market, &duijie::policy::Match)> = o
+        .markets
+        .iter()
+        .flat_map(|m| {
+            m.allocation
+                .matches
+                .iter()
+                .map(move |mt| (m.allocation.market, mt))
+        })
+        .collect();
+    let lines: Vec<String> = rows
+        .par_iter()
+        .map(|&(market, mt)| {
             let (i, j) = (mt.need as usize, mt.offer as usize);
             let (np, npn) = party_label(l, score::need_owner(l, market, i));
             let (op, opn) = party_label(l, score::offer_owner(l, market, j));
@@ -363,7 +375,7 @@ pub fn matches_csv(l: &Ledger, o: &Outcome) -> String {
                     parts.join("; ")
                 })
                 .unwrap_or_default();
-            out.push_str(&csv_row(&[
+            csv_row(&[
                 market.name(),
                 score::need_external_id(l, market, i),
                 &np,
@@ -374,8 +386,12 @@ pub fn matches_csv(l: &Ledger, o: &Outcome) -> String {
                 &mt.units.to_string(),
                 &fixed_decimal(i128::from(mt.score)),
                 &why,
-            ]));
-        }
+            ])
+        })
+        .collect();
+    out.reserve(lines.iter().map(String::len).sum());
+    for line in lines {
+        out.push_str(&line);
     }
     out
 }

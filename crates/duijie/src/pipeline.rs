@@ -5,6 +5,8 @@
 //! [`Policy`]. Each measures the result with the metrics every policy is measured by, so
 //! `duijie match` and `duijie compare` report the same figures.
 
+use rayon::prelude::*;
+
 use crate::allocate::AllocateError;
 use crate::id::PartyId;
 use crate::model::{Ledger, PartyDetail, PartyKind};
@@ -95,35 +97,105 @@ pub fn run_policy(
     cfg: &score::ScoreConfig,
     policy: &dyn Policy,
 ) -> Result<Outcome, AllocateError> {
+    run_observed(ledger, cfg, policy, None)
+}
+
+/// A step of [`run_observed`], reported as it ends, for progress displays (the caller times
+/// them; the core reads no clock).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// The text index and tables of the scorer are built.
+    Prepared,
+    /// A market's candidates are found and scored.
+    Scored {
+        /// The market.
+        market: Market,
+        /// Its needs.
+        needs: usize,
+        /// The candidate pairs kept.
+        pairs: usize,
+    },
+    /// A market is allocated by the policy (an exact policy's certificate checked).
+    Solved {
+        /// The market.
+        market: Market,
+    },
+    /// A market's allocation is measured (welfare, coverage, blocking pairs, satisfaction).
+    Allocated {
+        /// The market.
+        market: Market,
+        /// Partnerships made.
+        matches: usize,
+    },
+}
+
+/// [`run_policy`], calling `observe` as each [`Step`] ends.
+///
+/// # Errors
+/// As [`run_policy`].
+pub fn run_observed(
+    ledger: &Ledger,
+    cfg: &score::ScoreConfig,
+    policy: &dyn Policy,
+    observe: Option<&(dyn Fn(Step) + Sync)>,
+) -> Result<Outcome, AllocateError> {
+    let observe = |step| {
+        if let Some(f) = observe {
+            f(step);
+        }
+    };
     cfg.validate().map_err(AllocateError::Config)?;
-    let mut markets = Vec::with_capacity(Market::ALL.len());
-    let mut engaged = vec![false; ledger.parties.len()];
     let scorer = score::Scorer::new(cfg, ledger);
-    for m in Market::ALL {
-        // The one welfare path: the market's instance, the welfare policy (exact, its
-        // certificate checked), and the metrics every policy is measured by.
-        let inst = crate::policy::MarketInstance::from_scorer(&scorer, m, cfg.top_k);
-        let allocation = policy.allocate(&inst).map_err(|e| match e {
-            AllocateError::CertificateFailed { what, source } => AllocateError::CertificateFailed {
-                what: format!("{m} market {what}"),
-                source,
-            },
-            e @ (AllocateError::Policy { .. } | AllocateError::Config(_)) => e,
-            other => AllocateError::Policy {
-                policy: policy.name(),
+    observe(Step::Prepared);
+    // Markets are independent: each is scored, allocated and measured on its own, all in
+    // parallel (while one market's simplex runs on one core, the other scores the next). The
+    // results come back in `Market::ALL` order whatever the number of threads.
+    let results: Vec<Result<MarketOutcome, AllocateError>> = Market::ALL
+        .par_iter()
+        .map(|&m| -> Result<MarketOutcome, AllocateError> {
+            // The one path: the market's instance, the policy (an exact one has its
+            // certificate checked), and the metrics every policy is measured by.
+            let inst = crate::policy::MarketInstance::from_scorer(&scorer, m, cfg.top_k);
+            observe(Step::Scored {
                 market: m,
-                source: Box::new(other),
-            },
-        })?;
-        for mt in &allocation.matches {
+                needs: inst.needs(),
+                pairs: inst.pairs.len(),
+            });
+            let allocation = policy.allocate(&inst).map_err(|e| match e {
+                AllocateError::CertificateFailed { what, source } => {
+                    AllocateError::CertificateFailed {
+                        what: format!("{m} market {what}"),
+                        source,
+                    }
+                }
+                e @ (AllocateError::Policy { .. } | AllocateError::Config(_)) => e,
+                other => AllocateError::Policy {
+                    policy: policy.name(),
+                    market: m,
+                    source: Box::new(other),
+                },
+            })?;
+            observe(Step::Solved { market: m });
+            let metrics = crate::policy::measure(&inst, &allocation);
+            observe(Step::Allocated {
+                market: m,
+                matches: allocation.matches.len(),
+            });
+            Ok(MarketOutcome {
+                allocation,
+                metrics,
+            })
+        })
+        .collect();
+    // The first failing market in `Market::ALL` order, whichever thread failed first.
+    let markets = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let mut engaged = vec![false; ledger.parties.len()];
+    for o in &markets {
+        let m = o.allocation.market;
+        for mt in &o.allocation.matches {
             engaged[score::need_owner(ledger, m, mt.need as usize).index()] = true;
             engaged[score::offer_owner(ledger, m, mt.offer as usize).index()] = true;
         }
-        let metrics = crate::policy::measure(&inst, &allocation);
-        markets.push(MarketOutcome {
-            allocation,
-            metrics,
-        });
     }
     let coverage = coverage(ledger, &engaged);
     let welfare = markets.iter().map(|m| m.metrics.welfare).sum();

@@ -63,20 +63,35 @@ pub fn components(t: &Transport) -> Vec<Component> {
 /// The sub-problem of component `c`: its rows' demands, its columns' capacities and its pairs,
 /// renumbered from 0 in the same order.
 fn sub_problem(t: &Transport, c: &Component) -> Result<Transport, AllocateError> {
-    let mut col_at = std::collections::HashMap::with_capacity(c.cols.len());
-    for (k, &j) in c.cols.iter().enumerate() {
-        col_at.insert(j, u32::try_from(k).unwrap_or(u32::MAX));
-    }
+    // The component's columns are sorted: a column's new index is its rank among them.
+    let rank = |j: u32| u32::try_from(c.cols.partition_point(|&x| x < j)).unwrap_or(u32::MAX);
     let mut pairs = Vec::new();
     for (k, &i) in c.rows.iter().enumerate() {
         let r = u32::try_from(k).unwrap_or(u32::MAX);
-        pairs.extend(t.row(i as usize).map(|(j, w)| (r, col_at[&j], w)));
+        pairs.extend(t.row(i as usize).map(|(j, w)| (r, rank(j), w)));
     }
     Transport::new(
         c.rows.iter().map(|&i| t.demand()[i as usize]).collect(),
         c.cols.iter().map(|&j| t.capacity()[j as usize]).collect(),
         pairs,
     )
+}
+
+/// One component solved on its own, its certificate checked when it finished.
+fn solve_component(
+    t: &Transport,
+    c: &Component,
+    limits: &Limits<'_>,
+) -> Result<TransportSolution, AllocateError> {
+    let sub = sub_problem(t, c)?;
+    let s = max_weight_transport_with(&sub, limits)?;
+    if s.status == Status::Optimal {
+        verify_transport(&sub, &s).map_err(|source| AllocateError::CertificateFailed {
+            what: format!("component of row {}", c.rows[0]),
+            source,
+        })?;
+    }
+    Ok(s)
 }
 
 /// [`max_weight_transport_with`], component by component: each connected component solved on
@@ -96,19 +111,19 @@ pub fn max_weight_transport_by_components(
     if comps.len() <= 1 {
         return max_weight_transport_with(t, limits);
     }
-    let solved: Vec<TransportSolution> = comps
+    // Largest first, one task each, so the biggest component starts at once and the small ones
+    // fill the other threads; the answers go back to component order.
+    let mut order: Vec<usize> = (0..comps.len()).collect();
+    order.sort_by_key(|&k| std::cmp::Reverse(comps[k].rows.len() + comps[k].cols.len()));
+    let mut by_size: Vec<(usize, Result<TransportSolution, AllocateError>)> = order
         .par_iter()
-        .map(|c| {
-            let sub = sub_problem(t, c)?;
-            let s = max_weight_transport_with(&sub, limits)?;
-            if s.status == Status::Optimal {
-                verify_transport(&sub, &s).map_err(|source| AllocateError::CertificateFailed {
-                    what: format!("component of row {}", c.rows[0]),
-                    source,
-                })?;
-            }
-            Ok(s)
-        })
+        .with_max_len(1)
+        .map(|&k| (k, solve_component(t, &comps[k], limits)))
+        .collect();
+    by_size.sort_by_key(|(k, _)| *k);
+    let solved: Vec<TransportSolution> = by_size
+        .into_iter()
+        .map(|(_, s)| s)
         .collect::<Result<_, AllocateError>>()?;
     let mut out = TransportSolution {
         flows: Vec::with_capacity(solved.iter().map(|s| s.flows.len()).sum()),

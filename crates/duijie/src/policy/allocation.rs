@@ -122,7 +122,8 @@ impl Allocation {
 }
 
 /// [`CandidateCapacity`] of every need: `pairs` are the candidate pairs `(need, offer)`,
-/// `capacity` the offers' capacities, `matches` the allocation. O(pairs + matches).
+/// `capacity` the offers' capacities, `matches` the allocation. O(pairs + matches) when both are
+/// sorted by need then offer (as instances and allocations are); right in any order.
 pub fn candidate_capacity(
     needs: usize,
     pairs: impl Iterator<Item = (u32, u32)> + Clone,
@@ -135,19 +136,41 @@ pub fn candidate_capacity(
             *u += u64::from(m.units);
         }
     }
-    // Units need i itself got from each offer.
-    let mut own_units: std::collections::HashMap<(u32, u32), u64> =
-        std::collections::HashMap::with_capacity(matches.len());
-    for m in matches {
-        *own_units.entry((m.need, m.offer)).or_insert(0) += u64::from(m.units);
-    }
-    let own = |i: u32, j: u32| own_units.get(&(i, j)).copied().unwrap_or(0);
+    // Units need i itself got from offer j: matches are sorted by need then offer, and so are
+    // the pairs, so one merge walk finds them (no hashing, which costs seconds at 10⁷ pairs).
+    // Any other order is still answered right, only slower: matches are sorted here if they
+    // are not, and a pair out of order restarts the walk.
+    let sorted;
+    let matches = if matches
+        .windows(2)
+        .all(|w| (w[0].need, w[0].offer) <= (w[1].need, w[1].offer))
+    {
+        matches
+    } else {
+        let mut m = matches.to_vec();
+        m.sort_by_key(|m| (m.need, m.offer));
+        sorted = m;
+        &sorted[..]
+    };
+    let mut at = 0usize;
+    let mut last = (0u32, 0u32);
     let mut out = vec![CandidateCapacity::default(); needs];
     for (i, j) in pairs {
         let (Some(o), Some(&cap)) = (out.get_mut(i as usize), capacity.get(j as usize)) else {
             continue;
         };
-        let mine = own(i, j);
+        if (i, j) < last {
+            at = 0;
+        }
+        last = (i, j);
+        while at < matches.len() && (matches[at].need, matches[at].offer) < (i, j) {
+            at += 1;
+        }
+        let mine = matches[at..]
+            .iter()
+            .take_while(|m| (m.need, m.offer) == (i, j))
+            .map(|m| u64::from(m.units))
+            .sum::<u64>();
         o.total += u64::from(cap);
         o.received += mine;
         o.to_others += used[j as usize].saturating_sub(mine);
