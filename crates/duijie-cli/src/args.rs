@@ -110,6 +110,12 @@ pub(crate) enum Command {
         /// Stop after this many seconds of solving, as --max-iterations.
         #[arg(long)]
         time_limit: Option<f64>,
+        /// Write the solution as CSV: assigned pairs with their costs and the dual potentials
+        /// (`kind,row,col,value`), or arc flows and node potentials (`kind,arc,tail,head,value,
+        /// cost`); DIMACS ids as in the file, a CSV matrix's rows and columns from 0. `--json`
+        /// prints the same under `solution`.
+        #[arg(long)]
+        solution: Option<PathBuf>,
     },
     /// Validate a ledger, then score, allocate and write results. Refuses a ledger with errors.
     Match {

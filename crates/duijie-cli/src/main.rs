@@ -89,6 +89,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             json,
             max_iterations,
             time_limit,
+            solution,
         } => solve::run(
             &file,
             max,
@@ -98,6 +99,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 max_iterations,
                 time_limit,
             },
+            solution.as_deref(),
         ),
         Command::Import {
             paths,

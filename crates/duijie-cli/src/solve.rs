@@ -17,6 +17,106 @@ struct Outcome {
     algorithm: Algorithm,
     size: String,
     verified: bool,
+    solution: Solution,
+}
+
+/// The solution in the input's own numbering: DIMACS node ids as the file gives them (from 1),
+/// a CSV matrix's rows and columns by position from 0 (as numpy and scipy index them).
+enum Solution {
+    /// Assigned `(row, column, cost)` and each row's and column's dual potential.
+    Assignment {
+        pairs: Vec<(u64, u64, i64)>,
+        rows: Vec<(u64, i64)>,
+        cols: Vec<(u64, i64)>,
+    },
+    /// `(arc number from 1 in file order, tail, head, flow, cost)` of every arc with flow, and
+    /// each node's potential.
+    Flow {
+        arcs: Vec<(usize, u64, u64, i64, i64)>,
+        nodes: Vec<(u64, i64)>,
+    },
+}
+
+impl Solution {
+    fn of_assignment(
+        a: &allocate::Assignment,
+        matrix: CostMatrix<'_>,
+        row_id: &dyn Fn(usize) -> u64,
+        col_id: &dyn Fn(usize) -> u64,
+    ) -> Solution {
+        let cost = |i: usize, j: usize| match matrix {
+            CostMatrix::Sparse(m) => m.get(i, u32::try_from(j).unwrap_or(u32::MAX)).unwrap_or(0),
+            CostMatrix::Dense(d) => d[[i, j]],
+        };
+        Solution::Assignment {
+            pairs: a
+                .row_to_col
+                .iter()
+                .enumerate()
+                .filter_map(|(i, c)| {
+                    c.map(|j| (row_id(i), col_id(j as usize), cost(i, j as usize)))
+                })
+                .collect(),
+            rows: a
+                .row_potential
+                .iter()
+                .enumerate()
+                .map(|(i, &p)| (row_id(i), p))
+                .collect(),
+            cols: a
+                .col_potential
+                .iter()
+                .enumerate()
+                .map(|(j, &p)| (col_id(j), p))
+                .collect(),
+        }
+    }
+
+    /// The solution as CSV: `kind,row,col,value` (kinds `pair` with its cost, `row_potential`,
+    /// `col_potential`) or `kind,arc,tail,head,value` (kinds `flow` with `cost` after it, and
+    /// `potential` of a node in `tail`).
+    fn csv(&self) -> String {
+        use std::fmt::Write as _;
+        let mut s = String::new();
+        match self {
+            Solution::Assignment { pairs, rows, cols } => {
+                s.push_str("kind,row,col,value\n");
+                for (i, j, c) in pairs {
+                    let _ = writeln!(s, "pair,{i},{j},{c}");
+                }
+                for (i, p) in rows {
+                    let _ = writeln!(s, "row_potential,{i},,{p}");
+                }
+                for (j, p) in cols {
+                    let _ = writeln!(s, "col_potential,,{j},{p}");
+                }
+            }
+            Solution::Flow { arcs, nodes } => {
+                s.push_str("kind,arc,tail,head,value,cost\n");
+                for (a, t, h, f, c) in arcs {
+                    let _ = writeln!(s, "flow,{a},{t},{h},{f},{c}");
+                }
+                for (v, p) in nodes {
+                    let _ = writeln!(s, "potential,,{v},,{p},");
+                }
+            }
+        }
+        s
+    }
+
+    fn json(&self) -> serde_json::Value {
+        match self {
+            Solution::Assignment { pairs, rows, cols } => serde_json::json!({
+                "pairs": pairs.iter().map(|(i, j, c)| serde_json::json!({"row": i, "col": j, "cost": c})).collect::<Vec<_>>(),
+                "row_potential": rows.iter().map(|(i, p)| serde_json::json!({"row": i, "potential": p})).collect::<Vec<_>>(),
+                "col_potential": cols.iter().map(|(j, p)| serde_json::json!({"col": j, "potential": p})).collect::<Vec<_>>(),
+            }),
+            Solution::Flow { arcs, nodes } => serde_json::json!({
+                "flows": arcs.iter().map(|(a, t, h, f, c)| serde_json::json!({"arc": a, "tail": t, "head": h, "flow": f, "cost": c})).collect::<Vec<_>>(),
+                "potential": nodes.iter().map(|(v, p)| serde_json::json!({"node": v, "potential": p})).collect::<Vec<_>>(),
+            }),
+        }
+    }
 }
 
 impl Outcome {
@@ -26,6 +126,7 @@ impl Outcome {
         a: &allocate::Assignment,
         matrix: CostMatrix<'_>,
         size: String,
+        ids: (&dyn Fn(usize) -> u64, &dyn Fn(usize) -> u64),
     ) -> Result<Outcome, AllocateError> {
         // The certificate includes feasibility; only an uncertified answer is checked apart.
         let verified = verify_assignment(matrix, a).is_ok();
@@ -41,6 +142,7 @@ impl Outcome {
             algorithm: a.algorithm,
             size,
             verified,
+            solution: Solution::of_assignment(a, matrix, ids.0, ids.1),
         })
     }
 }
@@ -62,12 +164,30 @@ pub struct SolveLimits {
     pub time_limit: Option<f64>,
 }
 
+/// A witness's indices in the file's own numbering: DIMACS ids (nodes of a network from 1, an
+/// assignment's row ids as listed), a CSV matrix's positions from 0.
+fn file_ids(instance: &Instance, witness: &[u32]) -> Vec<u64> {
+    witness
+        .iter()
+        .map(|&w| match instance {
+            Instance::MinCostFlow(_) => u64::from(w) + 1,
+            Instance::Assignment { row_ids, .. } => {
+                row_ids.get(w as usize).copied().unwrap_or(u64::from(w))
+            }
+            Instance::Dense { .. } => u64::from(w),
+        })
+        .collect()
+}
+
+/// `duijie solve`: solves `file`, prints the result, and writes the solution to `solution`
+/// (CSV) when given.
 pub fn run(
     file: &Path,
     max: bool,
     decimals: u32,
     json: bool,
     lim: SolveLimits,
+    solution: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
     let t0 = Instant::now();
     let text =
@@ -104,9 +224,37 @@ pub fn run(
                 algorithm: s.algorithm,
                 size: format!("{} nodes, {} arcs", net.nodes(), net.arcs().len()),
                 verified: verify_flow(net, &s).is_ok(),
+                solution: Solution::Flow {
+                    arcs: net
+                        .arcs()
+                        .iter()
+                        .zip(&s.flow)
+                        .enumerate()
+                        .filter(|(_, (_, f))| **f != 0)
+                        .map(|(k, (a, &f))| {
+                            (
+                                k + 1,
+                                u64::from(a.tail) + 1,
+                                u64::from(a.head) + 1,
+                                f,
+                                a.cost,
+                            )
+                        })
+                        .collect(),
+                    nodes: s
+                        .potential
+                        .iter()
+                        .enumerate()
+                        .map(|(v, &p)| (v as u64 + 1, p))
+                        .collect(),
+                },
             }
         }),
-        Instance::Assignment { matrix, .. } => {
+        Instance::Assignment {
+            matrix,
+            row_ids,
+            col_ids,
+        } => {
             let r = allocate::solve_assignment(CostMatrix::Sparse(matrix), sense, &limits);
             r.and_then(|a| {
                 solve_seconds = t1.elapsed().as_secs_f64();
@@ -116,7 +264,12 @@ pub fn run(
                     matrix.cols(),
                     matrix.nnz()
                 );
-                Outcome::of_assignment(&a, CostMatrix::Sparse(matrix), size)
+                Outcome::of_assignment(
+                    &a,
+                    CostMatrix::Sparse(matrix),
+                    size,
+                    (&|i| row_ids[i], &|j| col_ids[j]),
+                )
             })
         }
         Instance::Dense { matrix, .. } => {
@@ -124,7 +277,12 @@ pub fn run(
             r.and_then(|a| {
                 solve_seconds = t1.elapsed().as_secs_f64();
                 let size = format!("{} × {} dense", matrix.nrows(), matrix.ncols());
-                Outcome::of_assignment(&a, CostMatrix::Dense(matrix.view()), size)
+                Outcome::of_assignment(
+                    &a,
+                    CostMatrix::Dense(matrix.view()),
+                    size,
+                    (&|i| i as u64, &|j| j as u64),
+                )
             })
         }
     };
@@ -137,15 +295,10 @@ pub fn run(
             if json {
                 let (status, witness) = match &e {
                     // DIMACS files number nodes from 1; the witness uses the file's numbering.
-                    AllocateError::Infeasible { witness, .. } => {
-                        let shift = u32::from(matches!(instance, Instance::MinCostFlow(_)));
-                        (
-                            "infeasible",
-                            serde_json::json!(
-                                witness.iter().map(|w| w + shift).collect::<Vec<_>>()
-                            ),
-                        )
-                    }
+                    AllocateError::Infeasible { witness, .. } => (
+                        "infeasible",
+                        serde_json::json!(file_ids(&instance, witness)),
+                    ),
                     AllocateError::Unbalanced { .. } => ("unbalanced", serde_json::Value::Null),
                     AllocateError::NumericRange { .. } => {
                         ("numeric_range", serde_json::Value::Null)
@@ -160,6 +313,13 @@ pub fn run(
                 outln!("{}", serde_json::to_string_pretty(&v)?)?;
             } else {
                 eprintln!("{}: {e}", file.display());
+                if let AllocateError::Infeasible { witness, .. } = &e {
+                    let ids: Vec<String> = file_ids(&instance, witness)
+                        .iter()
+                        .map(u64::to_string)
+                        .collect();
+                    eprintln!("witness, in the file's numbering: {}", ids.join(" "));
+                }
             }
             return Ok(ExitCode::from(1));
         }
@@ -176,6 +336,9 @@ pub fn run(
         _ => "other",
     };
     let stopped = outcome.status == Status::LimitReached;
+    if let Some(path) = solution {
+        duijie_export::write_atomic(path, outcome.solution.csv().as_bytes())?;
+    }
     if json {
         let v = serde_json::json!({
             "objective": number(outcome.objective),
@@ -186,6 +349,7 @@ pub fn run(
             "certificate_checked": verified,
             "instance": outcome.size,
             "fixed_point_decimals": decimals_used,
+            "solution": outcome.solution.json(),
         });
         outln!("{}", serde_json::to_string_pretty(&v)?)?;
     } else {
@@ -208,6 +372,9 @@ pub fn run(
             )?;
         }
         outln!("parse {parse_seconds:.6} s, solve {solve_seconds:.6} s")?;
+        if let Some(path) = solution {
+            outln!("solution written to {}", path.display())?;
+        }
     }
     Ok(if verified {
         ExitCode::SUCCESS

@@ -975,3 +975,113 @@ fn progress_prints_each_phase_with_its_time_to_standard_error() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(!out.contains("scorer prepared"));
 }
+
+#[test]
+fn solve_writes_the_solution_in_the_files_numbering_and_it_adds_up() {
+    let dir = tempfile::tempdir().unwrap();
+    // Assignment: rows are DIMACS nodes 1..3, columns 4..6; the written pairs are a perfect
+    // matching whose costs sum to the objective, and reduced costs are ≥ 0 on every arc.
+    let asn = dir.path().join("t.asn");
+    let arcs = [
+        (1, 4, 4),
+        (1, 5, 1),
+        (1, 6, 3),
+        (2, 4, 2),
+        (2, 5, 0),
+        (2, 6, 5),
+        (3, 4, 3),
+        (3, 5, 2),
+        (3, 6, 2),
+    ];
+    let mut text = String::from("p asn 6 9\nn 1\nn 2\nn 3\n");
+    for (i, j, c) in arcs {
+        text.push_str(&format!("a {i} {j} {c}\n"));
+    }
+    std::fs::write(&asn, text).unwrap();
+    let sol = dir.path().join("asn.csv");
+    let o = duijie(&[
+        "solve",
+        asn.to_str().unwrap(),
+        "--json",
+        "--solution",
+        sol.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let csv = std::fs::read_to_string(&sol).unwrap();
+    let mut pairs = Vec::new();
+    let mut pot = std::collections::HashMap::new();
+    for line in csv.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        match f[0] {
+            "pair" => pairs.push((
+                f[1].parse::<i64>().unwrap(),
+                f[2].parse::<i64>().unwrap(),
+                f[3].parse::<i64>().unwrap(),
+            )),
+            "row_potential" => {
+                pot.insert(f[1].parse::<i64>().unwrap(), f[3].parse::<i64>().unwrap());
+            }
+            "col_potential" => {
+                pot.insert(f[2].parse::<i64>().unwrap(), f[3].parse::<i64>().unwrap());
+            }
+            k => panic!("unknown kind {k}"),
+        }
+    }
+    assert_eq!(pairs.len(), 3);
+    assert_eq!(pairs.iter().map(|p| p.2).sum::<i64>(), 5);
+    assert_eq!(v["objective"], 5);
+    assert_eq!(v["solution"]["pairs"].as_array().unwrap().len(), 3);
+    for &(i, j, c) in &arcs {
+        assert!(c - pot[&i] - pot[&j] >= 0, "reduced cost of ({i},{j})");
+        let used = pairs.iter().any(|p| (p.0, p.1) == (i, j));
+        assert!(
+            !used || c - pot[&i] - pot[&j] == 0,
+            "used arc ({i},{j}) is tight"
+        );
+        assert!(!used || pairs.contains(&(i, j, c)));
+    }
+    // Min-cost flow: flows on arcs numbered from 1 with tails and heads as in the file.
+    let min = dir.path().join("t.min");
+    std::fs::write(&min, "p min 4 5\nn 1 4\nn 4 -4\na 1 2 0 4 2\na 1 3 0 2 2\na 2 3 0 2 1\na 2 4 0 3 3\na 3 4 0 5 1\n").unwrap();
+    let sol = dir.path().join("min.csv");
+    let o = duijie(&[
+        "solve",
+        min.to_str().unwrap(),
+        "--solution",
+        sol.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let csv = std::fs::read_to_string(&sol).unwrap();
+    let mut cost = 0;
+    let mut net = [0i64; 5];
+    for line in csv.lines().skip(1).filter(|l| l.starts_with("flow,")) {
+        let f: Vec<i64> = line
+            .split(',')
+            .skip(1)
+            .map(|x| x.parse().unwrap())
+            .collect();
+        cost += f[3] * f[4];
+        net[f[1] as usize] -= f[3];
+        net[f[2] as usize] += f[3];
+    }
+    assert_eq!(cost, 14);
+    assert_eq!(
+        net,
+        [0, -4, 0, 0, 4],
+        "conservation with supply 4 at node 1"
+    );
+    // An infeasible assignment's witness is in the file's ids, in text as in JSON.
+    let hall = dir.path().join("h.asn");
+    std::fs::write(&hall, "p asn 5 2\nn 2\nn 5\na 2 1 1\na 5 1 1\n").unwrap();
+    let o = duijie(&["solve", hall.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("witness, in the file's numbering: 2 5"),
+        "{err}"
+    );
+    let o = duijie(&["solve", hall.to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["witness"], serde_json::json!([2, 5]));
+}
