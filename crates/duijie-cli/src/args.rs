@@ -117,6 +117,23 @@ pub(crate) enum Command {
         #[arg(long)]
         solution: Option<PathBuf>,
     },
+    /// Run one policy on a market instance of your own (needs with demands, offers with
+    /// capacities, scored pairs; see datasets/README.md) and write its pairs to
+    /// OUT/allocation.csv.
+    Allocate {
+        /// The instance: a folder of needs.csv, offers.csv and pairs.csv, or one .json file.
+        #[arg(long)]
+        instance: PathBuf,
+        /// The policy (`duijie compare --help` lists them).
+        #[arg(long, default_value = "welfare")]
+        policy: String,
+        /// Where to write allocation.csv.
+        #[arg(long, default_value = "duijie-allocation")]
+        out: PathBuf,
+        /// Print the metrics as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Validate a ledger, then score, allocate and write results. Refuses a ledger with errors.
     Match {
         /// Files or directories.
@@ -179,6 +196,10 @@ pub(crate) enum Command {
     Compare {
         /// Ledger files or directories (default: generated ledgers, see --scale and --seeds).
         paths: Vec<PathBuf>,
+        /// Market instance files instead of ledgers (a folder of needs.csv, offers.csv and
+        /// pairs.csv, or one .json; see datasets/README.md); repeat for several.
+        #[arg(long = "instance")]
+        instances: Vec<PathBuf>,
         /// Scale of the generated ledgers.
         #[arg(long, default_value = "sample", value_parser = parse_scale)]
         scale: duijie::synth::Scale,

@@ -27,6 +27,7 @@ macro_rules! out {
 
 mod args;
 mod explain;
+mod instance;
 mod ledger;
 mod programme;
 mod progress;
@@ -127,8 +128,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             weights,
             json,
         } => explain::command(&need, &offer, &ledger, market, weights.as_deref(), json),
+        Command::Allocate {
+            instance,
+            policy,
+            out,
+            json,
+        } => instance::allocate(&instance, &policy, &out, json),
         Command::Compare {
             paths,
+            instances,
             scale,
             seeds,
             policies,
@@ -149,6 +157,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 out: out.as_deref(),
                 timings,
                 json,
+                instances: &instances,
             })
         }
         Command::Gaps {

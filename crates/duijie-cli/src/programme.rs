@@ -52,6 +52,8 @@ pub struct CompareArgs<'a> {
     pub out: Option<&'a Path>,
     pub timings: bool,
     pub json: bool,
+    /// Market instance files (`--instance`): compared instead of ledgers.
+    pub instances: &'a [PathBuf],
 }
 
 /// `duijie compare`.
@@ -64,41 +66,11 @@ pub fn compare(a: &CompareArgs<'_>) -> anyhow::Result<ExitCode> {
     };
     let start = std::time::Instant::now();
     let clock = move || start.elapsed().as_secs_f64();
-    let mut rows = Vec::new();
-    let datasets: Vec<(String, Option<u64>, Loaded)> = if a.paths.is_empty() {
-        a.seeds
-            .iter()
-            .map(|&seed| {
-                Ok((
-                    a.scale.name().to_owned(),
-                    Some(seed),
-                    generated(a.scale, seed)?,
-                ))
-            })
-            .collect::<anyhow::Result<_>>()?
+    let rows = if a.instances.is_empty() {
+        ledger_rows(a, &policies, &markets, &clock)?
     } else {
-        let name = a
-            .paths
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(" ");
-        vec![(name, None, load_ledger(a.paths)?)]
+        crate::instance::rows(a.instances, &policies, &clock)?
     };
-    let bar = crate::progress::spinner();
-    for (name, seed, loaded) in &datasets {
-        rows.extend(duijie::experiment::compare(
-            &loaded.ledger,
-            name,
-            *seed,
-            a.cfg,
-            &policies,
-            &markets,
-            Some(&clock),
-            Some(&|m: Market, p: &str| bar.set_message(format!("{name}: {m} market, {p}"))),
-        )?);
-    }
-    bar.finish_and_clear();
     if let Some(out) = a.out {
         duijie_export::write_atomic(
             out,
@@ -166,6 +138,51 @@ pub fn compare(a: &CompareArgs<'_>) -> anyhow::Result<ExitCode> {
         "welfare = Σ score × units; placed = units; covered = needs with a partner / needs; blocking = blocking pairs; need sat = mean need satisfaction (min, offer side's mean, Gini of the need side)"
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The comparison rows of `duijie compare` on ledgers (the paths, or generated ones).
+fn ledger_rows(
+    a: &CompareArgs<'_>,
+    policies: &[Box<dyn Policy>],
+    markets: &[Market],
+    clock: &(dyn Fn() -> f64 + Sync),
+) -> anyhow::Result<Vec<duijie::experiment::Row>> {
+    let mut rows = Vec::new();
+    let datasets: Vec<(String, Option<u64>, Loaded)> = if a.paths.is_empty() {
+        a.seeds
+            .iter()
+            .map(|&seed| {
+                Ok((
+                    a.scale.name().to_owned(),
+                    Some(seed),
+                    generated(a.scale, seed)?,
+                ))
+            })
+            .collect::<anyhow::Result<_>>()?
+    } else {
+        let name = a
+            .paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
+        vec![(name, None, load_ledger(a.paths)?)]
+    };
+    let bar = crate::progress::spinner();
+    for (name, seed, loaded) in &datasets {
+        rows.extend(duijie::experiment::compare(
+            &loaded.ledger,
+            name,
+            *seed,
+            a.cfg,
+            policies,
+            markets,
+            Some(clock),
+            Some(&|m: Market, p: &str| bar.set_message(format!("{name}: {m} market, {p}"))),
+        )?);
+    }
+    bar.finish_and_clear();
+    Ok(rows)
 }
 
 /// `duijie gaps`: the talent gap table under one policy, and what-ifs for chosen majors.

@@ -1085,3 +1085,51 @@ fn solve_writes_the_solution_in_the_files_numbering_and_it_adds_up() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["witness"], serde_json::json!([2, 5]));
 }
+
+#[test]
+fn allocate_and_compare_run_policies_on_an_instance_of_ones_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = root().join("datasets/instances/small");
+    let o = duijie(&[
+        "allocate",
+        "--instance",
+        small.to_str().unwrap(),
+        "--policy",
+        "stable-needs",
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["metrics"]["blocking_pairs"], 0);
+    let csv = std::fs::read_to_string(dir.path().join("allocation.csv")).unwrap();
+    assert!(csv.starts_with("need,offer,units,need_score,offer_score\n"));
+    assert!(
+        csv.contains("大连船舶,大连理工大学,1,0.950000,0.900000"),
+        "{csv}"
+    );
+    let json = root().join("datasets/instances/small.json");
+    let o = duijie(&[
+        "compare",
+        "--instance",
+        small.to_str().unwrap(),
+        "--instance",
+        json.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(rows.len(), 2 * duijie::policy::all().len());
+    let half = rows.len() / 2;
+    for k in 0..half {
+        assert_eq!(
+            rows[k]["metrics"],
+            rows[k + half]["metrics"],
+            "CSV and JSON agree"
+        );
+    }
+    let o = duijie(&["allocate", "--instance", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("needs.csv: cannot read"));
+}

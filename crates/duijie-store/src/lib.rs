@@ -28,6 +28,7 @@ pub mod csv;
 pub mod dimacs;
 mod encoding;
 pub mod json;
+pub mod market;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 

@@ -1,0 +1,117 @@
+//! Policies on an analyst's own market instances (`duijie allocate`, `duijie compare
+//! --instance`): the files read by `duijie_store::market`, every policy measured the same way.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::bail;
+use duijie::experiment::Row;
+use duijie::policy::{self, Policy};
+use duijie::score::Market;
+use duijie_store::market::{MarketFile, read_market};
+
+fn read(path: &Path) -> anyhow::Result<MarketFile> {
+    Ok(read_market(path, Market::Talent)?)
+}
+
+/// One comparison row per instance and policy, in that order; the run times by `clock`.
+pub fn rows(
+    paths: &[PathBuf],
+    policies: &[Box<dyn Policy>],
+    clock: &(dyn Fn() -> f64 + Sync),
+) -> anyhow::Result<Vec<Row>> {
+    let mut out = Vec::new();
+    for path in paths {
+        let file = read(path)?;
+        let inst = &file.instance;
+        for p in policies {
+            let start = clock();
+            let a = p
+                .allocate(inst)
+                .map_err(|e| duijie::AllocateError::Policy {
+                    policy: p.name(),
+                    market: inst.market,
+                    source: Box::new(e),
+                })?;
+            let seconds = clock() - start;
+            out.push(Row {
+                dataset: path.display().to_string(),
+                seed: None,
+                market: inst.market,
+                policy: p.name(),
+                status: a.status,
+                metrics: policy::measure(inst, &a),
+                coverage: Vec::new(),
+                city_balance: 0.0,
+                seconds: Some(seconds),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// `duijie allocate`: one policy on one instance; the allocation's pairs written to
+/// `out/allocation.csv` (`need,offer,units,need_score,offer_score`, the files' own ids) and its
+/// metrics printed.
+pub fn allocate(path: &Path, policy: &str, out: &Path, json: bool) -> anyhow::Result<ExitCode> {
+    let chosen = crate::programme::parse_policies(policy)?;
+    let [p] = chosen.as_slice() else {
+        bail!("name one policy to allocate with, not {policy:?}");
+    };
+    let file = read(path)?;
+    let inst = &file.instance;
+    let a = p.allocate(inst)?;
+    let metrics = policy::measure(inst, &a);
+    let mut csv = String::from("need,offer,units,need_score,offer_score\n");
+    for m in &a.matches {
+        let (w, v) = inst
+            .pair_index(m.need, m.offer)
+            .map_or((0, 0), |k| (inst.pairs[k].2, inst.pairs[k].3));
+        csv.push_str(&format!(
+            "{},{},{},{},{}\n",
+            duijie_export::csv_cell(&file.need_ids[m.need as usize]),
+            duijie_export::csv_cell(&file.offer_ids[m.offer as usize]),
+            m.units,
+            duijie_export::fixed_decimal(i128::from(w)),
+            duijie_export::fixed_decimal(i128::from(v)),
+        ));
+    }
+    duijie_export::create_out_dir(out)?;
+    let written = duijie_export::write_set(&[(out.join("allocation.csv"), csv.as_bytes())])?;
+    if json {
+        let v = serde_json::json!({
+            "instance": path.display().to_string(),
+            "policy": p.name(),
+            "status": a.status,
+            "metrics": metrics,
+            "written": written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        });
+        outln!("{}", serde_json::to_string_pretty(&v)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    outln!(
+        "{}: {} needs, {} offers, {} pairs; policy {} ({:?})",
+        path.display(),
+        inst.needs(),
+        inst.offers(),
+        inst.pairs.len(),
+        p.name(),
+        a.status
+    )?;
+    outln!(
+        "welfare {:.6}; {} of {} units placed; {} of {} needs covered; {} blocking pairs; need satisfaction {:.3} (min {:.3}), offer {:.3}",
+        metrics.welfare_score(),
+        metrics.matched_units,
+        metrics.demand_units,
+        metrics.needs_covered,
+        metrics.needs,
+        metrics.blocking_pairs,
+        metrics.need_satisfaction.mean,
+        metrics.need_satisfaction.min,
+        metrics.offer_satisfaction.mean,
+    )?;
+    for w in &written {
+        outln!("wrote {}", w.display())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

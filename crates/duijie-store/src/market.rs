@@ -1,0 +1,296 @@
+//! Market instances from an analyst's own files, for policy experiments: needs with demands,
+//! offers with capacities, and scored pairs, with no ledger behind them.
+//!
+//! Either a folder of three CSV files —
+//! - `needs.csv`: `id,demand`
+//! - `offers.csv`: `id,capacity`
+//! - `pairs.csv`: `need,offer,need_score[,offer_score]`
+//!
+//! — or one JSON file `{"needs": [{"id", "demand"}], "offers": [{"id", "capacity"}], "pairs":
+//! [{"need", "offer", "need_score", "offer_score"}]}`. Ids are text; quantities whole numbers;
+//! scores decimals in `[0, 1]` (the need side's satisfaction, and the offer side's, which
+//! defaults to the need side's), kept to six decimal places as the scorer's own are. Every
+//! problem is an [`InstanceFileError`] naming the file, the line (CSV) or entry (JSON) and the
+//! id.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use duijie::policy::MarketInstance;
+use duijie::score::Market;
+
+/// A market instance read from files, with the ids its needs and offers had there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MarketFile {
+    /// The instance (needs and offers in file order).
+    pub instance: MarketInstance,
+    /// Each need's id, by position.
+    pub need_ids: Vec<String>,
+    /// Each offer's id, by position.
+    pub offer_ids: Vec<String>,
+}
+
+/// A market instance file that cannot be used, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InstanceFileError {
+    /// The file.
+    pub file: String,
+    /// 1-based line (CSV) or entry (JSON, within its list); 0 for the file as a whole.
+    pub line: u64,
+    /// What is wrong and what is accepted.
+    pub message: String,
+}
+
+impl std::fmt::Display for InstanceFileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(f, "{}:{}: {}", self.file, self.line, self.message)
+        }
+    }
+}
+
+impl std::error::Error for InstanceFileError {}
+
+/// One entry as read: where it is and its fields by name.
+struct Entry {
+    line: u64,
+    fields: HashMap<String, String>,
+}
+
+fn fail<T>(file: &str, line: u64, message: impl Into<String>) -> Result<T, InstanceFileError> {
+    Err(InstanceFileError {
+        file: file.to_owned(),
+        line,
+        message: message.into(),
+    })
+}
+
+/// Reads a market instance from `path`: a folder of `needs.csv`, `offers.csv` and `pairs.csv`,
+/// or one `.json` file. `market` only labels it.
+///
+/// # Errors
+/// The first problem, naming the file, line and id: a missing file or column, an id listed
+/// twice, a pair naming an unknown need or offer or listed twice, a quantity that is not a
+/// whole number, a score that is not a number in `[0, 1]`.
+pub fn read_market(path: &Path, market: Market) -> Result<MarketFile, InstanceFileError> {
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let (needs, offers, pairs, files) = if is_json {
+        let name = path.display().to_string();
+        let text = read_text(path)?;
+        let v: serde_json::Value = serde_json::from_str(&text).or_else(|e| {
+            fail(
+                &name,
+                e.line() as u64,
+                format!(
+                    "not JSON: {}",
+                    duijie::message::plain_parser_message(&e.to_string())
+                ),
+            )
+        })?;
+        let list = |key: &str| json_entries(&name, &v, key);
+        (
+            list("needs")?,
+            list("offers")?,
+            list("pairs")?,
+            [name.clone(), name.clone(), name],
+        )
+    } else {
+        let file = |n: &str| path.join(n);
+        let names = ["needs.csv", "offers.csv", "pairs.csv"].map(|n| file(n).display().to_string());
+        (
+            csv_entries(&file("needs.csv"))?,
+            csv_entries(&file("offers.csv"))?,
+            csv_entries(&file("pairs.csv"))?,
+            names,
+        )
+    };
+    let (need_ids, demand) = sides(&files[0], &needs, "demand")?;
+    let (offer_ids, capacity) = sides(&files[1], &offers, "capacity")?;
+    let index = |ids: &[String]| -> HashMap<String, u32> {
+        ids.iter()
+            .enumerate()
+            .map(|(k, id)| (id.clone(), u32::try_from(k).unwrap_or(u32::MAX)))
+            .collect()
+    };
+    let (need_at, offer_at) = (index(&need_ids), index(&offer_ids));
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(pairs.len());
+    let f = &files[2];
+    for e in &pairs {
+        let need = field(f, e, "need")?;
+        let offer = field(f, e, "offer")?;
+        let Some(&i) = need_at.get(need) else {
+            return fail(
+                f,
+                e.line,
+                format!("pair names need {need:?}, which the needs do not list"),
+            );
+        };
+        let Some(&j) = offer_at.get(offer) else {
+            return fail(
+                f,
+                e.line,
+                format!("pair names offer {offer:?}, which the offers do not list"),
+            );
+        };
+        if !seen.insert((i, j)) {
+            return fail(
+                f,
+                e.line,
+                format!("pair ({need:?}, {offer:?}) is listed twice"),
+            );
+        }
+        let w = score(f, e, "need_score")?;
+        let v = match e.fields.get("offer_score").filter(|s| !s.trim().is_empty()) {
+            Some(_) => score(f, e, "offer_score")?,
+            None => w,
+        };
+        out.push((i, j, w, v));
+    }
+    let instance = MarketInstance::new(market, demand, capacity, out)
+        .or_else(|e| fail(f, 0, e.to_string()))?;
+    Ok(MarketFile {
+        instance,
+        need_ids,
+        offer_ids,
+    })
+}
+
+fn read_text(path: &Path) -> Result<String, InstanceFileError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).or_else(|e| {
+        fail(
+            &name,
+            0,
+            format!("cannot read: {}", duijie::message::plain_io_error(&e)),
+        )
+    })?;
+    crate::decode(&name, &bytes)
+        .map(|(t, _)| t)
+        .or_else(|p| fail(&name, p.line.unwrap_or(0), p.message.clone()))
+}
+
+/// The rows of a CSV file as entries keyed by its header.
+fn csv_entries(path: &Path) -> Result<Vec<Entry>, InstanceFileError> {
+    let name = path.display().to_string();
+    let text = read_text(path)?;
+    let (rows, problems) = crate::csv::split_rows(&name, &text);
+    if let Some(p) = problems.first() {
+        return fail(&name, p.line.unwrap_or(0), p.message.clone());
+    }
+    let mut rows = rows.into_iter();
+    let Some(header) = rows.next() else {
+        return fail(&name, 0, "the file is empty: a header line is needed");
+    };
+    let header: Vec<String> = header.fields.iter().map(|h| h.trim().to_owned()).collect();
+    rows.map(|r| {
+        if r.fields.len() != header.len() {
+            return fail(
+                &name,
+                r.line,
+                format!(
+                    "{} fields, but the header has {}",
+                    r.fields.len(),
+                    header.len()
+                ),
+            );
+        }
+        Ok(Entry {
+            line: r.line,
+            fields: header.iter().cloned().zip(r.fields).collect(),
+        })
+    })
+    .collect()
+}
+
+/// The objects of list `key` of a JSON document as entries (numbers kept as written).
+fn json_entries(
+    name: &str,
+    v: &serde_json::Value,
+    key: &str,
+) -> Result<Vec<Entry>, InstanceFileError> {
+    let Some(list) = v.get(key).and_then(serde_json::Value::as_array) else {
+        return fail(
+            name,
+            0,
+            format!("no list {key:?}: the file needs \"needs\", \"offers\" and \"pairs\""),
+        );
+    };
+    list.iter()
+        .enumerate()
+        .map(|(k, item)| {
+            let line = k as u64 + 1;
+            let Some(obj) = item.as_object() else {
+                return fail(
+                    name,
+                    line,
+                    format!("entry {line} of {key:?} is not an object"),
+                );
+            };
+            let fields = obj
+                .iter()
+                .map(|(f, x)| {
+                    let text = match x {
+                        serde_json::Value::String(s) => s.clone(),
+                        serde_json::Value::Null => String::new(),
+                        other => other.to_string(),
+                    };
+                    (f.clone(), text)
+                })
+                .collect();
+            Ok(Entry { line, fields })
+        })
+        .collect()
+}
+
+fn field<'e>(file: &str, e: &'e Entry, name: &str) -> Result<&'e str, InstanceFileError> {
+    match e.fields.get(name).map(|s| s.trim()) {
+        Some(s) if !s.is_empty() => Ok(s),
+        _ => fail(file, e.line, format!("no {name}: every entry needs one")),
+    }
+}
+
+/// Ids and quantities of needs or offers, refusing a repeated id.
+fn sides(
+    file: &str,
+    entries: &[Entry],
+    quantity: &str,
+) -> Result<(Vec<String>, Vec<u32>), InstanceFileError> {
+    let mut ids = Vec::with_capacity(entries.len());
+    let mut qs = Vec::with_capacity(entries.len());
+    let mut seen = std::collections::HashSet::new();
+    for e in entries {
+        let id = field(file, e, "id")?;
+        if !seen.insert(id.to_owned()) {
+            return fail(file, e.line, format!("id {id:?} is listed twice"));
+        }
+        let q = field(file, e, quantity)?;
+        let Ok(q) = q.parse::<u32>() else {
+            return fail(
+                file,
+                e.line,
+                format!("{quantity} of {id:?} is {q:?}: a whole number, 0 or more, is needed"),
+            );
+        };
+        ids.push(id.to_owned());
+        qs.push(q);
+    }
+    Ok((ids, qs))
+}
+
+/// A score in `[0, 1]`, in the scorer's fixed point (six decimal places).
+fn score(file: &str, e: &Entry, name: &str) -> Result<i64, InstanceFileError> {
+    let text = field(file, e, name)?;
+    match text.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(duijie::score::to_fixed(x)),
+        _ => fail(
+            file,
+            e.line,
+            format!("{name} is {text:?}: a number from 0 to 1 is needed"),
+        ),
+    }
+}

@@ -1,0 +1,174 @@
+//! Market instance files: read back exactly, policies on them equal the same policies on the
+//! ledger's own instance, and every bad file gets a typed error naming file, line and id.
+
+#![allow(clippy::unwrap_used)]
+
+use std::fmt::Write as _;
+
+use duijie::policy::{self, MarketInstance};
+use duijie::score::{Market, ScoreConfig, Scorer};
+use duijie_store::market::read_market;
+
+/// `inst` written as the three CSV files, ids `N{i}` and `O{j}`.
+fn write(dir: &std::path::Path, inst: &MarketInstance) {
+    let mut needs = String::from("id,demand\n");
+    for (i, d) in inst.demand.iter().enumerate() {
+        let _ = writeln!(needs, "N{i},{d}");
+    }
+    let mut offers = String::from("id,capacity\n");
+    for (j, c) in inst.capacity.iter().enumerate() {
+        let _ = writeln!(offers, "O{j},{c}");
+    }
+    let mut pairs = String::from("need,offer,need_score,offer_score\n");
+    for &(i, j, w, v) in &inst.pairs {
+        let _ = writeln!(
+            pairs,
+            "N{i},O{j},{},{}",
+            duijie_export_like(w),
+            duijie_export_like(v)
+        );
+    }
+    std::fs::write(dir.join("needs.csv"), needs).unwrap();
+    std::fs::write(dir.join("offers.csv"), offers).unwrap();
+    std::fs::write(dir.join("pairs.csv"), pairs).unwrap();
+}
+
+/// A fixed-point score as a decimal with six places.
+fn duijie_export_like(x: i64) -> String {
+    format!("{}.{:06}", x / 1_000_000, x % 1_000_000)
+}
+
+#[test]
+fn a_ledger_instance_written_as_files_reads_back_and_allocates_the_same() {
+    let (l, _) = duijie::synth::ledger(duijie::synth::Scale::Sample, 5);
+    let cfg = ScoreConfig::default();
+    let scorer = Scorer::new(&cfg, &l);
+    for m in [Market::Talent, Market::Training] {
+        let inst = MarketInstance::from_scorer(&scorer, m, Some(10));
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), &inst);
+        let back = read_market(dir.path(), m).unwrap();
+        assert_eq!(back.instance, inst, "{m}");
+        for p in policy::all() {
+            let a = p.allocate(&inst).unwrap();
+            let b = p.allocate(&back.instance).unwrap();
+            assert_eq!(
+                policy::measure(&inst, &a),
+                policy::measure(&back.instance, &b)
+            );
+            assert_eq!(a.matches, b.matches, "{m} {}", p.name());
+        }
+    }
+}
+
+#[test]
+fn the_bundled_instance_reads_the_same_from_csv_and_json() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/instances");
+    let a = read_market(&root.join("small"), Market::Talent).unwrap();
+    let b = read_market(&root.join("small.json"), Market::Talent).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a.need_ids[0], "沈阳机床");
+}
+
+#[test]
+fn bad_instance_files_are_refused_with_file_line_and_id() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        // (needs, offers, pairs, expected message part)
+        (
+            "id,demand\nA,1\nA,2\n",
+            "id,capacity\nX,1\n",
+            "need,offer,need_score\n",
+            "needs.csv:3: id \"A\" is listed twice",
+        ),
+        (
+            "id,demand\nA,1\n",
+            "id,capacity\nX,-1\n",
+            "need,offer,need_score\n",
+            "offers.csv:2: capacity of \"X\" is \"-1\"",
+        ),
+        (
+            "id,demand\nA,1\n",
+            "id,capacity\nX,1\n",
+            "need,offer,need_score\nB,X,0.5\n",
+            "pairs.csv:2: pair names need \"B\"",
+        ),
+        (
+            "id,demand\nA,1\n",
+            "id,capacity\nX,1\n",
+            "need,offer,need_score\nA,Y,0.5\n",
+            "pair names offer \"Y\"",
+        ),
+        (
+            "id,demand\nA,1\n",
+            "id,capacity\nX,1\n",
+            "need,offer,need_score\nA,X,0.5\nA,X,0.6\n",
+            "pairs.csv:3: pair (\"A\", \"X\") is listed twice",
+        ),
+        (
+            "id,demand\nA,1\n",
+            "id,capacity\nX,1\n",
+            "need,offer,need_score\nA,X,NaN\n",
+            "need_score is \"NaN\": a number from 0 to 1",
+        ),
+        (
+            "id,demand\nA,1\n",
+            "id,capacity\nX,1\n",
+            "need,offer,need_score\nA,X,1.5\n",
+            "need_score is \"1.5\"",
+        ),
+        (
+            "id,demand\nA,1\n",
+            "id,capacity\nX,1\n",
+            "need,offer,need_score,offer_score\nA,X,0.5,-0.1\n",
+            "offer_score is \"-0.1\"",
+        ),
+        (
+            "id,demand\nA\n",
+            "id,capacity\nX,1\n",
+            "need,offer,need_score\n",
+            "needs.csv:2: 1 fields, but the header has 2",
+        ),
+        (
+            "id,amount\nA,1\n",
+            "id,capacity\nX,1\n",
+            "need,offer,need_score\n",
+            "needs.csv:2: no demand",
+        ),
+        (
+            "",
+            "id,capacity\nX,1\n",
+            "need,offer,need_score\n",
+            "needs.csv: the file is empty",
+        ),
+    ];
+    for (needs, offers, pairs, want) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("needs.csv"), needs).unwrap();
+        std::fs::write(dir.path().join("offers.csv"), offers).unwrap();
+        std::fs::write(dir.path().join("pairs.csv"), pairs).unwrap();
+        let e = read_market(dir.path(), Market::Talent)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(want), "expected {want:?} in {e:?}");
+    }
+    // A missing file, and JSON without its lists or with a bad entry.
+    let dir = tempfile::tempdir().unwrap();
+    let e = read_market(dir.path(), Market::Talent)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("needs.csv: cannot read"), "{e}");
+    let j = dir.path().join("x.json");
+    std::fs::write(&j, r#"{"needs": [], "offers": []}"#).unwrap();
+    let e = read_market(&j, Market::Talent).unwrap_err().to_string();
+    assert!(e.contains("no list \"pairs\""), "{e}");
+    std::fs::write(
+        &j,
+        r#"{"needs": [{"id": "A", "demand": 1.5}], "offers": [], "pairs": []}"#,
+    )
+    .unwrap();
+    let e = read_market(&j, Market::Talent).unwrap_err().to_string();
+    assert!(e.contains("x.json:1: demand of \"A\" is \"1.5\""), "{e}");
+    std::fs::write(&j, "{not json").unwrap();
+    let e = read_market(&j, Market::Talent).unwrap_err().to_string();
+    assert!(e.contains("not JSON"), "{e}");
+}
