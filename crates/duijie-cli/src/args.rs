@@ -208,7 +208,9 @@ pub(crate) enum Command {
         seeds: Vec<u64>,
         /// Policies, comma-separated: greedy, welfare, stable-needs, stable-offers, coverage,
         /// two-sided, two-sided-fair, maxmin, mode-1:1, mode-1:n, mode-n:1, mode-n:n; `all`
-        /// for the first eight, `modes` for the last four.
+        /// for the first eight, `modes` for the last four. Two-sided ones take parameters:
+        /// `two-sided:alpha=0.3`, `two-sided-fair:alpha=0.5,lambda=0.2` (α in [0, 1], λ in
+        /// [0, 4], applied in steps of 1/1024).
         #[arg(long, default_value = "all")]
         policies: String,
         /// Markets, comma-separated (default all): talent, technology, training, placement.

@@ -847,49 +847,137 @@ pub fn names() -> Vec<String> {
     v
 }
 
-/// A policy name no policy answers to, with the names that do.
+/// A policy name no policy answers to, with the names that do, or parameters a policy does not
+/// take.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownPolicy {
     /// The name given.
     pub name: String,
     /// The names accepted ([`names`], plus `all` and `modes` where a list is read).
     pub known: Vec<String>,
+    /// What is wrong with the parameters, when the name is known but they are not.
+    pub reason: Option<String>,
 }
 
 impl std::fmt::Display for UnknownPolicy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "unknown policy {:?}; one of {}",
-            self.name,
-            self.known.join(", ")
-        )
+        match &self.reason {
+            Some(r) => write!(f, "policy {:?}: {r}", self.name),
+            None => write!(
+                f,
+                "unknown policy {:?}; one of {}",
+                self.name,
+                self.known.join(", ")
+            ),
+        }
     }
+}
+
+/// A two-sided policy with its parameters as written: `two-sided:alpha=0.3` or
+/// `two-sided-fair:alpha=0.5,lambda=0.2` (α, the need side's weight in [0, 1]; λ in [0, 4]).
+/// α and λ are applied in steps of 1/1024, the nearest step to the value given (0.3 is applied
+/// as 307/1024); the policy's name shows the value given.
+///
+/// # Errors
+/// A policy that takes no parameters, an unknown parameter, or a value out of range.
+pub fn with_parameters(spec: &str) -> Result<Box<dyn Policy>, String> {
+    let (base, params) = spec.split_once(':').unwrap_or((spec, ""));
+    let mut p = match base.trim() {
+        "two-sided" => TwoSided::default(),
+        "two-sided-fair" => TwoSided {
+            need_weight: 0.5,
+            fairness: 0.5,
+        },
+        other => {
+            return Err(format!(
+                "{other} takes no parameters (two-sided and two-sided-fair do)"
+            ));
+        }
+    };
+    for kv in params.split(',').map(str::trim).filter(|x| !x.is_empty()) {
+        let (k, v) = kv
+            .split_once('=')
+            .ok_or_else(|| format!("{kv:?} is not name=value"))?;
+        let x: f64 = v
+            .trim()
+            .parse()
+            .map_err(|_| format!("{k} = {v:?} is not a number"))?;
+        match k.trim() {
+            "alpha" if (0.0..=1.0).contains(&x) => p.need_weight = x,
+            "alpha" => return Err(format!("alpha = {x} must be in [0, 1]")),
+            "lambda" if base.trim() == "two-sided-fair" && (0.0..=4.0).contains(&x) => {
+                p.fairness = x;
+            }
+            "lambda" if base.trim() == "two-sided-fair" => {
+                return Err(format!("lambda = {x} must be in [0, 4]"));
+            }
+            other => {
+                return Err(format!(
+                    "unknown parameter {other:?}: {} takes {}",
+                    base.trim(),
+                    if base.trim() == "two-sided" {
+                        "alpha"
+                    } else {
+                        "alpha and lambda"
+                    }
+                ));
+            }
+        }
+    }
+    Ok(Box::new(p))
 }
 
 impl std::error::Error for UnknownPolicy {}
 
 /// Reads a comma-separated list of policy names (`greedy,welfare`), in order; `all` stands for
-/// every policy of [`all`] and `modes` for the four cooperation modes of [`modes`]. Spaces
-/// around names are ignored.
+/// every policy of [`all`] and `modes` for the four cooperation modes of [`modes`]; a two-sided
+/// policy may carry its parameters ([`with_parameters`]: `two-sided:alpha=0.3`). Spaces around
+/// names are ignored.
 ///
 /// # Errors
-/// The first name no policy answers to, with the names that do.
+/// The first name no policy answers to, with the names that do, or the first parameter a
+/// policy cannot take.
 pub fn parse_list(list: &str) -> Result<Vec<Box<dyn Policy>>, UnknownPolicy> {
+    // A parameter after a comma belongs to the policy before it:
+    // `greedy,two-sided-fair:alpha=0.5,lambda=0.2` is two policies.
+    let mut specs: Vec<String> = Vec::new();
+    for part in list.split(',').map(str::trim) {
+        match specs.last_mut() {
+            Some(last) if part.contains('=') && !part.contains(':') && last.contains(':') => {
+                last.push(',');
+                last.push_str(part);
+            }
+            _ => specs.push(part.to_owned()),
+        }
+    }
+    let known = || {
+        [
+            "all",
+            "modes",
+            "two-sided:alpha=A",
+            "two-sided-fair:alpha=A,lambda=L",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .chain(names())
+        .collect()
+    };
     let mut out: Vec<Box<dyn Policy>> = Vec::new();
-    for name in list.split(',').map(str::trim) {
-        match name {
+    for name in &specs {
+        match name.as_str() {
             "all" => out.extend(all()),
             "modes" => out.extend(modes()),
-            _ => out.push(by_name(name).ok_or_else(|| {
-                UnknownPolicy {
-                    name: name.to_owned(),
-                    known: ["all", "modes"]
-                        .iter()
-                        .map(|s| (*s).to_owned())
-                        .chain(names())
-                        .collect(),
-                }
+            spec if spec.contains(':') => {
+                out.push(with_parameters(spec).map_err(|reason| UnknownPolicy {
+                    name: spec.to_owned(),
+                    known: known(),
+                    reason: Some(reason),
+                })?);
+            }
+            _ => out.push(by_name(name).ok_or_else(|| UnknownPolicy {
+                name: name.clone(),
+                known: known(),
+                reason: None,
             })?),
         }
     }

@@ -449,3 +449,56 @@ fn recommendations_are_each_sides_best() {
     assert_eq!(needs, vec![vec![(1, 500)], vec![(0, 500)]]);
     assert_eq!(offers, vec![vec![(0, 900)], vec![(0, 100)]]);
 }
+
+#[test]
+fn two_sided_parameters_are_read_as_written_and_applied_in_steps_of_1_1024() {
+    let list =
+        parse_list("greedy, two-sided-fair:alpha=0.5,lambda=0.2 ,welfare,two-sided:alpha=0.3")
+            .unwrap();
+    let names: Vec<String> = list.iter().map(|p| p.name()).collect();
+    assert_eq!(
+        names,
+        [
+            "greedy",
+            "two-sided-fair(α=0.5 λ=0.2)",
+            "welfare",
+            "two-sided(α=0.3)"
+        ]
+    );
+    // α = 0.3 is applied as 307/1024, the nearest step: the same allocation.
+    let inst = MarketInstance::new(
+        Market::Talent,
+        vec![2, 1, 3],
+        vec![2, 2],
+        vec![
+            (0, 0, 900_000, 100_000),
+            (0, 1, 500_000, 800_000),
+            (1, 0, 400_000, 900_000),
+            (2, 1, 700_000, 300_000),
+            (2, 0, 650_000, 650_000),
+        ],
+    )
+    .unwrap();
+    let given = list[3].allocate(&inst).unwrap();
+    let step = TwoSided {
+        need_weight: 307.0 / 1024.0,
+        fairness: 0.0,
+    }
+    .allocate(&inst)
+    .unwrap();
+    assert_eq!(given.matches, step.matches);
+    for (bad, says) in [
+        ("greedy:alpha=1", "takes no parameters"),
+        ("two-sided:beta=1", "unknown parameter \"beta\""),
+        ("two-sided:alpha=2", "alpha = 2 must be in [0, 1]"),
+        (
+            "two-sided-fair:alpha=0.5,lambda=9",
+            "lambda = 9 must be in [0, 4]",
+        ),
+        ("two-sided:alpha=x", "is not a number"),
+        ("two-sided:lambda=0.1", "two-sided takes alpha"),
+    ] {
+        let e = parse_list(bad).map(|_| ()).unwrap_err();
+        assert!(e.to_string().contains(says), "{bad}: {e}");
+    }
+}
