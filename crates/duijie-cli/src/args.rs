@@ -197,7 +197,8 @@ pub(crate) enum Command {
         /// Ledger files or directories (default: generated ledgers, see --scale and --seeds).
         paths: Vec<PathBuf>,
         /// Market instance files instead of ledgers (a folder of needs.csv, offers.csv and
-        /// pairs.csv, or one .json; see datasets/README.md); repeat for several.
+        /// pairs.csv, or one .json; see datasets/README.md); repeat for several, or name a
+        /// folder of instances for a batch.
         #[arg(long = "instance")]
         instances: Vec<PathBuf>,
         /// Scale of the generated ledgers.

@@ -14,6 +14,44 @@ fn read(path: &Path) -> anyhow::Result<MarketFile> {
     Ok(read_market(path, Market::Talent)?)
 }
 
+/// The instances `paths` name: an instance folder (it has `needs.csv`) or `.json` file is one;
+/// any other folder holds instances, each of its folders and `.json` files, in name order (a
+/// batch for a benchmark).
+pub fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() && !p.join("needs.csv").exists() {
+            let mut inner: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "cannot read {}: {}",
+                        p.display(),
+                        duijie::message::plain_io_error(&e)
+                    )
+                })?
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|c| {
+                    c.join("needs.csv").exists()
+                        || c.extension()
+                            .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+                })
+                .collect();
+            if inner.is_empty() {
+                bail!(
+                    "{} holds no market instance (a folder with needs.csv, or a .json file)",
+                    p.display()
+                );
+            }
+            inner.sort();
+            out.extend(inner);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
 /// One comparison row per instance and policy, in that order; the run times by `clock`.
 pub fn rows(
     paths: &[PathBuf],
@@ -21,7 +59,7 @@ pub fn rows(
     clock: &(dyn Fn() -> f64 + Sync),
 ) -> anyhow::Result<Vec<Row>> {
     let mut out = Vec::new();
-    for path in paths {
+    for path in &expand(paths)? {
         let file = read(path)?;
         let inst = &file.instance;
         for p in policies {

@@ -1132,4 +1132,22 @@ fn allocate_and_compare_run_policies_on_an_instance_of_ones_own() {
     let o = duijie(&["allocate", "--instance", dir.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("needs.csv: cannot read"));
+    // A folder of instances is a batch: one CSV, byte-identical run to run without timings.
+    let batch = root().join("datasets/instances");
+    let table = |name: &str| {
+        let out = dir.path().join(name);
+        let o = duijie(&[
+            "compare",
+            "--instance",
+            batch.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        std::fs::read_to_string(out).unwrap()
+    };
+    let first = table("a.csv");
+    assert_eq!(first, table("b.csv"));
+    assert_eq!(first.lines().count(), 1 + 2 * duijie::policy::all().len());
+    assert!(first.contains("instances/small.json,"), "{first}");
 }
