@@ -147,43 +147,71 @@ pub fn run_observed(
     cfg.validate().map_err(AllocateError::Config)?;
     let scorer = score::Scorer::new(cfg, ledger);
     observe(Step::Prepared);
-    // Markets are independent: each is scored, allocated and measured on its own, all in
-    // parallel (while one market's simplex runs on one core, the other scores the next). The
-    // results come back in `Market::ALL` order whatever the number of threads.
+    // Markets are independent. The one with the most needs is scored first, with every core,
+    // since its allocation is the longest; then it is allocated while the other markets are
+    // scored, allocated and measured beside it. The results come back in `Market::ALL` order
+    // whatever the number of threads.
+    let scored = |m: Market| {
+        let inst = crate::policy::MarketInstance::from_scorer(&scorer, m, cfg.top_k);
+        observe(Step::Scored {
+            market: m,
+            needs: inst.needs(),
+            pairs: inst.pairs.len(),
+        });
+        inst
+    };
+    // The one path: the market's instance, the policy (an exact one has its certificate
+    // checked), and the metrics every policy is measured by.
+    let finish = |inst: crate::policy::MarketInstance| -> Result<MarketOutcome, AllocateError> {
+        let m = inst.market;
+        let allocation = policy.allocate(&inst).map_err(|e| match e {
+            AllocateError::CertificateFailed { what, source } => AllocateError::CertificateFailed {
+                what: format!("{m} market {what}"),
+                source,
+            },
+            e @ (AllocateError::Policy { .. } | AllocateError::Config(_)) => e,
+            other => AllocateError::Policy {
+                policy: policy.name(),
+                market: m,
+                source: Box::new(other),
+            },
+        })?;
+        observe(Step::Solved { market: m });
+        let metrics = crate::policy::measure(&inst, &allocation);
+        observe(Step::Allocated {
+            market: m,
+            matches: allocation.matches.len(),
+        });
+        Ok(MarketOutcome {
+            allocation,
+            metrics,
+        })
+    };
+    let first = Market::ALL
+        .iter()
+        .copied()
+        .max_by_key(|m| (m.needs(ledger), std::cmp::Reverse(*m as u8)))
+        .unwrap_or(Market::Talent);
+    let big = scored(first);
+    let (big, rest): (_, Vec<Result<MarketOutcome, AllocateError>>) = rayon::join(
+        || finish(big),
+        || {
+            Market::ALL
+                .par_iter()
+                .filter(|&&m| m != first)
+                .map(|&m| finish(scored(m)))
+                .collect()
+        },
+    );
+    let (mut big, mut rest) = (Some(big), rest.into_iter());
     let results: Vec<Result<MarketOutcome, AllocateError>> = Market::ALL
-        .par_iter()
-        .map(|&m| -> Result<MarketOutcome, AllocateError> {
-            // The one path: the market's instance, the policy (an exact one has its
-            // certificate checked), and the metrics every policy is measured by.
-            let inst = crate::policy::MarketInstance::from_scorer(&scorer, m, cfg.top_k);
-            observe(Step::Scored {
-                market: m,
-                needs: inst.needs(),
-                pairs: inst.pairs.len(),
-            });
-            let allocation = policy.allocate(&inst).map_err(|e| match e {
-                AllocateError::CertificateFailed { what, source } => {
-                    AllocateError::CertificateFailed {
-                        what: format!("{m} market {what}"),
-                        source,
-                    }
-                }
-                e @ (AllocateError::Policy { .. } | AllocateError::Config(_)) => e,
-                other => AllocateError::Policy {
-                    policy: policy.name(),
-                    market: m,
-                    source: Box::new(other),
-                },
-            })?;
-            observe(Step::Solved { market: m });
-            let metrics = crate::policy::measure(&inst, &allocation);
-            observe(Step::Allocated {
-                market: m,
-                matches: allocation.matches.len(),
-            });
-            Ok(MarketOutcome {
-                allocation,
-                metrics,
+        .iter()
+        .map(|&m| {
+            let next = if m == first { big.take() } else { rest.next() };
+            next.unwrap_or_else(|| {
+                Err(AllocateError::Internal {
+                    message: format!("no result for the {m} market"),
+                })
             })
         })
         .collect();

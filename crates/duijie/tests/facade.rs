@@ -93,3 +93,25 @@ fn run_policy_names_the_policy_and_wraps_its_errors() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn an_outcome_is_the_same_on_one_thread_and_on_many() {
+    // Markets, components and candidates run in parallel; the answer must not notice.
+    let (l, _) = duijie::synth::ledger(Scale::Sample, 6);
+    let cfg = ScoreConfig {
+        top_k: Some(8),
+        ..ScoreConfig::default()
+    };
+    let many = duijie::run_with(&l, &cfg).unwrap();
+    for threads in [1, 3] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        assert_eq!(
+            pool.install(|| duijie::run_with(&l, &cfg)).unwrap(),
+            many,
+            "{threads} threads"
+        );
+    }
+}
