@@ -269,6 +269,15 @@ fn allocate_and_report(
     outln!(
         "policy: welfare-optimal (maximum total score), exact; every market's certificate checked"
     )?;
+    outln!(
+        "{}",
+        match cfg.top_k {
+            Some(k) => format!(
+                "candidates: each need's best {k} (exactly found); --top-k all allocates over every candidate"
+            ),
+            None => "candidates: every candidate of every need".to_owned(),
+        }
+    )?;
     let names: Vec<String> = written
         .iter()
         .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
