@@ -70,10 +70,11 @@ fn sub_problem(t: &Transport, c: &Component) -> Result<Transport, AllocateError>
         let r = u32::try_from(k).unwrap_or(u32::MAX);
         pairs.extend(t.row(i as usize).map(|(j, w)| (r, rank(j), w)));
     }
-    Transport::new(
+    // Rows in order, each row's columns in order (ranks keep it): one pass.
+    Transport::from_sorted(
         c.rows.iter().map(|&i| t.demand()[i as usize]).collect(),
         c.cols.iter().map(|&j| t.capacity()[j as usize]).collect(),
-        pairs,
+        pairs.into_iter(),
     )
 }
 

@@ -33,7 +33,32 @@ impl Transport {
         pairs: Vec<(u32, u32, i64)>,
     ) -> Result<Self, AllocateError> {
         let (rows, cols) = (demand.len(), capacity.len());
-        let pairs = SparseMatrix::new(rows, cols, pairs).map_err(|e| match e {
+        let pairs = SparseMatrix::new(rows, cols, pairs);
+        Transport::with_matrix(demand, capacity, pairs)
+    }
+
+    /// [`Transport::new`] from pairs already in order (by row, then column, each once), built in
+    /// one pass ([`SparseMatrix::from_sorted`]; any other order is still read right).
+    ///
+    /// # Errors
+    /// As [`Transport::new`].
+    pub fn from_sorted(
+        demand: Vec<u32>,
+        capacity: Vec<u32>,
+        pairs: impl ExactSizeIterator<Item = (u32, u32, i64)>,
+    ) -> Result<Self, AllocateError> {
+        let (rows, cols) = (demand.len(), capacity.len());
+        let pairs = SparseMatrix::from_sorted(rows, cols, pairs);
+        Transport::with_matrix(demand, capacity, pairs)
+    }
+
+    fn with_matrix(
+        demand: Vec<u32>,
+        capacity: Vec<u32>,
+        pairs: Result<SparseMatrix, AllocateError>,
+    ) -> Result<Self, AllocateError> {
+        let (rows, cols) = (demand.len(), capacity.len());
+        let pairs = pairs.map_err(|e| match e {
             AllocateError::InvalidInstance { message } => AllocateError::InvalidInstance {
                 message: message.replace("entry", "pair"),
             },

@@ -149,10 +149,11 @@ impl MarketInstance {
         &self,
         weight: impl Fn(&(u32, u32, i64, i64)) -> i64,
     ) -> Result<Transport, AllocateError> {
-        Transport::new(
+        // The pairs are sorted by need then offer: the matrix is built in one pass.
+        Transport::from_sorted(
             self.demand.clone(),
             self.capacity.clone(),
-            self.pairs.iter().map(|p| (p.0, p.1, weight(p))).collect(),
+            self.pairs.iter().map(|p| (p.0, p.1, weight(p))),
         )
     }
 

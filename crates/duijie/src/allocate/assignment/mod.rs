@@ -125,19 +125,67 @@ impl SparseMatrix {
         mut entries: Vec<(u32, u32, i64)>,
     ) -> Result<Self, AllocateError> {
         entries.sort_unstable_by_key(|&(r, c, _)| (r, c));
+        SparseMatrix::from_sorted(rows, cols, entries.into_iter())
+    }
+
+    /// Builds one from entries already in order — by row, then by column, each pair once — in
+    /// one pass, without holding them twice (the form a market instance's pairs come in). Falls
+    /// back to [`SparseMatrix::new`] when they are not in that order, so any input gives the
+    /// same matrix.
+    ///
+    /// # Errors
+    /// As [`SparseMatrix::new`].
+    pub fn from_sorted(
+        rows: usize,
+        cols: usize,
+        entries: impl ExactSizeIterator<Item = (u32, u32, i64)>,
+    ) -> Result<Self, AllocateError> {
+        let n = entries.len();
         let mut start = vec![0usize; rows + 1];
-        for (k, &(r, c, _)) in entries.iter().enumerate() {
-            if r as usize >= rows || c as usize >= cols {
+        let (mut col, mut val) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        let mut rows_of = Vec::new();
+        let mut last: Option<(u32, u32)> = None;
+        let mut in_order = true;
+        for (r, c, v) in entries {
+            if in_order {
+                match last {
+                    Some(l) if l == (r, c) => {
+                        return Err(AllocateError::InvalidInstance {
+                            message: format!("entry ({r}, {c}) is listed twice"),
+                        });
+                    }
+                    Some(l) if l > (r, c) => {
+                        in_order = false;
+                        // The rows of what was read so far, to rebuild the entries.
+                        rows_of = (0..rows)
+                            .flat_map(|i| std::iter::repeat_n(i as u32, start[i + 1]))
+                            .collect();
+                    }
+                    _ => {}
+                }
+            }
+            if !in_order {
+                rows_of.push(r);
+            } else if (r as usize) < rows && (c as usize) < cols {
+                start[r as usize + 1] += 1;
+            } else {
                 return Err(AllocateError::InvalidInstance {
                     message: format!("entry ({r}, {c}) is outside {rows} rows × {cols} columns"),
                 });
             }
-            if k > 0 && (entries[k - 1].0, entries[k - 1].1) == (r, c) {
-                return Err(AllocateError::InvalidInstance {
-                    message: format!("entry ({r}, {c}) is listed twice"),
-                });
-            }
-            start[r as usize + 1] += 1;
+            last = Some((r, c));
+            col.push(c);
+            val.push(v);
+        }
+        if !in_order {
+            // `new` sorts them and comes back here in order.
+            let entries = rows_of
+                .into_iter()
+                .zip(col)
+                .zip(val)
+                .map(|((r, c), v)| (r, c, v))
+                .collect();
+            return SparseMatrix::new(rows, cols, entries);
         }
         for i in 0..rows {
             start[i + 1] += start[i];
@@ -146,8 +194,8 @@ impl SparseMatrix {
             rows,
             cols,
             start,
-            col: entries.iter().map(|e| e.1).collect(),
-            val: entries.iter().map(|e| e.2).collect(),
+            col,
+            val,
         })
     }
 

@@ -1,4 +1,6 @@
 use super::fixed_point::{MAGIC_LIMIT, round_half_away};
+use proptest::prelude::*;
+
 use super::*;
 
 fn random_square(seed: u64, n: usize, k: usize, range: u64, backbone: bool) -> SparseMatrix {
@@ -222,5 +224,28 @@ fn auction_then_repair_equals_shortest_paths_alone() {
         let a = min_cost_assignment_sparse(&sp).unwrap();
         verify_assignment(CostMatrix::Sparse(&sp), &a).unwrap();
         assert_eq!(a.objective, total(&cx));
+    }
+}
+
+proptest! {
+    /// Entries in any order (sorted, shuffled, with repeats or out of range): `from_sorted`
+    /// gives what `new` gives, matrix or error.
+    #[test]
+    fn from_sorted_equals_new_whatever_the_order(
+        rows in 0usize..5, cols in 0usize..5,
+        entries in proptest::collection::vec((0u32..6, 0u32..6, -9i64..9), 0..20),
+        sort in any::<bool>(),
+    ) {
+        let mut e = entries;
+        if sort {
+            e.sort_unstable_by_key(|x| (x.0, x.1));
+            e.dedup_by_key(|x| (x.0, x.1));
+        }
+        let a = SparseMatrix::new(rows, cols, e.clone());
+        let b = SparseMatrix::from_sorted(rows, cols, e.into_iter());
+        prop_assert_eq!(a.is_ok(), b.is_ok());
+        if let (Ok(a), Ok(b)) = (a, b) {
+            prop_assert_eq!(a, b);
+        }
     }
 }
