@@ -1,6 +1,7 @@
 //! Seeded instance generators shared by the benchmarks.
 
 use duijie::allocate::Transport;
+use duijie::synth::Scale;
 
 /// A small, fast, seeded generator (xorshift64*), so instances are identical on every machine.
 pub struct Rng(u64);
@@ -180,3 +181,13 @@ pub const TRANSPORT: &[(&str, usize, usize, usize)] = &[
     ("transport_5000x300_k30", 5000, 300, 30),
     ("transport_5000x300_dense", 5000, 300, 300),
 ];
+
+/// The scale and `top_k` a measuring binary was asked for: `[sample|province|nation] [K|all]`
+/// (province and every candidate when left out).
+pub fn scale_and_k(args: &[String]) -> (Scale, Option<usize>) {
+    let scale = args
+        .get(1)
+        .and_then(|s| Scale::parse(s))
+        .unwrap_or(Scale::Province);
+    (scale, args.get(2).and_then(|s| s.parse().ok()))
+}

@@ -6,15 +6,11 @@
 use std::time::Instant;
 
 use duijie::score::{Market, ScoreConfig, Scorer, top_candidates_counted};
-use duijie::synth::{Scale, generate, records};
+use duijie::synth::{generate, records};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let scale = args
-        .get(1)
-        .and_then(|s| Scale::parse(s))
-        .unwrap_or(Scale::Province);
-    let k: Option<usize> = args.get(2).and_then(|s| s.parse().ok());
+    let (scale, k) = duijie_benches::scale_and_k(&args);
     let t = Instant::now();
     let tables = generate(scale, 1);
     let gen_s = t.elapsed().as_secs_f64();

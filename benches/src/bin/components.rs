@@ -14,11 +14,7 @@ use duijie::{Market, ScoreConfig, Scorer};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let scale = args
-        .get(1)
-        .and_then(|s| Scale::parse(s))
-        .unwrap_or(Scale::Province);
-    let k: Option<usize> = args.get(2).and_then(|s| s.parse().ok());
+    let (scale, k) = duijie_benches::scale_and_k(&args);
     // Optional: one market only, and "split" to skip the whole solve (nation scale).
     let only: Option<Market> = args
         .get(3)

@@ -66,11 +66,7 @@ pub fn rows(
             let start = clock();
             let a = p
                 .allocate(inst)
-                .map_err(|e| duijie::AllocateError::Policy {
-                    policy: p.name(),
-                    market: inst.market,
-                    source: Box::new(e),
-                })?;
+                .map_err(|e| e.in_policy(&p.name(), inst.market))?;
             let seconds = clock() - start;
             out.push(Row {
                 dataset: path.display().to_string(),

@@ -181,11 +181,7 @@ pub fn compare_on(
                 t(m, &p.name());
             }
             let start = clock.map(|c| c());
-            let a = p.allocate(inst).map_err(|e| AllocateError::Policy {
-                policy: p.name(),
-                market: m,
-                source: Box::new(e),
-            })?;
+            let a = p.allocate(inst).map_err(|e| e.in_policy(&p.name(), m))?;
             let seconds = clock.zip(start).map(|(c, s)| c() - s);
             let (coverage, city_balance) = party_coverage(l, inst, &a);
             Ok(Run {

@@ -164,18 +164,9 @@ pub fn run_observed(
     // checked), and the metrics every policy is measured by.
     let finish = |inst: crate::policy::MarketInstance| -> Result<MarketOutcome, AllocateError> {
         let m = inst.market;
-        let allocation = policy.allocate(&inst).map_err(|e| match e {
-            AllocateError::CertificateFailed { what, source } => AllocateError::CertificateFailed {
-                what: format!("{m} market {what}"),
-                source,
-            },
-            e @ (AllocateError::Policy { .. } | AllocateError::Config(_)) => e,
-            other => AllocateError::Policy {
-                policy: policy.name(),
-                market: m,
-                source: Box::new(other),
-            },
-        })?;
+        let allocation = policy
+            .allocate(&inst)
+            .map_err(|e| e.in_policy(&policy.name(), m))?;
         observe(Step::Solved { market: m });
         let metrics = crate::policy::measure(&inst, &allocation);
         observe(Step::Allocated {

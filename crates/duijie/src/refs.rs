@@ -349,18 +349,27 @@ impl Outcome {
     /// # Errors
     /// [`NotThisLedger`] naming what differs.
     pub fn check_ledger(&self, l: &Ledger) -> Result<(), NotThisLedger> {
-        if self.ledger != 0 {
-            let ledger = l.fingerprint();
-            if ledger != self.ledger {
-                return Err(NotThisLedger::Fingerprint {
-                    outcome: self.ledger,
-                    ledger,
-                });
-            }
-        }
+        self.check_fingerprint(l)?;
         self.markets
             .iter()
             .try_for_each(|o| o.allocation.check_ledger(l))
+    }
+
+    /// The fingerprint half of [`Outcome::check_ledger`]; each allocation checks its sizes as
+    /// it is read.
+    fn check_fingerprint(&self, l: &Ledger) -> Result<(), NotThisLedger> {
+        if self.ledger == 0 {
+            return Ok(());
+        }
+        let ledger = l.fingerprint();
+        if ledger == self.ledger {
+            Ok(())
+        } else {
+            Err(NotThisLedger::Fingerprint {
+                outcome: self.ledger,
+                ledger,
+            })
+        }
     }
 
     /// Every partnership of every market, in [`Market::ALL`] order, then by need and offer.
@@ -368,7 +377,7 @@ impl Outcome {
     /// # Errors
     /// [`NotThisLedger`] when the outcome was computed from another ledger.
     pub fn pairs<'l>(&'l self, l: &'l Ledger) -> Result<Vec<Pair<'l>>, NotThisLedger> {
-        self.check_ledger(l)?;
+        self.check_fingerprint(l)?;
         let mut out = Vec::new();
         for o in &self.markets {
             out.extend(o.allocation.pairs(l)?);
@@ -381,7 +390,7 @@ impl Outcome {
     /// # Errors
     /// [`NotThisLedger`] when the outcome was computed from another ledger.
     pub fn shortfalls<'l>(&'l self, l: &'l Ledger) -> Result<Vec<Shortfall<'l>>, NotThisLedger> {
-        self.check_ledger(l)?;
+        self.check_fingerprint(l)?;
         let mut out = Vec::new();
         for o in &self.markets {
             out.extend(o.allocation.shortfalls(l)?);

@@ -1,6 +1,6 @@
 //! Independent parts of a transportation problem: the connected components of its candidate
 //! graph (rows and columns joined by pairs), each solved on its own and in parallel, then
-//! combined into one plan whose certificate is checked whole.
+//! combined into one plan whose certificate is checked whole by the caller.
 //!
 //! Rows in different components share no column, so the LP separates: a plan and prices
 //! optimal for every component are optimal together, and the combined objective is the sum.
@@ -9,7 +9,7 @@
 
 use rayon::prelude::*;
 
-use super::transport::{Transport, TransportSolution, max_weight_transport_with, verify_transport};
+use super::transport::{Transport, TransportSolution, max_weight_transport_with};
 use super::{AllocateError, Limits, Status};
 
 /// One connected component of a transportation problem's candidate graph: its rows and
@@ -78,32 +78,25 @@ fn sub_problem(t: &Transport, c: &Component) -> Result<Transport, AllocateError>
     )
 }
 
-/// One component solved on its own, its certificate checked when it finished.
+/// One component solved on its own.
 fn solve_component(
     t: &Transport,
     c: &Component,
     limits: &Limits<'_>,
 ) -> Result<TransportSolution, AllocateError> {
-    let sub = sub_problem(t, c)?;
-    let s = max_weight_transport_with(&sub, limits)?;
-    if s.status == Status::Optimal {
-        verify_transport(&sub, &s).map_err(|source| AllocateError::CertificateFailed {
-            what: format!("component of row {}", c.rows[0]),
-            source,
-        })?;
-    }
-    Ok(s)
+    max_weight_transport_with(&sub_problem(t, c)?, limits)
 }
 
 /// [`max_weight_transport_with`], component by component: each connected component solved on
 /// its own (in parallel on the rayon pool; each solve under `limits`, whose iteration cap then
-/// counts per component) with its certificate checked, the answers combined into one plan of
-/// the whole problem. The objective equals the whole solve's, and the result is the same on any
-/// number of threads.
+/// counts per component), the answers combined into one plan of the whole problem, with the
+/// components' prices as its certificate. The objective equals the whole solve's, and the
+/// result is the same on any number of threads. As for [`max_weight_transport_with`], check
+/// the certificate with [`verify_transport`](super::verify_transport) on `t` (the policies do): one check of the
+/// combined plan covers every component's prices and the combination.
 ///
 /// # Errors
-/// As [`max_weight_transport_with`]; a component whose certificate fails is
-/// [`AllocateError::CertificateFailed`] naming its first row.
+/// As [`max_weight_transport_with`].
 pub fn max_weight_transport_by_components(
     t: &Transport,
     limits: &Limits<'_>,

@@ -253,6 +253,26 @@ pub enum AllocateError {
     },
 }
 
+impl AllocateError {
+    /// This error, raised by `policy` on `market`, with both named: a failed certificate keeps
+    /// its kind with the market in `what`; a config error or an error already named stays as it
+    /// is; anything else is wrapped in [`AllocateError::Policy`] with this error as its source.
+    pub fn in_policy(self, policy: &str, market: crate::score::Market) -> AllocateError {
+        match self {
+            AllocateError::CertificateFailed { what, source } => AllocateError::CertificateFailed {
+                what: format!("{market} market {what}"),
+                source,
+            },
+            e @ (AllocateError::Policy { .. } | AllocateError::Config(_)) => e,
+            other => AllocateError::Policy {
+                policy: policy.to_owned(),
+                market,
+                source: Box::new(other),
+            },
+        }
+    }
+}
+
 impl std::fmt::Display for AllocateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

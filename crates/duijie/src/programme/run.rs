@@ -183,16 +183,17 @@ pub fn run(
     let scorer = Scorer::new(&cfg.score, l);
     let instances: Vec<MarketInstance> = MarketInstance::every_market(&scorer, cfg.score.top_k);
     let runs = compare_on(l, dataset, seed, &instances, &policies, None, tick)?;
+    // With nothing to compare, only the reported policy ran, and it is not a comparison.
+    let compared = !cfg.compare.trim().is_empty();
     let mut allocations = Vec::with_capacity(instances.len());
     let mut comparison = Vec::with_capacity(runs.len());
     for r in runs {
         if r.row.policy == name {
             allocations.push(r.allocation);
         }
-        if cfg.compare.trim().is_empty() {
-            continue;
+        if compared {
+            comparison.push(r.row);
         }
-        comparison.push(r.row);
     }
     let alliances: Alliances = form_alliances(l, &instances, &cfg.alliances);
     let mut capacity = technology_capacity(l);
