@@ -25,20 +25,30 @@ pub struct Component {
 /// The components of `t` with at least one pair, ordered by their first row (deterministic:
 /// the order does not depend on how the union–find merged them).
 pub fn components(t: &Transport) -> Vec<Component> {
-    let (rows, cols) = (t.rows(), t.cols());
+    components_of(
+        t.rows(),
+        t.cols(),
+        (0..t.rows()).flat_map(|i| t.row(i).map(move |(j, _)| (i as u32, j))),
+    )
+}
+
+/// The connected components of the bipartite graph of `rows` × `cols` with these `(row, col)`
+/// edges, as [`components`]: those with at least one edge, ordered by their first row.
+pub fn components_of(
+    rows: usize,
+    cols: usize,
+    edges: impl Iterator<Item = (u32, u32)>,
+) -> Vec<Component> {
     let mut uf = petgraph::unionfind::UnionFind::<usize>::new(rows + cols);
-    for i in 0..rows {
-        for (j, _) in t.row(i) {
-            uf.union(i, rows + j as usize);
-        }
+    let mut linked = vec![false; rows];
+    for (i, j) in edges {
+        uf.union(i as usize, rows + j as usize);
+        linked[i as usize] = true;
     }
     // Label each root by the first row that reaches it.
     let mut label = vec![usize::MAX; rows + cols];
     let mut out: Vec<Component> = Vec::new();
-    for i in 0..rows {
-        if t.row(i).next().is_none() {
-            continue;
-        }
+    for i in (0..rows).filter(|&i| linked[i]) {
         let r = uf.find(i);
         if label[r] == usize::MAX {
             label[r] = out.len();
@@ -58,6 +68,24 @@ pub fn components(t: &Transport) -> Vec<Component> {
         }
     }
     out
+}
+
+/// `f` on every component, in parallel on the rayon pool, the answers in component order. The
+/// largest components start first, one task each, so the biggest starts at once and the small
+/// ones fill the other threads; the answers do not depend on the number of threads.
+pub(crate) fn each_largest_first<R: Send>(
+    comps: &[Component],
+    f: impl Fn(&Component) -> R + Sync,
+) -> Vec<R> {
+    let mut order: Vec<usize> = (0..comps.len()).collect();
+    order.sort_by_key(|&k| std::cmp::Reverse(comps[k].rows.len() + comps[k].cols.len()));
+    let mut by_size: Vec<(usize, R)> = order
+        .par_iter()
+        .with_max_len(1)
+        .map(|&k| (k, f(&comps[k])))
+        .collect();
+    by_size.sort_by_key(|(k, _)| *k);
+    by_size.into_iter().map(|(_, r)| r).collect()
 }
 
 /// The sub-problem of component `c`: its rows' demands, its columns' capacities and its pairs,
@@ -105,20 +133,10 @@ pub fn max_weight_transport_by_components(
     if comps.len() <= 1 {
         return max_weight_transport_with(t, limits);
     }
-    // Largest first, one task each, so the biggest component starts at once and the small ones
-    // fill the other threads; the answers go back to component order.
-    let mut order: Vec<usize> = (0..comps.len()).collect();
-    order.sort_by_key(|&k| std::cmp::Reverse(comps[k].rows.len() + comps[k].cols.len()));
-    let mut by_size: Vec<(usize, Result<TransportSolution, AllocateError>)> = order
-        .par_iter()
-        .with_max_len(1)
-        .map(|&k| (k, solve_component(t, &comps[k], limits)))
-        .collect();
-    by_size.sort_by_key(|(k, _)| *k);
-    let solved: Vec<TransportSolution> = by_size
-        .into_iter()
-        .map(|(_, s)| s)
-        .collect::<Result<_, AllocateError>>()?;
+    let solved: Vec<Result<TransportSolution, AllocateError>> =
+        each_largest_first(&comps, |c| solve_component(t, c, limits));
+    let solved: Vec<TransportSolution> =
+        solved.into_iter().collect::<Result<_, AllocateError>>()?;
     let mut out = TransportSolution {
         flows: Vec::with_capacity(solved.iter().map(|s| s.flows.len()).sum()),
         unmet: t.demand().to_vec(),

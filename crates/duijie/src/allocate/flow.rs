@@ -187,6 +187,17 @@ pub fn min_cost_flow_with(
     net: &FlowNetwork,
     limits: &super::Limits<'_>,
 ) -> Result<FlowSolution, AllocateError> {
+    min_cost_flow_from(net, simplex::Start::Artificial, limits)
+}
+
+/// [`min_cost_flow_with`] from a given starting basis. A [`simplex::Start::Star`] must route
+/// the supplies exactly and is read with the lower bounds already shifted out: callers pass it
+/// only for networks whose lower bounds are all zero.
+pub(crate) fn min_cost_flow_from(
+    net: &FlowNetwork,
+    start: simplex::Start<'_>,
+    limits: &super::Limits<'_>,
+) -> Result<FlowSolution, AllocateError> {
     let n = net.supply.len();
     let (pos, neg): (i128, i128) = net.supply.iter().fold((0, 0), |(p, q), &b| {
         if b > 0 {
@@ -229,7 +240,7 @@ pub fn min_cost_flow_with(
         target: &target,
         cap: &cap,
         cost: &cost,
-        start: simplex::Start::Artificial,
+        start,
         limits,
     });
     if solved.limit_reached && solved.artificial_flow > 0 {

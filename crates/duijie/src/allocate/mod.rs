@@ -20,7 +20,7 @@
 mod assignment;
 mod components;
 mod flow;
-mod simplex;
+pub(crate) mod simplex;
 mod stable;
 mod transport;
 
@@ -30,7 +30,9 @@ pub use assignment::{
     fixed_point_matrix, max_weight_assignment, max_weight_assignment_sparse, min_cost_assignment,
     min_cost_assignment_sparse, solve_assignment, solve_assignment_f64, verify_assignment,
 };
-pub use components::{Component, components, max_weight_transport_by_components};
+pub(crate) use components::each_largest_first;
+pub use components::{Component, components, components_of, max_weight_transport_by_components};
+pub(crate) use flow::min_cost_flow_from;
 pub use flow::{
     FlowArc, FlowNetwork, FlowSolution, PartialFlow, min_cost_flow, min_cost_flow_max_demand,
     min_cost_flow_with, verify_flow, verify_infeasibility_cut, verify_partial_flow,

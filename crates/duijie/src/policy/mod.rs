@@ -24,6 +24,7 @@
 //! Every policy is deterministic: ties go to the lower index.
 
 mod allocation;
+mod covering;
 mod flow;
 mod metrics;
 mod modes;
@@ -380,10 +381,10 @@ impl Policy for Coverage {
         inst: &MarketInstance,
         limits: &allocate::Limits<'_>,
     ) -> Result<Allocation, AllocateError> {
-        let (flows, _, stopped) = covering_solve(inst, None, true, limits)?;
+        let c = covering::covering_solve(inst, None, true, limits)?;
         Ok(inst.allocation(
-            flows,
-            Status::optimal_unless(stopped),
+            c.flows,
+            Status::optimal_unless(c.stopped),
             Algorithm::NetworkSimplex,
             (vec![], vec![]),
             None,
@@ -411,54 +412,56 @@ impl Policy for MaxMin {
         // How many needs can be covered with the pairs scoring at least `t` (a b-matching, by
         // max-flow): covering K needs takes one unit for each, and K first units are an
         // allocation covering K needs.
-        let coverage = |t: i64| {
-            let edges: Vec<(u32, u32)> = inst
-                .pairs
-                .iter()
-                .filter(|p| p.2 >= t)
-                .map(|p| (p.0, p.1))
-                .collect();
-            flow::max_coverage(&inst.demand, &inst.capacity, &edges)
-        };
+        let net = flow::CoverageNetwork::new(&inst.demand, &inst.capacity, &inst.pairs);
         let mut levels: Vec<i64> = inst.pairs.iter().map(|p| p.2).collect();
         levels.sort_unstable();
         levels.dedup();
-        let target = coverage(i64::MIN);
+        let target = {
+            let mut f = net.empty_flow();
+            net.augment(&mut f, i64::MIN);
+            f.value()
+        };
         // Largest threshold index whose coverage still reaches the target (index 0 always does,
-        // as every score is ≥ levels[0]).
+        // as every score is ≥ levels[0]). `warm` is the maximum flow at `levels[hi]` (none
+        // at the start): it uses only pairs at or above any threshold below, so each step
+        // starts from it and only augments.
         let (mut lo, mut hi) = (0usize, levels.len());
+        let mut warm = net.empty_flow();
         while hi > lo + 1 {
             let mid = lo + (hi - lo) / 2;
-            if coverage(levels[mid]) == target {
+            let mut f = warm.clone();
+            net.augment(&mut f, levels[mid]);
+            if f.value() == target {
                 lo = mid;
             } else {
                 hi = mid;
+                warm = f;
             }
         }
         // One exact solve: first units only on pairs at or above the level, most needs covered
         // (the target, by the search), then welfare. A need with units only outside its first
         // would make covered + it > target, which maximality rules out: so every covered need's
         // best partner is at or above the level.
-        let (best, covered, stopped) =
-            covering_solve(inst, levels.get(lo).copied(), false, limits)?;
-        if stopped {
+        let c = covering::covering_solve(inst, levels.get(lo).copied(), false, limits)?;
+        if c.stopped {
             return Ok(inst.allocation(
-                best,
+                c.flows,
                 Status::LimitReached,
                 Algorithm::NetworkSimplex,
                 (vec![], vec![]),
                 None,
             ));
         }
-        if covered != target {
+        if c.covered != target {
             return Err(AllocateError::Internal {
                 message: format!(
-                    "max–min: the exact solve covers {covered} needs, the max-flow {target}"
+                    "max–min: the exact solve covers {} needs, the max-flow {target}",
+                    c.covered
                 ),
             });
         }
         Ok(inst.allocation(
-            best,
+            c.flows,
             Status::Optimal,
             Algorithm::NetworkSimplex,
             (vec![], vec![]),
@@ -653,70 +656,6 @@ fn solve_within(
         source,
     })?;
     Ok((s, false))
-}
-
-/// Maximum coverage, then welfare: every need `i` is split into a first unit (bonus `B`) and
-/// the rest; with `offers`, every offer too. With `threshold`, a need's first unit may only go
-/// to pairs scoring at least that much. Returns the flows in original indices and how many
-/// needs got their first unit, and whether `limits` stopped the solve.
-fn covering_solve(
-    inst: &MarketInstance,
-    threshold: Option<i64>,
-    offers: bool,
-    limits: &allocate::Limits<'_>,
-) -> Result<(Flows, usize, bool), AllocateError> {
-    // Rows: 2i = first unit of need i, 2i+1 = the rest; columns likewise when `offers`.
-    let max_w = inst.pairs.iter().map(|p| p.2).max().unwrap_or(0);
-    let units = inst
-        .demand
-        .iter()
-        .map(|&d| i64::from(d))
-        .sum::<i64>()
-        .min(inst.capacity.iter().map(|&c| i64::from(c)).sum::<i64>());
-    // Any welfare difference is below B.
-    let bonus = units
-        .checked_mul(max_w)
-        .and_then(|x| x.checked_add(1))
-        .ok_or(AllocateError::NumericRange {
-            max_weight: u64::try_from(max_w).unwrap_or(u64::MAX),
-            limit: u64::try_from(i64::MAX / units.max(1)).unwrap_or(0),
-        })?;
-    let mut demand = Vec::with_capacity(inst.needs() * 2);
-    for &d in &inst.demand {
-        demand.push(d.min(1));
-        demand.push(d.saturating_sub(1));
-    }
-    let capacity: Vec<u32> = if offers {
-        inst.capacity
-            .iter()
-            .flat_map(|&c| [c.min(1), c.saturating_sub(1)])
-            .collect()
-    } else {
-        inst.capacity.clone()
-    };
-    let mut pairs = Vec::with_capacity(inst.pairs.len() * if offers { 4 } else { 2 });
-    for &(i, j, w, _) in &inst.pairs {
-        let cols: &[(u32, i64)] = if offers {
-            &[(2 * j, 1), (2 * j + 1, 0)]
-        } else {
-            &[(j, 0)]
-        };
-        for &(c, ob) in cols {
-            if threshold.is_none_or(|t| w >= t) {
-                pairs.push((2 * i, c, w + bonus * (1 + ob)));
-            }
-            pairs.push((2 * i + 1, c, w + bonus * ob));
-        }
-    }
-    let t = Transport::new(demand, capacity, pairs)?;
-    let (s, stopped) = solve_within(&t, limits)?;
-    let first = s.flows.iter().filter(|f| f.0 % 2 == 0 && f.2 > 0).count();
-    let flows = s
-        .flows
-        .iter()
-        .map(|&(r, c, u)| (r / 2, if offers { c / 2 } else { c }, u))
-        .collect();
-    Ok((flows, first, stopped))
 }
 
 /// Why a party of a [`Coverage`] allocation has no partner.

@@ -253,6 +253,35 @@ proptest! {
         prop_assert_eq!(c.3, best_w);
     }
 
+    /// The max–min threshold search: at every threshold, the flow augmented from the one found
+    /// at the next higher threshold covers as many needs as a fresh search, which covers as many
+    /// as the best allocation (brute force) can through pairs at or above the threshold.
+    #[test]
+    fn coverage_flows_from_a_higher_threshold_are_maximum(inst in instance()) {
+        let net = flow::CoverageNetwork::new(&inst.demand, &inst.capacity, &inst.pairs);
+        let mut levels: Vec<i64> = inst.pairs.iter().map(|p| p.2).collect();
+        levels.sort_unstable();
+        levels.dedup();
+        let all = all_allocations(&inst);
+        let mut warm = net.empty_flow();
+        for &t in levels.iter().rev() {
+            net.augment(&mut warm, t);
+            let mut fresh = net.empty_flow();
+            net.augment(&mut fresh, t);
+            let best = all.iter().map(|x| {
+                let mut n = vec![false; inst.needs()];
+                for (p, &u) in inst.pairs.iter().zip(x) {
+                    if u > 0 && p.2 >= t {
+                        n[p.0 as usize] = true;
+                    }
+                }
+                n.iter().filter(|&&b| b).count()
+            }).max().unwrap();
+            prop_assert_eq!(warm.value(), best);
+            prop_assert_eq!(fresh.value(), best);
+        }
+    }
+
     /// Two-sided: the weighted-sum form is the brute-force optimum of its objective; the
     /// fairness form's answer is feasible, never above its upper bound, and the bound is at
     /// least the brute-force optimum (so `Optimal` is only claimed when it is).
