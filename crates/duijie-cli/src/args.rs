@@ -134,6 +134,32 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Stable matching from ranked lists: stable marriage, hospitals/residents or
+    /// student–project allocation, from a JSON file in the shape of the Python `matching`
+    /// package (see datasets/README.md). Prints the pairs, or writes them with --out.
+    Stable {
+        /// The game file (.json).
+        file: PathBuf,
+        /// The side whose optimal stable matching to find: the applying side (suitor, resident,
+        /// student; the default) or the other (reviewer, hospital, supervisor).
+        #[arg(long, default_value = "applicants")]
+        optimal: String,
+        /// Ties in the lists: `strict` (a tie is an error), `index` (weakly stable, ties
+        /// broken by the order names first appear in the file), `random` (weakly stable, ties
+        /// broken by --seed) or `super` (super-stable: no pair weakly prefers each other; may not
+        /// exist).
+        #[arg(long, default_value = "strict")]
+        ties: String,
+        /// Seed for `--ties random`.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write the pairs as CSV to this file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Validate a ledger, then score, allocate and write results. Refuses a ledger with errors.
     Match {
         /// Files or directories.

@@ -33,6 +33,7 @@ mod programme;
 mod progress;
 mod sample;
 mod solve;
+mod stable;
 
 use std::process::ExitCode;
 
@@ -134,6 +135,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out,
             json,
         } => instance::allocate(&instance, &policy, &out, json),
+        Command::Stable {
+            file,
+            optimal,
+            ties,
+            seed,
+            out,
+            json,
+        } => stable::run(&file, &optimal, &ties, seed, out.as_deref(), json),
         Command::Compare {
             paths,
             instances,

@@ -3,23 +3,10 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn duijie(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_duijie"))
-        .args(args)
-        .output()
-        .expect("run duijie");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains("panicked"), "duijie panicked: {stderr}");
-    assert_ne!(out.status.code(), Some(101), "duijie panicked: {stderr}");
-    out
-}
+mod common;
+use common::{duijie, root};
+use std::path::Path;
+use std::process::Command;
 
 fn case(name: &str) -> toml::Table {
     let text = std::fs::read_to_string(root().join("datasets/cases").join(name)).unwrap();

@@ -29,6 +29,7 @@ pub mod dimacs;
 mod encoding;
 pub mod json;
 pub mod market;
+pub mod prefs;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 

@@ -86,6 +86,7 @@
 pub mod allocate;
 pub mod catalogue;
 pub mod experiment;
+pub mod games;
 pub mod id;
 pub mod message;
 pub mod model;

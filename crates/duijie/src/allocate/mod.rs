@@ -10,6 +10,7 @@
 //! | [`min_cost_flow`] | supplies, demands, lower and upper bounds | network simplex | node potentials; infeasibility: a cut |
 //! | [`min_cost_assignment`], [`max_weight_assignment`] | dense 1:1, rectangular | Jonker–Volgenant | dual potentials |
 //! | [`stable_student_optimal`], [`stable_supervisor_optimal`] | stable allocation with two-level capacities (student–project, hospital–residents) | deferred acceptance, either side proposing | no blocking pair ([`blocking_pairs`]) |
+//! | [`super_stable`], [`HrtInstance::broken`] | hospitals/residents and stable marriage with ties | super-stable: Irving–Manlove–Scott; weakly stable: ties broken by index or seed | no (weakly) blocking pair ([`super_blocking_pairs`], [`weakly_blocking_pairs`]); none exists: [`NoSuperStable`] |
 //! | [`min_cost_assignment_sparse`], [`max_weight_assignment_sparse`] | sparse 1:1, forbidden pairs absent | ε-scaling auction, then shortest augmenting paths | dual potentials; infeasibility: a Hall set |
 //!
 //! Every exact solver also takes [`Limits`] (an iteration cap and a stop callback for the
@@ -22,6 +23,7 @@ mod components;
 mod flow;
 pub(crate) mod simplex;
 mod stable;
+mod ties;
 mod transport;
 
 pub(crate) use assignment::round_half_away_small;
@@ -40,6 +42,10 @@ pub use flow::{
 pub use stable::{
     Proposer, StableInstance, StableMatching, blocking_pairs, check_matching, stable_matching_with,
     stable_student_optimal, stable_supervisor_optimal, verify_stable,
+};
+pub use ties::{
+    HrMatching, HrtInstance, NoSuperStable, TieBreak, TiedList, break_ties, super_blocking_pairs,
+    super_stable, weakly_blocking_pairs,
 };
 pub use transport::{
     Transport, TransportSolution, check_plan, greedy_transport, max_weight_transport,
