@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 out="${1:-benches/results/$(date +%Y-%m-%d)-summary.csv}"
 dir=target/instances
-cargo build --profile bench -q -p duijie-benches --bins -p duijie-cli  # LTO, one codegen unit (see Cargo.toml)
+cargo build --release -q -p duijie-benches --bins -p duijie-cli  # the shipped profile (see Cargo.toml)
 ./target/release/write-instances "$dir" >/dev/null
 tmp=$(mktemp -d)
 ./target/release/solve-instances --big > "$tmp/duijie.csv"

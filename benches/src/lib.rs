@@ -182,6 +182,64 @@ pub const TRANSPORT: &[(&str, usize, usize, usize)] = &[
     ("transport_5000x300_dense", 5000, 300, 300),
 ];
 
+/// General min-cost flow instances, not bipartite: `(name, side)` for a `side × side` grid.
+pub const GRID: &[(&str, usize)] = &[("grid_100x100", 100), ("grid_300x300", 300)];
+
+/// A grid network as DIMACS `p min` text (nodes from 1): each node joined to its right and
+/// lower neighbours in both directions (cost 1–100, capacity 100–1000), plus one random long arc
+/// per node (cost 50–500, capacity 10–100); `side` sources of supply 100–300 and as many sinks
+/// of the matching total demand, at random nodes. Feasible: every node reaches every other.
+pub fn grid_network(seed: u64, side: usize) -> String {
+    use std::fmt::Write as _;
+    let mut r = Rng::new(seed);
+    let n = side * side;
+    let mut arcs: Vec<(usize, usize, u64, u64)> = Vec::with_capacity(5 * n);
+    for y in 0..side {
+        for x in 0..side {
+            let v = y * side + x;
+            for (dx, dy) in [(1, 0), (0, 1)] {
+                let (nx, ny) = (x + dx, y + dy);
+                if nx < side && ny < side {
+                    let w = ny * side + nx;
+                    arcs.push((v, w, r.range(100, 1001), r.range(1, 101)));
+                    arcs.push((w, v, r.range(100, 1001), r.range(1, 101)));
+                }
+            }
+            let far = r.range(0, n as u64) as usize;
+            if far != v {
+                arcs.push((v, far, r.range(10, 101), r.range(50, 501)));
+            }
+        }
+    }
+    let mut supply = vec![0i64; n];
+    let mut total = 0i64;
+    for _ in 0..side {
+        let s = r.range(100, 301) as i64;
+        supply[r.range(0, n as u64) as usize] += s;
+        total += s;
+    }
+    // The same total spread over `side` sinks.
+    for k in 0..side {
+        let d = total / side as i64 + i64::from(k < (total % side as i64) as usize);
+        supply[r.range(0, n as u64) as usize] -= d;
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "c grid {side}x{side}, seed {seed}\np min {n} {}",
+        arcs.len()
+    );
+    for (v, &b) in supply.iter().enumerate() {
+        if b != 0 {
+            let _ = writeln!(out, "n {} {b}", v + 1);
+        }
+    }
+    for (t, h, cap, cost) in arcs {
+        let _ = writeln!(out, "a {} {} 0 {cap} {cost}", t + 1, h + 1);
+    }
+    out
+}
+
 /// The scale and `top_k` a measuring binary was asked for: `[sample|province|nation] [K|all]`
 /// (province and every candidate when left out).
 pub fn scale_and_k(args: &[String]) -> (Scale, Option<usize>) {

@@ -2,7 +2,7 @@
 //! instances are solved and their certificates must check.
 #![no_main]
 
-use duijie::allocate::{self, CostMatrix};
+use duijie::allocate;
 use duijie_store::dimacs::{Instance, parse_dimacs, parse_matrix_csv};
 use libfuzzer_sys::fuzz_target;
 
@@ -22,15 +22,25 @@ fuzz_target!(|data: &[u8]| {
                         .expect("partial flow certificate checks");
                 }
             }
-            Instance::Assignment { matrix, .. } if matrix.rows() <= 64 && matrix.cols() <= 64 => {
-                if let Ok(a) = allocate::min_cost_assignment_sparse(&matrix) {
-                    allocate::verify_assignment(CostMatrix::Sparse(&matrix), &a)
+            Instance::Assignment { matrix, .. }
+                if matrix.dim().0 <= 64 && matrix.dim().1 <= 64 =>
+            {
+                if let Ok(a) = allocate::solve_assignment(
+                    matrix.view(),
+                    allocate::Sense::Min,
+                    &allocate::Limits::default(),
+                ) {
+                    allocate::verify_assignment(matrix.view(), &a)
                         .expect("assignment certificate checks");
                 }
             }
-            Instance::Dense { matrix, .. } if matrix.len() <= 4096 => {
-                if let Ok(a) = allocate::max_weight_assignment(matrix.view()) {
-                    allocate::verify_assignment(CostMatrix::Dense(matrix.view()), &a)
+            Instance::Dense { matrix, .. } if matrix.dim().0 * matrix.dim().1 <= 4096 => {
+                if let Ok(a) = allocate::solve_assignment(
+                    matrix.view(),
+                    allocate::Sense::Max,
+                    &allocate::Limits::default(),
+                ) {
+                    allocate::verify_assignment(matrix.view(), &a)
                         .expect("assignment certificate checks");
                 }
             }

@@ -9,8 +9,8 @@ use std::io::Write;
 use std::fmt::Write as _;
 
 use duijie_benches::{
-    DENSE, DENSE_F64, DENSE_HUGE, SEED, SPARSE, TRANSPORT, dense_f64, dense_int, sparse_perm,
-    transportation,
+    DENSE, DENSE_F64, DENSE_HUGE, GRID, SEED, SPARSE, TRANSPORT, dense_f64, dense_int,
+    grid_network, sparse_perm, transportation,
 };
 
 fn main() -> std::io::Result<()> {
@@ -25,8 +25,26 @@ fn main() -> std::io::Result<()> {
         std::fs::File::create(dir.join(format!("{name}.{ext}")))?.write_all(&bytes)?;
         std::fs::write(dir.join(format!("{name}.shape")), shape)
     };
+    // Each dense instance also as the files `duijie solve` reads: a CSV matrix and a complete
+    // DIMACS `p asn` (rows 1..n, columns n+1..n+m).
     let write_int = |name: &str, seed: u64, n: usize, m: usize, max: u64| {
         let v = dense_int(seed, n, m, max);
+        let mut csv = String::with_capacity(v.len() * 8);
+        let mut asn = String::with_capacity(v.len() * 16);
+        let _ = writeln!(asn, "c {name}\np asn {} {}", n + m, n * m);
+        for i in 0..n {
+            let _ = writeln!(asn, "n {}", i + 1);
+        }
+        for i in 0..n {
+            for j in 0..m {
+                let c = v[i * m + j];
+                let _ = write!(csv, "{}{c}", if j == 0 { "" } else { "," });
+                let _ = writeln!(asn, "a {} {} {c}", i + 1, n + j + 1);
+            }
+            csv.push('\n');
+        }
+        std::fs::write(dir.join(format!("{name}.csv")), csv)?;
+        std::fs::write(dir.join(format!("{name}.asn")), asn)?;
         write(
             name,
             "i64",
@@ -106,6 +124,12 @@ fn main() -> std::io::Result<()> {
             let _ = writeln!(out, "a {} {} {c}", i + 1, n + j as usize + 1);
         }
         std::fs::write(dir.join(format!("{name}.asn")), out)?;
+    }
+    for (k, &(name, side)) in GRID.iter().enumerate() {
+        std::fs::write(
+            dir.join(format!("{name}.min")),
+            grid_network(SEED + 300 + k as u64, side),
+        )?;
     }
     println!("instances written to {}", dir.display());
     Ok(())

@@ -9,7 +9,7 @@ use duijie::allocate::{
     self, Algorithm, AllocateError, CostMatrix, Sense, Status, check_assignment, verify_assignment,
     verify_flow,
 };
-use duijie_store::dimacs::{Instance, parse_dimacs, parse_matrix_csv};
+use duijie_store::dimacs::{AssignmentMatrix, Instance, parse_dimacs, parse_matrix_csv};
 
 struct Outcome {
     objective: i128,
@@ -44,10 +44,7 @@ impl Solution {
         row_id: &dyn Fn(usize) -> u64,
         col_id: &dyn Fn(usize) -> u64,
     ) -> Solution {
-        let cost = |i: usize, j: usize| match matrix {
-            CostMatrix::Sparse(m) => m.get(i, u32::try_from(j).unwrap_or(u32::MAX)).unwrap_or(0),
-            CostMatrix::Dense(d) => d[[i, j]],
-        };
+        let cost = |i: usize, j: usize| matrix.get(i, j).unwrap_or(0);
         Solution::Assignment {
             pairs: a
                 .row_to_col
@@ -255,34 +252,26 @@ pub fn run(
             row_ids,
             col_ids,
         } => {
-            let r = allocate::solve_assignment(CostMatrix::Sparse(matrix), sense, &limits);
+            let r = allocate::solve_assignment(matrix.view(), sense, &limits);
             r.and_then(|a| {
                 solve_seconds = t1.elapsed().as_secs_f64();
-                let size = format!(
-                    "{} × {}, {} pairs",
-                    matrix.rows(),
-                    matrix.cols(),
-                    matrix.nnz()
-                );
-                Outcome::of_assignment(
-                    &a,
-                    CostMatrix::Sparse(matrix),
-                    size,
-                    (&|i| row_ids[i], &|j| col_ids[j]),
-                )
+                let (rows, cols) = matrix.dim();
+                let size = match matrix {
+                    AssignmentMatrix::Sparse(m) => format!("{rows} × {cols}, {} pairs", m.nnz()),
+                    AssignmentMatrix::Dense(d) => {
+                        format!("{rows} × {cols}, every pair ({}-bit costs)", d.bits())
+                    }
+                };
+                Outcome::of_assignment(&a, matrix.view(), size, (&|i| row_ids[i], &|j| col_ids[j]))
             })
         }
         Instance::Dense { matrix, .. } => {
-            let r = allocate::solve_assignment(CostMatrix::Dense(matrix.view()), sense, &limits);
+            let r = allocate::solve_assignment(matrix.view(), sense, &limits);
             r.and_then(|a| {
                 solve_seconds = t1.elapsed().as_secs_f64();
-                let size = format!("{} × {} dense", matrix.nrows(), matrix.ncols());
-                Outcome::of_assignment(
-                    &a,
-                    CostMatrix::Dense(matrix.view()),
-                    size,
-                    (&|i| i as u64, &|j| j as u64),
-                )
+                let (rows, cols) = matrix.dim();
+                let size = format!("{rows} × {cols} dense ({}-bit costs)", matrix.bits());
+                Outcome::of_assignment(&a, matrix.view(), size, (&|i| i as u64, &|j| j as u64))
             })
         }
     };

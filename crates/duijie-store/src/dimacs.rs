@@ -3,7 +3,7 @@
 //!
 //! Parsing reads straight into the solvers' final buffers. Every error names its line.
 
-use duijie::allocate::{FlowNetwork, SparseMatrix, fixed_point_matrix};
+use duijie::allocate::{CostMatrix, DenseMatrix, FlowNetwork, SparseMatrix, fixed_point_matrix};
 
 /// A parse error, with the 1-based line where it was found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,8 +34,9 @@ pub enum Instance {
     /// `p asn`: an assignment between the `n`-listed nodes (rows, in file order) and the other
     /// nodes (columns, in id order); minimise the total cost.
     Assignment {
-        /// Costs of the allowed pairs.
-        matrix: SparseMatrix,
+        /// Costs of the allowed pairs: dense (narrowest width) when every row–column pair is
+        /// listed and there are no more rows than columns, else sparse.
+        matrix: AssignmentMatrix,
         /// The DIMACS id of each row.
         row_ids: Vec<u64>,
         /// The DIMACS id of each column.
@@ -43,11 +44,97 @@ pub enum Instance {
     },
     /// A dense matrix (CSV), in fixed point when it held decimals.
     Dense {
-        /// The matrix, as integers.
-        matrix: ndarray::Array2<i64>,
+        /// The matrix, as integers in the narrowest width that holds them.
+        matrix: DenseMatrix,
         /// Decimal places kept when the file held decimals (`0` for integers).
         decimals: u32,
     },
+}
+
+/// The costs of a `p asn` file, in the form its solver runs fastest on.
+#[derive(Clone, Debug)]
+pub enum AssignmentMatrix {
+    /// Some pairs are missing (or rows outnumber columns): the sparse solver.
+    Sparse(SparseMatrix),
+    /// Every pair is listed and rows ≤ columns: the dense solver (the same answer; complete
+    /// instances run several times faster on it).
+    Dense(DenseMatrix),
+}
+
+impl AssignmentMatrix {
+    /// The matrix as solver input.
+    pub fn view(&self) -> CostMatrix<'_> {
+        match self {
+            AssignmentMatrix::Sparse(m) => CostMatrix::Sparse(m),
+            AssignmentMatrix::Dense(m) => m.view(),
+        }
+    }
+
+    /// Rows and columns.
+    pub fn dim(&self) -> (usize, usize) {
+        match self {
+            AssignmentMatrix::Sparse(m) => (m.rows(), m.cols()),
+            AssignmentMatrix::Dense(m) => m.dim(),
+        }
+    }
+}
+
+/// Integers gathered in 32 bits until one does not fit, then in 64: a reader's values land in
+/// the narrowest buffer without a second pass.
+enum Ints {
+    Narrow(Vec<i32>),
+    Wide(Vec<i64>),
+}
+
+impl Ints {
+    fn with_capacity(n: usize) -> Self {
+        Ints::Narrow(Vec::with_capacity(n))
+    }
+
+    fn push(&mut self, v: i64) {
+        match self {
+            Ints::Narrow(a) => match i32::try_from(v) {
+                Ok(x) => a.push(x),
+                Err(_) => {
+                    let mut w: Vec<i64> = Vec::with_capacity(a.capacity());
+                    w.extend(a.iter().map(|&x| i64::from(x)));
+                    w.push(v);
+                    *self = Ints::Wide(w);
+                }
+            },
+            Ints::Wide(a) => a.push(v),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Ints::Narrow(a) => a.len(),
+            Ints::Wide(a) => a.len(),
+        }
+    }
+
+    fn as_f64(&self) -> Vec<f64> {
+        #[allow(clippy::cast_precision_loss)]
+        match self {
+            Ints::Narrow(a) => a.iter().map(|&x| f64::from(x)).collect(),
+            Ints::Wide(a) => a.iter().map(|&x| x as f64).collect(),
+        }
+    }
+
+    fn into_matrix(self, rows: usize, cols: usize) -> Result<DenseMatrix, InstanceError> {
+        let shape = |e: ndarray::ShapeError| InstanceError {
+            line: 0,
+            message: e.to_string(),
+        };
+        Ok(match self {
+            Ints::Narrow(a) => {
+                DenseMatrix::I32(ndarray::Array2::from_shape_vec((rows, cols), a).map_err(shape)?)
+            }
+            Ints::Wide(a) => {
+                DenseMatrix::I64(ndarray::Array2::from_shape_vec((rows, cols), a).map_err(shape)?)
+            }
+        })
+    }
 }
 
 /// The most memory an instance read from a file may need (bytes): 8 GiB, a third of the
@@ -89,13 +176,21 @@ pub fn parse_dimacs(text: &str) -> Result<Instance, InstanceError> {
     let mut net: Option<FlowNetwork> = None;
     let mut asn_rows: Vec<u64> = Vec::new();
     let mut asn_is_row: Vec<bool> = Vec::new();
-    let mut asn_arcs: Vec<(usize, usize, i64)> = Vec::new();
+    let mut asn_arcs: Vec<(u32, u32, i64)> = Vec::new();
     let mut arcs_seen = 0u64;
     for (k, raw) in text.lines().enumerate() {
         let line = k as u64 + 1;
-        let mut f = raw.split_whitespace();
+        let mut f = raw.split_ascii_whitespace();
         let Some(tag) = f.next() else { continue };
-        let rest: Vec<&str> = f.collect();
+        // A line's fields without allocating: at most 6 are ever needed (one more shows a
+        // line too long for its kind).
+        let mut fields = [""; 6];
+        let mut count = 0;
+        for x in f.by_ref().take(fields.len()) {
+            fields[count] = x;
+            count += 1;
+        }
+        let rest = &fields[..count];
         match tag {
             "c" => {}
             "p" => {
@@ -201,9 +296,10 @@ pub fn parse_dimacs(text: &str) -> Result<Instance, InstanceError> {
                     let [t, h, cost] = rest[..] else {
                         return err(line, "expected `a SRC DST COST`");
                     };
+                    // Node ids fit u32: the problem line allows at most u32::MAX nodes.
                     asn_arcs.push((
-                        node(line, t, n)?,
-                        node(line, h, n)?,
+                        node(line, t, n)? as u32,
+                        node(line, h, n)? as u32,
                         int(line, cost, "cost")?,
                     ));
                 }
@@ -243,8 +339,11 @@ pub fn parse_dimacs(text: &str) -> Result<Instance, InstanceError> {
             col_ids.push(v as u64 + 1);
         }
     }
-    let mut entries = Vec::with_capacity(asn_arcs.len());
-    for (k, &(t, h, c)) in asn_arcs.iter().enumerate() {
+    let (rows, cols) = (asn_rows.len(), col_ids.len());
+    // The arcs become (row, column, cost) entries in place.
+    let mut entries = asn_arcs;
+    for (k, e) in entries.iter_mut().enumerate() {
+        let (t, h) = (e.0 as usize, e.1 as usize);
         if row_of[t] == u32::MAX || col_of[h] == u32::MAX {
             return err(
                 0,
@@ -256,15 +355,52 @@ pub fn parse_dimacs(text: &str) -> Result<Instance, InstanceError> {
                 ),
             );
         }
-        entries.push((row_of[t], col_of[h], c));
+        *e = (row_of[t], col_of[h], e.2);
     }
-    let matrix = SparseMatrix::new(asn_rows.len(), col_ids.len(), entries)
-        .or_else(|e| err(0, e.to_string()))?;
+    let matrix = match complete(rows, cols, &entries) {
+        Some(dense) => AssignmentMatrix::Dense(dense),
+        None => AssignmentMatrix::Sparse(
+            SparseMatrix::new(rows, cols, entries).or_else(|e| err(0, e.to_string()))?,
+        ),
+    };
     Ok(Instance::Assignment {
         matrix,
         row_ids: asn_rows,
         col_ids,
     })
+}
+
+/// The dense matrix of `entries` when they list every pair of `rows × cols` once and
+/// `rows ≤ cols` (the dense solver then gives the sparse one's answer), else `None`.
+fn complete(rows: usize, cols: usize, entries: &[(u32, u32, i64)]) -> Option<DenseMatrix> {
+    if rows == 0 || rows > cols || entries.len() != rows.checked_mul(cols)? {
+        return None;
+    }
+    // One pass for the width, one to place the entries; a pair listed twice is left to the
+    // sparse reader, which names it.
+    let mut seen = vec![false; entries.len()];
+    let place = |k: usize, seen: &mut [bool]| !std::mem::replace(&mut seen[k], true);
+    let at = |i: u32, j: u32| i as usize * cols + j as usize;
+    let ints = if entries.iter().all(|e| i32::try_from(e.2).is_ok()) {
+        let mut full = vec![0i32; entries.len()];
+        for &(i, j, c) in entries {
+            if !place(at(i, j), &mut seen) {
+                return None;
+            }
+            full[at(i, j)] = c as i32;
+        }
+        Ints::Narrow(full)
+    } else {
+        let mut full = vec![0i64; entries.len()];
+        for &(i, j, c) in entries {
+            if !place(at(i, j), &mut seen) {
+                return None;
+            }
+            full[at(i, j)] = c;
+        }
+        Ints::Wide(full)
+    };
+    ints.into_matrix(rows, cols).ok()
 }
 
 /// Parses a dense matrix from CSV text: one row per line, comma-separated numbers, no header.
@@ -275,7 +411,8 @@ pub fn parse_dimacs(text: &str) -> Result<Instance, InstanceError> {
 /// An [`InstanceError`] with the line of a ragged row, an empty cell, a non-number, NaN or
 /// infinity, or a value out of range.
 pub fn parse_matrix_csv(text: &str, decimals: u32) -> Result<Instance, InstanceError> {
-    let mut ints: Vec<i64> = Vec::new();
+    // About one entry per four bytes of text: a first guess at the buffer's size.
+    let mut ints = Ints::with_capacity(text.len() / 4);
     let mut floats: Vec<f64> = Vec::new();
     let mut all_int = true;
     let mut rows = 0usize;
@@ -296,8 +433,7 @@ pub fn parse_matrix_csv(text: &str, decimals: u32) -> Result<Instance, InstanceE
                     continue;
                 }
                 all_int = false;
-                #[allow(clippy::cast_precision_loss)]
-                floats.extend(ints.iter().map(|&v| v as f64));
+                floats = ints.as_f64();
             }
             match cell.parse::<f64>() {
                 Ok(v) if v.is_finite() => floats.push(v),
@@ -316,10 +452,9 @@ pub fn parse_matrix_csv(text: &str, decimals: u32) -> Result<Instance, InstanceE
     }
     let cols = cols.unwrap_or(0);
     if all_int {
-        let matrix = ndarray::Array2::from_shape_vec((rows, cols), ints)
-            .or_else(|e| err(0, e.to_string()))?;
+        debug_assert_eq!(ints.len(), rows * cols);
         return Ok(Instance::Dense {
-            matrix,
+            matrix: ints.into_matrix(rows, cols)?,
             decimals: 0,
         });
     }
@@ -327,7 +462,7 @@ pub fn parse_matrix_csv(text: &str, decimals: u32) -> Result<Instance, InstanceE
         ndarray::Array2::from_shape_vec((rows, cols), floats).or_else(|e| err(0, e.to_string()))?;
     let (matrix, p) = fixed_point_matrix(f.view(), decimals).or_else(|e| err(0, e.to_string()))?;
     Ok(Instance::Dense {
-        matrix,
+        matrix: DenseMatrix::narrowest(matrix),
         decimals: p.decimals,
     })
 }
@@ -359,7 +494,22 @@ mod tests {
             panic!()
         };
         assert_eq!((row_ids, col_ids), (vec![1, 2], vec![3, 4]));
-        assert_eq!(matrix.get(0, 1), Some(2));
+        assert!(matches!(matrix, AssignmentMatrix::Sparse(_)));
+        assert_eq!(matrix.view().get(0, 1), Some(2));
+        // Every pair listed: the dense solver's form, 32-bit when the costs fit, 64 otherwise.
+        let t = "p asn 4 4\nn 1\nn 2\na 1 3 5\na 1 4 2\na 2 3 1\na 2 4 7\n";
+        let Instance::Assignment { matrix, .. } = parse_dimacs(t).unwrap() else {
+            panic!()
+        };
+        let AssignmentMatrix::Dense(d) = &matrix else {
+            panic!("{matrix:?}")
+        };
+        assert_eq!((d.bits(), matrix.view().get(1, 1)), (32, Some(7)));
+        let t = t.replace("a 2 4 7", "a 2 4 7000000000");
+        let Instance::Assignment { matrix, .. } = parse_dimacs(&t).unwrap() else {
+            panic!()
+        };
+        assert!(matches!(&matrix, AssignmentMatrix::Dense(d) if d.bits() == 64));
     }
 
     #[test]
@@ -395,12 +545,33 @@ mod tests {
         else {
             panic!()
         };
-        assert_eq!((matrix[[1, 0]], decimals), (3, 0));
+        assert_eq!(
+            (matrix.view().get(1, 0), decimals, matrix.bits()),
+            (Some(3), 0, 32)
+        );
+        // A value past 32 bits midway widens what was read so far.
+        let Instance::Dense { matrix, .. } =
+            parse_matrix_csv("1,2\n3,4000000000\n5,6\n", 6).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (
+                matrix.view().get(1, 1),
+                matrix.view().get(2, 0),
+                matrix.bits()
+            ),
+            (Some(4_000_000_000), Some(5), 64)
+        );
         let Instance::Dense { matrix, decimals } = parse_matrix_csv("0.5,2\n3,4.25\n", 2).unwrap()
         else {
             panic!()
         };
-        assert_eq!((matrix[[0, 0]], matrix[[1, 1]], decimals), (50, 425, 2));
+        let v = matrix.view();
+        assert_eq!(
+            (v.get(0, 0), v.get(1, 1), decimals),
+            (Some(50), Some(425), 2)
+        );
         assert_eq!(parse_matrix_csv("1,2\n3\n", 6).unwrap_err().line, 2);
         assert_eq!(parse_matrix_csv("1,NaN\n", 6).unwrap_err().line, 1);
         assert_eq!(parse_matrix_csv("1,x\n", 6).unwrap_err().line, 1);

@@ -7,7 +7,7 @@
 //! | function | problem | algorithm | certificate |
 //! | --- | --- | --- | --- |
 //! | [`max_weight_transport`] | many-to-many with quantities (b-matching, transportation) | network simplex ([`max_weight_transport_ssp`]: successive shortest paths, as a second algorithm) | LP dual (row and column prices) |
-//! | [`min_cost_flow`] | supplies, demands, lower and upper bounds | network simplex | node potentials; infeasibility: a cut |
+//! | [`min_cost_flow`] | supplies, demands, lower and upper bounds | network simplex (from a star around the sink when every node has an arc to it, as a transportation network does; else an artificial start) | node potentials; infeasibility: a cut |
 //! | [`min_cost_assignment`], [`max_weight_assignment`] | dense 1:1, rectangular | Jonker–Volgenant | dual potentials |
 //! | [`stable_student_optimal`], [`stable_supervisor_optimal`] | stable allocation with two-level capacities (student–project, hospital–residents) | deferred acceptance, either side proposing | no blocking pair ([`blocking_pairs`]) |
 //! | [`super_stable`], [`HrtInstance::broken`] | hospitals/residents and stable marriage with ties | super-stable: Irving–Manlove–Scott; weakly stable: ties broken by index or seed | no (weakly) blocking pair ([`super_blocking_pairs`], [`weakly_blocking_pairs`]); none exists: [`NoSuperStable`] |
@@ -23,14 +23,16 @@ mod components;
 mod flow;
 pub(crate) mod simplex;
 mod stable;
+mod star_start;
 mod ties;
 mod transport;
 
 pub(crate) use assignment::round_half_away_small;
 pub use assignment::{
-    Assignment, CostMatrix, DenseCost, Precision, Sense, SparseMatrix, check_assignment,
-    fixed_point_matrix, max_weight_assignment, max_weight_assignment_sparse, min_cost_assignment,
-    min_cost_assignment_sparse, solve_assignment, solve_assignment_f64, verify_assignment,
+    Assignment, CostMatrix, DenseCost, DenseMatrix, Precision, Sense, SparseMatrix,
+    check_assignment, fixed_point_matrix, max_weight_assignment, max_weight_assignment_sparse,
+    min_cost_assignment, min_cost_assignment_sparse, solve_assignment, solve_assignment_f64,
+    verify_assignment,
 };
 pub(crate) use components::each_largest_first;
 pub use components::{Component, components, components_of, max_weight_transport_by_components};

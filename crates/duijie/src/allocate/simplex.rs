@@ -204,36 +204,39 @@ pub(crate) fn solve(p: &Problem<'_>) -> Solved {
             break;
         }
         iterations += 1;
-        // Entering arc.
+        // Entering arc: blocks of arcs from where the last search stopped, the most negative
+        // reduced cost of the first block that has one. The block is read through zipped
+        // slices (no bounds checks but the potentials'), in wrapping arithmetic: the range
+        // checks before the solve keep every value far inside `i64`.
         let mut in_arc = usize::MAX;
         let mut min = 0i64;
-        let mut cnt = block;
         let mut e = next_arc;
         let mut scanned = 0usize;
         while scanned < m {
-            let c =
-                i64::from(state[e]) * (cost[e] + pi[source[e] as usize] - pi[target[e] as usize]);
-            if c < min {
-                min = c;
-                in_arc = e;
-            }
-            scanned += 1;
-            e += 1;
-            if e == m {
-                e = 0;
-            }
-            cnt -= 1;
-            if cnt == 0 {
-                if min < 0 {
-                    break;
+            let end = (e + block).min(m);
+            let arcs = state[e..end]
+                .iter()
+                .zip(&cost[e..end])
+                .zip(&source[e..end])
+                .zip(&target[e..end]);
+            for (k, (((&st, &c), &s), &t)) in arcs.enumerate() {
+                let r = i64::from(st)
+                    .wrapping_mul(c.wrapping_add(pi[s as usize]).wrapping_sub(pi[t as usize]));
+                if r < min {
+                    min = r;
+                    in_arc = e + k;
                 }
-                cnt = block;
+            }
+            scanned += end - e;
+            e = if end == m { 0 } else { end };
+            if min < 0 {
+                break;
             }
         }
         if in_arc == usize::MAX {
             break;
         }
-        next_arc = e;
+        next_arc = in_arc;
 
         // Apex of the cycle.
         let (mut u, mut v) = (source[in_arc] as usize, target[in_arc] as usize);

@@ -84,6 +84,11 @@ pub fn verify_assignment(matrix: CostMatrix<'_>, a: &Assignment) -> Result<(), C
                 check_pair(i, j, w)?;
             }
         }
+        CostMatrix::Dense32(d) => {
+            for ((i, j), &w) in d.indexed_iter() {
+                check_pair(i, j, i64::from(w))?;
+            }
+        }
         CostMatrix::Sparse(sp) => {
             for i in 0..n {
                 for (j, w) in sp.row(i) {

@@ -427,6 +427,7 @@ pub fn solve_assignment(
 ) -> Result<Assignment, AllocateError> {
     match matrix {
         CostMatrix::Dense(a) => dense(a, sense, limits),
+        CostMatrix::Dense32(a) => dense(a, sense, limits),
         CostMatrix::Sparse(a) => sparse(a, sense, limits),
     }
 }
@@ -436,8 +437,55 @@ pub fn solve_assignment(
 pub enum CostMatrix<'a> {
     /// A dense matrix: every pair allowed.
     Dense(ArrayView2<'a, i64>),
+    /// A dense matrix of 32-bit costs (half the memory traffic of [`CostMatrix::Dense`]).
+    Dense32(ArrayView2<'a, i32>),
     /// A sparse matrix: only listed pairs allowed.
     Sparse(&'a SparseMatrix),
+}
+
+/// An owned dense cost matrix in the narrowest integer width its entries fit: what a reader
+/// hands the dense solver, so that no working copy is needed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DenseMatrix {
+    /// Every entry fits 32 bits.
+    I32(ndarray::Array2<i32>),
+    /// Some entry needs 64 bits.
+    I64(ndarray::Array2<i64>),
+}
+
+impl DenseMatrix {
+    /// `m` in 32 bits when every entry fits, else as it is.
+    pub fn narrowest(m: ndarray::Array2<i64>) -> Self {
+        if m.iter().all(|&x| i32::try_from(x).is_ok()) {
+            DenseMatrix::I32(m.mapv(|x| i32::try_from(x).unwrap_or_default()))
+        } else {
+            DenseMatrix::I64(m)
+        }
+    }
+
+    /// The matrix as solver input.
+    pub fn view(&self) -> CostMatrix<'_> {
+        match self {
+            DenseMatrix::I32(m) => CostMatrix::Dense32(m.view()),
+            DenseMatrix::I64(m) => CostMatrix::Dense(m.view()),
+        }
+    }
+
+    /// Rows and columns.
+    pub fn dim(&self) -> (usize, usize) {
+        match self {
+            DenseMatrix::I32(m) => m.dim(),
+            DenseMatrix::I64(m) => m.dim(),
+        }
+    }
+
+    /// The bits per entry (32 or 64).
+    pub fn bits(&self) -> u32 {
+        match self {
+            DenseMatrix::I32(_) => 32,
+            DenseMatrix::I64(_) => 64,
+        }
+    }
 }
 
 impl CostMatrix<'_> {
@@ -445,6 +493,7 @@ impl CostMatrix<'_> {
     pub fn dim(&self) -> (usize, usize) {
         match self {
             CostMatrix::Dense(d) => d.dim(),
+            CostMatrix::Dense32(d) => d.dim(),
             CostMatrix::Sparse(s) => (s.rows, s.cols),
         }
     }
@@ -453,6 +502,7 @@ impl CostMatrix<'_> {
     pub fn get(&self, i: usize, j: usize) -> Option<i64> {
         match self {
             CostMatrix::Dense(d) => d.get([i, j]).copied(),
+            CostMatrix::Dense32(d) => d.get([i, j]).map(|&x| i64::from(x)),
             CostMatrix::Sparse(s) => u32::try_from(j).ok().and_then(|j| s.get(i, j)),
         }
     }
