@@ -14,13 +14,19 @@ fn read(path: &Path) -> anyhow::Result<MarketFile> {
     Ok(read_market(path, Market::Talent)?)
 }
 
-/// The instances `paths` name: an instance folder (it has `needs.csv`) or `.json` file is one;
+/// Whether folder `p` is one instance: pairs (`needs.csv`) or two matrices (`need_scores.csv`).
+fn is_instance_dir(p: &Path) -> bool {
+    p.join("needs.csv").exists() || p.join("need_scores.csv").exists()
+}
+
+/// The instances `paths` name: an instance folder (it has `needs.csv` or `need_scores.csv`) or
+/// `.json` file is one;
 /// any other folder holds instances, each of its folders and `.json` files, in name order (a
 /// batch for a benchmark).
 pub fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in paths {
-        if p.is_dir() && !p.join("needs.csv").exists() {
+        if p.is_dir() && !is_instance_dir(p) {
             let mut inner: Vec<PathBuf> = std::fs::read_dir(p)
                 .map_err(|e| {
                     anyhow::anyhow!(
@@ -32,14 +38,14 @@ pub fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
                 .filter_map(Result::ok)
                 .map(|e| e.path())
                 .filter(|c| {
-                    c.join("needs.csv").exists()
+                    is_instance_dir(c)
                         || c.extension()
                             .is_some_and(|x| x.eq_ignore_ascii_case("json"))
                 })
                 .collect();
             if inner.is_empty() {
                 bail!(
-                    "{} holds no market instance (a folder with needs.csv, or a .json file)",
+                    "{} holds no market instance (a folder with needs.csv or need_scores.csv, or a .json file)",
                     p.display()
                 );
             }

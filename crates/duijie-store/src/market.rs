@@ -9,7 +9,12 @@
 //! — or one JSON file `{"needs": [{"id", "demand"}], "offers": [{"id", "capacity"}], "pairs":
 //! [{"need", "offer", "need_score", "offer_score"}]}`. Ids are text; quantities whole numbers;
 //! scores decimals in `[0, 1]` (the need side's satisfaction, and the offer side's, which
-//! defaults to the need side's), kept to six decimal places as the scorer's own are. Every
+//! defaults to the need side's), kept to six decimal places as the scorer's own are.
+//!
+//! For one-to-one experiments, a folder may instead hold two dense matrices:
+//! `need_scores.csv` (a header of offer ids, then per need its id and its satisfaction with
+//! each offer; an empty cell is not a candidate) and optionally `offer_scores.csv` (the offers'
+//! satisfaction, laid out the same way); every demand and capacity is then 1. Every
 //! problem is an [`InstanceFileError`] naming the file, the line (CSV) or entry (JSON) and the
 //! id.
 
@@ -75,6 +80,9 @@ fn fail<T>(file: &str, line: u64, message: impl Into<String>) -> Result<T, Insta
 /// twice, a pair naming an unknown need or offer or listed twice, a quantity that is not a
 /// whole number, a score that is not a number in `[0, 1]`.
 pub fn read_market(path: &Path, market: Market) -> Result<MarketFile, InstanceFileError> {
+    if path.join("need_scores.csv").is_file() {
+        return read_matrices(path, market);
+    }
     let is_json = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
@@ -174,8 +182,12 @@ fn read_text(path: &Path) -> Result<String, InstanceFileError> {
         .or_else(|p| fail(&name, p.line.unwrap_or(0), p.message.clone()))
 }
 
-/// The rows of a CSV file as entries keyed by its header.
-fn csv_entries(path: &Path) -> Result<Vec<Entry>, InstanceFileError> {
+/// A CSV file's name, trimmed header and other rows; the first malformed row or an empty file
+/// (`needed` says what the header must hold) is an error.
+fn csv_rows(
+    path: &Path,
+    needed: &str,
+) -> Result<(String, Vec<String>, Vec<crate::csv::Row>), InstanceFileError> {
     let name = path.display().to_string();
     let text = read_text(path)?;
     let (rows, problems) = crate::csv::split_rows(&name, &text);
@@ -184,27 +196,34 @@ fn csv_entries(path: &Path) -> Result<Vec<Entry>, InstanceFileError> {
     }
     let mut rows = rows.into_iter();
     let Some(header) = rows.next() else {
-        return fail(&name, 0, "the file is empty: a header line is needed");
+        return fail(&name, 0, format!("the file is empty: {needed} is needed"));
     };
-    let header: Vec<String> = header.fields.iter().map(|h| h.trim().to_owned()).collect();
-    rows.map(|r| {
-        if r.fields.len() != header.len() {
-            return fail(
-                &name,
-                r.line,
-                format!(
-                    "{} fields, but the header has {}",
-                    r.fields.len(),
-                    header.len()
-                ),
-            );
-        }
-        Ok(Entry {
-            line: r.line,
-            fields: header.iter().cloned().zip(r.fields).collect(),
+    let header = header.fields.iter().map(|h| h.trim().to_owned()).collect();
+    Ok((name, header, rows.collect()))
+}
+
+/// The rows of a CSV file as entries keyed by its header.
+fn csv_entries(path: &Path) -> Result<Vec<Entry>, InstanceFileError> {
+    let (name, header, rows) = csv_rows(path, "a header line")?;
+    rows.into_iter()
+        .map(|r| {
+            if r.fields.len() != header.len() {
+                return fail(
+                    &name,
+                    r.line,
+                    format!(
+                        "{} fields, but the header has {}",
+                        r.fields.len(),
+                        header.len()
+                    ),
+                );
+            }
+            Ok(Entry {
+                line: r.line,
+                fields: header.iter().cloned().zip(r.fields).collect(),
+            })
         })
-    })
-    .collect()
+        .collect()
 }
 
 /// The objects of list `key` of a JSON document as entries (numbers kept as written).
@@ -284,13 +303,133 @@ fn sides(
 
 /// A score in `[0, 1]`, in the scorer's fixed point (six decimal places).
 fn score(file: &str, e: &Entry, name: &str) -> Result<i64, InstanceFileError> {
-    let text = field(file, e, name)?;
+    score_text(file, e.line, name, field(file, e, name)?)
+}
+
+fn score_text(file: &str, line: u64, name: &str, text: &str) -> Result<i64, InstanceFileError> {
     match text.parse::<f64>() {
         Ok(x) if (0.0..=1.0).contains(&x) => Ok(duijie::score::to_fixed(x)),
         _ => fail(
             file,
-            e.line,
+            line,
             format!("{name} is {text:?}: a number from 0 to 1 is needed"),
         ),
     }
+}
+
+/// One side's satisfaction matrix: the offer ids of its header, and each need row's id and
+/// cells (empty: not a candidate), with lines.
+type Matrix = (Vec<String>, Vec<(u64, String, Vec<String>)>);
+
+fn read_matrix(path: &Path) -> Result<Matrix, InstanceFileError> {
+    let (name, header, rows) = csv_rows(path, "a header of offer ids")?;
+    let offers: Vec<String> = header.into_iter().skip(1).collect();
+    let mut out = Vec::new();
+    for r in rows {
+        if r.fields.len() != offers.len() + 1 {
+            return fail(
+                &name,
+                r.line,
+                format!(
+                    "{} fields, but the header has {} (a need id, then one score per offer)",
+                    r.fields.len(),
+                    offers.len() + 1
+                ),
+            );
+        }
+        let mut f = r.fields.into_iter().map(|x| x.trim().to_owned());
+        let id = f.next().unwrap_or_default();
+        out.push((r.line, id, f.collect()));
+    }
+    Ok((offers, out))
+}
+
+/// A one-to-one instance from two dense matrices: `need_scores.csv` (each need's satisfaction
+/// with each offer) and, optionally, `offer_scores.csv` (each offer's with each need, laid out
+/// the same way); a header of offer ids, then one row per need, its id first; an empty cell is
+/// not a candidate. Every demand and capacity is 1.
+fn read_matrices(dir: &Path, market: Market) -> Result<MarketFile, InstanceFileError> {
+    let need_path = dir.join("need_scores.csv");
+    let offer_path = dir.join("offer_scores.csv");
+    let nf = need_path.display().to_string();
+    let (offer_ids, rows) = read_matrix(&need_path)?;
+    let other = if offer_path.exists() {
+        Some(read_matrix(&offer_path)?)
+    } else {
+        None
+    };
+    let of = offer_path.display().to_string();
+    let mut seen = std::collections::HashSet::new();
+    for id in &offer_ids {
+        if id.is_empty() || !seen.insert(id.clone()) {
+            return fail(&nf, 1, format!("offer id {id:?} is empty or listed twice"));
+        }
+    }
+    if let Some((ids, r)) = &other
+        && (ids != &offer_ids || r.len() != rows.len())
+    {
+        return fail(
+            &of,
+            1,
+            "the offer side's matrix must list the same offers and needs, in the same order",
+        );
+    }
+    let mut need_ids = Vec::with_capacity(rows.len());
+    let mut seen = std::collections::HashSet::new();
+    let mut pairs = Vec::new();
+    for (i, (line, id, cells)) in rows.iter().enumerate() {
+        if id.is_empty() || !seen.insert(id.clone()) {
+            return fail(
+                &nf,
+                *line,
+                format!("need id {id:?} is empty or listed twice"),
+            );
+        }
+        let theirs = other.as_ref().map(|(_, r)| &r[i]);
+        if let Some((l, oid, _)) = theirs
+            && oid != id
+        {
+            return fail(&of, *l, format!("need {oid:?} where {nf} has {id:?}"));
+        }
+        for (j, cell) in cells.iter().enumerate() {
+            let their = theirs.map(|(_, _, c)| c[j].as_str());
+            match (cell.is_empty(), their.map(str::is_empty)) {
+                (true, None | Some(true)) => continue,
+                (true, Some(false)) | (false, Some(true)) => {
+                    return fail(
+                        &of,
+                        theirs.map_or(*line, |t| t.0),
+                        format!(
+                            "({id:?}, {:?}) is a candidate on one side only: leave both cells empty or fill both",
+                            offer_ids[j]
+                        ),
+                    );
+                }
+                _ => {}
+            }
+            let what = format!("need_score of ({id:?}, {:?})", offer_ids[j]);
+            let w = score_text(&nf, *line, &what, cell)?;
+            let v = match (their, theirs) {
+                (Some(t), Some((l, _, _))) => {
+                    let what = format!("offer_score of ({id:?}, {:?})", offer_ids[j]);
+                    score_text(&of, *l, &what, t)?
+                }
+                _ => w,
+            };
+            pairs.push((i as u32, j as u32, w, v));
+        }
+        need_ids.push(id.clone());
+    }
+    let instance = MarketInstance::new(
+        market,
+        vec![1; need_ids.len()],
+        vec![1; offer_ids.len()],
+        pairs,
+    )
+    .or_else(|e| fail(&nf, 0, e.to_string()))?;
+    Ok(MarketFile {
+        instance,
+        need_ids,
+        offer_ids,
+    })
 }

@@ -172,3 +172,83 @@ fn bad_instance_files_are_refused_with_file_line_and_id() {
     let e = read_market(&j, Market::Talent).unwrap_err().to_string();
     assert!(e.contains("not JSON"), "{e}");
 }
+
+#[test]
+fn two_satisfaction_matrices_are_the_one_to_one_instance_of_their_cells() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/instances");
+    let m = read_market(&root.join("matrices"), Market::Talent).unwrap();
+    assert_eq!(m.need_ids, ["王同学", "李同学", "张同学"]);
+    assert_eq!(m.offer_ids, ["沈阳机床", "大连重工", "鞍钢"]);
+    // The same cells as a pairs file: the same instance, so the same allocations.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &m.instance);
+    let back = read_market(dir.path(), Market::Talent).unwrap();
+    assert_eq!(back.instance, m.instance);
+    assert_eq!(m.instance.demand, [1, 1, 1]);
+    assert_eq!(m.instance.pairs.len(), 7);
+    assert_eq!(m.instance.views(1, 2), (600_000, 700_000));
+    for p in policy::all() {
+        assert_eq!(
+            p.allocate(&m.instance).unwrap().matches,
+            p.allocate(&back.instance).unwrap().matches,
+            "{}",
+            p.name()
+        );
+    }
+    // Without the offer side's matrix, the offer side's view is the need side's.
+    let one = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root.join("matrices/need_scores.csv"),
+        one.path().join("need_scores.csv"),
+    )
+    .unwrap();
+    let m1 = read_market(one.path(), Market::Talent).unwrap();
+    assert!(m1.instance.pairs.iter().all(|p| p.2 == p.3));
+}
+
+#[test]
+fn bad_matrices_are_refused_with_file_line_and_ids() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "n,A,B\nx,0.5,\n",
+            "n,A,B\nx,0.5,0.2\n",
+            "offer_scores.csv:2: (\"x\", \"B\") is a candidate on one side only",
+        ),
+        (
+            "n,A,B\nx,0.5,NaN\n",
+            "",
+            "need_scores.csv:2: need_score of (\"x\", \"B\") is \"NaN\"",
+        ),
+        (
+            "n,A,B\nx,0.5,0.1\nx,0.2,0.3\n",
+            "",
+            "need_scores.csv:3: need id \"x\" is empty or listed twice",
+        ),
+        (
+            "n,A,B\nx,0.5\n",
+            "",
+            "need_scores.csv:2: 2 fields, but the header has 3",
+        ),
+        (
+            "n,A,A\nx,0.5,0.1\n",
+            "",
+            "need_scores.csv:1: offer id \"A\" is empty or listed twice",
+        ),
+        (
+            "n,A,B\nx,0.5,0.1\n",
+            "n,B,A\nx,0.5,0.1\n",
+            "offer_scores.csv:1: the offer side's matrix must list the same offers",
+        ),
+    ];
+    for (need, offer, want) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("need_scores.csv"), need).unwrap();
+        if !offer.is_empty() {
+            std::fs::write(dir.path().join("offer_scores.csv"), offer).unwrap();
+        }
+        let e = read_market(dir.path(), Market::Talent)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(want), "{need:?} {offer:?}\n→ {e}");
+    }
+}
