@@ -1139,3 +1139,38 @@ fn allocate_and_compare_run_policies_on_an_instance_of_ones_own() {
     assert_eq!(first.lines().count(), 1 + 3 * duijie::policy::all().len());
     assert!(first.contains("instances/small.json,"), "{first}");
 }
+
+/// The HTML report's coverage by party kind counts each party once across markets: on the
+/// bundled sample it is the independent answer of `datasets/cases/demo.toml` (4 enterprises,
+/// 3 with a partner), not a sum over the markets (which showed 企业 9/10).
+#[test]
+fn report_coverage_by_kind_counts_each_party_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let o = duijie(&["report", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let section = &html[html.find("各类主体覆盖").unwrap()..];
+    let section = &section[..section.find("<h2>").unwrap_or(section.len())];
+    let expected = case("demo.toml");
+    for (zh, key) in [
+        ("企业", "enterprises"),
+        ("学校", "schools"),
+        ("科研院所", "institutes"),
+    ] {
+        let want = expected["coverage"][key].as_array().unwrap();
+        let (n, c) = (want[0].as_integer().unwrap(), want[1].as_integer().unwrap());
+        let label = section
+            .find(&format!(">{zh}<"))
+            .unwrap_or_else(|| panic!("{zh}: {section}"));
+        // The first "covered/parties (rate)" text after the label is this kind's.
+        let shown = section[label..]
+            .split(['>', '<'])
+            .find(|t| t.contains('/') && t.contains('('))
+            .unwrap();
+        assert!(
+            shown.starts_with(&format!("{c}/{n} (")),
+            "{zh}: {shown}, expected {c}/{n}"
+        );
+    }
+}

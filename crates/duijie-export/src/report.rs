@@ -119,25 +119,16 @@ fn city_map(cities: &BTreeMap<String, (usize, usize)>) -> String {
     s
 }
 
-/// Coverage groups of the reported policy, summed over markets: `dimension → group → (parties,
-/// covered)`.
+/// Coverage groups of the reported policy across markets, each party once: `dimension →
+/// group → (parties, covered)`.
 fn coverage_of(d: &ReportData<'_>) -> BTreeMap<String, BTreeMap<String, (usize, usize)>> {
+    // Across markets, each party once (summing the per-market rows would count a party once
+    // per market it takes part in).
     let mut out: BTreeMap<String, BTreeMap<String, (usize, usize)>> = BTreeMap::new();
-    for r in d
-        .programme
-        .comparison
-        .iter()
-        .filter(|r| r.policy == d.programme.policy)
-    {
-        for g in &r.coverage {
-            let e = out
-                .entry(g.dimension.clone())
-                .or_default()
-                .entry(g.group.clone())
-                .or_default();
-            e.0 += g.parties;
-            e.1 += g.covered;
-        }
+    for g in &d.programme.coverage {
+        out.entry(g.dimension.clone())
+            .or_default()
+            .insert(g.group.clone(), (g.parties, g.covered));
     }
     out
 }

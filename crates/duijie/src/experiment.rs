@@ -50,24 +50,37 @@ pub fn party_coverage(
     inst: &MarketInstance,
     a: &crate::policy::Allocation,
 ) -> (Vec<GroupCoverage>, f64) {
+    party_coverage_across(l, &[(inst, a)])
+}
+
+/// [`party_coverage`] over several markets at once: each party counted once, taking part when
+/// it has a need or an offer in any of them, covered when it has a partner in any of them
+/// (what a programme officer reports; summing the markets' rows would count a party once per
+/// market it takes part in).
+pub fn party_coverage_across(
+    l: &Ledger,
+    markets: &[(&MarketInstance, &crate::policy::Allocation)],
+) -> (Vec<GroupCoverage>, f64) {
     use std::collections::BTreeMap;
-    let m = inst.market;
     let np = l.parties.len();
     let mut takes_part = vec![false; np];
     let mut covered = vec![false; np];
-    for (i, &d) in inst.demand.iter().enumerate() {
-        if d > 0 {
-            takes_part[score::need_owner(l, m, i).index()] = true;
+    for &(inst, a) in markets {
+        let m = inst.market;
+        for (i, &d) in inst.demand.iter().enumerate() {
+            if d > 0 {
+                takes_part[score::need_owner(l, m, i).index()] = true;
+            }
         }
-    }
-    for (j, &c) in inst.capacity.iter().enumerate() {
-        if c > 0 {
-            takes_part[score::offer_owner(l, m, j).index()] = true;
+        for (j, &c) in inst.capacity.iter().enumerate() {
+            if c > 0 {
+                takes_part[score::offer_owner(l, m, j).index()] = true;
+            }
         }
-    }
-    for mt in &a.matches {
-        covered[score::need_owner(l, m, mt.need as usize).index()] = true;
-        covered[score::offer_owner(l, m, mt.offer as usize).index()] = true;
+        for mt in &a.matches {
+            covered[score::need_owner(l, m, mt.need as usize).index()] = true;
+            covered[score::offer_owner(l, m, mt.offer as usize).index()] = true;
+        }
     }
     let c = Catalogues::get();
     let mut groups: BTreeMap<(u8, String), (usize, usize)> = BTreeMap::new();

@@ -103,6 +103,9 @@ pub struct ProgrammeReport {
     pub gaps: Vec<GapRow>,
     /// Progress against the targets.
     pub progress: Vec<Progress>,
+    /// The reported policy's coverage across all markets by kind, enterprise size, city and
+    /// level, each party counted once (the comparison rows are per market).
+    pub coverage: Vec<crate::experiment::GroupCoverage>,
 }
 
 impl ProgrammeReport {
@@ -205,7 +208,18 @@ pub fn run(
         .unwrap_or_default();
     let progress = progress(l, &allocations, &alliances, &teams, &cfg.targets);
     let alliance_progress = alliance_progress(l, &allocations, &alliances);
+    let pairs: Vec<(&MarketInstance, &Allocation)> = instances
+        .iter()
+        .filter_map(|i| {
+            allocations
+                .iter()
+                .find(|a| a.market == i.market)
+                .map(|a| (i, a))
+        })
+        .collect();
+    let (coverage, _) = crate::experiment::party_coverage_across(l, &pairs);
     Ok(ProgrammeReport {
+        coverage,
         policy: name,
         comparison,
         allocations,
