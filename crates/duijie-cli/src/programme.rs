@@ -327,13 +327,7 @@ pub fn alliances(
     );
     bar.finish_and_clear();
     if json {
-        let v = serde_json::json!({
-            "alliances": al.alliances,
-            "left_out": al.left_out,
-            "consortia": teams,
-            "progress": progress,
-            "alliance_progress": per,
-        });
+        let v = duijie_export::alliances_json(l, &report);
         outln!("{}", serde_json::to_string_pretty(&v)?)?;
         return Ok(ExitCode::SUCCESS);
     }

@@ -1174,3 +1174,74 @@ fn report_coverage_by_kind_counts_each_party_once() {
         );
     }
 }
+
+/// `duijie alliances --json` names every party, need and capability by its ledger id (no
+/// internal index anywhere), and an alliance that no school or institute serves has no lead
+/// unit and says why (the bundled sample's 软件和信息技术服务: one enterprise, no supplier).
+#[test]
+fn alliances_json_uses_ledger_ids_and_leaves_empty_alliances_without_a_lead() {
+    let o = duijie(&["alliances", "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // Every member list holds objects with a ledger id, never a number.
+    fn walk(v: &serde_json::Value, key: &str, bad: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => m.iter().for_each(|(k, x)| walk(x, k, bad)),
+            serde_json::Value::Array(a) => {
+                for x in a {
+                    if x.is_number()
+                        && [
+                            "enterprises",
+                            "suppliers",
+                            "members",
+                            "out_of_quota",
+                            "covered",
+                        ]
+                        .contains(&key)
+                    {
+                        bad.push(format!("{key}: {x}"));
+                    }
+                    walk(x, key, bad);
+                }
+            }
+            serde_json::Value::Number(_) if ["lead", "need", "party"].contains(&key) => {
+                bad.push(format!("{key}: {v}"));
+            }
+            _ => {}
+        }
+    }
+    let mut bad = Vec::new();
+    walk(&v, "", &mut bad);
+    assert!(bad.is_empty(), "internal indices: {bad:?}");
+    let ids = [
+        "S01", "S02", "S03", "S04", "R01", "R02", "E01", "E02", "E03", "E04",
+    ];
+    for a in v["alliances"].as_array().unwrap() {
+        for m in a["enterprises"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(a["suppliers"].as_array().unwrap())
+        {
+            assert!(ids.contains(&m["id"].as_str().unwrap()), "{m}");
+        }
+    }
+    let soft = v["alliances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "软件和信息技术服务")
+        .unwrap();
+    assert_eq!(soft["suppliers"], serde_json::json!([]));
+    assert!(soft["lead"].is_null(), "{soft}");
+    assert!(
+        soft["lead_reason"]
+            .as_str()
+            .unwrap()
+            .contains("no school or institute")
+    );
+    let team = &v["consortia"][0];
+    assert_eq!(team["need"], "K01", "{team}");
+    assert!(team["members"][0]["capability"].is_string(), "{team}");
+    assert!(team["covered"][0]["code"].is_string(), "{team}");
+}

@@ -25,10 +25,12 @@ use duijie::Ledger;
 use duijie::pipeline::Outcome;
 use duijie::score::{self, SCALE};
 
+mod programme_json;
 pub mod report;
 #[cfg(feature = "xlsx")]
 mod xlsx;
 
+pub use programme_json::alliances_json;
 pub use report::{ReportData, alliances_dot, alliances_graphml, html_report};
 #[cfg(feature = "xlsx")]
 pub use xlsx::{write_xlsx_report, xlsx_report_bytes};

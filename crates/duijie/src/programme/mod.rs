@@ -77,7 +77,8 @@ pub struct Alliance {
     pub suppliers: Vec<PartyId>,
     /// Out-of-province suppliers that fit but did not fit in the quota.
     pub out_of_quota: Vec<PartyId>,
-    /// The lead unit (理事长单位), when the alliance has members.
+    /// The lead unit (理事长单位); `None` for an alliance with no school or institute (then
+    /// `lead_reason` says so).
     pub lead: Option<PartyId>,
     /// The lead's strength (see [`form_alliances`]) and the reason it leads.
     pub lead_reason: String,
@@ -374,15 +375,20 @@ pub fn form_alliances(
             let share = aff as f64 / max_aff as f64;
             0.5 * share + 0.3 * score::partner_standing(l.party(p)) + 0.2 * platform[p.index()]
         };
-        let lead = enterprises
-            .iter()
-            .map(|&e| (e, enterprise_mass[e.index()]))
-            .chain(inside.iter().map(|&(w, s)| (s, w)))
-            .map(|(p, aff)| (strength(p, aff), p))
-            .fold(None::<(f64, PartyId)>, |best, (s, p)| match best {
-                Some((bs, bp)) if bs > s || (bs == s && bp < p) => Some((bs, bp)),
-                _ => Some((s, p)),
-            });
+        // An alliance no school or institute can serve is not a 校企联盟: no lead unit.
+        let lead = if inside.is_empty() {
+            None
+        } else {
+            enterprises
+                .iter()
+                .map(|&e| (e, enterprise_mass[e.index()]))
+                .chain(inside.iter().map(|&(w, s)| (s, w)))
+                .map(|(p, aff)| (strength(p, aff), p))
+                .fold(None::<(f64, PartyId)>, |best, (s, p)| match best {
+                    Some((bs, bp)) if bs > s || (bs == s && bp < p) => Some((bs, bp)),
+                    _ => Some((s, p)),
+                })
+        };
         for e in &enterprises {
             membership[e.index()].push(au);
         }
@@ -390,14 +396,23 @@ pub fn form_alliances(
             membership[s.index()].push(au);
         }
         #[allow(clippy::cast_precision_loss)]
-        let lead_reason = lead.map_or_else(String::new, |(s, p)| {
+        let lead_reason = lead.map_or_else(
+            || {
+                if inside.is_empty() {
+                    "no school or institute in the alliance: no lead unit (理事长单位) until one joins".to_owned()
+                } else {
+                    String::new()
+                }
+            },
+            |(s, p)| {
             let party = l.party(p);
             format!(
                 "{} ({}): strength {s:.3}, the highest in the alliance (0.5 × affinity share + 0.3 × standing + 0.2 × platform)",
                 party.name,
                 party.kind().name_zh()
             )
-        });
+            },
+        );
         alliances.push(Alliance {
             name,
             enterprises,
