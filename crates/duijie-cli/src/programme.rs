@@ -222,6 +222,28 @@ pub fn gaps(
     }
     bar.finish_and_clear();
     if json {
+        // Rows in the ledger's terms: the major by its code, the schools by id and name.
+        let rows: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "code": r.code,
+                    "name": r.name,
+                    "level": r.level,
+                    "supply": r.supply,
+                    "demand": r.demand,
+                    "demand_met": r.demand_met,
+                    "supply_placed": r.supply_placed,
+                    "employment_rate": r.employment_rate,
+                    "signals": r.signals,
+                    "signals_zh": r.signals.iter().map(programme::Signal::name_zh).collect::<Vec<_>>(),
+                    "schools": r.supplying_schools.iter().map(|&id| {
+                        let s = l.party(id);
+                        serde_json::json!({"id": s.external_id, "name": s.name})
+                    }).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
         let v = serde_json::json!({
             "policy": p.name(),
             "rows": rows,
@@ -265,6 +287,23 @@ pub fn gaps(
             r.supply_placed,
             signals.join("，")
         )?;
+        // The schools a supply-side signal concerns.
+        if r.signals.iter().any(|s| {
+            matches!(
+                s,
+                programme::Signal::Stop
+                    | programme::Signal::Reduce
+                    | programme::Signal::Duplicated { .. }
+                    | programme::Signal::LowEmployment
+            )
+        }) {
+            let names: Vec<&str> = r
+                .supplying_schools
+                .iter()
+                .map(|&id| l.party(id).name.as_str())
+                .collect();
+            outln!("{:<10} schools: {}", "", names.join("、"))?;
+        }
     }
     outln!(
         "({} rows with a signal of {}; --json for every row)",

@@ -609,9 +609,17 @@ fn gaps_and_alliances_report_on_the_sample_ledger() {
         .filter(|r| r["signals"].as_array().unwrap().iter().any(|s| s == "add"))
         .map(|r| r["code"].as_str().unwrap())
         .collect();
-    // 计算机应用技术 (510201): three places asked for, no school supplies it; 船舶与海洋工程
-    // (081901) 本科: nobody offers the major, related majors stand in.
-    assert_eq!(add, vec!["510201", "081901"]);
+    // 计算机应用技术 (510201): three places asked for, no school supplies it, none met.
+    // 船舶与海洋工程 (081901) 本科: nobody offers the major, but related majors meet its demand
+    // in full, so nothing needs adding.
+    assert_eq!(add, vec!["510201"]);
+    let ship = rows.iter().find(|r| r["code"] == "081901").unwrap();
+    assert_eq!(ship["demand_met"], ship["demand"]);
+    assert_eq!(ship["signals"], serde_json::json!([]));
+    // A supply-side signal names its schools by ledger id.
+    let stop = rows.iter().find(|r| r["code"] == "660101").unwrap();
+    assert_eq!(stop["signals"], serde_json::json!(["stop"]));
+    assert_eq!(stop["schools"][0]["id"], "S04");
     assert_eq!(v["what_if"][0]["major"], "080202");
     let o = duijie(&["gaps", "--what-if", "999999"]);
     assert_eq!(o.status.code(), Some(1));

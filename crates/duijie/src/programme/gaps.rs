@@ -15,14 +15,16 @@ use crate::policy::MarketInstance;
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Signal {
-    /// Demand that no school supplies under the major's name at any level (related majors may
-    /// stand in for part of it): open the major (e.g. 智能制造工程).
+    /// Demand left unmet (related majors did not fill it) that no school supplies under the
+    /// major's name at any level: open the major (e.g. 智能制造工程).
     Add,
-    /// Demand above supply: more places are needed (the what-if says where).
+    /// Demand above supply and left unmet: more places are needed (the what-if says where).
     Expand,
     /// Supply at least twice the demand, and under half of it placed: reduce enrolment.
     Reduce,
-    /// Supply with no demand at all in the ledger: stop enrolling, or cancel the major.
+    /// Supply with no demand under its own code in the ledger, and under half of it placed
+    /// (graduates placed through related majors' demand do not count as surplus): stop
+    /// enrolling, or cancel the major.
     Stop,
     /// Three or more schools of one city supply it and under half of the supply is placed.
     Duplicated {
@@ -71,6 +73,9 @@ pub struct GapRow {
     pub supply_placed: u64,
     /// Schools supplying it.
     pub schools: usize,
+    /// Those schools, in ledger order: the schools a stop, reduce or duplicated signal
+    /// concerns.
+    pub supplying_schools: Vec<crate::id::PartyId>,
     /// Mean employment rate of the supply lines that give one.
     pub employment_rate: Option<f64>,
     /// Signals, in a fixed order.
@@ -122,13 +127,16 @@ pub fn gaps(l: &Ledger, a: &Allocation) -> Vec<GapRow> {
             let employment_rate =
                 (!e.rates.is_empty()).then(|| e.rates.iter().sum::<f64>() / e.rates.len() as f64);
             let mut signals = Vec::new();
-            if e.demand > 0 && !supplied_major.contains(m.name) {
+            // Demand that related majors met in full asks for nothing new.
+            let unmet = e.demand > e.met;
+            if unmet && !supplied_major.contains(m.name) {
                 signals.push(Signal::Add);
-            } else if e.demand > e.supply {
+            } else if unmet && e.demand > e.supply {
                 signals.push(Signal::Expand);
             }
+            // Graduates placed through related majors' demand are not surplus.
             let low_use = e.placed * 2 < e.supply;
-            if e.supply > 0 && e.demand == 0 {
+            if e.supply > 0 && e.demand == 0 && low_use {
                 signals.push(Signal::Stop);
             } else if e.supply >= 2 * e.demand && e.supply > 0 && low_use {
                 signals.push(Signal::Reduce);
@@ -160,6 +168,7 @@ pub fn gaps(l: &Ledger, a: &Allocation) -> Vec<GapRow> {
                 demand_met: e.met,
                 supply_placed: e.placed,
                 schools: e.schools.len(),
+                supplying_schools: e.schools.iter().map(|&k| l.parties[k].id).collect(),
                 employment_rate,
                 signals,
             }
