@@ -217,7 +217,18 @@ pub fn gaps(
         if targets.is_empty() {
             bail!("no talent need in the ledger asks for major {code:?}");
         }
-        let w = programme::capacity_what_if(&inst, &a, &targets)?;
+        // Seats only at the major's own level (a 中职 major's gap is not closed at a 高职
+        // school).
+        let levels: Vec<duijie::Level> = targets
+            .iter()
+            .map(|&i| l.talent_needs[i as usize].level)
+            .collect();
+        let same_level = |j: u32| {
+            l.talent_supply
+                .get(j as usize)
+                .is_some_and(|o| levels.contains(&o.level))
+        };
+        let w = programme::capacity_what_if_within(&inst, &a, &targets, &same_level)?;
         ifs.push((code.clone(), w));
     }
     bar.finish_and_clear();

@@ -15,6 +15,26 @@ fn ledger(seed: u64) -> Ledger {
     ledger
 }
 
+/// Seed `seed`'s ledger, its talent market (every candidate) and the welfare allocation.
+fn talent_welfare(seed: u64) -> (Ledger, MarketInstance, policy::Allocation) {
+    let l = ledger(seed);
+    let cfg = ScoreConfig::default();
+    let scorer = Scorer::new(&cfg, &l);
+    let inst = MarketInstance::from_scorer(&scorer, Market::Talent, None);
+    let a = policy::Welfare.allocate(&inst).unwrap();
+    (l, inst, a)
+}
+
+/// The talent needs of a gap row's major and level.
+fn needs_of(l: &Ledger, row: &programme::GapRow) -> Vec<u32> {
+    l.talent_needs
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.major == row.major && n.level == row.level)
+        .map(|(i, _)| u32::try_from(i).unwrap())
+        .collect()
+}
+
 fn instances(scorer: &Scorer<'_>) -> Vec<MarketInstance> {
     Market::ALL
         .iter()
@@ -156,18 +176,15 @@ fn consortia_respect_capacities_and_cover_what_they_claim() {
 
 #[test]
 fn gaps_find_the_majors_nobody_supplies_and_the_oversupplied() {
-    let cfg = ScoreConfig::default();
     // The generator never supplies 智能制造工程 and 机器人工程: they are flagged "add" exactly
-    // where their demand is left unmet (related majors may fill it). And on every seed, every signal is true of its figures: a
-    // stop or reduce signal only where most of the supply is not placed (graduates placed
-    // through related majors are not surplus), add and expand only for demand left unmet.
+    // where their demand is left unmet (related majors may fill it). And on every seed, every
+    // signal is true of its figures: a stop or reduce signal only where most of the supply is
+    // not placed (graduates placed through related majors are not surplus), add and expand
+    // only for demand left unmet.
     use programme::Signal;
     let mut seen = 0;
     for seed in 0..8 {
-        let l = ledger(seed);
-        let scorer = Scorer::new(&cfg, &l);
-        let inst = MarketInstance::from_scorer(&scorer, Market::Talent, None);
-        let a = policy::Welfare.allocate(&inst).unwrap();
+        let (l, _, a) = talent_welfare(seed);
         for r in programme::gaps(&l, &a) {
             if ["080213T", "080803T"].contains(&r.code.as_str()) && r.demand > 0 {
                 seen += 1;
@@ -190,10 +207,7 @@ fn gaps_find_the_majors_nobody_supplies_and_the_oversupplied() {
         }
     }
     assert!(seen > 0, "no seed asks for the never-supplied majors");
-    let l = ledger(1);
-    let scorer = Scorer::new(&cfg, &l);
-    let inst = MarketInstance::from_scorer(&scorer, Market::Talent, None);
-    let a = policy::Welfare.allocate(&inst).unwrap();
+    let (l, inst, a) = talent_welfare(1);
     let rows = programme::gaps(&l, &a);
     assert!(
         rows.iter().any(|r| r
@@ -214,13 +228,7 @@ fn gaps_find_the_majors_nobody_supplies_and_the_oversupplied() {
         .iter()
         .find(|r| r.signals.contains(&programme::Signal::Expand) && r.demand > r.demand_met)
         .unwrap();
-    let targets: Vec<u32> = l
-        .talent_needs
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| n.major == row.major && n.level == row.level)
-        .map(|(i, _)| u32::try_from(i).unwrap())
-        .collect();
+    let targets = needs_of(&l, row);
     let w = programme::capacity_what_if(&inst, &a, &targets).unwrap();
     let counts = inst.candidate_counts();
     let unmet_servable: u64 = targets
@@ -476,4 +484,37 @@ fn the_membership_graph_is_the_alliances_and_its_components_are_the_linked_group
             assert_eq!(a.linked_groups(), want, "seed {seed} {grouping:?}");
         }
     }
+}
+
+/// A what-if within the major's level adds seats only at supply lines of that level, and a
+/// target with no candidate of its level is reported, not served elsewhere.
+#[test]
+fn what_if_within_a_level_adds_seats_only_at_that_level() {
+    let mut checked = 0;
+    for seed in 0..6 {
+        let (l, inst, a) = talent_welfare(seed);
+        for row in programme::gaps(&l, &a)
+            .iter()
+            .filter(|r| r.demand > r.demand_met)
+            .take(3)
+        {
+            let targets = needs_of(&l, row);
+            let same = |j: u32| l.talent_supply[j as usize].level == row.level;
+            let w = programme::capacity_what_if_within(&inst, &a, &targets, &same).unwrap();
+            for &(j, _) in &w.added {
+                assert_eq!(l.talent_supply[j as usize].level, row.level, "{}", row.code);
+            }
+            for &t in &targets {
+                let has_same = inst.pairs.iter().any(|p| p.0 == t && same(p.1));
+                assert_eq!(
+                    !has_same,
+                    w.unservable.contains(&t),
+                    "{} need {t}",
+                    row.code
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 0);
 }

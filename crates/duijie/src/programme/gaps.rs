@@ -206,8 +206,29 @@ pub fn capacity_what_if(
     a: &Allocation,
     targets: &[u32],
 ) -> Result<WhatIf, AllocateError> {
+    capacity_what_if_within(inst, a, targets, &|_| true)
+}
+
+/// [`capacity_what_if`] with seats added only at offers `expandable` accepts (a major's own
+/// level: a 中职 major's what-if adds no seat at a 高职 school). A target with no expandable
+/// candidate is listed in `unservable` and keeps what `a` gives it.
+///
+/// # Errors
+/// As [`capacity_what_if`].
+pub fn capacity_what_if_within(
+    inst: &MarketInstance,
+    a: &Allocation,
+    targets: &[u32],
+    expandable: &dyn Fn(u32) -> bool,
+) -> Result<WhatIf, AllocateError> {
     let (n, m) = (inst.needs(), inst.offers());
-    let counts = inst.candidate_counts();
+    // Candidates where seats may be added, per need.
+    let mut counts = vec![0u32; n];
+    for p in &inst.pairs {
+        if expandable(p.1) {
+            counts[p.0 as usize] += 1;
+        }
+    }
     let mut goal: Vec<u32> = vec![0; n];
     for mt in &a.matches {
         goal[mt.need as usize] += mt.units;
@@ -248,7 +269,8 @@ pub fn capacity_what_if(
     for (j, &c) in inst.capacity.iter().enumerate() {
         let j = u32::try_from(j).unwrap_or(u32::MAX);
         net.add_arc(node_offer(j), sink, 0, i64::from(c), 0)?;
-        extra.push(net.add_arc(node_offer(j), sink, 0, total, 1)?);
+        let room = if expandable(j) { total } else { 0 };
+        extra.push(net.add_arc(node_offer(j), sink, 0, room, 1)?);
     }
     let s = allocate::min_cost_flow(&net)?;
     allocate::verify_flow(&net, &s).map_err(|source| AllocateError::CertificateFailed {

@@ -13,7 +13,7 @@ mod targets;
 mod tests;
 
 pub use consortium::{Consortium, consortia, greedy_bound, technology_capacity};
-pub use gaps::{GapRow, Signal, WhatIf, capacity_what_if, gaps};
+pub use gaps::{GapRow, Signal, WhatIf, capacity_what_if, capacity_what_if_within, gaps};
 pub use run::{ProgrammeConfig, ProgrammeError, ProgrammeReport, run};
 pub use targets::{AllianceProgress, Progress, Targets, TargetsError, alliance_progress, progress};
 
