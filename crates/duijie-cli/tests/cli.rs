@@ -772,7 +772,7 @@ fn demo_writes_the_database_and_the_reports_and_report_repeats_them() {
     use calamine::{Reader, Xlsx, open_workbook};
     let mut wb: Xlsx<_> = open_workbook(out.join("report.xlsx")).unwrap();
     let names = wb.sheet_names().to_vec();
-    assert_eq!(names.len(), 6, "{names:?}");
+    assert_eq!(names.len(), 7, "{names:?}");
     let matches = wb.worksheet_range(&names[0]).unwrap();
     assert_eq!(matches.get((0, 2)).unwrap().to_string(), "need");
     let first_need = matches.get((1, 2)).unwrap();
@@ -1181,6 +1181,22 @@ fn report_coverage_by_kind_counts_each_party_once() {
             "{zh}: {shown}, expected {c}/{n}"
         );
     }
+    // The sample's core technology need K01 and its team, by ledger id and name, in both
+    // reports.
+    let team = &html[html.find("创新联合体").unwrap()..];
+    assert!(
+        team.contains("K01") && team.contains("C01 中国科学院沈阳自动化研究所"),
+        "{team}"
+    );
+    use calamine::{Reader, Xlsx, open_workbook};
+    let mut wb: Xlsx<_> = open_workbook(out.join("report.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("consortia 联合体").unwrap();
+    assert_eq!(sheet.get((1, 0)).unwrap().to_string(), "K01");
+    let members = sheet.get((1, 2)).unwrap().to_string();
+    assert!(
+        members.starts_with("C01 中国科学院沈阳自动化研究所"),
+        "{members}"
+    );
 }
 
 /// `duijie alliances --json` names every party, need and capability by its ledger id (no

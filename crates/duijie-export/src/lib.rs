@@ -30,7 +30,7 @@ pub mod report;
 #[cfg(feature = "xlsx")]
 mod xlsx;
 
-pub use programme_json::alliances_json;
+pub use programme_json::{ConsortiumRow, alliances_json, consortium_rows};
 pub use report::{ReportData, alliances_dot, alliances_graphml, html_report};
 #[cfg(feature = "xlsx")]
 pub use xlsx::{write_xlsx_report, xlsx_report_bytes};

@@ -28,6 +28,63 @@ fn disciplines(ids: &[MajorId]) -> Vec<Value> {
         .collect()
 }
 
+/// One consortium as the reports show it, every field text in the ledger's terms.
+pub struct ConsortiumRow {
+    /// The technology need's ledger id.
+    pub need: String,
+    /// The enterprise that has it.
+    pub enterprise: String,
+    /// Each member: capability id, provider, platform, disciplines and projects it takes a year.
+    pub members: Vec<String>,
+    /// The need's disciplines the team covers (`code name`).
+    pub covered: Vec<String>,
+    /// The need's disciplines nobody with capacity left covers.
+    pub uncovered: Vec<String>,
+    /// Whether the team is proven smallest (exhaustive search) or the greedy's.
+    pub proven_smallest: bool,
+}
+
+fn discipline_text(ids: &[MajorId]) -> Vec<String> {
+    let c = Catalogues::get();
+    ids.iter()
+        .map(|&m| format!("{} {}", c.major(m).code, c.major(m).name))
+        .collect()
+}
+
+/// The consortia of `r` as rows for the HTML and XLSX reports.
+pub fn consortium_rows(l: &Ledger, r: &ProgrammeReport) -> Vec<ConsortiumRow> {
+    r.consortia
+        .iter()
+        .map(|t| {
+            let need = &l.technology_needs[t.need as usize];
+            ConsortiumRow {
+                need: need.external_id.clone(),
+                enterprise: l.party(need.enterprise).name.clone(),
+                members: t
+                    .members
+                    .iter()
+                    .map(|&k| {
+                        let cap = &l.technology_capabilities[k as usize];
+                        format!(
+                            "{} {}{} ({}; {} projects a year)",
+                            cap.external_id,
+                            l.party(cap.provider).name,
+                            cap.platform
+                                .as_ref()
+                                .map_or_else(String::new, |p| format!(" {p}")),
+                            discipline_text(&cap.disciplines).join(", "),
+                            cap.capacity
+                        )
+                    })
+                    .collect(),
+                covered: discipline_text(&t.covered),
+                uncovered: discipline_text(&t.uncovered),
+                proven_smallest: t.exact,
+            }
+        })
+        .collect()
+}
+
 /// `duijie alliances --json`: the alliances (members, lead unit and why; an alliance with no
 /// school or institute has no lead), who is left out and why, the consortium of each core
 /// technology need, and progress overall and per alliance.
@@ -70,7 +127,9 @@ pub fn alliances_json(l: &Ledger, r: &ProgrammeReport) -> Value {
                     json!({
                         "capability": cap.external_id,
                         "provider": party(l, cap.provider),
+                        "platform": cap.platform,
                         "disciplines": disciplines(&cap.disciplines),
+                        "capacity": cap.capacity,
                     })
                 })
                 .collect();

@@ -341,6 +341,27 @@ th{{background:#eef2f8}}td:first-child,th:first-child{{text-align:left}}.note{{c
         );
     }
     s.push_str("</table>");
+    // Consortia for core technology needs.
+    let teams = crate::consortium_rows(l, d.programme);
+    if !teams.is_empty() {
+        let _ = write!(
+            s,
+            "<h2>Consortia 创新联合体</h2><p class=\"note\">A team for each core technology need: the fewest capabilities that together cover its disciplines ({} proven smallest by exhaustive search, the rest greedy within H(u) of the smallest); the first 100.</p><table><tr><th>need</th><th>enterprise</th><th>members</th><th>disciplines covered</th><th>not covered</th></tr>",
+            teams.iter().filter(|t| t.proven_smallest).count()
+        );
+        for t in teams.iter().take(100) {
+            let _ = write!(
+                s,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(&t.need),
+                escape(&t.enterprise),
+                escape(&t.members.join("; ")),
+                escape(&t.covered.join(", ")),
+                escape(&t.uncovered.join(", "))
+            );
+        }
+        s.push_str("</table>");
+    }
     if !d.programme.alliances.left_out.is_empty() {
         let _ = write!(
             s,

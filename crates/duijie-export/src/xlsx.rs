@@ -236,6 +236,34 @@ pub fn xlsx_report_bytes(
         )?;
         sheet(
             &mut wb,
+            "consortia 联合体",
+            &[
+                "need",
+                "enterprise",
+                "members",
+                "disciplines covered",
+                "not covered",
+                "proven smallest",
+            ],
+            crate::consortium_rows(d.ledger, d.programme)
+                .into_iter()
+                .map(|c| {
+                    vec![
+                        t(c.need),
+                        t(c.enterprise),
+                        t(c.members.join("; ")),
+                        t(c.covered.join(", ")),
+                        t(c.uncovered.join(", ")),
+                        t(if c.proven_smallest {
+                            "yes"
+                        } else {
+                            "no (greedy)"
+                        }),
+                    ]
+                }),
+        )?;
+        sheet(
+            &mut wb,
             "alliances 联盟",
             &[
                 "alliance",
