@@ -1269,3 +1269,74 @@ fn alliances_json_uses_ledger_ids_and_leaves_empty_alliances_without_a_lead() {
     assert!(team["members"][0]["capability"].is_string(), "{team}");
     assert!(team["covered"][0]["code"].is_string(), "{team}");
 }
+
+/// The figures officers read, against the hand-worked cases of `datasets/cases/officials.toml`.
+#[test]
+fn officials_figures_match_the_hand_worked_cases() {
+    let cases = case("officials.toml");
+    let gaps: serde_json::Value =
+        serde_json::from_slice(&duijie(&["gaps", "--json"]).stdout).unwrap();
+    for (code, want) in cases["gaps"].as_table().unwrap() {
+        let row = gaps["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["code"] == code.as_str())
+            .unwrap_or_else(|| panic!("no gap row {code}"));
+        for (k, v) in want.as_table().unwrap() {
+            let got = &row[k.as_str()];
+            let ok = match (k.as_str(), v) {
+                ("schools", toml::Value::Array(ids)) => {
+                    let got: Vec<&str> = got
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|s| s["id"].as_str().unwrap())
+                        .collect();
+                    got == ids.iter().map(|x| x.as_str().unwrap()).collect::<Vec<_>>()
+                }
+                ("signals", toml::Value::Array(s)) => {
+                    got.as_array().unwrap().len() == s.len()
+                        && s.iter()
+                            .zip(got.as_array().unwrap())
+                            .all(|(a, b)| b == a.as_str().unwrap())
+                }
+                (_, toml::Value::Integer(n)) => got.as_i64() == Some(*n),
+                _ => false,
+            };
+            assert!(ok, "gaps {code}.{k}: expected {v:?}, got {got}");
+        }
+    }
+    let al: serde_json::Value =
+        serde_json::from_slice(&duijie(&["alliances", "--json"]).stdout).unwrap();
+    for (name, want) in cases["alliances"].as_table().unwrap() {
+        let a = al["alliances"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == name.as_str())
+            .unwrap_or_else(|| panic!("no alliance {name}"));
+        let ids = |k: &str| -> Vec<String> {
+            a[k].as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["id"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let list = |k: &str| -> Vec<String> {
+            want[k]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_str().unwrap().to_owned())
+                .collect()
+        };
+        assert_eq!(ids("enterprises"), list("enterprises"), "{name}");
+        assert_eq!(ids("suppliers"), list("suppliers"), "{name}");
+        assert_eq!(
+            !a["lead"].is_null(),
+            want["lead"].as_bool().unwrap(),
+            "{name}"
+        );
+    }
+}
