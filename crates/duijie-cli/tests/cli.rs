@@ -1340,3 +1340,88 @@ fn officials_figures_match_the_hand_worked_cases() {
         );
     }
 }
+
+/// No file output carries an internal index where the ledger has an id: on the bundled sample,
+/// every id column of matches.csv and unmet.csv and every id cell of the XLSX matches sheet is
+/// an id of `datasets/sample/`, and the alliance graphs name parties by ledger id.
+#[test]
+fn file_outputs_name_records_by_ledger_id() {
+    // Every id the sample's files give (the first column of each).
+    let mut ids = std::collections::BTreeSet::new();
+    for f in std::fs::read_dir(root().join("datasets/sample")).unwrap() {
+        let text = std::fs::read_to_string(f.unwrap().path()).unwrap();
+        for line in text.lines().skip(1) {
+            ids.insert(line.split(',').next().unwrap().to_owned());
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (demo, rep) = (dir.path().join("demo"), dir.path().join("rep"));
+    assert!(
+        duijie(&["demo", "--bundled", "--out", demo.to_str().unwrap()])
+            .status
+            .success()
+    );
+    assert!(
+        duijie(&["report", "--out", rep.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let mut checked = 0;
+    for file in ["matches.csv", "unmet.csv"] {
+        let text = std::fs::read_to_string(demo.join(file)).unwrap();
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let id_cols: Vec<usize> = (0..header.len())
+            .filter(|&k| header[k].ends_with("_id"))
+            .collect();
+        assert!(!id_cols.is_empty(), "{file}: {header:?}");
+        for line in lines {
+            let cells: Vec<&str> = line.split(',').collect();
+            for &k in &id_cols {
+                assert!(
+                    ids.contains(cells[k]),
+                    "{file} {}: {:?}",
+                    header[k],
+                    cells[k]
+                );
+                checked += 1;
+            }
+        }
+    }
+    use calamine::{Reader, Xlsx, open_workbook};
+    let mut wb: Xlsx<_> = open_workbook(rep.join("report.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("matches 匹配").unwrap();
+    let header: Vec<String> = sheet
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let before = checked;
+    for row in sheet.rows().skip(1) {
+        for (k, h) in header.iter().enumerate() {
+            if ["need", "offer"].contains(&h.as_str()) || h.ends_with("_id") {
+                let v = row[k].to_string();
+                assert!(ids.contains(&v), "xlsx {h}: {v:?}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(
+        checked > before,
+        "no id column in the XLSX matches sheet: {header:?}"
+    );
+    for g in ["alliances.graphml", "alliances.dot"] {
+        let text = std::fs::read_to_string(rep.join(g)).unwrap();
+        for part in text.split("party:").skip(1) {
+            let id: String = part
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            assert!(ids.contains(&id), "{g}: party:{id}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "{checked}");
+}
