@@ -1197,6 +1197,20 @@ fn report_coverage_by_kind_counts_each_party_once() {
         members.starts_with("C01 中国科学院沈阳自动化研究所"),
         "{members}"
     );
+    // A stop signal names the school it concerns, in both reports (officials.toml: 660101).
+    let gaps = &html[html.find("专业供需缺口").unwrap()..];
+    let row = &gaps[gaps.find("660101").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(
+        row.contains("停招或撤销") && row.contains("沈阳市装备制造工程学校 (S04)"),
+        "{row}"
+    );
+    let sheet = wb.worksheet_range("gaps 缺口").unwrap();
+    let stop = sheet.rows().find(|r| r[0] == "660101").unwrap();
+    assert_eq!(
+        stop.last().unwrap().to_string(),
+        "沈阳市装备制造工程学校 (S04)"
+    );
 }
 
 /// `duijie alliances --json` names every party, need and capability by its ledger id (no

@@ -443,6 +443,19 @@ pub fn unmet_reason_text(a: &duijie::policy::Allocation, i: usize) -> String {
     }
 }
 
+/// The schools supplying a gap row's major, as `name (id)` joined by 、: whom a supply-side
+/// signal concerns, for the HTML and XLSX reports.
+pub(crate) fn gap_schools(l: &Ledger, g: &duijie::programme::GapRow) -> String {
+    g.supplying_schools
+        .iter()
+        .map(|&id| {
+            let p = l.party(id);
+            format!("{} ({})", p.name, p.external_id)
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
 /// `summary.json`: per-market metrics, coverage and total welfare (fixed point and decimal).
 pub fn summary_json(o: &Outcome) -> String {
     let markets: Vec<serde_json::Value> = o

@@ -294,17 +294,18 @@ th{{background:#eef2f8}}td:first-child,th:first-child{{text-align:left}}.note{{c
             .iter()
             .map(|g| (label(g), g.supply as f64, format!("supply {}", g.supply)))
             .collect();
-        s.push_str("<table><tr><th>major</th><th>demand</th><th>supply</th><th>met</th><th>signals</th></tr>");
+        s.push_str("<table><tr><th>major</th><th>demand</th><th>supply</th><th>met</th><th>signals</th><th>schools supplying it</th></tr>");
         for g in &gaps {
             let signals: Vec<String> = g.signals.iter().map(|x| x.name_zh()).collect();
             let _ = write!(
                 s,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 escape(&label(g)),
                 g.demand,
                 g.supply,
                 g.demand_met,
-                escape(&signals.join("，"))
+                escape(&signals.join("，")),
+                escape(&crate::gap_schools(l, g))
             );
         }
         s.push_str("</table>");

@@ -161,6 +161,7 @@ pub fn xlsx_report_bytes(
                 "schools",
                 "employment rate",
                 "signals",
+                "schools supplying it",
             ],
             d.programme.gaps.iter().map(|g| {
                 let signals: Vec<String> = g.signals.iter().map(|x| x.name_zh()).collect();
@@ -175,6 +176,7 @@ pub fn xlsx_report_bytes(
                     n(u32::try_from(g.schools).unwrap_or(u32::MAX)),
                     g.employment_rate.map_or_else(|| t(""), n),
                     t(signals.join("，")),
+                    t(crate::gap_schools(d.ledger, g)),
                 ]
             }),
         )?;
