@@ -74,35 +74,36 @@ fn explain(g: &PreferenceGame, text: &str, file: &Path, e: &GameError) -> String
                 tied.join(", ")
             )
         }
-        GameError::NoSuperStable(n) => match n {
-            NoSuperStable::ResidentInTwo {
-                resident,
-                hospitals: (x, y),
-            } => format!(
-                "no super-stable matching exists: {a_role} \"{}\" ranks \"{}\" and \"{}\" equally and both would take it",
-                name(a_role, *resident),
-                name(r_role, *x),
-                name(r_role, *y)
-            ),
-            NoSuperStable::HospitalNotFull { hospital } => format!(
-                "no super-stable matching exists: {r_role} \"{}\" was full while the {a_role}s applied and cannot be filled",
-                name(r_role, *hospital)
-            ),
-            NoSuperStable::HospitalInTwo {
-                hospital,
-                residents: (x, y),
-            } => format!(
-                "no super-stable matching exists: {r_role} \"{}\" ranks \"{}\" and \"{}\" equally and both would take it",
-                name(r_role, *hospital),
-                name(a_role, *x),
-                name(a_role, *y)
-            ),
-            NoSuperStable::ResidentLeftOut { resident } => format!(
-                "no super-stable matching exists: {a_role} \"{}\" held a proposal and cannot be matched",
-                name(a_role, *resident)
-            ),
-            other => other.to_string(),
-        },
+        GameError::NoSuperStable(n) => {
+            // One party holding two others it ranks equally, by role.
+            let in_two = |role: &str, who: u32, other: &str, (x, y): (u32, u32)| {
+                format!(
+                    "no super-stable matching exists: {role} \"{}\" ranks \"{}\" and \"{}\" equally and both would take it",
+                    name(role, who),
+                    name(other, x),
+                    name(other, y)
+                )
+            };
+            match n {
+                NoSuperStable::ResidentInTwo {
+                    resident,
+                    hospitals,
+                } => in_two(a_role, *resident, r_role, *hospitals),
+                NoSuperStable::HospitalInTwo {
+                    hospital,
+                    residents,
+                } => in_two(r_role, *hospital, a_role, *residents),
+                NoSuperStable::HospitalNotFull { hospital } => format!(
+                    "no super-stable matching exists: {r_role} \"{}\" was full while the {a_role}s applied and cannot be filled",
+                    name(r_role, *hospital)
+                ),
+                NoSuperStable::ResidentLeftOut { resident } => format!(
+                    "no super-stable matching exists: {a_role} \"{}\" held a proposal and cannot be matched",
+                    name(a_role, *resident)
+                ),
+                other => other.to_string(),
+            }
+        }
         other => format!("{}: {other}", file.display()),
     }
 }

@@ -44,29 +44,6 @@ impl fmt::Display for PrefsFileError {
 
 impl std::error::Error for PrefsFileError {}
 
-/// A JSON object with its keys in file order.
-struct Ordered(Vec<(String, Value)>);
-
-impl<'de> Deserialize<'de> for Ordered {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Ordered;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Ordered, A::Error> {
-                let mut out = Vec::new();
-                while let Some((k, v)) = map.next_entry::<String, OrderedValue>()? {
-                    out.push((k, v.0));
-                }
-                Ok(Ordered(out))
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
 /// A value whose objects keep their key order (as `[[key, value], …]` pairs in an array
 /// tagged by [`ORDER_TAG`]).
 struct OrderedValue(Value);
@@ -125,6 +102,35 @@ impl<'de> Deserialize<'de> for OrderedValue {
     }
 }
 
+/// The `(key, value)` entries of an object read by [`OrderedValue`], in file order; `None`
+/// for anything else.
+fn object_entries(v: &Value) -> Option<Vec<(String, &Value)>> {
+    match v.as_array() {
+        Some(a) if a.first() == Some(&Value::String(ORDER_TAG.into())) => Some(
+            a[1..]
+                .iter()
+                .filter_map(|p| match p.as_array().map(Vec::as_slice) {
+                    Some([Value::String(k), v]) => Some((k.clone(), v)),
+                    _ => None,
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// What a JSON value is, in words.
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Array(_) => "a list",
+        Value::String(_) => "a string",
+        Value::Number(_) => "a number",
+        Value::Bool(_) => "true or false",
+        Value::Null => "null",
+        Value::Object(_) => "an object",
+    }
+}
+
 /// The reading of one file: its text (for line numbers) and name.
 struct Reader<'a> {
     file: &'a str,
@@ -166,19 +172,12 @@ impl Reader<'_> {
         let v = self
             .section(name)
             .ok_or_else(|| self.err(0, format!("the section \"{name}\" is missing")))?;
-        match v.as_array() {
-            Some(a) if a.first() == Some(&Value::String(ORDER_TAG.into())) => Ok(a[1..]
-                .iter()
-                .filter_map(|p| match p.as_array().map(Vec::as_slice) {
-                    Some([Value::String(k), v]) => Some((k.clone(), v)),
-                    _ => None,
-                })
-                .collect()),
-            _ => Err(self.err(
+        object_entries(v).ok_or_else(|| {
+            self.err(
                 self.line_of(name, name),
                 format!("\"{name}\" must be an object mapping each name to its value"),
-            )),
-        }
+            )
+        })
     }
 
     /// The names of a `*_prefs` section, in order, with their index.
@@ -292,13 +291,19 @@ impl Reader<'_> {
 /// A [`PrefsFileError`] naming the line and the player.
 pub fn parse_game(file: &str, text: &str) -> Result<PreferenceGame, PrefsFileError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let sections = serde_json::from_str::<Ordered>(text)
-        .map_err(|e| PrefsFileError {
-            file: file.into(),
-            line: e.line() as u64,
-            message: format!("not a JSON object: {e}"),
-        })?
+    let not_object = |line: usize, why: String| PrefsFileError {
+        file: file.into(),
+        line: line as u64,
+        message: format!("not a JSON object: {why}"),
+    };
+    let top = serde_json::from_str::<OrderedValue>(text)
+        .map_err(|e| not_object(e.line(), e.to_string()))?
         .0;
+    let sections = object_entries(&top)
+        .ok_or_else(|| not_object(1, format!("the file holds {}", kind(&top))))?
+        .into_iter()
+        .map(|(k, v)| (k, v.clone()))
+        .collect();
     let r = Reader {
         file,
         text,

@@ -153,24 +153,20 @@ pub fn solve_game(
     stability: Stability,
 ) -> Result<GameSolution, GameError> {
     let (a_role, r_role, s_role) = g.game.roles();
-    let ties = first_tie(&g.applicant_prefs).is_some() || first_tie(&g.reviewer_prefs).is_some();
-    if stability == Stability::Strict {
-        if let Some((owner, tied)) = first_tie(&g.applicant_prefs) {
-            return Err(GameError::Tie {
-                side: a_role,
-                owner,
-                tied,
-            });
-        }
-        if let Some((owner, tied)) = first_tie(&g.reviewer_prefs) {
-            let side = if g.game == Game::StudentAllocation {
-                s_role
-            } else {
-                r_role
-            };
-            return Err(GameError::Tie { side, owner, tied });
-        }
+    let reviewer_side = if g.game == Game::StudentAllocation {
+        s_role
+    } else {
+        r_role
+    };
+    let tie = first_tie(&g.applicant_prefs)
+        .map(|t| (a_role, t))
+        .or_else(|| first_tie(&g.reviewer_prefs).map(|t| (reviewer_side, t)));
+    if stability == Stability::Strict
+        && let Some((side, (owner, tied))) = tie
+    {
+        return Err(GameError::Tie { side, owner, tied });
     }
+    let ties = tie.is_some();
     let rule = match stability {
         Stability::Weak(rule) => rule,
         _ => TieBreak::Index,

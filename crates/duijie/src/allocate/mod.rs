@@ -21,7 +21,7 @@
 mod assignment;
 mod components;
 mod flow;
-pub(crate) mod simplex;
+mod simplex;
 mod stable;
 mod star_start;
 mod ties;
@@ -36,7 +36,8 @@ pub use assignment::{
 };
 pub(crate) use components::each_largest_first;
 pub use components::{Component, components, components_of, max_weight_transport_by_components};
-pub(crate) use flow::min_cost_flow_from;
+#[cfg(test)]
+use flow::min_cost_flow_from;
 pub use flow::{
     FlowArc, FlowNetwork, FlowSolution, PartialFlow, min_cost_flow, min_cost_flow_max_demand,
     min_cost_flow_with, verify_flow, verify_infeasibility_cut, verify_partial_flow,

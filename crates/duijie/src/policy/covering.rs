@@ -19,15 +19,13 @@
 //! (dᵢ − 1, 0); pairs below `t` leave the need itself, which keeps a free unmet arc (dᵢ + 1,
 //! 0); an arc hᵢ → sink (1, B + 1) costs more than the bonus saves, so no optimum uses it.
 //!
-//! Every component starts from a strongly feasible star around the sink (every unit unmet),
-//! as the transportation solver does. Each connected component of the candidate graph is
+//! Every node has an arc to the sink with room above its supply, so `min_cost_flow` starts
+//! each component from that strongly feasible star (every unit unmet). Each connected component of the candidate graph is
 //! solved on its own, in parallel, and each component's flow is checked against its
 //! potentials before it is used.
 
 use super::{Flows, MarketInstance};
-use crate::allocate::{
-    self, AllocateError, Component, FlowNetwork, FlowSolution, Limits, Status, simplex,
-};
+use crate::allocate::{self, AllocateError, Component, FlowNetwork, FlowSolution, Limits, Status};
 
 /// A covering solve: the flows in the instance's indices, how many needs got a unit on a pair
 /// at or above the threshold, and whether a limit stopped a component (then the flows are
@@ -111,7 +109,7 @@ struct Part<'a> {
 }
 
 impl Part<'_> {
-    /// The component's network, solved from the all-unmet star and checked.
+    /// The component's network, solved (from the all-unmet star) and checked.
     fn solve(&self, c: &Component, limits: &Limits<'_>) -> Result<Covered, AllocateError> {
         let inst = self.inst;
         let (r, q) = (c.rows.len(), c.cols.len());
@@ -130,25 +128,20 @@ impl Part<'_> {
         }
         supply[sink] = -total;
         let mut net = FlowNetwork::new(supply);
-        // The starting star: each node's arc to the sink, and the flow it carries.
-        let mut tree_arc = vec![0u32; sink + 1];
-        let mut tree_flow = vec![0i64; sink + 1];
         let rank = |j: u32| c.cols.partition_point(|&x| x < j);
         let mut pair_arcs: Vec<(u32, u32, usize, bool)> = Vec::new();
         for (k, &i) in c.rows.iter().enumerate() {
             let d = i64::from(inst.demand[i as usize]);
-            tree_flow[k] = d;
             if self.threshold.is_some() {
                 net.add_arc(node(k), node(r + k), 0, 1, -self.bonus)?;
                 net.add_arc(node(k), node(r + k), 0, d - 1, 0)?;
-                tree_arc[k] = node(net.add_arc(node(k), node(sink), 0, d + 1, 0)?);
-                tree_arc[r + k] =
-                    node(net.add_arc(node(r + k), node(sink), 0, 1, self.bonus + 1)?);
+                net.add_arc(node(k), node(sink), 0, d + 1, 0)?;
+                net.add_arc(node(r + k), node(sink), 0, 1, self.bonus + 1)?;
             } else {
                 // The bonus as a penalty on the last unit left unmet: the first d − 1 unmet
                 // units are free, any more cost B each (at most one more: the supply is d).
                 net.add_arc(node(k), node(sink), 0, d - 1, 0)?;
-                tree_arc[k] = node(net.add_arc(node(k), node(sink), 0, d + 1, self.bonus)?);
+                net.add_arc(node(k), node(sink), 0, d + 1, self.bonus)?;
             }
             for &(_, j, w, _) in &inst.pairs[self.start[i as usize]..self.start[i as usize + 1]] {
                 let cap = i64::from(inst.capacity[j as usize]);
@@ -168,23 +161,16 @@ impl Part<'_> {
         for (l, &j) in c.cols.iter().enumerate() {
             let cap = i64::from(inst.capacity[j as usize]);
             let u = node(o + l);
-            tree_arc[o + l] = if self.offers {
-                let first = net.add_arc(u, node(sink), 0, 1, -self.bonus)?;
+            if self.offers {
+                net.add_arc(u, node(sink), 0, 1, -self.bonus)?;
                 net.add_arc(u, node(sink), 0, cap - 1, 0)?;
-                node(first)
             } else {
-                node(net.add_arc(u, node(sink), 0, cap, 0)?)
-            };
+                net.add_arc(u, node(sink), 0, cap, 0)?;
+            }
         }
-        let s = allocate::min_cost_flow_from(
-            &net,
-            simplex::Start::Star {
-                root: sink,
-                tree_arc: &tree_arc,
-                flow: &tree_flow,
-            },
-            limits,
-        )?;
+        // Every node has an arc to the sink with room above its supply (a need's last unmet
+        // arc, an h-node's, an offer's first), so the solver starts from that star.
+        let s = allocate::min_cost_flow_with(&net, limits)?;
         let stopped = s.status == Status::LimitReached;
         if !stopped {
             allocate::verify_flow(&net, &s).map_err(|source| AllocateError::CertificateFailed {
