@@ -4,8 +4,12 @@
 //! The basis is stored with parent, predecessor-arc, thread (preorder), reverse-thread,
 //! subtree-size and last-successor arrays, so that a pivot touches only the part of the tree it
 //! changes (the "augmented threaded index" of Glover, Klingman & Stutz, 1974, as refined in
-//! Grigoriadis, 1986, and LEMON). Entering arcs are chosen by block search (Grigoriadis): scan
-//! blocks of about √m arcs, take the most negative reduced cost of the first block that has one.
+//! Grigoriadis, 1986, and LEMON). The fields a walk up the tree reads (parent, subtree size,
+//! predecessor arc and direction) share one record per node, one cache line per step. Entering
+//! arcs are chosen by block search (Grigoriadis): scan blocks of ⌊√m⌋ arcs, counted across the
+//! wrap from the last arc to the first, take the most negative reduced cost of the first block
+//! that has one, and start the next search at that block's last arc (as LEMON does; starting at
+//! the entering arc instead costs about a fifth more pivots on grid networks).
 //! Degenerate pivots use the strongly feasible rule of Cunningham (1976) — the last blocking arc
 //! on the side after the apex — so the method cannot cycle.
 //!
@@ -24,6 +28,16 @@ const UP: i8 = 1;
 const DOWN: i8 = -1;
 
 const NIL: u32 = u32::MAX;
+
+/// The tree fields a pivot walks together (parent, subtree size, predecessor arc and its
+/// direction), kept in one record so that each step up the tree reads one cache line.
+#[derive(Clone, Copy)]
+struct TreeNode {
+    parent: u32,
+    succ_num: u32,
+    pred: u32,
+    pred_dir: i8,
+}
 
 /// A balanced network for the simplex: supplies sum to zero, lower bounds already shifted out.
 pub(crate) struct Problem<'a> {
@@ -66,13 +80,21 @@ pub(crate) struct Solved {
     pub limit_reached: bool,
 }
 
-/// The internal order of the arcs: positions 0, s, 2s, … then 1, 1 + s, … for a stride
-/// s = max(m / n, 3).
+/// The internal order of the arcs (`order[position] = arc`): arc 0 goes to position 0, arc 1 to
+/// position s, arc 2 to 2s, …, wrapping to positions 1, 1 + s, … for a stride s = max(m / n, 3).
+/// Consecutive positions then hold arcs about m / s apart in the input, so one block of the
+/// entering-arc search samples the whole network rather than one neighbourhood.
 fn mixing_order(m: usize, n: usize) -> Vec<u32> {
     let stride = (m / n.max(1)).max(3);
-    let mut order = Vec::with_capacity(m);
-    for start in 0..stride.min(m) {
-        order.extend((start..m).step_by(stride).map(|a| a as u32));
+    let mut order = vec![0u32; m];
+    let (mut i, mut j) = (0usize, 0usize);
+    for a in 0..m {
+        order[i] = a as u32;
+        i += stride;
+        if i >= m {
+            j += 1;
+            i = j;
+        }
     }
     order
 }
@@ -119,17 +141,22 @@ pub(crate) fn solve(p: &Problem<'_>) -> Solved {
     let mut state = vec![LOWER; all];
 
     let mut pi = vec![0i64; nodes];
-    let mut parent = vec![NIL; nodes];
-    let mut pred = vec![NIL; nodes];
-    let mut pred_dir = vec![UP; nodes];
+    let mut nd = vec![
+        TreeNode {
+            parent: NIL,
+            succ_num: 1,
+            pred: NIL,
+            pred_dir: UP,
+        };
+        nodes
+    ];
     let mut thread = vec![0u32; nodes];
     let mut rev_thread = vec![0u32; nodes];
-    let mut succ_num = vec![1u32; nodes];
     let mut last_succ = vec![0u32; nodes];
 
     // Initial basis: a star around the root, threaded root → the other nodes in index order.
     let others: Vec<usize> = (0..nodes).filter(|&u| u != root).collect();
-    succ_num[root] = u32::try_from(nodes).unwrap_or(u32::MAX);
+    nd[root].succ_num = u32::try_from(nodes).unwrap_or(u32::MAX);
     let mut prev = root;
     for &u in &others {
         thread[prev] = u as u32;
@@ -146,8 +173,8 @@ pub(crate) fn solve(p: &Problem<'_>) -> Solved {
             let art_cap = total_supply + p.cap.iter().sum::<i64>() + 1;
             for u in 0..n {
                 let e = m + u;
-                parent[u] = root as u32;
-                pred[u] = e as u32;
+                nd[u].parent = root as u32;
+                nd[u].pred = e as u32;
                 last_succ[u] = u as u32;
                 state[e] = TREE;
                 cap.push(art_cap);
@@ -156,7 +183,7 @@ pub(crate) fn solve(p: &Problem<'_>) -> Solved {
                     // Supply may rest at the root for free; only demand served from the root
                     // pays the artificial cost. At an optimum of a feasible problem no artificial
                     // arc carries flow (the penalty exceeds any real path's cost).
-                    pred_dir[u] = UP;
+                    nd[u].pred_dir = UP;
                     source.push(u as u32);
                     target.push(root as u32);
                     cost.push(0);
@@ -164,7 +191,7 @@ pub(crate) fn solve(p: &Problem<'_>) -> Solved {
                     pi[u] = 0;
                 } else {
                     cost.push(art_cost);
-                    pred_dir[u] = DOWN;
+                    nd[u].pred_dir = DOWN;
                     source.push(root as u32);
                     target.push(u as u32);
                     flow[e] = -b;
@@ -177,16 +204,16 @@ pub(crate) fn solve(p: &Problem<'_>) -> Solved {
         } => {
             for &u in &others {
                 let e = slot[tree_arc[u] as usize] as usize;
-                parent[u] = root as u32;
-                pred[u] = e as u32;
+                nd[u].parent = root as u32;
+                nd[u].pred = e as u32;
                 last_succ[u] = u as u32;
                 state[e] = TREE;
                 flow[e] = f[u];
                 if source[e] as usize == u {
-                    pred_dir[u] = UP;
+                    nd[u].pred_dir = UP;
                     pi[u] = -cost[e];
                 } else {
-                    pred_dir[u] = DOWN;
+                    nd[u].pred_dir = DOWN;
                     pi[u] = cost[e];
                 }
             }
@@ -194,7 +221,7 @@ pub(crate) fn solve(p: &Problem<'_>) -> Solved {
     }
 
     // Block search over the real arcs.
-    let block = ((m as f64).sqrt().ceil() as usize).max(10);
+    let block = ((m as f64).sqrt() as usize).max(10);
     let mut next_arc = 0usize;
     let mut dirty: Vec<u32> = Vec::new();
     let (mut iterations, mut limit_reached) = (0u64, false);
@@ -210,41 +237,44 @@ pub(crate) fn solve(p: &Problem<'_>) -> Solved {
         // checks before the solve keep every value far inside `i64`.
         let mut in_arc = usize::MAX;
         let mut min = 0i64;
-        let mut e = next_arc;
-        let mut scanned = 0usize;
-        while scanned < m {
-            let end = (e + block).min(m);
-            let arcs = state[e..end]
+        let mut cnt = block;
+        let mut stop = next_arc;
+        let start = next_arc;
+        'search: for (lo, hi) in [(start, m), (0, start)] {
+            let arcs = state[lo..hi]
                 .iter()
-                .zip(&cost[e..end])
-                .zip(&source[e..end])
-                .zip(&target[e..end]);
-            for (k, (((&st, &c), &s), &t)) in arcs.enumerate() {
+                .zip(&cost[lo..hi])
+                .zip(&source[lo..hi])
+                .zip(&target[lo..hi]);
+            for (e, (((&st, &c), &s), &t)) in (lo..hi).zip(arcs) {
                 let r = i64::from(st)
                     .wrapping_mul(c.wrapping_add(pi[s as usize]).wrapping_sub(pi[t as usize]));
                 if r < min {
                     min = r;
-                    in_arc = e + k;
+                    in_arc = e;
                 }
-            }
-            scanned += end - e;
-            e = if end == m { 0 } else { end };
-            if min < 0 {
-                break;
+                cnt -= 1;
+                if cnt == 0 {
+                    if min < 0 {
+                        stop = e;
+                        break 'search;
+                    }
+                    cnt = block;
+                }
             }
         }
         if in_arc == usize::MAX {
             break;
         }
-        next_arc = in_arc;
+        next_arc = stop;
 
         // Apex of the cycle.
         let (mut u, mut v) = (source[in_arc] as usize, target[in_arc] as usize);
         while u != v {
-            if succ_num[u] < succ_num[v] {
-                u = parent[u] as usize;
+            if nd[u].succ_num < nd[v].succ_num {
+                u = nd[u].parent as usize;
             } else {
-                v = parent[v] as usize;
+                v = nd[v].parent as usize;
             }
         }
         let join = u;
@@ -260,9 +290,9 @@ pub(crate) fn solve(p: &Problem<'_>) -> Solved {
         let mut u_out = NIL as usize;
         let mut u = first;
         while u != join {
-            let e = pred[u] as usize;
-            let d = if pred_dir[u] == DOWN {
-                cap[e] - flow[e]
+            let e = nd[u].pred as usize;
+            let d = if nd[u].pred_dir == DOWN {
+                cap[e].wrapping_sub(flow[e])
             } else {
                 flow[e]
             };
@@ -271,13 +301,13 @@ pub(crate) fn solve(p: &Problem<'_>) -> Solved {
                 u_out = u;
                 result = 1;
             }
-            u = parent[u] as usize;
+            u = nd[u].parent as usize;
         }
         let mut u = second;
         while u != join {
-            let e = pred[u] as usize;
-            let d = if pred_dir[u] == UP {
-                cap[e] - flow[e]
+            let e = nd[u].pred as usize;
+            let d = if nd[u].pred_dir == UP {
+                cap[e].wrapping_sub(flow[e])
             } else {
                 flow[e]
             };
@@ -286,7 +316,7 @@ pub(crate) fn solve(p: &Problem<'_>) -> Solved {
                 u_out = u;
                 result = 2;
             }
-            u = parent[u] as usize;
+            u = nd[u].parent as usize;
         }
         let (u_in, v_in) = if result == 1 {
             (first, second)
@@ -300,15 +330,15 @@ pub(crate) fn solve(p: &Problem<'_>) -> Solved {
             flow[in_arc] += val;
             let mut u = source[in_arc] as usize;
             while u != join {
-                let e = pred[u] as usize;
-                flow[e] -= i64::from(pred_dir[u]) * val;
-                u = parent[u] as usize;
+                let e = nd[u].pred as usize;
+                flow[e] = flow[e].wrapping_sub(i64::from(nd[u].pred_dir).wrapping_mul(val));
+                u = nd[u].parent as usize;
             }
             let mut u = target[in_arc] as usize;
             while u != join {
-                let e = pred[u] as usize;
-                flow[e] += i64::from(pred_dir[u]) * val;
-                u = parent[u] as usize;
+                let e = nd[u].pred as usize;
+                flow[e] = flow[e].wrapping_add(i64::from(nd[u].pred_dir).wrapping_mul(val));
+                u = nd[u].parent as usize;
             }
         }
         if result == 0 {
@@ -316,19 +346,19 @@ pub(crate) fn solve(p: &Problem<'_>) -> Solved {
             state[in_arc] = -state[in_arc];
             continue;
         }
-        let out_arc = pred[u_out] as usize;
+        let out_arc = nd[u_out].pred as usize;
         state[in_arc] = TREE;
         state[out_arc] = if flow[out_arc] == 0 { LOWER } else { UPPER };
 
         // Re-hang the subtree: the stem from u_in up to u_out reverses, u_in hangs from v_in.
         let old_rev_thread = rev_thread[u_out] as usize;
-        let old_succ_num = succ_num[u_out];
+        let old_succ_num = nd[u_out].succ_num;
         let old_last_succ = last_succ[u_out] as usize;
-        let v_out = parent[u_out] as usize;
+        let v_out = nd[u_out].parent as usize;
         if u_in == u_out {
-            parent[u_in] = v_in as u32;
-            pred[u_in] = in_arc as u32;
-            pred_dir[u_in] = if u_in == source[in_arc] as usize {
+            nd[u_in].parent = v_in as u32;
+            nd[u_in].pred = in_arc as u32;
+            nd[u_in].pred_dir = if u_in == source[in_arc] as usize {
                 UP
             } else {
                 DOWN
@@ -357,13 +387,13 @@ pub(crate) fn solve(p: &Problem<'_>) -> Solved {
             dirty.clear();
             dirty.push(v_in as u32);
             while stem != u_out {
-                let next_stem = parent[stem] as usize;
+                let next_stem = nd[stem].parent as usize;
                 thread[last] = next_stem as u32;
                 dirty.push(last as u32);
                 let before = rev_thread[stem] as usize;
                 thread[before] = after as u32;
                 rev_thread[after] = before as u32;
-                parent[stem] = par_stem as u32;
+                nd[stem].parent = par_stem as u32;
                 par_stem = stem;
                 stem = next_stem;
                 last = if last_succ[stem] == last_succ[par_stem] {
@@ -373,7 +403,7 @@ pub(crate) fn solve(p: &Problem<'_>) -> Solved {
                 };
                 after = thread[last] as usize;
             }
-            parent[u_out] = par_stem as u32;
+            nd[u_out].parent = par_stem as u32;
             thread[last] = thread_continue as u32;
             rev_thread[thread_continue] = last as u32;
             last_succ[u_out] = last as u32;
@@ -388,21 +418,21 @@ pub(crate) fn solve(p: &Problem<'_>) -> Solved {
             let tmp_ls = last_succ[u_out];
             let mut u = u_out;
             while u != u_in {
-                let p = parent[u] as usize;
-                pred[u] = pred[p];
-                pred_dir[u] = -pred_dir[p];
-                tmp_sc += i64::from(succ_num[u]) - i64::from(succ_num[p]);
-                succ_num[u] = u32::try_from(tmp_sc).unwrap_or(0);
+                let p = nd[u].parent as usize;
+                nd[u].pred = nd[p].pred;
+                nd[u].pred_dir = -nd[p].pred_dir;
+                tmp_sc += i64::from(nd[u].succ_num) - i64::from(nd[p].succ_num);
+                nd[u].succ_num = u32::try_from(tmp_sc).unwrap_or(0);
                 last_succ[p] = tmp_ls;
                 u = p;
             }
-            pred[u_in] = in_arc as u32;
-            pred_dir[u_in] = if u_in == source[in_arc] as usize {
+            nd[u_in].pred = in_arc as u32;
+            nd[u_in].pred_dir = if u_in == source[in_arc] as usize {
                 UP
             } else {
                 DOWN
             };
-            succ_num[u_in] = old_succ_num;
+            nd[u_in].succ_num = old_succ_num;
         }
         let up_limit_out = if last_succ[join] as usize == v_in {
             join
@@ -413,38 +443,38 @@ pub(crate) fn solve(p: &Problem<'_>) -> Solved {
         let mut u = v_in;
         while u != NIL as usize && last_succ[u] as usize == v_in {
             last_succ[u] = last_succ_out;
-            u = parent[u] as usize;
+            u = nd[u].parent as usize;
         }
         if join != old_rev_thread && v_in != old_rev_thread {
             let mut u = v_out;
             while u != up_limit_out && last_succ[u] as usize == old_last_succ {
                 last_succ[u] = old_rev_thread as u32;
-                u = parent[u] as usize;
+                u = nd[u].parent as usize;
             }
         } else if last_succ_out as usize != old_last_succ {
             let mut u = v_out;
             while u != up_limit_out && last_succ[u] as usize == old_last_succ {
                 last_succ[u] = last_succ_out;
-                u = parent[u] as usize;
+                u = nd[u].parent as usize;
             }
         }
         let mut u = v_in;
         while u != join {
-            succ_num[u] += old_succ_num;
-            u = parent[u] as usize;
+            nd[u].succ_num = nd[u].succ_num.wrapping_add(old_succ_num);
+            u = nd[u].parent as usize;
         }
         let mut u = v_out;
         while u != join {
-            succ_num[u] -= old_succ_num;
-            u = parent[u] as usize;
+            nd[u].succ_num = nd[u].succ_num.wrapping_sub(old_succ_num);
+            u = nd[u].parent as usize;
         }
 
         // Potentials of the moved subtree.
-        let sigma = pi[v_in] - pi[u_in] - i64::from(pred_dir[u_in]) * cost[in_arc];
+        let sigma = pi[v_in] - pi[u_in] - i64::from(nd[u_in].pred_dir) * cost[in_arc];
         let end = thread[last_succ[u_in] as usize] as usize;
         let mut u = u_in;
         while u != end {
-            pi[u] += sigma;
+            pi[u] = pi[u].wrapping_add(sigma);
             u = thread[u] as usize;
         }
     }
