@@ -413,13 +413,9 @@ pub fn alliances(
     )?;
     outln!("progress against the programme's targets:")?;
     for p in progress {
-        outln!(
-            "  {:<20} {:>12.2} / {:>10.2}  ({:.1}%)",
-            p.indicator,
-            p.achieved,
-            p.target,
-            100.0 * p.share
-        )?;
+        let label = duijie_export::progress_label(p);
+        let pad = 30usize.saturating_sub(duijie_export::display_width(&label));
+        outln!("  {label}{:pad$} {}", "", duijie_export::progress_figure(p))?;
     }
     Ok(ExitCode::SUCCESS)
 }

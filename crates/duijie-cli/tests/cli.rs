@@ -630,7 +630,8 @@ fn gaps_and_alliances_report_on_the_sample_ledger() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["alliances"].as_array().unwrap().len(), 4);
     assert_eq!(v["left_out"].as_array().unwrap().len(), 0);
-    assert_eq!(v["progress"].as_array().unwrap().len(), 9);
+    // Every target of the seed: 21 rows on a one-year ledger (targets.toml has the figures).
+    assert_eq!(v["progress"].as_array().unwrap().len(), 21);
     let o = duijie(&["alliances", "--grouping", "nowhere"]);
     assert_eq!(o.status.code(), Some(2));
 }
@@ -644,9 +645,18 @@ fn alliances_take_a_targets_file_and_refuse_bad_ones() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     // The sample ledger: two upgrade projects met of 4; nine 本科 graduates placed of 9.
-    assert_eq!(v["progress"][0]["target"], 4.0);
-    assert_eq!(v["progress"][0]["share"], 0.5);
-    assert_eq!(v["progress"][4]["share"], 1.0);
+    let by_key = |k: &str| {
+        v["progress"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["key"] == k)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(by_key("upgrade_projects")["target"], 4.0);
+    assert_eq!(by_key("upgrade_projects")["share"], 0.5);
+    assert_eq!(by_key("bachelor")["share"], 1.0);
     for (text, says) in [
         ("school_coverage = 1.5\n", "school_coverage = 1.5"),
         ("graduates = 3\n", "`graduates` is not a field here"),
@@ -1438,4 +1448,94 @@ fn file_outputs_name_records_by_ledger_id() {
         }
     }
     assert!(checked > 20, "{checked}");
+}
+
+/// Progress against every target of the seed, yearly targets year by year, and an alliance's
+/// share of them, against the hand-worked cases of `datasets/cases/targets.toml`.
+#[test]
+fn targets_match_the_hand_worked_cases() {
+    let cases = case("targets.toml");
+    // A row by key, or `key@year` for a yearly one.
+    fn row<'a>(rows: &'a serde_json::Value, key: &str) -> &'a serde_json::Value {
+        let (key, year) = match key.split_once('@') {
+            Some((k, y)) => (k, serde_json::json!(y.parse::<u16>().unwrap())),
+            None => (key, serde_json::Value::Null),
+        };
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["key"] == key && r["year"] == year)
+            .unwrap_or_else(|| panic!("no progress row {key} {year}"))
+    }
+    let close = |a: &serde_json::Value, b: f64| (a.as_f64().unwrap() - b).abs() < 1e-6;
+    let dir = tempfile::tempdir().unwrap();
+    for (name, ledger) in [("sample", None), ("two_years", Some(dir.path()))] {
+        let c = &cases[name];
+        let mut args = vec!["alliances", "--json"];
+        if let Some(d) = ledger {
+            for f in std::fs::read_dir(root().join("datasets/sample")).unwrap() {
+                let f = f.unwrap().path();
+                std::fs::copy(&f, d.join(f.file_name().unwrap())).unwrap();
+            }
+            for (file, lines) in c.as_table().unwrap() {
+                let Some(lines) = lines.as_array() else {
+                    continue;
+                };
+                let path = d.join(format!("{file}.csv"));
+                let mut text = std::fs::read_to_string(&path).unwrap();
+                for l in lines {
+                    text.push_str(l.as_str().unwrap());
+                    text.push('\n');
+                }
+                std::fs::write(&path, text).unwrap();
+            }
+            args.push(d.to_str().unwrap());
+        }
+        let o = duijie(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        for (key, want) in c["progress"].as_table().unwrap() {
+            let r = row(&v["progress"], key);
+            match want {
+                toml::Value::String(s) if s == "not measurable" => {
+                    assert!(
+                        r["achieved"].is_null() && r["share"].is_null(),
+                        "{name} {r}"
+                    );
+                    assert!(r["measure"].as_str().unwrap().contains("无法"), "{r}");
+                }
+                toml::Value::Integer(n) => assert!(close(&r["achieved"], *n as f64), "{name} {r}"),
+                _ => panic!("{key}: {want:?}"),
+            }
+        }
+        // Never a yearly figure summed over years.
+        let years: Vec<&serde_json::Value> = v["progress"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["key"] == "bachelor")
+            .collect();
+        assert!(years.iter().all(|r| r["year"].is_u64()), "{years:?}");
+        for (alliance, want) in c["alliance"].as_table().unwrap() {
+            let i = v["alliances"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .position(|a| a["name"] == alliance.as_str())
+                .unwrap();
+            let rows = &v["alliance_progress"][i]["targets"];
+            for (key, pair) in want.as_table().unwrap() {
+                let pair = pair.as_array().unwrap();
+                let r = row(rows, key);
+                assert!(
+                    close(&r["target"], pair[0].as_float().unwrap()),
+                    "{name} {alliance} {r}"
+                );
+                assert!(
+                    close(&r["achieved"], pair[1].as_float().unwrap()),
+                    "{name} {alliance} {r}"
+                );
+            }
+        }
+    }
 }

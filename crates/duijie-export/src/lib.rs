@@ -443,6 +443,37 @@ pub fn unmet_reason_text(a: &duijie::policy::Allocation, i: usize) -> String {
     }
 }
 
+/// A progress row's indicator as officers read it: the name, and the year of a yearly one
+/// (`研究生（2025年）`).
+pub fn progress_label(p: &duijie::programme::Progress) -> String {
+    match p.year {
+        Some(y) => format!("{}（{y}年）", p.indicator),
+        None => p.indicator.clone(),
+    }
+}
+
+/// A progress row's figure in words: `achieved / target (share)`, a coverage as percentages,
+/// and for a target the ledger cannot measure, 无法计量 — never a 0 that only means "not
+/// recorded". Fractional targets (an alliance's share) keep one decimal.
+pub fn progress_figure(p: &duijie::programme::Progress) -> String {
+    let num = |x: f64| {
+        if (x - x.round()).abs() < 1e-9 {
+            format!("{x:.0}")
+        } else {
+            format!("{x:.1}")
+        }
+    };
+    match (p.achieved, p.share) {
+        (Some(a), _) if p.key.ends_with("_coverage") => {
+            format!("{:.1}% / {:.0}%", 100.0 * a, 100.0 * p.target)
+        }
+        (Some(a), Some(share)) => {
+            format!("{} / {} ({:.1}%)", num(a), num(p.target), 100.0 * share)
+        }
+        _ => format!("无法计量 not measurable / {}", num(p.target)),
+    }
+}
+
 /// The schools supplying a gap row's major, as `name (id)` joined by 、: whom a supply-side
 /// signal concerns, for the HTML and XLSX reports.
 pub(crate) fn gap_schools(l: &Ledger, g: &duijie::programme::GapRow) -> String {

@@ -80,6 +80,31 @@ fn bars(rows: &[(String, f64, String)], max: f64, colour: &str) -> String {
 
 /// The cities as a map-like view: each city at its coordinates, sized by parties and coloured
 /// by coverage (red 0% → green 100%).
+/// Progress rows as a table: indicator (with its year), a bar of the share reached, the figure
+/// and how it is measured (or why it cannot be).
+pub(crate) fn progress_html(rows: &[duijie::programme::Progress]) -> String {
+    let mut s = String::from(
+        "<table><tr><th>indicator 指标</th><th>progress 进度</th><th>achieved / target 完成 / 目标</th><th>measure 计量口径</th></tr>",
+    );
+    for p in rows {
+        let bar = p.share.map_or_else(String::new, |x| {
+            format!(
+                r#"<div style="background:#4a7bd0;height:12px;width:{:.0}px"></div>"#,
+                160.0 * x.clamp(0.0, 1.0)
+            )
+        });
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td>{bar}</td><td>{}</td><td class=\"note\">{}</td></tr>",
+            escape(&crate::progress_label(p)),
+            escape(&crate::progress_figure(p)),
+            escape(&p.measure)
+        );
+    }
+    s.push_str("</table>");
+    s
+}
+
 fn city_map(cities: &BTreeMap<String, (usize, usize)>) -> String {
     let c = Catalogues::get();
     let (w, h) = (640.0, 540.0);
@@ -165,26 +190,7 @@ th{{background:#eef2f8}}td:first-child,th:first-child{{text-align:left}}.note{{c
 
     // Targets.
     s.push_str("<h2>Targets 目标进度</h2>");
-    let rows: Vec<(String, f64, String)> = d
-        .programme
-        .progress
-        .iter()
-        .map(|p| {
-            let note = if p.target <= 1.0 {
-                // A share: coverage against 100%.
-                format!("{:.1}% of {:.0}%", 100.0 * p.achieved, 100.0 * p.target)
-            } else {
-                format!(
-                    "{:.0} / {:.0} ({:.1}%)",
-                    p.achieved,
-                    p.target,
-                    100.0 * p.share
-                )
-            };
-            (p.indicator.clone(), p.share.min(1.0), note)
-        })
-        .collect();
-    s.push_str(&bars(&rows, 1.0, "#4a7bd0"));
+    s.push_str(&progress_html(&d.programme.progress));
 
     // Policy comparison.
     s.push_str("<h2>Policy comparison 政策比较</h2><table><tr><th>market</th><th>policy</th><th>status</th><th>welfare</th><th>vs best</th><th>units placed</th><th>needs covered</th><th>offers used</th><th>blocking pairs</th><th>need sat. (mean / min / Gini)</th><th>offer sat. mean</th></tr>");

@@ -50,6 +50,31 @@ fn sheet(
     Ok(())
 }
 
+/// The columns of a progress sheet ([`progress_row`]).
+const PROGRESS_HEADER: [&str; 7] = [
+    "key",
+    "indicator 指标",
+    "year 年度",
+    "target 目标",
+    "achieved 完成",
+    "share 进度",
+    "measure 计量口径",
+];
+
+/// One progress row: a target the ledger cannot measure leaves achieved and share empty and
+/// says why under measure.
+fn progress_row(p: &duijie::programme::Progress) -> Vec<Cell> {
+    vec![
+        t(&p.key),
+        t(&p.indicator),
+        p.year.map_or_else(|| t(""), n),
+        n(p.target),
+        p.achieved.map_or_else(|| t(""), n),
+        p.share.map_or_else(|| t(""), n),
+        t(&p.measure),
+    ]
+}
+
 fn t(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())
 }
@@ -183,11 +208,8 @@ pub fn xlsx_report_bytes(
         sheet(
             &mut wb,
             "targets 目标",
-            &["indicator", "target", "achieved", "share"],
-            d.programme
-                .progress
-                .iter()
-                .map(|p| vec![t(&p.indicator), n(p.target), n(p.achieved), n(p.share)]),
+            &PROGRESS_HEADER,
+            d.programme.progress.iter().map(progress_row),
         )?;
         sheet(
             &mut wb,

@@ -251,21 +251,63 @@ fn progress_counts_what_the_allocations_achieve() {
         .map(|i| policy::Welfare.allocate(i).unwrap())
         .collect();
     let alliances = programme::form_alliances(&l, &inst, &AllianceRules::default());
-    let p = programme::progress(&l, &allocs, &alliances, &[], &programme::Targets::default());
-    assert_eq!(p.len(), 9);
+    let t = programme::Targets::default();
+    let p = programme::progress(&l, &allocs, &alliances, &[], &[], &t);
     let talent: u64 = allocs[0].matches.iter().map(|m| u64::from(m.units)).sum();
-    #[allow(clippy::cast_precision_loss)]
-    let by_level: f64 = p[3..7].iter().map(|x| x.achieved).sum();
+    let is_talent = |k: &str| {
+        [
+            "graduate",
+            "bachelor",
+            "higher_vocational",
+            "secondary_vocational",
+        ]
+        .contains(&k)
+    };
+    // The yearly rows, one per year, add up to everything placed; none sums years.
+    let by_level: f64 = p
+        .iter()
+        .filter(|x| is_talent(&x.key))
+        .map(|x| {
+            assert!(x.year.is_some(), "{x:?}");
+            x.achieved.unwrap()
+        })
+        .sum();
     #[allow(clippy::cast_precision_loss)]
     let talent = talent as f64;
     assert_eq!(by_level, talent);
-    assert_eq!(p[7].achieved, alliances.school_coverage(&l));
-    let per = programme::alliance_progress(&l, &allocs, &alliances);
+    let row = |rows: &[programme::Progress], k: &str, y: Option<u16>| {
+        rows.iter()
+            .find(|x| x.key == k && x.year == y)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(
+        row(&p, "school_coverage", None).achieved,
+        Some(alliances.school_coverage(&l))
+    );
+    let per = programme::alliance_progress(&l, &allocs, &alliances, &[], &t);
     assert_eq!(per.len(), alliances.alliances.len());
     let placed: u64 = per.iter().map(|r| r.talent_placed).sum();
     #[allow(clippy::cast_precision_loss)]
     let placed = placed as f64;
     assert_eq!(placed, talent);
+    // Every enterprise is in one alliance: the alliances' shares of a target add up to the
+    // province's, and what they achieve to what the province achieves.
+    for r in &per[0].targets {
+        let (target, achieved): (f64, f64) = per
+            .iter()
+            .map(|a| {
+                let x = row(&a.targets, &r.key, r.year);
+                (x.target, x.achieved.unwrap())
+            })
+            .fold((0.0, 0.0), |s, x| (s.0 + x.0, s.1 + x.1));
+        let whole = row(&p, &r.key, r.year);
+        assert!(
+            target == 0.0 || (target - whole.target).abs() < 1e-6 * whole.target,
+            "{r:?}: {target}"
+        );
+        assert_eq!(Some(achieved), whole.achieved, "{r:?}");
+    }
 }
 
 #[test]
@@ -387,7 +429,14 @@ fn programme_run_is_the_pieces_run_once_and_refuses_what_it_cannot_use() {
     assert_eq!(report.consortia, teams);
     assert_eq!(
         report.progress,
-        programme::progress(&l, &report.allocations, &alliances, &teams, &cfg.targets)
+        programme::progress(
+            &l,
+            &report.allocations,
+            &alliances,
+            &teams,
+            &report.gaps,
+            &cfg.targets
+        )
     );
     // A reported policy outside the list is added; an empty list compares nothing.
     let only = programme::ProgrammeConfig {

@@ -206,8 +206,8 @@ pub fn run(
         .find(|a| a.market == Market::Talent)
         .map(|talent| gaps(l, talent))
         .unwrap_or_default();
-    let progress = progress(l, &allocations, &alliances, &teams, &cfg.targets);
-    let alliance_progress = alliance_progress(l, &allocations, &alliances);
+    let progress = progress(l, &allocations, &alliances, &teams, &gaps, &cfg.targets);
+    let alliance_progress = alliance_progress(l, &allocations, &alliances, &teams, &cfg.targets);
     let pairs: Vec<(&MarketInstance, &Allocation)> = instances
         .iter()
         .filter_map(|i| {

@@ -148,4 +148,28 @@ fn default_targets_are_the_policy_figures() {
         ),
         (10_000, 120_000, 100_000, 140_000)
     );
+    // §一(三) and §三(一)1: domains, secondary colleges, demonstration schools, applied
+    // universities, first-class disciplines, majors stopped and added.
+    assert_eq!(
+        (
+            t.development_domains,
+            t.bachelor_colleges,
+            t.vocational_colleges,
+            t.demonstration_schools,
+            t.applied_universities,
+            t.first_class_disciplines
+        ),
+        (30, 10, 20, 10, 5, 50)
+    );
+    assert_eq!(
+        (
+            t.stop_bachelor_programmes,
+            t.stop_bachelor_majors,
+            t.stop_vocational_programmes,
+            t.stop_vocational_majors,
+            t.add_bachelor_majors,
+            t.add_vocational_majors
+        ),
+        (79, 39, 84, 20, 18, 19)
+    );
 }
