@@ -284,6 +284,14 @@ pub(crate) enum Command {
         /// Print as JSON.
         #[arg(long)]
         json: bool,
+        /// Also write one 年度工作进展报告 per alliance into DIR, as HTML and XLSX (members,
+        /// lead unit and why, ten-year plan, partnerships, needs met and unmet, consortia,
+        /// progress against the alliance's share of the targets), with an index.html.
+        #[arg(long, value_name = "DIR")]
+        report: Option<PathBuf>,
+        /// Each alliance's 10年发展规划 for the reports, as TOML: `"机器人" = "2021—2030：…"`.
+        #[arg(long, value_name = "PLANS.toml", requires = "report")]
+        plans: Option<PathBuf>,
     },
 }
 

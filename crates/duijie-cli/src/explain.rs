@@ -52,8 +52,36 @@ pub fn load_targets(path: Option<&Path>) -> anyhow::Result<duijie::programme::Ta
     load_toml(
         path,
         "targets",
-        "fields: upgrade_projects, core_technologies, innovation_centres, graduate, bachelor, higher_vocational, secondary_vocational, school_coverage, enterprise_coverage",
+        "fields: development_domains, upgrade_projects, core_technologies, innovation_centres, graduate, bachelor, higher_vocational, secondary_vocational, school_coverage, enterprise_coverage, bachelor_colleges, vocational_colleges, demonstration_schools, applied_universities, first_class_disciplines, stop_bachelor_programmes, stop_bachelor_majors, stop_vocational_programmes, stop_vocational_majors, add_bachelor_majors, add_vocational_majors",
         duijie::programme::Targets::validate,
+    )
+}
+
+/// Reads alliances' ten-year plans (发展规划): a TOML table of alliance name → plan text
+/// (`"机器人" = "2021—2030：…"`). A name that is no alliance of `known` is an error naming it and
+/// listing the alliances, never ignored.
+pub fn load_plans(
+    path: Option<&Path>,
+    known: &[&str],
+) -> anyhow::Result<std::collections::BTreeMap<String, String>> {
+    let hint = format!(
+        "a plans file maps an alliance's name to its plan, e.g. \"{}\" = \"2021—2030：…\"",
+        known.first().copied().unwrap_or("机器人")
+    );
+    load_toml(
+        path,
+        "plans",
+        &hint,
+        |plans: &std::collections::BTreeMap<String, String>| match plans
+            .keys()
+            .find(|k| !known.contains(&k.as_str()))
+        {
+            Some(k) => Err(format!(
+                "{k:?} is not an alliance of this ledger; the alliances are {}",
+                known.join(", ")
+            )),
+            None => Ok(()),
+        },
     )
 }
 

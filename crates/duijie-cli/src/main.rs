@@ -179,9 +179,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let cfg = scoring.load()?;
             programme::gaps(&paths, &policy, &what_if, &cfg, json)
         }
-        Command::Alliances { paths, opts, json } => {
+        Command::Alliances {
+            paths,
+            opts,
+            json,
+            report,
+            plans,
+        } => {
             let (cfg, targets) = opts.load()?;
-            programme::alliances(&paths, opts.grouping, &targets, &cfg, json)
+            programme::alliances(
+                &paths,
+                opts.grouping,
+                &targets,
+                &cfg,
+                json,
+                report.as_deref().map(|dir| (dir, plans.as_deref())),
+            )
         }
     }
 }

@@ -352,6 +352,7 @@ pub fn alliances(
     targets: &programme::Targets,
     cfg: &ScoreConfig,
     json: bool,
+    reports: Option<(&Path, Option<&Path>)>,
 ) -> anyhow::Result<ExitCode> {
     let loaded = load_ledger(paths)?;
     let l: &Ledger = &loaded.ledger;
@@ -376,6 +377,16 @@ pub fn alliances(
         &report.alliance_progress,
     );
     bar.finish_and_clear();
+    if let Some((dir, plans)) = reports {
+        for p in write_alliance_reports(l, &report, dir, plans)? {
+            // With --json the JSON stays alone on standard output.
+            if json {
+                eprintln!("wrote {}", p.display());
+            } else {
+                outln!("wrote {}", p.display())?;
+            }
+        }
+    }
     if json {
         let v = duijie_export::alliances_json(l, &report);
         outln!("{}", serde_json::to_string_pretty(&v)?)?;
@@ -418,6 +429,58 @@ pub fn alliances(
         outln!("  {label}{:pad$} {}", "", duijie_export::progress_figure(p))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes one yearly report per alliance of `report` into `dir` (HTML and XLSX, named by
+/// [`duijie_export::alliance_file_stem`]) and an `index.html`, as one set; `plans` gives the
+/// alliances' ten-year plans. Returns the files written.
+fn write_alliance_reports(
+    l: &Ledger,
+    report: &ProgrammeReport,
+    dir: &Path,
+    plans: Option<&Path>,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let names: Vec<&str> = report
+        .alliances
+        .alliances
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect();
+    let plans = crate::explain::load_plans(plans, &names)?;
+    duijie_export::create_out_dir(dir)?;
+    let reports: Vec<(String, duijie_export::AllianceReport)> = names
+        .iter()
+        .enumerate()
+        .map(|(k, name)| {
+            (
+                duijie_export::alliance_file_stem(k, name),
+                duijie_export::alliance_report(l, report, k, plans.get(*name).map(String::as_str)),
+            )
+        })
+        .collect();
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    for (k, (stem, rep)) in reports.iter().enumerate() {
+        let html = dir.join(format!("{stem}.html"));
+        let xlsx = dir.join(format!("{stem}.xlsx"));
+        let bytes = duijie_export::alliance_report_xlsx_bytes(&xlsx, rep)?;
+        files.push((
+            html,
+            duijie_export::alliance_report_html(rep, report, k).into_bytes(),
+        ));
+        files.push((xlsx, bytes));
+    }
+    let index: Vec<(String, &duijie_export::AllianceReport)> =
+        reports.iter().map(|(s, r)| (s.clone(), r)).collect();
+    files.push((
+        dir.join("index.html"),
+        duijie_export::alliance_index_html("校企联盟 年度工作进展报告 alliance reports", &index)
+            .into_bytes(),
+    ));
+    let set: Vec<(PathBuf, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.clone(), b.as_slice()))
+        .collect();
+    Ok(duijie_export::write_set(&set)?)
 }
 
 /// Runs the programme on `l` ([`programme::run`]) and writes `report.html`, `report.xlsx`,

@@ -1539,3 +1539,125 @@ fn targets_match_the_hand_worked_cases() {
         }
     }
 }
+
+/// `duijie alliances --report DIR --plans P`: one yearly report per alliance (HTML and XLSX)
+/// and an index, in the ledger's ids; the plan filed for an alliance appears in its report, the
+/// others say none was filed; an alliance without a supplier has no lead unit; an unmet need
+/// carries its reason; a plan for an unknown alliance is refused, naming it.
+#[test]
+fn alliance_reports_are_written_one_per_alliance() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let reports = |out: &Path, plans: &Path| {
+        duijie(&[
+            "alliances",
+            "--report",
+            out.to_str().unwrap(),
+            "--plans",
+            plans.to_str().unwrap(),
+        ])
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let plans = dir.path().join("plans.toml");
+    std::fs::write(
+        &plans,
+        "\"机器人\" = \"2021—2030：建成机器人协同创新中心\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("reports");
+    let o = reports(&out, &plans);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let stems = [
+        "01-机器人",
+        "02-船舶与海洋工程装备",
+        "03-软件和信息技术服务",
+        "04-高端装备制造",
+    ];
+    let mut want: Vec<String> = stems
+        .iter()
+        .flat_map(|s| [format!("{s}.html"), format!("{s}.xlsx")])
+        .collect();
+    want.push("index.html".into());
+    assert_eq!(names, want);
+    let html = |stem: &str| std::fs::read_to_string(out.join(format!("{stem}.html"))).unwrap();
+    let robots = html(stems[0]);
+    assert!(
+        robots.contains("2021—2030：建成机器人协同创新中心"),
+        "the plan"
+    );
+    assert!(
+        robots.contains("新松机器人自动化股份有限公司 (E02)"),
+        "the lead, by id"
+    );
+    assert!(html(stems[1]).contains("未提交"), "no plan filed");
+    let software = html(stems[2]);
+    assert!(
+        software.contains("无 none: no school or institute"),
+        "no lead"
+    );
+    assert!(
+        std::fs::read_to_string(out.join("index.html"))
+            .unwrap()
+            .contains("03-软件和信息技术服务.xlsx")
+    );
+
+    // The workbook: N05 (E04, 3 高职专科 of 510201) is unmet in full, with the reason.
+    let mut wb: Xlsx<_> = open_workbook(out.join(format!("{}.xlsx", stems[2]))).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        [
+            "overview 概况",
+            "members 成员",
+            "partnerships 合作",
+            "needs 需求满足",
+            "consortia 联合体",
+            "targets 目标"
+        ]
+    );
+    let needs = wb.worksheet_range("needs 需求满足").unwrap();
+    let n05: Vec<Data> = needs
+        .rows()
+        .find(|r| r[1] == Data::String("N05".into()))
+        .unwrap()
+        .to_vec();
+    assert_eq!(n05[2], Data::String("大连云启软件有限公司 (E04)".into()));
+    assert_eq!(
+        (n05[3].clone(), n05[4].clone(), n05[5].clone()),
+        (Data::Float(3.0), Data::Float(0.0), Data::Float(3.0))
+    );
+    assert!(
+        n05[6]
+            .to_string()
+            .contains("no offer in the ledger can serve it"),
+        "{:?}",
+        n05[6]
+    );
+    // Every member cell is a ledger id.
+    let ids = [
+        "E01", "E02", "E03", "E04", "S01", "S02", "S03", "S04", "R01", "R02",
+    ];
+    for stem in stems {
+        let mut wb: Xlsx<_> = open_workbook(out.join(format!("{stem}.xlsx"))).unwrap();
+        let members = wb.worksheet_range("members 成员").unwrap();
+        for r in members.rows().skip(1) {
+            assert!(
+                ids.contains(&r[1].to_string().as_str()),
+                "{stem}: {:?}",
+                r[1]
+            );
+        }
+    }
+
+    std::fs::write(&plans, "\"机器猫\" = \"x\"\n").unwrap();
+    let o = reports(&out, &plans);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("plans.toml") && err.contains("机器猫") && err.contains("机器人"),
+        "{err}"
+    );
+}

@@ -25,15 +25,20 @@ use duijie::Ledger;
 use duijie::pipeline::Outcome;
 use duijie::score::{self, SCALE};
 
+mod alliance_report;
 mod programme_json;
 pub mod report;
 #[cfg(feature = "xlsx")]
 mod xlsx;
 
+pub use alliance_report::{
+    AllianceReport, ReportTable, alliance_file_stem, alliance_index_html, alliance_report,
+    alliance_report_html,
+};
 pub use programme_json::{ConsortiumRow, alliances_json, consortium_rows};
 pub use report::{ReportData, alliances_dot, alliances_graphml, html_report};
 #[cfg(feature = "xlsx")]
-pub use xlsx::{write_xlsx_report, xlsx_report_bytes};
+pub use xlsx::{alliance_report_xlsx_bytes, write_xlsx_report, xlsx_report_bytes};
 
 /// A file that could not be written.
 #[derive(Debug)]
@@ -453,8 +458,8 @@ pub fn progress_label(p: &duijie::programme::Progress) -> String {
 }
 
 /// A progress row's figure in words: `achieved / target (share)`, a coverage as percentages,
-/// and for a target the ledger cannot measure, 无法计量 — never a 0 that only means "not
-/// recorded". Fractional targets (an alliance's share) keep one decimal.
+/// a target of 0 as 无目标, and for a target the ledger cannot measure, 无法计量 — never a 0 that
+/// only means "not recorded". Fractional targets (an alliance's share) keep one decimal.
 pub fn progress_figure(p: &duijie::programme::Progress) -> String {
     let num = |x: f64| {
         if (x - x.round()).abs() < 1e-9 {
@@ -470,7 +475,8 @@ pub fn progress_figure(p: &duijie::programme::Progress) -> String {
         (Some(a), Some(share)) => {
             format!("{} / {} ({:.1}%)", num(a), num(p.target), 100.0 * share)
         }
-        _ => format!("无法计量 not measurable / {}", num(p.target)),
+        (Some(a), None) => format!("{} / 0（无目标 no target）", num(a)),
+        (None, _) => format!("无法计量 not measurable / {}", num(p.target)),
     }
 }
 

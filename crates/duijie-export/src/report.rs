@@ -80,6 +80,23 @@ fn bars(rows: &[(String, f64, String)], max: f64, colour: &str) -> String {
 
 /// The cities as a map-like view: each city at its coordinates, sized by parties and coloured
 /// by coverage (red 0% → green 100%).
+/// The start of a self-contained HTML page (inline CSS, no script, no network) with `title`
+/// as its title and heading.
+pub(crate) fn page_head(title: &str) -> String {
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{t}</title><style>
+body{{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em;color:#222;max-width:1100px}}
+h1{{font-size:1.6em}}h2{{font-size:1.25em;border-bottom:1px solid #ccd;padding-bottom:.2em;margin-top:1.6em}}
+table{{border-collapse:collapse;font-size:13px}}td,th{{border:1px solid #dde;padding:3px 8px;text-align:right}}
+th{{background:#eef2f8}}td:first-child,th:first-child{{text-align:left}}.note{{color:#667;font-size:13px}}
+</style></head><body><h1>{t}</h1>"#,
+        t = escape(title)
+    );
+    s
+}
+
 /// Progress rows as a table: indicator (with its year), a bar of the share reached, the figure
 /// and how it is measured (or why it cannot be).
 pub(crate) fn progress_html(rows: &[duijie::programme::Progress]) -> String {
@@ -163,17 +180,7 @@ fn coverage_of(d: &ReportData<'_>) -> BTreeMap<String, BTreeMap<String, (usize, 
 /// data.
 pub fn html_report(d: &ReportData<'_>) -> String {
     let l = d.ledger;
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{t}</title><style>
-body{{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em;color:#222;max-width:1100px}}
-h1{{font-size:1.6em}}h2{{font-size:1.25em;border-bottom:1px solid #ccd;padding-bottom:.2em;margin-top:1.6em}}
-table{{border-collapse:collapse;font-size:13px}}td,th{{border:1px solid #dde;padding:3px 8px;text-align:right}}
-th{{background:#eef2f8}}td:first-child,th:first-child{{text-align:left}}.note{{color:#667;font-size:13px}}
-</style></head><body><h1>{t}</h1>"#,
-        t = escape(d.title)
-    );
+    let mut s = page_head(d.title);
     let counts: Vec<String> = l
         .counts()
         .iter()

@@ -322,6 +322,46 @@ pub fn xlsx_report_bytes(
         )?;
         wb.save_to_buffer()
     };
+    workbook_bytes(path, build)
+}
+
+/// An alliance's yearly report ([`crate::alliance_report`]) as the bytes of an XLSX workbook:
+/// one sheet per table, numbers as numbers; `path` is named in errors.
+///
+/// # Errors
+/// [`ExportError`] naming `path` when the workbook cannot be built.
+pub fn alliance_report_xlsx_bytes(
+    path: &std::path::Path,
+    rep: &crate::AllianceReport,
+) -> Result<Vec<u8>, ExportError> {
+    let build = || -> Result<Vec<u8>, XlsxError> {
+        let mut wb = Workbook::new();
+        for table in &rep.tables {
+            sheet(
+                &mut wb,
+                table.title,
+                &table.header,
+                table.rows.iter().map(|row| {
+                    row.iter()
+                        .enumerate()
+                        .map(|(k, cell)| match cell.parse::<f64>() {
+                            Ok(x) if table.numeric.contains(&k) => n(x),
+                            _ => t(cell.as_str()),
+                        })
+                        .collect()
+                }),
+            )?;
+        }
+        wb.save_to_buffer()
+    };
+    workbook_bytes(path, build)
+}
+
+/// Runs `build` and maps a failure to an [`ExportError`] naming `path`.
+fn workbook_bytes(
+    path: &std::path::Path,
+    build: impl FnOnce() -> Result<Vec<u8>, XlsxError>,
+) -> Result<Vec<u8>, ExportError> {
     build().map_err(|e| {
         ExportError::new(
             path,

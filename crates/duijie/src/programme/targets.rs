@@ -157,7 +157,8 @@ pub struct Progress {
     /// What the allocation achieves; `None` when the ledger cannot measure it (then `measure`
     /// says why), never a 0 that only means "not recorded".
     pub achieved: Option<f64>,
-    /// achieved ÷ target (1 when the target is 0); `None` when not measurable.
+    /// achieved ÷ target; `None` when not measurable or when the target is 0 (an alliance with
+    /// no needs of that kind has no share of it).
     pub share: Option<f64>,
     /// How `achieved` is counted from the ledger, or why it cannot be (in Chinese).
     pub measure: String,
@@ -171,7 +172,7 @@ impl Progress {
             year: None,
             target,
             achieved: Some(achieved),
-            share: Some(if target > 0.0 { achieved / target } else { 1.0 }),
+            share: (target > 0.0).then(|| achieved / target),
             measure: measure.to_owned(),
         }
     }
