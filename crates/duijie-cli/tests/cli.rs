@@ -1363,6 +1363,32 @@ fn officials_figures_match_the_hand_worked_cases() {
             "{name}"
         );
     }
+    let dir = tempfile::tempdir().unwrap();
+    let sample = root().join("datasets/sample");
+    let o = duijie(&[
+        "match",
+        sample.to_str().unwrap(),
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let unmet = std::fs::read_to_string(dir.path().join("unmet.csv")).unwrap();
+    for (need, want) in cases["unmet"].as_table().unwrap() {
+        let line = unmet
+            .lines()
+            .find(|l| l.split(',').nth(1) == Some(need.as_str()))
+            .unwrap_or_else(|| panic!("{need} not in unmet.csv:\n{unmet}"));
+        let cells: Vec<&str> = line.splitn(7, ',').collect();
+        assert_eq!(
+            cells[5].parse::<i64>().unwrap(),
+            want["unmet"].as_integer().unwrap(),
+            "{line}"
+        );
+        assert!(
+            cells[6].contains(want["reason"].as_str().unwrap()),
+            "{line}"
+        );
+    }
 }
 
 /// No file output carries an internal index where the ledger has an id: on the bundled sample,
