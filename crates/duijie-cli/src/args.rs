@@ -57,8 +57,20 @@ pub(crate) enum Command {
         #[command(flatten)]
         opts: ProgrammeOpts,
     },
-    /// Check ledger files (CSV or JSON, or directories of them) and report every problem.
-    /// Exits 1 when there is an error.
+    /// Write a fill-in Excel workbook per ledger table into DIR (`talent_needs.xlsx`, …):
+    /// Chinese and field-name headers with a note on what each takes, text columns, drop-down
+    /// lists for levels, sizes, kinds, cities and catalogue codes. Given a ledger, the
+    /// workbooks hold its records (a CSV ledger converted to Excel); `duijie validate DIR` reads
+    /// them back.
+    Template {
+        /// Where to write the workbooks.
+        #[arg(long)]
+        out: PathBuf,
+        /// A ledger to fill them with (files or directories; none: blank workbooks).
+        paths: Vec<PathBuf>,
+    },
+    /// Check ledger files (CSV, JSON or Excel workbooks, or directories of them) and report
+    /// every problem. Exits 1 when there is an error.
     Validate {
         /// Files or directories.
         #[arg(required = true)]

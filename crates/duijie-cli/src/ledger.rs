@@ -187,6 +187,7 @@ pub fn print_files(loaded: &Loaded) -> std::io::Result<()> {
     for f in &loaded.files {
         let enc = match (f.format, f.encoding) {
             (duijie_store::Format::Sqlite, _) => "SQLite",
+            (duijie_store::Format::Xlsx, _) => "Excel workbook",
             (_, Some(e)) => e.name(),
             (_, None) => "undecodable",
         };
@@ -284,4 +285,32 @@ fn allocate_and_report(
         .collect();
     outln!("results written to {}: {}", out.display(), names.join(", "))?;
     Ok((ExitCode::SUCCESS, Some(outcome)))
+}
+
+/// `duijie template`: one fill-in workbook per ledger table in `out`, holding the records of
+/// the ledger at `paths` when given (read as they are, before validation, so that a ledger
+/// with errors converts too and its problems stay to be fixed in Excel).
+pub fn template(out: &Path, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let records = if paths.is_empty() {
+        Vec::new()
+    } else {
+        duijie_store::read_paths(paths)?.records
+    };
+    duijie_export::create_out_dir(out)?;
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    for kind in duijie::validate::RecordKind::ALL {
+        let path = out.join(format!("{}.xlsx", kind.name()));
+        let rows: Vec<&duijie::validate::RawRecord> =
+            records.iter().filter(|r| r.kind == kind).collect();
+        let bytes = duijie_export::template_workbook_bytes(&path, kind, &rows)?;
+        files.push((path, bytes));
+    }
+    let set: Vec<(PathBuf, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.clone(), b.as_slice()))
+        .collect();
+    for p in duijie_export::write_set(&set)? {
+        outln!("wrote {}", p.display())?;
+    }
+    Ok(ExitCode::SUCCESS)
 }

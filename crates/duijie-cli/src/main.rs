@@ -84,6 +84,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             opts,
         } => programme::report(&paths, &out, policy, policies, &opts),
         Command::Validate { paths, json } => ledger::validate(&paths, json),
+        Command::Template { out, paths } => ledger::template(&out, &paths),
         Command::Solve {
             file,
             max,

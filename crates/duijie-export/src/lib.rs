@@ -38,7 +38,9 @@ pub use alliance_report::{
 pub use programme_json::{ConsortiumRow, alliances_json, consortium_rows};
 pub use report::{ReportData, alliances_dot, alliances_graphml, html_report};
 #[cfg(feature = "xlsx")]
-pub use xlsx::{alliance_report_xlsx_bytes, write_xlsx_report, xlsx_report_bytes};
+pub use xlsx::{
+    alliance_report_xlsx_bytes, template_workbook_bytes, write_xlsx_report, xlsx_report_bytes,
+};
 
 /// A file that could not be written.
 #[derive(Debug)]

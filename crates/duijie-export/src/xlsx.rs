@@ -369,3 +369,149 @@ fn workbook_bytes(
         )
     })
 }
+
+/// The drop-down values of a field of `kind`, when it takes a fixed set: levels, sizes, kinds,
+/// cities, platform levels, yes/no. (Catalogue codes go on the `_lists` sheet:
+/// [`catalogue_list`].)
+fn choices(kind: duijie::validate::RecordKind, field: &str) -> Option<Vec<String>> {
+    use duijie::validate::RecordKind as K;
+    let v = |xs: &[&str]| Some(xs.iter().map(|x| (*x).to_owned()).collect());
+    match (kind, field) {
+        (_, "level") => v(&["中职", "高职专科", "高职本科", "本科", "研究生"]),
+        (_, "size") => v(&["大型", "中型", "小型", "微型"]),
+        (_, "out_of_province") => v(&["true", "false"]),
+        (_, "platform_level") => v(&["国家级", "省级", "市级", "无"]),
+        (_, "city") => Some(
+            duijie::catalogue::Catalogues::get()
+                .cities()
+                .iter()
+                .map(|c| c.name.to_owned())
+                .collect(),
+        ),
+        (K::Authorities, "kind") => v(&["地方政府", "重点园区"]),
+        (K::TechnologyNeeds, "kind") => v(&["技术升级改造", "核心和共性技术"]),
+        (K::TrainingNeeds | K::TrainingOffers, "kind") => v(&["岗前培训", "继续教育"]),
+        (K::PlacementNeeds | K::PlacementOffers, "kind") => {
+            v(&["实习", "顶岗实习", "实践基地", "兼职教师"])
+        }
+        _ => None,
+    }
+}
+
+/// The `_lists` column holding a catalogue field's codes: industry divisions (B) and major
+/// codes of every level (C). Column A is left for notes.
+fn catalogue_list(field: &str) -> Option<(u16, &'static str)> {
+    match field {
+        "industry" => Some((1, "B")),
+        "major_code" => Some((2, "C")),
+        _ => None,
+    }
+}
+
+/// A fill-in workbook for one table (`duijie template`): the sheet `{table} {中文名}` with a
+/// header row of Chinese label and field name (bold when required, a note giving what it takes),
+/// text-formatted columns (so codes keep their leading zeros), drop-down lists where the field
+/// takes fixed or catalogue values, then `records` (an existing ledger's rows, or none). A hidden
+/// `_lists` sheet holds the catalogue codes. The ledger reader (duijie-store, feature `xlsx`) reads it back to the same
+/// records.
+///
+/// # Errors
+/// [`ExportError`] naming `path` when the workbook cannot be built.
+pub fn template_workbook_bytes(
+    path: &std::path::Path,
+    kind: duijie::validate::RecordKind,
+    records: &[&duijie::validate::RawRecord],
+) -> Result<Vec<u8>, ExportError> {
+    use duijie::validate::{Value, field_label_zh};
+    use rust_xlsxwriter::{DataValidation, Formula, Note};
+    fn text(v: &Value) -> String {
+        match v {
+            Value::Text(s) => s.clone(),
+            Value::Integer(i) => i.to_string(),
+            Value::Number(x) => x.to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::List(xs) => xs.iter().map(text).collect::<Vec<_>>().join(";"),
+            Value::Null => String::new(),
+        }
+    }
+    let build = || -> Result<Vec<u8>, XlsxError> {
+        let c = duijie::catalogue::Catalogues::get();
+        let mut wb = Workbook::new();
+        let fields = kind.fields();
+        let rows = u32::try_from(records.len()).unwrap_or(u32::MAX).max(1000) + 1;
+        {
+            let ws = wb.add_worksheet();
+            ws.set_name(format!("{} {}", kind.name(), kind.name_zh()))?;
+            let as_text = Format::new().set_num_format("@");
+            let required = Format::new().set_bold().set_num_format("@");
+            let optional = Format::new().set_num_format("@");
+            for (k, f) in fields.iter().enumerate() {
+                let col = u16::try_from(k).unwrap_or(u16::MAX);
+                ws.set_column_format(col, &as_text)?;
+                ws.set_column_width(col, 16)?;
+                let head = format!("{} {}", field_label_zh(f.name), f.name);
+                ws.write_string_with_format(
+                    0,
+                    col,
+                    head,
+                    if f.required { &required } else { &optional },
+                )?;
+                let note = format!(
+                    "{}：{}",
+                    if f.required {
+                        "必填 required"
+                    } else {
+                        "选填 optional"
+                    },
+                    f.doc
+                );
+                ws.insert_note(0, col, &Note::new(note).set_author("duijie"))?;
+                let list = match choices(kind, f.name) {
+                    Some(values) => Some(DataValidation::new().allow_list_strings(&values)?),
+                    None => catalogue_list(f.name).map(|(_, letter)| {
+                        let n = if letter == "B" {
+                            c.divisions().len()
+                        } else {
+                            c.majors().len()
+                        };
+                        DataValidation::new().allow_list_formula(Formula::new(format!(
+                            "=_lists!${letter}$2:${letter}${}",
+                            n + 1
+                        )))
+                    }),
+                };
+                if let Some(list) = list {
+                    ws.add_data_validation(1, col, rows, col, &list)?;
+                }
+            }
+            for (r, rec) in records.iter().enumerate() {
+                let r = u32::try_from(r + 1).unwrap_or(u32::MAX);
+                for (k, f) in fields.iter().enumerate() {
+                    if let Some((_, v)) = rec.fields.iter().find(|(n, _)| n == f.name) {
+                        ws.write_string(r, u16::try_from(k).unwrap_or(u16::MAX), text(v))?;
+                    }
+                }
+            }
+            ws.set_freeze_panes(1, 0)?;
+        }
+        let lists = wb.add_worksheet();
+        lists.set_name(duijie_lists_sheet())?;
+        lists.write_string(0, 0, "duijie template lists (not a ledger table)")?;
+        lists.write_string(0, 1, "industry 行业代码")?;
+        lists.write_string(0, 2, "major_code 专业代码")?;
+        for (k, d) in c.divisions().iter().enumerate() {
+            lists.write_string(u32::try_from(k + 1).unwrap_or(u32::MAX), 1, d.code)?;
+        }
+        for (k, m) in c.majors().iter().enumerate() {
+            lists.write_string(u32::try_from(k + 1).unwrap_or(u32::MAX), 2, m.code)?;
+        }
+        lists.set_hidden(true);
+        wb.save_to_buffer()
+    };
+    workbook_bytes(path, build)
+}
+
+/// The name of the template's lists sheet, which the ledger reader skips.
+fn duijie_lists_sheet() -> &'static str {
+    "_lists"
+}

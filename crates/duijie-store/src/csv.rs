@@ -204,7 +204,18 @@ pub struct CsvTable {
 /// ignored), each once, and every required field. When a required column is missing or a
 /// column is named twice, no row is read and the report says so: every row would fail alike.
 pub fn parse_table(source: &str, text: &str, kind: RecordKind) -> CsvTable {
-    let (rows, mut problems) = split_rows(source, text);
+    let (rows, problems) = split_rows(source, text);
+    parse_rows(source, rows, problems, kind)
+}
+
+/// Checks rows (a header, then records) of `kind` as [`parse_table`] does, whatever they were
+/// read from (a CSV file, a workbook's sheet); `problems` are those found reading them.
+pub fn parse_rows(
+    source: &str,
+    rows: Vec<Row>,
+    mut problems: Vec<Problem>,
+    kind: RecordKind,
+) -> CsvTable {
     let mut it = rows.into_iter();
     let Some(head) = it.next() else {
         problems.push(Problem::at(

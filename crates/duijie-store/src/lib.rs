@@ -32,6 +32,8 @@ pub mod market;
 pub mod prefs;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
+#[cfg(feature = "xlsx")]
+pub mod xlsx;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -72,6 +74,8 @@ pub enum Format {
     Json,
     /// A duijie SQLite database (one table per ledger table).
     Sqlite,
+    /// An Excel workbook, one sheet per table.
+    Xlsx,
 }
 
 /// What was read from one file.
@@ -81,7 +85,8 @@ pub struct FileSummary {
     pub name: String,
     /// Its format.
     pub format: Format,
-    /// The encoding it was decoded from; `None` if it could not be decoded.
+    /// The encoding it was decoded from; `None` for a workbook (which has none) or when it
+    /// could not be decoded.
     pub encoding: Option<Encoding>,
     /// Records read from it (before validation).
     pub records: usize,
@@ -277,8 +282,11 @@ pub fn generated_files(scale: duijie::synth::Scale, seed: u64) -> Vec<(String, S
 /// The warning for a file that is not read: not `.csv` or `.json`.
 fn not_read(name: &str, ext: &str) -> Problem {
     let help = match ext {
-        "xlsx" | "xls" | "xlsm" | "et" => {
-            "duijie reads tables as CSV or JSON: in Excel (or WPS), save each sheet with 另存为 → \"CSV UTF-8 (逗号分隔)\", named after its table (talent_needs.csv)"
+        "xlsx" => {
+            "this build reads no workbooks (feature `xlsx`): save each sheet as \"CSV UTF-8 (逗号分隔)\", named after its table (talent_needs.csv)"
+        }
+        "xls" | "xlsm" | "et" => {
+            "in Excel (or WPS) save it with 另存为 → Excel 工作簿 (.xlsx), one sheet per table named after it (talent_needs), or each sheet as CSV UTF-8"
         }
         "" => "name ledger files after their table, ending in .csv or .json (talent_needs.csv)",
         _ => "save the table as CSV (UTF-8) or JSON, named after its table (talent_needs.csv)",
@@ -287,7 +295,7 @@ fn not_read(name: &str, ext: &str) -> Problem {
         Severity::Warning,
         ProblemKind::NotRead,
         &Origin::line(name.to_owned(), 1),
-        "not a .csv or .json file, so it was not read",
+        "not a .csv, .json or .xlsx file, so it was not read",
     )
     .with_suggestion(help)
 }
@@ -304,6 +312,23 @@ pub fn read_sources(sources: impl IntoIterator<Item = Source>) -> Read {
         let format = match ext.as_str() {
             "csv" => Format::Csv,
             "json" => Format::Json,
+            #[cfg(feature = "xlsx")]
+            "xlsx" => {
+                let wb = xlsx::parse_workbook(&src.name, &src.bytes);
+                let before = records.len();
+                for (source, header, recs) in wb.tables {
+                    records.extend(recs);
+                    headers.insert(source, header);
+                }
+                problems.extend(wb.problems);
+                files.push(FileSummary {
+                    name: src.name,
+                    format: Format::Xlsx,
+                    encoding: None,
+                    records: records.len() - before,
+                });
+                continue;
+            }
             _ => {
                 problems.push(not_read(&src.name, &ext));
                 continue;
@@ -354,8 +379,8 @@ pub fn read_sources(sources: impl IntoIterator<Item = Source>) -> Read {
                 records.extend(r);
                 problems.extend(p);
             }
-            // Databases are read by `Db::read`, never as a source.
-            Format::Sqlite => {}
+            // Databases are read by `Db::read` and workbooks above, never here.
+            Format::Sqlite | Format::Xlsx => {}
         }
         files.push(FileSummary {
             name: src.name,
@@ -426,7 +451,9 @@ pub fn read_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Read, LoadError> {
                     .and_then(|e| e.to_str())
                     .map(str::to_ascii_lowercase)
                     .unwrap_or_default();
-                if matches!(ext.as_str(), "csv" | "json") {
+                if matches!(ext.as_str(), "csv" | "json")
+                    || (cfg!(feature = "xlsx") && ext == "xlsx")
+                {
                     files.push(f);
                 } else {
                     skipped.push(not_read(&f.display().to_string(), &ext));
@@ -443,5 +470,20 @@ pub fn read_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Read, LoadError> {
     }
     let mut read = read_sources(sources);
     read.problems.extend(skipped);
+    if read.files.is_empty() {
+        let given: Vec<String> = paths
+            .iter()
+            .map(|p| p.as_ref().display().to_string())
+            .collect();
+        read.problems.push(
+            Problem::at(
+                Severity::Error,
+                ProblemKind::NotRead,
+                &Origin::line(given.join(" "), 1),
+                "no ledger table here: no .csv, .json or .xlsx file was read",
+            )
+            .with_suggestion("give the folder holding the ledger's files (talent_needs.csv, …) or a workbook with one sheet per table; `duijie template --out DIR` writes blank ones"),
+        );
+    }
     Ok(read)
 }

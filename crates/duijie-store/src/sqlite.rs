@@ -802,12 +802,6 @@ impl Db {
         }
         let records = read.records.clone();
         let loaded = read.validate();
-        if loaded.report.has_errors() {
-            return Err(DbError::Refused {
-                path: self.path.clone(),
-                report: Box::new(loaded.report),
-            });
-        }
         if records.is_empty() {
             let files: Vec<String> = loaded
                 .files
@@ -828,13 +822,19 @@ impl Db {
             };
             if !skipped.is_empty() {
                 what.push_str(&format!(
-                    " ({} not read: only .csv and .json tables are)",
+                    " ({} not read: only .csv, .json and .xlsx tables are)",
                     skipped.join(", ")
                 ));
             }
             return Err(DbError::NothingToImport {
                 path: self.path.clone(),
                 read: what,
+            });
+        }
+        if loaded.report.has_errors() {
+            return Err(DbError::Refused {
+                path: self.path.clone(),
+                report: Box::new(loaded.report),
             });
         }
         let path = self.path.clone();

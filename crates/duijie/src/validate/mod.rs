@@ -26,7 +26,7 @@ use crate::model::{
     TechnologyNeedKind, TrainingNeed, TrainingOffer,
 };
 
-pub use schema::{FieldSpec, RecordKind};
+pub use schema::{FieldSpec, RecordKind, field_label_zh};
 
 use reader::Reader;
 

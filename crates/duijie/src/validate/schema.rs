@@ -46,6 +46,43 @@ pub struct FieldSpec {
     pub doc: &'static str,
 }
 
+/// A field's Chinese label, for workbook headers and messages (`headcount` → 需求人数); the
+/// field name itself when it has none.
+pub fn field_label_zh(name: &str) -> &str {
+    match name {
+        "id" => "编号",
+        "name" => "名称",
+        "level" => "层次",
+        "city" => "城市",
+        "moe_code" => "学校标识码",
+        "out_of_province" => "省外",
+        "size" => "企业规模",
+        "industry" => "行业代码",
+        "domain" => "发展领域",
+        "park" => "重点园区",
+        "kind" => "类别",
+        "enterprise" => "企业编号",
+        "school" => "学校编号",
+        "provider" => "提供单位编号",
+        "major_code" => "专业代码",
+        "major_name" => "专业名称",
+        "headcount" => "需求人数",
+        "graduates" => "毕业生人数",
+        "employment_rate" => "就业率",
+        "year" => "年度",
+        "disciplines" => "学科代码",
+        "keywords" => "关键词",
+        "description" => "需求描述",
+        "scale" => "经费规模（万元）",
+        "platform" => "平台名称",
+        "platform_level" => "平台级别",
+        "capacity" => "可承接数量",
+        "trainees" => "培训人数",
+        "places" => "岗位数",
+        other => other,
+    }
+}
+
 const fn req(name: &'static str, doc: &'static str) -> FieldSpec {
     FieldSpec {
         name,
@@ -128,6 +165,37 @@ impl RecordKind {
     /// The kind whose table name is `name`.
     pub fn from_name(name: &str) -> Option<RecordKind> {
         RecordKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The table's Chinese name, as officers call it (人才需求).
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            RecordKind::Schools => "学校",
+            RecordKind::Institutes => "科研院所",
+            RecordKind::Enterprises => "企业",
+            RecordKind::Authorities => "地方政府和园区",
+            RecordKind::TalentNeeds => "人才需求",
+            RecordKind::TechnologyNeeds => "技术需求",
+            RecordKind::TrainingNeeds => "培训需求",
+            RecordKind::PlacementNeeds => "实习实践需求",
+            RecordKind::TalentSupply => "人才供给",
+            RecordKind::TechnologyCapabilities => "技术供给",
+            RecordKind::TrainingOffers => "培训供给",
+            RecordKind::PlacementOffers => "实习实践岗位",
+        }
+    }
+
+    /// The kind a label names: the table name (`talent_needs`), its Chinese name (`人才需求`),
+    /// or both separated by a space (`talent_needs 人才需求`, a workbook sheet's name).
+    pub fn from_label(label: &str) -> Option<RecordKind> {
+        let label = label.trim();
+        RecordKind::ALL.into_iter().find(|k| {
+            label == k.name()
+                || label == k.name_zh()
+                || label
+                    .split_whitespace()
+                    .any(|t| t == k.name() || t == k.name_zh())
+        })
     }
 
     /// The field naming the party a need or capability belongs to (`id` for parties).
