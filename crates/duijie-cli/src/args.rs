@@ -13,6 +13,17 @@ use crate::explain;
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
+    /// The language of explanations and recommendations: zh (中文, the default) or en.
+    #[arg(long, global = true, default_value = "zh", value_parser = parse_lang)]
+    pub(crate) lang: duijie::score::Lang,
+}
+
+fn parse_lang(s: &str) -> Result<duijie::score::Lang, String> {
+    match s {
+        "zh" | "cn" | "中文" => Ok(duijie::score::Lang::Zh),
+        "en" => Ok(duijie::score::Lang::En),
+        _ => Err(format!("{s:?} is not a language here: zh (中文) or en")),
+    }
 }
 
 #[derive(Subcommand, Debug)]

@@ -115,6 +115,7 @@ pub fn command(
     market: Option<Market>,
     weights: Option<&Path>,
     json: bool,
+    lang: score::Lang,
 ) -> anyhow::Result<ExitCode> {
     let cfg = load_config(weights)?;
     let loaded = if ledger.is_empty() {
@@ -127,7 +128,7 @@ pub fn command(
         eprintln!("the ledger has errors: fix them (duijie validate shows the same report)");
         return Ok(ExitCode::from(1));
     }
-    run(&loaded.ledger, need, offer, market, &cfg, json)
+    run(&loaded.ledger, need, offer, market, &cfg, json, lang)
 }
 
 /// Prints the breakdown of one need–offer pair.
@@ -138,6 +139,7 @@ pub fn run(
     market: Option<Market>,
     cfg: &ScoreConfig,
     json: bool,
+    lang: score::Lang,
 ) -> anyhow::Result<ExitCode> {
     let mut found = find_need(l, need_id);
     if let Some(m) = market {
@@ -184,14 +186,23 @@ pub fn run(
         });
         outln!("{}", serde_json::to_string_pretty(&v)?)?;
     } else {
-        outln!(
-            "{} need {need_id} × offer {offer_id} ({})",
-            m.name(),
-            m.name_zh()
-        )?;
-        match &score {
-            Some(s) => out!("{s}"),
-            None => outln!(
+        match lang {
+            score::Lang::Zh => outln!("{}需求 {need_id} × 供给 {offer_id}", m.name_zh())?,
+            score::Lang::En => outln!(
+                "{} need {need_id} × offer {offer_id} ({})",
+                m.name(),
+                m.name_zh()
+            )?,
+        }
+        match (&score, lang) {
+            (Some(s), _) => {
+                out!("{}", s.table(lang))?;
+                outln!("{}", s.sentence(lang))
+            }
+            (None, score::Lang::Zh) => {
+                outln!("不是候选配对：年度或类别不同、专业或学科不相关，或层次在人才链上相距过远")
+            }
+            (None, score::Lang::En) => outln!(
                 "not a candidate pair: different year or kind, unrelated majors or disciplines, \
                  or levels too far apart on the talent chain"
             ),

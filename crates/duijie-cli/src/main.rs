@@ -129,7 +129,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             market,
             weights,
             json,
-        } => explain::command(&need, &offer, &ledger, market, weights.as_deref(), json),
+        } => explain::command(
+            &need,
+            &offer,
+            &ledger,
+            market,
+            weights.as_deref(),
+            json,
+            cli.lang,
+        ),
         Command::Allocate {
             instance,
             policy,

@@ -397,7 +397,22 @@ fn explain_prints_the_hand_computed_breakdown() {
     // N01 (6 posts in 机械设计制造及其自动化, 本科, 沈阳, enterprise in 34 通用设备制造业) × T01
     // (4 graduates of the same major, 本科, employment 95%, 沈阳):
     // 0.35·1 + 0.25·1 + 0.10·1 + 0.05·(4/6) + 0.15·1 + 0.10·0.95 = 0.97833.
+    // Chinese by default: the breakdown and one sentence an officer can read.
     let out = duijie(&["explain", "N01", "T01"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "人才需求 N01 × 供给 T01",
+        "匹配度 0.9783",
+        "专业匹配        1.0000 × 0.35 = 0.3500  专业相同：080202 机械设计制造及其自动化",
+        "数量满足        0.6667 × 0.05 = 0.0333  可供 4，所需 6",
+        "地域            1.0000 × 0.15 = 0.1500  同在沈阳市",
+        "匹配度 0.978。理由：专业相同：080202 机械设计制造及其自动化（专业匹配 1.00×0.35）；层次相符：本科（层次匹配 1.00×0.25）；",
+        "就业率 95%（质量 0.95×0.10）。",
+    ] {
+        assert!(text.contains(line), "missing {line:?} in\n{text}");
+    }
+    let out = duijie(&["explain", "N01", "T01", "--lang", "en"]);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     for line in [
@@ -444,7 +459,7 @@ fn explain_and_match_take_a_weights_file_and_reject_bad_ones() {
     );
     let out = duijie(&["explain", "N01", "T01", "--weights", &only_major]);
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("score 1.0000"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("匹配度 1.0000"));
     // Each bad file: exit 1, and the message names the file and the field.
     for (name, text, says) in [
         ("nan.toml", "[talent]\nquality = nan\n", "talent.quality"),

@@ -138,7 +138,7 @@ fn the_xlsx_report_reads_back_and_matches_the_run() {
     let explanations = wb.worksheet_range(&names[1]).unwrap();
     let mut sum = std::collections::BTreeMap::new();
     for r in explanations.rows().skip(1) {
-        let (Data::Float(id), Data::Float(c)) = (&r[0], &r[4]) else {
+        let (Data::Float(id), Data::Float(c)) = (&r[0], &r[5]) else {
             panic!("bad explanation row {r:?}")
         };
         *sum.entry(*id as u64).or_insert(0.0) += c;

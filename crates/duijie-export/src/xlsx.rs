@@ -133,10 +133,12 @@ pub fn xlsx_report_bytes(
                         explanations.push(vec![
                             n(u32::try_from(row_id).unwrap_or(u32::MAX)),
                             t(c.name),
+                            t(c.name_zh()),
                             n(c.value),
                             n(c.weight),
                             n(c.contribution()),
                             t(&c.reason),
+                            t(&c.reason_en),
                         ]);
                     }
                 }
@@ -163,11 +165,13 @@ pub fn xlsx_report_bytes(
             &mut wb,
             "explanations 解释",
             &[
-                "match",
+                "match 匹配",
                 "component",
-                "value",
-                "weight",
-                "contribution",
+                "成分",
+                "value 得分",
+                "weight 权重",
+                "contribution 贡献",
+                "理由",
                 "reason",
             ],
             explanations.into_iter(),

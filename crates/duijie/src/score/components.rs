@@ -128,35 +128,57 @@ pub(super) fn major_keys() -> &'static [MajorKeys] {
 
 /// How a major of a need relates to a major of a supplier, and the fit value (discounts as
 /// configured; an exact match is 1).
-pub fn major_fit(d: &MajorDiscounts, need: MajorId, offer: MajorId) -> (f64, String) {
+pub fn major_fit(d: &MajorDiscounts, need: MajorId, offer: MajorId) -> (f64, Reason) {
     let c = Catalogues::get();
     let (a, b) = (c.major(need), c.major(offer));
     let relation = Relation::of(need, offer);
+    let group = if family(a.level) {
+        "专业大类"
+    } else {
+        "门类"
+    };
     let reason = match relation {
-        Relation::Same => format!("same major {} {}", a.code, a.name),
-        Relation::SameName => format!(
-            "same major name {} ({} {} / {} {})",
-            a.name, a.level, a.code, b.level, b.code
+        Relation::Same => Reason::new(
+            format!("专业相同：{} {}", a.code, a.name),
+            format!("same major {} {}", a.code, a.name),
         ),
-        Relation::SameClass => format!("same 专业类 {} ({} / {})", a.class_name, a.name, b.name),
-        Relation::SameCategory => format!(
-            "same {} {} ({} / {})",
-            if family(a.level) {
-                "专业大类"
-            } else {
-                "门类"
-            },
-            a.category_name,
-            a.name,
-            b.name
+        Relation::SameName => Reason::new(
+            format!(
+                "专业名称相同：{}（{} {} / {} {}）",
+                a.name, a.level, a.code, b.level, b.code
+            ),
+            format!(
+                "same major name {} ({} {} / {} {})",
+                a.name, a.level, a.code, b.level, b.code
+            ),
         ),
-        Relation::Corresponding => format!(
-            "corresponding 专业类 across catalogues: {} {} ({}) / {} {} ({})",
-            a.level, a.class_name, a.name, b.level, b.class_name, b.name
+        Relation::SameClass => Reason::new(
+            format!("同属专业类“{}”（{} / {}）", a.class_name, a.name, b.name),
+            format!("same 专业类 {} ({} / {})", a.class_name, a.name, b.name),
         ),
-        Relation::Unrelated => format!(
-            "unrelated majors {} {} / {} {}",
-            a.code, a.name, b.code, b.name
+        Relation::SameCategory => Reason::new(
+            format!(
+                "同属{group}“{}”（{} / {}）",
+                a.category_name, a.name, b.name
+            ),
+            format!("same {group} {} ({} / {})", a.category_name, a.name, b.name),
+        ),
+        Relation::Corresponding => Reason::new(
+            format!(
+                "不同目录中对应的专业类：{}“{}”（{}）/ {}“{}”（{}）",
+                a.level, a.class_name, a.name, b.level, b.class_name, b.name
+            ),
+            format!(
+                "corresponding 专业类 across catalogues: {} {} ({}) / {} {} ({})",
+                a.level, a.class_name, a.name, b.level, b.class_name, b.name
+            ),
+        ),
+        Relation::Unrelated => Reason::new(
+            format!("专业不相关：{} {} / {} {}", a.code, a.name, b.code, b.name),
+            format!(
+                "unrelated majors {} {} / {} {}",
+                a.code, a.name, b.code, b.name
+            ),
         ),
     };
     (relation.value(d), reason)
@@ -280,14 +302,23 @@ pub(super) fn industry_row(division: Option<DivisionId>) -> Option<usize> {
 /// Industry relevance: 1 when the enterprise's GB/T 4754 division draws on one of the
 /// supplier's majors or disciplines (curated table), 0 when it does not, 0.5 when the enterprise
 /// gives no division the table knows.
-pub fn industry_fit(division: Option<DivisionId>, majors: &[MajorId]) -> (f64, String) {
+pub fn industry_fit(division: Option<DivisionId>, majors: &[MajorId]) -> (f64, Reason) {
     let c = Catalogues::get();
     let v = industry_value(division, majors);
     let Some(d) = division.map(|d| c.division(d)) else {
-        return (v, "no industry given".into());
+        return (
+            v,
+            Reason::new("未填行业".into(), "no industry given".into()),
+        );
     };
     let Some(r) = industry_row(division) else {
-        return (v, format!("{} {}: no relevance data", d.code, d.name));
+        return (
+            v,
+            Reason::new(
+                format!("{} {}：无行业关联数据", d.code, d.name),
+                format!("{} {}: no relevance data", d.code, d.name),
+            ),
+        );
     };
     let t = industry_table();
     let serving: Vec<&str> = majors
@@ -296,12 +327,21 @@ pub fn industry_fit(division: Option<DivisionId>, majors: &[MajorId]) -> (f64, S
         .map(|&m| c.major(m).name)
         .collect();
     let reason = if serving.is_empty() {
-        format!(
-            "{} {} draws on other fields ({})",
-            d.code, d.name, t.rows[r].note
+        Reason::new(
+            format!(
+                "{} {} 主要依托其他领域（{}）",
+                d.code, d.name, t.rows[r].note
+            ),
+            format!(
+                "{} {} draws on other fields ({})",
+                d.code, d.name, t.rows[r].note
+            ),
         )
     } else {
-        format!("{} {} draws on {}", d.code, d.name, serving.join("、"))
+        Reason::new(
+            format!("{} {} 依托{}", d.code, d.name, serving.join("、")),
+            format!("{} {} draws on {}", d.code, d.name, serving.join("、")),
+        )
     };
     (v, reason)
 }
@@ -317,12 +357,18 @@ pub(super) fn industry_value(division: Option<DivisionId>, majors: &[MajorId]) -
 
 /// Capacity fit: how much of a need of `need` units an offer of `offer` units could meet alone,
 /// `min(1, offer / need)` (1 for a need of 0 units).
-pub fn capacity_fit(need: u32, offer: u32) -> (f64, String) {
+pub fn capacity_fit(need: u32, offer: u32) -> (f64, Reason) {
     let v = capacity_value(need, offer);
     let reason = if v >= 1.0 {
-        format!("offers {offer}, enough for the {need} asked")
+        Reason::new(
+            format!("可供 {offer}，足以满足所需 {need}"),
+            format!("offers {offer}, enough for the {need} asked"),
+        )
     } else {
-        format!("offers {offer} of the {need} asked")
+        Reason::new(
+            format!("可供 {offer}，所需 {need}"),
+            format!("offers {offer} of the {need} asked"),
+        )
     };
     (v, reason)
 }
@@ -347,12 +393,24 @@ pub(super) fn level_value(d: &LevelDiscounts, need: Level, offer: Level) -> f64 
 }
 
 /// Level fit on the talent chain (discounts as configured; the level asked for is 1).
-pub fn level_fit(d: &LevelDiscounts, need: Level, offer: Level) -> (f64, String) {
+pub fn level_fit(d: &LevelDiscounts, need: Level, offer: Level) -> (f64, Reason) {
     let reason = match i16::from(offer.chain_rank()) - i16::from(need.chain_rank()) {
-        0 => format!("level {offer} as asked"),
-        1 => format!("over-qualified: {offer} for a {need} post"),
-        -1 => format!("under-qualified: {offer} for a {need} post"),
-        _ => format!("{offer} is too far from {need} on the talent chain"),
+        0 => Reason::new(
+            format!("层次相符：{offer}"),
+            format!("level {offer} as asked"),
+        ),
+        1 => Reason::new(
+            format!("层次偏高：{offer}对应{need}岗位"),
+            format!("over-qualified: {offer} for a {need} post"),
+        ),
+        -1 => Reason::new(
+            format!("层次偏低：{offer}对应{need}岗位"),
+            format!("under-qualified: {offer} for a {need} post"),
+        ),
+        _ => Reason::new(
+            format!("{offer}与{need}在人才链上相距过远"),
+            format!("{offer} is too far from {need} on the talent chain"),
+        ),
     };
     (level_value(d, need, offer), reason)
 }
@@ -364,30 +422,46 @@ pub fn geography(
     a_out: bool,
     b: Option<CityId>,
     b_out: bool,
-) -> (f64, String) {
+) -> (f64, Reason) {
     let c = Catalogues::get();
     if a_out || b_out {
         return (
             g.out_of_province,
-            "out-of-province member (省外, 柔性加入)".into(),
+            Reason::new(
+                "省外成员（柔性加入）".into(),
+                "out-of-province member (省外, 柔性加入)".into(),
+            ),
         );
     }
     match (a, b) {
-        (Some(x), Some(y)) if x == y => (g.same_city, format!("same city {}", c.city(x).name)),
+        (Some(x), Some(y)) if x == y => (
+            g.same_city,
+            Reason::new(
+                format!("同在{}", c.city(x).name),
+                format!("same city {}", c.city(x).name),
+            ),
+        ),
         (Some(x), Some(y)) => {
             let km = c.distance_km(x, y);
+            let (from, to) = (c.city(x).name, c.city(y).name);
             (
                 (1.0 - km / g.decay_km).max(0.0),
-                format!(
-                    "{} – {} {:.0} km (decay to 0 at {:.0} km)",
-                    c.city(x).name,
-                    c.city(y).name,
-                    km,
-                    g.decay_km
+                Reason::new(
+                    format!(
+                        "{from}—{to} 相距 {km:.0} 公里（{:.0} 公里处降为 0）",
+                        g.decay_km
+                    ),
+                    format!(
+                        "{from} – {to} {km:.0} km (decay to 0 at {:.0} km)",
+                        g.decay_km
+                    ),
                 ),
             )
         }
-        _ => (g.unknown_city, "city not given".into()),
+        _ => (
+            g.unknown_city,
+            Reason::new("城市未填写".into(), "city not given".into()),
+        ),
     }
 }
 
@@ -401,9 +475,12 @@ pub(super) fn platform_quality(level: PlatformLevel) -> f64 {
 }
 
 /// Share of the need's disciplines the capability covers (0.3 credit for the same 门类).
-pub fn discipline_fit(need: &[MajorId], offer: &[MajorId]) -> (f64, String) {
+pub fn discipline_fit(need: &[MajorId], offer: &[MajorId]) -> (f64, Reason) {
     if need.is_empty() {
-        return (0.0, "need names no discipline".into());
+        return (
+            0.0,
+            Reason::new("需求未列学科".into(), "need names no discipline".into()),
+        );
     }
     let c = Catalogues::get();
     let v = discipline_value(need, offer);
@@ -413,9 +490,15 @@ pub fn discipline_fit(need: &[MajorId], offer: &[MajorId]) -> (f64, String) {
         .map(|&d| c.major(d).name)
         .collect();
     let reason = if hit.is_empty() {
-        "no discipline in common; related 门类 only".to_string()
+        Reason::new(
+            "无相同学科，仅门类相关".into(),
+            "no discipline in common; related 门类 only".into(),
+        )
     } else {
-        format!("disciplines in common: {}", hit.join("、"))
+        Reason::new(
+            format!("相同学科：{}", hit.join("、")),
+            format!("disciplines in common: {}", hit.join("、")),
+        )
     };
     (v, reason)
 }
@@ -445,9 +528,12 @@ pub(super) fn discipline_value(need: &[MajorId], offer: &[MajorId]) -> f64 {
 /// Share of the need's keywords the capability lists: 1 for each exact one (case-insensitive),
 /// the similarity for a near-identical one ([`NEAR_IDENTICAL`]), divided by the number of the
 /// need's keywords.
-pub fn keyword_fit(need: &[String], offer: &[String]) -> (f64, String) {
+pub fn keyword_fit(need: &[String], offer: &[String]) -> (f64, Reason) {
     if need.is_empty() {
-        return (0.0, "need lists no keyword".into());
+        return (
+            0.0,
+            Reason::new("需求未列关键词".into(), "need lists no keyword".into()),
+        );
     }
     let offer: Vec<String> = offer.iter().map(|k| k.to_lowercase()).collect();
     let (mut sum, mut exact, mut near) = (0.0, Vec::new(), Vec::new());
@@ -474,17 +560,19 @@ pub fn keyword_fit(need: &[String], offer: &[String]) -> (f64, String) {
     }
     #[allow(clippy::cast_precision_loss)]
     let v = sum / need.len() as f64;
-    let mut parts = Vec::new();
+    let (mut zh, mut en) = (Vec::new(), Vec::new());
     if !exact.is_empty() {
-        parts.push(format!("keywords in common: {}", exact.join("、")));
+        zh.push(format!("相同关键词：{}", exact.join("、")));
+        en.push(format!("keywords in common: {}", exact.join("、")));
     }
     if !near.is_empty() {
-        parts.push(format!("near-identical: {}", near.join("、")));
+        zh.push(format!("近似关键词：{}", near.join("、")));
+        en.push(format!("near-identical: {}", near.join("、")));
     }
-    let reason = if parts.is_empty() {
-        "no keyword in common".into()
+    let reason = if zh.is_empty() {
+        Reason::new("无相同关键词".into(), "no keyword in common".into())
     } else {
-        parts.join("; ")
+        Reason::new(zh.join("；"), en.join("; "))
     };
     (v, reason)
 }

@@ -97,14 +97,83 @@ pub struct Component {
     pub value: f64,
     /// Its weight.
     pub weight: f64,
-    /// A reason a person can read, Chinese terms kept.
+    /// Why, in Chinese as an officer would write it (专业相同：080202 机械设计制造及其自动化).
     pub reason: String,
+    /// Why, in English (`--lang en`), Chinese names kept.
+    pub reason_en: String,
 }
 
 impl Component {
     /// What it adds to the score.
     pub fn contribution(&self) -> f64 {
         self.value * self.weight
+    }
+
+    /// The component's name in Chinese (`major_fit` → 专业匹配).
+    pub fn name_zh(&self) -> &'static str {
+        component_name_zh(self.name)
+    }
+
+    /// The reason in `lang`.
+    pub fn reason_in(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.reason,
+            Lang::En => &self.reason_en,
+        }
+    }
+}
+
+/// A score component's Chinese name (`major_fit` → 专业匹配); the name itself if unknown.
+pub fn component_name_zh(name: &str) -> &'static str {
+    match name {
+        "major_fit" => "专业匹配",
+        "level_fit" => "层次匹配",
+        "industry_fit" => "行业关联",
+        "capacity_fit" => "数量满足",
+        "geography" => "地域",
+        "quality" => "质量",
+        "discipline_fit" => "学科匹配",
+        "keyword_fit" => "关键词匹配",
+        "text_fit" => "描述相似",
+        _ => "其他",
+    }
+}
+
+/// The language of what people read: Chinese (the default) or English.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lang {
+    /// 中文.
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+/// A reason in both languages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reason {
+    /// In Chinese.
+    pub zh: String,
+    /// In English.
+    pub en: String,
+}
+
+/// Both wordings: `专业相同：… (same major …)`.
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.zh, self.en)
+    }
+}
+
+impl Reason {
+    /// Whether either wording contains `text`.
+    pub fn contains(&self, text: &str) -> bool {
+        self.zh.contains(text) || self.en.contains(text)
+    }
+
+    /// A reason from its Chinese and English wording.
+    pub fn new(zh: String, en: String) -> Self {
+        Reason { zh, en }
     }
 }
 
@@ -130,23 +199,71 @@ impl Score {
     pub fn fixed(&self) -> i64 {
         to_fixed(self.total)
     }
+
+    /// The explanation as one sentence, reasons first and the figures beside each: in Chinese
+    /// `匹配度 0.978。理由：专业相同：080202 …（专业匹配 1.00×0.35）；层次相符：本科（…）；…。`,
+    /// or in English.
+    pub fn sentence(&self, lang: Lang) -> String {
+        let parts: Vec<String> = self
+            .components
+            .iter()
+            .map(|c| match lang {
+                Lang::Zh => format!(
+                    "{}（{} {:.2}×{:.2}）",
+                    c.reason,
+                    c.name_zh(),
+                    c.value,
+                    c.weight
+                ),
+                Lang::En => format!(
+                    "{} ({} {:.2}×{:.2})",
+                    c.reason_en, c.name, c.value, c.weight
+                ),
+            })
+            .collect();
+        match lang {
+            Lang::Zh => format!("匹配度 {:.3}。理由：{}。", self.total, parts.join("；")),
+            Lang::En => format!("Score {:.3}. Why: {}.", self.total, parts.join("; ")),
+        }
+    }
 }
 
+/// The breakdown in English ([`Score::table`] with [`Lang::En`]).
 impl std::fmt::Display for Score {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "score {:.4}", self.total)?;
+        f.write_str(&self.table(Lang::En))
+    }
+}
+
+impl Score {
+    /// The breakdown, one line per component (`value × weight = contribution  reason`), after
+    /// a line with the score, in `lang`.
+    pub fn table(&self, lang: Lang) -> String {
+        use std::fmt::Write as _;
+        let mut s = match lang {
+            Lang::Zh => format!("匹配度 {:.4}\n", self.total),
+            Lang::En => format!("score {:.4}\n", self.total),
+        };
         for c in &self.components {
-            writeln!(
-                f,
-                "  {:<15} {:.4} × {:.2} = {:.4}  {}",
-                c.name,
+            let name = match lang {
+                // A Chinese name is two columns a character wide.
+                Lang::Zh => format!(
+                    "{}{}",
+                    c.name_zh(),
+                    " ".repeat(15usize.saturating_sub(2 * c.name_zh().chars().count()))
+                ),
+                Lang::En => format!("{:<15}", c.name),
+            };
+            let _ = writeln!(
+                s,
+                "  {name} {:.4} × {:.2} = {:.4}  {}",
                 c.value,
                 c.weight,
                 c.contribution(),
-                c.reason
-            )?;
+                c.reason_in(lang)
+            );
         }
-        Ok(())
+        s
     }
 }
 

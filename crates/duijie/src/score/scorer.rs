@@ -131,7 +131,7 @@ pub(super) fn weighted<const N: usize>(values: &[f64; N], weights: &[f64; N]) ->
 
 /// One reason per component of a table of `N` (a component without its reason does not
 /// compile).
-pub(super) fn reasons<const N: usize>(r: [String; N]) -> [String; N] {
+pub(super) fn reasons<const N: usize>(r: [Reason; N]) -> [Reason; N] {
     r
 }
 
@@ -394,13 +394,21 @@ impl<'a> Scorer<'a> {
             offer.party.out_of_province,
         )
         .1;
-        let (names, values, weights, reasons): (&[&'static str], &[f64], &[f64], Vec<String>) =
+        let (names, values, weights, reasons): (&[&'static str], &[f64], &[f64], Vec<Reason>) =
             match (&values, need_major, offer_major) {
                 (Values::Major(v), Some(n), Some(o)) => {
                     let q_reason = match (m, o.quality) {
-                        (Market::Talent, Some(r)) => format!("employment rate {:.0}%", r * 100.0),
-                        (Market::Talent, None) => "employment rate not given".to_string(),
-                        _ => "no quality measure for this market".to_string(),
+                        (Market::Talent, Some(r)) => Reason::new(
+                            format!("就业率 {:.0}%", r * 100.0),
+                            format!("employment rate {:.0}%", r * 100.0),
+                        ),
+                        (Market::Talent, None) => {
+                            Reason::new("未填就业率".into(), "employment rate not given".into())
+                        }
+                        _ => Reason::new(
+                            "此市场无质量指标".into(),
+                            "no quality measure for this market".into(),
+                        ),
                     };
                     let (division, supplier) = industry_sides(m, &need, &offer, n.major, o.major);
                     (
@@ -421,8 +429,11 @@ impl<'a> Scorer<'a> {
                     let n = &l.technology_needs[i];
                     let o = &l.technology_capabilities[j];
                     let q_reason = match &o.platform {
-                        Some(p) => format!("{} platform {p}", o.platform_level.name_zh()),
-                        None => "no platform".into(),
+                        Some(p) => Reason::new(
+                            format!("{}平台：{p}", o.platform_level.name_zh()),
+                            format!("{} platform {p}", o.platform_level.name_zh()),
+                        ),
+                        None => Reason::new("无平台".into(), "no platform".into()),
                     };
                     (
                         &TechnologyWeights::NAMES,
@@ -449,14 +460,15 @@ impl<'a> Scorer<'a> {
                 name,
                 value,
                 weight,
-                reason,
+                reason: reason.zh,
+                reason_en: reason.en,
             })
             .collect();
         Some(Score::from_components(components))
     }
 
     /// The words technology need `i` and capability `j` share, as a reason.
-    pub(super) fn text_reason(&self, i: usize, j: usize) -> String {
+    pub(super) fn text_reason(&self, i: usize, j: usize) -> Reason {
         let l = self.ledger;
         let n = &l.technology_needs[i];
         let o = &l.technology_capabilities[j];
@@ -468,9 +480,15 @@ impl<'a> Scorer<'a> {
         );
         let shared = text::shared_terms(&need_text, &cap_text);
         if shared.is_empty() {
-            "no words in common (TF-IDF cosine)".to_string()
+            Reason::new(
+                "描述中无共同词（TF-IDF 余弦）".into(),
+                "no words in common (TF-IDF cosine)".into(),
+            )
         } else {
-            format!("words in common: {} (TF-IDF cosine)", shared.join("、"))
+            Reason::new(
+                format!("描述共同词：{}（TF-IDF 余弦）", shared.join("、")),
+                format!("words in common: {} (TF-IDF cosine)", shared.join("、")),
+            )
         }
     }
 }
