@@ -296,6 +296,26 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// A party's best partners for a 对接会, with the reasons: an enterprise's schools and
+    /// institutes, a school's or institute's enterprises, market by market, by the party's own
+    /// view of each pair (whatever the allocation chose).
+    Recommend {
+        /// The party's ledger id (E01, S03, …).
+        party: String,
+        /// Ledger files or directories (default: the bundled sample ledger).
+        paths: Vec<PathBuf>,
+        /// Partners per market.
+        #[arg(long, default_value_t = 10)]
+        k: usize,
+        /// Only these markets (talent, technology, training, placement), comma-separated.
+        #[arg(long, value_delimiter = ',', value_parser = parse_market)]
+        market: Vec<duijie::score::Market>,
+        #[command(flatten)]
+        scoring: ScoringOpts,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Form the alliances (each enterprise in exactly one; schools and institutes in every one
     /// they can serve), choose lead units, list who is left out and why, form consortia for core
     /// technology needs, and report progress against the programme's targets.

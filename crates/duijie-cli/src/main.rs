@@ -188,6 +188,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let cfg = scoring.load()?;
             programme::gaps(&paths, &policy, &what_if, &cfg, json)
         }
+        Command::Recommend {
+            party,
+            paths,
+            k,
+            market,
+            scoring,
+            json,
+        } => programme::recommend(&party, &paths, k, &market, &scoring.load()?, json, cli.lang),
         Command::Alliances {
             paths,
             opts,

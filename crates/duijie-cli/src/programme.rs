@@ -345,6 +345,136 @@ pub fn gaps(
     Ok(ExitCode::SUCCESS)
 }
 
+/// `duijie recommend`: the `k` best partners of party `party_id` in each market (all, or
+/// `markets`), with each pair's explanation in `lang`.
+pub fn recommend(
+    party_id: &str,
+    paths: &[PathBuf],
+    k: usize,
+    markets: &[Market],
+    cfg: &ScoreConfig,
+    json: bool,
+    lang: duijie::score::Lang,
+) -> anyhow::Result<ExitCode> {
+    use duijie::score::{self, Lang};
+    let loaded = load_ledger(paths)?;
+    let l: &Ledger = &loaded.ledger;
+    let Some(party) = l.party_by_external_id(party_id) else {
+        let ids = l.parties.iter().map(|p| p.external_id.as_str());
+        anyhow::bail!(
+            "no party with id {party_id:?} in the ledger; the closest ids are: {}",
+            duijie::catalogue::closest(party_id, ids, 0.0, 5).join(", ")
+        );
+    };
+    let scorer = duijie::score::Scorer::new(cfg, l);
+    let instances: Vec<MarketInstance> = MarketInstance::every_market(&scorer, cfg.top_k)
+        .into_iter()
+        .filter(|i| markets.is_empty() || markets.contains(&i.market))
+        .collect();
+    let recs = programme::recommendations(l, &instances, k).swap_remove(party.id.index());
+    let record_id = |m: Market, side: duijie::policy::Side, k: u32| match side {
+        duijie::policy::Side::Needs => score::need_external_id(l, m, k as usize),
+        duijie::policy::Side::Offers => score::offer_external_id(l, m, k as usize),
+    };
+    // The partner's record: on the other side of the party's own.
+    let theirs = |r: &programme::Recommendation| {
+        let (i, j) = r.pair();
+        match r.side {
+            duijie::policy::Side::Needs => score::offer_external_id(l, r.market, j),
+            duijie::policy::Side::Offers => score::need_external_id(l, r.market, i),
+        }
+    };
+    // The reason for the party's own ranking: the need's score for its need, its own view of a
+    // pair for its offer.
+    let explained: Vec<(
+        &programme::Recommendation,
+        Option<score::Score>,
+        Option<String>,
+    )> = recs
+        .iter()
+        .map(|r| {
+            let (i, j) = r.pair();
+            let s = scorer.score(r.market, i, j);
+            let why = match r.side {
+                duijie::policy::Side::Needs => s.as_ref().map(|s| s.sentence(lang)),
+                duijie::policy::Side::Offers => scorer.offer_view_sentence(r.market, i, j, lang),
+            };
+            (r, s, why)
+        })
+        .collect();
+    if json {
+        let rows: Vec<serde_json::Value> = explained
+            .iter()
+            .map(|(r, s, why)| {
+                let partner = l.party(r.partner);
+                serde_json::json!({
+                    "market": r.market.name(),
+                    "partner": {"id": partner.external_id, "name": partner.name, "kind": partner.kind().name_zh()},
+                    "own": record_id(r.market, r.side, r.own),
+                    "other": theirs(r),
+                    "score": duijie_export::fixed_decimal(i128::from(r.score)),
+                    "why": why,
+                    "components": s.as_ref().map(|s| &s.components),
+                })
+            })
+            .collect();
+        let v = serde_json::json!({
+            "party": {"id": party.external_id, "name": party.name, "kind": party.kind().name_zh()},
+            "k": k,
+            "recommendations": rows,
+        });
+        outln!("{}", serde_json::to_string_pretty(&v)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    match lang {
+        Lang::Zh => outln!(
+            "{}（{}，{}）的推荐合作方，每个市场前 {k} 名，按本方对配对的评价排序：",
+            party.name,
+            party.external_id,
+            party.kind().name_zh()
+        )?,
+        Lang::En => outln!(
+            "best partners of {} ({}, {}), the first {k} per market, by the party's own view of each pair:",
+            party.name,
+            party.external_id,
+            party.kind().name_zh()
+        )?,
+    }
+    if recs.is_empty() {
+        match lang {
+            Lang::Zh => outln!("  无候选配对：台账中没有与其需求或供给相关的记录")?,
+            Lang::En => {
+                outln!("  no candidate pair: nothing in the ledger relates to its needs or offers")?
+            }
+        }
+    }
+    let mut market = None;
+    let mut rank = 0;
+    for (r, _, why) in &explained {
+        if market != Some(r.market) {
+            market = Some(r.market);
+            rank = 0;
+            match lang {
+                Lang::Zh => outln!("{}市场", r.market.name_zh())?,
+                Lang::En => outln!("{} market", r.market.name())?,
+            }
+        }
+        rank += 1;
+        let partner = l.party(r.partner);
+        let (own, theirs) = (record_id(r.market, r.side, r.own), theirs(r));
+        outln!(
+            "  {rank}. {}（{}）  {own} ↔ {theirs}  {}",
+            partner.name,
+            partner.external_id,
+            duijie_export::fixed_decimal(i128::from(r.score))
+        )?;
+        if let Some(why) = why {
+            outln!("     {why}")?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `duijie alliances`: alliances, lead units, who is left out, consortia and progress.
 pub fn alliances(
     paths: &[PathBuf],

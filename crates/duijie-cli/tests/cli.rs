@@ -1702,3 +1702,46 @@ fn alliance_reports_are_written_one_per_alliance() {
         "{err}"
     );
 }
+
+/// `duijie recommend`: a party's best partners per market with the reasons, in Chinese by
+/// default; either side; an unknown id is refused with the closest ids.
+#[test]
+fn recommend_lists_a_partys_best_partners_with_reasons() {
+    let o = duijie(&["recommend", "E01", "--k", "1"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    // N01 × T01 (S01) is the hand-computed 0.978333 of explain_prints_the_hand_computed_breakdown.
+    for line in [
+        "沈阳机床股份有限公司（E01，企业）的推荐合作方",
+        "人才市场",
+        "  1. 沈阳工业大学（S01）  N01 ↔ T01  0.978333",
+        "匹配度 0.978。理由：专业相同：080202 机械设计制造及其自动化（专业匹配 1.00×0.35）",
+        "技术市场",
+    ] {
+        assert!(text.contains(line), "missing {line:?} in\n{text}");
+    }
+    // The school's side: its own view of each pair, and why.
+    let o = duijie(&["recommend", "S03", "--json", "--market", "talent"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let first = &v["recommendations"][0];
+    assert_eq!(first["partner"]["id"], "E01");
+    assert_eq!(
+        (first["own"].as_str(), first["other"].as_str()),
+        (Some("T03"), Some("N03"))
+    );
+    assert!(
+        first["why"].as_str().unwrap().starts_with("本方评价 0.879"),
+        "{first}"
+    );
+    assert!(
+        v["recommendations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["market"] == "talent")
+    );
+    let o = duijie(&["recommend", "E1"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("closest ids are: E01"));
+}

@@ -567,3 +567,56 @@ fn what_if_within_a_level_adds_seats_only_at_that_level() {
     }
     assert!(checked > 0);
 }
+
+/// Every party's recommended partners equal a brute force over the candidate pairs: per market,
+/// each partner's best pair from the party's own side, best first (ties to the lower partner),
+/// `k` at most, and every one a candidate pair of one of the party's records.
+#[test]
+fn recommendations_equal_brute_force_per_party() {
+    let cfg = ScoreConfig::default();
+    let l = ledger(5);
+    let scorer = Scorer::new(&cfg, &l);
+    let inst = instances(&scorer);
+    for k in [1, 3, 10] {
+        let recs = programme::recommendations(&l, &inst, k);
+        assert_eq!(recs.len(), l.parties.len());
+        for (p, list) in recs.iter().enumerate() {
+            for i in &inst {
+                let m = i.market;
+                // partner → best (score, side is need, own, other)
+                let mut best: std::collections::BTreeMap<usize, (i64, bool, u32, u32)> =
+                    std::collections::BTreeMap::new();
+                for &(a, b, w, v) in &i.pairs {
+                    let (na, ob) = (
+                        duijie::score::need_owner(&l, m, a as usize).index(),
+                        duijie::score::offer_owner(&l, m, b as usize).index(),
+                    );
+                    let mut offer = |partner: usize, cand: (i64, bool, u32, u32)| {
+                        let e = best.entry(partner).or_insert(cand);
+                        // Higher score; then the party's need before its offer; then lower records.
+                        let key = |c: &(i64, bool, u32, u32)| (-c.0, !c.1, c.2, c.3);
+                        if key(&cand) < key(e) {
+                            *e = cand;
+                        }
+                    };
+                    if na == p {
+                        offer(ob, (w, true, a, b));
+                    }
+                    if ob == p {
+                        offer(na, (v, false, b, a));
+                    }
+                }
+                let mut want: Vec<(usize, (i64, bool, u32, u32))> = best.into_iter().collect();
+                want.sort_by_key(|(q, c)| (-c.0, *q));
+                want.truncate(k);
+                let got: Vec<(usize, i64)> = list
+                    .iter()
+                    .filter(|r| r.market == m)
+                    .map(|r| (r.partner.index(), r.score))
+                    .collect();
+                let want: Vec<(usize, i64)> = want.iter().map(|(q, c)| (*q, c.0)).collect();
+                assert_eq!(got, want, "party {p}, {m:?}, k = {k}");
+            }
+        }
+    }
+}

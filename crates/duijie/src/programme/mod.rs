@@ -7,6 +7,7 @@
 
 mod consortium;
 mod gaps;
+mod recommend;
 mod run;
 mod targets;
 #[cfg(test)]
@@ -14,6 +15,7 @@ mod tests;
 
 pub use consortium::{Consortium, consortia, greedy_bound, technology_capacity};
 pub use gaps::{GapRow, Signal, WhatIf, capacity_what_if, capacity_what_if_within, gaps};
+pub use recommend::{Recommendation, recommendations};
 pub use run::{ProgrammeConfig, ProgrammeError, ProgrammeReport, run};
 pub use targets::{AllianceProgress, Progress, Targets, TargetsError, alliance_progress, progress};
 

@@ -337,6 +337,39 @@ impl<'a> Scorer<'a> {
         Some(offer_view_of(fit, geography, partner_standing(need.party)))
     }
 
+    /// The offer side's view of a pair ([`Scorer::offer_view`]) as one sentence with its parts
+    /// and their reasons: `本方评价 0.879。理由：专业相同：…（专业匹配 1.00×0.4）；…；对方为大型企业（对方地位 1.00×0.3）。`
+    pub fn offer_view_sentence(&self, m: Market, i: usize, j: usize, lang: Lang) -> Option<String> {
+        let view = self.offer_view(m, i, j)?;
+        let s = self.score(m, i, j)?;
+        let fit = s.components.first()?;
+        let geo = s.components.iter().find(|c| c.name == "geography")?;
+        let (need, _) = need_side(self.ledger, m, i);
+        let p = need.party;
+        let standing = partner_standing(p);
+        let who_zh = match &p.detail {
+            crate::model::PartyDetail::Enterprise { size, .. } => format!("{}企业", size.name_zh()),
+            crate::model::PartyDetail::School { level, .. } => format!("{}学校", level.name_zh()),
+            _ => p.kind().name_zh().to_owned(),
+        };
+        #[allow(clippy::cast_precision_loss)]
+        let total = view as f64 / SCALE as f64;
+        Some(match lang {
+            Lang::Zh => format!(
+                "本方评价 {total:.3}。理由：{}（{} {:.2}×0.4）；{}（地域 {:.2}×0.3）；对方为{who_zh}（对方地位 {standing:.2}×0.3）。",
+                fit.reason,
+                fit.name_zh(),
+                fit.value,
+                geo.reason,
+                geo.value
+            ),
+            Lang::En => format!(
+                "Own view {total:.3}. Why: {} ({} {:.2}×0.4); {} (geography {:.2}×0.3); the partner is a {who_zh} (standing {standing:.2}×0.3).",
+                fit.reason_en, fit.name, fit.value, geo.reason_en, geo.value
+            ),
+        })
+    }
+
     /// The need-side score of pair `(i, j)` with the two components the offer side's view
     /// reads (subject fit and geography), from one computation of the components.
     pub(super) fn value_and_view_parts_in(
