@@ -372,18 +372,6 @@ pub fn recommend(
         .filter(|i| markets.is_empty() || markets.contains(&i.market))
         .collect();
     let recs = programme::recommendations(l, &instances, k).swap_remove(party.id.index());
-    let record_id = |m: Market, side: duijie::policy::Side, k: u32| match side {
-        duijie::policy::Side::Needs => score::need_external_id(l, m, k as usize),
-        duijie::policy::Side::Offers => score::offer_external_id(l, m, k as usize),
-    };
-    // The partner's record: on the other side of the party's own.
-    let theirs = |r: &programme::Recommendation| {
-        let (i, j) = r.pair();
-        match r.side {
-            duijie::policy::Side::Needs => score::offer_external_id(l, r.market, j),
-            duijie::policy::Side::Offers => score::need_external_id(l, r.market, i),
-        }
-    };
     // The reason for the party's own ranking: the need's score for its need, its own view of a
     // pair for its offer.
     let explained: Vec<(
@@ -410,8 +398,8 @@ pub fn recommend(
                 serde_json::json!({
                     "market": r.market.name(),
                     "partner": {"id": partner.external_id, "name": partner.name, "kind": partner.kind().name_zh()},
-                    "own": record_id(r.market, r.side, r.own),
-                    "other": theirs(r),
+                    "own": r.record_ids(l).0,
+                    "other": r.record_ids(l).1,
                     "score": duijie_export::fixed_decimal(i128::from(r.score)),
                     "why": why,
                     "components": s.as_ref().map(|s| &s.components),
@@ -461,7 +449,7 @@ pub fn recommend(
         }
         rank += 1;
         let partner = l.party(r.partner);
-        let (own, theirs) = (record_id(r.market, r.side, r.own), theirs(r));
+        let (own, theirs) = r.record_ids(l);
         outln!(
             "  {rank}. {}（{}）  {own} ↔ {theirs}  {}",
             partner.name,

@@ -776,10 +776,13 @@ fn demo_writes_the_database_and_the_reports_and_report_repeats_them() {
     ] {
         assert!(out.join(f).is_file(), "{f} missing");
     }
-    // The HTML opens offline: no script, no external resource.
+    // The HTML opens offline: no external resource; the only scripts are the partner search's
+    // inline data and code.
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
-    for bad in ["<script", "http://", "https://", "src="] {
+    assert_eq!(html.matches("<script").count(), 2);
+    assert!(html.contains("<script type=\"application/json\" id=\"dj-data\">"));
+    for bad in ["http://", "https://", "src=", "<script src"] {
         let outside_svg_ns = html.replace("http://www.w3.org/2000/svg", "");
         assert!(!outside_svg_ns.contains(bad), "the report refers to {bad}");
     }
@@ -797,7 +800,16 @@ fn demo_writes_the_database_and_the_reports_and_report_repeats_them() {
     use calamine::{Reader, Xlsx, open_workbook};
     let mut wb: Xlsx<_> = open_workbook(out.join("report.xlsx")).unwrap();
     let names = wb.sheet_names().to_vec();
-    assert_eq!(names.len(), 7, "{names:?}");
+    // Seven sheets, then one per alliance with its members' recommended partners.
+    let alliances = names.iter().filter(|n| n.starts_with('荐')).count();
+    assert!(alliances > 0, "{names:?}");
+    assert_eq!(names.len(), 7 + alliances, "{names:?}");
+    let rec = wb.worksheet_range(&names[7]).unwrap();
+    assert_eq!(rec.get((0, 5)).unwrap().to_string(), "partner 推荐合作方");
+    assert!(
+        rec.rows().count() > 1,
+        "an alliance sheet with no recommendation"
+    );
     let matches = wb.worksheet_range(&names[0]).unwrap();
     assert_eq!(matches.get((0, 2)).unwrap().to_string(), "need");
     let first_need = matches.get((1, 2)).unwrap();

@@ -168,7 +168,7 @@ fn complete(path: &Path) -> bool {
         Some("xlsx") => {
             use calamine::Reader;
             calamine::Xlsx::new(std::io::Cursor::new(bytes))
-                .map(|wb: calamine::Xlsx<_>| wb.sheet_names().len() == 7)
+                .map(|wb: calamine::Xlsx<_>| wb.sheet_names().len() >= 7)
                 .unwrap_or(false)
         }
         Some("graphml") => String::from_utf8_lossy(&bytes)

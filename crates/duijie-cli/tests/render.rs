@@ -159,3 +159,58 @@ fn the_xlsx_report_reads_back_and_matches_the_run() {
     let gaps = wb.worksheet_range(&names[2]).unwrap();
     assert!(gaps.rows().skip(1).all(|r| matches!(r[0], Data::String(_))));
 }
+
+/// The report's 对接清单 in a real browser: searching a party (`#q=E01` in the address) draws
+/// its recommended partners and its matches; a CJK font is installed so that the Chinese page
+/// draws its glyphs (CI installs one).
+#[test]
+fn searching_a_party_in_the_report_shows_its_recommendations() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("DUIJIE_REQUIRE_CHROMIUM").is_none(),
+            "DUIJIE_REQUIRE_CHROMIUM is set but no chromium was found"
+        );
+        eprintln!("SKIPPED: no chromium on PATH — the search was not run");
+        return;
+    };
+    if std::env::var_os("DUIJIE_REQUIRE_CHROMIUM").is_some() {
+        let fonts = Command::new("fc-list")
+            .args([":lang=zh", "family"])
+            .output();
+        assert!(
+            fonts.is_ok_and(|o| !o.stdout.is_empty()),
+            "no CJK font installed (fc-list :lang=zh): the Chinese report would draw boxes"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report");
+    let o = Command::new(env!("CARGO_BIN_EXE_duijie"))
+        .args(["report", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let dom = Command::new(&browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            &format!("file://{}#q=E01", out.join("report.html").display()),
+        ])
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    let party = dom
+        .split("<div class=\"dj-party\">")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no party drawn for the search E01"));
+    // E01's best talent partner (hand-computed in cli.rs: N01 × T01, 0.978) and a match of it.
+    for cell in [
+        "<h3>沈阳机床股份有限公司（E01） 企业</h3>",
+        "<td>人才</td><td>沈阳工业大学（S01）</td><td>N01</td><td>T01</td><td>0.978</td>",
+        "已达成的匹配 matches:",
+    ] {
+        assert!(party.contains(cell), "missing {cell:?} in {party}");
+    }
+}

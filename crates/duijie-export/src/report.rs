@@ -1,5 +1,6 @@
-//! Reports people open: a self-contained HTML report with charts (inline SVG, no script, no
-//! network), and the alliances as GraphML and DOT for graph tools.
+//! Reports people open: a self-contained HTML report with charts (inline SVG; one small inline
+//! script for the partner search; no network), and the alliances as GraphML and DOT for graph
+//! tools.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -87,7 +88,7 @@ pub(crate) fn page_head(title: &str) -> String {
     let _ = write!(
         s,
         r#"<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{t}</title><style>
-body{{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em;color:#222;max-width:1100px}}
+body{{font-family:"Noto Sans CJK SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;margin:2em;color:#222;max-width:1100px}}
 h1{{font-size:1.6em}}h2{{font-size:1.25em;border-bottom:1px solid #ccd;padding-bottom:.2em;margin-top:1.6em}}
 table{{border-collapse:collapse;font-size:13px}}td,th{{border:1px solid #dde;padding:3px 8px;text-align:right}}
 th{{background:#eef2f8}}td:first-child,th:first-child{{text-align:left}}.note{{color:#667;font-size:13px}}
@@ -401,11 +402,95 @@ pub fn html_report(d: &ReportData<'_>) -> String {
         .sum();
     let _ = writeln!(
         s,
-        "<p class=\"note\">{units} units placed by {}. Matches with their explanations are in the XLSX report.</p></body></html>",
+        "<p class=\"note\">{units} units placed by {}. Matches with their explanations are in the XLSX report.</p>",
         escape(&d.programme.policy)
     );
+    s.push_str(&partners_section(d));
+    s.push_str("</body></html>\n");
     s
 }
+
+/// The 对接会 section: a search box over the parties (id or name) showing each one's
+/// recommended partners and its matches, 50 to a page. The data is one JSON block (parties,
+/// matches and recommendations by index, record ids as the ledger writes them) and the page is
+/// drawn by a small inline script: self-contained, no network.
+fn partners_section(d: &ReportData<'_>) -> String {
+    let l = d.ledger;
+    let r = d.programme;
+    let parties: Vec<serde_json::Value> = l
+        .parties
+        .iter()
+        .map(|p| serde_json::json!([p.external_id, p.name, p.kind().name_zh()]))
+        .collect();
+    let markets: Vec<&str> = Market::ALL.iter().map(|m| m.name_zh()).collect();
+    let code = |m: Market| Market::ALL.iter().position(|&x| x == m).unwrap_or(0);
+    let milli = |score: i64| score / (SCALE / 1000);
+    let mut matches = Vec::new();
+    for a in &r.allocations {
+        let m = a.market;
+        for mt in &a.matches {
+            let (i, j) = (mt.need as usize, mt.offer as usize);
+            matches.push(serde_json::json!([
+                code(m),
+                score::need_owner(l, m, i).index(),
+                score::need_external_id(l, m, i),
+                score::offer_owner(l, m, j).index(),
+                score::offer_external_id(l, m, j),
+                mt.units,
+                milli(mt.score)
+            ]));
+        }
+    }
+    let mut recs = Vec::new();
+    for (p, list) in r.recommendations.iter().enumerate() {
+        for x in list {
+            let (own, other) = x.record_ids(l);
+            recs.push(serde_json::json!([
+                p,
+                code(x.market),
+                x.partner.index(),
+                own,
+                other,
+                milli(x.score)
+            ]));
+        }
+    }
+    let data = serde_json::json!({"p": parties, "m": markets, "x": matches, "r": recs});
+    // Inside a script element, "</" would end it.
+    let json = data.to_string().replace("</", "<\\/");
+    format!(
+        r#"<h2>对接清单 Partners and matches</h2><p class="note">输入单位编号或名称，查看其推荐合作方（每个市场前 {k} 名，按本方评价）和已达成的匹配。Search a party by id or name: its recommended partners and its matches.</p>
+<input id="dj-q" type="search" placeholder="单位编号或名称 id or name" style="font-size:15px;padding:4px;width:320px"><div id="dj-out"></div>
+<script type="application/json" id="dj-data">{json}</script>
+<script>{SCRIPT}</script>"#,
+        k = 5
+    )
+}
+
+/// The 对接清单's script: indexes the data once, then draws the parties whose id or name holds
+/// the search text (at most 10), each with its recommendations and a page of its matches. Text
+/// goes in through `textContent`, never as markup. `#q=E01` in the address searches on load.
+const SCRIPT: &str = r#"(function(){
+var D=JSON.parse(document.getElementById('dj-data').textContent),P=D.p,M=D.m,recBy={},matBy={},page={};
+D.r.forEach(function(x){(recBy[x[0]]=recBy[x[0]]||[]).push(x);});
+D.x.forEach(function(x){(matBy[x[1]]=matBy[x[1]]||[]).push(x);if(x[3]!==x[1])(matBy[x[3]]=matBy[x[3]]||[]).push(x);});
+function el(t,txt){var e=document.createElement(t);if(txt!==undefined)e.textContent=txt;return e;}
+function name(i){return P[i][1]+'（'+P[i][0]+'）';}
+function table(head,rows){var t=el('table'),h=el('tr');head.forEach(function(c){h.appendChild(el('th',c));});t.appendChild(h);
+rows.forEach(function(r){var tr=el('tr');r.forEach(function(c){tr.appendChild(el('td',String(c)));});t.appendChild(tr);});return t;}
+function draw(){var q=document.getElementById('dj-q').value.trim().toLowerCase(),out=document.getElementById('dj-out');out.textContent='';if(!q)return;
+var hits=[];for(var i=0;i<P.length&&hits.length<10;i++){if(P[i][0].toLowerCase().indexOf(q)>=0||P[i][1].toLowerCase().indexOf(q)>=0)hits.push(i);}
+if(!hits.length){out.appendChild(el('p','没有编号或名称包含“'+q+'”的单位 no party matches'));return;}
+hits.forEach(function(i){var box=el('div');box.className='dj-party';box.appendChild(el('h3',name(i)+' '+P[i][2]));
+var rs=recBy[i]||[];box.appendChild(el('p','推荐合作方 recommended partners: '+rs.length));
+if(rs.length)box.appendChild(table(['市场','合作方','本方记录','对方记录','本方评价'],rs.map(function(x){return [M[x[1]],name(x[2]),x[3],x[4],(x[5]/1000).toFixed(3)];})));
+var ms=matBy[i]||[],pg=page[i]||0,n=Math.max(1,Math.ceil(ms.length/50));box.appendChild(el('p','已达成的匹配 matches: '+ms.length+(ms.length>50?'（第 '+(pg+1)+'/'+n+' 页）':'')));
+if(ms.length)box.appendChild(table(['市场','需求','需求方','供给','供给方','数量','匹配度'],ms.slice(pg*50,pg*50+50).map(function(x){return [M[x[0]],x[2],name(x[1]),x[4],name(x[3]),x[5],(x[6]/1000).toFixed(3)];})));
+if(n>1){[['上一页',-1],['下一页',1]].forEach(function(b){var btn=el('button',b[0]);btn.onclick=function(){page[i]=Math.min(n-1,Math.max(0,pg+b[1]));draw();};box.appendChild(btn);});}
+out.appendChild(box);});}
+document.getElementById('dj-q').addEventListener('input',function(){page={};draw();});
+var h=decodeURIComponent(location.hash||'');if(h.indexOf('#q=')===0){document.getElementById('dj-q').value=h.slice(3);draw();}
+})();"#;
 
 /// The alliances as GraphML: one node per alliance and per member party, one edge per
 /// membership (`lead` marks the lead unit).

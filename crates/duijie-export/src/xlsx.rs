@@ -324,6 +324,60 @@ pub fn xlsx_report_bytes(
                     ]
                 }),
         )?;
+        // One sheet per alliance: each member's recommended partners, for its 对接会.
+        let al = &d.programme.alliances;
+        for (k, a) in al.alliances.iter().enumerate() {
+            let name: String = format!("荐{:02} {}", k + 1, a.name)
+                .chars()
+                .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
+                .take(31)
+                .collect();
+            let rows = a
+                .enterprises
+                .iter()
+                .chain(&a.suppliers)
+                .flat_map(|&member| {
+                    d.programme.recommendations[member.index()]
+                        .iter()
+                        .map(move |r| {
+                            let m = r.market;
+                            let (own, other) = r.record_ids(l);
+                            let member_party = l.party(member);
+                            let partner = l.party(r.partner);
+                            vec![
+                                t(&member_party.external_id),
+                                t(&member_party.name),
+                                t(m.name_zh()),
+                                t(own),
+                                t(&partner.external_id),
+                                t(&partner.name),
+                                t(other),
+                                t(fixed_decimal(i128::from(r.score))),
+                                t(if al.membership[r.partner.index()].contains(&(k as u32)) {
+                                    "是"
+                                } else {
+                                    "否"
+                                }),
+                            ]
+                        })
+                });
+            sheet(
+                &mut wb,
+                &name,
+                &[
+                    "member id 成员编号",
+                    "member 成员",
+                    "market 市场",
+                    "own record 本方记录",
+                    "partner id 合作方编号",
+                    "partner 推荐合作方",
+                    "partner record 对方记录",
+                    "own view 本方评价",
+                    "in the alliance 联盟内",
+                ],
+                rows,
+            )?;
+        }
         wb.save_to_buffer()
     };
     workbook_bytes(path, build)

@@ -27,6 +27,19 @@ pub struct Recommendation {
 }
 
 impl Recommendation {
+    /// The ledger ids of the party's own record and the partner's: `(own, other)`.
+    pub fn record_ids<'a>(&self, l: &'a Ledger) -> (&'a str, &'a str) {
+        let (i, j) = self.pair();
+        let (need, offer) = (
+            score::need_external_id(l, self.market, i),
+            score::offer_external_id(l, self.market, j),
+        );
+        match self.side {
+            Side::Needs => (need, offer),
+            Side::Offers => (offer, need),
+        }
+    }
+
     /// The pair as `(need, offer)` indices of its market.
     pub fn pair(&self) -> (usize, usize) {
         match self.side {

@@ -38,11 +38,15 @@ pub struct ProgrammeConfig {
     /// Consortia of at most this many candidate suppliers are proven smallest by exhaustive
     /// search; larger ones are built greedily within [`super::greedy_bound`].
     pub consortium_exact_limit: usize,
+    /// Recommended partners kept per party and market ([`super::recommendations`]) for the
+    /// reports' 对接会 lists.
+    pub recommend_k: usize,
 }
 
 impl Default for ProgrammeConfig {
     /// Welfare reported, every policy compared, alliances by domain, the policy's 2020 targets,
-    /// consortia proven smallest up to 20 candidates.
+    /// consortia proven smallest up to 20 candidates, 5 recommended partners per party and
+    /// market.
     fn default() -> Self {
         ProgrammeConfig {
             score: ScoreConfig::default(),
@@ -51,6 +55,7 @@ impl Default for ProgrammeConfig {
             alliances: AllianceRules::default(),
             targets: Targets::default(),
             consortium_exact_limit: 20,
+            recommend_k: 5,
         }
     }
 }
@@ -106,6 +111,8 @@ pub struct ProgrammeReport {
     /// The reported policy's coverage across all markets by kind, enterprise size, city and
     /// level, each party counted once (the comparison rows are per market).
     pub coverage: Vec<crate::experiment::GroupCoverage>,
+    /// Each party's recommended partners (in [`Ledger::parties`] order), for 对接会.
+    pub recommendations: Vec<Vec<super::Recommendation>>,
 }
 
 impl ProgrammeReport {
@@ -218,7 +225,9 @@ pub fn run(
         })
         .collect();
     let (coverage, _) = crate::experiment::party_coverage_across(l, &pairs);
+    let recommendations = super::recommendations(l, &instances, cfg.recommend_k);
     Ok(ProgrammeReport {
+        recommendations,
         coverage,
         policy: name,
         comparison,
