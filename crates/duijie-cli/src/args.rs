@@ -13,6 +13,10 @@ use crate::explain;
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
+    /// Majors to add to the embedded catalogues (a newer edition's), as CSV
+    /// `level,code,name,class_code`; see datasets/README.md.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub(crate) majors: Option<PathBuf>,
     /// The language of explanations and recommendations: zh (中文, the default) or en.
     #[arg(long, global = true, default_value = "zh", value_parser = parse_lang)]
     pub(crate) lang: duijie::score::Lang,

@@ -184,6 +184,18 @@ pub fn schema_markdown() -> String {
 }
 
 pub fn print_files(loaded: &Loaded) -> std::io::Result<()> {
+    let c = duijie::catalogue::Catalogues::get();
+    if let Some((source, added)) = c.supplement() {
+        let list: Vec<String> = added
+            .iter()
+            .map(|m| format!("{} {} {}", m.level, m.code, m.name))
+            .collect();
+        outln!(
+            "catalogues: embedded (本科 2024, 职业教育 2021, 研究生 2022) + supplement {source}: {} majors ({})",
+            added.len(),
+            list.join(", ")
+        )?;
+    }
     for f in &loaded.files {
         let enc = match (f.format, f.encoding) {
             (duijie_store::Format::Sqlite, _) => "SQLite",

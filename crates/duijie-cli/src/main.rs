@@ -62,6 +62,11 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if let Some(path) = &cli.majors {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("cannot read the majors file {}: {e}", path.display()))?;
+        duijie::catalogue::install_supplement(&path.display().to_string(), &text)?;
+    }
     match cli.command {
         Command::Demo {
             out,

@@ -53,7 +53,18 @@ fn coordinate(file: &str, text: &str) -> f64 {
         .unwrap_or_else(|_| panic!("embedded {file}: coordinate {text:?} is not a number"))
 }
 
+/// The catalogues: the embedded editions, then the installed supplement's majors.
 pub(super) fn parse() -> Catalogues {
+    super::supplement::STARTED.store(true, std::sync::atomic::Ordering::SeqCst);
+    let mut majors = parse_embedded();
+    if let Some((_, extra)) = super::supplement::SUPPLEMENT.get() {
+        majors.extend(extra.iter().cloned());
+    }
+    build(majors)
+}
+
+/// The majors of the embedded editions alone.
+pub(super) fn parse_embedded() -> Vec<Major> {
     let mut majors = Vec::with_capacity(2200);
     for f in rows("undergraduate_majors_2024.csv", UNDERGRADUATE, 13) {
         majors.push(Major {
@@ -65,6 +76,7 @@ pub(super) fn parse() -> Catalogues {
             category_code: f[1],
             category_name: f[2],
             professional_degree: false,
+            supplement: false,
         });
     }
     for f in rows("vocational_majors_2021.csv", VOCATIONAL, 9) {
@@ -83,6 +95,7 @@ pub(super) fn parse() -> Catalogues {
             category_code: f[2],
             category_name: f[3],
             professional_degree: false,
+            supplement: false,
         });
     }
     for f in rows("graduate_disciplines_2022.csv", GRADUATE, 7) {
@@ -99,8 +112,13 @@ pub(super) fn parse() -> Catalogues {
                 "professional" => true,
                 other => panic!("embedded graduate_disciplines_2022.csv: type {other:?}"),
             },
+            supplement: false,
         });
     }
+    majors
+}
+
+fn build(majors: Vec<Major>) -> Catalogues {
     let mut major_by_code = HashMap::with_capacity(majors.len());
     let mut major_by_name = HashMap::with_capacity(majors.len());
     for (i, m) in majors.iter().enumerate() {

@@ -191,6 +191,8 @@ pub struct Major {
     /// For [`Level::Graduate`]: a professional degree category (专业学位类别) rather than an
     /// academic discipline (一级学科). Always false for other levels.
     pub professional_degree: bool,
+    /// Added by a catalogue supplement ([`install_supplement`]), not in the embedded edition.
+    pub supplement: bool,
 }
 
 /// The three industry tiers (三次产业).
@@ -294,13 +296,28 @@ pub struct Catalogues {
 
 static CATALOGUES: LazyLock<Catalogues> = LazyLock::new(embedded::parse);
 
+mod supplement;
+pub use supplement::{SupplementError, install_supplement};
+
 impl Catalogues {
     /// The embedded catalogues (parsed on first call).
     pub fn get() -> &'static Catalogues {
         &CATALOGUES
     }
 
-    /// Every major of every level, 本科 first, then 中职, 高职专科, 高职本科, then 研究生.
+    /// The supplement installed beside the embedded catalogues, if any: its source and the
+    /// majors it added (also in [`Catalogues::majors`], marked [`Major::supplement`]).
+    pub fn supplement(&self) -> Option<(&str, Vec<&Major>)> {
+        supplement::SUPPLEMENT.get().map(|(source, _)| {
+            (
+                source.as_str(),
+                self.majors.iter().filter(|m| m.supplement).collect(),
+            )
+        })
+    }
+
+    /// Every major of every level, 本科 first, then 中职, 高职专科, 高职本科, then 研究生, then any
+    /// supplement's.
     pub fn majors(&self) -> &[Major] {
         &self.majors
     }

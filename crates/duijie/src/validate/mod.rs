@@ -520,9 +520,11 @@ impl Builder {
         let detail = match rec.kind {
             RecordKind::Schools => {
                 let level = r.level("level");
+                let higher = !out_of_province
+                    && level.is_some_and(|l| l != crate::catalogue::Level::SecondaryVocational);
                 let institution = match (r.text("moe_code", false), &name) {
-                    (Some(code), _) => r.institution(&code),
-                    (None, Some(n)) => crate::catalogue::Catalogues::get().institution_by_name(n),
+                    (Some(code), n) => r.institution(&code, n.as_deref()),
+                    (None, Some(n)) => r.institution_named(n, higher),
                     (None, None) => None,
                 };
                 level.map(|level| PartyDetail::School { level, institution })

@@ -376,13 +376,73 @@ impl<'r> Reader<'r> {
         id
     }
 
-    pub(super) fn institution(&mut self, moe_code: &str) -> Option<InstitutionId> {
-        let id = Catalogues::get().institution_by_name(moe_code);
+    pub(super) fn institution(
+        &mut self,
+        moe_code: &str,
+        name: Option<&str>,
+    ) -> Option<InstitutionId> {
+        let c = Catalogues::get();
+        let id = c.institution_by_name(moe_code);
+        if let (Some(i), Some(name)) = (id, name) {
+            let listed = c.institutions()[i.index()].name;
+            if listed != name.trim() {
+                let mut p = Problem::at(
+                    Severity::Warning,
+                    ProblemKind::InvalidValue,
+                    &self.rec.origin,
+                    format!("moe_code {moe_code} is {listed:?} in the MoE list of 2025-06-20, but the name is {name:?}"),
+                )
+                .with_field("name")
+                .with_suggestion(format!(
+                    "correct the name to {listed} or the code to the school's own"
+                ));
+                p.record_id = self.record_id.clone();
+                self.problems.push(p);
+            }
+        }
         if id.is_none() {
             let mut p = Problem::at(Severity::Warning, ProblemKind::InvalidValue, &self.rec.origin, format!("{moe_code:?} is not the code of a Liaoning institution in the MoE list of 2025-06-20"))
                 .with_field("moe_code");
             p.record_id = self.record_id.clone();
             self.problems.push(p);
+        }
+        id
+    }
+
+    /// The institution a school's `name` names exactly. A higher-education school whose name is
+    /// not in the MoE list but close to a name that is (大连理功大学 / 大连理工大学) gets a
+    /// warning naming the listed one: a typo would otherwise pass unseen.
+    pub(super) fn institution_named(&mut self, name: &str, higher: bool) -> Option<InstitutionId> {
+        let c = Catalogues::get();
+        let id = c.institution_by_name(name);
+        if id.is_none() && higher {
+            // A typo: few characters edited (not a generic name contained in many, 学校).
+            let best = c
+                .institutions()
+                .iter()
+                .map(|i| (strsim::normalized_levenshtein(name.trim(), i.name), i.name))
+                .filter(|(sim, _)| *sim >= 0.75)
+                .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+                .map(|(_, n)| n);
+            if let Some(best) = best {
+                let code = c
+                    .institution_by_name(best)
+                    .map_or("", |i| c.institutions()[i.index()].moe_code);
+                let mut p = Problem::at(
+                    Severity::Warning,
+                    ProblemKind::InvalidValue,
+                    &self.rec.origin,
+                    format!(
+                        "{name:?} is not the name of a Liaoning institution in the MoE list of 2025-06-20; {best:?} ({code}) is"
+                    ),
+                )
+                .with_field("name")
+                .with_suggestion(format!(
+                    "if it is {best}, correct the name or give moe_code {code}; if it is another school, leave it"
+                ));
+                p.record_id = self.record_id.clone();
+                self.problems.push(p);
+            }
         }
         id
     }
