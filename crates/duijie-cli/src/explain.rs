@@ -124,7 +124,7 @@ pub fn command(
         duijie_store::load_paths(ledger)?
     };
     if loaded.report.has_errors() {
-        eprintln!("{}", loaded.report);
+        eprintln!("{}", loaded.report.render(crate::lang()));
         eprintln!("the ledger has errors: fix them (duijie validate shows the same report)");
         return Ok(ExitCode::from(1));
     }

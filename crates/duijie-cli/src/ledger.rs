@@ -19,7 +19,7 @@ pub fn validate(paths: &[PathBuf], json: bool) -> anyhow::Result<ExitCode> {
         outln!("{}", serde_json::to_string_pretty(&v)?)?;
     } else {
         print_files(&loaded)?;
-        outln!("{}", loaded.report)?;
+        outln!("{}", loaded.report.render(crate::lang()))?;
     }
     Ok(if loaded.report.has_errors() {
         ExitCode::from(1)
@@ -217,7 +217,7 @@ fn allocate_and_report(
     phases: &crate::progress::Phases,
 ) -> anyhow::Result<(ExitCode, Option<duijie::pipeline::Outcome>)> {
     if loaded.report.has_errors() {
-        eprintln!("{}", loaded.report);
+        eprintln!("{}", loaded.report.render(crate::lang()));
         eprintln!(
             "the ledger has errors: fix them (duijie validate shows the same report) and run again"
         );

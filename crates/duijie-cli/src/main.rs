@@ -61,7 +61,16 @@ fn main() -> ExitCode {
     }
 }
 
+/// The language the command line asked for (`--lang`), for what people read.
+static LANG: std::sync::OnceLock<duijie::score::Lang> = std::sync::OnceLock::new();
+
+/// The language of this run (Chinese unless `--lang en`).
+pub(crate) fn lang() -> duijie::score::Lang {
+    LANG.get().copied().unwrap_or_default()
+}
+
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let _ = LANG.set(cli.lang);
     if let Some(path) = &cli.majors {
         let text = std::fs::read_to_string(path)
             .map_err(|e| anyhow::anyhow!("cannot read the majors file {}: {e}", path.display()))?;

@@ -18,7 +18,7 @@ pub fn load_ledger(paths: &[PathBuf]) -> anyhow::Result<Loaded> {
         duijie_store::load_paths(paths)?
     };
     if loaded.report.has_errors() {
-        eprintln!("{}", loaded.report);
+        eprintln!("{}", loaded.report.render(crate::lang()));
         bail!("the ledger has errors: fix them (duijie validate shows the same report)");
     }
     Ok(loaded)

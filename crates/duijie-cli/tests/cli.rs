@@ -208,15 +208,23 @@ fn validate_reports_every_error_with_its_line_and_exits_non_zero() {
     assert_eq!(got, want);
     let kinds: std::collections::BTreeSet<&str> = want.iter().map(|p| p.2.as_str()).collect();
     assert!(kinds.len() >= 8, "at least eight kinds of error: {kinds:?}");
-    // The human report names file, line and a suggestion.
+    // The human report names file, line and a suggestion: in Chinese by default (the frame;
+    // the details keep their wording), in English with --lang en.
     let o = duijie(&["validate", dir.to_str().unwrap()]);
     let text = String::from_utf8(o.stdout).unwrap();
     assert!(
-        text.contains("talent_needs.csv:7:4: error[unknown-major]"),
+        text.contains("talent_needs.csv:7:4：错误[unknown-major 未知专业] 记录 \"N06\" 字段 major_name（专业名称）："),
         "{text}"
     );
     assert!(
         text.contains("did you mean 080202 机械设计制造及其自动化"),
+        "{text}"
+    );
+    assert!(text.contains("23 个错误，"), "{text}");
+    let o = duijie(&["validate", dir.to_str().unwrap(), "--lang", "en"]);
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        text.contains("talent_needs.csv:7:4: error[unknown-major]"),
         "{text}"
     );
     assert!(text.contains("23 error(s)"), "{text}");

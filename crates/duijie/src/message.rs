@@ -298,3 +298,13 @@ mod tests {
         assert_eq!(plain_io_error(&e), "odd");
     }
 }
+
+/// The language of what people read: Chinese (the default) or English.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lang {
+    /// 中文.
+    #[default]
+    Zh,
+    /// English.
+    En,
+}

@@ -139,15 +139,7 @@ pub fn component_name_zh(name: &str) -> &'static str {
     }
 }
 
-/// The language of what people read: Chinese (the default) or English.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Lang {
-    /// 中文.
-    #[default]
-    Zh,
-    /// English.
-    En,
-}
+pub use crate::message::Lang;
 
 /// A reason in both languages.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -208,6 +208,36 @@ impl ProblemKind {
             ProblemKind::TooLong => "too-long",
         }
     }
+
+    /// The kind in Chinese, as officers read it in a report (`unknown-major` → 未知专业).
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            ProblemKind::Encoding => "编码错误",
+            ProblemKind::Syntax => "格式错误",
+            ProblemKind::RaggedRow => "列数不符",
+            ProblemKind::DuplicateHeader => "列名重复",
+            ProblemKind::DuplicateKey => "键重复",
+            ProblemKind::UnknownField => "未知列",
+            ProblemKind::MissingField => "缺少必填项",
+            ProblemKind::InvalidValue => "取值无效",
+            ProblemKind::NegativeNumber => "数值为负",
+            ProblemKind::FractionalNumber => "应为整数",
+            ProblemKind::OutOfRange => "超出范围",
+            ProblemKind::UnknownMajor => "未知专业",
+            ProblemKind::WrongLevel => "层次不符",
+            ProblemKind::UnknownDiscipline => "未知学科",
+            ProblemKind::UnknownCity => "未知城市",
+            ProblemKind::UnknownIndustry => "未知行业",
+            ProblemKind::UnknownReference => "引用的单位不存在",
+            ProblemKind::WrongPartyKind => "单位类别不符",
+            ProblemKind::DuplicateId => "编号重复",
+            ProblemKind::MangledId => "编号被表格软件改写",
+            ProblemKind::Inconsistent => "前后矛盾",
+            ProblemKind::NotRead => "未读取",
+            ProblemKind::InvisibleCharacter => "含不可见字符",
+            ProblemKind::TooLong => "超长",
+        }
+    }
 }
 
 /// One problem found in the input, with everything needed to find and fix it.
@@ -279,35 +309,72 @@ impl Problem {
 
 impl std::fmt::Display for Problem {
     /// `file:line:column: error[kind] record "id" field `name`: message`, then the help on its
-    /// own line; invisible characters anywhere are shown as `<U+200B>`.
+    /// own line; invisible characters anywhere are shown as `<U+200B>` ([`Problem::render`] in
+    /// English).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use crate::message::escape_invisible as esc;
-        f.write_str(&esc(&self.source))?;
+        f.write_str(&self.render(crate::message::Lang::En))
+    }
+}
+
+impl Problem {
+    /// The problem for people: its place, severity and kind, record and field, message and
+    /// help. In Chinese the frame is Chinese (`警告[invalid-value 取值无效] 记录 "S02" 字段
+    /// name（名称）：…` and `建议：…`); the message and help keep their English wording.
+    pub fn render(&self, lang: crate::message::Lang) -> String {
+        use crate::message::{Lang, escape_invisible as esc};
+        use std::fmt::Write as _;
+        let mut f = esc(&self.source).into_owned();
         if let Some(l) = self.line {
-            write!(f, ":{l}")?;
+            let _ = write!(f, ":{l}");
             if let Some(c) = self.column {
-                write!(f, ":{c}")?;
+                let _ = write!(f, ":{c}");
             }
         }
         if let Some(p) = &self.path {
-            write!(f, " {}", esc(p))?;
+            let _ = write!(f, " {}", esc(p));
         }
-        let sev = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(f, ": {sev}[{}]", self.kind.code())?;
-        if let Some(id) = &self.record_id {
-            write!(f, " record \"{}\"", esc(id))?;
+        match lang {
+            Lang::En => {
+                let sev = match self.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                };
+                let _ = write!(f, ": {sev}[{}]", self.kind.code());
+                if let Some(id) = &self.record_id {
+                    let _ = write!(f, " record \"{}\"", esc(id));
+                }
+                if let Some(field) = &self.field {
+                    let _ = write!(f, " field `{}`", esc(field));
+                }
+                let _ = write!(f, ": {}", esc(&self.message));
+                if let Some(s) = &self.suggestion {
+                    let _ = write!(f, "\n  help: {}", esc(s));
+                }
+            }
+            Lang::Zh => {
+                let sev = match self.severity {
+                    Severity::Error => "错误",
+                    Severity::Warning => "警告",
+                };
+                let _ = write!(f, "：{sev}[{} {}]", self.kind.code(), self.kind.name_zh());
+                if let Some(id) = &self.record_id {
+                    let _ = write!(f, " 记录 \"{}\"", esc(id));
+                }
+                if let Some(field) = &self.field {
+                    let _ = write!(
+                        f,
+                        " 字段 {}（{}）",
+                        esc(field),
+                        schema::field_label_zh(field)
+                    );
+                }
+                let _ = write!(f, "：{}", esc(&self.message));
+                if let Some(s) = &self.suggestion {
+                    let _ = write!(f, "\n  建议：{}", esc(s));
+                }
+            }
         }
-        if let Some(field) = &self.field {
-            write!(f, " field `{}`", esc(field))?;
-        }
-        write!(f, ": {}", esc(&self.message))?;
-        if let Some(s) = &self.suggestion {
-            write!(f, "\n  help: {}", esc(s))?;
-        }
-        Ok(())
+        f
     }
 }
 
@@ -372,9 +439,21 @@ pub const SHOWN_PER_KIND: usize = 20;
 impl std::fmt::Display for Report {
     /// Every problem, but at most [`SHOWN_PER_KIND`] of one kind and severity in one file:
     /// thousands of errors of one kind are summarised in a line that says how many more there
-    /// are and where the first of them is.
+    /// are and where the first of them is ([`Report::render`] in English).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(crate::message::Lang::En))
+    }
+}
+
+impl Report {
+    /// The report for people in `lang` (see [`Problem::render`]): every problem, at most
+    /// [`SHOWN_PER_KIND`] of one kind and severity in one file, then a line per kind cut short
+    /// and the counts.
+    pub fn render(&self, lang: crate::message::Lang) -> String {
+        use crate::message::Lang;
+        use std::fmt::Write as _;
         type Key<'a> = (&'a str, Severity, ProblemKind);
+        let mut f = String::new();
         let mut shown: std::collections::HashMap<Key<'_>, usize> = std::collections::HashMap::new();
         let mut hidden: std::collections::BTreeMap<Key<'_>, (usize, Option<u64>)> =
             std::collections::BTreeMap::new();
@@ -383,33 +462,59 @@ impl std::fmt::Display for Report {
             let n = shown.entry(key).or_insert(0);
             if *n < SHOWN_PER_KIND {
                 *n += 1;
-                writeln!(f, "{p}")?;
+                let _ = writeln!(f, "{}", p.render(lang));
             } else {
                 let e = hidden.entry(key).or_insert((0, p.line));
                 e.0 += 1;
             }
         }
         for ((source, severity, kind), (n, line)) in hidden {
-            let sev = match severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
+            let source = crate::message::escape_invisible(source);
+            let _ = match lang {
+                Lang::En => {
+                    let sev = match severity {
+                        Severity::Error => "error",
+                        Severity::Warning => "warning",
+                    };
+                    let from = line
+                        .map(|l| format!(", from line {l} on"))
+                        .unwrap_or_default();
+                    writeln!(
+                        f,
+                        "{source}: … and {n} more {sev}[{}] like those above{from} (all of them with --json)",
+                        kind.code()
+                    )
+                }
+                Lang::Zh => {
+                    let sev = match severity {
+                        Severity::Error => "错误",
+                        Severity::Warning => "警告",
+                    };
+                    let from = line.map(|l| format!("，自第 {l} 行起")).unwrap_or_default();
+                    writeln!(
+                        f,
+                        "{source}：……另有 {n} 个同类{sev}[{} {}]{from}（--json 列出全部）",
+                        kind.code(),
+                        kind.name_zh()
+                    )
+                }
             };
-            let from = line
-                .map(|l| format!(", from line {l} on"))
-                .unwrap_or_default();
-            writeln!(
-                f,
-                "{}: … and {n} more {sev}[{}] like those above{from} (all of them with --json)",
-                crate::message::escape_invisible(source),
-                kind.code()
-            )?;
         }
-        write!(
-            f,
-            "{} error(s), {} warning(s)",
-            self.error_count(),
-            self.warning_count()
-        )
+        let _ = match lang {
+            Lang::En => write!(
+                f,
+                "{} error(s), {} warning(s)",
+                self.error_count(),
+                self.warning_count()
+            ),
+            Lang::Zh => write!(
+                f,
+                "{} 个错误，{} 个警告",
+                self.error_count(),
+                self.warning_count()
+            ),
+        };
+        f
     }
 }
 
