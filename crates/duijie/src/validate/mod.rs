@@ -264,6 +264,19 @@ pub struct Problem {
     pub message: String,
     /// What to do about it, when duijie can tell.
     pub suggestion: Option<String>,
+    /// The message in Chinese, when it has been worded so ([`Problem::render`] falls back to
+    /// `message`).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub message_zh: Option<String>,
+    /// The suggestion in Chinese, when it has been worded so.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub suggestion_zh: Option<String>,
 }
 
 impl Problem {
@@ -285,7 +298,16 @@ impl Problem {
             record_id: None,
             message: message.into(),
             suggestion: None,
+            message_zh: None,
+            suggestion_zh: None,
         }
+    }
+
+    /// The same problem with its message (and suggestion) also worded in Chinese.
+    pub fn in_chinese(mut self, message: impl Into<String>, suggestion: Option<String>) -> Self {
+        self.message_zh = Some(message.into());
+        self.suggestion_zh = suggestion;
+        self
     }
 
     /// The same problem, naming a field.
@@ -368,8 +390,12 @@ impl Problem {
                         schema::field_label_zh(field)
                     );
                 }
-                let _ = write!(f, "：{}", esc(&self.message));
-                if let Some(s) = &self.suggestion {
+                let _ = write!(
+                    f,
+                    "：{}",
+                    esc(self.message_zh.as_ref().unwrap_or(&self.message))
+                );
+                if let Some(s) = self.suggestion_zh.as_ref().or(self.suggestion.as_ref()) {
                     let _ = write!(f, "\n  建议：{}", esc(s));
                 }
             }
@@ -754,14 +780,26 @@ impl Builder {
             .with_field(field);
             p.record_id = record_id(rec);
             let close = closest_ids(&self.ledger, &external, wanted);
-            p = p.with_suggestion(if close.is_empty() {
-                format!(
-                    "add the {} to its file, or correct the id",
-                    wanted_names(wanted)
+            let (help, help_zh) = if close.is_empty() {
+                (
+                    format!(
+                        "add the {} to its file, or correct the id",
+                        wanted_names(wanted)
+                    ),
+                    format!(
+                        "在{}表中补上该单位，或改正编号",
+                        wanted_names(wanted).replace(" or ", "或")
+                    ),
                 )
             } else {
-                format!("did you mean {}?", close.join(" or "))
-            });
+                (
+                    format!("did you mean {}?", close.join(" or ")),
+                    format!("是否应为 {}？", close.join(" 或 ")),
+                )
+            };
+            p = p
+                .with_suggestion(help)
+                .in_chinese(format!("没有编号为 {external:?} 的单位"), Some(help_zh));
             self.problems.push(p);
             return None;
         };
@@ -781,7 +819,16 @@ impl Builder {
                     wanted_names(wanted)
                 ),
             )
-            .with_field(field);
+            .with_field(field)
+            .in_chinese(
+                format!(
+                    "{external:?} 是{}（{}），此处需要{}",
+                    party.kind().name_zh(),
+                    party.name,
+                    wanted_names(wanted).replace(" or ", "或")
+                ),
+                None,
+            );
             p.record_id = record_id(rec);
             self.problems.push(p);
             return None;
@@ -1163,7 +1210,11 @@ fn duplicate(rec: &RawRecord, id: &str, first: &Origin) -> Problem {
         format!("id {id:?} is already used at {first}"),
     )
     .with_field("id")
-    .with_suggestion("give each record its own id; the first definition was kept");
+    .with_suggestion("give each record its own id; the first definition was kept")
+    .in_chinese(
+        format!("编号 {id:?} 已在 {first} 使用"),
+        Some("每条记录使用不同的编号；已保留第一次出现的记录".into()),
+    );
     p.record_id = Some(id.to_owned());
     p
 }

@@ -174,6 +174,23 @@ impl<'r> Reader<'r> {
         self.problems.push(p);
     }
 
+    /// [`Reader::push`] with the message and suggestion also in Chinese.
+    fn push_zh(
+        &mut self,
+        kind: ProblemKind,
+        field: &str,
+        (message, message_zh): (String, String),
+        suggestion: Option<(String, String)>,
+    ) {
+        let (en, zh) = suggestion.map_or((None, None), |(e, z)| (Some(e), Some(z)));
+        let mut p = Problem::at(Severity::Error, kind, &self.rec.origin, message)
+            .with_field(field)
+            .in_chinese(message_zh, zh);
+        p.record_id = self.record_id.clone();
+        p.suggestion = en;
+        self.problems.push(p);
+    }
+
     fn get(&self, name: &str) -> Got<'r> {
         match self
             .rec
@@ -200,11 +217,14 @@ impl<'r> Reader<'r> {
             .field(name)
             .map(|f| f.doc)
             .unwrap_or("a value");
-        self.push(
+        self.push_zh(
             ProblemKind::MissingField,
             name,
-            format!("`{name}` is required"),
-            Some(format!("give {doc}")),
+            (
+                format!("`{name}` is required"),
+                format!("必须填写 {name}（{}）", super::field_label_zh(name)),
+            ),
+            Some((format!("give {doc}"), format!("填写：{doc}"))),
         );
     }
 
@@ -344,11 +364,17 @@ impl<'r> Reader<'r> {
                 .iter()
                 .map(|l| format!("{} ({})", l.name_zh(), l.key()))
                 .collect();
-            self.push(
+            self.push_zh(
                 ProblemKind::InvalidValue,
                 name,
-                format!("{t:?} is not an education level"),
-                Some(format!("use one of: {}", all.join(", "))),
+                (
+                    format!("{t:?} is not an education level"),
+                    format!("{t:?} 不是办学层次"),
+                ),
+                Some((
+                    format!("use one of: {}", all.join(", ")),
+                    format!("可填：{}", all.join("、")),
+                )),
             );
         }
         l
@@ -366,11 +392,14 @@ impl<'r> Reader<'r> {
             } else {
                 format!("did you mean {}?", join(&s))
             };
-            self.push(
+            self.push_zh(
                 ProblemKind::UnknownCity,
                 name,
-                format!("{t:?} is not a city of Liaoning"),
-                Some(help),
+                (
+                    format!("{t:?} is not a city of Liaoning"),
+                    format!("{t:?} 不是辽宁省的地级市"),
+                ),
+                Some((help.clone(), help)),
             );
         }
         id
@@ -464,11 +493,14 @@ impl<'r> Reader<'r> {
             } else {
                 "use a two-digit GB/T 4754—2017 division code, such as 35 专用设备制造业".into()
             };
-            self.push(
+            self.push_zh(
                 ProblemKind::UnknownIndustry,
                 name,
-                format!("{t:?} is not a GB/T 4754—2017 division"),
-                Some(help),
+                (
+                    format!("{t:?} is not a GB/T 4754—2017 division"),
+                    format!("{t:?} 不是 GB/T 4754—2017 的行业大类代码"),
+                ),
+                Some((help.clone(), help)),
             );
         }
         id
@@ -567,11 +599,17 @@ impl<'r> Reader<'r> {
                 c.major_by_code(*other, code)
                     .expect("levels_with_code lists only levels that have the code"),
             );
-            self.push(
+            self.push_zh(
                 ProblemKind::WrongLevel,
                 "major_code",
-                format!("{code} ({}) is a {other} major, not {level}", m.name),
-                Some(format!("set level to {other}, or use a {level} major code")),
+                (
+                    format!("{code} ({}) is a {other} major, not {level}", m.name),
+                    format!("{code}（{}）是{other}专业，不是{level}专业", m.name),
+                ),
+                Some((
+                    format!("set level to {other}, or use a {level} major code"),
+                    format!("把层次改为{other}，或改用{level}专业代码"),
+                )),
             );
             return;
         }
@@ -579,13 +617,22 @@ impl<'r> Reader<'r> {
         if digits && (code.len() == 5 || code.len() == 3) {
             let padded = format!("0{code}");
             if let Some(id) = c.major_by_code(level, &padded) {
-                self.push(
+                self.push_zh(
                     ProblemKind::UnknownMajor,
                     "major_code",
-                    format!("{code} is not a {level} major code"),
-                    Some(format!(
-                        "a spreadsheet may have dropped its leading zero: {padded} {}",
-                        c.major(id).name
+                    (
+                        format!("{code} is not a {level} major code"),
+                        format!("{code} 不是{level}专业代码"),
+                    ),
+                    Some((
+                        format!(
+                            "a spreadsheet may have dropped its leading zero: {padded} {}",
+                            c.major(id).name
+                        ),
+                        format!(
+                            "表格软件可能去掉了开头的 0：{padded} {}（请把该列设为文本）",
+                            c.major(id).name
+                        ),
                     )),
                 );
                 return;
@@ -593,16 +640,28 @@ impl<'r> Reader<'r> {
         }
         let s = c.suggest_major_codes(level, code, 3);
         let help = if s.is_empty() {
-            format!("look the code up in {}", level.catalogue().title())
+            (
+                format!("look the code up in {}", level.catalogue().title()),
+                format!("请在{}中查找代码", level.catalogue().title()),
+            )
         } else {
-            format!("did you mean {}?", join(&s))
+            (
+                format!("did you mean {}?", join(&s)),
+                format!("是否应为 {}？", join(&s)),
+            )
         };
-        self.push(
+        self.push_zh(
             ProblemKind::UnknownMajor,
             "major_code",
-            format!(
-                "{code:?} is not a {level} major code in {}",
-                level.catalogue().title()
+            (
+                format!(
+                    "{code:?} is not a {level} major code in {}",
+                    level.catalogue().title()
+                ),
+                format!(
+                    "{code:?} 不是{}中的{level}专业代码",
+                    level.catalogue().title()
+                ),
             ),
             Some(help),
         );
@@ -706,11 +765,14 @@ impl<'r> Reader<'r> {
             }
             Got::Other(Value::Integer(i)) => {
                 if *i < 0 {
-                    self.push(
+                    self.push_zh(
                         ProblemKind::NegativeNumber,
                         name,
-                        format!("{i} is negative"),
-                        Some(format!("`{name}` counts something: give 0 or more")),
+                        (format!("{i} is negative"), format!("{i} 是负数")),
+                        Some((
+                            format!("`{name}` counts something: give 0 or more"),
+                            format!("{}是数量，应填 0 或更大的数", super::field_label_zh(name)),
+                        )),
                     );
                     return None;
                 }
@@ -792,19 +854,28 @@ impl<'r> Reader<'r> {
             );
             None
         } else if n < 0.0 {
-            self.push(
+            self.push_zh(
                 ProblemKind::NegativeNumber,
                 name,
-                format!("{n} is negative"),
-                Some(format!("`{name}` counts something: give 0 or more")),
+                (format!("{n} is negative"), format!("{n} 是负数")),
+                Some((
+                    format!("`{name}` counts something: give 0 or more"),
+                    format!("{}是数量，应填 0 或更大的数", super::field_label_zh(name)),
+                )),
             );
             None
         } else if n.fract() != 0.0 {
-            self.push(
+            self.push_zh(
                 ProblemKind::FractionalNumber,
                 name,
-                format!("{n} is not a whole number"),
-                Some(format!("`{name}` counts whole units")),
+                (
+                    format!("{n} is not a whole number"),
+                    format!("{n} 不是整数"),
+                ),
+                Some((
+                    format!("`{name}` counts whole units"),
+                    format!("{}应为整数", super::field_label_zh(name)),
+                )),
             );
             None
         } else if n > max as f64 {
@@ -836,10 +907,13 @@ impl<'r> Reader<'r> {
     pub(super) fn year(&mut self) -> Option<u16> {
         let y = self.whole("year", true, u64::from(u16::MAX))?;
         if !(2000..=2100).contains(&y) {
-            self.push(
+            self.push_zh(
                 ProblemKind::OutOfRange,
                 "year",
-                format!("{y} is not a year between 2000 and 2100"),
+                (
+                    format!("{y} is not a year between 2000 and 2100"),
+                    format!("{y} 不是 2000 至 2100 之间的年份"),
+                ),
                 None,
             );
             return None;
