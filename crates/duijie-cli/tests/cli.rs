@@ -217,7 +217,7 @@ fn validate_reports_every_error_with_its_line_and_exits_non_zero() {
         "{text}"
     );
     assert!(
-        text.contains("did you mean 080202 机械设计制造及其自动化"),
+        text.contains("建议：是否应为 080202 机械设计制造及其自动化、080801 自动化"),
         "{text}"
     );
     assert!(text.contains("23 个错误，"), "{text}");
@@ -225,6 +225,10 @@ fn validate_reports_every_error_with_its_line_and_exits_non_zero() {
     let text = String::from_utf8(o.stdout).unwrap();
     assert!(
         text.contains("talent_needs.csv:7:4: error[unknown-major]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("did you mean 080202 机械设计制造及其自动化"),
         "{text}"
     );
     assert!(text.contains("23 error(s)"), "{text}");

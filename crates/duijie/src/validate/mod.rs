@@ -735,9 +735,17 @@ impl Builder {
                     lines.join(", ")
                 )
             };
+            let message_zh = format!(
+                "单位 {party:?} 的记录有错误{}，因此引用它的 {} 条记录未读入",
+                self.rejected
+                    .get(&party)
+                    .map_or_else(String::new, |o| format!("（{o}）")),
+                deps.len()
+            );
             let mut p = Problem::at(Severity::Error, ProblemKind::UnknownReference, origin, message)
                 .with_field(field.clone())
-                .with_suggestion("fix that party's record (its own error is above); these records are checked again then");
+                .with_suggestion("fix that party's record (its own error is above); these records are checked again then")
+                .in_chinese(message_zh, Some("先改正该单位的记录（其错误见上）；改正后这些记录会重新检查".into()));
             p.record_id.clone_from(id);
             self.problems.push(p);
         }
@@ -852,7 +860,14 @@ impl Builder {
                     ),
                 )
                 .with_field("level")
-                .with_suggestion("correct the level, or the school's level in its file");
+                .with_suggestion("correct the level, or the school's level in its file")
+                .in_chinese(
+                    format!(
+                        "学校 {:?}（{}）最高办学层次为{top}，不能提供{level}",
+                        party.external_id, party.name
+                    ),
+                    Some("改正层次，或改正学校表中该校的层次".into()),
+                );
                 p.record_id = record_id(rec);
                 self.problems.push(p);
                 return false;

@@ -92,17 +92,30 @@ impl<'r> Reader<'r> {
             if let Some((k, c)) = t.chars().enumerate().find(|&(_, c)| bad(c)) {
                 let shown: String = t.chars().take(60).collect();
                 let visible = crate::message::without_hidden(&shown);
-                self.push(
+                self.push_zh(
                     ProblemKind::InvisibleCharacter,
                     name,
-                    format!(
-                        "`{name}` holds an invisible character, {}, at character {}: \"{}\"",
-                        crate::message::describe_char(c),
-                        k + 1,
-                        crate::message::escape_invisible(&shown)
+                    (
+                        format!(
+                            "`{name}` holds an invisible character, {}, at character {}: \"{}\"",
+                            crate::message::describe_char(c),
+                            k + 1,
+                            crate::message::escape_invisible(&shown)
+                        ),
+                        format!(
+                            "{name} 的第 {} 个字符是不可见字符 {}：\"{}\"",
+                            k + 1,
+                            crate::message::describe_char(c),
+                            crate::message::escape_invisible(&shown)
+                        ),
                     ),
-                    Some(format!(
-                        "retype the value as \"{visible}\": an invisible character makes two values that look the same differ (two ids, two names)"
+                    Some((
+                        format!(
+                            "retype the value as \"{visible}\": an invisible character makes two values that look the same differ (two ids, two names)"
+                        ),
+                        format!(
+                            "重新输入为 \"{visible}\"：不可见字符会让看起来相同的两个值（编号、名称）被当作不同"
+                        ),
                     )),
                 );
                 return false;
@@ -110,13 +123,13 @@ impl<'r> Reader<'r> {
             total += t.chars().count();
         }
         if total > limit {
-            self.push(
+            self.push_zh(
                 ProblemKind::TooLong,
                 name,
-                format!("`{name}` has {total} characters; at most {limit} are read"),
-                Some(format!(
+                (format!("`{name}` has {total} characters; at most {limit} are read"), format!("{name} 有 {total} 个字符，最多读取 {limit} 个")),
+                Some((format!(
                     "shorten it to {limit} characters or fewer (datasets/README.md lists every field's limit)"
-                )),
+                ), format!("缩短到 {limit} 个字符以内（datasets/README.md 列出每个字段的上限）"))),
             );
             return false;
         }
@@ -129,11 +142,14 @@ impl<'r> Reader<'r> {
         let mut seen: Vec<&str> = Vec::with_capacity(self.rec.fields.len());
         for (name, _) in &self.rec.fields {
             if seen.contains(&name.as_str()) {
-                self.push(
+                self.push_zh(
                     ProblemKind::DuplicateKey,
                     name,
-                    format!("field `{name}` is given twice"),
-                    Some("keep one of them".into()),
+                    (
+                        format!("field `{name}` is given twice"),
+                        format!("字段 {name} 出现了两次"),
+                    ),
+                    Some(("keep one of them".to_owned(), "只保留一个".to_owned())),
                 );
                 continue;
             }
@@ -148,11 +164,14 @@ impl<'r> Reader<'r> {
                         format!("{} records take: {}", kind.name(), all.join(", "))
                     }
                 };
-                self.push(
+                self.push_zh(
                     ProblemKind::UnknownField,
                     name,
-                    format!("`{name}` is not a field of {}", kind.name()),
-                    Some(help),
+                    (
+                        format!("`{name}` is not a field of {}", kind.name()),
+                        format!("{name} 不是{}（{}）的字段", kind.name_zh(), kind.name()),
+                    ),
+                    Some((help.clone(), help)),
                 );
             }
         }
@@ -161,20 +180,7 @@ impl<'r> Reader<'r> {
         ok
     }
 
-    fn push(
-        &mut self,
-        kind: ProblemKind,
-        field: &str,
-        message: String,
-        suggestion: Option<String>,
-    ) {
-        let mut p = Problem::at(Severity::Error, kind, &self.rec.origin, message).with_field(field);
-        p.record_id = self.record_id.clone();
-        p.suggestion = suggestion;
-        self.problems.push(p);
-    }
-
-    /// [`Reader::push`] with the message and suggestion also in Chinese.
+    /// Records an error of `kind` at `field`, its message and suggestion in English and Chinese.
     fn push_zh(
         &mut self,
         kind: ProblemKind,
@@ -245,11 +251,17 @@ impl<'r> Reader<'r> {
                     }
                     _ => "write it as a string",
                 };
-                self.push(
+                self.push_zh(
                     ProblemKind::InvalidValue,
                     name,
-                    format!("`{name}` must be text, not {}", describe(v)),
-                    Some(help.into()),
+                    (
+                        format!("`{name}` must be text, not {}", describe(v)),
+                        format!("{name} 应为文本，而不是 {}", describe(v)),
+                    ),
+                    Some({
+                        let h: String = help.to_owned();
+                        (h.clone(), h)
+                    }),
                 );
                 None
             }
@@ -268,12 +280,18 @@ impl<'r> Reader<'r> {
             .map(str::trim)
             .find(|s| !s.is_empty())
             .unwrap_or("");
-        self.push(
+        self.push_zh(
             ProblemKind::InvalidValue,
             name,
-            format!("`{name}` takes one value, but {t:?} is a list (separated by `{sep}`)"),
-            Some(format!(
-                "give the one that applies, such as {first:?}; an enterprise belongs to one {name}"
+            (
+                format!("`{name}` takes one value, but {t:?} is a list (separated by `{sep}`)"),
+                format!("{name} 只能填一个值，但 {t:?} 是用“{sep}”分隔的多个值"),
+            ),
+            Some((
+                format!(
+                    "give the one that applies, such as {first:?}; an enterprise belongs to one {name}"
+                ),
+                format!("填写适用的一个，如 {first:?}"),
             )),
         );
         None
@@ -296,11 +314,14 @@ impl<'r> Reader<'r> {
         match mangled_id(id) {
             None => true,
             Some(help) => {
-                self.push(
+                self.push_zh(
                     ProblemKind::MangledId,
                     field,
-                    format!("{id:?} looks like an id a spreadsheet has changed"),
-                    Some(help),
+                    (
+                        format!("{id:?} looks like an id a spreadsheet has changed"),
+                        format!("{id:?} 像是被表格软件改写过的编号"),
+                    ),
+                    Some((help.clone(), help)),
                 );
                 false
             }
@@ -315,20 +336,29 @@ impl<'r> Reader<'r> {
                 "true" | "yes" | "1" | "是" | "y" => Some(true),
                 "false" | "no" | "0" | "否" | "n" => Some(false),
                 _ => {
-                    self.push(
+                    self.push_zh(
                         ProblemKind::InvalidValue,
                         name,
-                        format!("{t:?} is not true or false"),
-                        Some("write true/false (是/否)".into()),
+                        (
+                            format!("{t:?} is not true or false"),
+                            format!("{t:?} 不是 true 或 false"),
+                        ),
+                        Some((
+                            "write true/false (是/否)".to_owned(),
+                            "填写 true/false（是/否）".to_owned(),
+                        )),
                     );
                     None
                 }
             },
             _ => {
-                self.push(
+                self.push_zh(
                     ProblemKind::InvalidValue,
                     name,
-                    format!("`{name}` must be true or false"),
+                    (
+                        format!("`{name}` must be true or false"),
+                        format!("{name} 应为 true 或 false"),
+                    ),
                     None,
                 );
                 None
@@ -346,11 +376,17 @@ impl<'r> Reader<'r> {
         let t = self.text(name, required)?;
         let v = parse(&t);
         if v.is_none() {
-            self.push(
+            self.push_zh(
                 ProblemKind::InvalidValue,
                 name,
-                format!("{t:?} is not a known {name}"),
-                Some(format!("use one of: {}", spellings())),
+                (
+                    format!("{t:?} is not a known {name}"),
+                    format!("{t:?} 不是有效的{}", super::field_label_zh(name)),
+                ),
+                Some((
+                    format!("use one of: {}", spellings()),
+                    format!("可填：{}", spellings()),
+                )),
             );
         }
         v
@@ -424,13 +460,18 @@ impl<'r> Reader<'r> {
                 .with_field("name")
                 .with_suggestion(format!(
                     "correct the name to {listed} or the code to the school's own"
-                ));
+                ))
+                .in_chinese(
+                    format!("学校标识码 {moe_code} 在教育部 2025-06-20 名单中是 {listed:?}，但名称为 {name:?}"),
+                    Some(format!("把名称改为{listed}，或把标识码改为本校的")),
+                );
                 p.record_id = self.record_id.clone();
                 self.problems.push(p);
             }
         }
         if id.is_none() {
             let mut p = Problem::at(Severity::Warning, ProblemKind::InvalidValue, &self.rec.origin, format!("{moe_code:?} is not the code of a Liaoning institution in the MoE list of 2025-06-20"))
+                .in_chinese(format!("{moe_code:?} 不是教育部 2025-06-20 名单中辽宁高校的学校标识码"), None)
                 .with_field("moe_code");
             p.record_id = self.record_id.clone();
             self.problems.push(p);
@@ -468,7 +509,11 @@ impl<'r> Reader<'r> {
                 .with_field("name")
                 .with_suggestion(format!(
                     "if it is {best}, correct the name or give moe_code {code}; if it is another school, leave it"
-                ));
+                ))
+                .in_chinese(
+                    format!("{name:?} 不在教育部 2025-06-20 辽宁高校名单中；名单中有 {best:?}（{code}）"),
+                    Some(format!("如果就是{best}，请改正名称或填写学校标识码 {code}；如果是另一所学校，可不处理")),
+                );
                 p.record_id = self.record_id.clone();
                 self.problems.push(p);
             }
@@ -529,16 +574,25 @@ impl<'r> Reader<'r> {
                 if id.is_none() && by_code.is_none() {
                     let s = c.suggest_majors(level, name, 3);
                     let help = if s.is_empty() {
-                        format!("look the major up in {}", level.catalogue().title())
+                        (
+                            format!("look the major up in {}", level.catalogue().title()),
+                            format!("请在{}中查找该专业", level.catalogue().title()),
+                        )
                     } else {
-                        format!("did you mean {}?", join(&s))
+                        (
+                            format!("did you mean {}?", join(&s)),
+                            format!("是否应为 {}？", join(&s).replace(" or ", "、")),
+                        )
                     };
-                    self.push(
+                    self.push_zh(
                         ProblemKind::UnknownMajor,
                         "major_name",
-                        format!(
-                            "{name:?} is not a {level} major in {}",
-                            level.catalogue().title()
+                        (
+                            format!(
+                                "{name:?} is not a {level} major in {}",
+                                level.catalogue().title()
+                            ),
+                            format!("{name:?} 不是{}中的{level}专业", level.catalogue().title()),
                         ),
                         Some(help),
                     );
@@ -551,14 +605,23 @@ impl<'r> Reader<'r> {
         match (by_code, by_name, &name) {
             (Some(a), Some(b), _) if a != b => {
                 let (ma, mb) = (c.major(a), c.major(b));
-                self.push(
+                self.push_zh(
                     ProblemKind::Inconsistent,
                     "major_name",
-                    format!(
-                        "major_code {} is {}, but major_name is {}",
-                        ma.code, ma.name, mb.name
+                    (
+                        format!(
+                            "major_code {} is {}, but major_name is {}",
+                            ma.code, ma.name, mb.name
+                        ),
+                        format!(
+                            "专业代码 {} 是{}，但专业名称是{}",
+                            ma.code, ma.name, mb.name
+                        ),
                     ),
-                    Some("correct one of the two, or give only the code".into()),
+                    Some((
+                        "correct one of the two, or give only the code".to_owned(),
+                        "改正其中一个，或只填专业代码".to_owned(),
+                    )),
                 );
                 None
             }
@@ -573,18 +636,31 @@ impl<'r> Reader<'r> {
                         m.code, m.name
                     ),
                 )
-                .with_field("major_name");
+                .with_field("major_name")
+                .in_chinese(
+                    format!(
+                        "专业代码 {} 是{}，不是{name:?}；已按代码处理",
+                        m.code, m.name
+                    ),
+                    None,
+                );
                 p.record_id = self.record_id.clone();
                 self.problems.push(p);
                 Some(a)
             }
             (Some(a), _, _) | (None, Some(a), _) => Some(a),
             (None, None, _) => {
-                self.push(
+                self.push_zh(
                     ProblemKind::MissingField,
                     "major_code",
-                    "give major_code or major_name".into(),
-                    Some(format!("a code from {}", level.catalogue().title())),
+                    (
+                        "give major_code or major_name".into(),
+                        "须填写专业代码（major_code）或专业名称（major_name）".to_owned(),
+                    ),
+                    Some((
+                        format!("a code from {}", level.catalogue().title()),
+                        format!("{}中的代码", level.catalogue().title()),
+                    )),
                 );
                 None
             }
@@ -647,7 +723,7 @@ impl<'r> Reader<'r> {
         } else {
             (
                 format!("did you mean {}?", join(&s)),
-                format!("是否应为 {}？", join(&s)),
+                format!("是否应为 {}？", join(&s).replace(" or ", "、")),
             )
         };
         self.push_zh(
@@ -703,11 +779,16 @@ impl<'r> Reader<'r> {
                             }
                         }
                     };
-                    self.push(
+                    self.push_zh(
                         ProblemKind::UnknownDiscipline,
                         name,
-                        format!("{code:?} is not a discipline of 研究生教育学科专业目录（2022年）"),
-                        Some(help),
+                        (
+                            format!(
+                                "{code:?} is not a discipline of 研究生教育学科专业目录（2022年）"
+                            ),
+                            format!("{code:?} 不是研究生教育学科专业目录（2022年）中的学科"),
+                        ),
+                        Some((help.clone(), help)),
                     );
                 }
             }
@@ -731,21 +812,30 @@ impl<'r> Reader<'r> {
                     match v {
                         Value::Text(s) if !s.trim().is_empty() => out.push(s.trim().to_owned()),
                         Value::Text(_) => {}
-                        other => self.push(
+                        other => self.push_zh(
                             ProblemKind::InvalidValue,
                             name,
-                            format!("list items must be strings, not {}", describe(other)),
-                            Some("quote codes so leading zeros are kept".into()),
+                            (
+                                format!("list items must be strings, not {}", describe(other)),
+                                format!("列表各项应为文本，而不是 {}", describe(other)),
+                            ),
+                            Some((
+                                "quote codes so leading zeros are kept".to_owned(),
+                                "把代码写在引号中，以保留开头的 0".to_owned(),
+                            )),
                         ),
                     }
                 }
                 out
             }
             Got::Other(v) => {
-                self.push(
+                self.push_zh(
                     ProblemKind::InvalidValue,
                     name,
-                    format!("`{name}` must be a list of strings, not {}", describe(v)),
+                    (
+                        format!("`{name}` must be a list of strings, not {}", describe(v)),
+                        format!("{name} 应为文本列表，而不是 {}", describe(v)),
+                    ),
                     None,
                 );
                 Vec::new()
@@ -779,10 +869,13 @@ impl<'r> Reader<'r> {
                 return match u64::try_from(*i).ok().filter(|v| *v <= max) {
                     Some(v) => Some(v),
                     None => {
-                        self.push(
+                        self.push_zh(
                             ProblemKind::OutOfRange,
                             name,
-                            format!("{i} is larger than {max}"),
+                            (
+                                format!("{i} is larger than {max}"),
+                                format!("{i} 大于上限 {max}"),
+                            ),
                             None,
                         );
                         None
@@ -817,39 +910,51 @@ impl<'r> Reader<'r> {
                             self.rec.kind.field(name).map_or("a count", |f| f.doc)
                         )
                     };
-                    self.push(
+                    self.push_zh(
                         ProblemKind::InvalidValue,
                         name,
-                        format!("{t:?} is not a number"),
-                        Some(help),
+                        (format!("{t:?} is not a number"), format!("{t:?} 不是数字")),
+                        Some((help.clone(), help)),
                     );
                     return None;
                 }
             },
             Got::Text(t) => {
-                self.push(
+                self.push_zh(
                     ProblemKind::InvalidValue,
                     name,
-                    format!("`{name}` is the text {t:?}, not a number"),
-                    Some("write the number without quotes".into()),
+                    (
+                        format!("`{name}` is the text {t:?}, not a number"),
+                        format!("{name} 是文本 {t:?}，不是数字"),
+                    ),
+                    Some((
+                        "write the number without quotes".to_owned(),
+                        "去掉引号，直接写数字".to_owned(),
+                    )),
                 );
                 return None;
             }
             Got::Other(v) => {
-                self.push(
+                self.push_zh(
                     ProblemKind::InvalidValue,
                     name,
-                    format!("`{name}` must be a number, not {}", describe(v)),
+                    (
+                        format!("`{name}` must be a number, not {}", describe(v)),
+                        format!("{name} 应为数字，而不是 {}", describe(v)),
+                    ),
                     None,
                 );
                 return None;
             }
         }
         if !n.is_finite() {
-            self.push(
+            self.push_zh(
                 ProblemKind::InvalidValue,
                 name,
-                format!("{n} is not a finite number"),
+                (
+                    format!("{n} is not a finite number"),
+                    format!("{n} 不是有限的数"),
+                ),
                 None,
             );
             None
@@ -879,10 +984,13 @@ impl<'r> Reader<'r> {
             );
             None
         } else if n > max as f64 {
-            self.push(
+            self.push_zh(
                 ProblemKind::OutOfRange,
                 name,
-                format!("{n} is larger than {max}"),
+                (
+                    format!("{n} is larger than {max}"),
+                    format!("{n} 大于上限 {max}"),
+                ),
                 None,
             );
             None
@@ -936,41 +1044,57 @@ impl<'r> Reader<'r> {
                 match num.parse::<f64>() {
                     Ok(f) => f / scale,
                     Err(_) => {
-                        self.push(
+                        self.push_zh(
                             ProblemKind::InvalidValue,
                             name,
-                            format!("{t:?} is not a rate"),
-                            Some("write a number from 0 to 1, or a percentage such as 95%".into()),
+                            (format!("{t:?} is not a rate"), format!("{t:?} 不是比率")),
+                            Some((
+                                "write a number from 0 to 1, or a percentage such as 95%"
+                                    .to_owned(),
+                                "填 0 到 1 之间的数，或百分数，如 95%".to_owned(),
+                            )),
                         );
                         return None;
                     }
                 }
             }
             Got::Text(t) => {
-                self.push(
+                self.push_zh(
                     ProblemKind::InvalidValue,
                     name,
-                    format!("`{name}` is the text {t:?}, not a number"),
+                    (
+                        format!("`{name}` is the text {t:?}, not a number"),
+                        format!("{name} 是文本 {t:?}，不是数字"),
+                    ),
                     None,
                 );
                 return None;
             }
             Got::Other(v) => {
-                self.push(
+                self.push_zh(
                     ProblemKind::InvalidValue,
                     name,
-                    format!("`{name}` must be a number from 0 to 1, not {}", describe(v)),
+                    (
+                        format!("`{name}` must be a number from 0 to 1, not {}", describe(v)),
+                        format!("{name} 应为 0 到 1 之间的数，而不是 {}", describe(v)),
+                    ),
                     None,
                 );
                 return None;
             }
         };
         if !(0.0..=1.0).contains(&v) {
-            self.push(
+            self.push_zh(
                 ProblemKind::OutOfRange,
                 name,
-                format!("{v} is not between 0 and 1"),
-                Some("write 0.95 or 95% for ninety-five percent".into()),
+                (
+                    format!("{v} is not between 0 and 1"),
+                    format!("{v} 不在 0 到 1 之间"),
+                ),
+                Some((
+                    "write 0.95 or 95% for ninety-five percent".to_owned(),
+                    "九成五写作 0.95 或 95%".to_owned(),
+                )),
             );
             return None;
         }
