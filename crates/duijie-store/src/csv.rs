@@ -92,7 +92,8 @@ pub fn split_rows(source: &str, text: &str) -> (Vec<Row>, Vec<Problem>) {
                     bad = Some(
                         Problem::at(Severity::Error, ProblemKind::Syntax, &Origin::line(source, open_line), "a quote opened here is never closed")
                             .with_column(open_col as u64)
-                            .with_suggestion("close the quote (write \"\" for a quote inside a field); this row was skipped and reading went on at the next line"),
+                            .with_suggestion("close the quote (write \"\" for a quote inside a field); this row was skipped and reading went on at the next line")
+                            .in_chinese("此处的引号没有闭合", Some("补上闭合的引号（字段内的引号写作 \"\"）；该行已跳过，从下一行继续读取".into())),
                     );
                     // Resume on the line after the one where the row started.
                     line = start_line;
@@ -123,6 +124,10 @@ pub fn split_rows(source: &str, text: &str) -> (Vec<Row>, Vec<Problem>) {
                             .with_column(col as u64)
                             .with_suggestion(
                                 "quote the whole field, and double any quote inside it",
+                            )
+                            .in_chinese(
+                                "闭合引号后还有文字",
+                                Some("用引号括住整个字段，字段内的引号写两遍".into()),
                             ),
                         );
                         while pos < b.len() && b[pos] != b'\n' {
@@ -218,12 +223,15 @@ pub fn parse_rows(
 ) -> CsvTable {
     let mut it = rows.into_iter();
     let Some(head) = it.next() else {
-        problems.push(Problem::at(
-            Severity::Warning,
-            ProblemKind::MissingField,
-            &Origin::line(source, 1),
-            "the file is empty: no header and no records",
-        ));
+        problems.push(
+            Problem::at(
+                Severity::Warning,
+                ProblemKind::MissingField,
+                &Origin::line(source, 1),
+                "the file is empty: no header and no records",
+            )
+            .in_chinese("文件为空：没有表头，也没有记录", None),
+        );
         return CsvTable {
             header: Vec::new(),
             records: Vec::new(),
@@ -319,7 +327,8 @@ pub fn parse_rows(
                 )
                 .with_column(i as u64 + 1)
                 .with_field(h.as_str())
-                .with_suggestion(help),
+                .with_suggestion(help)
+                .in_chinese(format!("列 {h} 不是{}表的字段", kind.name_zh()), None),
             );
         }
     }
@@ -337,7 +346,18 @@ pub fn parse_rows(
                 .with_suggestion(format!(
                     "add a `{}` column ({}); no row of this file was read",
                     f.name, f.doc
-                )),
+                ))
+                .in_chinese(
+                    format!(
+                        "缺少必填列 {}（{}）",
+                        f.name,
+                        duijie::validate::field_label_zh(f.name)
+                    ),
+                    Some(format!(
+                        "添加 {} 列（{}）；本文件未读取任何行",
+                        f.name, f.doc
+                    )),
+                ),
             );
         }
     }
@@ -379,6 +399,14 @@ pub fn parse_rows(
                 )
                 .with_suggestion(
                     "a comma inside a value needs the value in quotes; or a field is missing",
+                )
+                .in_chinese(
+                    format!(
+                        "该行有 {} 个字段，表头有 {} 个",
+                        row.fields.len(),
+                        header.len()
+                    ),
+                    Some("值中含逗号时须用引号括起；或缺了一个字段".into()),
                 ),
             );
             continue;

@@ -298,6 +298,13 @@ fn not_read(name: &str, ext: &str) -> Problem {
         "not a .csv, .json or .xlsx file, so it was not read",
     )
     .with_suggestion(help)
+    .in_chinese(
+        "不是 .csv、.json 或 .xlsx 文件，未读取",
+        Some(
+            "台账文件应按表命名（如 talent_needs.csv 或 talent_needs.xlsx）；Excel 文件请另存为“Excel 工作簿 (.xlsx)”"
+                .into(),
+        ),
+    )
 }
 
 /// Parses ledger sources held in memory into raw records, without validating them (see
@@ -482,7 +489,11 @@ pub fn read_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Read, LoadError> {
                 &Origin::line(given.join(" "), 1),
                 "no ledger table here: no .csv, .json or .xlsx file was read",
             )
-            .with_suggestion("give the folder holding the ledger's files (talent_needs.csv, …) or a workbook with one sheet per table; `duijie template --out DIR` writes blank ones"),
+            .with_suggestion("give the folder holding the ledger's files (talent_needs.csv, …) or a workbook with one sheet per table; `duijie template --out DIR` writes blank ones")
+            .in_chinese(
+                "这里没有台账表：没有读到任何 .csv、.json 或 .xlsx 文件",
+                Some("请给出存放台账文件（talent_needs.csv 等）的文件夹，或每表一页的 Excel 工作簿；`duijie template --out 目录` 可生成空白模板".into()),
+            ),
         );
     }
     Ok(read)
