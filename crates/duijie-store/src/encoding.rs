@@ -73,7 +73,11 @@ pub fn decode(source: &str, bytes: &[u8]) -> Result<(String, Encoding), Box<Prob
                 &Origin::line(source, 1),
                 format!("the file is UTF-16 (Excel \"Unicode text\"){without}"),
             )
-            .with_suggestion("save it from Excel as \"CSV UTF-8 (comma delimited)\""),
+            .with_suggestion("save it from Excel as \"CSV UTF-8 (comma delimited)\"")
+            .in_chinese(
+                "文件是 UTF-16 编码（Excel 的“Unicode 文本”）",
+                Some("在 Excel 中另存为“CSV UTF-8（逗号分隔）”".into()),
+            ),
         ));
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
@@ -159,7 +163,11 @@ fn not_one_encoding(source: &str, bytes: &[u8]) -> Option<Problem> {
             &Origin::line(source, line),
             format!("two encodings in one file: {message}"),
         )
-        .with_suggestion(help),
+        .with_suggestion(help)
+        .in_chinese(
+            "一个文件中混有两种编码（UTF-8 与 GBK）：这一行可能是从另一种编码的文件粘贴来的",
+            Some("重新输入这一行，或在原程序中把整个文件另存为“CSV UTF-8”".into()),
+        ),
     )
 }
 
@@ -193,6 +201,10 @@ fn bad(source: &str, bytes: &[u8], offset: usize, message: &str) -> Problem {
         format!("{message} (first bad byte at offset {offset})"),
     )
     .with_suggestion("save the file as UTF-8 (Excel: \"CSV UTF-8 (comma delimited)\")")
+    .in_chinese(
+        format!("文件既不是 UTF-8 也不是 GBK 编码（第一个无法识别的字节在偏移 {offset} 处）"),
+        Some("把文件另存为 UTF-8（Excel：“CSV UTF-8（逗号分隔）”）".into()),
+    )
 }
 
 #[cfg(test)]

@@ -51,8 +51,8 @@ fn column_letters(mut col: u32) -> String {
     String::from_utf8(s).unwrap_or_default()
 }
 
-/// A cell's text, or why it cannot be read as typed.
-fn cell_text(d: &Data) -> Result<String, String> {
+/// A cell's text, or why it cannot be read as typed (in English and Chinese).
+fn cell_text(d: &Data) -> Result<String, (String, String)> {
     match d {
         Data::Empty => Ok(String::new()),
         Data::String(s) => Ok(s.clone()),
@@ -61,15 +61,25 @@ fn cell_text(d: &Data) -> Result<String, String> {
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Ok(format!("{f:.0}")),
         Data::Float(f) => Ok(f.to_string()),
         Data::Bool(b) => Ok(b.to_string()),
-        Data::DateTime(x) => Err(format!(
-            "the cell is formatted as a date or time (Excel stores {}), so what it shows is not what it holds; format the column as 文本 (text) and retype the value",
-            x.as_f64()
+        Data::DateTime(x) => Err((
+            format!(
+                "the cell is formatted as a date or time (Excel stores {}), so what it shows is not what it holds; format the column as 文本 (text) and retype the value",
+                x.as_f64()
+            ),
+            format!(
+                "单元格设成了日期或时间格式（Excel 实际存的是 {}），显示的不是存的值；请把该列设为“文本”并重新输入",
+                x.as_f64()
+            ),
         )),
-        Data::DateTimeIso(x) | Data::DurationIso(x) => Err(format!(
-            "the cell holds a date or duration ({x}); format the column as 文本 (text) and retype the value"
+        Data::DateTimeIso(x) | Data::DurationIso(x) => Err((
+            format!(
+                "the cell holds a date or duration ({x}); format the column as 文本 (text) and retype the value"
+            ),
+            format!("单元格是日期或时长（{x}）；请把该列设为“文本”并重新输入"),
         )),
-        Data::Error(e) => Err(format!(
-            "the cell shows an Excel error ({e}); correct or clear it"
+        Data::Error(e) => Err((
+            format!("the cell shows an Excel error ({e}); correct or clear it"),
+            format!("单元格显示 Excel 错误（{e}）；请改正或清空"),
         )),
     }
 }
@@ -102,7 +112,11 @@ pub fn parse_workbook(name: &str, bytes: &[u8]) -> Workbook {
                     ProblemKind::NotRead,
                     format!("not a readable .xlsx workbook ({e})"),
                 )
-                .with_suggestion("save it from Excel or WPS as Excel 工作簿 (.xlsx)"),
+                .with_suggestion("save it from Excel or WPS as Excel 工作簿 (.xlsx)")
+                .in_chinese(
+                    format!("不是可读取的 .xlsx 工作簿（{e}）"),
+                    Some("在 Excel 或 WPS 中另存为“Excel 工作簿 (.xlsx)”".into()),
+                ),
             );
             return out;
         }
@@ -148,7 +162,18 @@ pub fn parse_workbook(name: &str, bytes: &[u8]) -> Workbook {
                 .with_suggestion(format!(
                     "name each sheet after its table ({}), or move other sheets to another workbook",
                     all.join(", ")
-                )),
+                ))
+                .in_chinese(
+                    format!("工作表“{sheet}”不是台账表，未读取"),
+                    Some(format!(
+                        "按表名命名各工作表（{}），或把其他工作表移到另一个工作簿",
+                        RecordKind::ALL
+                            .iter()
+                            .map(|k| format!("{} {}", k.name(), k.name_zh()))
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    )),
+                ),
             );
             continue;
         };
@@ -211,7 +236,11 @@ fn read_sheet(
                     ),
                 )
                 .with_column(u64::from(col))
-                .with_suggestion("copy the column and paste it back as values (选择性粘贴 → 数值); this row was not read"),
+                .with_suggestion("copy the column and paste it back as values (选择性粘贴 → 数值); this row was not read")
+                .in_chinese(
+                    format!("单元格 {}{row} 是公式（={f}），台账只接受数值", column_letters(col)),
+                    Some("复制该列并“选择性粘贴 → 数值”；该行未读取".into()),
+                ),
             );
         }
     }
@@ -231,7 +260,15 @@ fn read_sheet(
                 ),
             )
             .with_column(u64::from(left))
-            .with_suggestion("unmerge the cells (取消合并) and fill in every row; these rows were not read"),
+            .with_suggestion("unmerge the cells (取消合并) and fill in every row; these rows were not read")
+            .in_chinese(
+                format!(
+                    "单元格 {}{top}:{}{bottom} 已合并：一个值占了多行或多列",
+                    column_letters(left),
+                    column_letters(right)
+                ),
+                Some("取消合并并逐行填写；这些行未读取".into()),
+            ),
         );
     }
     let (r0, c0) = range.start().unwrap_or((0, 0));
@@ -244,7 +281,7 @@ fn read_sheet(
         for (c, d) in cells.iter().enumerate() {
             match cell_text(d) {
                 Ok(t) => fields.push(t),
-                Err(why) => {
+                Err((why, why_zh)) => {
                     let col = c0 + c as u32 + 1;
                     problems.push(
                         error(
@@ -254,7 +291,11 @@ fn read_sheet(
                             format!("cell {}{row}: {why}", column_letters(col)),
                         )
                         .with_column(u64::from(col))
-                        .with_suggestion("this row was not read"),
+                        .with_suggestion("this row was not read")
+                        .in_chinese(
+                            format!("单元格 {}{row}：{why_zh}", column_letters(col)),
+                            Some("该行未读取".into()),
+                        ),
                     );
                     ok = false;
                     fields.push(String::new());

@@ -256,7 +256,7 @@ impl<'r> Reader<'r> {
                     name,
                     (
                         format!("`{name}` must be text, not {}", describe(v)),
-                        format!("{name} 应为文本，而不是 {}", describe(v)),
+                        format!("{name} 应为文本，而不是 {}", describe_zh(v)),
                     ),
                     Some({
                         let h: String = help.to_owned();
@@ -527,16 +527,25 @@ impl<'r> Reader<'r> {
         let id = c.division_by_code(&t);
         if id.is_none() {
             let help = if t.len() == 1 && t.chars().all(|c| c.is_ascii_digit()) {
-                format!(
-                    "division codes have two digits: did you mean \"0{t}\" ({})?",
-                    c.division_by_code(&format!("0{t}"))
-                        .map(|d| c.division(d).name)
-                        .unwrap_or("?")
+                let named = c
+                    .division_by_code(&format!("0{t}"))
+                    .map(|d| c.division(d).name)
+                    .unwrap_or("?");
+                (
+                    format!("division codes have two digits: did you mean \"0{t}\" ({named})?"),
+                    format!("行业大类代码是两位数：是否应为 \"0{t}\"（{named}）？"),
                 )
             } else if let Some(d) = c.divisions().iter().find(|d| d.name == t) {
-                format!("write the code {} for {}", d.code, d.name)
+                (
+                    format!("write the code {} for {}", d.code, d.name),
+                    format!("{}请写代码 {}", d.name, d.code),
+                )
             } else {
-                "use a two-digit GB/T 4754—2017 division code, such as 35 专用设备制造业".into()
+                (
+                    "use a two-digit GB/T 4754—2017 division code, such as 35 专用设备制造业"
+                        .into(),
+                    "填写两位数的 GB/T 4754—2017 行业大类代码，如 35 专用设备制造业".into(),
+                )
             };
             self.push_zh(
                 ProblemKind::UnknownIndustry,
@@ -545,7 +554,7 @@ impl<'r> Reader<'r> {
                     format!("{t:?} is not a GB/T 4754—2017 division"),
                     format!("{t:?} 不是 GB/T 4754—2017 的行业大类代码"),
                 ),
-                Some((help.clone(), help)),
+                Some(help),
             );
         }
         id
@@ -817,7 +826,7 @@ impl<'r> Reader<'r> {
                             name,
                             (
                                 format!("list items must be strings, not {}", describe(other)),
-                                format!("列表各项应为文本，而不是 {}", describe(other)),
+                                format!("列表各项应为文本，而不是 {}", describe_zh(other)),
                             ),
                             Some((
                                 "quote codes so leading zeros are kept".to_owned(),
@@ -834,7 +843,7 @@ impl<'r> Reader<'r> {
                     name,
                     (
                         format!("`{name}` must be a list of strings, not {}", describe(v)),
-                        format!("{name} 应为文本列表，而不是 {}", describe(v)),
+                        format!("{name} 应为文本列表，而不是 {}", describe_zh(v)),
                     ),
                     None,
                 );
@@ -893,28 +902,41 @@ impl<'r> Reader<'r> {
                 }
                 _ => {
                     let help = if t.chars().any(|c| ('０'..='９').contains(&c)) {
-                        "write the digits in ASCII (0-9), not full-width".to_string()
+                        (
+                            "write the digits in ASCII (0-9), not full-width".to_string(),
+                            "用半角数字 0-9 书写，不要用全角数字".to_string(),
+                        )
                     } else if t.contains(',') {
-                        format!(
-                            "write it without thousands separators: {}",
-                            t.replace(',', "")
+                        (
+                            format!(
+                                "write it without thousands separators: {}",
+                                t.replace(',', "")
+                            ),
+                            format!("去掉千位分隔符：{}", t.replace(',', "")),
                         )
                     } else if name == "year" {
                         match t.get(..4).filter(|y| y.bytes().all(|b| b.is_ascii_digit())) {
-                            Some(y) => format!("this looks like a date: write the year alone, {y}"),
-                            None => "write the year as four digits, such as 2025".to_string(),
+                            Some(y) => (
+                                format!("this looks like a date: write the year alone, {y}"),
+                                format!("这像是日期：只写年份 {y}"),
+                            ),
+                            None => (
+                                "write the year as four digits, such as 2025".to_string(),
+                                "年份写成四位数字，如 2025".to_string(),
+                            ),
                         }
                     } else {
-                        format!(
-                            "write a whole number such as 12 ({})",
-                            self.rec.kind.field(name).map_or("a count", |f| f.doc)
+                        let doc = self.rec.kind.field(name).map_or("a count", |f| f.doc);
+                        (
+                            format!("write a whole number such as 12 ({doc})"),
+                            format!("填写整数，如 12（{doc}）"),
                         )
                     };
                     self.push_zh(
                         ProblemKind::InvalidValue,
                         name,
                         (format!("{t:?} is not a number"), format!("{t:?} 不是数字")),
-                        Some((help.clone(), help)),
+                        Some(help),
                     );
                     return None;
                 }
@@ -940,7 +962,7 @@ impl<'r> Reader<'r> {
                     name,
                     (
                         format!("`{name}` must be a number, not {}", describe(v)),
-                        format!("{name} 应为数字，而不是 {}", describe(v)),
+                        format!("{name} 应为数字，而不是 {}", describe_zh(v)),
                     ),
                     None,
                 );
@@ -1076,7 +1098,7 @@ impl<'r> Reader<'r> {
                     name,
                     (
                         format!("`{name}` must be a number from 0 to 1, not {}", describe(v)),
-                        format!("{name} 应为 0 到 1 之间的数，而不是 {}", describe(v)),
+                        format!("{name} 应为 0 到 1 之间的数，而不是 {}", describe_zh(v)),
                     ),
                     None,
                 );
@@ -1110,6 +1132,18 @@ fn describe(v: &Value) -> String {
         Value::Bool(b) => format!("the boolean {b}"),
         Value::List(_) => "a list".into(),
         Value::Null => "null".into(),
+    }
+}
+
+/// [`describe`] in Chinese.
+fn describe_zh(v: &Value) -> String {
+    match v {
+        Value::Text(s) => format!("文本 {s:?}"),
+        Value::Integer(i) => format!("数字 {i}"),
+        Value::Number(f) => format!("数字 {f}"),
+        Value::Bool(b) => format!("布尔值 {b}"),
+        Value::List(_) => "列表".into(),
+        Value::Null => "空值 null".into(),
     }
 }
 
