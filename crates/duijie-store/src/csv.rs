@@ -311,13 +311,28 @@ pub fn parse_rows(
         if kind.field(h).is_none() {
             keep[i] = false;
             let all: Vec<&str> = kind.fields().iter().map(|f| f.name).collect();
-            let help = match duijie::catalogue::closest(h, all.iter().copied(), 0.8, 1).first() {
-                Some(f) => format!(
-                    "did you mean `{f}`? ({kind} files take: {})",
-                    all.join(", ")
-                ),
-                None => format!("{kind} files take: {}", all.join(", ")),
-            };
+            let labelled: Vec<String> = all
+                .iter()
+                .map(|f| format!("{f}（{}）", duijie::validate::field_label_zh(f)))
+                .collect();
+            let (help, help_zh) =
+                match duijie::catalogue::closest(h, all.iter().copied(), 0.8, 1).first() {
+                    Some(f) => (
+                        format!(
+                            "did you mean `{f}`? ({kind} files take: {})",
+                            all.join(", ")
+                        ),
+                        format!(
+                            "是否应为 {f}？（{}表的列：{}）",
+                            kind.name_zh(),
+                            labelled.join("、")
+                        ),
+                    ),
+                    None => (
+                        format!("{kind} files take: {}", all.join(", ")),
+                        format!("{}表的列：{}", kind.name_zh(), labelled.join("、")),
+                    ),
+                };
             problems.push(
                 Problem::at(
                     Severity::Error,
@@ -328,7 +343,10 @@ pub fn parse_rows(
                 .with_column(i as u64 + 1)
                 .with_field(h.as_str())
                 .with_suggestion(help)
-                .in_chinese(format!("列 {h} 不是{}表的字段", kind.name_zh()), None),
+                .in_chinese(
+                    format!("列 {h} 不是{}表的字段", kind.name_zh()),
+                    Some(help_zh),
+                ),
             );
         }
     }

@@ -158,10 +158,20 @@ impl<'r> Reader<'r> {
                 let best =
                     crate::catalogue::closest(name, kind.fields().iter().map(|f| f.name), 0.8, 1);
                 let help = match best.first() {
-                    Some(f) => format!("did you mean `{f}`?"),
+                    Some(f) => (
+                        format!("did you mean `{f}`?"),
+                        format!("是否应为 {f}（{}）？", super::field_label_zh(f)),
+                    ),
                     None => {
                         let all: Vec<&str> = kind.fields().iter().map(|f| f.name).collect();
-                        format!("{} records take: {}", kind.name(), all.join(", "))
+                        let zh: Vec<String> = all
+                            .iter()
+                            .map(|f| format!("{f}（{}）", super::field_label_zh(f)))
+                            .collect();
+                        (
+                            format!("{} records take: {}", kind.name(), all.join(", ")),
+                            format!("{}表的字段：{}", kind.name_zh(), zh.join("、")),
+                        )
                     }
                 };
                 self.push_zh(
@@ -171,7 +181,7 @@ impl<'r> Reader<'r> {
                         format!("`{name}` is not a field of {}", kind.name()),
                         format!("{name} 不是{}（{}）的字段", kind.name_zh(), kind.name()),
                     ),
-                    Some((help.clone(), help)),
+                    Some(help),
                 );
             }
         }
@@ -245,11 +255,12 @@ impl<'r> Reader<'r> {
             }
             Got::Text(s) => Some(s.to_owned()),
             Got::Other(v) => {
-                let help = match v {
-                    Value::Integer(_) | Value::Number(_) => {
-                        "write it as a JSON string, in quotes, so no digits are lost"
-                    }
-                    _ => "write it as a string",
+                let (help, help_zh) = match v {
+                    Value::Integer(_) | Value::Number(_) => (
+                        "write it as a JSON string, in quotes, so no digits are lost",
+                        "写成带引号的 JSON 字符串，以免丢失数字",
+                    ),
+                    _ => ("write it as a string", "写成字符串"),
                 };
                 self.push_zh(
                     ProblemKind::InvalidValue,
@@ -258,10 +269,7 @@ impl<'r> Reader<'r> {
                         format!("`{name}` must be text, not {}", describe(v)),
                         format!("{name} 应为文本，而不是 {}", describe_zh(v)),
                     ),
-                    Some({
-                        let h: String = help.to_owned();
-                        (h.clone(), h)
-                    }),
+                    Some((help.to_owned(), help_zh.to_owned())),
                 );
                 None
             }
@@ -321,7 +329,7 @@ impl<'r> Reader<'r> {
                         format!("{id:?} looks like an id a spreadsheet has changed"),
                         format!("{id:?} 像是被表格软件改写过的编号"),
                     ),
-                    Some((help.clone(), help)),
+                    Some(help),
                 );
                 false
             }
@@ -1152,8 +1160,9 @@ fn join(s: &[crate::catalogue::Suggestion]) -> String {
     v.join(" or ")
 }
 
-/// Why an id looks spreadsheet-damaged, with a suggestion; `None` if it looks fine.
-pub(crate) fn mangled_id(id: &str) -> Option<String> {
+/// Why an id looks spreadsheet-damaged, with a suggestion in English and Chinese; `None` if it
+/// looks fine.
+pub(crate) fn mangled_id(id: &str) -> Option<(String, String)> {
     let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
     // 1.10101E+17, 1E+5
     if let Some(e) = id.find(['E', 'e']) {
@@ -1164,14 +1173,20 @@ pub(crate) fn mangled_id(id: &str) -> Option<String> {
             None => digits(mant.as_bytes()),
         };
         if mant_ok && digits(exp.as_bytes()) {
-            return Some("Excel shows long numbers in scientific notation and loses their digits: format the id column as text and re-enter the ids".into());
+            return Some((
+                "Excel shows long numbers in scientific notation and loses their digits: format the id column as text and re-enter the ids".into(),
+                "Excel 用科学计数法显示长数字并丢失了位数：把编号列设为文本后重新输入编号".into(),
+            ));
         }
     }
     // 1,234,567
     if id.contains(',') && id.split(',').all(|p| digits(p.as_bytes())) {
-        return Some(format!(
-            "thousands separators were added: did you mean {:?}?",
-            id.replace(',', "")
+        return Some((
+            format!(
+                "thousands separators were added: did you mean {:?}?",
+                id.replace(',', "")
+            ),
+            format!("被加上了千位分隔符：是否应为 {:?}？", id.replace(',', "")),
         ));
     }
     // 12345.0
@@ -1180,8 +1195,9 @@ pub(crate) fn mangled_id(id: &str) -> Option<String> {
         && digits(f.as_bytes())
         && f.bytes().all(|c| c == b'0')
     {
-        return Some(format!(
-            "the id was saved as a number with decimals: did you mean {a:?}?"
+        return Some((
+            format!("the id was saved as a number with decimals: did you mean {a:?}?"),
+            format!("编号被存成了带小数的数字：是否应为 {a:?}？"),
         ));
     }
     if id.chars().any(|c| {
@@ -1196,8 +1212,9 @@ pub(crate) fn mangled_id(id: &str) -> Option<String> {
                 c => c,
             })
             .collect();
-        return Some(format!(
-            "the id has full-width characters: did you mean {ascii:?}?"
+        return Some((
+            format!("the id has full-width characters: did you mean {ascii:?}?"),
+            format!("编号含全角字符：是否应为 {ascii:?}？"),
         ));
     }
     None
