@@ -265,16 +265,14 @@ fn talent_years(l: &Ledger) -> Vec<u16> {
     years.into_iter().collect()
 }
 
-/// Units placed in the talent market, by the offer's level and year, for the matches whose
-/// need passes `keep`.
+/// Units placed in the talent market, by the offer's year and level.
 fn talent_placed(
     l: &Ledger,
     allocations: &[Allocation],
-    keep: impl Fn(usize) -> bool,
 ) -> std::collections::BTreeMap<(u16, Level), u64> {
     let mut placed = std::collections::BTreeMap::new();
     if let Some(a) = of(allocations, Market::Talent) {
-        for mt in a.matches.iter().filter(|mt| keep(mt.need as usize)) {
+        for mt in &a.matches {
             let o = &l.talent_supply[mt.offer as usize];
             *placed.entry((o.year, o.level)).or_insert(0) += u64::from(mt.units);
         }
@@ -393,9 +391,10 @@ pub fn progress(
     ] {
         rows.push(Progress::new(key, name, target, achieved, measure));
     }
-    let placed = talent_placed(l, allocations, |_| true);
+    let placed = talent_placed(l, allocations);
+    let years = talent_years(l);
     for (key, name, levels, target) in talent_indicators(t) {
-        for &y in &talent_years(l) {
+        for &y in &years {
             let got: u64 = levels
                 .iter()
                 .map(|&lv| placed.get(&(y, lv)).copied().unwrap_or(0))
@@ -622,64 +621,73 @@ pub fn alliance_progress(
             }
         }
     }
+    // Each alliance's and the province's needs of each kind (and year and level), and what the
+    // alliance achieved, in one pass over the needs and one over the talent matches.
     let (tech_met, _) = technology_met(l, allocations, consortia);
+    let kinds = [TechnologyNeedKind::Upgrade, TechnologyNeedKind::Core];
+    let mut tech = vec![[(0u64, 0u64); 2]; rows.len()];
+    let mut tech_all = [0u64; 2];
+    for (k, n) in l.technology_needs.iter().enumerate() {
+        let Some(ki) = kinds.iter().position(|&x| x == n.kind) else {
+            continue;
+        };
+        tech_all[ki] += 1;
+        if let Some(a) = home(n.enterprise) {
+            tech[a as usize][ki].0 += 1;
+            tech[a as usize][ki].1 += u64::from(tech_met[k]);
+        }
+    }
+    type ByYearLevel = std::collections::BTreeMap<(u16, Level), u64>;
+    let mut demand: Vec<ByYearLevel> = vec![ByYearLevel::new(); rows.len()];
+    let mut demand_all = ByYearLevel::new();
+    for n in &l.talent_needs {
+        *demand_all.entry((n.year, n.level)).or_insert(0) += u64::from(n.headcount);
+        if let Some(a) = home(n.enterprise) {
+            *demand[a as usize].entry((n.year, n.level)).or_insert(0) += u64::from(n.headcount);
+        }
+    }
+    let mut placed: Vec<ByYearLevel> = vec![ByYearLevel::new(); rows.len()];
+    if let Some(alloc) = of(allocations, Market::Talent) {
+        for mt in &alloc.matches {
+            if let Some(a) = home(l.talent_needs[mt.need as usize].enterprise) {
+                let o = &l.talent_supply[mt.offer as usize];
+                *placed[a as usize].entry((o.year, o.level)).or_insert(0) += u64::from(mt.units);
+            }
+        }
+    }
+    let sum = |m: &ByYearLevel, y: u16, levels: &[Level]| -> u64 {
+        levels
+            .iter()
+            .map(|&lv| m.get(&(y, lv)).copied().unwrap_or(0))
+            .sum()
+    };
     let years = talent_years(l);
     for (a, row) in rows.iter_mut().enumerate() {
-        let mine = |p: PartyId| home(p) == Some(a as u32);
-        for (key, name, kind, target) in [
-            (
-                "upgrade_projects",
-                "技术升级改造课题",
-                TechnologyNeedKind::Upgrade,
-                t.upgrade_projects,
-            ),
-            (
-                "core_technologies",
-                "核心和共性技术",
-                TechnologyNeedKind::Core,
-                t.core_technologies,
-            ),
-        ] {
-            let of_kind = || {
-                l.technology_needs
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, n)| n.kind == kind)
-            };
-            let all = of_kind().count();
-            let ours = of_kind().filter(|(_, n)| mine(n.enterprise)).count();
-            let met = of_kind()
-                .filter(|(k, n)| mine(n.enterprise) && tech_met[*k])
-                .count();
+        for (ki, (key, name, target)) in [
+            ("upgrade_projects", "技术升级改造课题", t.upgrade_projects),
+            ("core_technologies", "核心和共性技术", t.core_technologies),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let ((ours, met), all) = (tech[a][ki], tech_all[ki]);
             row.targets.push(Progress::new(
                 key,
                 name,
-                shared(target, ours as u64, all as u64),
+                shared(target, ours, all),
                 met as f64,
                 &format!("全省目标按本联盟企业的此类需求占比分摊（{ours}/{all}）"),
             ));
         }
-        let placed = talent_placed(l, allocations, |k| mine(l.talent_needs[k].enterprise));
         for (key, name, levels, target) in talent_indicators(t) {
             for &y in &years {
-                let demand = |keep: &dyn Fn(PartyId) -> bool| -> u64 {
-                    l.talent_needs
-                        .iter()
-                        .filter(|n| n.year == y && levels.contains(&n.level) && keep(n.enterprise))
-                        .map(|n| u64::from(n.headcount))
-                        .sum()
-                };
-                let (ours, all) = (demand(&mine), demand(&|_| true));
-                let got: u64 = levels
-                    .iter()
-                    .map(|&lv| placed.get(&(y, lv)).copied().unwrap_or(0))
-                    .sum();
+                let (ours, all) = (sum(&demand[a], y, levels), sum(&demand_all, y, levels));
                 row.targets.push(
                     Progress::new(
                         key,
                         name,
                         shared(target, ours, all),
-                        got as f64,
+                        sum(&placed[a], y, levels) as f64,
                         &format!(
                             "全省年度目标按本联盟企业当年的此层次人才需求占比分摊（{ours}/{all}）"
                         ),
