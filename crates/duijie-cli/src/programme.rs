@@ -371,7 +371,7 @@ pub fn recommend(
         .into_iter()
         .filter(|i| markets.is_empty() || markets.contains(&i.market))
         .collect();
-    let recs = programme::recommendations(l, &instances, k).swap_remove(party.id.index());
+    let recs = programme::recommendations_of(l, &instances, party.id, k);
     // The reason for the party's own ranking: the need's score for its need, its own view of a
     // pair for its offer.
     let explained: Vec<(

@@ -580,6 +580,11 @@ fn recommendations_equal_brute_force_per_party() {
     for k in [1, 3, 10] {
         let recs = programme::recommendations(&l, &inst, k);
         assert_eq!(recs.len(), l.parties.len());
+        // One party's lists alone are the same as among everyone's.
+        for p in [0, l.parties.len() / 2] {
+            let id = l.parties[p].id;
+            assert_eq!(programme::recommendations_of(&l, &inst, id, k), recs[p]);
+        }
         for (p, list) in recs.iter().enumerate() {
             for i in &inst {
                 let m = i.market;

@@ -58,6 +58,27 @@ pub fn recommendations(
     instances: &[MarketInstance],
     k: usize,
 ) -> Vec<Vec<Recommendation>> {
+    lists(l, instances, k, None)
+}
+
+/// [`recommendations`] of one party alone: only the pairs it is in are ranked.
+pub fn recommendations_of(
+    l: &Ledger,
+    instances: &[MarketInstance],
+    party: PartyId,
+    k: usize,
+) -> Vec<Recommendation> {
+    lists(l, instances, k, Some(party)).swap_remove(party.index())
+}
+
+/// Every party's lists, or only `only`'s (the others left empty).
+fn lists(
+    l: &Ledger,
+    instances: &[MarketInstance],
+    k: usize,
+    only: Option<PartyId>,
+) -> Vec<Vec<Recommendation>> {
+    let keep = |p: PartyId| only.is_none_or(|o| o == p);
     let mut out: Vec<Vec<Recommendation>> = vec![Vec::new(); l.parties.len()];
     for inst in instances {
         let m = inst.market;
@@ -67,8 +88,12 @@ pub fn recommendations(
         for &(i, j, w, v) in &inst.pairs {
             let need_owner = score::need_owner(l, m, i as usize);
             let offer_owner = score::offer_owner(l, m, j as usize);
-            all.push((need_owner.get(), -w, offer_owner.get(), Side::Needs, i, j));
-            all.push((offer_owner.get(), -v, need_owner.get(), Side::Offers, j, i));
+            if keep(need_owner) {
+                all.push((need_owner.get(), -w, offer_owner.get(), Side::Needs, i, j));
+            }
+            if keep(offer_owner) {
+                all.push((offer_owner.get(), -v, need_owner.get(), Side::Offers, j, i));
+            }
         }
         all.sort_unstable_by_key(|&(p, s, q, side, a, b)| (p, s, q, side == Side::Offers, a, b));
         let mut start = 0;
