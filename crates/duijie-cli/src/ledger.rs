@@ -317,11 +317,7 @@ pub fn template(out: &Path, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
         let bytes = duijie_export::template_workbook_bytes(&path, kind, &rows)?;
         files.push((path, bytes));
     }
-    let set: Vec<(PathBuf, &[u8])> = files
-        .iter()
-        .map(|(p, b)| (p.clone(), b.as_slice()))
-        .collect();
-    for p in duijie_export::write_set(&set)? {
+    for p in duijie_export::write_set(&files)? {
         outln!("wrote {}", p.display())?;
     }
     Ok(ExitCode::SUCCESS)

@@ -577,28 +577,19 @@ fn write_alliance_reports(
         })
         .collect();
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    for (k, (stem, rep)) in reports.iter().enumerate() {
+    for (stem, rep) in &reports {
         let html = dir.join(format!("{stem}.html"));
         let xlsx = dir.join(format!("{stem}.xlsx"));
         let bytes = duijie_export::alliance_report_xlsx_bytes(&xlsx, rep)?;
-        files.push((
-            html,
-            duijie_export::alliance_report_html(rep, report, k).into_bytes(),
-        ));
+        files.push((html, duijie_export::alliance_report_html(rep).into_bytes()));
         files.push((xlsx, bytes));
     }
-    let index: Vec<(String, &duijie_export::AllianceReport)> =
-        reports.iter().map(|(s, r)| (s.clone(), r)).collect();
     files.push((
         dir.join("index.html"),
-        duijie_export::alliance_index_html("校企联盟 年度工作进展报告 alliance reports", &index)
+        duijie_export::alliance_index_html("校企联盟 年度工作进展报告 alliance reports", &reports)
             .into_bytes(),
     ));
-    let set: Vec<(PathBuf, &[u8])> = files
-        .iter()
-        .map(|(p, b)| (p.clone(), b.as_slice()))
-        .collect();
-    Ok(duijie_export::write_set(&set)?)
+    Ok(duijie_export::write_set(&files)?)
 }
 
 /// Runs the programme on `l` ([`programme::run`]) and writes `report.html`, `report.xlsx`,

@@ -132,7 +132,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
 /// # Errors
 /// [`ExportError`] naming the file that failed; [`ExportError::replaced`] lists the files
 /// already replaced (none when the failure came while staging, the usual case).
-pub fn write_set(files: &[(PathBuf, &[u8])]) -> Result<Vec<PathBuf>, ExportError> {
+pub fn write_set<B: AsRef<[u8]>>(files: &[(PathBuf, B)]) -> Result<Vec<PathBuf>, ExportError> {
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(files.len());
     let unstage = |staged: &[(PathBuf, PathBuf)]| {
         for (tmp, _) in staged {
@@ -143,7 +143,7 @@ pub fn write_set(files: &[(PathBuf, &[u8])]) -> Result<Vec<PathBuf>, ExportError
         let tmp = temporary_for(path);
         let result = (|| {
             let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(bytes)?;
+            f.write_all(bytes.as_ref())?;
             f.sync_all()
         })();
         if let Err(e) = result {

@@ -410,6 +410,12 @@ pub fn alliance_report_xlsx_bytes(
                 }),
             )?;
         }
+        sheet(
+            &mut wb,
+            "targets 目标",
+            &PROGRESS_HEADER,
+            rep.targets.iter().map(progress_row),
+        )?;
         wb.save_to_buffer()
     };
     workbook_bytes(path, build)
