@@ -485,6 +485,8 @@ pub fn alliances(
             ..AllianceRules::default()
         },
         targets: targets.clone(),
+        // No output of this command shows recommendations.
+        recommend_k: 0,
         ..ProgrammeConfig::default()
     };
     let report = programme::run(l, "", None, &cfg, None)?;

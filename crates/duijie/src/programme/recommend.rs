@@ -80,6 +80,9 @@ fn lists(
 ) -> Vec<Vec<Recommendation>> {
     let keep = |p: PartyId| only.is_none_or(|o| o == p);
     let mut out: Vec<Vec<Recommendation>> = vec![Vec::new(); l.parties.len()];
+    if k == 0 {
+        return out;
+    }
     for inst in instances {
         let m = inst.market;
         // (party, -score, partner, side, own, other): one sort gives every party's list.

@@ -39,7 +39,7 @@ pub struct ProgrammeConfig {
     /// search; larger ones are built greedily within [`super::greedy_bound`].
     pub consortium_exact_limit: usize,
     /// Recommended partners kept per party and market ([`super::recommendations`]) for the
-    /// reports' 对接会 lists.
+    /// reports' 对接会 lists; 0 computes none.
     pub recommend_k: usize,
 }
 
