@@ -23,11 +23,7 @@ pub(crate) struct Cli {
 }
 
 fn parse_lang(s: &str) -> Result<duijie::score::Lang, String> {
-    match s {
-        "zh" | "cn" | "中文" => Ok(duijie::score::Lang::Zh),
-        "en" => Ok(duijie::score::Lang::En),
-        _ => Err(format!("{s:?} is not a language here: zh (中文) or en")),
-    }
+    duijie::score::Lang::from_name(s)
 }
 
 #[derive(Subcommand, Debug)]
@@ -440,14 +436,5 @@ fn parse_scale(s: &str) -> Result<duijie::synth::Scale, String> {
 }
 
 fn parse_market(s: &str) -> Result<duijie::score::Market, String> {
-    duijie::score::Market::ALL
-        .into_iter()
-        .find(|m| m.name() == s || m.name_zh() == s)
-        .ok_or_else(|| {
-            let names: Vec<&str> = duijie::score::Market::ALL
-                .iter()
-                .map(|m| m.name())
-                .collect();
-            format!("unknown market {s:?}; one of {}", names.join(", "))
-        })
+    duijie::score::Market::from_name(s)
 }

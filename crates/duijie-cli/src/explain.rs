@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use duijie::model::Ledger;
 use duijie::score::{self, Market, ScoreConfig};
 
@@ -85,27 +85,6 @@ pub fn load_plans(
     )
 }
 
-/// Where a need with this external id sits: every market that has one.
-fn find_need(l: &Ledger, id: &str) -> Vec<(Market, usize)> {
-    Market::ALL
-        .iter()
-        .flat_map(|&m| {
-            (0..m.needs(l))
-                .filter(move |&i| score::need_external_id(l, m, i) == id)
-                .map(move |i| (m, i))
-        })
-        .collect()
-}
-
-fn find_offer(l: &Ledger, m: Market, id: &str) -> Option<usize> {
-    (0..m.offers(l)).find(|&j| score::offer_external_id(l, m, j) == id)
-}
-
-/// Up to five ids of a list closest to `id` (the core's one ranking of suggestions), for a hint.
-fn closest<'a>(id: &str, ids: impl Iterator<Item = &'a str>) -> String {
-    duijie::catalogue::closest(id, ids, 0.0, 5).join(", ")
-}
-
 /// `duijie explain`: reads the ledger (the bundled sample when `ledger` is empty) and the
 /// weights, then explains one pair ([`run`]).
 pub fn command(
@@ -119,7 +98,7 @@ pub fn command(
 ) -> anyhow::Result<ExitCode> {
     let cfg = load_config(weights)?;
     let loaded = if ledger.is_empty() {
-        duijie_store::load_sources(crate::sample::sources())
+        duijie_store::load_sources(duijie_store::sample_sources())
     } else {
         duijie_store::load_paths(ledger)?
     };
@@ -141,38 +120,7 @@ pub fn run(
     json: bool,
     lang: score::Lang,
 ) -> anyhow::Result<ExitCode> {
-    let mut found = find_need(l, need_id);
-    if let Some(m) = market {
-        found.retain(|&(fm, _)| fm == m);
-    }
-    let (m, i) = match found.as_slice() {
-        [one] => *one,
-        [] => {
-            let ids = Market::ALL
-                .iter()
-                .filter(|&&m| market.is_none_or(|x| x == m))
-                .flat_map(|&m| (0..m.needs(l)).map(move |i| score::need_external_id(l, m, i)));
-            bail!(
-                "no need with id {need_id:?} in the ledger; the closest ids are: {}",
-                closest(need_id, ids)
-            );
-        }
-        many => bail!(
-            "need id {need_id:?} is used in several markets ({}); say which with --market",
-            many.iter()
-                .map(|(m, _)| m.name())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
-    let Some(j) = find_offer(l, m, offer_id) else {
-        let ids = (0..m.offers(l)).map(|j| score::offer_external_id(l, m, j));
-        bail!(
-            "no {} offer with id {offer_id:?} in the ledger; the closest ids are: {}",
-            m.name(),
-            closest(offer_id, ids)
-        );
-    };
+    let (m, i, j) = score::find_pair(l, need_id, offer_id, market).map_err(anyhow::Error::msg)?;
     let score = score::score_pair_with(cfg, l, m, i, j);
     if json {
         let v = serde_json::json!({

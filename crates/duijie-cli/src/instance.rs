@@ -67,25 +67,12 @@ pub fn rows(
     let mut out = Vec::new();
     for path in &expand(paths)? {
         let file = read(path)?;
-        let inst = &file.instance;
-        for p in policies {
-            let start = clock();
-            let a = p
-                .allocate(inst)
-                .map_err(|e| e.in_policy(&p.name(), inst.market))?;
-            let seconds = clock() - start;
-            out.push(Row {
-                dataset: path.display().to_string(),
-                seed: None,
-                market: inst.market,
-                policy: p.name(),
-                status: a.status,
-                metrics: policy::measure(inst, &a),
-                coverage: Vec::new(),
-                city_balance: 0.0,
-                seconds: Some(seconds),
-            });
-        }
+        out.extend(duijie::experiment::compare_market(
+            &path.display().to_string(),
+            &file.instance,
+            policies,
+            Some(clock),
+        )?);
     }
     Ok(out)
 }
@@ -102,20 +89,7 @@ pub fn allocate(path: &Path, policy: &str, out: &Path, json: bool) -> anyhow::Re
     let inst = &file.instance;
     let a = p.allocate(inst)?;
     let metrics = policy::measure(inst, &a);
-    let mut csv = String::from("need,offer,units,need_score,offer_score\n");
-    for m in &a.matches {
-        let (w, v) = inst
-            .pair_index(m.need, m.offer)
-            .map_or((0, 0), |k| (inst.pairs[k].2, inst.pairs[k].3));
-        csv.push_str(&format!(
-            "{},{},{},{},{}\n",
-            duijie_export::csv_cell(&file.need_ids[m.need as usize]),
-            duijie_export::csv_cell(&file.offer_ids[m.offer as usize]),
-            m.units,
-            duijie_export::fixed_decimal(i128::from(w)),
-            duijie_export::fixed_decimal(i128::from(v)),
-        ));
-    }
+    let csv = duijie_export::allocation_csv(inst, &file.need_ids, &file.offer_ids, &a);
     duijie_export::create_out_dir(out)?;
     let written = duijie_export::write_set(&[(out.join("allocation.csv"), csv.as_bytes())])?;
     if json {

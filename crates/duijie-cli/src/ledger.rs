@@ -150,7 +150,7 @@ pub fn generate(scale: duijie::synth::Scale, seed: u64, out: &Path) -> anyhow::R
 
 /// `duijie demo --bundled`: the small hand-made sample ledger, end to end.
 pub fn demo_bundled(out: &Path, json: bool) -> anyhow::Result<ExitCode> {
-    let loaded = duijie_store::load_sources(crate::sample::sources());
+    let loaded = duijie_store::load_sources(duijie_store::sample_sources());
     allocate_and_report(
         &loaded,
         "bundled sample ledger (datasets/sample)",

@@ -31,7 +31,6 @@ mod instance;
 mod ledger;
 mod programme;
 mod progress;
-mod sample;
 mod solve;
 mod stable;
 

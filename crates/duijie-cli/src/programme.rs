@@ -13,7 +13,7 @@ use duijie_store::Loaded;
 /// Loads `paths`, or the bundled sample ledger when empty; refuses a ledger with errors.
 pub fn load_ledger(paths: &[PathBuf]) -> anyhow::Result<Loaded> {
     let loaded = if paths.is_empty() {
-        duijie_store::load_sources(crate::sample::sources())
+        duijie_store::load_sources(duijie_store::sample_sources())
     } else {
         duijie_store::load_paths(paths)?
     };

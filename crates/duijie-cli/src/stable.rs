@@ -4,109 +4,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use duijie::allocate::{NoSuperStable, TieBreak};
-use duijie::games::{Game, GameError, PreferenceGame, Stability, solve_game};
-
-/// The stability `--ties` asks for.
-fn stability(ties: &str, seed: u64) -> anyhow::Result<Stability> {
-    Ok(match ties {
-        "strict" => Stability::Strict,
-        "index" => Stability::Weak(TieBreak::Index),
-        "random" => Stability::Weak(TieBreak::Seeded(seed)),
-        "super" => Stability::Super,
-        other => bail!("--ties {other:?}: expected strict, index, random or super"),
-    })
-}
-
-/// Whether `--optimal` names the applying side.
-fn applicants_side(game: Game, optimal: &str) -> anyhow::Result<bool> {
-    let (a, r, s) = game.roles();
-    let other = if game == Game::StudentAllocation {
-        s
-    } else {
-        r
-    };
-    if optimal == "applicants" || optimal == a {
-        Ok(true)
-    } else if optimal == other {
-        Ok(false)
-    } else {
-        bail!("--optimal {optimal:?}: this game's sides are {a} and {other}")
-    }
-}
-
-/// A game error in the file's names, with the line of the list it concerns.
-fn explain(g: &PreferenceGame, text: &str, file: &Path, e: &GameError) -> String {
-    let (a_role, r_role, s_role) = g.game.roles();
-    let name = |role: &str, i: u32| -> String {
-        let names = if role == a_role {
-            &g.applicants
-        } else if role == s_role {
-            &g.supervisors
-        } else {
-            &g.reviewers
-        };
-        names
-            .get(i as usize)
-            .cloned()
-            .unwrap_or_else(|| i.to_string())
-    };
-    match e {
-        GameError::Tie { side, owner, tied } => {
-            let owner_name = name(side, *owner);
-            let other = if *side == a_role {
-                if g.game == Game::StudentAllocation {
-                    "project"
-                } else {
-                    r_role
-                }
-            } else {
-                a_role
-            };
-            let line = duijie_store::prefs::owner_line(text, &format!("{side}_prefs"), &owner_name);
-            let tied: Vec<String> = tied
-                .iter()
-                .map(|&i| format!("\"{}\"", name(other, i)))
-                .collect();
-            format!(
-                "{}:{line}: {side}_prefs[\"{owner_name}\"] ranks {} equally; with ties choose --ties index or --ties random (weakly stable) or --ties super (super-stable)",
-                file.display(),
-                tied.join(", ")
-            )
-        }
-        GameError::NoSuperStable(n) => {
-            // One party holding two others it ranks equally, by role.
-            let in_two = |role: &str, who: u32, other: &str, (x, y): (u32, u32)| {
-                format!(
-                    "no super-stable matching exists: {role} \"{}\" ranks \"{}\" and \"{}\" equally and both would take it",
-                    name(role, who),
-                    name(other, x),
-                    name(other, y)
-                )
-            };
-            match n {
-                NoSuperStable::ResidentInTwo {
-                    resident,
-                    hospitals,
-                } => in_two(a_role, *resident, r_role, *hospitals),
-                NoSuperStable::HospitalInTwo {
-                    hospital,
-                    residents,
-                } => in_two(r_role, *hospital, a_role, *residents),
-                NoSuperStable::HospitalNotFull { hospital } => format!(
-                    "no super-stable matching exists: {r_role} \"{}\" was full while the {a_role}s applied and cannot be filled",
-                    name(r_role, *hospital)
-                ),
-                NoSuperStable::ResidentLeftOut { resident } => format!(
-                    "no super-stable matching exists: {a_role} \"{}\" held a proposal and cannot be matched",
-                    name(a_role, *resident)
-                ),
-                other => other.to_string(),
-            }
-        }
-        other => format!("{}: {other}", file.display()),
-    }
-}
+use duijie::games::{Game, GameError, Stability, solve_game};
+use duijie_store::prefs::describe_error;
 
 /// `duijie stable FILE`.
 pub fn run(
@@ -120,13 +19,16 @@ pub fn run(
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let g = duijie_store::prefs::parse_game(&file.display().to_string(), &text)?;
-    let mode = stability(ties, seed)?;
-    let side = applicants_side(g.game, optimal)?;
+    let mode = Stability::from_name(ties, seed).map_err(|e| anyhow::anyhow!("--{e}"))?;
+    let side = g
+        .game
+        .applicants_optimal(optimal)
+        .map_err(|e| anyhow::anyhow!("--{e}"))?;
     let (a_role, r_role, s_role) = g.game.roles();
     let solved = match solve_game(&g, side, mode) {
         Ok(s) => s,
         Err(e @ GameError::NoSuperStable(_)) => {
-            let message = explain(&g, &text, file, &e);
+            let message = describe_error(&g, &text, &file.display().to_string(), &e);
             if json {
                 let v = serde_json::json!({"file": file.display().to_string(), "status": "no_super_stable", "message": message});
                 outln!("{}", serde_json::to_string_pretty(&v)?)?;
@@ -135,7 +37,10 @@ pub fn run(
             }
             return Ok(ExitCode::from(2));
         }
-        Err(e) => bail!("{}", explain(&g, &text, file, &e)),
+        Err(e) => bail!(
+            "{}",
+            describe_error(&g, &text, &file.display().to_string(), &e)
+        ),
     };
     let sa = g.game == Game::StudentAllocation;
     let mut csv = if sa {
@@ -171,11 +76,7 @@ pub fn run(
             .map(|(n, _)| n)
             .collect()
     };
-    let stability_name = match mode {
-        Stability::Strict => "stable",
-        Stability::Weak(_) => "weakly stable",
-        Stability::Super => "super-stable",
-    };
+    let stability_name = mode.name();
     let optimal_side = if side {
         a_role
     } else if sa {

@@ -336,6 +336,32 @@ fn party_label(l: &Ledger, id: duijie::id::PartyId) -> (String, String) {
     (p.external_id.clone(), p.name.clone())
 }
 
+/// One policy's allocation of a market instance read from files, as `allocation.csv`:
+/// `need,offer,units,need_score,offer_score`, with the files' own ids and the pair's two scores
+/// as decimals (what `duijie allocate` writes).
+pub fn allocation_csv(
+    inst: &duijie::policy::MarketInstance,
+    need_ids: &[String],
+    offer_ids: &[String],
+    a: &duijie::policy::Allocation,
+) -> String {
+    let mut csv = String::from("need,offer,units,need_score,offer_score\n");
+    for m in &a.matches {
+        let (w, v) = inst
+            .pair_index(m.need, m.offer)
+            .map_or((0, 0), |k| (inst.pairs[k].2, inst.pairs[k].3));
+        csv.push_str(&format!(
+            "{},{},{},{},{}\n",
+            csv_cell(&need_ids[m.need as usize]),
+            csv_cell(&offer_ids[m.offer as usize]),
+            m.units,
+            fixed_decimal(i128::from(w)),
+            fixed_decimal(i128::from(v)),
+        ));
+    }
+    csv
+}
+
 /// `matches.csv`: one row per partnership, with the reasons for its score.
 ///
 /// The explanations come from the configuration the outcome was computed with

@@ -30,6 +30,7 @@ mod encoding;
 pub mod json;
 pub mod market;
 pub mod prefs;
+mod sample;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 #[cfg(feature = "xlsx")]
@@ -42,6 +43,7 @@ use duijie::validate::{RawRecord, RecordKind};
 use duijie::{Ledger, Origin, Problem, ProblemKind, Report, Severity};
 
 pub use encoding::{Encoding, decode};
+pub use sample::sample_sources;
 #[cfg(feature = "sqlite")]
 pub use sqlite::{Db, DbError, RunRecord};
 

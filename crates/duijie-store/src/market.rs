@@ -86,36 +86,54 @@ pub fn read_market(path: &Path, market: Market) -> Result<MarketFile, InstanceFi
     let is_json = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let (needs, offers, pairs, files) = if is_json {
-        let name = path.display().to_string();
-        let text = read_text(path)?;
-        let v: serde_json::Value = serde_json::from_str(&text).or_else(|e| {
-            fail(
-                &name,
-                e.line() as u64,
-                format!(
-                    "not JSON: {}",
-                    duijie::message::plain_parser_message(&e.to_string())
-                ),
-            )
-        })?;
-        let list = |key: &str| json_entries(&name, &v, key);
-        (
-            list("needs")?,
-            list("offers")?,
-            list("pairs")?,
-            [name.clone(), name.clone(), name],
+    if is_json {
+        return parse_market_json(&path.display().to_string(), &read_text(path)?, market);
+    }
+    let file = |n: &str| path.join(n);
+    let names = ["needs.csv", "offers.csv", "pairs.csv"].map(|n| file(n).display().to_string());
+    let entries = [
+        csv_entries(&file("needs.csv"))?,
+        csv_entries(&file("offers.csv"))?,
+        csv_entries(&file("pairs.csv"))?,
+    ];
+    build(entries, &names, market)
+}
+
+/// Reads a market instance from the JSON `text` of `name` (named in errors), in the shape a
+/// `.json` instance file has: `{"needs": [...], "offers": [...], "pairs": [...]}`.
+///
+/// # Errors
+/// As [`read_market`].
+pub fn parse_market_json(
+    name: &str,
+    text: &str,
+    market: Market,
+) -> Result<MarketFile, InstanceFileError> {
+    let v: serde_json::Value = serde_json::from_str(text).or_else(|e| {
+        fail(
+            name,
+            e.line() as u64,
+            format!(
+                "not JSON: {}",
+                duijie::message::plain_parser_message(&e.to_string())
+            ),
         )
-    } else {
-        let file = |n: &str| path.join(n);
-        let names = ["needs.csv", "offers.csv", "pairs.csv"].map(|n| file(n).display().to_string());
-        (
-            csv_entries(&file("needs.csv"))?,
-            csv_entries(&file("offers.csv"))?,
-            csv_entries(&file("pairs.csv"))?,
-            names,
-        )
-    };
+    })?;
+    let list = |key: &str| json_entries(name, &v, key);
+    let entries = [list("needs")?, list("offers")?, list("pairs")?];
+    build(
+        entries,
+        &[name.to_owned(), name.to_owned(), name.to_owned()],
+        market,
+    )
+}
+
+/// The instance of needs, offers and pairs entries read from `files`.
+fn build(
+    [needs, offers, pairs]: [Vec<Entry>; 3],
+    files: &[String; 3],
+    market: Market,
+) -> Result<MarketFile, InstanceFileError> {
     let (need_ids, demand) = sides(&files[0], &needs, "demand")?;
     let (offer_ids, capacity) = sides(&files[1], &offers, "capacity")?;
     let index = |ids: &[String]| -> HashMap<String, u32> {

@@ -16,8 +16,8 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use duijie::allocate::TiedList;
-use duijie::games::{Game, PreferenceGame};
+use duijie::allocate::{NoSuperStable, TiedList};
+use duijie::games::{Game, GameError, PreferenceGame};
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 
@@ -403,6 +403,89 @@ pub fn owner_line(text: &str, section: &str, owner: &str) -> u64 {
         sections: Vec::new(),
     }
     .line_of(section, owner)
+}
+
+/// A game error in the names of the file `file` (its JSON `text`), with the line of the list it
+/// concerns: what `duijie stable` and the Python package say when a game cannot be solved. An
+/// empty `file` leaves the location out (a game given as objects, not read from a file).
+pub fn describe_error(g: &PreferenceGame, text: &str, file: &str, e: &GameError) -> String {
+    let at = |line: u64| {
+        if file.is_empty() {
+            String::new()
+        } else {
+            format!("{file}:{line}: ")
+        }
+    };
+    let (a_role, r_role, s_role) = g.game.roles();
+    let name = |role: &str, i: u32| -> String {
+        let names = if role == a_role {
+            &g.applicants
+        } else if role == s_role {
+            &g.supervisors
+        } else {
+            &g.reviewers
+        };
+        names
+            .get(i as usize)
+            .cloned()
+            .unwrap_or_else(|| i.to_string())
+    };
+    match e {
+        GameError::Tie { side, owner, tied } => {
+            let owner_name = name(side, *owner);
+            let other = if *side == a_role {
+                if g.game == Game::StudentAllocation {
+                    "project"
+                } else {
+                    r_role
+                }
+            } else {
+                a_role
+            };
+            let line = owner_line(text, &format!("{side}_prefs"), &owner_name);
+            let tied: Vec<String> = tied
+                .iter()
+                .map(|&i| format!("\"{}\"", name(other, i)))
+                .collect();
+            format!(
+                "{}{side}_prefs[\"{owner_name}\"] ranks {} equally; with ties choose ties index or random (weakly stable) or super (super-stable)",
+                at(line),
+                tied.join(", ")
+            )
+        }
+        GameError::NoSuperStable(n) => {
+            // One party holding two others it ranks equally, by role.
+            let in_two = |role: &str, who: u32, other: &str, (x, y): (u32, u32)| {
+                format!(
+                    "no super-stable matching exists: {role} \"{}\" ranks \"{}\" and \"{}\" equally and both would take it",
+                    name(role, who),
+                    name(other, x),
+                    name(other, y)
+                )
+            };
+            match n {
+                NoSuperStable::ResidentInTwo {
+                    resident,
+                    hospitals,
+                } => in_two(a_role, *resident, r_role, *hospitals),
+                NoSuperStable::HospitalInTwo {
+                    hospital,
+                    residents,
+                } => in_two(r_role, *hospital, a_role, *residents),
+                NoSuperStable::HospitalNotFull { hospital } => format!(
+                    "no super-stable matching exists: {r_role} \"{}\" was full while the {a_role}s applied and cannot be filled",
+                    name(r_role, *hospital)
+                ),
+                NoSuperStable::ResidentLeftOut { resident } => format!(
+                    "no super-stable matching exists: {a_role} \"{}\" held a proposal and cannot be matched",
+                    name(a_role, *resident)
+                ),
+                other => other.to_string(),
+            }
+        }
+        other if file.is_empty() => other.to_string(),
+        other => format!("{file}: {other}"),
+    }
 }
 
 #[cfg(test)]

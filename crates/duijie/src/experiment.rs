@@ -155,6 +155,41 @@ pub fn compare(
     Ok(runs.into_iter().map(|r| r.row).collect())
 }
 
+/// Every policy on one market instance with no ledger behind it (an analyst's own needs,
+/// offers and scores): one [`Row`] per policy, in order, named `dataset`. Party coverage needs a
+/// ledger, so those columns stay empty.
+///
+/// # Errors
+/// A policy's error, with the policy and market named.
+pub fn compare_market(
+    dataset: &str,
+    inst: &MarketInstance,
+    policies: &[Box<dyn Policy>],
+    clock: Option<Clock<'_>>,
+) -> Result<Vec<Row>, AllocateError> {
+    policies
+        .iter()
+        .map(|p| {
+            let start = clock.map(|c| c());
+            let a = p
+                .allocate(inst)
+                .map_err(|e| e.in_policy(&p.name(), inst.market))?;
+            let seconds = clock.zip(start).map(|(c, s)| c() - s);
+            Ok(Row {
+                dataset: dataset.to_owned(),
+                seed: None,
+                market: inst.market,
+                policy: p.name(),
+                status: a.status,
+                metrics: measure(inst, &a),
+                coverage: Vec::new(),
+                city_balance: 0.0,
+                seconds,
+            })
+        })
+        .collect()
+}
+
 /// One policy's allocation of one market, with its row of the comparison.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Run {

@@ -37,6 +37,30 @@ impl Game {
             Game::StudentAllocation => ("student", "project", "supervisor"),
         }
     }
+
+    /// Whether `optimal` names the applying side (`true`: `applicants` or the applying role,
+    /// such as `resident`) or the other (`false`: the side applied to, or in SA the
+    /// supervisors).
+    ///
+    /// # Errors
+    /// A sentence naming this game's two sides when `optimal` is neither.
+    pub fn applicants_optimal(self, optimal: &str) -> Result<bool, String> {
+        let (a, r, s) = self.roles();
+        let other = if self == Game::StudentAllocation {
+            s
+        } else {
+            r
+        };
+        if optimal == "applicants" || optimal == a {
+            Ok(true)
+        } else if optimal == other {
+            Ok(false)
+        } else {
+            Err(format!(
+                "optimal {optimal:?}: this game's sides are {a} and {other}"
+            ))
+        }
+    }
 }
 
 /// A game's players and lists, by index (names in file order).
@@ -71,6 +95,36 @@ pub enum Stability {
     Weak(TieBreak),
     /// Super-stable (SM and HR): no pair weakly prefers each other; may not exist.
     Super,
+}
+
+impl Stability {
+    /// The stability named `strict`, `index` (weak, ties broken by index), `random` (weak,
+    /// ties broken by `seed`) or `super`.
+    ///
+    /// # Errors
+    /// A sentence listing the names when `name` is none of them.
+    pub fn from_name(name: &str, seed: u64) -> Result<Stability, String> {
+        Ok(match name {
+            "strict" => Stability::Strict,
+            "index" => Stability::Weak(TieBreak::Index),
+            "random" => Stability::Weak(TieBreak::Seeded(seed)),
+            "super" => Stability::Super,
+            other => {
+                return Err(format!(
+                    "ties {other:?}: expected strict, index, random or super"
+                ));
+            }
+        })
+    }
+
+    /// How reports name it: `stable`, `weakly stable` or `super-stable`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stability::Strict => "stable",
+            Stability::Weak(_) => "weakly stable",
+            Stability::Super => "super-stable",
+        }
+    }
 }
 
 /// A solved game.

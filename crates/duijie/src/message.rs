@@ -308,3 +308,17 @@ pub enum Lang {
     /// English.
     En,
 }
+
+impl Lang {
+    /// The language named `s`: `zh` (also `cn`, `中文`) or `en`.
+    ///
+    /// # Errors
+    /// A sentence naming the two when `s` is neither.
+    pub fn from_name(s: &str) -> Result<Lang, String> {
+        match s {
+            "zh" | "cn" | "中文" => Ok(Lang::Zh),
+            "en" => Ok(Lang::En),
+            _ => Err(format!("{s:?} is not a language here: zh (中文) or en")),
+        }
+    }
+}

@@ -27,6 +27,20 @@ impl Market {
         Market::Placement,
     ];
 
+    /// The market named `s`, in English ([`Market::name`]) or Chinese ([`Market::name_zh`]).
+    ///
+    /// # Errors
+    /// A sentence listing the names when `s` is none of them.
+    pub fn from_name(s: &str) -> Result<Market, String> {
+        Market::ALL
+            .into_iter()
+            .find(|m| m.name() == s || m.name_zh() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Market::ALL.iter().map(|m| m.name()).collect();
+                format!("unknown market {s:?}; one of {}", names.join(", "))
+            })
+    }
+
     /// The name used in reports and files.
     pub fn name(self) -> &'static str {
         match self {
@@ -245,5 +259,67 @@ pub fn offer_external_id(l: &Ledger, m: Market, j: usize) -> &str {
         Market::Technology => &l.technology_capabilities[j].external_id,
         Market::Training => &l.training_offers[j].external_id,
         Market::Placement => &l.placement_offers[j].external_id,
+    }
+}
+
+/// Finds the need `need_id` and the offer `offer_id` of one market, by the ids the ledger gave
+/// them: `(market, need index, offer index)`. `market` narrows the search when a need id is
+/// used in more than one market.
+///
+/// # Errors
+/// A sentence naming the id that was not found and the closest ids the ledger has, or the
+/// markets an ambiguous need id is used in.
+pub fn find_pair(
+    l: &Ledger,
+    need_id: &str,
+    offer_id: &str,
+    market: Option<Market>,
+) -> Result<(Market, usize, usize), String> {
+    let closest = |id: &str, ids: &mut dyn Iterator<Item = &str>| {
+        crate::catalogue::closest(id, ids, 0.0, 5).join(", ")
+    };
+    let markets = || {
+        Market::ALL
+            .iter()
+            .copied()
+            .filter(move |&m| market.is_none_or(|x| x == m))
+    };
+    let found: Vec<(Market, usize)> = markets()
+        .flat_map(|m| {
+            (0..m.needs(l))
+                .filter(move |&i| need_external_id(l, m, i) == need_id)
+                .map(move |i| (m, i))
+        })
+        .collect();
+    let (m, i) = match found.as_slice() {
+        [one] => *one,
+        [] => {
+            let mut ids =
+                markets().flat_map(|m| (0..m.needs(l)).map(move |i| need_external_id(l, m, i)));
+            return Err(format!(
+                "no need with id {need_id:?} in the ledger; the closest ids are: {}",
+                closest(need_id, &mut ids)
+            ));
+        }
+        many => {
+            return Err(format!(
+                "need id {need_id:?} is used in several markets ({}); name the market (--market on the command line)",
+                many.iter()
+                    .map(|(m, _)| m.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    };
+    match (0..m.offers(l)).find(|&j| offer_external_id(l, m, j) == offer_id) {
+        Some(j) => Ok((m, i, j)),
+        None => {
+            let mut ids = (0..m.offers(l)).map(|j| offer_external_id(l, m, j));
+            Err(format!(
+                "no {} offer with id {offer_id:?} in the ledger; the closest ids are: {}",
+                m.name(),
+                closest(offer_id, &mut ids)
+            ))
+        }
     }
 }

@@ -54,7 +54,7 @@ pub use components::{
 };
 use market::*;
 pub use market::{
-    Market, need_external_id, need_owner, need_quantity, offer_external_id, offer_owner,
+    Market, find_pair, need_external_id, need_owner, need_quantity, offer_external_id, offer_owner,
     offer_quantity, partner_standing,
 };
 use scorer::*;

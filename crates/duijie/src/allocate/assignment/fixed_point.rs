@@ -21,6 +21,33 @@ impl Precision {
     }
 }
 
+/// The most decimal places, at most 15 (the significant digits an `f64` carries), at which
+/// every value of magnitude up to `max_abs` stays inside the exact range of a `rows × cols`
+/// assignment: the precision to ask of [`solve_assignment_f64`] when the caller gives none.
+/// Zero when no value is non-zero or when even whole units are out of range (the solve then
+/// reports [`AllocateError::NumericRange`]).
+///
+/// # Example
+/// ```
+/// use duijie::allocate::max_decimals;
+/// assert_eq!(max_decimals(0.99, 1000, 1000), 15);
+/// assert_eq!(max_decimals(1e6, 4000, 4000), 8);
+/// ```
+pub fn max_decimals(max_abs: f64, rows: usize, cols: usize) -> u32 {
+    // The dense solver's range, [-2^k, 2^k) for the largest 2^k within the cost limit (the
+    // sparse solver takes the whole limit, so this fits both).
+    let k = 63 - cost_limit(rows, cols).max(1).leading_zeros();
+    #[allow(clippy::cast_precision_loss)]
+    let limit = ((1u64 << k) - 1) as f64;
+    if max_abs.is_nan() || max_abs <= 0.0 {
+        return 0;
+    }
+    (0..=15u32)
+        .rev()
+        .find(|&d| (max_abs * 10f64.powi(d as i32)).round() <= limit)
+        .unwrap_or(0)
+}
+
 /// Converts a float matrix to fixed point with `decimals` places (`round(x · 10^decimals)`, half
 /// away from zero), so that the exact integer solvers can take it.
 ///

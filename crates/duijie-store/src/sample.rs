@@ -1,9 +1,10 @@
-//! The bundled sample ledger, embedded so that `duijie demo --bundled` needs no file (datasets/sample/).
+//! The bundled sample ledger (datasets/sample/), embedded so that a caller needs no file: `duijie
+//! demo --bundled`, the commands run without a ledger, and the Python package.
 
-use duijie_store::Source;
+use crate::Source;
 
-/// The sample ledger's files as in-memory sources.
-pub fn sources() -> Vec<Source> {
+/// The sample ledger's files as in-memory sources, named as on disk (`talent_needs.csv`).
+pub fn sample_sources() -> Vec<Source> {
     vec![
         Source::new(
             "authorities.csv",

@@ -1,0 +1,553 @@
+"""duijie (对接) from Python: certified matching and allocation.
+
+The solvers of the duijie engine on numpy arrays, its stable matching on the ranked-list dicts
+of the ``matching`` package, and its ledger pipeline (validate, match, compare, explain) on
+files or pandas DataFrames. Every answer is exact and checked against its certificate (dual
+potentials, or no blocking pair) before it is returned; every error is a ``DuijieError`` (a
+``ValueError``) of a stated kind with the command line's message.
+
+This module only adapts arguments and results: the work is done by the same Rust code as the
+``duijie`` command.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+
+import numpy as np
+
+from . import _duijie
+from ._duijie import (
+    DuijieError,
+    InfeasibleError,
+    InvalidInputError,
+    LedgerError,
+    NoSuperStableError,
+    NumericRangeError,
+    UnbalancedError,
+)
+
+__version__ = _duijie.version()
+
+__all__ = [
+    "AssignmentResult",
+    "DuijieError",
+    "FlowResult",
+    "InfeasibleError",
+    "InvalidInputError",
+    "Ledger",
+    "LedgerError",
+    "NoSuperStableError",
+    "NumericRangeError",
+    "StableResult",
+    "UnbalancedError",
+    "allocate_market",
+    "compare_market",
+    "hospital_resident",
+    "linear_sum_assignment",
+    "min_cost_flow",
+    "min_weight_full_bipartite_matching",
+    "solve_assignment",
+    "stable_marriage",
+    "student_allocation",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Assignment
+
+
+@dataclass(frozen=True)
+class AssignmentResult:
+    """An optimal assignment with its certificate.
+
+    ``row_ind[k]`` is assigned ``col_ind[k]`` (rows ascending, as scipy returns them).
+    ``objective`` is the total of the given matrix over those pairs; ``objective_fixed`` the
+    exact total the solver optimised, in units of ``10**-decimals`` (floats are solved exactly
+    at ``decimals`` places; ``error_bound`` bounds the distance to the float optimum, 0 for
+    integers). ``row_potential`` and ``col_potential`` are the dual potentials in the same
+    units: for minimisation ``row_potential[i] + col_potential[j] <= cost[i, j]`` on every
+    allowed pair, with equality on the assigned pairs, and their sum is ``objective_fixed``.
+    """
+
+    row_ind: np.ndarray
+    col_ind: np.ndarray
+    objective: float
+    objective_fixed: int
+    row_potential: np.ndarray
+    col_potential: np.ndarray
+    decimals: int
+    error_bound: float
+    status: str
+    algorithm: str
+    certificate_checked: bool
+
+
+_INT_KINDS = "iub"
+
+
+def _as_matrix(cost: Any) -> np.ndarray:
+    """A 2-D float64, int64 or int32 array of ``cost``, copying only when the dtype needs it."""
+    try:
+        a = np.asarray(cost)
+    except ValueError as e:  # ragged rows
+        raise InvalidInputError(f"the cost matrix is not a rectangular array: {e}") from None
+    if a.ndim != 2:
+        raise InvalidInputError(f"the cost matrix must be 2-D, not {a.ndim}-D (shape {a.shape})")
+    if a.dtype == np.float64 or a.dtype == np.int64 or a.dtype == np.int32:
+        return a
+    if a.dtype.kind == "f":
+        return a.astype(np.float64)
+    if a.dtype.kind in _INT_KINDS:
+        if a.dtype == np.uint64 and a.size and int(a.max()) > np.iinfo(np.int64).max:
+            raise InvalidInputError("a uint64 entry does not fit int64")
+        return a.astype(np.int64)
+    raise InvalidInputError(
+        f"the cost matrix must hold numbers (float or integer), not dtype {a.dtype}"
+    )
+
+
+def _owned(raw: Dict[str, Any]) -> Dict[str, Any]:
+    """The result's arrays as ordinary numpy arrays (the native ones borrow Rust memory, which
+    numpy will not let some libraries re-flag as writeable)."""
+    return {k: (np.array(v) if isinstance(v, np.ndarray) else v) for k, v in raw.items()}
+
+
+def _result(raw: Dict[str, Any], total: Any) -> AssignmentResult:
+    return AssignmentResult(objective=total, **raw)
+
+
+def _dense_total(a: np.ndarray, raw: Dict[str, Any]) -> Any:
+    if raw["row_ind"].size == 0:
+        return 0.0 if a.dtype.kind == "f" else 0
+    picked = a[raw["row_ind"], raw["col_ind"]]
+    return float(picked.sum()) if a.dtype.kind == "f" else int(picked.sum(dtype=np.int64))
+
+
+def solve_assignment(
+    cost: Any, maximize: bool = False, decimals: Optional[int] = None
+) -> AssignmentResult:
+    """Solves a linear assignment problem exactly and returns its certificate.
+
+    ``cost`` is a dense 2-D array (float, or integer of any width; square or rectangular:
+    every row is assigned when it has no more rows than columns, else every column), or a
+    ``scipy.sparse`` matrix (absent entries are forbidden pairs; explicit zeros are pairs of
+    cost 0). In a dense float matrix ``inf`` marks a forbidden pair when minimising and
+    ``-inf`` when maximising, as scipy reads them; NaN is refused. Floats are solved exactly
+    at ``decimals`` places (by default the most at which every value stays exact at this
+    size).
+
+    Raises ``InfeasibleError`` (``witness``: rows that together have fewer allowed columns
+    than their number) when forbidden pairs leave no full assignment, ``InvalidInputError``
+    for NaN, a wrong sign of infinity or a wrong dtype, ``NumericRangeError`` for values too
+    large to solve exactly.
+    """
+    if _is_sparse(cost):
+        return _solve_sparse(cost, maximize, decimals)
+    a = _as_matrix(cost)
+    raw = _owned(_duijie.solve_dense(a, maximize, decimals))
+    return _result(raw, _dense_total(a, raw))
+
+
+def linear_sum_assignment(cost_matrix: Any, maximize: bool = False) -> Tuple[np.ndarray, np.ndarray]:
+    """A drop-in for ``scipy.optimize.linear_sum_assignment``: the same arguments and the
+    same ``(row_ind, col_ind)``, with rows ascending; ``inf`` forbids a pair as in scipy (an
+    assignment they make impossible raises ``InfeasibleError``, a ``ValueError``), NaN raises
+    ``InvalidInputError``. Solved exactly, the certificate checked; see ``solve_assignment``
+    for the objective and the dual potentials."""
+    a = _as_matrix(cost_matrix)
+    raw = _duijie.solve_dense(a, maximize, None)
+    return np.array(raw["row_ind"]), np.array(raw["col_ind"])
+
+
+def _is_sparse(m: Any) -> bool:
+    return hasattr(m, "tocsr") and hasattr(m, "nnz")
+
+
+def _solve_sparse(m: Any, maximize: bool, decimals: Optional[int]) -> AssignmentResult:
+    csr = m.tocsr()
+    data = np.asarray(csr.data)
+    if data.dtype.kind == "f":
+        data = data.astype(np.float64, copy=False)
+    elif data.dtype.kind in _INT_KINDS:
+        data = data.astype(np.int64, copy=False)
+    else:
+        raise InvalidInputError(f"the matrix must hold numbers, not dtype {data.dtype}")
+    indptr = np.asarray(csr.indptr, dtype=np.int64)
+    indices = np.asarray(csr.indices, dtype=np.int64)
+    raw = _owned(_duijie.solve_sparse(tuple(csr.shape), indptr, indices, data, maximize, decimals))
+    if raw["row_ind"].size:
+        picked = np.asarray(csr[raw["row_ind"], raw["col_ind"]]).ravel()
+        total = float(picked.sum()) if data.dtype.kind == "f" else int(picked.sum())
+    else:
+        total = 0
+    return _result(raw, total)
+
+
+def min_weight_full_bipartite_matching(
+    biadjacency_matrix: Any, maximize: bool = False
+) -> Tuple[np.ndarray, np.ndarray]:
+    """A drop-in for ``scipy.sparse.csgraph.min_weight_full_bipartite_matching`` on a
+    ``scipy.sparse`` matrix: ``(row_ind, col_ind)`` of a full matching of minimum (or maximum)
+    total weight. Absent entries are forbidden; explicit zeros are edges of weight 0. No full
+    matching raises ``InfeasibleError`` (a ``ValueError``, as scipy raises) with its Hall set."""
+    r = _solve_sparse(biadjacency_matrix, maximize, None)
+    return r.row_ind, r.col_ind
+
+
+# ---------------------------------------------------------------------------------------------
+# Minimum-cost flow
+
+
+@dataclass(frozen=True)
+class FlowResult:
+    """An optimal flow: ``flow[k]`` on arc ``k``, node ``potential`` s with every arc's reduced
+    cost ``cost + potential[tail] - potential[head]`` non-negative below its upper bound and
+    non-positive above its lower bound (checked), and the total ``cost``."""
+
+    flow: np.ndarray
+    potential: np.ndarray
+    cost: int
+    status: str
+    algorithm: str
+    certificate_checked: bool
+
+
+def _int_array(name: str, values: Any) -> np.ndarray:
+    a = np.asarray(values)
+    if a.ndim != 1:
+        raise InvalidInputError(f"{name} must be 1-D, not of shape {a.shape}")
+    if a.dtype.kind in _INT_KINDS:
+        return a.astype(np.int64, copy=False)
+    if a.dtype.kind == "f":
+        bad = ~np.isfinite(a) | (a != np.round(a))
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            raise InvalidInputError(
+                f"{name}[{k}] is {a[k]}: flows are exact integers (give finite whole numbers)"
+            )
+        if a.size and np.abs(a).max() > 2.0**62:
+            raise InvalidInputError(f"{name} holds values beyond ±2^62")
+        return a.astype(np.int64)
+    raise InvalidInputError(f"{name} must hold integers, not dtype {a.dtype}")
+
+
+def min_cost_flow(
+    tails: Any,
+    heads: Any,
+    lower: Any,
+    upper: Any,
+    cost: Any,
+    supply: Any,
+) -> FlowResult:
+    """Solves a minimum-cost flow problem exactly (network simplex).
+
+    Arc ``k`` goes from node ``tails[k]`` to ``heads[k]`` (nodes ``0..len(supply)``) and carries
+    between ``lower[k]`` and ``upper[k]`` units at ``cost[k]`` each (``lower`` may be ``None``
+    for zeros); ``supply[v]`` is positive for supply, negative for demand, and must sum to 0.
+
+    Raises ``UnbalancedError`` (``supply``, ``demand``: the two totals),
+    ``InfeasibleError`` (``witness``: the nodes of a cut whose demand exceeds what can enter
+    it), ``NumericRangeError``, or ``InvalidInputError`` naming the arc at fault.
+    """
+    tails = _int_array("tails", tails)
+    if lower is None:
+        lower = np.zeros(len(tails), dtype=np.int64)
+    raw = _duijie.min_cost_flow(
+        tails,
+        _int_array("heads", heads),
+        _int_array("lower", lower),
+        _int_array("upper", upper),
+        _int_array("cost", cost),
+        _int_array("supply", supply),
+    )
+    return FlowResult(**_owned(raw))
+
+
+# ---------------------------------------------------------------------------------------------
+# Stable matching
+
+
+@dataclass(frozen=True)
+class StableResult:
+    """A stable matching. ``matching`` is keyed as the ``matching`` package keys its answer:
+    suitor → reviewer (stable marriage), hospital → residents, project → students;
+    ``pairs`` lists ``(applicant, partner)`` (and the supervisor, for student allocation).
+    ``blocking_pairs`` is checked empty under ``stability`` (``stable``, ``weakly stable`` or
+    ``super-stable``)."""
+
+    matching: Dict[str, Any]
+    pairs: List[Tuple[str, ...]]
+    unmatched: List[str]
+    blocking_pairs: List[Tuple[str, str]]
+    stability: str
+    optimal: str
+    one_sided_entries_dropped: int
+
+
+def _names(prefs: Mapping[Any, Sequence[Any]]) -> Dict[str, Any]:
+    """Lists with every name as text (ties are nested lists), refusing what is not a list."""
+
+    def entry(x: Any) -> Any:
+        if isinstance(x, (list, tuple)):
+            return [str(y) for y in x]
+        return str(x)
+
+    out: Dict[str, Any] = {}
+    for owner, ranked in prefs.items():
+        if isinstance(ranked, (str, bytes)) or not isinstance(ranked, Sequence):
+            raise InvalidInputError(
+                f"the preferences of {owner!r} must be a list of names, not {type(ranked).__name__}"
+            )
+        out[str(owner)] = [entry(x) for x in ranked]
+    return out
+
+
+def _capacities(name: str, caps: Mapping[Any, Any]) -> Dict[str, Any]:
+    return {str(k): v for k, v in caps.items()}
+
+
+def _solve_game(game: Dict[str, Any], optimal: str, ties: str, seed: int, grouped: bool) -> StableResult:
+    raw = _duijie.solve_game(json.dumps(game, ensure_ascii=False), optimal, ties, seed)
+    pairs = [tuple(p) for p in raw["pairs"]]
+    matched = {p[0] for p in pairs}
+    if grouped:
+        matching: Dict[str, Any] = {r: [] for r in raw["reviewers"]}
+        for p in pairs:
+            matching[p[1]].append(p[0])
+    else:
+        matching = {a: None for a in raw["applicants"]}
+        for p in pairs:
+            matching[p[0]] = p[1]
+    return StableResult(
+        matching=matching,
+        pairs=pairs,
+        unmatched=[a for a in raw["applicants"] if a not in matched],
+        blocking_pairs=[tuple(b) for b in raw["blocking_pairs"]],
+        stability=raw["stability"],
+        optimal=raw["optimal"],
+        one_sided_entries_dropped=raw["one_sided_entries_dropped"],
+    )
+
+
+def stable_marriage(
+    suitor_prefs: Mapping[Any, Sequence[Any]],
+    reviewer_prefs: Mapping[Any, Sequence[Any]],
+    optimal: str = "suitor",
+    ties: str = "strict",
+    seed: int = 0,
+) -> StableResult:
+    """A stable matching of suitors and reviewers (``matching.games.StableMarriage``'s
+    dicts), ``optimal`` for ``suitor`` or ``reviewer``. A list entry that is itself a list is a
+    tie; with ties choose ``ties="index"`` or ``"random"`` (weakly stable, ties broken by index
+    or by ``seed``) or ``"super"`` (super-stable; ``NoSuperStableError`` when none exists)."""
+    game = {"suitor_prefs": _names(suitor_prefs), "reviewer_prefs": _names(reviewer_prefs)}
+    return _solve_game(game, optimal, ties, seed, grouped=False)
+
+
+def hospital_resident(
+    resident_prefs: Mapping[Any, Sequence[Any]],
+    hospital_prefs: Mapping[Any, Sequence[Any]],
+    hospital_capacities: Mapping[Any, int],
+    optimal: str = "resident",
+    ties: str = "strict",
+    seed: int = 0,
+) -> StableResult:
+    """A stable matching of residents to hospitals with capacities
+    (``matching.games.HospitalResident``'s dicts), ``optimal`` for ``resident`` or
+    ``hospital``; ``matching`` maps each hospital to its residents. Ties as in
+    ``stable_marriage``."""
+    game = {
+        "resident_prefs": _names(resident_prefs),
+        "hospital_prefs": _names(hospital_prefs),
+        "hospital_capacities": _capacities("hospital_capacities", hospital_capacities),
+    }
+    return _solve_game(game, optimal, ties, seed, grouped=True)
+
+
+def student_allocation(
+    student_prefs: Mapping[Any, Sequence[Any]],
+    supervisor_prefs: Mapping[Any, Sequence[Any]],
+    project_supervisors: Mapping[Any, Any],
+    project_capacities: Mapping[Any, int],
+    supervisor_capacities: Mapping[Any, int],
+    optimal: str = "student",
+    ties: str = "strict",
+    seed: int = 0,
+) -> StableResult:
+    """A stable student–project allocation (``matching.games.StudentAllocation``'s dicts),
+    ``optimal`` for ``student`` or ``supervisor``; ``matching`` maps each project to its
+    students. Ties as in ``stable_marriage``."""
+    game = {
+        "student_prefs": _names(student_prefs),
+        "supervisor_prefs": _names(supervisor_prefs),
+        "project_supervisors": {str(k): str(v) for k, v in project_supervisors.items()},
+        "project_capacities": _capacities("project_capacities", project_capacities),
+        "supervisor_capacities": _capacities("supervisor_capacities", supervisor_capacities),
+    }
+    return _solve_game(game, optimal, ties, seed, grouped=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# The ledger pipeline and the policies
+
+
+def _frame(csv_text: str) -> Any:
+    """A CSV table of the CLI as a DataFrame: ids stay text (``001`` is not the number 1),
+    other columns take the types pandas infers."""
+    import pandas as pd
+
+    header = csv_text.split("\n", 1)[0].split(",")
+    ids = {c: str for c in header if c.endswith("_id") or c in ("need", "offer", "dataset")}
+    return pd.read_csv(io.StringIO(csv_text), dtype=ids, keep_default_na=False, na_values=[""])
+
+
+def _weights(weights: Optional[Mapping[str, Any]]) -> Optional[str]:
+    return None if weights is None else json.dumps(weights, ensure_ascii=False)
+
+
+class Ledger:
+    """A supply–demand ledger (供需信息台账), read and validated as ``duijie validate`` reads it.
+
+    Build one with ``Ledger.load(path_or_frames)``, ``Ledger.sample()`` or
+    ``Ledger.generated(scale, seed)``. A ledger with errors can be inspected (``validate()``)
+    but not matched: ``match``, ``compare`` and ``explain`` raise ``LedgerError``.
+    """
+
+    def __init__(self, native: Any) -> None:
+        self._native = native
+
+    @classmethod
+    def load(cls, source: Union[str, Sequence[str], Mapping[str, Any]]) -> "Ledger":
+        """Reads a ledger from a folder or file path (CSV, JSON, XLSX or a duijie SQLite
+        database), a list of paths, or a dict of pandas DataFrames keyed by table name
+        (``talent_needs``, ...; columns as ``duijie schema`` names them)."""
+        if isinstance(source, Mapping):
+            files = []
+            for table, df in source.items():
+                name = table if table.endswith(".csv") else f"{table}.csv"
+                files.append((name, df.to_csv(index=False).encode("utf-8")))
+            return cls(_duijie.Ledger.from_sources(files))
+        paths = [source] if isinstance(source, str) else [str(p) for p in source]
+        return cls(_duijie.Ledger.from_paths([str(p) for p in paths]))
+
+    @classmethod
+    def sample(cls) -> "Ledger":
+        """The small hand-made sample ledger bundled with duijie."""
+        return cls(_duijie.Ledger.sample())
+
+    @classmethod
+    def generated(cls, scale: str = "sample", seed: int = 7) -> "Ledger":
+        """A seeded generated ledger: ``sample``, ``province`` or ``nation`` scale."""
+        return cls(_duijie.Ledger.generated(scale, seed))
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether a problem is an error (the ledger then cannot be matched)."""
+        return self._native.has_errors()
+
+    def counts(self) -> Dict[str, int]:
+        """Records per table."""
+        return dict(self._native.counts())
+
+    def problems(self) -> List[Dict[str, Any]]:
+        """Every problem found, as dicts (the fields of ``duijie validate --json``)."""
+        return json.loads(self._native.problems_json())
+
+    def validate(self) -> Any:
+        """Every problem as a DataFrame: file, line, field, kind, severity, record id, message,
+        suggestion (and their Chinese wording)."""
+        import pandas as pd
+
+        cols = [
+            "source",
+            "line",
+            "column",
+            "field",
+            "kind",
+            "severity",
+            "record_id",
+            "message",
+            "suggestion",
+            "message_zh",
+            "suggestion_zh",
+        ]
+        rows = self.problems()
+        df = pd.DataFrame(rows, columns=cols) if rows else pd.DataFrame(columns=cols)
+        return df.rename(columns={"source": "file"})
+
+    def match(
+        self, policy: str = "welfare", weights: Optional[Mapping[str, Any]] = None
+    ) -> Any:
+        """Every market allocated under ``policy`` (as ``duijie match`` does for ``welfare``):
+        a DataFrame of the partnerships with each pair's score and its reasons (the columns
+        of ``matches.csv``). ``weights`` takes the fields of a ``--weights`` file."""
+        matches, _, _ = self._native.match_tables(policy, _weights(weights))
+        return _frame(matches)
+
+    def match_all(
+        self, policy: str = "welfare", weights: Optional[Mapping[str, Any]] = None
+    ) -> Tuple[Any, Any, Dict[str, Any]]:
+        """``match`` with the unmet needs (``unmet.csv``) and the summary (each market's
+        metrics, as ``duijie match --json``)."""
+        matches, unmet, summary = self._native.match_tables(policy, _weights(weights))
+        return _frame(matches), _frame(unmet), json.loads(summary)
+
+    def compare(
+        self,
+        policies: str = "all",
+        weights: Optional[Mapping[str, Any]] = None,
+        markets: Optional[Sequence[str]] = None,
+    ) -> Any:
+        """Policies compared on every market (or ``markets``): the metrics table of
+        ``duijie compare`` as a DataFrame, one row per market and policy."""
+        csv_text = self._native.compare_csv(
+            policies, _weights(weights), list(markets) if markets else None
+        )
+        return _frame(csv_text)
+
+    def explain(
+        self,
+        need: str,
+        offer: str,
+        market: Optional[str] = None,
+        weights: Optional[Mapping[str, Any]] = None,
+        lang: str = "zh",
+    ) -> Dict[str, Any]:
+        """Why need ``need`` and offer ``offer`` score what they do: the total, each
+        component with its reason, and the table and sentence ``duijie explain`` prints."""
+        d = dict(self._native.explain(need, offer, market, _weights(weights), lang))
+        raw = d.pop("components_json")
+        d["components"] = json.loads(raw) if raw is not None else None
+        return d
+
+
+def _market_json(needs: Any, offers: Any, pairs: Any) -> str:
+    def records(x: Any) -> List[Dict[str, Any]]:
+        if hasattr(x, "to_dict"):
+            x = x.to_dict(orient="records")
+        return [{k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in x]
+
+    return json.dumps(
+        {"needs": records(needs), "offers": records(offers), "pairs": records(pairs)},
+        ensure_ascii=False,
+    )
+
+
+def compare_market(needs: Any, offers: Any, pairs: Any, policies: str = "all") -> Any:
+    """Policies compared on a market instance of your own: ``needs`` (``id``, ``demand``),
+    ``offers`` (``id``, ``capacity``) and ``pairs`` (``need``, ``offer``, ``need_score``,
+    optional ``offer_score``; scores in [0, 1]), as DataFrames or lists of dicts. The metrics
+    table of ``duijie compare --instance`` as a DataFrame."""
+    return _frame(_duijie.market_compare_csv(_market_json(needs, offers, pairs), policies))
+
+
+def allocate_market(needs: Any, offers: Any, pairs: Any, policy: str = "welfare") -> Tuple[Any, Dict[str, Any]]:
+    """One policy (parameters as on the command line, e.g. ``"two-sided:alpha=0.3"``) on a
+    market instance of your own (as in ``compare_market``): the allocation's pairs as a
+    DataFrame (``need, offer, units, need_score, offer_score``) and its metrics."""
+    csv_text, metrics = _duijie.market_allocate(_market_json(needs, offers, pairs), policy)
+    return _frame(csv_text), json.loads(metrics)

@@ -1,0 +1,264 @@
+//! The ledger pipeline and the policies: a ledger read as the CLI reads it, matched, compared
+//! and explained; market instances of an analyst's own scores under any policy. Tables cross
+//! to Python as the CSV and JSON texts the CLI writes, so every column is the CLI's.
+
+use duijie::policy::{self, Policy};
+use duijie::score::{self, Lang, Market, ScoreConfig};
+use duijie_store::{Loaded, Source};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::errors::{InvalidInputError, LedgerError, allocate_error};
+
+/// A scoring configuration from JSON (every field optional, as in a `--weights` file), or the
+/// defaults.
+fn config(weights: Option<&str>) -> PyResult<ScoreConfig> {
+    let Some(text) = weights else {
+        return Ok(ScoreConfig::default());
+    };
+    let cfg: ScoreConfig = serde_json::from_str(text).map_err(|e| {
+        InvalidInputError::new_err(format!(
+            "weights: {}",
+            duijie::message::plain_parser_message(&e.to_string())
+        ))
+    })?;
+    cfg.validate()
+        .map_err(|e| InvalidInputError::new_err(format!("weights: {e}")))?;
+    Ok(cfg)
+}
+
+fn policies(list: &str) -> PyResult<Vec<Box<dyn Policy>>> {
+    policy::parse_list(list).map_err(|e| InvalidInputError::new_err(e.to_string()))
+}
+
+fn one_policy(name: &str) -> PyResult<Box<dyn Policy>> {
+    let mut chosen = policies(name)?;
+    match chosen.len() {
+        1 => Ok(chosen.remove(0)),
+        _ => Err(InvalidInputError::new_err(format!(
+            "name one policy, not {name:?}"
+        ))),
+    }
+}
+
+fn json<T: serde::Serialize + ?Sized>(v: &T) -> PyResult<String> {
+    serde_json::to_string(v).map_err(|e| InvalidInputError::new_err(e.to_string()))
+}
+
+/// A ledger as read and validated, with every problem found (`_duijie.Ledger`).
+#[pyclass(name = "Ledger", module = "duijie._duijie", frozen)]
+pub struct PyLedger {
+    loaded: Loaded,
+}
+
+impl PyLedger {
+    /// The ledger, or a `LedgerError` listing its errors.
+    fn usable(&self) -> PyResult<&duijie::Ledger> {
+        let r = &self.loaded.report;
+        if r.has_errors() {
+            let err = LedgerError::new_err(format!(
+                "the ledger has {} errors: fix them (validate() lists them, as `duijie validate` does)\n{}",
+                r.error_count(),
+                r.render(Lang::En)
+            ));
+            return Err(err);
+        }
+        Ok(&self.loaded.ledger)
+    }
+}
+
+#[pymethods]
+impl PyLedger {
+    /// Reads ledger files or folders (CSV, JSON, XLSX, or a duijie SQLite database).
+    #[staticmethod]
+    fn from_paths(py: Python<'_>, paths: Vec<String>) -> PyResult<Self> {
+        let loaded = py
+            .detach(|| duijie_store::load_paths(&paths))
+            .map_err(|e| LedgerError::new_err(e.to_string()))?;
+        Ok(PyLedger { loaded })
+    }
+
+    /// Reads named files' bytes (`("talent_needs.csv", b"...")`), as if from a folder.
+    #[staticmethod]
+    fn from_sources(py: Python<'_>, sources: Vec<(String, Vec<u8>)>) -> Self {
+        let sources: Vec<Source> = sources
+            .into_iter()
+            .map(|(n, b)| Source::new(n, b))
+            .collect();
+        let loaded = py.detach(|| duijie_store::load_sources(sources));
+        PyLedger { loaded }
+    }
+
+    /// The bundled sample ledger (datasets/sample).
+    #[staticmethod]
+    fn sample(py: Python<'_>) -> Self {
+        let loaded = py.detach(|| duijie_store::load_sources(duijie_store::sample_sources()));
+        PyLedger { loaded }
+    }
+
+    /// A generated ledger: `sample`, `province` or `nation` scale, from `seed`.
+    #[staticmethod]
+    fn generated(py: Python<'_>, scale: &str, seed: u64) -> PyResult<Self> {
+        let scale = duijie::synth::Scale::parse(scale).ok_or_else(|| {
+            InvalidInputError::new_err(format!(
+                "scale {scale:?}: expected sample, province or nation"
+            ))
+        })?;
+        let loaded = py.detach(|| duijie_store::read_generated(scale, seed).validate());
+        Ok(PyLedger { loaded })
+    }
+
+    /// Every problem found, as JSON (a list of objects with the fields of `duijie validate
+    /// --json`).
+    fn problems_json(&self) -> PyResult<String> {
+        json(&self.loaded.report.problems)
+    }
+
+    /// What each file held, as JSON.
+    fn files_json(&self) -> PyResult<String> {
+        json(&self.loaded.files)
+    }
+
+    /// Whether any problem is an error (the ledger then cannot be matched).
+    fn has_errors(&self) -> bool {
+        self.loaded.report.has_errors()
+    }
+
+    /// The number of records of each table.
+    fn counts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for (kind, n) in self.loaded.ledger.counts() {
+            d.set_item(kind.to_string(), n)?;
+        }
+        Ok(d)
+    }
+
+    /// Every market allocated under `policy`: the texts of `matches.csv` and `unmet.csv` and
+    /// the summary JSON, as `duijie match` writes them.
+    #[pyo3(signature = (policy = "welfare", weights = None))]
+    fn match_tables(
+        &self,
+        py: Python<'_>,
+        policy: &str,
+        weights: Option<&str>,
+    ) -> PyResult<(String, String, String)> {
+        let l = self.usable()?;
+        let cfg = config(weights)?;
+        let p = one_policy(policy)?;
+        let outcome = py
+            .detach(|| duijie::run_policy(l, &cfg, p.as_ref()))
+            .map_err(|e| allocate_error(py, &e))?;
+        Ok(py.detach(|| {
+            (
+                duijie_export::matches_csv(l, &outcome),
+                duijie_export::unmet_csv(l, &outcome),
+                duijie_export::summary_json(&outcome),
+            )
+        }))
+    }
+
+    /// Policies compared on the ledger's markets: the text of `duijie compare --out`.
+    #[pyo3(signature = (policies = "all", weights = None, markets = None))]
+    fn compare_csv(
+        &self,
+        py: Python<'_>,
+        policies: &str,
+        weights: Option<&str>,
+        markets: Option<Vec<String>>,
+    ) -> PyResult<String> {
+        let l = self.usable()?;
+        let cfg = config(weights)?;
+        let chosen = self::policies(policies)?;
+        let markets: Vec<Market> = match markets {
+            None => Market::ALL.to_vec(),
+            Some(names) => names
+                .iter()
+                .map(|n| Market::from_name(n))
+                .collect::<Result<_, _>>()
+                .map_err(InvalidInputError::new_err)?,
+        };
+        let rows = py
+            .detach(|| {
+                duijie::experiment::compare(l, "ledger", None, &cfg, &chosen, &markets, None, None)
+            })
+            .map_err(|e| allocate_error(py, &e))?;
+        Ok(duijie_export::comparison_csv(&rows, false))
+    }
+
+    /// Why a need–offer pair scores what it does, as `duijie explain` shows it.
+    #[pyo3(signature = (need, offer, market = None, weights = None, lang = "zh"))]
+    fn explain<'py>(
+        &self,
+        py: Python<'py>,
+        need: &str,
+        offer: &str,
+        market: Option<&str>,
+        weights: Option<&str>,
+        lang: &str,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let l = self.usable()?;
+        let cfg = config(weights)?;
+        let lang = Lang::from_name(lang).map_err(InvalidInputError::new_err)?;
+        let market = market
+            .map(Market::from_name)
+            .transpose()
+            .map_err(InvalidInputError::new_err)?;
+        let (m, i, j) =
+            score::find_pair(l, need, offer, market).map_err(InvalidInputError::new_err)?;
+        let s = score::score_pair_with(&cfg, l, m, i, j);
+        let d = PyDict::new(py);
+        d.set_item("market", m.name())?;
+        d.set_item("need", need)?;
+        d.set_item("offer", offer)?;
+        d.set_item("candidate", s.is_some())?;
+        d.set_item("score", s.as_ref().map(|s| s.total))?;
+        d.set_item("score_fixed", s.as_ref().map(score::Score::fixed))?;
+        d.set_item(
+            "components_json",
+            s.as_ref().map(|s| json(&s.components)).transpose()?,
+        )?;
+        d.set_item("table", s.as_ref().map(|s| s.table(lang)))?;
+        d.set_item("sentence", s.as_ref().map(|s| s.sentence(lang)))?;
+        Ok(d)
+    }
+}
+
+/// A market instance from the JSON of its needs, offers and pairs, as `duijie` reads a `.json`
+/// instance file.
+fn market(instance_json: &str) -> PyResult<duijie_store::market::MarketFile> {
+    duijie_store::market::parse_market_json("instance", instance_json, Market::Talent)
+        .map_err(|e| InvalidInputError::new_err(e.to_string()))
+}
+
+/// Policies compared on a market instance: the text of `duijie compare --instance --out`.
+#[pyfunction]
+#[pyo3(signature = (instance_json, policies = "all"))]
+pub fn market_compare_csv(py: Python<'_>, instance_json: &str, policies: &str) -> PyResult<String> {
+    let file = market(instance_json)?;
+    let chosen = self::policies(policies)?;
+    let rows = py
+        .detach(|| duijie::experiment::compare_market("instance", &file.instance, &chosen, None))
+        .map_err(|e| allocate_error(py, &e))?;
+    Ok(duijie_export::comparison_csv(&rows, false))
+}
+
+/// One policy on a market instance: the text of `allocation.csv` and the metrics as JSON, as
+/// `duijie allocate --instance` writes and prints them.
+#[pyfunction]
+pub fn market_allocate(
+    py: Python<'_>,
+    instance_json: &str,
+    policy: &str,
+) -> PyResult<(String, String)> {
+    let file = market(instance_json)?;
+    let p = one_policy(policy)?;
+    let inst = &file.instance;
+    let a = py
+        .detach(|| p.allocate(inst))
+        .map_err(|e| allocate_error(py, &e))?;
+    let metrics = policy::measure(inst, &a);
+    Ok((
+        duijie_export::allocation_csv(inst, &file.need_ids, &file.offer_ids, &a),
+        json(&metrics)?,
+    ))
+}

@@ -1,0 +1,367 @@
+"""Tests of the Python package against scipy, an LP, the `matching` package and the CLI.
+
+    pip install pytest scipy pandas matching
+    pytest crates/duijie-py/tests
+
+The CLI comparisons run the `duijie` binary named by DUIJIE_BIN (default: the workspace's
+target/debug or target/release build).
+"""
+import json
+import os
+import subprocess
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import duijie
+
+ROOT = Path(__file__).resolve().parents[3]
+rng = np.random.default_rng(20261204)
+
+
+def cli():
+    for p in (os.environ.get("DUIJIE_BIN"), ROOT / "target/debug/duijie", ROOT / "target/release/duijie"):
+        if p and Path(p).exists():
+            return str(p)
+    pytest.skip("no duijie binary: build it with `cargo build -p duijie-cli` or set DUIJIE_BIN")
+
+
+def run_cli(*args):
+    return subprocess.run([cli(), "--lang", "en", *map(str, args)], check=True, capture_output=True, text=True).stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# Dense and sparse assignment against scipy, with the certificate checked here too
+
+
+def check_certificate(cost, r, maximize):
+    """Dual feasibility on every allowed pair, tightness on assigned ones, and strong duality,
+    in the fixed-point units the solver used."""
+    # Each value as the solver scaled it (x · 10^d rounded half away from zero, in f64), then
+    # compared in Python integers, exactly.
+    y = np.where(np.isfinite(cost), cost, 0) * 10.0**r.decimals
+    fixed = np.where(np.abs(y) >= 2.0**52, y, np.sign(y) * np.floor(np.abs(y) + 0.5))
+    c = np.array([[int(v) for v in row] for row in fixed], dtype=object)
+    slack = c - r.row_potential.astype(object)[:, None] - r.col_potential.astype(object)[None, :]
+    if maximize:
+        slack = -slack
+    allowed = np.isfinite(cost)
+    assert all(v >= 0 for v in slack[allowed])
+    assert all(v == 0 for v in slack[r.row_ind, r.col_ind])
+    assert int(r.row_potential.sum()) + int(r.col_potential.sum()) == r.objective_fixed
+
+
+def instances():
+    out = []
+    for n, m in [(1, 1), (2, 3), (5, 5), (7, 4), (30, 30), (40, 70), (70, 40), (120, 120)]:
+        out.append(("ties", rng.integers(0, 3, size=(n, m))))
+        out.append(("int1e6", rng.integers(0, 10**6, size=(n, m))))
+        out.append(("negative", rng.integers(-1000, 1000, size=(n, m)).astype(np.int32)))
+        out.append(("float", rng.random((n, m)) * 100))
+    return out
+
+
+@pytest.mark.parametrize("kind,cost", instances(), ids=lambda x: x if isinstance(x, str) else str(getattr(x, "shape", "")))
+@pytest.mark.parametrize("maximize", [False, True])
+def test_dense_equals_scipy(kind, cost, maximize):
+    from scipy.optimize import linear_sum_assignment as scipy_lsa
+
+    r2, c2 = scipy_lsa(cost, maximize=maximize)
+    want = cost[r2, c2].sum()
+    row, col = duijie.linear_sum_assignment(cost, maximize=maximize)
+    assert len(row) == min(cost.shape) and (np.diff(row) > 0).all()
+    assert len(set(col.tolist())) == len(col)
+    got = cost[row, col].sum()
+    r = duijie.solve_assignment(cost, maximize=maximize)
+    if kind == "float":
+        assert abs(got - want) <= r.error_bound + 1e-9
+    else:
+        assert got == want and r.objective == want and r.objective_fixed == want
+    assert r.certificate_checked and r.status == "optimal"
+    check_certificate(cost.astype(np.float64), r, maximize)
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("maximize", [False, True])
+def test_forbidden_pairs_as_scipy_reads_inf(seed, maximize):
+    from scipy.optimize import linear_sum_assignment as scipy_lsa
+
+    g = np.random.default_rng(seed)
+    n, m = g.integers(1, 9), g.integers(1, 9)
+    cost = g.integers(0, 5, size=(n, m)).astype(np.float64)
+    cost[g.random((n, m)) < 0.45] = -np.inf if maximize else np.inf
+    try:
+        r2, c2 = scipy_lsa(cost, maximize=maximize)
+        want = cost[r2, c2].sum()
+    except ValueError:
+        want = None
+    if want is None:
+        with pytest.raises(duijie.InfeasibleError) as e:
+            duijie.linear_sum_assignment(cost, maximize=maximize)
+        assert isinstance(e.value, ValueError)
+        # The witness is a Hall set: its rows have fewer allowed columns than their number
+        # (of the transposed matrix when the columns are the side to be assigned).
+        w = list(e.value.witness)
+        finite = np.isfinite(cost) if n <= m else np.isfinite(cost).T
+        assert len(w) > finite[w].any(axis=0).sum()
+    else:
+        row, col = duijie.linear_sum_assignment(cost, maximize=maximize)
+        assert np.isfinite(cost[row, col]).all() and cost[row, col].sum() == want
+        check_certificate(cost, duijie.solve_assignment(cost, maximize=maximize), maximize)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_sparse_equals_scipy(seed):
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching as scipy_mw
+
+    g = np.random.default_rng(seed)
+    n = int(g.integers(5, 200))
+    m = sp.random(n, n, density=0.05, random_state=seed, format="csr") + sp.eye(n, format="csr")
+    m.data = np.round(m.data * 1000) + 1  # positive: scipy drops explicit zeros
+    r2, c2 = scipy_mw(m)
+    row, col = duijie.min_weight_full_bipartite_matching(m)
+    assert m[row, col].sum() == m[r2, c2].sum()
+    r = duijie.solve_assignment(m)
+    assert r.objective == m[r2, c2].sum() and r.algorithm in ("sparse-shortest-path", "auction+shortest-path")
+    # Rectangular and maximised: against the dense solver with absent pairs forbidden.
+    rect = sp.random(n, n + 7, density=0.2, random_state=seed, format="csr", dtype=np.float64)
+    rect = rect + sp.hstack([sp.eye(n), sp.csr_matrix((n, 7))]).tocsr()
+    dense = rect.toarray()
+    dense[dense == 0] = -np.inf
+    assert abs(duijie.solve_assignment(rect, maximize=True).objective - duijie.solve_assignment(dense, maximize=True).objective) < 1e-9
+
+
+def test_explicit_zeros_are_pairs_and_hall_sets_are_witnessed():
+    import scipy.sparse as sp
+
+    m = sp.csr_matrix((np.array([0.0, 5.0, 0.0]), np.array([1, 0, 1]), np.array([0, 1, 3])), shape=(2, 2))
+    assert m.nnz == 3
+    r = duijie.solve_assignment(m)
+    assert r.objective == 5.0 and r.col_ind.tolist() == [1, 0]
+    no = sp.csr_matrix((np.ones(2), np.array([0, 0]), np.array([0, 1, 2])), shape=(2, 2))
+    with pytest.raises(duijie.InfeasibleError) as e:
+        duijie.min_weight_full_bipartite_matching(no)
+    assert sorted(e.value.witness) == [0, 1]
+
+
+@pytest.mark.parametrize(
+    "bad,kind",
+    [
+        (np.array([[1.0, np.nan], [0.0, 1.0]]), duijie.InvalidInputError),
+        (np.array([[1.0, -np.inf], [0.0, 1.0]]), duijie.InvalidInputError),
+        (np.array([["a", "b"]]), duijie.InvalidInputError),
+        (np.array([[1 + 1j]]), duijie.InvalidInputError),
+        (np.zeros(3), duijie.InvalidInputError),
+        ([[1, 2], [3]], duijie.InvalidInputError),
+        (np.array([[2**62, 0], [0, 1]]), duijie.NumericRangeError),
+    ],
+)
+def test_bad_matrices_raise_typed_errors(bad, kind):
+    with pytest.raises(kind) as e:
+        duijie.linear_sum_assignment(bad)
+    assert isinstance(e.value, ValueError) and str(e.value)
+
+
+def test_every_integer_width_and_layout_is_taken():
+    c = rng.integers(0, 100, size=(9, 6))
+    want = duijie.solve_assignment(c).objective
+    for dt in (np.int8, np.int16, np.int32, np.uint8, np.uint32, np.float32):
+        assert duijie.solve_assignment(c.astype(dt)).objective == want
+    assert duijie.solve_assignment(np.asfortranarray(c)).objective == want
+    assert duijie.solve_assignment(c.T.copy().T).objective == want
+    assert duijie.solve_assignment(np.ones((3, 3), dtype=bool)).objective == 3
+    assert duijie.linear_sum_assignment(np.zeros((0, 4)))[0].size == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Minimum-cost flow against an LP
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_min_cost_flow_equals_the_lp(seed):
+    from scipy.optimize import linprog
+
+    g = np.random.default_rng(seed)
+    n, arcs = int(g.integers(2, 9)), int(g.integers(1, 25))
+    tails, heads = g.integers(0, n, arcs), g.integers(0, n, arcs)
+    lower = g.integers(0, 2, arcs) * g.integers(0, 2, arcs)
+    upper = lower + g.integers(0, 6, arcs)
+    cost = g.integers(-5, 10, arcs)
+    supply = np.zeros(n, dtype=np.int64)
+    for _ in range(3):
+        a, b = g.integers(0, n, 2)
+        k = int(g.integers(0, 4))
+        supply[a] += k
+        supply[b] -= k
+    a_eq = np.zeros((n, arcs))
+    a_eq[tails, np.arange(arcs)] += 1
+    a_eq[heads, np.arange(arcs)] -= 1
+    lp = linprog(cost, A_eq=a_eq, b_eq=supply, bounds=list(zip(lower, upper)), method="highs")
+    if lp.status == 2:
+        with pytest.raises(duijie.InfeasibleError) as e:
+            duijie.min_cost_flow(tails, heads, lower, upper, cost, supply)
+        assert len(e.value.witness) > 0
+        return
+    r = duijie.min_cost_flow(tails, heads, lower, upper, cost, supply)
+    assert r.cost == round(lp.fun) and r.certificate_checked
+    f = r.flow
+    assert ((lower <= f) & (f <= upper)).all()
+    assert (a_eq @ f == supply).all()
+    reduced = cost + r.potential[tails] - r.potential[heads]
+    assert (reduced[f < upper] >= 0).all() and (reduced[f > lower] <= 0).all()
+
+
+def test_flow_errors_carry_their_witness():
+    with pytest.raises(duijie.UnbalancedError) as e:
+        duijie.min_cost_flow([0], [1], None, [5], [1], [3, -2])
+    assert (e.value.supply, e.value.demand) == (3, 2)
+    with pytest.raises(duijie.InfeasibleError) as e:
+        duijie.min_cost_flow([0], [1], None, [1], [1], [2, -2])
+    assert e.value.witness == [0]
+    with pytest.raises(duijie.InvalidInputError, match="arc 0: head 5"):
+        duijie.min_cost_flow([0], [5], None, [1], [1], [2, -2])
+    with pytest.raises(duijie.InvalidInputError, match="upper"):
+        duijie.min_cost_flow([0, 1], [1, 0], None, [1.5, 2], [1, 1], [0, 0])
+    with pytest.raises(duijie.InvalidInputError, match="upper"):
+        duijie.min_cost_flow([0], [1], None, [np.inf], [1], [1, -1])
+    with pytest.raises(duijie.InvalidInputError, match="every arc array"):
+        duijie.min_cost_flow([0, 1], [1], None, [1, 1], [1, 1], [0, 0])
+
+
+# ---------------------------------------------------------------------------------------------
+# Stable matching: the `matching` package's examples, pair by pair
+
+
+GAMES = ROOT / "datasets/games"
+EXPECTED = tomllib.loads((GAMES / "expected.toml").read_text())
+
+
+def play(game, side, **kw):
+    g = json.loads((GAMES / f"{game}.json").read_text())
+    if "suitor_prefs" in g:
+        return duijie.stable_marriage(g["suitor_prefs"], g["reviewer_prefs"], optimal=side, **kw)
+    if "resident_prefs" in g:
+        return duijie.hospital_resident(g["resident_prefs"], g["hospital_prefs"], g["hospital_capacities"], optimal=side, **kw)
+    return duijie.student_allocation(
+        g["student_prefs"], g["supervisor_prefs"], g["project_supervisors"], g["project_capacities"], g["supervisor_capacities"], optimal=side, **kw
+    )
+
+
+@pytest.mark.parametrize("game,side", [(g, s) for g, sides in EXPECTED.items() for s in sides])
+def test_the_matching_packages_examples_reproduce(game, side):
+    r = play(game, side)
+    assert {p[0]: p[1] for p in r.pairs} == EXPECTED[game][side]
+    assert r.blocking_pairs == []
+
+
+@pytest.mark.parametrize("game", ["stable_marriage", "hospital_resident", "student_allocation_small"])
+def test_the_same_pairs_as_the_matching_package_live(game):
+    mg = pytest.importorskip("matching.games")
+    g = json.loads((GAMES / f"{game}.json").read_text())
+    cls = {"stable_marriage": mg.StableMarriage, "hospital_resident": mg.HospitalResident}.get(game, mg.StudentAllocation)
+    theirs = cls.create_from_dictionaries(*g.values()).solve()
+    pairs = set()
+    for k, v in theirs.items():
+        for p in v if isinstance(v, list) else [v]:
+            if p is not None:
+                pairs.add(tuple(sorted((str(k), str(p)))))
+    ours = {tuple(sorted(p[:2])) for p in play(game, "applicants").pairs}
+    assert ours == pairs
+
+
+def test_ties_unknown_names_and_ragged_lists():
+    men = {"A": ["X", ["Y", "Z"]], "B": ["X", "Y", "Z"], "C": ["Z", "Y", "X"]}
+    women = {"X": ["A", "B", "C"], "Y": ["B", "A", "C"], "Z": ["C", "A", "B"]}
+    with pytest.raises(duijie.InvalidInputError, match="equally"):
+        duijie.stable_marriage(men, women)
+    for ties in ("index", "random", "super"):
+        r = duijie.stable_marriage(men, women, ties=ties, seed=3)
+        assert r.blocking_pairs == [] and len(r.pairs) == 3
+    with pytest.raises(duijie.NoSuperStableError):
+        duijie.hospital_resident({"r1": ["h"], "r2": ["h"]}, {"h": [["r1", "r2"]]}, {"h": 1}, ties="super")
+    with pytest.raises(duijie.InvalidInputError, match='"Q"'):
+        duijie.stable_marriage({"A": ["X", "Q"]}, {"X": ["A"]})
+    with pytest.raises(duijie.InvalidInputError, match="list of names"):
+        duijie.stable_marriage({"A": "X"}, {"X": ["A"]})
+    with pytest.raises(duijie.InvalidInputError, match="capacit"):
+        duijie.hospital_resident({"r": ["h"]}, {"h": ["r"]}, {"h": 0})
+
+
+# ---------------------------------------------------------------------------------------------
+# The ledger pipeline: the same tables as the CLI
+
+
+SAMPLE = ROOT / "datasets/sample"
+
+
+def test_matches_equal_duijie_match(tmp_path):
+    run_cli("match", SAMPLE, "--out", tmp_path)
+    ledger = duijie.Ledger.load(str(SAMPLE))
+    matches, unmet, summary = ledger._native.match_tables("welfare", None)
+    assert matches == (tmp_path / "matches.csv").read_text()
+    assert unmet == (tmp_path / "unmet.csv").read_text()
+    df = ledger.match()
+    assert len(df) == matches.count("\n") - 1 and {"need_id", "offer_id", "score", "explanation"} <= set(df.columns)
+    assert df["need_id"].tolist()[0] == "N01" and df["units"].dtype.kind == "i"
+
+
+def test_a_dict_of_frames_is_the_same_ledger():
+    pd = pytest.importorskip("pandas")
+    frames = {p.stem: pd.read_csv(p, dtype=str, keep_default_na=False) for p in SAMPLE.glob("*.csv")}
+    from_frames = duijie.Ledger.load(frames)
+    assert not from_frames.has_errors
+    assert from_frames.counts() == duijie.Ledger.sample().counts()
+    assert from_frames.match().equals(duijie.Ledger.load(str(SAMPLE)).match())
+
+
+def test_compare_equals_duijie_compare(tmp_path):
+    out = tmp_path / "cmp.csv"
+    run_cli("compare", SAMPLE, "--policies", "greedy,welfare,stable-needs", "--out", out)
+    ours = duijie.Ledger.load(str(SAMPLE))._native.compare_csv("greedy,welfare,stable-needs", None, None)
+    theirs = out.read_text()
+    # The dataset column names the paths on the command line.
+    assert ours.replace("ledger,", "", ) .splitlines()[1:] == [l.split(",", 1)[1] for l in theirs.splitlines()[1:]]
+    df = duijie.Ledger.sample().compare("greedy,welfare")
+    assert set(df["policy"]) == {"greedy", "welfare"} and (df["welfare"] >= 0).all()
+
+
+def test_validate_reports_and_a_ledger_with_errors_cannot_match():
+    bad = duijie.Ledger.load(str(ROOT / "datasets/cases/bad_ledger"))
+    df = bad.validate()
+    assert bad.has_errors and len(df) > 0
+    assert {"file", "line", "field", "kind", "message", "suggestion"} <= set(df.columns)
+    assert (df["severity"] == "error").any()
+    with pytest.raises(duijie.LedgerError, match="errors"):
+        bad.match()
+    with pytest.raises(duijie.LedgerError):
+        duijie.Ledger.load("/no/such/ledger")
+
+
+def test_explain_and_unknown_ids():
+    l = duijie.Ledger.sample()
+    e = l.explain("N01", "T01", lang="en")
+    assert e["candidate"] and abs(e["score"] - sum(c["value"] * c["weight"] for c in e["components"])) < 1e-9
+    assert "080202" in e["sentence"]
+    with pytest.raises(duijie.InvalidInputError, match="closest ids are: N01"):
+        l.explain("N0l", "T01")
+    with pytest.raises(duijie.InvalidInputError, match="weights"):
+        l.match(weights={"major_weights": "heavy"})
+    with pytest.raises(duijie.InvalidInputError, match="policy"):
+        l.match(policy="no-such-policy")
+
+
+def test_market_instances_from_frames_equal_the_cli(tmp_path):
+    inst = json.loads((ROOT / "datasets/instances/small.json").read_text())
+    out = tmp_path / "cmp.csv"
+    run_cli("compare", "--instance", ROOT / "datasets/instances/small.json", "--policies", "all", "--out", out)
+    theirs = [l.split(",", 1)[1] for l in out.read_text().splitlines()[1:]]
+    ours = duijie._duijie.market_compare_csv(json.dumps(inst), "all")
+    assert [l.split(",", 1)[1] for l in ours.splitlines()[1:]] == theirs
+    pd = pytest.importorskip("pandas")
+    alloc, metrics = duijie.allocate_market(pd.DataFrame(inst["needs"]), pd.DataFrame(inst["offers"]), pd.DataFrame(inst["pairs"]), "two-sided:alpha=0.3")
+    assert alloc["units"].sum() == metrics["matched_units"]
+    with pytest.raises(duijie.InvalidInputError, match="unknown|not list"):
+        duijie.compare_market(inst["needs"], inst["offers"], inst["pairs"] + [{"need": "nobody", "offer": inst["offers"][0]["id"], "need_score": 0.5}])
