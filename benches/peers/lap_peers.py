@@ -11,12 +11,12 @@ Single-threaded: run with OMP_NUM_THREADS=1. Only the solve is timed (data alrea
 import os, sys, time, statistics
 import numpy as np
 
-d = sys.argv[1] if len(sys.argv) > 1 else "target/instances"
+d = sys.argv[1] if len(sys.argv) > 1 and __name__ == "__main__" else "target/instances"
 big = "--big" in sys.argv
 # `--only SUBSTRING` keeps the instances whose name contains it.
 only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
 
-def load(name):
+def load(name, d=d):
     n, m = map(int, open(os.path.join(d, name + ".shape")).read().split())
     for ext, dt in (("i64", "<i8"), ("f64", "<f8"), ("coo", "<i8")):
         p = os.path.join(d, f"{name}.{ext}")
@@ -59,6 +59,29 @@ def dense_solvers(c):
     out["scipy.linear_sum_assignment"] = scipy_run
     return out
 
+def sparse_solvers(data, n, m):
+    from ortools.graph.python import linear_sum_assignment as ols
+    import lap
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+    i, j, c = data[:, 0], data[:, 1], data[:, 2]
+    def ort():
+        a = ols.SimpleLinearSumAssignment()
+        a.add_arcs_with_cost(i, j, c)
+        st = a.solve()
+        assert st == a.OPTIMAL, st
+        return a.optimal_cost()
+    def scp():
+        # scipy treats explicit zeros as absent: shift costs by +1 and undo.
+        g = csr_matrix((c + 1, (i, j)), shape=(n, m))
+        r, col = min_weight_full_bipartite_matching(g)
+        return int(np.asarray(g[r, col]).sum()) - n
+    def lapmod():
+        g = csr_matrix((c.astype(np.float64), (i, j)), shape=(n, m))
+        return int(round(lap.lapmod(n, g.indptr.astype(np.int32), g.indices.astype(np.int32), g.data)[0]))
+    return {"ortools.SimpleLinearSumAssignment": ort,
+            "scipy.min_weight_full_bipartite_matching": scp, "lapx.lapmod": lapmod}
+
 def main():
     names = sorted({f.rsplit(".", 1)[0] for f in os.listdir(d) if f.endswith(".shape")})
     print("instance,solver,median_seconds,runs,objective")
@@ -82,26 +105,7 @@ def main():
                     obj = round(obj * 1e9)  # in the units of duijie's fixed point (1e-9)
                 print(f"{name},{s},{med:.6f},{runs},{obj}", flush=True)
         else:
-            from ortools.graph.python import linear_sum_assignment as ols
-            import lap
-            from scipy.sparse import csr_matrix
-            from scipy.sparse.csgraph import min_weight_full_bipartite_matching
-            i, j, c = data[:, 0], data[:, 1], data[:, 2]
-            def ort():
-                a = ols.SimpleLinearSumAssignment()
-                a.add_arcs_with_cost(i, j, c)
-                st = a.solve()
-                assert st == a.OPTIMAL, st
-                return a.optimal_cost()
-            def scp():
-                # scipy treats explicit zeros as absent: shift costs by +1 and undo.
-                g = csr_matrix((c + 1, (i, j)), shape=(n, m))
-                r, col = min_weight_full_bipartite_matching(g)
-                return int(np.asarray(g[r, col]).sum()) - n
-            def lapmod():
-                g = csr_matrix((c.astype(np.float64), (i, j)), shape=(n, m))
-                return int(round(lap.lapmod(n, g.indptr.astype(np.int32), g.indices.astype(np.int32), g.data)[0]))
-            for s, f in (("ortools.SimpleLinearSumAssignment", ort), ("scipy.min_weight_full_bipartite_matching", scp), ("lapx.lapmod", lapmod)):
+            for s, f in sparse_solvers(data, n, m).items():
                 try:
                     med, obj = timeit(f, runs)
                 except Exception as e:
@@ -109,4 +113,5 @@ def main():
                     continue
                 print(f"{name},{s},{med:.6f},{runs},{obj}", flush=True)
 
-main()
+if __name__ == "__main__":
+    main()

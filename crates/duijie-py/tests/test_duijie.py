@@ -165,6 +165,14 @@ def test_bad_matrices_raise_typed_errors(bad, kind):
     assert isinstance(e.value, ValueError) and str(e.value)
 
 
+def test_the_drop_in_gives_the_checked_solvers_answer():
+    for cost in (rng.integers(0, 10**6, size=(60, 90)), rng.random((90, 60))):
+        row, col = duijie.linear_sum_assignment(cost)
+        r = duijie.solve_assignment(cost)
+        assert r.certificate_checked and (row == r.row_ind).all() and (col == r.col_ind).all()
+        assert not duijie.solve_assignment(cost, check=False).certificate_checked
+
+
 def test_every_integer_width_and_layout_is_taken():
     c = rng.integers(0, 100, size=(9, 6))
     want = duijie.solve_assignment(c).objective

@@ -133,3 +133,15 @@ pub fn brute_top_candidates(
     }
     out
 }
+
+/// A xorshift64 generator from `seed` (not 0): the tests' one source of reproducible
+/// pseudo-random numbers.
+pub fn xorshift(seed: u64) -> impl FnMut() -> u64 {
+    let mut x = seed;
+    move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    }
+}

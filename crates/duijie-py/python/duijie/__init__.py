@@ -128,7 +128,7 @@ def _dense_total(a: np.ndarray, raw: Dict[str, Any]) -> Any:
 
 
 def solve_assignment(
-    cost: Any, maximize: bool = False, decimals: Optional[int] = None
+    cost: Any, maximize: bool = False, decimals: Optional[int] = None, check: bool = True
 ) -> AssignmentResult:
     """Solves a linear assignment problem exactly and returns its certificate.
 
@@ -138,7 +138,9 @@ def solve_assignment(
     cost 0). In a dense float matrix ``inf`` marks a forbidden pair when minimising and
     ``-inf`` when maximising, as scipy reads them; NaN is refused. Floats are solved exactly
     at ``decimals`` places (by default the most at which every value stays exact at this
-    size).
+    size). The dual potentials are checked against every allowed pair before the answer is
+    returned (``check=False`` skips that O(rows × columns) pass; ``certificate_checked`` says
+    which).
 
     Raises ``InfeasibleError`` (``witness``: rows that together have fewer allowed columns
     than their number) when forbidden pairs leave no full assignment, ``InvalidInputError``
@@ -146,9 +148,9 @@ def solve_assignment(
     large to solve exactly.
     """
     if _is_sparse(cost):
-        return _solve_sparse(cost, maximize, decimals)
+        return _solve_sparse(cost, maximize, decimals, check)
     a = _as_matrix(cost)
-    raw = _owned(_duijie.solve_dense(a, maximize, decimals))
+    raw = _owned(_duijie.solve_dense(a, maximize, decimals, check))
     return _result(raw, _dense_total(a, raw))
 
 
@@ -156,10 +158,11 @@ def linear_sum_assignment(cost_matrix: Any, maximize: bool = False) -> Tuple[np.
     """A drop-in for ``scipy.optimize.linear_sum_assignment``: the same arguments and the
     same ``(row_ind, col_ind)``, with rows ascending; ``inf`` forbids a pair as in scipy (an
     assignment they make impossible raises ``InfeasibleError``, a ``ValueError``), NaN raises
-    ``InvalidInputError``. Solved exactly, the certificate checked; see ``solve_assignment``
-    for the objective and the dual potentials."""
+    ``InvalidInputError``. Solved exactly by the same solver as ``solve_assignment``, which
+    also returns the objective and the dual potentials and checks them (this drop-in skips
+    that check, as scipy has none to make)."""
     a = _as_matrix(cost_matrix)
-    raw = _duijie.solve_dense(a, maximize, None)
+    raw = _duijie.solve_dense(a, maximize, None, False)
     return np.array(raw["row_ind"]), np.array(raw["col_ind"])
 
 
@@ -167,7 +170,7 @@ def _is_sparse(m: Any) -> bool:
     return hasattr(m, "tocsr") and hasattr(m, "nnz")
 
 
-def _solve_sparse(m: Any, maximize: bool, decimals: Optional[int]) -> AssignmentResult:
+def _solve_sparse(m: Any, maximize: bool, decimals: Optional[int], check: bool) -> AssignmentResult:
     csr = m.tocsr()
     data = np.asarray(csr.data)
     if data.dtype.kind == "f":
@@ -178,7 +181,9 @@ def _solve_sparse(m: Any, maximize: bool, decimals: Optional[int]) -> Assignment
         raise InvalidInputError(f"the matrix must hold numbers, not dtype {data.dtype}")
     indptr = np.asarray(csr.indptr, dtype=np.int64)
     indices = np.asarray(csr.indices, dtype=np.int64)
-    raw = _owned(_duijie.solve_sparse(tuple(csr.shape), indptr, indices, data, maximize, decimals))
+    raw = _owned(
+        _duijie.solve_sparse(tuple(csr.shape), indptr, indices, data, maximize, decimals, check)
+    )
     if raw["row_ind"].size:
         picked = np.asarray(csr[raw["row_ind"], raw["col_ind"]]).ravel()
         total = float(picked.sum()) if data.dtype.kind == "f" else int(picked.sum())
@@ -194,7 +199,7 @@ def min_weight_full_bipartite_matching(
     ``scipy.sparse`` matrix: ``(row_ind, col_ind)`` of a full matching of minimum (or maximum)
     total weight. Absent entries are forbidden; explicit zeros are edges of weight 0. No full
     matching raises ``InfeasibleError`` (a ``ValueError``, as scipy raises) with its Hall set."""
-    r = _solve_sparse(biadjacency_matrix, maximize, None)
+    r = _solve_sparse(biadjacency_matrix, maximize, None, False)
     return r.row_ind, r.col_ind
 
 

@@ -43,7 +43,7 @@ def version() -> str:
     """The version of the crates this module was built from."""
 
 def solve_dense(
-    cost: npt.NDArray[Any], maximize: bool = False, decimals: Optional[int] = None
+    cost: npt.NDArray[Any], maximize: bool = False, decimals: Optional[int] = None, check: bool = True
 ) -> Dict[str, Any]:
     """Dense assignment of a 2-D float64, int64 or int32 array: ``row_ind``, ``col_ind``,
     ``objective_fixed``, ``row_potential``, ``col_potential``, ``decimals``, ``error_bound``,
@@ -56,6 +56,7 @@ def solve_sparse(
     data: npt.NDArray[Any],
     maximize: bool = False,
     decimals: Optional[int] = None,
+    check: bool = True,
 ) -> Dict[str, Any]:
     """Sparse assignment of a CSR matrix (float64 or int64 values); the keys of ``solve_dense``."""
 

@@ -30,9 +30,9 @@ mod transport;
 pub(crate) use assignment::round_half_away_small;
 pub use assignment::{
     Assignment, CostMatrix, DenseCost, DenseMatrix, Precision, Sense, SparseMatrix,
-    check_assignment, fixed_point_matrix, max_decimals, max_weight_assignment,
-    max_weight_assignment_sparse, min_cost_assignment, min_cost_assignment_sparse,
-    solve_assignment, solve_assignment_f64, verify_assignment,
+    check_assignment, finite_max_abs, fixed_point_into, fixed_point_matrix, max_decimals,
+    max_weight_assignment, max_weight_assignment_sparse, min_cost_assignment,
+    min_cost_assignment_sparse, solve_assignment, solve_assignment_f64, verify_assignment,
 };
 pub(crate) use components::each_largest_first;
 pub use components::{Component, components, components_of, max_weight_transport_by_components};

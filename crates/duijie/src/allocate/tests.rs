@@ -47,8 +47,7 @@ proptest! {
     fn transport_certifies_on_larger_random_instances(
         seed in any::<u64>(), rows in 1usize..60, cols in 1usize..60, density in 1u32..8,
     ) {
-        let mut x = seed | 1;
-        let mut next = move || { x ^= x << 13; x ^= x >> 7; x ^= x << 17; x };
+        let mut next = crate::testkit::xorshift(seed | 1);
         let d: Vec<u32> = (0..rows).map(|_| (next() % 20) as u32).collect();
         let c: Vec<u32> = (0..cols).map(|_| (next() % 20) as u32).collect();
         let mut pairs = Vec::new();
@@ -260,12 +259,10 @@ proptest! {
 /// A matrix of `n × m` values from a seed: dense, or sparse keeping about `keep` in 8 entries
 /// plus the diagonal (so that square ones stay assignable).
 fn seeded_matrix(seed: u64, n: usize, m: usize, keep: u64, range: i64) -> Vec<Option<i64>> {
-    let mut x = seed | 1;
+    let mut next = crate::testkit::xorshift(seed | 1);
     (0..n * m)
         .map(|k| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            let x = next();
             let v = (x % range as u64) as i64 - range / 4;
             ((x >> 40) % 8 < keep || k / m == k % m).then_some(v)
         })
@@ -398,12 +395,9 @@ proptest! {
     ) {
         // Wide, square, or (odd seeds) tall: a tall one is converted transposed.
         let (n, m) = if seed % 2 == 1 { (n + extra, n) } else { (n, n + extra) };
-        let mut x = seed | 1;
+        let mut next = crate::testkit::xorshift(seed | 1);
         let a = ndarray::Array2::from_shape_fn((n, m), |_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x >> 11) as f64 / (1u64 << 53) as f64 * 4.0 - 1.0
+            (next() >> 11) as f64 / (1u64 << 53) as f64 * 4.0 - 1.0
         });
         let sense = if max { Sense::Max } else { Sense::Min };
         // 12 decimals put values above 2^31: the 64-bit path; the others take 32 bits.
@@ -442,13 +436,7 @@ fn a_tall_matrix_beyond_32_bits_is_copied_in_64() {
 
 #[test]
 fn dense_assignment_certifies_on_large_random_instances() {
-    let mut x = 0x1234_5678_9abc_def1u64;
-    let mut next = move || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x
-    };
+    let mut next = crate::testkit::xorshift(0x1234_5678_9abc_def1u64);
     for &(n, m, range) in &[
         (300usize, 300usize, 1000u64),
         (200, 500, 1_000_000),
@@ -471,13 +459,7 @@ fn dense_assignment_certifies_on_large_random_instances() {
 
 #[test]
 fn sparse_assignment_certifies_on_large_random_instances() {
-    let mut x = 0x9e37_79b9_7f4a_7c15u64;
-    let mut next = move || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x
-    };
+    let mut next = crate::testkit::xorshift(0x9e37_79b9_7f4a_7c15u64);
     for &(n, m, k) in &[
         (2000usize, 2000usize, 20usize),
         (1000, 3000, 10),
@@ -627,8 +609,7 @@ proptest! {
     fn simplex_and_shortest_paths_agree_on_transportation(
         seed in any::<u64>(), rows in 1usize..40, cols in 1usize..40, density in 1u32..8, wmax in 1i64..2000,
     ) {
-        let mut x = seed | 1;
-        let mut next = move || { x ^= x << 13; x ^= x >> 7; x ^= x << 17; x };
+        let mut next = crate::testkit::xorshift(seed | 1);
         let d: Vec<u32> = (0..rows).map(|_| (next() % 30) as u32).collect();
         let c: Vec<u32> = (0..cols).map(|_| (next() % 30) as u32).collect();
         let mut pairs = Vec::new();
@@ -684,13 +665,7 @@ fn flow_errors_are_typed() {
 
 #[test]
 fn flow_certifies_on_a_larger_random_network_with_lower_bounds_and_parallel_arcs() {
-    let mut x = 0xdead_beef_u64;
-    let mut next = move || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x
-    };
+    let mut next = crate::testkit::xorshift(0xdead_beef_u64);
     let n = 300;
     let mut supply = vec![0i64; n];
     for _ in 0..200 {
@@ -702,7 +677,7 @@ fn flow_certifies_on_a_larger_random_network_with_lower_bounds_and_parallel_arcs
     let mut net = FlowNetwork::new(supply);
     for _ in 0..3000 {
         let (t, h) = ((next() % n as u64) as u32, (next() % n as u64) as u32);
-        let lo = if next() % 10 == 0 { 1 } else { 0 };
+        let lo = if next().is_multiple_of(10) { 1 } else { 0 };
         net.add_arc(
             t,
             h,
@@ -944,13 +919,7 @@ fn stable_matching_handles_zero_capacities_and_rejects_bad_lists() {
 
 #[test]
 fn stable_matching_at_scale_is_stable() {
-    let mut x = 0x5eed_u64;
-    let mut next = move || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x
-    };
+    let mut next = crate::testkit::xorshift(0x5eed_u64);
     let (ns, np, nl) = (20_000usize, 2_000usize, 300usize);
     let proj: Vec<(u32, u32)> = (0..np)
         .map(|_| ((next() % nl as u64) as u32, (next() % 15) as u32))
@@ -1078,13 +1047,7 @@ proptest! {
 
 #[test]
 fn float_matrices_certify_through_fixed_point() {
-    let mut x = 0x0bad_5eed_u64;
-    let mut next = move || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x
-    };
+    let mut next = crate::testkit::xorshift(0x0bad_5eed_u64);
     for &(n, m) in &[(300usize, 300usize), (120, 400), (400, 90)] {
         let f: Vec<f64> = (0..n * m)
             .map(|_| (next() >> 11) as f64 / (1u64 << 53) as f64)

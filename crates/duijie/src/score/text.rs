@@ -489,13 +489,11 @@ mod tests {
     #[test]
     fn shared_terms_agree_with_the_definition_on_random_texts() {
         let alphabet: Vec<char> = "机器人控制伺服图像重建abcCT 5g，".chars().collect();
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = crate::testkit::xorshift(0x9E37_79B9_7F4A_7C15);
         let mut draw = |n: usize| -> String {
             (0..n)
                 .map(|_| {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
+                    let x = next();
                     alphabet[(x % alphabet.len() as u64) as usize]
                 })
                 .collect()

@@ -44,6 +44,55 @@ pub fn check_assignment(matrix: CostMatrix<'_>, a: &Assignment) -> Result<(), Ce
     Ok(())
 }
 
+/// Dual feasibility of every pair of a dense matrix and tightness of the assigned ones, a row at
+/// a time: one branch-free pass over the row finds whether any pair is violated (the common case
+/// is none), and only then does `check_pair` find and name it.
+fn dense_feasible<T: DenseCost>(
+    d: ArrayView2<'_, T>,
+    a: &Assignment,
+    check_pair: impl Fn(usize, usize, i64) -> Result<(), CertificateError>,
+) -> Result<(), CertificateError> {
+    let max = a.sense == Sense::Max;
+    // c_ij − v_j in saturating i64 compares with u_i exactly as in i128 unless a potential sits
+    // at the very end of the range (a saturated difference lies beyond every other potential);
+    // the first pass below is only a filter either way, every reported pair is rechecked.
+    let extreme = |p: &i64| *p == i64::MIN || *p == i64::MAX;
+    if a.row_potential.iter().chain(&a.col_potential).any(extreme) {
+        for ((i, j), &w) in d.indexed_iter() {
+            check_pair(i, j, w.wide())?;
+        }
+        return Ok(());
+    }
+    for (i, row) in d.rows().into_iter().enumerate() {
+        let u = a.row_potential[i];
+        // Minimisation: u_i + v_j ≤ c_ij, i.e. c_ij − v_j ≥ u_i (maximisation: ≤).
+        let violated = |w: T, v: i64| {
+            let r = w.wide().saturating_sub(v);
+            if max { r > u } else { r < u }
+        };
+        let any = match row.as_slice() {
+            Some(ws) => ws
+                .iter()
+                .zip(&a.col_potential)
+                .fold(false, |acc, (&w, &v)| acc | violated(w, v)),
+            None => row
+                .iter()
+                .zip(&a.col_potential)
+                .fold(false, |acc, (&w, &v)| acc | violated(w, v)),
+        };
+        if any {
+            for (j, &w) in row.iter().enumerate() {
+                check_pair(i, j, w.wide())?;
+            }
+        }
+        if let Some(j) = a.row_to_col[i] {
+            let j = j as usize;
+            check_pair(i, j, row[j].wide())?;
+        }
+    }
+    Ok(())
+}
+
 /// Checks an assignment and its potentials against the instance: only allowed pairs, each row
 /// and column at most once, the shorter side fully assigned, the recomputed objective, dual
 /// feasibility on every allowed pair, equality on assigned pairs, sign and zero conditions on the
@@ -79,16 +128,8 @@ pub fn verify_assignment(matrix: CostMatrix<'_>, a: &Assignment) -> Result<(), C
         Ok(())
     };
     match matrix {
-        CostMatrix::Dense(d) => {
-            for ((i, j), &w) in d.indexed_iter() {
-                check_pair(i, j, w)?;
-            }
-        }
-        CostMatrix::Dense32(d) => {
-            for ((i, j), &w) in d.indexed_iter() {
-                check_pair(i, j, i64::from(w))?;
-            }
-        }
+        CostMatrix::Dense(d) => dense_feasible(d, a, check_pair)?,
+        CostMatrix::Dense32(d) => dense_feasible(d, a, check_pair)?,
         CostMatrix::Sparse(sp) => {
             for i in 0..n {
                 for (j, w) in sp.row(i) {

@@ -20,7 +20,10 @@ mod sparse;
 
 pub use certificate::{check_assignment, verify_assignment};
 pub(crate) use fixed_point::round_half_away_small;
-pub use fixed_point::{Precision, fixed_point_matrix, max_decimals, solve_assignment_f64};
+pub use fixed_point::{
+    Precision, finite_max_abs, fixed_point_into, fixed_point_matrix, max_decimals,
+    solve_assignment_f64,
+};
 use jv::*;
 use sparse::*;
 pub use sparse::{max_weight_assignment_sparse, min_cost_assignment_sparse};

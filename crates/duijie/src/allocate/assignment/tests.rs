@@ -4,13 +4,7 @@ use proptest::prelude::*;
 use super::*;
 
 fn random_square(seed: u64, n: usize, k: usize, range: u64, backbone: bool) -> SparseMatrix {
-    let mut x = seed | 1;
-    let mut next = move || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x
-    };
+    let mut next = crate::testkit::xorshift(seed | 1);
     let mut e = Vec::new();
     for i in 0..n {
         if backbone {
@@ -31,12 +25,10 @@ fn random_square(seed: u64, n: usize, k: usize, range: u64, backbone: bool) -> S
 
 /// A dense row-major matrix of `rows × cols` costs in `[-range/3, range)`, from a seed.
 fn random_dense(seed: u64, rows: usize, cols: usize, range: u64) -> Vec<i64> {
-    let mut x = seed | 1;
+    let mut next = crate::testkit::xorshift(seed | 1);
     (0..rows * cols)
         .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            let x = next();
             (x % range) as i64 - (range / 3) as i64
         })
         .collect()
@@ -66,11 +58,9 @@ fn rounding_without_the_library_call_equals_f64_round() {
         1125899906842622.5,
         -1125899906842622.5,
     ];
-    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = crate::testkit::xorshift(0x9e37_79b9_7f4a_7c15);
     for _ in 0..100_000 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
+        let x = next();
         let mag = 10f64.powi((x % 19) as i32 - 3);
         cases.push(((x >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * mag);
     }
@@ -248,4 +238,74 @@ proptest! {
             prop_assert_eq!(a, b);
         }
     }
+}
+
+#[test]
+fn the_certificate_check_finds_every_raised_potential_on_any_layout_and_width() {
+    // Raising one potential by 1 (lowering it, when maximising) breaks dual feasibility at
+    // that row's or column's assigned pair: the row-at-a-time check must name it, on a
+    // standard-layout matrix, a transposed view (no contiguous rows) and 32-bit entries.
+    let mut rng = crate::testkit::xorshift(11);
+    let mut next = move || (rng() % 50) as i64 - 10;
+    for (n, m) in [(1, 1), (3, 5), (6, 4), (9, 9)] {
+        let a = ndarray::Array2::from_shape_fn((n, m), |_| next());
+        let a32 = a.mapv(|x| x as i32);
+        let at = a.t().to_owned();
+        for sense in [Sense::Min, Sense::Max] {
+            let step = if sense == Sense::Min { 1 } else { -1 };
+            for matrix in [
+                CostMatrix::Dense(a.view()),
+                CostMatrix::Dense32(a32.view()),
+                CostMatrix::Dense(at.t()),
+            ] {
+                let s = solve_assignment(matrix, sense, &Limits::default()).unwrap();
+                verify_assignment(matrix, &s).unwrap();
+                for i in 0..n {
+                    if s.row_to_col[i].is_none() {
+                        continue;
+                    }
+                    let mut bad = s.clone();
+                    bad.row_potential[i] += step;
+                    let e = verify_assignment(matrix, &bad).unwrap_err().to_string();
+                    assert!(e.contains(&format!("pair ({i}, ")), "{e}");
+                }
+                for j in 0..m {
+                    if s.col_to_row[j].is_none() {
+                        continue;
+                    }
+                    let mut bad = s.clone();
+                    bad.col_potential[j] += step;
+                    // Some pair of column j, the first one in row order that it breaks.
+                    let e = verify_assignment(matrix, &bad).unwrap_err().to_string();
+                    assert!(e.contains(&format!(", {j}): ")), "{e}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn fixed_point_is_exact_on_both_sides_of_the_fast_conversions_range() {
+    // Values below 2^50 take the branch-free conversion; one value above it sends the whole
+    // matrix through the general rounding again. Both must give `f64::round` (half away).
+    let big = MAGIC_LIMIT * 4.0 + 3.0; // an odd integer above 2^50, exact in f64
+    for m in [
+        ndarray::array![[0.5, -0.5, 2.5], [1.25, -7.5, 3.0]],
+        ndarray::array![[0.5, -0.5, 2.5], [1.25, -7.5, big]],
+        ndarray::array![[-big, 1.5], [2.5, 0.0]],
+    ] {
+        let (fixed, p) = fixed_point_matrix(m.view(), 0).unwrap();
+        assert_eq!(p.decimals, 0);
+        for (x, y) in m.iter().zip(fixed.iter()) {
+            assert_eq!(*y, x.round() as i64, "{x}");
+        }
+        let mut out = vec![0i64; m.len()];
+        fixed_point_into(m.view(), 0, &mut out).unwrap();
+        assert_eq!(out, fixed.iter().copied().collect::<Vec<_>>());
+    }
+    assert_eq!(round_half_away(big), big as i64);
+    let mut short = vec![0i64; 1];
+    assert!(fixed_point_into(ndarray::array![[1.0, 2.0]].view(), 0, &mut short).is_err());
+    let (max, odd) = finite_max_abs(ndarray::array![[1.0, f64::NAN], [-3.0, 2.0]].view());
+    assert_eq!((max, odd), (3.0, true));
 }
