@@ -110,6 +110,35 @@ pub(crate) enum Command {
     },
     /// Print the ledger schema: every table and the fields it takes (Markdown).
     Schema,
+    /// List the runs a database has recorded (每轮对接): number, command, seed, the
+    /// partnerships and units it kept, and the hash of the ledger it ran on.
+    Runs {
+        /// The database file.
+        db: PathBuf,
+        /// Print the list as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// What changed from one run of a database to another: partnerships added, removed and
+    /// changed, units by market and by alliance, and each market's metrics before and after.
+    Diff {
+        /// The database file.
+        db: PathBuf,
+        /// The earlier run's number (see `duijie runs`).
+        from: i64,
+        /// The later run's number.
+        to: i64,
+        /// How enterprises are grouped into alliances: domain, industry, city or park.
+        #[arg(long, default_value = "domain", value_parser = parse_grouping)]
+        grouping: duijie::programme::Grouping,
+        /// Write every change as CSV (change, market, need, offer, parties, units and score
+        /// before and after).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Print the diff as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Solve one instance file and check its certificate: DIMACS minimum-cost flow (`p min`) or
     /// assignment (`p asn`, minimum cost), or a dense matrix as CSV (assignment; decimals are
     /// kept as fixed point). Parse time is reported apart from solve time.

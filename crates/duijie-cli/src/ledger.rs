@@ -105,6 +105,7 @@ pub fn match_ledger(
         && duijie_store::sqlite::is_database(one)
     {
         let mut db = duijie_store::Db::open_existing(one)?;
+        let rows = duijie::history::run_matches(&loaded.ledger, &outcome)?;
         let id = crate::programme::record_run(
             &mut db,
             "match",
@@ -112,6 +113,7 @@ pub fn match_ledger(
             cfg,
             None,
             duijie_export::summary_json(&outcome),
+            &rows,
         )?;
         if !json {
             outln!("run {id} recorded in {}", one.display())?;

@@ -31,6 +31,7 @@ mod instance;
 mod ledger;
 mod programme;
 mod progress;
+mod rounds;
 mod solve;
 mod stable;
 
@@ -123,6 +124,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             replace,
             json,
         } => ledger::import(&paths, &db, replace, json),
+        Command::Runs { db, json } => rounds::runs(&db, json),
+        Command::Diff {
+            db,
+            from,
+            to,
+            grouping,
+            out,
+            json,
+        } => rounds::diff(&db, (from, to), grouping, out.as_deref(), json),
         Command::Schema => {
             out!("{}", ledger::schema_markdown())?;
             Ok(ExitCode::SUCCESS)

@@ -674,12 +674,22 @@ pub fn report(
         targets,
         ..ProgrammeConfig::default()
     };
-    let (written, _, csv) = write_report(&loaded.ledger, &name, None, &title, &cfg, out)?;
+    let (written, report, csv) = write_report(&loaded.ledger, &name, None, &title, &cfg, out)?;
     if let [one] = paths
         && duijie_store::sqlite::is_database(one)
     {
         let mut db = duijie_store::Db::open_existing(one)?;
-        let id = record_run(&mut db, "report", &loaded.ledger, &cfg.score, None, csv)?;
+        let rows =
+            duijie::history::allocation_matches(&loaded.ledger, &cfg.score, &report.allocations)?;
+        let id = record_run(
+            &mut db,
+            "report",
+            &loaded.ledger,
+            &cfg.score,
+            None,
+            csv,
+            &rows,
+        )?;
         outln!("run {id} recorded in {}", one.display())?;
     }
     for p in &written {
@@ -688,7 +698,7 @@ pub fn report(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Records a report or demo run in the database the ledger came from.
+/// Records a run in the database the ledger came from, with its partnerships as rows.
 pub fn record_run(
     db: &mut duijie_store::Db,
     command: &str,
@@ -696,13 +706,14 @@ pub fn record_run(
     cfg: &ScoreConfig,
     seed: Option<u64>,
     results: String,
+    matches: &[duijie::history::RunMatch],
 ) -> anyhow::Result<i64> {
     let counts: serde_json::Map<String, serde_json::Value> = l
         .counts()
         .iter()
         .map(|(k, n)| (k.name().to_owned(), serde_json::json!(n)))
         .collect();
-    Ok(db.record_run(&duijie_store::RunRecord {
+    let run = duijie_store::RunRecord {
         command: command.into(),
         config: serde_json::to_string(cfg)?,
         seed,
@@ -710,7 +721,8 @@ pub fn record_run(
         input_hash: db.ledger_hash()?,
         counts: serde_json::Value::from(counts).to_string(),
         results,
-    })?)
+    };
+    Ok(db.record_run_with_matches(&run, matches)?)
 }
 
 /// `duijie demo`: a province-scale ledger generated into a SQLite file, every policy run on
@@ -742,6 +754,8 @@ pub fn demo(
     );
     let (written, report, csv) =
         write_report(&loaded.ledger, scale.name(), Some(seed), &title, &cfg, out)?;
+    let rows =
+        duijie::history::allocation_matches(&loaded.ledger, &cfg.score, &report.allocations)?;
     let run = record_run(
         &mut db,
         "demo",
@@ -749,6 +763,7 @@ pub fn demo(
         &cfg.score,
         Some(seed),
         csv.clone(),
+        &rows,
     )?;
     if json {
         let v = serde_json::json!({

@@ -309,6 +309,13 @@ fn a_killed_match_leaves_each_result_old_or_new_and_records_its_run_only_after_t
     assert!(names.iter().enumerate().all(|(k, _)| old[k] != new[k]));
     let runs = |db: &Path| Db::open_existing(db).unwrap().runs().unwrap().len();
     assert_eq!(runs(&full_db), runs(&base) + 1);
+    // The run's partnerships, as the uninterrupted run kept them.
+    let full_rows = {
+        let db = Db::open_existing(&full_db).unwrap();
+        let last = db.runs().unwrap().last().unwrap().0;
+        db.run_matches(last).unwrap()
+    };
+    assert!(!full_rows.is_empty());
 
     let points = kill_points().max(10);
     let (mut replaced, mut recorded) = (0, 0);
@@ -341,6 +348,14 @@ fn a_killed_match_leaves_each_result_old_or_new_and_records_its_run_only_after_t
             0 => {}
             1 => {
                 assert!(all_new, "kill point {k}: a run recorded before its results");
+                // Present means complete: every partnership row, checksum intact.
+                let store = Db::open_existing(&db).unwrap();
+                let last = store.runs().unwrap().last().unwrap().0;
+                assert_eq!(
+                    store.run_matches(last).unwrap(),
+                    full_rows,
+                    "kill point {k}: a run recorded without all its partnerships"
+                );
                 recorded += 1;
             }
             more => panic!("kill point {k}: {more} runs recorded"),

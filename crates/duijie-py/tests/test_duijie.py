@@ -306,11 +306,16 @@ SAMPLE = ROOT / "datasets/sample"
 
 
 def test_matches_equal_duijie_match(tmp_path):
-    run_cli("match", SAMPLE, "--out", tmp_path)
+    cli_summary = json.loads(run_cli("match", SAMPLE, "--out", tmp_path, "--json"))
     ledger = duijie.Ledger.load(str(SAMPLE))
     matches, unmet, summary = ledger._native.match_tables("welfare", None)
     assert matches == (tmp_path / "matches.csv").read_text()
     assert unmet == (tmp_path / "unmet.csv").read_text()
+    # The same metrics, market by market.
+    for key, value in json.loads(summary).items():
+        assert cli_summary[key] == value, key
+    _, _, summary_py = ledger.match_all()
+    assert summary_py == json.loads(summary)
     df = ledger.match()
     assert len(df) == matches.count("\n") - 1 and {"need_id", "offer_id", "score", "explanation"} <= set(df.columns)
     assert df["need_id"].tolist()[0] == "N01" and df["units"].dtype.kind == "i"

@@ -45,7 +45,7 @@ use duijie::{Ledger, Origin, Problem, ProblemKind, Report, Severity};
 pub use encoding::{Encoding, decode};
 pub use sample::sample_sources;
 #[cfg(feature = "sqlite")]
-pub use sqlite::{Db, DbError, RunRecord};
+pub use sqlite::{Db, DbError, RunRecord, RunSummary};
 
 /// A named file's bytes, from disk or embedded.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -19,6 +19,8 @@
 
 use std::path::{Path, PathBuf};
 
+use duijie::history::RunMatch;
+use duijie::score::Market;
 use duijie::validate::{RawRecord, RecordKind, Value};
 use duijie::{Origin, Report};
 use rusqlite::types::Value as Sql;
@@ -31,7 +33,7 @@ use crate::{FileSummary, Format, Loaded, Read};
 pub const APPLICATION_ID: i32 = 0x6475_6A6A;
 
 /// The schema version this library writes and reads.
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
 
 /// Why the database could not be used. Every variant names the file.
 #[derive(Debug)]
@@ -288,7 +290,13 @@ pub fn migrations() -> Vec<String> {
             cols.join(", ")
         ));
     }
-    vec![v1]
+    // Version 2: every run keeps its partnerships as rows (issue "rounds over time"), with a
+    // checksum beside the run's; runs recorded before have none.
+    let v2 = String::from(
+        "ALTER TABLE run ADD COLUMN matches_sha256 TEXT;
+         CREATE TABLE run_match (run INTEGER NOT NULL, market TEXT NOT NULL, need TEXT NOT NULL, offer TEXT NOT NULL, need_party TEXT NOT NULL, offer_party TEXT NOT NULL, units INTEGER NOT NULL, score INTEGER NOT NULL, components TEXT NOT NULL, PRIMARY KEY (run, market, need, offer)) STRICT;\n",
+    );
+    vec![v1, v2]
 }
 
 /// A duijie database.
@@ -528,6 +536,23 @@ const TRUE: &[u8] = &[1];
 const FALSE: &[u8] = &[0];
 const LIST: &[u8] = b"list";
 
+/// One line of the list of runs ([`Db::run_summaries`]).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct RunSummary {
+    /// The run's number.
+    pub id: i64,
+    /// The command that made it.
+    pub command: String,
+    /// Its seed, if any.
+    pub seed: Option<u64>,
+    /// The hash of the ledger it ran on.
+    pub input_hash: String,
+    /// Partnerships kept as rows (0 for runs recorded before rows were kept).
+    pub partnerships: u64,
+    /// Units placed over those rows.
+    pub units: i64,
+}
+
 /// A run as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RunRecord {
@@ -547,12 +572,58 @@ pub struct RunRecord {
     pub results: String,
 }
 
+/// The canonical text of a run's rows, which their checksum covers: one line per row, fields
+/// separated by tabs, in the order [`Db::run_matches`] returns them.
+fn matches_text(rows: &[RunMatch]) -> String {
+    rows.iter()
+        .map(|m| row_line(m, &components_text(&m.components)))
+        .collect()
+}
+
+/// One row of [`matches_text`], with its components' stored JSON.
+fn row_line(m: &RunMatch, components: &str) -> String {
+    format!(
+        "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{components}\n",
+        m.market.name(),
+        m.need,
+        m.offer,
+        m.need_party,
+        m.offer_party,
+        m.units,
+        m.score,
+    )
+}
+
+/// A score's components as stored: a JSON array of `[name, value]` pairs in the scorer's order
+/// (values in the shortest text that reads back to the same `f64`).
+fn components_text(c: &[(String, f64)]) -> String {
+    serde_json::json!(c).to_string()
+}
+
+fn parse_components(text: &str) -> Option<Vec<(String, f64)>> {
+    serde_json::from_str(text).ok()
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     let d = Sha256::digest(bytes);
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl Db {
+    /// The rows of query `sql` with `params`, each mapped by `f`; errors say what was being
+    /// done.
+    fn rows<T, P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+        doing: &str,
+        f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, DbError> {
+        let mut st = self.conn.prepare(sql).map_err(self.sql_err(doing))?;
+        let rows = st.query_map(params, f).map_err(self.sql_err(doing))?;
+        rows.collect::<Result<_, _>>().map_err(self.sql_err(doing))
+    }
+
     fn sql_err(&self, doing: &str) -> impl Fn(rusqlite::Error) -> DbError + '_ {
         let doing = doing.to_owned();
         move |e| sql_error(&self.path, &doing, e)
@@ -1166,23 +1237,144 @@ impl Db {
     /// # Errors
     /// [`DbError::Sql`].
     pub fn record_run(&mut self, run: &RunRecord) -> Result<i64, DbError> {
+        self.record_run_with_matches(run, &[])
+    }
+
+    /// Records a run with its partnerships as rows (table `run_match`, queryable in SQL), all
+    /// in one transaction: a run is either absent or complete, whatever stops the process. The
+    /// rows get a checksum beside the run's, which [`Db::run_matches`] checks.
+    ///
+    /// # Errors
+    /// [`DbError::Sql`].
+    pub fn record_run_with_matches(
+        &mut self,
+        run: &RunRecord,
+        matches: &[RunMatch],
+    ) -> Result<i64, DbError> {
         let sum = sha256_hex(run.results.as_bytes());
-        self.conn
-            .execute(
-                "INSERT INTO run (command, config, seed, library_version, input_hash, counts, results, results_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    run.command,
-                    run.config,
-                    run.seed.and_then(|s| i64::try_from(s).ok()),
-                    run.library_version,
-                    run.input_hash,
-                    run.counts,
-                    run.results,
-                    sum
-                ],
-            )
-            .map_err(self.sql_err("recording the run"))?;
-        Ok(self.conn.last_insert_rowid())
+        let matches_sum = sha256_hex(matches_text(matches).as_bytes());
+        let path = self.path.clone();
+        let err = |doing: &'static str| {
+            let path = path.clone();
+            move |e| sql_error(&path, doing, e)
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(err("recording the run"))?;
+        tx.execute(
+            "INSERT INTO run (command, config, seed, library_version, input_hash, counts, results, results_sha256, matches_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                run.command,
+                run.config,
+                run.seed.and_then(|s| i64::try_from(s).ok()),
+                run.library_version,
+                run.input_hash,
+                run.counts,
+                run.results,
+                sum,
+                matches_sum
+            ],
+        )
+        .map_err(err("recording the run"))?;
+        let id = tx.last_insert_rowid();
+        {
+            let mut insert = tx
+                .prepare(
+                    "INSERT INTO run_match (run, market, need, offer, need_party, offer_party, units, score, components) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                )
+                .map_err(err("recording the run's partnerships"))?;
+            for m in matches {
+                insert
+                    .execute(params![
+                        id,
+                        m.market.name(),
+                        m.need,
+                        m.offer,
+                        m.need_party,
+                        m.offer_party,
+                        m.units,
+                        m.score,
+                        components_text(&m.components),
+                    ])
+                    .map_err(err("recording the run's partnerships"))?;
+            }
+        }
+        tx.commit().map_err(err("recording the run"))?;
+        Ok(id)
+    }
+
+    /// The partnerships of run `id`, in market, need and offer order, checked against their
+    /// checksum (empty for a run recorded before the database kept them).
+    ///
+    /// # Errors
+    /// [`DbError::NoRun`], [`DbError::Tampered`] (rows changed outside duijie),
+    /// [`DbError::Sql`].
+    pub fn run_matches(&self, id: i64) -> Result<Vec<RunMatch>, DbError> {
+        let sum: Option<Option<String>> = self
+            .conn
+            .query_row("SELECT matches_sha256 FROM run WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(self.sql_err("reading a run"))?;
+        let Some(sum) = sum else {
+            return Err(DbError::NoRun {
+                path: self.path.clone(),
+                run: id,
+            });
+        };
+        let rows = self.rows(
+            "SELECT market, need, offer, need_party, offer_party, units, score, components FROM run_match WHERE run = ?1",
+            [id],
+            "reading a run's partnerships",
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, i64>(5)?,
+                    r.get::<_, i64>(6)?,
+                    r.get::<_, String>(7)?,
+                ))
+            },
+        )?;
+        let tampered = || DbError::Tampered {
+            path: self.path.clone(),
+            run: id,
+        };
+        let mut out = Vec::with_capacity(rows.len());
+        let mut stored = Vec::with_capacity(rows.len());
+        for (market, need, offer, need_party, offer_party, units, score, components) in rows {
+            let parsed = parse_components(&components).ok_or_else(tampered)?;
+            out.push(RunMatch {
+                market: Market::from_name(&market).map_err(|_| tampered())?,
+                need,
+                offer,
+                need_party,
+                offer_party,
+                units: u32::try_from(units).map_err(|_| tampered())?,
+                score,
+                components: parsed,
+            });
+            stored.push(components);
+        }
+        // The checksum covers the text as stored (the components' JSON among it).
+        let mut order: Vec<usize> = (0..out.len()).collect();
+        order.sort_by(|&i, &j| out[i].sort_key().cmp(&out[j].sort_key()));
+        let text: String = order
+            .iter()
+            .map(|&k| row_line(&out[k], &stored[k]))
+            .collect();
+        let mut slots: Vec<Option<RunMatch>> = out.into_iter().map(Some).collect();
+        let out: Vec<RunMatch> = order.iter().filter_map(|&k| slots[k].take()).collect();
+        match sum {
+            Some(sum) if sha256_hex(text.as_bytes()) != sum => Err(tampered()),
+            None if !out.is_empty() => Err(tampered()),
+            _ => Ok(out),
+        }
     }
 
     /// Reads run `id` back, checking its results against their checksum.
@@ -1232,15 +1424,35 @@ impl Db {
     /// # Errors
     /// [`DbError::Sql`].
     pub fn runs(&self) -> Result<Vec<(i64, String)>, DbError> {
-        let mut st = self
-            .conn
-            .prepare("SELECT id, command FROM run ORDER BY id")
-            .map_err(self.sql_err("listing runs"))?;
-        let rows = st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(self.sql_err("listing runs"))?;
-        rows.collect::<Result<_, _>>()
-            .map_err(self.sql_err("listing runs"))
+        self.rows(
+            "SELECT id, command FROM run ORDER BY id",
+            [],
+            "listing runs",
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+    }
+
+    /// Every run recorded, oldest first, with what it kept: its number, command, seed, ledger
+    /// hash, and the partnerships and units of its rows.
+    ///
+    /// # Errors
+    /// [`DbError::Sql`].
+    pub fn run_summaries(&self) -> Result<Vec<RunSummary>, DbError> {
+        self.rows(
+            "SELECT r.id, r.command, r.seed, r.input_hash, COUNT(m.run), COALESCE(SUM(m.units), 0) FROM run r LEFT JOIN run_match m ON m.run = r.id GROUP BY r.id ORDER BY r.id",
+            [],
+            "listing runs",
+            |r| {
+                Ok(RunSummary {
+                    id: r.get(0)?,
+                    command: r.get(1)?,
+                    seed: r.get::<_, Option<i64>>(2)?.and_then(|s| u64::try_from(s).ok()),
+                    input_hash: r.get(3)?,
+                    partnerships: r.get::<_, i64>(4)?.try_into().unwrap_or(0),
+                    units: r.get(5)?,
+                })
+            },
+        )
     }
 
     /// The file.

@@ -359,3 +359,99 @@ fn imports_creating_one_new_database_at_once_are_serialised() {
         assert_eq!(db.runs().unwrap().len(), 6);
     }
 }
+
+#[test]
+fn a_runs_partnerships_read_back_as_recorded_and_a_changed_row_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.sqlite");
+    let mut db = Db::create_or_open(&path).unwrap();
+    let loaded = db.import(read_paths(&[sample_dir()]).unwrap()).unwrap();
+    let outcome = duijie::run(&loaded.ledger).unwrap();
+    let rows = duijie::history::run_matches(&loaded.ledger, &outcome).unwrap();
+    assert!(!rows.is_empty());
+    let run = RunRecord {
+        command: "match".into(),
+        config: "{}".into(),
+        seed: None,
+        library_version: "0.1.0".into(),
+        input_hash: db.ledger_hash().unwrap(),
+        counts: "{}".into(),
+        results: "{}".into(),
+    };
+    let id = db.record_run_with_matches(&run, &rows).unwrap();
+    assert_eq!(db.run_matches(id).unwrap(), rows);
+    assert_eq!(db.run(id).unwrap(), run);
+    // A run without rows (the import) reads back empty; an unknown run is refused.
+    assert_eq!(db.run_matches(1).unwrap(), vec![]);
+    assert!(matches!(db.run_matches(id + 1), Err(DbError::NoRun { .. })));
+    // The rows are plain SQL: an analyst can query them, and a change made there is found.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let units: i64 = conn
+        .query_row(
+            "SELECT SUM(units) FROM run_match WHERE run = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(units, rows.iter().map(|r| i64::from(r.units)).sum::<i64>());
+    conn.execute(
+        "UPDATE run_match SET units = units + 1 WHERE run = ?1 AND need = 'N01'",
+        [id],
+    )
+    .unwrap();
+    drop(conn);
+    let db = Db::open_existing(&path).unwrap();
+    assert!(matches!(db.run_matches(id), Err(DbError::Tampered { .. })));
+}
+
+#[test]
+fn a_version_1_database_is_upgraded_and_keeps_its_ledger_and_runs() {
+    // A database as duijie wrote it before runs kept their partnerships.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.sqlite");
+    let current = dir.path().join("now.sqlite");
+    let mut db = Db::create_or_open(&current).unwrap();
+    db.import(read_paths(&[sample_dir()]).unwrap()).unwrap();
+    let hash = db.ledger_hash().unwrap();
+    drop(db);
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(&duijie_store::sqlite::migrations()[0])
+            .unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        // Its ledger and its run, copied table by table from a current file.
+        conn.execute("ATTACH DATABASE ?1 AS now", [current.to_str().unwrap()])
+            .unwrap();
+        let tables: Vec<String> = {
+            let mut st = conn
+                .prepare("SELECT name FROM now.sqlite_schema WHERE type = 'table' AND name NOT IN ('run', 'run_match')")
+                .unwrap();
+            st.query_map([], |r| r.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+        };
+        for t in tables {
+            conn.execute(
+                &format!("INSERT INTO main.\"{t}\" SELECT * FROM now.\"{t}\""),
+                [],
+            )
+            .unwrap();
+        }
+        conn.execute(
+            "INSERT INTO main.run SELECT id, command, config, seed, library_version, input_hash, counts, results, results_sha256 FROM now.run",
+            [],
+        )
+        .unwrap();
+        conn.execute("DETACH DATABASE now", []).unwrap();
+    }
+    let db = Db::open_existing(&path).unwrap();
+    assert_eq!(db.schema_version().unwrap(), SCHEMA_VERSION);
+    assert_eq!(db.ledger_hash().unwrap(), hash);
+    assert_eq!(db.runs().unwrap(), vec![(1, "import".to_owned())]);
+    assert_eq!(db.run(1).unwrap().input_hash, hash);
+    assert_eq!(db.run_matches(1).unwrap(), vec![]);
+    assert!(db.read().is_ok());
+}

@@ -33,6 +33,7 @@
 //! - [`programme`]: the alliance programme's parts — alliances and lead units, consortia for
 //!   core technology needs, gap analysis with capacity what-ifs, targets and progress.
 //! - [`experiment`]: policies × datasets → one comparison table.
+//! - [`history`]: rounds over time — a run's partnerships by id, and the diff of two runs.
 //!
 //! The core does no I/O: adapters (`duijie-store`, `duijie-export`) read and write files.
 //!
@@ -87,6 +88,7 @@ pub mod allocate;
 pub mod catalogue;
 pub mod experiment;
 pub mod games;
+pub mod history;
 pub mod id;
 pub mod message;
 pub mod model;

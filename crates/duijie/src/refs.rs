@@ -357,7 +357,7 @@ impl Outcome {
 
     /// The fingerprint half of [`Outcome::check_ledger`]; each allocation checks its sizes as
     /// it is read.
-    fn check_fingerprint(&self, l: &Ledger) -> Result<(), NotThisLedger> {
+    pub(crate) fn check_fingerprint(&self, l: &Ledger) -> Result<(), NotThisLedger> {
         if self.ledger == 0 {
             return Ok(());
         }

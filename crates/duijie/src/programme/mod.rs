@@ -208,6 +208,12 @@ fn share(l: &Ledger, membership: &[Vec<u32>], pred: impl Fn(&crate::Party) -> bo
     if n == 0 { 1.0 } else { c as f64 / n as f64 }
 }
 
+/// The alliance an enterprise belongs to under `g` (its name, as [`form_alliances`] names
+/// it), or `None` for a party that is not an enterprise.
+pub fn enterprise_alliance(p: &crate::Party, g: Grouping) -> Option<String> {
+    matches!(p.detail, PartyDetail::Enterprise { .. }).then(|| alliance_key(p, g))
+}
+
 /// The alliance key of an enterprise under `g`.
 fn alliance_key(p: &crate::Party, g: Grouping) -> String {
     let c = Catalogues::get();

@@ -1,0 +1,238 @@
+//! `duijie runs` and `duijie diff`: the rounds a database has recorded, and what changed
+//! between two of them.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use duijie::history::{self, RunDiff, RunMatch};
+use duijie::programme::Grouping;
+use duijie::score::Market;
+
+/// `duijie runs DB`: every run with what it kept.
+pub fn runs(db: &Path, json: bool) -> anyhow::Result<ExitCode> {
+    let store = duijie_store::Db::open_read_only(db)?;
+    let runs = store.run_summaries()?;
+    if json {
+        outln!("{}", serde_json::to_string_pretty(&runs)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let zh = crate::lang() == duijie::score::Lang::Zh;
+    // Columns padded by display width, so that Chinese headings line up.
+    let pad = |s: &str, w: usize, right: bool| {
+        let fill = " ".repeat(w.saturating_sub(duijie_export::display_width(s)));
+        if right {
+            format!("{fill}{s}")
+        } else {
+            format!("{s}{fill}")
+        }
+    };
+    let line = |cells: [&str; 6]| {
+        format!(
+            "{}  {} {} {} {}  {}",
+            pad(cells[0], 4, true),
+            pad(cells[1], 8, false),
+            pad(cells[2], 6, true),
+            pad(cells[3], 12, true),
+            pad(cells[4], 10, true),
+            cells[5]
+        )
+    };
+    outln!(
+        "{}",
+        if zh {
+            line(["运行", "命令", "种子", "配对数", "单位数", "台账哈希"])
+        } else {
+            line([
+                "run",
+                "command",
+                "seed",
+                "partnerships",
+                "units",
+                "ledger sha256",
+            ])
+        }
+    )?;
+    for r in &runs {
+        let seed = r.seed.map(|s| s.to_string()).unwrap_or_default();
+        outln!(
+            "{}",
+            line([
+                &r.id.to_string(),
+                &r.command,
+                &seed,
+                &r.partnerships.to_string(),
+                &r.units.to_string(),
+                &r.input_hash[..r.input_hash.len().min(12)],
+            ])
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The change of each market's numeric metrics from one `match` run's summary to another's:
+/// `(market, metric, before, after)`; empty when either run's results are not such a summary.
+fn metric_changes(a: &str, b: &str) -> Vec<(String, String, f64, f64)> {
+    let parse = |t: &str| serde_json::from_str::<serde_json::Value>(t).ok();
+    let (Some(a), Some(b)) = (parse(a), parse(b)) else {
+        return Vec::new();
+    };
+    let markets = |v: &serde_json::Value| v["markets"].as_array().cloned().unwrap_or_default();
+    let mut out = Vec::new();
+    for mb in markets(&b) {
+        let name = mb["market"].as_str().unwrap_or_default().to_owned();
+        let Some(ma) = markets(&a)
+            .into_iter()
+            .find(|m| m["market"] == mb["market"])
+        else {
+            continue;
+        };
+        for (k, vb) in mb.as_object().into_iter().flatten() {
+            let number = |v: &serde_json::Value| {
+                v.as_f64()
+                    .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+            };
+            if k == "welfare_fixed" || k == "market" {
+                continue;
+            }
+            if let (Some(x), Some(y)) = (number(&ma[k]), number(vb))
+                && x != y
+            {
+                out.push((name.clone(), k.clone(), x, y));
+            }
+        }
+    }
+    out
+}
+
+/// The diff as CSV: one line per partnership added, removed or changed.
+fn diff_csv(d: &RunDiff) -> String {
+    let cell = duijie_export::csv_cell;
+    let mut s = String::from(
+        "change,market,need,offer,need_party,offer_party,units_before,units_after,score_before,score_after\n",
+    );
+    let line = |s: &mut String, what: &str, a: Option<&RunMatch>, b: Option<&RunMatch>| {
+        let r = b.or(a).expect("one side");
+        let num = |x: Option<&RunMatch>, f: fn(&RunMatch) -> String| x.map(f).unwrap_or_default();
+        s.push_str(&format!(
+            "{what},{},{},{},{},{},{},{},{},{}\n",
+            r.market.name(),
+            cell(&r.need),
+            cell(&r.offer),
+            cell(&r.need_party),
+            cell(&r.offer_party),
+            num(a, |m| m.units.to_string()),
+            num(b, |m| m.units.to_string()),
+            num(a, |m| duijie_export::fixed_decimal(i128::from(m.score))),
+            num(b, |m| duijie_export::fixed_decimal(i128::from(m.score))),
+        ));
+    };
+    for r in &d.added {
+        line(&mut s, "added", None, Some(r));
+    }
+    for r in &d.removed {
+        line(&mut s, "removed", Some(r), None);
+    }
+    for c in &d.changed {
+        line(&mut s, "changed", Some(&c.before), Some(&c.after));
+    }
+    s
+}
+
+/// `duijie diff DB A B`: partnerships added, removed and changed from run A to run B, units by
+/// market and by alliance (of the database's ledger, under `grouping`), and the change of each
+/// market's metrics.
+pub fn diff(
+    db: &Path,
+    (a, b): (i64, i64),
+    grouping: Grouping,
+    out: Option<&Path>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let store = duijie_store::Db::open_read_only(db)?;
+    let (ra, rb) = (store.run(a)?, store.run(b)?);
+    let (ma, mb) = (store.run_matches(a)?, store.run_matches(b)?);
+    let d = history::diff(&ma, &mb);
+    let loaded = store.read()?.validate();
+    let alliances = history::by_alliance(&loaded.ledger, &d, grouping);
+    let metrics = metric_changes(&ra.results, &rb.results);
+    if let Some(path) = out {
+        duijie_export::write_atomic(path, diff_csv(&d).as_bytes())?;
+    }
+    let units = d.units_by_market();
+    if json {
+        let v = serde_json::json!({
+            "database": db.display().to_string(),
+            "from": a,
+            "to": b,
+            "same_ledger": ra.input_hash == rb.input_hash,
+            "added": d.added,
+            "removed": d.removed,
+            "changed": d.changed,
+            "units_by_market": units.iter().map(|(m, u)| serde_json::json!({"market": m.name(), "units": u})).collect::<Vec<_>>(),
+            "by_alliance": alliances,
+            "metrics": metrics.iter().map(|(m, k, x, y)| serde_json::json!({"market": m, "metric": k, "before": x, "after": y})).collect::<Vec<_>>(),
+        });
+        outln!("{}", serde_json::to_string_pretty(&v)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let zh = crate::lang() == duijie::score::Lang::Zh;
+    if zh {
+        outln!(
+            "运行 {a} → {b}：新增配对 {}，撤销 {}，变更 {}{}",
+            d.added.len(),
+            d.removed.len(),
+            d.changed.len(),
+            if ra.input_hash == rb.input_hash {
+                "（同一台账）"
+            } else {
+                "（台账已更新）"
+            }
+        )?;
+    } else {
+        outln!(
+            "run {a} → {b}: {} partnerships added, {} removed, {} changed{}",
+            d.added.len(),
+            d.removed.len(),
+            d.changed.len(),
+            if ra.input_hash == rb.input_hash {
+                " (same ledger)"
+            } else {
+                " (the ledger changed)"
+            }
+        )?;
+    }
+    for (m, u) in &units {
+        if *u != 0 {
+            let name = if zh { m.name_zh() } else { m.name() };
+            outln!("  {name}: {u:+} {}", if zh { "单位" } else { "units" })?;
+        }
+    }
+    for c in &alliances {
+        let name = if c.alliance.is_empty() {
+            if zh {
+                "（无联盟）"
+            } else {
+                "(no alliance)"
+            }
+        } else {
+            c.alliance.as_str()
+        };
+        outln!(
+            "  {name}: +{} −{} ~{}, {:+} {}",
+            c.added,
+            c.removed,
+            c.changed,
+            c.units,
+            if zh { "单位" } else { "units" }
+        )?;
+    }
+    for (m, k, x, y) in &metrics {
+        let market =
+            Market::from_name(m).map_or(m.as_str(), |m| if zh { m.name_zh() } else { m.name() });
+        outln!("  {market} {k}: {x} → {y}")?;
+    }
+    if let Some(path) = out {
+        outln!("wrote {}", path.display())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

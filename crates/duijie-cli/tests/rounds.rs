@@ -1,0 +1,101 @@
+//! Rounds over time through the command line: every run keeps its partnerships, `duijie runs`
+//! lists them, `duijie diff` tells what changed, and the diff accounts for all of it.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+use common::{duijie, root};
+
+fn ok(args: &[&str]) -> String {
+    let o = duijie(args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+#[test]
+fn runs_keep_their_partnerships_and_a_diff_accounts_for_every_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("l.sqlite");
+    let db_s = db.to_str().unwrap();
+    let sample = root().join("datasets/sample");
+    ok(&["import", sample.to_str().unwrap(), "--db", db_s]);
+    let out = dir.path().join("o");
+    ok(&["match", db_s, "--out", out.to_str().unwrap()]);
+    // A second round with fewer candidates per need: some partnerships go.
+    let weights = dir.path().join("w.toml");
+    std::fs::write(&weights, "top_k = 1\n").unwrap();
+    ok(&[
+        "match",
+        db_s,
+        "--out",
+        out.to_str().unwrap(),
+        "--weights",
+        weights.to_str().unwrap(),
+    ]);
+
+    let runs: serde_json::Value = serde_json::from_str(&ok(&["runs", db_s, "--json"])).unwrap();
+    let runs = runs.as_array().unwrap();
+    assert_eq!(runs.len(), 3, "the import and two matches");
+    assert_eq!(runs[0]["partnerships"], 0);
+    let matches_csv = std::fs::read_to_string(out.join("matches.csv")).unwrap();
+    assert_eq!(runs[2]["partnerships"], matches_csv.lines().count() - 1);
+
+    // The diff of a run with itself is empty.
+    let same: serde_json::Value =
+        serde_json::from_str(&ok(&["diff", db_s, "2", "2", "--json"])).unwrap();
+    for k in ["added", "removed", "changed"] {
+        assert_eq!(same[k], serde_json::json!([]), "{k}");
+    }
+    // Run 2 plus the diff is run 3, row for row.
+    let d: serde_json::Value =
+        serde_json::from_str(&ok(&["diff", db_s, "2", "3", "--json"])).unwrap();
+    let store = duijie_store::Db::open_read_only(&db).unwrap();
+    let (a, b) = (store.run_matches(2).unwrap(), store.run_matches(3).unwrap());
+    let diff: duijie::history::RunDiff = serde_json::from_value(serde_json::json!({
+        "added": d["added"], "removed": d["removed"], "changed": d["changed"],
+    }))
+    .unwrap();
+    assert!(!diff.is_empty());
+    assert_eq!(diff.apply(&a), b);
+    let units: i64 = d["units_by_market"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["units"].as_i64().unwrap())
+        .sum();
+    let total = |rows: &[duijie::history::RunMatch]| -> i64 {
+        rows.iter().map(|r| i64::from(r.units)).sum()
+    };
+    assert_eq!(units, total(&b) - total(&a));
+    let by_alliance: i64 = d["by_alliance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["units"].as_i64().unwrap())
+        .sum();
+    assert_eq!(by_alliance, units);
+    assert!(
+        d["metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["metric"] == "matched_units")
+    );
+    // The CSV of the changes, and the text in Chinese.
+    let csv = dir.path().join("d.csv");
+    let text = ok(&["diff", db_s, "2", "3", "--out", csv.to_str().unwrap()]);
+    assert!(text.contains("运行 2 → 3"), "{text}");
+    let lines = std::fs::read_to_string(&csv).unwrap().lines().count() - 1;
+    assert_eq!(
+        lines,
+        diff.added.len() + diff.removed.len() + diff.changed.len()
+    );
+    // An unknown run is a clear error.
+    let o = duijie(&["diff", db_s, "2", "9"]);
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("run 9"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
