@@ -251,29 +251,47 @@ fn order_key(r: &RunMatch) -> (usize, String, String) {
 }
 
 /// The difference between two runs' partnerships (each as [`run_matches`] gives them, or as
-/// read back from the store): what the second added, removed and changed. Rows are matched by
-/// market, need id and offer id.
+/// read back from the store; a partnership at most once per run): what the second added,
+/// removed and changed. Rows are matched by market, need id and offer id, in one merge of the
+/// two runs in that order.
 pub fn diff(first: &[RunMatch], second: &[RunMatch]) -> RunDiff {
-    let index = |rows: &[RunMatch]| -> BTreeMap<(usize, String, String), RunMatch> {
-        rows.iter().map(|r| (order_key(r), r.clone())).collect()
-    };
-    let (a, b) = (index(first), index(second));
+    fn sorted(rows: &[RunMatch]) -> Vec<&RunMatch> {
+        let mut v: Vec<&RunMatch> = rows.iter().collect();
+        if !v.is_sorted_by(|x, y| x.sort_key() <= y.sort_key()) {
+            v.sort_by(|x, y| x.sort_key().cmp(&y.sort_key()));
+        }
+        v
+    }
+    let (a, b) = (sorted(first), sorted(second));
     let mut d = RunDiff::default();
-    for (k, before) in &a {
-        match b.get(k) {
-            None => d.removed.push(before.clone()),
-            Some(after) if after != before => d.changed.push(Changed {
-                before: before.clone(),
-                after: after.clone(),
-            }),
-            Some(_) => {}
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let order = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) => x.sort_key().cmp(&y.sort_key()),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                d.removed.push(a[i].clone());
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                d.added.push(b[j].clone());
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                if a[i] != b[j] {
+                    d.changed.push(Changed {
+                        before: a[i].clone(),
+                        after: b[j].clone(),
+                    });
+                }
+                i += 1;
+                j += 1;
+            }
         }
     }
-    d.added = b
-        .iter()
-        .filter(|(k, _)| !a.contains_key(*k))
-        .map(|(_, r)| r.clone())
-        .collect();
     d
 }
 
