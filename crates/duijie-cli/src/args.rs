@@ -222,6 +222,10 @@ pub(crate) enum Command {
         out: PathBuf,
         #[command(flatten)]
         scoring: ScoringOpts,
+        /// Agreements from earlier rounds (CSV: need,offer,units,status): 已签约 (signed) units
+        /// are kept, 已拒绝 (refused) and 暂停 (paused) pairs are not allocated.
+        #[arg(long)]
+        agreements: Option<PathBuf>,
         /// Print the summary as JSON instead of a table.
         #[arg(long)]
         json: bool,

@@ -80,6 +80,7 @@ pub fn match_ledger(
     paths: &[PathBuf],
     out: &Path,
     cfg: &duijie::ScoreConfig,
+    agreements: Option<&Path>,
     json: bool,
     progress: bool,
 ) -> anyhow::Result<ExitCode> {
@@ -100,7 +101,16 @@ pub fn match_ledger(
         .map(|p| p.display().to_string())
         .collect::<Vec<_>>()
         .join(" ");
-    let (code, outcome) = allocate_and_report(&loaded, &what, out, cfg, json, &phases)?;
+    let agreed = match agreements {
+        None => Vec::new(),
+        Some(file) => {
+            let rows = duijie_store::market::read_agreements(file)?;
+            let plain: Vec<_> = rows.iter().map(|(_, r)| r.clone()).collect();
+            duijie::policy::agreements::resolve(&loaded.ledger, &plain)
+                .map_err(|(k, e)| anyhow::anyhow!("{}:{}: {e}", file.display(), rows[k].0))?
+        }
+    };
+    let (code, outcome) = allocate_and_report(&loaded, &what, out, cfg, &agreed, json, &phases)?;
     if let ([one], Some(outcome)) = (paths, outcome)
         && duijie_store::sqlite::is_database(one)
     {
@@ -158,6 +168,7 @@ pub fn demo_bundled(out: &Path, json: bool) -> anyhow::Result<ExitCode> {
         "bundled sample ledger (datasets/sample)",
         out,
         &duijie::score::ScoreConfig::default(),
+        &[],
         json,
         &crate::progress::Phases::new(false),
     )
@@ -215,6 +226,7 @@ fn allocate_and_report(
     what: &str,
     out: &Path,
     cfg: &duijie::score::ScoreConfig,
+    agreements: &[Vec<duijie::policy::Agreement>],
     json: bool,
     phases: &crate::progress::Phases,
 ) -> anyhow::Result<(ExitCode, Option<duijie::pipeline::Outcome>)> {
@@ -227,10 +239,11 @@ fn allocate_and_report(
     }
     let ledger = &loaded.ledger;
     phases.running("scoring and allocating every market");
-    let outcome = duijie::pipeline::run_observed(
+    let outcome = duijie::pipeline::run_agreed(
         ledger,
         cfg,
         &duijie::policy::Welfare,
+        agreements,
         Some(&|s| phases.step(s)),
     )
     .context("allocation failed")?;

@@ -141,9 +141,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             paths,
             out,
             scoring,
+            agreements,
             json,
             progress,
-        } => ledger::match_ledger(&paths, &out, &scoring.load()?, json, progress),
+        } => ledger::match_ledger(
+            &paths,
+            &out,
+            &scoring.load()?,
+            agreements.as_deref(),
+            json,
+            progress,
+        ),
         Command::Gen { scale, seed, out } => ledger::generate(scale, seed, &out),
         Command::Explain {
             need,

@@ -99,3 +99,60 @@ fn runs_keep_their_partnerships_and_a_diff_accounts_for_every_change() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+#[test]
+fn agreements_keep_signed_units_drop_refused_pairs_and_bad_ones_are_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = root().join("datasets/sample");
+    let out = dir.path().join("o");
+    let agreements = dir.path().join("agreements.csv");
+    // N01 took 4 from T01 and 2 from T03 without agreements.
+    std::fs::write(
+        &agreements,
+        "need,offer,units,status\nN01,T03,2,已签约\nN01,T01,,已拒绝\nN02,T02,,暂停\n",
+    )
+    .unwrap();
+    let args = [
+        "match",
+        sample.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--agreements",
+        agreements.to_str().unwrap(),
+    ];
+    ok(&args);
+    let matches = std::fs::read_to_string(out.join("matches.csv")).unwrap();
+    let units = |need: &str, offer: &str| -> Option<u32> {
+        matches.lines().find_map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            (c[1] == need && c[4] == offer).then(|| c[7].parse().unwrap())
+        })
+    };
+    assert_eq!(units("N01", "T03"), Some(2), "{matches}");
+    assert_eq!(units("N01", "T01"), None, "{matches}");
+    assert_eq!(units("N02", "T02"), None, "{matches}");
+    for (text, says) in [
+        (
+            "need,offer,units,status\nN01,T03,9,signed\n",
+            "agreements.csv:2: signed agreements give need \"N01\" 9 units",
+        ),
+        (
+            "need,offer,units,status\nN01,T03,1,signed\nN0x,T01,1,refused\n",
+            "agreements.csv:3: no need with id \"N0x\"",
+        ),
+        (
+            "need,offer,units,status\nN01,T03,1,maybe\n",
+            "agreements.csv:2: status \"maybe\"",
+        ),
+        (
+            "need,offer,units,status\nN01,T03,1,signed\nN01,T03,,refused\n",
+            "agreed a second time",
+        ),
+    ] {
+        std::fs::write(&agreements, text).unwrap();
+        let o = duijie(&args);
+        assert!(!o.status.success());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(says), "{err}");
+    }
+}

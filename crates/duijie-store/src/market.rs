@@ -186,6 +186,60 @@ fn build(
     })
 }
 
+/// Reads agreements from a CSV file with the columns `need,offer,units,status` (status 已签约 /
+/// signed, 已拒绝 / refused, 暂停 / paused; units required for a signed agreement): each row
+/// with its line, for [`duijie::policy::agreements::resolve`].
+///
+/// # Errors
+/// The first problem, naming the file, line and field: a missing column, an unknown status,
+/// units that are not a whole number.
+pub fn read_agreements(
+    path: &Path,
+) -> Result<Vec<(u64, duijie::policy::agreements::AgreementRow)>, InstanceFileError> {
+    use duijie::policy::AgreementStatus;
+    let name = path.display().to_string();
+    csv_entries(path)?
+        .iter()
+        .map(|e| {
+            let need = field(&name, e, "need")?.to_owned();
+            let offer = field(&name, e, "offer")?.to_owned();
+            let status_text = field(&name, e, "status")?;
+            let Some(status) = AgreementStatus::from_name(status_text) else {
+                return fail(
+                    &name,
+                    e.line,
+                    format!(
+                        "status {status_text:?} of need {need:?} and offer {offer:?}: write 已签约 (signed), 已拒绝 (refused) or 暂停 (paused)"
+                    ),
+                );
+            };
+            let units_text = e.fields.get("units").map(|s| s.trim()).unwrap_or_default();
+            let units = if units_text.is_empty() && status != AgreementStatus::Signed {
+                0
+            } else {
+                units_text.parse::<u32>().or_else(|_| {
+                    fail(
+                        &name,
+                        e.line,
+                        format!(
+                            "units {units_text:?} of need {need:?} and offer {offer:?}: a signed agreement needs a whole number of units"
+                        ),
+                    )
+                })?
+            };
+            Ok((
+                e.line,
+                duijie::policy::agreements::AgreementRow {
+                    need,
+                    offer,
+                    units,
+                    status,
+                },
+            ))
+        })
+        .collect()
+}
+
 fn read_text(path: &Path) -> Result<String, InstanceFileError> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).or_else(|e| {

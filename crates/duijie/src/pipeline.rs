@@ -139,6 +139,23 @@ pub fn run_observed(
     policy: &dyn Policy,
     observe: Option<&(dyn Fn(Step) + Sync)>,
 ) -> Result<Outcome, AllocateError> {
+    run_agreed(ledger, cfg, policy, &[], observe)
+}
+
+/// [`run_observed`] with agreements respected in every market
+/// ([`crate::policy::agreements::resolve`] gives them, one list per market in [`Market::ALL`]
+/// order; missing lists are empty): signed units fixed, refused and paused pairs left out
+/// ([`crate::policy::allocate_with`]).
+///
+/// # Errors
+/// As [`run_policy`], and a signed agreement beyond a demand or a capacity, named.
+pub fn run_agreed(
+    ledger: &Ledger,
+    cfg: &score::ScoreConfig,
+    policy: &dyn Policy,
+    agreements: &[Vec<crate::policy::Agreement>],
+    observe: Option<&(dyn Fn(Step) + Sync)>,
+) -> Result<Outcome, AllocateError> {
     let observe = |step| {
         if let Some(f) = observe {
             f(step);
@@ -164,8 +181,12 @@ pub fn run_observed(
     // checked), and the metrics every policy is measured by.
     let finish = |inst: crate::policy::MarketInstance| -> Result<MarketOutcome, AllocateError> {
         let m = inst.market;
-        let allocation = policy
-            .allocate(&inst)
+        let agreed = Market::ALL
+            .iter()
+            .position(|&x| x == m)
+            .and_then(|k| agreements.get(k))
+            .map_or(&[][..], Vec::as_slice);
+        let allocation = crate::policy::allocate_with(policy, &inst, agreed)
             .map_err(|e| e.in_policy(&policy.name(), m))?;
         observe(Step::Solved { market: m });
         let metrics = crate::policy::measure(&inst, &allocation);

@@ -23,6 +23,7 @@
 //!
 //! Every policy is deterministic: ties go to the lower index.
 
+pub mod agreements;
 mod allocation;
 mod covering;
 mod flow;
@@ -32,6 +33,7 @@ mod stable;
 #[cfg(test)]
 mod tests;
 
+pub use agreements::{Agreement, AgreementStatus, allocate_with};
 pub use allocation::{Allocation, CandidateCapacity, Match, UnmetReason, candidate_capacity};
 pub use metrics::{GroupCoverage, PolicyMetrics, Spread, gini, measure};
 pub use modes::{Cooperation, Mode};
