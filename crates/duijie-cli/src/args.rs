@@ -226,6 +226,13 @@ pub(crate) enum Command {
         /// are kept, 已拒绝 (refused) and 暂停 (paused) pairs are not allocated.
         #[arg(long)]
         agreements: Option<PathBuf>,
+        /// Minimum-change re-matching (PATH a database): keep the partnerships of this earlier
+        /// run unless moving one gains more than `--keep` of score per unit.
+        #[arg(long)]
+        previous_run: Option<i64>,
+        /// With --previous-run: the score per unit a partnership must gain to move (0 to 1).
+        #[arg(long, default_value_t = 0.01)]
+        keep: f64,
         /// Print the summary as JSON instead of a table.
         #[arg(long)]
         json: bool,

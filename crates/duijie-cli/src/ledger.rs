@@ -76,11 +76,21 @@ pub fn import(paths: &[PathBuf], db: &Path, replace: bool, json: bool) -> anyhow
 
 /// `duijie match`: every market allocated and the results written into `out`; a ledger read
 /// from a database has the run recorded there, with its results.
+/// What `duijie match` carries over from earlier rounds.
+pub struct Carried<'a> {
+    /// The agreements file.
+    pub agreements: Option<&'a Path>,
+    /// The run whose partnerships to keep (the ledger must be a database).
+    pub previous_run: Option<i64>,
+    /// The score per unit a partnership must gain to move.
+    pub keep: f64,
+}
+
 pub fn match_ledger(
     paths: &[PathBuf],
     out: &Path,
     cfg: &duijie::ScoreConfig,
-    agreements: Option<&Path>,
+    carried: &Carried<'_>,
     json: bool,
     progress: bool,
 ) -> anyhow::Result<ExitCode> {
@@ -101,21 +111,54 @@ pub fn match_ledger(
         .map(|p| p.display().to_string())
         .collect::<Vec<_>>()
         .join(" ");
-    let agreed = match agreements {
-        None => Vec::new(),
-        Some(file) => {
-            let rows = duijie_store::market::read_agreements(file)?;
-            let plain: Vec<_> = rows.iter().map(|(_, r)| r.clone()).collect();
-            duijie::policy::agreements::resolve(&loaded.ledger, &plain)
-                .map_err(|(k, e)| anyhow::anyhow!("{}:{}: {e}", file.display(), rows[k].0))?
+    let mut round = duijie::pipeline::Round::default();
+    if let Some(file) = carried.agreements {
+        let rows = duijie_store::market::read_agreements(file)?;
+        let plain: Vec<_> = rows.iter().map(|(_, r)| r.clone()).collect();
+        round.agreements = duijie::policy::agreements::resolve(&loaded.ledger, &plain)
+            .map_err(|(k, e)| anyhow::anyhow!("{}:{}: {e}", file.display(), rows[k].0))?;
+    }
+    let mut before = None;
+    if let Some(run) = carried.previous_run {
+        let [one] = paths else {
+            anyhow::bail!(
+                "--previous-run needs one database as the ledger (duijie import makes one)"
+            );
+        };
+        if !duijie_store::sqlite::is_database(one) {
+            anyhow::bail!(
+                "--previous-run needs one database as the ledger (duijie import makes one), not {}",
+                one.display()
+            );
         }
-    };
-    let (code, outcome) = allocate_and_report(&loaded, &what, out, cfg, &agreed, json, &phases)?;
+        if !(0.0..=1.0).contains(&carried.keep) {
+            anyhow::bail!("--keep {}: a score per unit between 0 and 1", carried.keep);
+        }
+        let rows = duijie_store::Db::open_read_only(one)?.run_matches(run)?;
+        round.previous = duijie::history::positions(&loaded.ledger, &rows);
+        #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
+        let bonus = (carried.keep * duijie::score::SCALE as f64).round() as i64;
+        round.keep_bonus = bonus;
+        before = Some((run, rows));
+    }
+    let (code, outcome) = allocate_and_report(&loaded, &what, out, cfg, &round, json, &phases)?;
     if let ([one], Some(outcome)) = (paths, outcome)
         && duijie_store::sqlite::is_database(one)
     {
         let mut db = duijie_store::Db::open_existing(one)?;
         let rows = duijie::history::run_matches(&loaded.ledger, &outcome)?;
+        if let Some((run, prev)) = &before
+            && !json
+        {
+            let d = duijie::history::diff(prev, &rows);
+            outln!(
+                "since run {run}: {} partnerships added, {} removed, {} changed (kept unless moving gains more than {} per unit)",
+                d.added.len(),
+                d.removed.len(),
+                d.changed.len(),
+                carried.keep
+            )?;
+        }
         let id = crate::programme::record_run(
             &mut db,
             "match",
@@ -168,7 +211,7 @@ pub fn demo_bundled(out: &Path, json: bool) -> anyhow::Result<ExitCode> {
         "bundled sample ledger (datasets/sample)",
         out,
         &duijie::score::ScoreConfig::default(),
-        &[],
+        &duijie::pipeline::Round::default(),
         json,
         &crate::progress::Phases::new(false),
     )
@@ -226,7 +269,7 @@ fn allocate_and_report(
     what: &str,
     out: &Path,
     cfg: &duijie::score::ScoreConfig,
-    agreements: &[Vec<duijie::policy::Agreement>],
+    round: &duijie::pipeline::Round,
     json: bool,
     phases: &crate::progress::Phases,
 ) -> anyhow::Result<(ExitCode, Option<duijie::pipeline::Outcome>)> {
@@ -239,11 +282,11 @@ fn allocate_and_report(
     }
     let ledger = &loaded.ledger;
     phases.running("scoring and allocating every market");
-    let outcome = duijie::pipeline::run_agreed(
+    let outcome = duijie::pipeline::run_round(
         ledger,
         cfg,
         &duijie::policy::Welfare,
-        agreements,
+        round,
         Some(&|s| phases.step(s)),
     )
     .context("allocation failed")?;

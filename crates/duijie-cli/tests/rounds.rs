@@ -12,15 +12,23 @@ fn ok(args: &[&str]) -> String {
     String::from_utf8(o.stdout).unwrap()
 }
 
+/// A database of the sample ledger with one `match` run (run 2), in a temporary folder.
+fn sample_database() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("l.sqlite").to_str().unwrap().to_owned();
+    let sample = root().join("datasets/sample");
+    ok(&["import", sample.to_str().unwrap(), "--db", &db]);
+    let out = dir.path().join("o");
+    ok(&["match", &db, "--out", out.to_str().unwrap()]);
+    (dir, db)
+}
+
 #[test]
 fn runs_keep_their_partnerships_and_a_diff_accounts_for_every_change() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("l.sqlite");
-    let db_s = db.to_str().unwrap();
-    let sample = root().join("datasets/sample");
-    ok(&["import", sample.to_str().unwrap(), "--db", db_s]);
+    let (dir, db_s) = sample_database();
+    let db_s = db_s.as_str();
+    let db = std::path::PathBuf::from(db_s);
     let out = dir.path().join("o");
-    ok(&["match", db_s, "--out", out.to_str().unwrap()]);
     // A second round with fewer candidates per need: some partnerships go.
     let weights = dir.path().join("w.toml");
     std::fs::write(&weights, "top_k = 1\n").unwrap();
@@ -155,4 +163,60 @@ fn agreements_keep_signed_units_drop_refused_pairs_and_bad_ones_are_located() {
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(err.contains(says), "{err}");
     }
+}
+
+#[test]
+fn a_keep_bonus_moves_fewer_partnerships_than_a_fresh_rematch() {
+    let (dir, db_s) = sample_database();
+    let db_s = db_s.as_str();
+    let sample = root().join("datasets/sample");
+    let out = dir.path().join("o");
+    let out_s = out.to_str().unwrap();
+    // The next round scores differently (geography counts for nothing).
+    let weights = dir.path().join("w.toml");
+    std::fs::write(
+        &weights,
+        "[technology]\ngeography = 0.0\n[talent]\ngeography = 0.0\n",
+    )
+    .unwrap();
+    let w = weights.to_str().unwrap();
+    ok(&["match", db_s, "--out", out_s, "--weights", w]); // run 3: fresh
+    let text = ok(&[
+        "match",
+        db_s,
+        "--out",
+        out_s,
+        "--weights",
+        w,
+        "--previous-run",
+        "2",
+        "--keep",
+        "1",
+    ]); // run 4
+    assert!(text.contains("since run 2:"), "{text}");
+    let moved = |a: &str, b: &str| -> usize {
+        let d: serde_json::Value =
+            serde_json::from_str(&ok(&["diff", db_s, a, b, "--json"])).unwrap();
+        ["added", "removed", "changed"]
+            .iter()
+            .map(|k| d[k].as_array().unwrap().len())
+            .sum()
+    };
+    // A bonus of a whole score per unit keeps every partnership that can stay.
+    assert!(
+        moved("2", "4") <= moved("2", "3"),
+        "{} vs {}",
+        moved("2", "4"),
+        moved("2", "3")
+    );
+    let o = duijie(&[
+        "match",
+        sample.to_str().unwrap(),
+        "--out",
+        out_s,
+        "--previous-run",
+        "2",
+    ]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("needs one database"));
 }

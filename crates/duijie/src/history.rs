@@ -111,6 +111,29 @@ pub fn allocation_matches<'a>(
     Ok(rows)
 }
 
+/// A run's partnerships by positions in ledger `l`, one list per market in [`Market::ALL`]
+/// order (the `previous` of [`crate::pipeline::Round`]); partnerships whose need or offer `l`
+/// no longer has are left out.
+pub fn positions(l: &Ledger, rows: &[RunMatch]) -> Vec<Vec<(u32, u32)>> {
+    use std::collections::HashMap;
+    Market::ALL
+        .iter()
+        .map(|&m| {
+            let index = |ids: &mut dyn Iterator<Item = &str>| -> HashMap<String, u32> {
+                ids.zip(0u32..).map(|(id, k)| (id.to_owned(), k)).collect()
+            };
+            let needs =
+                index(&mut (0..m.needs(l)).map(|i| crate::score::need_external_id(l, m, i)));
+            let offers =
+                index(&mut (0..m.offers(l)).map(|j| crate::score::offer_external_id(l, m, j)));
+            rows.iter()
+                .filter(|r| r.market == m)
+                .filter_map(|r| Some((*needs.get(&r.need)?, *offers.get(&r.offer)?)))
+                .collect()
+        })
+        .collect()
+}
+
 /// A partnership present in both runs whose units or score changed.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

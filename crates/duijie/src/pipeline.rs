@@ -139,21 +139,34 @@ pub fn run_observed(
     policy: &dyn Policy,
     observe: Option<&(dyn Fn(Step) + Sync)>,
 ) -> Result<Outcome, AllocateError> {
-    run_agreed(ledger, cfg, policy, &[], observe)
+    run_round(ledger, cfg, policy, &Round::default(), observe)
 }
 
-/// [`run_observed`] with agreements respected in every market
-/// ([`crate::policy::agreements::resolve`] gives them, one list per market in [`Market::ALL`]
-/// order; missing lists are empty): signed units fixed, refused and paused pairs left out
-/// ([`crate::policy::allocate_with`]).
+/// What a round of the programme carries over from the rounds before: the agreements, and
+/// last round's partnerships to keep unless moving gains enough. Each list has one entry per
+/// market in [`Market::ALL`] order (missing ones are empty).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Round {
+    /// Agreements by positions ([`crate::policy::agreements::resolve`]).
+    pub agreements: Vec<Vec<crate::policy::Agreement>>,
+    /// Last round's partnerships by positions ([`crate::history::positions`]).
+    pub previous: Vec<Vec<(u32, u32)>>,
+    /// What a unit of last round's partnership counts extra (fixed point; 0: no preference
+    /// for keeping them): [`crate::policy::allocate_keeping`].
+    pub keep_bonus: i64,
+}
+
+/// [`run_observed`] for a round: agreements respected in every market (signed units fixed,
+/// refused and paused pairs left out) and, with a keep bonus, last round's partnerships kept
+/// unless moving gains more ([`crate::policy::allocate_keeping`]).
 ///
 /// # Errors
 /// As [`run_policy`], and a signed agreement beyond a demand or a capacity, named.
-pub fn run_agreed(
+pub fn run_round(
     ledger: &Ledger,
     cfg: &score::ScoreConfig,
     policy: &dyn Policy,
-    agreements: &[Vec<crate::policy::Agreement>],
+    round: &Round,
     observe: Option<&(dyn Fn(Step) + Sync)>,
 ) -> Result<Outcome, AllocateError> {
     let observe = |step| {
@@ -181,13 +194,18 @@ pub fn run_agreed(
     // checked), and the metrics every policy is measured by.
     let finish = |inst: crate::policy::MarketInstance| -> Result<MarketOutcome, AllocateError> {
         let m = inst.market;
-        let agreed = Market::ALL
-            .iter()
-            .position(|&x| x == m)
-            .and_then(|k| agreements.get(k))
-            .map_or(&[][..], Vec::as_slice);
-        let allocation = crate::policy::allocate_with(policy, &inst, agreed)
-            .map_err(|e| e.in_policy(&policy.name(), m))?;
+        let at = Market::ALL.iter().position(|&x| x == m);
+        fn of<T>(lists: &[Vec<T>], at: Option<usize>) -> &[T] {
+            at.and_then(|k| lists.get(k)).map_or(&[][..], Vec::as_slice)
+        }
+        let allocation = crate::policy::allocate_keeping(
+            policy,
+            &inst,
+            of(&round.agreements, at),
+            of(&round.previous, at),
+            round.keep_bonus,
+        )
+        .map_err(|e| e.in_policy(&policy.name(), m))?;
         observe(Step::Solved { market: m });
         let metrics = crate::policy::measure(&inst, &allocation);
         observe(Step::Allocated {

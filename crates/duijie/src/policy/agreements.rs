@@ -165,6 +165,58 @@ pub fn allocate_with(
     Ok(a)
 }
 
+/// Minimum-change re-matching: [`allocate_with`] where each unit of a partnership the previous
+/// round made (`previous`, by positions in `inst`) counts `keep_bonus` more (fixed point, as
+/// scores are), so that a partnership moves only when moving gains more than that per unit.
+/// The answer is exact for that objective (an exact policy's certificate is checked on it);
+/// its matches and welfare carry the true scores, and no bound is claimed for the plain
+/// welfare (`upper_bound` is `None`). `keep_bonus = 0` is [`allocate_with`].
+///
+/// # Errors
+/// As [`allocate_with`].
+pub fn allocate_keeping(
+    policy: &dyn Policy,
+    inst: &MarketInstance,
+    agreements: &[Agreement],
+    previous: &[(u32, u32)],
+    keep_bonus: i64,
+) -> Result<Allocation, AllocateError> {
+    if keep_bonus == 0 || previous.is_empty() {
+        return allocate_with(policy, inst, agreements);
+    }
+    let mut kept: Vec<(u32, u32)> = previous.to_vec();
+    kept.sort_unstable();
+    let pairs = inst
+        .pairs
+        .iter()
+        .map(|&(i, j, w, v)| {
+            let bonus = if kept.binary_search(&(i, j)).is_ok() {
+                keep_bonus
+            } else {
+                0
+            };
+            (i, j, w.saturating_add(bonus), v.saturating_add(bonus))
+        })
+        .collect();
+    let sticky = MarketInstance::new(
+        inst.market,
+        inst.demand.clone(),
+        inst.capacity.clone(),
+        pairs,
+    )?;
+    let mut a = allocate_with(policy, &sticky, agreements)?;
+    for m in &mut a.matches {
+        m.score = inst.views(m.need, m.offer).0;
+    }
+    a.welfare = a
+        .matches
+        .iter()
+        .map(|m| i128::from(m.score) * i128::from(m.units))
+        .sum();
+    a.upper_bound = None;
+    Ok(a)
+}
+
 /// An agreement as a ledger's officers write it: the need's and the offer's ids, units and
 /// status.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -180,7 +232,7 @@ pub struct AgreementRow {
 }
 
 /// Agreements by ledger ids resolved to each market's positions (in [`Market::ALL`] order),
-/// for [`crate::pipeline::run_agreed`].
+/// for [`crate::pipeline::Round`].
 ///
 /// # Errors
 /// `(row, message)` for the first row whose need or offer the ledger does not have (the
@@ -333,6 +385,34 @@ mod tests {
                 prop_assert_eq!(a.welfare, welfare);
             }
         }
+    }
+
+    #[test]
+    fn a_keep_bonus_keeps_last_rounds_partnerships_unless_moving_gains_more() {
+        // Two needs, two offers, one unit each; last round: 0→1 and 1→0 (welfare 900). Now
+        // 0→0 and 1→1 score 1000: moving gains 100 in all, 50 per unit.
+        let inst = MarketInstance::new(
+            Market::Talent,
+            vec![1, 1],
+            vec![1, 1],
+            vec![
+                (0, 0, 500, 500),
+                (0, 1, 450, 450),
+                (1, 0, 450, 450),
+                (1, 1, 500, 500),
+            ],
+        )
+        .unwrap();
+        let previous = [(0, 1), (1, 0)];
+        let run = |bonus| {
+            let a =
+                allocate_keeping(&crate::policy::Welfare, &inst, &[], &previous, bonus).unwrap();
+            let pairs: Vec<(u32, u32)> = a.matches.iter().map(|m| (m.need, m.offer)).collect();
+            (pairs, a.welfare)
+        };
+        assert_eq!(run(0), (vec![(0, 0), (1, 1)], 1000));
+        assert_eq!(run(40), (vec![(0, 0), (1, 1)], 1000));
+        assert_eq!(run(60), (vec![(0, 1), (1, 0)], 900));
     }
 
     #[test]

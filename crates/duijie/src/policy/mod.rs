@@ -33,7 +33,7 @@ mod stable;
 #[cfg(test)]
 mod tests;
 
-pub use agreements::{Agreement, AgreementStatus, allocate_with};
+pub use agreements::{Agreement, AgreementStatus, allocate_keeping, allocate_with};
 pub use allocation::{Allocation, CandidateCapacity, Match, UnmetReason, candidate_capacity};
 pub use metrics::{GroupCoverage, PolicyMetrics, Spread, gini, measure};
 pub use modes::{Cooperation, Mode};
