@@ -375,6 +375,10 @@ pub(crate) enum Command {
         /// Each alliance's 10年发展规划 for the reports, as TOML: `"机器人" = "2021—2030：…"`.
         #[arg(long, value_name = "PLANS.toml", requires = "report")]
         plans: Option<PathBuf>,
+        /// With a database as the ledger: each report also lists its alliance's partnerships
+        /// added, removed and changed since this earlier run (自上一轮以来).
+        #[arg(long, value_name = "RUN", requires = "report")]
+        since: Option<i64>,
     },
 }
 

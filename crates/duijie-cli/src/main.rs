@@ -239,6 +239,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             json,
             report,
             plans,
+            since,
         } => {
             let (cfg, targets) = opts.load()?;
             programme::alliances(
@@ -247,7 +248,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 &targets,
                 &cfg,
                 json,
-                report.as_deref().map(|dir| (dir, plans.as_deref())),
+                report.as_deref().map(|dir| programme::ReportOpts {
+                    dir,
+                    plans: plans.as_deref(),
+                    since,
+                }),
             )
         }
     }

@@ -470,7 +470,7 @@ pub fn alliances(
     targets: &programme::Targets,
     cfg: &ScoreConfig,
     json: bool,
-    reports: Option<(&Path, Option<&Path>)>,
+    reports: Option<ReportOpts<'_>>,
 ) -> anyhow::Result<ExitCode> {
     let loaded = load_ledger(paths)?;
     let l: &Ledger = &loaded.ledger;
@@ -497,8 +497,27 @@ pub fn alliances(
         &report.alliance_progress,
     );
     bar.finish_and_clear();
-    if let Some((dir, plans)) = reports {
-        for p in write_alliance_reports(l, &report, dir, plans)? {
+    if let Some(opts) = reports {
+        // Each alliance's changes since the run asked for, from the rows the database kept.
+        let since = match opts.since {
+            None => None,
+            Some(run) => {
+                let [one] = paths else {
+                    bail!("--since needs one database as the ledger (duijie import makes one)");
+                };
+                if !duijie_store::sqlite::is_database(one) {
+                    bail!(
+                        "--since needs one database as the ledger, not {}",
+                        one.display()
+                    );
+                }
+                let before = duijie_store::Db::open_read_only(one)?.run_matches(run)?;
+                let now = duijie::history::allocation_matches(l, &cfg.score, &report.allocations)?;
+                let d = duijie::history::diff(&before, &now);
+                Some(duijie::history::split_by_alliance(l, &d, grouping))
+            }
+        };
+        for p in write_alliance_reports(l, &report, opts.dir, opts.plans, since.as_ref())? {
             // With --json the JSON stays alone on standard output.
             if json {
                 eprintln!("wrote {}", p.display());
@@ -554,11 +573,22 @@ pub fn alliances(
 /// Writes one yearly report per alliance of `report` into `dir` (HTML and XLSX, named by
 /// [`duijie_export::alliance_file_stem`]) and an `index.html`, as one set; `plans` gives the
 /// alliances' ten-year plans. Returns the files written.
+/// Where and how `duijie alliances --report` writes the alliances' reports.
+pub struct ReportOpts<'a> {
+    /// The folder.
+    pub dir: &'a Path,
+    /// The ten-year plans (TOML).
+    pub plans: Option<&'a Path>,
+    /// The earlier run to report the changes since.
+    pub since: Option<i64>,
+}
+
 fn write_alliance_reports(
     l: &Ledger,
     report: &ProgrammeReport,
     dir: &Path,
     plans: Option<&Path>,
+    since: Option<&std::collections::BTreeMap<String, duijie::history::RunDiff>>,
 ) -> anyhow::Result<Vec<PathBuf>> {
     let names: Vec<&str> = report
         .alliances
@@ -572,10 +602,14 @@ fn write_alliance_reports(
         .iter()
         .enumerate()
         .map(|(k, name)| {
-            (
-                duijie_export::alliance_file_stem(k, name),
-                duijie_export::alliance_report(l, report, k, plans.get(*name).map(String::as_str)),
-            )
+            let mut rep =
+                duijie_export::alliance_report(l, report, k, plans.get(*name).map(String::as_str));
+            if let Some(changes) = since {
+                let none = duijie::history::RunDiff::default();
+                let d = changes.get(*name).unwrap_or(&none);
+                rep.tables.push(duijie_export::since_table(d));
+            }
+            (duijie_export::alliance_file_stem(k, name), rep)
         })
         .collect();
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();

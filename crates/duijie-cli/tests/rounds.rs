@@ -220,3 +220,37 @@ fn a_keep_bonus_moves_fewer_partnerships_than_a_fresh_rematch() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("needs one database"));
 }
+
+#[test]
+fn each_alliance_report_lists_what_changed_since_an_earlier_run() {
+    let (dir, db) = sample_database();
+    let out = dir.path().join("o");
+    let weights = dir.path().join("w.toml");
+    std::fs::write(&weights, "top_k = 1\n").unwrap();
+    let w = weights.to_str().unwrap();
+    ok(&["match", &db, "--out", out.to_str().unwrap(), "--weights", w]); // run 3
+    let rep = dir.path().join("rep");
+    ok(&[
+        "alliances",
+        &db,
+        "--report",
+        rep.to_str().unwrap(),
+        "--since",
+        "3",
+    ]);
+    // Since run 3 the default allocation adds back N01's second partnership, an enterprise of
+    // 高端装备制造; the other alliances' reports say there is no change.
+    let mut with_changes = Vec::new();
+    for e in std::fs::read_dir(&rep).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "html") && !p.ends_with("index.html") {
+            let html = std::fs::read_to_string(&p).unwrap();
+            assert!(html.contains("自上一轮以来"), "{}", p.display());
+            if html.contains("新增 added") {
+                with_changes.push(p.file_name().unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    assert_eq!(with_changes.len(), 1, "{with_changes:?}");
+    assert!(with_changes[0].contains("高端装备制造"), "{with_changes:?}");
+}

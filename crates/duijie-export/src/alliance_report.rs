@@ -12,6 +12,8 @@ use duijie::programme::ProgrammeReport;
 use duijie::score::{self, Market};
 
 use crate::report::{escape, page_head, progress_html};
+use duijie::history::{RunDiff, RunMatch};
+
 use crate::{fixed_decimal, unmet_reason_text};
 
 /// One table of an alliance report: a sheet of the workbook, a section of the page.
@@ -39,6 +41,59 @@ pub struct AllianceReport {
     /// Progress against the alliance's share of the targets (the HTML draws it with bars, the
     /// workbook as the report's targets sheet).
     pub targets: Vec<duijie::programme::Progress>,
+}
+
+/// The partnerships of an alliance that changed since an earlier run: a section of its
+/// 年度工作进展报告, one row per partnership added (新增), removed (撤销) or changed (变更), with
+/// the units before and after.
+pub fn since_table(d: &RunDiff) -> ReportTable {
+    let row = |what: &str, r: &RunMatch, before: Option<u32>, now: Option<u32>| {
+        let units = |x: Option<u32>| x.map_or(String::new(), |u| u.to_string());
+        vec![
+            what.to_owned(),
+            r.market.name_zh().to_owned(),
+            r.need.clone(),
+            r.need_party.clone(),
+            r.offer.clone(),
+            r.offer_party.clone(),
+            units(before),
+            units(now),
+        ]
+    };
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    rows.extend(
+        d.added
+            .iter()
+            .map(|r| row("新增 added", r, None, Some(r.units))),
+    );
+    rows.extend(
+        d.removed
+            .iter()
+            .map(|r| row("撤销 removed", r, Some(r.units), None)),
+    );
+    rows.extend(d.changed.iter().map(|c| {
+        row(
+            "变更 changed",
+            &c.after,
+            Some(c.before.units),
+            Some(c.after.units),
+        )
+    }));
+    ReportTable {
+        title: "since the last round 自上一轮以来",
+        header: vec![
+            "变化 change",
+            "市场 market",
+            "需求 need",
+            "需求方 party",
+            "供给 offer",
+            "供给方 party",
+            "上轮单位 units before",
+            "本轮单位 units now",
+        ],
+        numeric: vec![6, 7],
+        rows,
+    }
 }
 
 /// `name (id)` of a party.

@@ -33,7 +33,7 @@ mod xlsx;
 
 pub use alliance_report::{
     AllianceReport, ReportTable, alliance_file_stem, alliance_index_html, alliance_report,
-    alliance_report_html,
+    alliance_report_html, since_table,
 };
 pub use programme_json::{ConsortiumRow, alliances_json, consortium_rows};
 pub use report::{ReportData, alliances_dot, alliances_graphml, html_report};

@@ -221,14 +221,14 @@ pub struct AllianceChange {
     pub units: i64,
 }
 
-/// A diff broken down by alliance: each partnership counts for the alliance of its enterprise
-/// (the need's owner, or else the offer's) in `l` under `grouping`; alliances in name order,
-/// only those with a change.
-pub fn by_alliance(
+/// A diff split by alliance: each partnership goes to the alliance of its enterprise (the
+/// need's owner, or else the offer's) in `l` under `grouping`, the empty name when neither is an
+/// enterprise; alliances in name order, only those with a change.
+pub fn split_by_alliance(
     l: &Ledger,
     d: &RunDiff,
     grouping: crate::programme::Grouping,
-) -> Vec<AllianceChange> {
+) -> BTreeMap<String, RunDiff> {
     let alliance: std::collections::HashMap<&str, String> = l
         .parties
         .iter()
@@ -243,29 +243,36 @@ pub fn by_alliance(
             .cloned()
             .unwrap_or_default()
     };
-    let mut out: BTreeMap<String, AllianceChange> = BTreeMap::new();
-    // (row, added, removed, changed, units)
-    let changes = d
-        .added
-        .iter()
-        .map(|r| (r, 1, 0, 0, i64::from(r.units)))
-        .chain(d.removed.iter().map(|r| (r, 0, 1, 0, -i64::from(r.units))))
-        .chain(d.changed.iter().map(|c| {
-            let units = i64::from(c.after.units) - i64::from(c.before.units);
-            (&c.after, 0, 0, 1, units)
-        }));
-    for (r, added, removed, changed, units) in changes {
-        let a = of(r);
-        let e = out.entry(a.clone()).or_insert_with(|| AllianceChange {
-            alliance: a,
-            ..AllianceChange::default()
-        });
-        e.added += added;
-        e.removed += removed;
-        e.changed += changed;
-        e.units += units;
+    let mut out: BTreeMap<String, RunDiff> = BTreeMap::new();
+    for r in &d.added {
+        out.entry(of(r)).or_default().added.push(r.clone());
     }
-    out.into_values().collect()
+    for r in &d.removed {
+        out.entry(of(r)).or_default().removed.push(r.clone());
+    }
+    for c in &d.changed {
+        out.entry(of(&c.after)).or_default().changed.push(c.clone());
+    }
+    out
+}
+
+/// A diff broken down by alliance ([`split_by_alliance`]): the number of partnerships added,
+/// removed and changed, and the units.
+pub fn by_alliance(
+    l: &Ledger,
+    d: &RunDiff,
+    grouping: crate::programme::Grouping,
+) -> Vec<AllianceChange> {
+    split_by_alliance(l, d, grouping)
+        .into_iter()
+        .map(|(alliance, part)| AllianceChange {
+            alliance,
+            added: part.added.len(),
+            removed: part.removed.len(),
+            changed: part.changed.len(),
+            units: part.units_by_market().iter().map(|(_, u)| u).sum(),
+        })
+        .collect()
 }
 
 fn order_key(r: &RunMatch) -> (usize, String, String) {
