@@ -26,6 +26,70 @@ fn bench(c: &mut Criterion) {
             history::by_alliance(&l, &d, duijie::programme::Grouping::Domain)
         })
     });
+    // Re-matching the talent market after 100 needs arrive (copies of 100 needs' candidate
+    // pairs under new rows) and, separately, after 100 offers are withdrawn (capacity 0): today
+    // a fresh exact solve of the market, with and without the keep bonus of minimum-change
+    // re-matching (the previous allocation's pairs count 0.01 more per unit).
+    let cfg = duijie::ScoreConfig::default();
+    let scorer = duijie::Scorer::new(&cfg, &l);
+    let talent =
+        duijie::policy::MarketInstance::from_scorer(&scorer, duijie::Market::Talent, cfg.top_k);
+    let base = duijie::policy::Policy::allocate(&duijie::policy::Welfare, &talent).expect("solves");
+    let previous: Vec<(u32, u32)> = base.matches.iter().map(|m| (m.need, m.offer)).collect();
+    let added = {
+        let n = talent.needs() as u32;
+        let mut demand = talent.demand.clone();
+        let mut pairs = talent.pairs.clone();
+        for k in 0..100u32 {
+            let from = k * 97 % n;
+            demand.push(talent.demand[from as usize]);
+            pairs.extend(
+                talent
+                    .pairs
+                    .iter()
+                    .filter(|p| p.0 == from)
+                    .map(|p| (n + k, p.1, p.2, p.3)),
+            );
+        }
+        duijie::policy::MarketInstance::new(talent.market, demand, talent.capacity.clone(), pairs)
+            .expect("valid")
+    };
+    let withdrawn = {
+        let mut capacity = talent.capacity.clone();
+        for k in 0..100usize {
+            capacity[k * 13 % talent.offers()] = 0;
+        }
+        duijie::policy::MarketInstance::new(
+            talent.market,
+            talent.demand.clone(),
+            capacity,
+            talent.pairs.clone(),
+        )
+        .expect("valid")
+    };
+    for (name, inst) in [
+        ("talent_fresh", &talent),
+        ("talent_100_needs_added", &added),
+        ("talent_100_offers_withdrawn", &withdrawn),
+    ] {
+        g.bench_function(format!("rematch/{name}"), |bch| {
+            bch.iter(|| {
+                duijie::policy::Policy::allocate(&duijie::policy::Welfare, inst).expect("solves")
+            })
+        });
+        g.bench_function(format!("rematch_keep/{name}"), |bch| {
+            bch.iter(|| {
+                duijie::policy::allocate_keeping(
+                    &duijie::policy::Welfare,
+                    inst,
+                    &[],
+                    &previous,
+                    10_000,
+                )
+                .expect("solves")
+            })
+        });
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     let mut db = duijie_store::Db::create_or_open(&dir.path().join("h.sqlite")).expect("db");
     let run = duijie_store::RunRecord {
