@@ -3,7 +3,7 @@
 `duijie.linear_sum_assignment` (dense: the array as loaded, conversion included) and
 `duijie.solve_assignment` on a CSR matrix (sparse: conversion into the solver included) against
 lapx's variants, scipy and OR-Tools (timed as lap_peers.py times them), round-robin: each
-solver once per round.
+solver once per round, in a seeded random order.
 
     pip install ./crates/duijie-py lapx scipy ortools numpy
     cargo run --release -p duijie-benches --bin write-instances -- target/instances
@@ -18,6 +18,7 @@ drop-in (`linear_sum_assignment`, `min_weight_full_bipartite_matching`); "checke
 Ratio = duijie / the fastest peer.
 """
 import os
+import random
 import statistics
 import sys
 import time
@@ -66,12 +67,18 @@ for name in NAMES:
         peers = lap_peers.sparse_solvers(data, n, m)
         want = None
     # Round-robin: every solver once per round, so that a slow spell of a shared machine
-    # falls on all of them alike.
+    # falls on all of them alike, in an order shuffled each round (seeded), so that no solver
+    # always runs right after the one that frees the most memory.
     solvers = {"duijie": ours, "duijie_checked": checked, **peers}
     times = {s: [] for s in solvers}
     results = {}
+    order_rng = random.Random(20261204)
     for _ in range(runs):
-        for s, f in list(solvers.items()):
+        order = list(solvers.items())
+        order_rng.shuffle(order)
+        for s, f in order:
+            if s not in solvers:
+                continue
             t = time.perf_counter()
             try:
                 results[s] = f()
