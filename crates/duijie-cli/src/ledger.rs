@@ -120,21 +120,10 @@ pub fn match_ledger(
     }
     let mut before = None;
     if let Some(run) = carried.previous_run {
-        let [one] = paths else {
-            anyhow::bail!(
-                "--previous-run needs one database as the ledger (duijie import makes one)"
-            );
-        };
-        if !duijie_store::sqlite::is_database(one) {
-            anyhow::bail!(
-                "--previous-run needs one database as the ledger (duijie import makes one), not {}",
-                one.display()
-            );
-        }
         if !(0.0..=1.0).contains(&carried.keep) {
             anyhow::bail!("--keep {}: a score per unit between 0 and 1", carried.keep);
         }
-        let rows = duijie_store::Db::open_read_only(one)?.run_matches(run)?;
+        let rows = crate::rounds::earlier_run(paths, "--previous-run", run)?;
         round.previous = duijie::history::positions(&loaded.ledger, &rows);
         #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
         let bonus = (carried.keep * duijie::score::SCALE as f64).round() as i64;

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 use duijie::Ledger;
+use duijie::history::allocation_matches;
 use duijie::policy::{self, MarketInstance, Policy};
 use duijie::programme::{self, AllianceRules, Grouping, ProgrammeConfig, ProgrammeReport};
 use duijie::score::{Market, ScoreConfig, Scorer};
@@ -502,17 +503,8 @@ pub fn alliances(
         let since = match opts.since {
             None => None,
             Some(run) => {
-                let [one] = paths else {
-                    bail!("--since needs one database as the ledger (duijie import makes one)");
-                };
-                if !duijie_store::sqlite::is_database(one) {
-                    bail!(
-                        "--since needs one database as the ledger, not {}",
-                        one.display()
-                    );
-                }
-                let before = duijie_store::Db::open_read_only(one)?.run_matches(run)?;
-                let now = duijie::history::allocation_matches(l, &cfg.score, &report.allocations)?;
+                let before = crate::rounds::earlier_run(paths, "--since", run)?;
+                let now = allocation_matches(l, &cfg.score, &report.allocations)?;
                 let d = duijie::history::diff(&before, &now);
                 Some(duijie::history::split_by_alliance(l, &d, grouping))
             }
@@ -713,8 +705,6 @@ pub fn report(
         && duijie_store::sqlite::is_database(one)
     {
         let mut db = duijie_store::Db::open_existing(one)?;
-        let rows =
-            duijie::history::allocation_matches(&loaded.ledger, &cfg.score, &report.allocations)?;
         let id = record_run(
             &mut db,
             "report",
@@ -722,7 +712,7 @@ pub fn report(
             &cfg.score,
             None,
             csv,
-            &rows,
+            &allocation_matches(&loaded.ledger, &cfg.score, &report.allocations)?,
         )?;
         outln!("run {id} recorded in {}", one.display())?;
     }
@@ -788,8 +778,6 @@ pub fn demo(
     );
     let (written, report, csv) =
         write_report(&loaded.ledger, scale.name(), Some(seed), &title, &cfg, out)?;
-    let rows =
-        duijie::history::allocation_matches(&loaded.ledger, &cfg.score, &report.allocations)?;
     let run = record_run(
         &mut db,
         "demo",
@@ -797,7 +785,7 @@ pub fn demo(
         &cfg.score,
         Some(seed),
         csv.clone(),
-        &rows,
+        &allocation_matches(&loaded.ledger, &cfg.score, &report.allocations)?,
     )?;
     if json {
         let v = serde_json::json!({

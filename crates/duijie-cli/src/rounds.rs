@@ -1,12 +1,30 @@
 //! `duijie runs` and `duijie diff`: the rounds a database has recorded, and what changed
 //! between two of them.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use duijie::history::{self, RunDiff, RunMatch};
 use duijie::programme::Grouping;
 use duijie::score::Market;
+
+/// The partnerships run `run` kept, for an option (`flag`) that needs the ledger to be one
+/// database.
+pub fn earlier_run(paths: &[PathBuf], flag: &str, run: i64) -> anyhow::Result<Vec<RunMatch>> {
+    match paths {
+        [one] if duijie_store::sqlite::is_database(one) => {
+            Ok(duijie_store::Db::open_read_only(one)?.run_matches(run)?)
+        }
+        _ => anyhow::bail!(
+            "{flag} needs one database as the ledger (duijie import makes one), not {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+    }
+}
 
 /// `duijie runs DB`: every run with what it kept.
 pub fn runs(db: &Path, json: bool) -> anyhow::Result<ExitCode> {
@@ -176,29 +194,23 @@ pub fn diff(
         return Ok(ExitCode::SUCCESS);
     }
     let zh = crate::lang() == duijie::score::Lang::Zh;
+    let same = ra.input_hash == rb.input_hash;
+    let (n_add, n_rem, n_chg) = (d.added.len(), d.removed.len(), d.changed.len());
     if zh {
-        outln!(
-            "运行 {a} → {b}：新增配对 {}，撤销 {}，变更 {}{}",
-            d.added.len(),
-            d.removed.len(),
-            d.changed.len(),
-            if ra.input_hash == rb.input_hash {
-                "（同一台账）"
-            } else {
-                "（台账已更新）"
-            }
-        )?;
+        let ledger = if same {
+            "（同一台账）"
+        } else {
+            "（台账已更新）"
+        };
+        outln!("运行 {a} → {b}：新增配对 {n_add}，撤销 {n_rem}，变更 {n_chg}{ledger}")?;
     } else {
+        let ledger = if same {
+            " (same ledger)"
+        } else {
+            " (the ledger changed)"
+        };
         outln!(
-            "run {a} → {b}: {} partnerships added, {} removed, {} changed{}",
-            d.added.len(),
-            d.removed.len(),
-            d.changed.len(),
-            if ra.input_hash == rb.input_hash {
-                " (same ledger)"
-            } else {
-                " (the ledger changed)"
-            }
+            "run {a} → {b}: {n_add} partnerships added, {n_rem} removed, {n_chg} changed{ledger}"
         )?;
     }
     for (m, u) in &units {
