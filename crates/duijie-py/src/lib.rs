@@ -14,6 +14,7 @@
 mod errors;
 mod games;
 mod ledger;
+mod scratch;
 mod solvers;
 
 use pyo3::prelude::*;

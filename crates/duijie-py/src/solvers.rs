@@ -7,11 +7,12 @@ use duijie::allocate::{
     self, Assignment, CostMatrix, FlowNetwork, Limits, Precision, Sense, SparseMatrix,
 };
 use ndarray::{ArrayView1, ArrayView2};
-use numpy::{IntoPyArray, PyArray2, PyArrayMethods, PyReadonlyArray1, PyReadonlyArray2};
+use numpy::{IntoPyArray, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::errors::{InvalidInputError, allocate_error};
+use crate::scratch::Scratch;
 
 fn invalid(message: String) -> AllocateError {
     AllocateError::InvalidInstance { message }
@@ -49,17 +50,15 @@ fn worth_narrowing(v: ArrayView2<'_, i64>) -> bool {
     v.is_standard_layout() && 2 * rows.min(cols) >= rows.max(cols)
 }
 
-/// A dense integer matrix, solved on 32-bit entries written into `narrow` when it is given and
-/// every entry fits, else on the caller's buffer as it is.
+/// A dense integer matrix, solved on a 32-bit copy when that is worth making
+/// ([`worth_narrowing`]) and every entry fits, else on the caller's buffer as it is.
 #[allow(clippy::cast_possible_truncation)]
-fn dense_i64(
-    v: ArrayView2<'_, i64>,
-    how: How,
-    narrow: Option<&mut [i32]>,
-) -> Result<Assignment, AllocateError> {
-    let (Some(flat), Some(narrow)) = (v.as_slice(), narrow) else {
+fn dense_i64(v: ArrayView2<'_, i64>, how: How) -> Result<Assignment, AllocateError> {
+    let Some(flat) = v.as_slice().filter(|_| worth_narrowing(v)) else {
         return solve_checked(CostMatrix::Dense(v), how);
     };
+    let mut scratch = Scratch::<i32>::new(flat.len());
+    let narrow = scratch.as_mut_slice();
     // One branch-free pass: copy, and note whether any entry did not survive the copy.
     let mut fits = true;
     for (o, &x) in narrow.iter_mut().zip(flat) {
@@ -132,7 +131,6 @@ fn dense_f64(
     v: ArrayView2<'_, f64>,
     how: How,
     decimals: Option<u32>,
-    scratch: &mut [i64],
 ) -> Result<(Assignment, u32), AllocateError> {
     let (rows, cols) = v.dim();
     let (max_abs, any_forbidden) = scan(v, how.sense)?;
@@ -154,8 +152,10 @@ fn dense_f64(
         let m = SparseMatrix::from_csr(rows, cols, start, col, val)?;
         return Ok((solve_checked(CostMatrix::Sparse(&m), how)?, d));
     }
-    allocate::fixed_point_into(v, d, scratch)?;
-    let m = ArrayView2::from_shape(v.dim(), &*scratch).map_err(|e| invalid(e.to_string()))?;
+    let mut scratch = Scratch::<i64>::new(v.len());
+    let fixed = scratch.as_mut_slice();
+    allocate::fixed_point_into(v, d, fixed)?;
+    let m = ArrayView2::from_shape(v.dim(), &*fixed).map_err(|e| invalid(e.to_string()))?;
     Ok((solve_checked(CostMatrix::Dense(m), how)?, d))
 }
 
@@ -292,29 +292,13 @@ pub fn solve_dense<'py>(
     check: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     let how = how(maximize, check);
-    // Working copies are numpy arrays: numpy asks the kernel for huge pages for large ones,
-    // where a fresh allocation of ours would fault in every 4 KiB page (a fifth of the solve
-    // time at n = 4000).
-    let scratch = |v: (usize, usize)| PyArray2::<i64>::zeros(py, [v.0, v.1], false);
-    let slice_error = |e: numpy::AsSliceError| InvalidInputError::new_err(e.to_string());
     let solved = if let Ok(a) = cost.extract::<PyReadonlyArray2<'py, f64>>() {
         let v = a.as_array();
-        let buf = scratch(v.dim());
-        let mut buf = buf.readwrite();
-        let out = buf.as_slice_mut().map_err(slice_error)?;
-        py.detach(|| dense_f64(v, how, decimals, out))
+        py.detach(|| dense_f64(v, how, decimals))
             .map(|(a, d)| (a, d, true))
     } else if let Ok(a) = cost.extract::<PyReadonlyArray2<'py, i64>>() {
         let v = a.as_array();
-        if worth_narrowing(v) {
-            let buf = PyArray2::<i32>::zeros(py, [v.nrows(), v.ncols()], false);
-            let mut buf = buf.readwrite();
-            let out = buf.as_slice_mut().map_err(slice_error)?;
-            py.detach(|| dense_i64(v, how, Some(out)))
-        } else {
-            py.detach(|| dense_i64(v, how, None))
-        }
-        .map(|a| (a, 0, false))
+        py.detach(|| dense_i64(v, how)).map(|a| (a, 0, false))
     } else if let Ok(a) = cost.extract::<PyReadonlyArray2<'py, i32>>() {
         let v = a.as_array();
         py.detach(|| solve_checked(CostMatrix::Dense32(v), how))
