@@ -27,9 +27,11 @@ fn bench(c: &mut Criterion) {
         })
     });
     // Re-matching the talent market after 100 needs arrive (copies of 100 needs' candidate
-    // pairs under new rows) and, separately, after 100 offers are withdrawn (capacity 0): today
-    // a fresh exact solve of the market, with and without the keep bonus of minimum-change
-    // re-matching (the previous allocation's pairs count 0.01 more per unit).
+    // pairs under new rows) and, separately, after 100 offers are withdrawn (capacity 0): a
+    // fresh exact solve of the market, with and without the keep bonus of minimum-change
+    // re-matching (the previous allocation's pairs count 0.01 more per unit), and the warm
+    // re-solve from the previous allocation and its prices (rematch_warm), certificate checked
+    // in each.
     let cfg = duijie::ScoreConfig::default();
     let scorer = duijie::Scorer::new(&cfg, &l);
     let talent =
@@ -75,6 +77,13 @@ fn bench(c: &mut Criterion) {
         g.bench_function(format!("rematch/{name}"), |bch| {
             bch.iter(|| {
                 duijie::policy::Policy::allocate(&duijie::policy::Welfare, inst).expect("solves")
+            })
+        });
+        g.bench_function(format!("rematch_warm/{name}"), |bch| {
+            bch.iter(|| {
+                duijie::policy::Welfare
+                    .reallocate(inst, &base)
+                    .expect("solves")
             })
         });
         g.bench_function(format!("rematch_keep/{name}"), |bch| {

@@ -26,6 +26,7 @@ mod stable;
 mod star_start;
 mod ties;
 mod transport;
+mod warm;
 
 pub(crate) use assignment::round_half_away_small;
 pub use assignment::{
@@ -55,6 +56,7 @@ pub use transport::{
     max_weight_transport_ssp, max_weight_transport_ssp_with, max_weight_transport_with,
     verify_transport,
 };
+pub use warm::{TransportStart, max_weight_transport_from};
 
 /// A certificate that does not check, naming the row, column or sum at fault.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,6 +87,9 @@ pub enum Algorithm {
     /// Successive shortest augmenting paths (Dijkstra with node potentials) on the
     /// transportation network with an "unmet" bypass per row.
     SuccessiveShortestPaths,
+    /// Successive shortest paths from an earlier plan and its prices: only what changed is
+    /// re-routed ([`max_weight_transport_from`]).
+    WarmShortestPaths,
     /// Jonker–Volgenant for dense linear assignment.
     JonkerVolgenant,
     /// Shortest augmenting paths with a heap, for sparse linear assignment.
@@ -109,6 +114,7 @@ impl Algorithm {
     pub fn name(self) -> &'static str {
         match self {
             Algorithm::SuccessiveShortestPaths => "successive-shortest-paths",
+            Algorithm::WarmShortestPaths => "warm-shortest-paths",
             Algorithm::JonkerVolgenant => "jonker-volgenant",
             Algorithm::SparseShortestPath => "sparse-shortest-path",
             Algorithm::AuctionShortestPath => "auction+shortest-path",

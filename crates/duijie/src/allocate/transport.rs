@@ -147,17 +147,19 @@ pub struct TransportSolution {
 
 /// Residual network for the successive-shortest-path solver. Arc `a ^ 1` is the reverse of
 /// arc `a`.
-struct Network {
-    head: Vec<u32>,
-    cap: Vec<i64>,
-    cost: Vec<i64>,
+pub(super) struct Network {
+    pub(super) head: Vec<u32>,
+    pub(super) cap: Vec<i64>,
+    pub(super) cost: Vec<i64>,
     /// CSR of arc ids by tail node.
-    out_start: Vec<usize>,
-    out: Vec<u32>,
+    pub(super) out_start: Vec<usize>,
+    pub(super) out: Vec<u32>,
 }
 
 impl Network {
-    fn with_arcs(nodes: usize, arcs: &[(usize, usize, i64, i64)]) -> Network {
+    /// The network of `(tail, head, capacity, cost)` arcs: arc `k` of the list is arc `2k`,
+    /// its reverse (capacity 0, cost negated) `2k + 1`.
+    pub(super) fn with_arcs(nodes: usize, arcs: &[(usize, usize, i64, i64)]) -> Network {
         let mut head = Vec::with_capacity(arcs.len() * 2);
         let mut cap = Vec::with_capacity(arcs.len() * 2);
         let mut cost = Vec::with_capacity(arcs.len() * 2);
@@ -188,6 +190,31 @@ impl Network {
             out_start: deg,
             out,
         }
+    }
+}
+
+/// A plan's `(row, column, units)` and its total weight.
+pub(super) type Plan = (Vec<(u32, u32, u32)>, i128);
+
+impl Network {
+    /// The plan `(row, column, units)` and its weight, read off the reverse arcs' residual
+    /// capacities, when the pairs of `t` in row-major order are the arcs from `first` on
+    /// (`None` when a flow overflows `u32`).
+    pub(super) fn plan(&self, t: &Transport, first: usize) -> Option<Plan> {
+        let mut flows = Vec::new();
+        let mut objective: i128 = 0;
+        let mut a = first;
+        for i in 0..t.rows() {
+            for (j, w) in t.row(i) {
+                let f = self.cap[a + 1];
+                if f > 0 {
+                    flows.push((u32::try_from(i).ok()?, j, u32::try_from(f).ok()?));
+                    objective += i128::from(w) * i128::from(f);
+                }
+                a += 2;
+            }
+        }
+        Some((flows, objective))
     }
 }
 
@@ -533,21 +560,7 @@ pub fn max_weight_transport_ssp_with(
         sent += push;
     }
 
-    // Read the plan off the reverse arcs' residual capacities.
-    let mut flows = Vec::new();
-    let mut objective: i128 = 0;
-    let mut a = 2 * rows;
-    for i in 0..rows {
-        for (j, w) in t.row(i) {
-            let f = net.cap[a + 1];
-            if f > 0 {
-                let units = u32::try_from(f).map_err(|_| overflow())?;
-                flows.push((u32::try_from(i).map_err(|_| overflow())?, j, units));
-                objective += i128::from(w) * i128::from(f);
-            }
-            a += 2;
-        }
-    }
+    let (flows, objective) = net.plan(t, 2 * rows).ok_or_else(overflow)?;
     // Unmet: what went to the sink directly, plus (when stopped) what never left the source.
     let unmet = (0..rows)
         .map(|i| {

@@ -180,6 +180,18 @@ impl MarketInstance {
         self.views(i, j).0
     }
 
+    /// The [`Allocation`] of an exact transport solution whose certificate has checked: its
+    /// prices, and its objective as the bound.
+    fn certified_allocation(&self, s: allocate::TransportSolution) -> Allocation {
+        self.allocation(
+            s.flows,
+            s.status,
+            s.algorithm,
+            (s.row_price, s.col_price),
+            Some(s.objective),
+        )
+    }
+
     /// Builds the [`Allocation`] of flows `(need, offer, units)`, merging repeated pairs.
     fn allocation(
         &self,
@@ -308,13 +320,39 @@ impl Policy for Welfare {
             // A feasible plan, no certificate.
             return Ok(inst.allocation(s.flows, s.status, s.algorithm, (vec![], vec![]), None));
         }
-        Ok(inst.allocation(
-            s.flows,
-            s.status,
-            s.algorithm,
-            (s.row_price, s.col_price),
-            Some(s.objective),
-        ))
+        Ok(inst.certified_allocation(s))
+    }
+}
+
+impl Welfare {
+    /// The welfare allocation of `inst` re-solved from `previous`, an earlier welfare
+    /// allocation of the same market whose need and offer positions are this instance's (needs
+    /// and offers that arrived since come after the earlier ones; an offer withdrawn has
+    /// capacity 0; scores, demands and capacities may have changed). The answer is the same
+    /// optimum as [`Policy::allocate`]'s with its certificate checked the same way; only the
+    /// work differs: the earlier plan and prices are the start, and only what the changes
+    /// reach is re-routed ([`allocate::max_weight_transport_from`]).
+    ///
+    /// # Errors
+    /// As [`Policy::allocate`].
+    pub fn reallocate(
+        &self,
+        inst: &MarketInstance,
+        previous: &Allocation,
+    ) -> Result<Allocation, AllocateError> {
+        let t = inst.transport(|p| p.2)?;
+        let flows: Vec<(u32, u32, u32)> = previous
+            .matches
+            .iter()
+            .map(|m| (m.need, m.offer, m.units))
+            .collect();
+        let start = allocate::TransportStart {
+            flows: &flows,
+            row_price: &previous.need_price,
+            col_price: &previous.offer_price,
+        };
+        let s = certified(&t, allocate::max_weight_transport_from(&t, &start)?)?;
+        Ok(inst.certified_allocation(s))
     }
 }
 
@@ -653,11 +691,19 @@ fn solve_within(
     if s.status == Status::LimitReached {
         return Ok((s, true));
     }
+    Ok((certified(t, s)?, false))
+}
+
+/// `s` once its certificate has checked against `t`.
+fn certified(
+    t: &Transport,
+    s: allocate::TransportSolution,
+) -> Result<allocate::TransportSolution, AllocateError> {
     allocate::verify_transport(t, &s).map_err(|source| AllocateError::CertificateFailed {
         what: "transport".into(),
         source,
     })?;
-    Ok((s, false))
+    Ok(s)
 }
 
 /// Why a party of a [`Coverage`] allocation has no partner.
