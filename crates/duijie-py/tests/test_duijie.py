@@ -83,6 +83,29 @@ def test_dense_equals_scipy(kind, cost, maximize):
     check_certificate(cost.astype(np.float64), r, maximize)
 
 
+def test_large_working_copies_reused_across_solves_give_scipys_answers():
+    # Matrices whose working copy is large enough to be mapped (32 MiB and more) and kept for
+    # the next solve: each solve must overwrite what the previous one left in it.
+    from scipy.optimize import linear_sum_assignment as scipy_lsa
+
+    rng = np.random.default_rng(2026)
+    cases = [
+        rng.random((2048, 2048)) * 1000,  # a 32 MiB fixed-point copy
+        rng.random((2048, 2048)),  # the same buffer again, other values
+        rng.integers(-(10**6), 10**6, size=(2896, 2896)),  # a 32-bit copy in that buffer
+        rng.random((1600, 2600)) * 50,  # a smaller shape in it
+    ]
+    for cost in cases:
+        r2, c2 = scipy_lsa(cost)
+        row, col = duijie.linear_sum_assignment(cost)
+        r = duijie.solve_assignment(cost)
+        if cost.dtype.kind == "f":
+            assert abs(cost[row, col].sum() - cost[r2, c2].sum()) <= r.error_bound + 1e-9
+        else:
+            assert cost[row, col].sum() == cost[r2, c2].sum() == r.objective
+        assert r.certificate_checked
+
+
 @pytest.mark.parametrize("seed", range(12))
 @pytest.mark.parametrize("maximize", [False, True])
 def test_forbidden_pairs_as_scipy_reads_inf(seed, maximize):
