@@ -233,6 +233,10 @@ pub(crate) enum Command {
         /// With --previous-run: the score per unit a partnership must gain to move (0 to 1).
         #[arg(long, default_value_t = 0.01)]
         keep: f64,
+        /// The round of one year: only the needs and offers of that year are matched (a ledger
+        /// kept over several years), and the recorded run is for that year.
+        #[arg(long)]
+        year: Option<u16>,
         /// Print the summary as JSON instead of a table.
         #[arg(long)]
         json: bool,

@@ -84,6 +84,8 @@ pub struct Carried<'a> {
     pub previous_run: Option<i64>,
     /// The score per unit a partnership must gain to move.
     pub keep: f64,
+    /// The year of the round: only that year's needs and offers are matched.
+    pub year: Option<u16>,
 }
 
 pub fn match_ledger(
@@ -96,7 +98,7 @@ pub fn match_ledger(
 ) -> anyhow::Result<ExitCode> {
     let phases = crate::progress::Phases::new(progress);
     phases.running("reading and validating the ledger");
-    let loaded = duijie_store::load_paths(paths)?;
+    let mut loaded = duijie_store::load_paths(paths)?;
     let records: usize = loaded.files.iter().map(|f| f.records).sum();
     phases.done(
         &format!(
@@ -106,11 +108,27 @@ pub fn match_ledger(
         ),
         Some((records as u64, "records")),
     );
-    let what = paths
+    let mut what = paths
         .iter()
         .map(|p| p.display().to_string())
         .collect::<Vec<_>>()
         .join(" ");
+    if let Some(year) = carried.year {
+        let years = loaded.ledger.years();
+        if !years.contains(&year) {
+            let have: Vec<String> = years.iter().map(u16::to_string).collect();
+            anyhow::bail!(
+                "--year {year}: the ledger has no needs or offers of {year} (it has {})",
+                if have.is_empty() {
+                    "none".to_owned()
+                } else {
+                    have.join(", ")
+                }
+            );
+        }
+        loaded.ledger = loaded.ledger.of_year(year);
+        what = format!("{what}, {year}");
+    }
     let mut round = duijie::pipeline::Round::default();
     if let Some(file) = carried.agreements {
         let rows = duijie_store::market::read_agreements(file)?;
@@ -153,7 +171,7 @@ pub fn match_ledger(
             "match",
             &loaded.ledger,
             cfg,
-            None,
+            (None, carried.year),
             duijie_export::summary_json(&outcome),
             &rows,
         )?;

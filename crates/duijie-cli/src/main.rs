@@ -144,6 +144,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             agreements,
             previous_run,
             keep,
+            year,
             json,
             progress,
         } => ledger::match_ledger(
@@ -154,6 +155,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 agreements: agreements.as_deref(),
                 previous_run,
                 keep,
+                year,
             },
             json,
             progress,

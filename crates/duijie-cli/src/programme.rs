@@ -710,7 +710,7 @@ pub fn report(
             "report",
             &loaded.ledger,
             &cfg.score,
-            None,
+            (None, None),
             csv,
             &allocation_matches(&loaded.ledger, &cfg.score, &report.allocations)?,
         )?;
@@ -722,21 +722,25 @@ pub fn report(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Records a run in the database the ledger came from, with its partnerships as rows.
+/// Records a run in the database the ledger came from, with its partnerships as rows, its seed
+/// and the year it is for, if any (kept in the run's counts as `year`).
 pub fn record_run(
     db: &mut duijie_store::Db,
     command: &str,
     l: &Ledger,
     cfg: &ScoreConfig,
-    seed: Option<u64>,
+    (seed, year): (Option<u64>, Option<u16>),
     results: String,
     matches: &[duijie::history::RunMatch],
 ) -> anyhow::Result<i64> {
-    let counts: serde_json::Map<String, serde_json::Value> = l
+    let mut counts: serde_json::Map<String, serde_json::Value> = l
         .counts()
         .iter()
         .map(|(k, n)| (k.name().to_owned(), serde_json::json!(n)))
         .collect();
+    if let Some(y) = year {
+        counts.insert("year".into(), serde_json::json!(y));
+    }
     let run = duijie_store::RunRecord {
         command: command.into(),
         config: serde_json::to_string(cfg)?,
@@ -783,7 +787,7 @@ pub fn demo(
         "demo",
         &loaded.ledger,
         &cfg.score,
-        Some(seed),
+        (Some(seed), None),
         csv.clone(),
         &allocation_matches(&loaded.ledger, &cfg.score, &report.allocations)?,
     )?;

@@ -44,25 +44,35 @@ pub fn runs(db: &Path, json: bool) -> anyhow::Result<ExitCode> {
             format!("{s}{fill}")
         }
     };
-    let line = |cells: [&str; 6]| {
+    let line = |cells: [&str; 7]| {
         format!(
-            "{}  {} {} {} {}  {}",
+            "{}  {} {} {} {} {}  {}",
             pad(cells[0], 4, true),
             pad(cells[1], 8, false),
-            pad(cells[2], 6, true),
-            pad(cells[3], 12, true),
-            pad(cells[4], 10, true),
-            cells[5]
+            pad(cells[2], 4, true),
+            pad(cells[3], 6, true),
+            pad(cells[4], 12, true),
+            pad(cells[5], 10, true),
+            cells[6]
         )
     };
     outln!(
         "{}",
         if zh {
-            line(["运行", "命令", "种子", "配对数", "单位数", "台账哈希"])
+            line([
+                "运行",
+                "命令",
+                "年度",
+                "种子",
+                "配对数",
+                "单位数",
+                "台账哈希",
+            ])
         } else {
             line([
                 "run",
                 "command",
+                "year",
                 "seed",
                 "partnerships",
                 "units",
@@ -72,11 +82,13 @@ pub fn runs(db: &Path, json: bool) -> anyhow::Result<ExitCode> {
     )?;
     for r in &runs {
         let seed = r.seed.map(|s| s.to_string()).unwrap_or_default();
+        let year = r.year.map(|y| y.to_string()).unwrap_or_default();
         outln!(
             "{}",
             line([
                 &r.id.to_string(),
                 &r.command,
+                &year,
                 &seed,
                 &r.partnerships.to_string(),
                 &r.units.to_string(),

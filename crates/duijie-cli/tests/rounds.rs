@@ -254,3 +254,119 @@ fn each_alliance_report_lists_what_changed_since_an_earlier_run() {
     assert_eq!(with_changes.len(), 1, "{with_changes:?}");
     assert!(with_changes[0].contains("高端装备制造"), "{with_changes:?}");
 }
+
+/// The sample ledger kept over two years: every need and offer again for 2026 (ids suffixed
+/// `-2026`), written as CSV files into `dir`.
+fn two_year_sample(dir: &std::path::Path) {
+    for entry in std::fs::read_dir(root().join("datasets/sample")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines = text.lines();
+        let header = lines.next().unwrap();
+        let cols: Vec<&str> = header.split(',').collect();
+        let mut out = text.clone();
+        if let Some(y) = cols.iter().position(|&c| c == "year") {
+            assert!(
+                !text.contains('"'),
+                "no quoted fields in {}",
+                path.display()
+            );
+            for line in lines.filter(|l| !l.is_empty()) {
+                let mut f: Vec<String> = line.split(',').map(str::to_owned).collect();
+                assert_eq!(f[y], "2025", "{}", path.display());
+                f[0] = format!("{}-2026", f[0]);
+                f[y] = "2026".into();
+                out.push_str(&f.join(","));
+                out.push('\n');
+            }
+        }
+        std::fs::write(dir.join(path.file_name().unwrap()), out).unwrap();
+    }
+}
+
+#[test]
+fn a_round_is_for_a_year_of_a_ledger_kept_over_several() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("csv");
+    std::fs::create_dir(&csv).unwrap();
+    two_year_sample(&csv);
+    let db = dir.path().join("l.sqlite");
+    let db_s = db.to_str().unwrap();
+    ok(&["import", csv.to_str().unwrap(), "--db", db_s]);
+    let (o2025, o2026, plain) = (
+        dir.path().join("o2025"),
+        dir.path().join("o2026"),
+        dir.path().join("plain"),
+    );
+    ok(&[
+        "match",
+        db_s,
+        "--year",
+        "2025",
+        "--out",
+        o2025.to_str().unwrap(),
+    ]);
+    let said = ok(&[
+        "match",
+        db_s,
+        "--year",
+        "2026",
+        "--out",
+        o2026.to_str().unwrap(),
+    ]);
+    assert!(said.contains("run 3 recorded"), "{said}");
+    let sample = root().join("datasets/sample");
+    ok(&[
+        "match",
+        sample.to_str().unwrap(),
+        "--out",
+        plain.to_str().unwrap(),
+    ]);
+    // 2025's round is the one-year sample's, byte for byte; 2026's has the same partnerships
+    // under the 2026 ids.
+    let read = |d: &std::path::Path| std::fs::read_to_string(d.join("matches.csv")).unwrap();
+    assert_eq!(read(&o2025), read(&plain));
+    let renamed: std::collections::BTreeSet<String> = read(&o2026)
+        .lines()
+        .skip(1)
+        .map(|l| {
+            l.split(',')
+                .take(4)
+                .collect::<Vec<_>>()
+                .join(",")
+                .replace("-2026", "")
+        })
+        .collect();
+    let plain_rows: std::collections::BTreeSet<String> = read(&plain)
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').take(4).collect::<Vec<_>>().join(","))
+        .collect();
+    assert_eq!(renamed, plain_rows);
+    // Each run says its year; the diff of the two years is every partnership renewed.
+    let runs: serde_json::Value = serde_json::from_str(&ok(&["runs", db_s, "--json"])).unwrap();
+    let years: Vec<_> = runs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["year"].clone())
+        .collect();
+    assert_eq!(years, [serde_json::Value::Null, 2025.into(), 2026.into()]);
+    let table = ok(&["runs", db_s]);
+    assert!(table.lines().nth(3).unwrap().contains("2026"), "{table}");
+    // A year the ledger does not have is named, with the years it has.
+    let o = duijie(&[
+        "match",
+        db_s,
+        "--year",
+        "2031",
+        "--out",
+        plain.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--year 2031") && err.contains("2025, 2026"),
+        "{err}"
+    );
+}

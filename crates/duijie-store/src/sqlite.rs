@@ -551,6 +551,9 @@ pub struct RunSummary {
     pub partnerships: u64,
     /// Units placed over those rows.
     pub units: i64,
+    /// The year the run is for (`duijie match --year`); `None` for a run over the whole
+    /// ledger.
+    pub year: Option<u16>,
 }
 
 /// A run as stored.
@@ -1439,7 +1442,7 @@ impl Db {
     /// [`DbError::Sql`].
     pub fn run_summaries(&self) -> Result<Vec<RunSummary>, DbError> {
         self.rows(
-            "SELECT r.id, r.command, r.seed, r.input_hash, COUNT(m.run), COALESCE(SUM(m.units), 0) FROM run r LEFT JOIN run_match m ON m.run = r.id GROUP BY r.id ORDER BY r.id",
+            "SELECT r.id, r.command, r.seed, r.input_hash, COUNT(m.run), COALESCE(SUM(m.units), 0), CASE WHEN json_valid(r.counts) THEN json_extract(r.counts, '$.year') END FROM run r LEFT JOIN run_match m ON m.run = r.id GROUP BY r.id ORDER BY r.id",
             [],
             "listing runs",
             |r| {
@@ -1450,6 +1453,11 @@ impl Db {
                     input_hash: r.get(3)?,
                     partnerships: r.get::<_, i64>(4)?.try_into().unwrap_or(0),
                     units: r.get(5)?,
+                    year: r
+                        .get::<_, Option<i64>>(6)
+                        .ok()
+                        .flatten()
+                        .and_then(|y| u16::try_from(y).ok()),
                 })
             },
         )

@@ -466,4 +466,43 @@ impl Ledger {
             (K::PlacementOffers, self.placement_offers.len()),
         ]
     }
+
+    /// The years its needs and offers are for, in order (a ledger kept over several rounds
+    /// holds one set of records per year).
+    pub fn years(&self) -> Vec<u16> {
+        let mut years: Vec<u16> = (self.talent_needs.iter().map(|r| r.year))
+            .chain(self.technology_needs.iter().map(|r| r.year))
+            .chain(self.training_needs.iter().map(|r| r.year))
+            .chain(self.placement_needs.iter().map(|r| r.year))
+            .chain(self.talent_supply.iter().map(|r| r.year))
+            .chain(self.technology_capabilities.iter().map(|r| r.year))
+            .chain(self.training_offers.iter().map(|r| r.year))
+            .chain(self.placement_offers.iter().map(|r| r.year))
+            .collect();
+        years.sort_unstable();
+        years.dedup();
+        years
+    }
+
+    /// The ledger of one year: every party, and only the needs and offers of `year`, in their
+    /// order — what the round of that year matches (`duijie match --year`). Needs and offers
+    /// are paired only within a year in any case; a year's ledger also scores with that year's
+    /// records alone (the weights of words are counted over the records present).
+    #[must_use]
+    pub fn of_year(&self, year: u16) -> Ledger {
+        fn keep<T: Clone>(rows: &[T], year: u16, of: impl Fn(&T) -> u16) -> Vec<T> {
+            rows.iter().filter(|r| of(r) == year).cloned().collect()
+        }
+        Ledger {
+            parties: self.parties.clone(),
+            talent_needs: keep(&self.talent_needs, year, |r| r.year),
+            technology_needs: keep(&self.technology_needs, year, |r| r.year),
+            training_needs: keep(&self.training_needs, year, |r| r.year),
+            placement_needs: keep(&self.placement_needs, year, |r| r.year),
+            talent_supply: keep(&self.talent_supply, year, |r| r.year),
+            technology_capabilities: keep(&self.technology_capabilities, year, |r| r.year),
+            training_offers: keep(&self.training_offers, year, |r| r.year),
+            placement_offers: keep(&self.placement_offers, year, |r| r.year),
+        }
+    }
 }

@@ -115,3 +115,65 @@ fn an_outcome_is_the_same_on_one_thread_and_on_many() {
         );
     }
 }
+
+/// `l` with every need and offer repeated for the next year (same ids: a ledger kept over two
+/// rounds), the second year's talent needs halved so that the two years differ.
+fn two_years(l: &duijie::Ledger) -> duijie::Ledger {
+    fn again<T: Clone>(rows: &mut Vec<T>, next: impl Fn(&mut T)) {
+        let more: Vec<T> = rows
+            .iter()
+            .cloned()
+            .map(|mut r| {
+                next(&mut r);
+                r
+            })
+            .collect();
+        rows.extend(more);
+    }
+    let mut two = l.clone();
+    again(&mut two.talent_needs, |r| {
+        r.year += 1;
+        r.headcount = r.headcount.div_ceil(2);
+    });
+    again(&mut two.technology_needs, |r| r.year += 1);
+    again(&mut two.training_needs, |r| r.year += 1);
+    again(&mut two.placement_needs, |r| r.year += 1);
+    again(&mut two.talent_supply, |r| r.year += 1);
+    again(&mut two.technology_capabilities, |r| r.year += 1);
+    again(&mut two.training_offers, |r| r.year += 1);
+    again(&mut two.placement_offers, |r| r.year += 1);
+    two
+}
+
+#[test]
+fn a_ledger_of_several_years_is_allocated_as_each_year_on_its_own() {
+    let (l, _) = duijie::synth::ledger(Scale::Sample, 4);
+    let years = l.years();
+    assert_eq!(years.len(), 1, "the sample is one year");
+    let two = two_years(&l);
+    let y = years[0];
+    assert_eq!(two.years(), vec![y, y + 1]);
+    // The years partition the records; parties stay whole.
+    for (k, (kind, n)) in two.counts().into_iter().enumerate() {
+        let apart: usize = [y, y + 1]
+            .iter()
+            .map(|&t| two.of_year(t).counts()[k].1)
+            .sum();
+        let parties = kind.name().ends_with("schools")
+            || matches!(kind.name(), "institutes" | "enterprises" | "authorities");
+        assert_eq!(if parties { n * 2 } else { n }, apart, "{}", kind.name());
+    }
+    // A year's ledger is exactly the records of that year, in their order.
+    assert_eq!(two.of_year(y), l);
+    assert_eq!(two.of_year(y + 1).years(), vec![y + 1]);
+    assert!(two.of_year(y + 2).years().is_empty());
+    // Each year's round is its own: the second year (fewer talent places asked) allocates
+    // differently from the first.
+    let first = duijie::run(&two.of_year(y)).unwrap();
+    let second = duijie::run(&two.of_year(y + 1)).unwrap();
+    assert_eq!(first.welfare, duijie::run(&l).unwrap().welfare);
+    assert_ne!(
+        first.markets[0].allocation.matches,
+        second.markets[0].allocation.matches
+    );
+}
