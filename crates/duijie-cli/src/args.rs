@@ -135,6 +135,11 @@ pub(crate) enum Command {
         /// before and after).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Compare partnerships between parties (each enterprise with each school or
+        /// institute, units summed) instead of between needs and offers: what two years' runs
+        /// share, since each year has its own records.
+        #[arg(long)]
+        parties: bool,
         /// Print the diff as JSON.
         #[arg(long)]
         json: bool,
@@ -380,7 +385,8 @@ pub(crate) enum Command {
         #[arg(long, value_name = "PLANS.toml", requires = "report")]
         plans: Option<PathBuf>,
         /// With a database as the ledger: each report also lists its alliance's partnerships
-        /// added, removed and changed since this earlier run (自上一轮以来).
+        /// added, removed and changed since this earlier run (自上一轮以来); with --year,
+        /// between parties (an earlier year's run shares no need or offer with this year's).
         #[arg(long, value_name = "RUN", requires = "report")]
         since: Option<i64>,
     },
@@ -397,6 +403,10 @@ pub(crate) struct ProgrammeOpts {
     /// `upgrade_projects = 2000` and `bachelor = 30000` for one city's share.
     #[arg(long)]
     pub(crate) targets: Option<PathBuf>,
+    /// One year of a ledger kept over several: that year's needs and offers only, so progress
+    /// is the year's (without it: over every year, cumulative).
+    #[arg(long)]
+    pub(crate) year: Option<u16>,
     #[command(flatten)]
     pub(crate) scoring: ScoringOpts,
 }

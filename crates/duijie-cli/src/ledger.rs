@@ -113,20 +113,8 @@ pub fn match_ledger(
         .map(|p| p.display().to_string())
         .collect::<Vec<_>>()
         .join(" ");
+    crate::programme::keep_year(&mut loaded, carried.year)?;
     if let Some(year) = carried.year {
-        let years = loaded.ledger.years();
-        if !years.contains(&year) {
-            let have: Vec<String> = years.iter().map(u16::to_string).collect();
-            anyhow::bail!(
-                "--year {year}: the ledger has no needs or offers of {year} (it has {})",
-                if have.is_empty() {
-                    "none".to_owned()
-                } else {
-                    have.join(", ")
-                }
-            );
-        }
-        loaded.ledger = loaded.ledger.of_year(year);
         what = format!("{what}, {year}");
     }
     let mut round = duijie::pipeline::Round::default();

@@ -131,8 +131,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             to,
             grouping,
             out,
+            parties,
             json,
-        } => rounds::diff(&db, (from, to), grouping, out.as_deref(), json),
+        } => rounds::diff(&db, (from, to), grouping, out.as_deref(), (parties, json)),
         Command::Schema => {
             out!("{}", ledger::schema_markdown())?;
             Ok(ExitCode::SUCCESS)
@@ -255,6 +256,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     plans: plans.as_deref(),
                     since,
                 }),
+                opts.year,
             )
         }
     }

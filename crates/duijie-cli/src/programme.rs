@@ -25,6 +25,28 @@ pub fn load_ledger(paths: &[PathBuf]) -> anyhow::Result<Loaded> {
     Ok(loaded)
 }
 
+/// Keeps only the needs and offers of `year` (the round of that year), when one is given; an
+/// error names a year the ledger does not have, with the years it has.
+pub fn keep_year(loaded: &mut Loaded, year: Option<u16>) -> anyhow::Result<()> {
+    let Some(year) = year else {
+        return Ok(());
+    };
+    let years = loaded.ledger.years();
+    if !years.contains(&year) {
+        let have: Vec<String> = years.iter().map(u16::to_string).collect();
+        bail!(
+            "--year {year}: the ledger has no needs or offers of {year} (it has {})",
+            if have.is_empty() {
+                "none".to_owned()
+            } else {
+                have.join(", ")
+            }
+        );
+    }
+    loaded.ledger = loaded.ledger.of_year(year);
+    Ok(())
+}
+
 /// A generated ledger of `scale` and `seed`.
 fn generated(scale: duijie::synth::Scale, seed: u64) -> anyhow::Result<Loaded> {
     let loaded = duijie_store::read_generated(scale, seed).validate();
@@ -472,8 +494,10 @@ pub fn alliances(
     cfg: &ScoreConfig,
     json: bool,
     reports: Option<ReportOpts<'_>>,
+    year: Option<u16>,
 ) -> anyhow::Result<ExitCode> {
-    let loaded = load_ledger(paths)?;
+    let mut loaded = load_ledger(paths)?;
+    keep_year(&mut loaded, year)?;
     let l: &Ledger = &loaded.ledger;
     let bar = crate::progress::spinner();
     bar.set_message("scoring and allocating");
@@ -503,8 +527,14 @@ pub fn alliances(
         let since = match opts.since {
             None => None,
             Some(run) => {
-                let before = crate::rounds::earlier_run(paths, "--since", run)?;
-                let now = allocation_matches(l, &cfg.score, &report.allocations)?;
+                let mut before = crate::rounds::earlier_run(paths, "--since", run)?;
+                let mut now = allocation_matches(l, &cfg.score, &report.allocations)?;
+                if year.is_some() {
+                    // A year's round against an earlier one: their records differ, their
+                    // parties' collaborations compare.
+                    before = duijie::history::between_parties(&before);
+                    now = duijie::history::between_parties(&now);
+                }
                 let d = duijie::history::diff(&before, &now);
                 Some(duijie::history::split_by_alliance(l, &d, grouping))
             }
@@ -677,17 +707,21 @@ pub fn report(
     opts: &crate::args::ProgrammeOpts,
 ) -> anyhow::Result<ExitCode> {
     let (score, targets) = opts.load()?;
-    let loaded = load_ledger(paths)?;
+    let mut loaded = load_ledger(paths)?;
+    keep_year(&mut loaded, opts.year)?;
     let name = paths
         .iter()
         .map(|p| p.display().to_string())
         .collect::<Vec<_>>()
         .join(" ");
-    let name = if name.is_empty() {
+    let mut name = if name.is_empty() {
         "bundled sample".to_owned()
     } else {
         name
     };
+    if let Some(y) = opts.year {
+        name = format!("{name}，{y}年度");
+    }
     let title = format!("duijie 对接 — {name}");
     let cfg = ProgrammeConfig {
         score,
@@ -710,7 +744,7 @@ pub fn report(
             "report",
             &loaded.ledger,
             &cfg.score,
-            (None, None),
+            (None, opts.year),
             csv,
             &allocation_matches(&loaded.ledger, &cfg.score, &report.allocations)?,
         )?;

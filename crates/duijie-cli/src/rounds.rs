@@ -176,11 +176,14 @@ pub fn diff(
     (a, b): (i64, i64),
     grouping: Grouping,
     out: Option<&Path>,
-    json: bool,
+    (parties, json): (bool, bool),
 ) -> anyhow::Result<ExitCode> {
     let store = duijie_store::Db::open_read_only(db)?;
     let (ra, rb) = (store.run(a)?, store.run(b)?);
-    let (ma, mb) = (store.run_matches(a)?, store.run_matches(b)?);
+    let (mut ma, mut mb) = (store.run_matches(a)?, store.run_matches(b)?);
+    if parties {
+        (ma, mb) = (history::between_parties(&ma), history::between_parties(&mb));
+    }
     let d = history::diff(&ma, &mb);
     let loaded = store.read()?.validate();
     let alliances = history::by_alliance(&loaded.ledger, &d, grouping);

@@ -354,19 +354,59 @@ fn a_round_is_for_a_year_of_a_ledger_kept_over_several() {
     assert_eq!(years, [serde_json::Value::Null, 2025.into(), 2026.into()]);
     let table = ok(&["runs", db_s]);
     assert!(table.lines().nth(3).unwrap().contains("2026"), "{table}");
-    // A year the ledger does not have is named, with the years it has.
-    let o = duijie(&[
-        "match",
+    // The two years share no need or offer, so needs and offers differ everywhere; between
+    // parties the same collaborations continue, so nothing changed.
+    let by_records: serde_json::Value =
+        serde_json::from_str(&ok(&["diff", db_s, "2", "3", "--json"])).unwrap();
+    let n = read(&plain).lines().count() - 1;
+    assert_eq!(by_records["added"].as_array().unwrap().len(), n);
+    assert_eq!(by_records["removed"].as_array().unwrap().len(), n);
+    let by_parties: serde_json::Value =
+        serde_json::from_str(&ok(&["diff", db_s, "2", "3", "--parties", "--json"])).unwrap();
+    for k in ["added", "removed", "changed"] {
+        assert_eq!(by_parties[k], serde_json::json!([]), "{k}");
+    }
+    // The year's alliance reports compare with last year's run between parties; the year's
+    // programme report is recorded as that year's run.
+    let reports = dir.path().join("alliances");
+    let said = ok(&[
+        "alliances",
         db_s,
         "--year",
-        "2031",
-        "--out",
-        plain.to_str().unwrap(),
+        "2026",
+        "--report",
+        reports.to_str().unwrap(),
+        "--since",
+        "2",
     ]);
-    assert!(!o.status.success());
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        err.contains("--year 2031") && err.contains("2025, 2026"),
-        "{err}"
-    );
+    assert!(said.contains("wrote"), "{said}");
+    assert!(reports.join("index.html").exists());
+    let report_dir = dir.path().join("report");
+    ok(&[
+        "report",
+        db_s,
+        "--year",
+        "2026",
+        "--out",
+        report_dir.to_str().unwrap(),
+    ]);
+    let runs: serde_json::Value = serde_json::from_str(&ok(&["runs", db_s, "--json"])).unwrap();
+    assert_eq!(runs.as_array().unwrap().last().unwrap()["year"], 2026);
+    // A year the ledger does not have is named, with the years it has.
+    for cmd in ["match", "report"] {
+        let o = duijie(&[
+            cmd,
+            db_s,
+            "--year",
+            "2031",
+            "--out",
+            plain.to_str().unwrap(),
+        ]);
+        assert!(!o.status.success());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("--year 2031") && err.contains("2025, 2026"),
+            "{err}"
+        );
+    }
 }

@@ -49,12 +49,20 @@ pub struct AllianceReport {
 pub fn since_table(d: &RunDiff) -> ReportTable {
     let row = |what: &str, r: &RunMatch, before: Option<u32>, now: Option<u32>| {
         let units = |x: Option<u32>| x.map_or(String::new(), |u| u.to_string());
+        // Rows between parties (history::between_parties) stand for all their records.
+        let record = |id: &str, party: &str| {
+            if id == party {
+                "（合计 all）".to_owned()
+            } else {
+                id.to_owned()
+            }
+        };
         vec![
             what.to_owned(),
             r.market.name_zh().to_owned(),
-            r.need.clone(),
+            record(&r.need, &r.need_party),
             r.need_party.clone(),
-            r.offer.clone(),
+            record(&r.offer, &r.offer_party),
             r.offer_party.clone(),
             units(before),
             units(now),

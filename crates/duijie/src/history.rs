@@ -275,6 +275,45 @@ pub fn by_alliance(
         .collect()
 }
 
+/// A run's partnerships between parties: every partnership of one enterprise with one school
+/// (or institute) in a market made into one row whose need and offer are the two parties' ids,
+/// with the units summed and the score their units-weighted mean (no components). Needs and
+/// offers are records of one year, so two years' runs share no record; between parties they
+/// compare: [`diff`] of two years' rows made this way says which collaborations began, ended
+/// or changed in size (the basis of an alliance's 年度工作进展报告).
+pub fn between_parties(rows: &[RunMatch]) -> Vec<RunMatch> {
+    let mut by: BTreeMap<(usize, &str, &str), (i128, u64, &RunMatch)> = BTreeMap::new();
+    for r in rows {
+        let key = (
+            Market::ALL.iter().position(|&m| m == r.market).unwrap_or(0),
+            r.need_party.as_str(),
+            r.offer_party.as_str(),
+        );
+        let e = by.entry(key).or_insert((0, 0, r));
+        e.0 += i128::from(r.score) * i128::from(r.units);
+        e.1 += u64::from(r.units);
+    }
+    by.into_values()
+        .map(|(weighted, units, r)| {
+            let mean = if units == 0 {
+                0
+            } else {
+                i64::try_from(weighted / i128::from(units)).unwrap_or(i64::MAX)
+            };
+            RunMatch {
+                market: r.market,
+                need: r.need_party.clone(),
+                offer: r.offer_party.clone(),
+                need_party: r.need_party.clone(),
+                offer_party: r.offer_party.clone(),
+                units: u32::try_from(units).unwrap_or(u32::MAX),
+                score: mean,
+                components: Vec::new(),
+            }
+        })
+        .collect()
+}
+
 fn order_key(r: &RunMatch) -> (usize, String, String) {
     let (m, need, offer) = r.sort_key();
     (m, need.to_owned(), offer.to_owned())
@@ -354,6 +393,39 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn rows_between_parties_keep_every_unit_and_name_each_pair_of_parties_once(
+            a in rows(), renamed in any::<bool>(),
+        ) {
+            let p = between_parties(&a);
+            // Another year's records: other need and offer ids, the same parties.
+            let next: Vec<RunMatch> = a
+                .iter()
+                .cloned()
+                .map(|mut r| {
+                    if renamed {
+                        r.need.push_str("-2026");
+                        r.offer.push_str("-2026");
+                    }
+                    r
+                })
+                .collect();
+            prop_assert!(diff(&p, &between_parties(&next)).is_empty());
+            let keys: std::collections::BTreeSet<_> =
+                a.iter().map(|r| (r.market, &r.need_party, &r.offer_party)).collect();
+            prop_assert_eq!(p.len(), keys.len());
+            for r in &p {
+                let of: Vec<&RunMatch> = a
+                    .iter()
+                    .filter(|x| (x.market, &x.need_party, &x.offer_party) == (r.market, &r.need, &r.offer))
+                    .collect();
+                prop_assert_eq!(u64::from(r.units), of.iter().map(|x| u64::from(x.units)).sum::<u64>());
+                let lo = of.iter().map(|x| x.score).min().unwrap_or(0);
+                let hi = of.iter().map(|x| x.score).max().unwrap_or(0);
+                prop_assert!(lo <= r.score && r.score <= hi);
+            }
+        }
+
         #[test]
         fn a_diff_turns_the_first_run_into_the_second(a in rows(), b in rows()) {
             let d = diff(&a, &b);
