@@ -124,6 +124,31 @@ impl PyLedger {
         self.loaded.report.has_errors()
     }
 
+    /// The years its needs and offers are for, in order.
+    fn years(&self) -> Vec<u16> {
+        self.loaded.ledger.years()
+    }
+
+    /// The ledger of one year: every party, that year's needs and offers only (the round of
+    /// that year, as `duijie match --year`); the problems and files are the whole ledger's.
+    fn of_year(&self, year: u16) -> PyResult<Self> {
+        let years = self.loaded.ledger.years();
+        if !years.contains(&year) {
+            let have: Vec<String> = years.iter().map(u16::to_string).collect();
+            return Err(InvalidInputError::new_err(format!(
+                "year {year}: the ledger has no needs or offers of {year} (it has {})",
+                if have.is_empty() {
+                    "none".to_owned()
+                } else {
+                    have.join(", ")
+                }
+            )));
+        }
+        let mut loaded = self.loaded.clone();
+        loaded.ledger = loaded.ledger.of_year(year);
+        Ok(PyLedger { loaded })
+    }
+
     /// The number of records of each table.
     fn counts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);

@@ -353,6 +353,29 @@ def test_a_dict_of_frames_is_the_same_ledger():
     assert from_frames.match().equals(duijie.Ledger.load(str(SAMPLE)).match())
 
 
+def test_a_ledger_kept_over_two_years_matches_one_year_at_a_time():
+    pd = pytest.importorskip("pandas")
+    frames = {}
+    for p in SAMPLE.glob("*.csv"):
+        df = pd.read_csv(p, dtype=str, keep_default_na=False)
+        if "year" in df.columns:
+            again = df.copy()
+            again[again.columns[0]] = again[again.columns[0]] + "-2026"
+            again["year"] = "2026"
+            df = pd.concat([df, again], ignore_index=True)
+        frames[p.stem] = df
+    two = duijie.Ledger.load(frames)
+    assert not two.has_errors and two.years() == [2025, 2026]
+    sample = duijie.Ledger.sample()
+    assert two.of_year(2025).counts() == sample.counts()
+    assert two.of_year(2025).match().equals(sample.match())
+    later = two.of_year(2026).match()
+    assert later["need_id"].str.endswith("-2026").all()
+    assert later["units"].sum() == sample.match()["units"].sum()
+    with pytest.raises(duijie.InvalidInputError, match="2025, 2026"):
+        two.of_year(2031)
+
+
 def test_compare_equals_duijie_compare(tmp_path):
     out = tmp_path / "cmp.csv"
     run_cli("compare", SAMPLE, "--policies", "greedy,welfare,stable-needs", "--out", out)

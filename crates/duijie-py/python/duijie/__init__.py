@@ -458,6 +458,18 @@ class Ledger:
         """Records per table."""
         return dict(self._native.counts())
 
+    def years(self) -> List[int]:
+        """The years its needs and offers are for, in order (a ledger kept over several rounds
+        holds one set of records per year)."""
+        return list(self._native.years())
+
+    def of_year(self, year: int) -> "Ledger":
+        """The round of one year: every party, and only the needs and offers of ``year`` (as
+        ``duijie match --year``). Needs meet offers only of their own year in any case; this
+        ledger also scores with that year's records alone. A year the ledger lacks raises
+        ``InvalidInputError`` naming the years it has."""
+        return Ledger(self._native.of_year(year))
+
     def problems(self) -> List[Dict[str, Any]]:
         """Every problem found, as dicts (the fields of ``duijie validate --json``)."""
         return json.loads(self._native.problems_json())

@@ -105,6 +105,10 @@ class Ledger:
         """Whether any problem is an error."""
     def counts(self) -> Dict[str, int]:
         """The number of records of each table."""
+    def years(self) -> List[int]:
+        """The years its needs and offers are for, in order."""
+    def of_year(self, year: int) -> "Ledger":
+        """Every party and one year's needs and offers."""
     def match_tables(self, policy: str = "welfare", weights: Optional[str] = None) -> Tuple[str, str, str]:
         """``matches.csv``, ``unmet.csv`` and the summary JSON of ``duijie match``."""
     def compare_csv(
