@@ -144,6 +144,29 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve the store over HTTP for the systems that call duijie: JSON under /v1 (parties,
+    /// recommendations with reasons, explanations, runs, matches, diffs; starting a run with a
+    /// write token). The document of every endpoint is at /v1/openapi.json.
+    #[cfg(feature = "serve")]
+    Serve {
+        /// The database (`duijie import … --db FILE.sqlite` makes one).
+        #[arg(long)]
+        db: PathBuf,
+        /// Address to listen on; loopback by default (put a reverse proxy with TLS in front to
+        /// serve other machines).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Bearer tokens, one per line: `read|write SHA256 NAME` (the token's SHA-256 in hex:
+        /// `printf %s "$TOKEN" | sha256sum`). Without it everyone may read and nobody write.
+        #[arg(long)]
+        tokens: Option<PathBuf>,
+        /// The largest request body accepted, in MiB.
+        #[arg(long, default_value_t = 16)]
+        max_body_mib: usize,
+        /// The longest a request may take, in seconds.
+        #[arg(long, default_value_t = 60)]
+        timeout_secs: u64,
+    },
     /// Solve one instance file and check its certificate: DIMACS minimum-cost flow (`p min`) or
     /// assignment (`p asn`, minimum cost), or a dense matrix as CSV (assignment; decimals are
     /// kept as fixed point). Parse time is reported apart from solve time.

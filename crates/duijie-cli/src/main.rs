@@ -134,6 +134,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             parties,
             json,
         } => rounds::diff(&db, (from, to), grouping, out.as_deref(), (parties, json)),
+        #[cfg(feature = "serve")]
+        Command::Serve {
+            db,
+            addr,
+            tokens,
+            max_body_mib,
+            timeout_secs,
+        } => {
+            let mut opts = duijie_server::Options::new(db);
+            opts.addr = addr;
+            opts.tokens = tokens;
+            opts.max_body = max_body_mib << 20;
+            opts.timeout = std::time::Duration::from_secs(timeout_secs);
+            duijie_server::run(&opts, |at| {
+                eprintln!("duijie serve: listening on http://{at} (Ctrl-C stops)");
+            })
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Schema => {
             out!("{}", ledger::schema_markdown())?;
             Ok(ExitCode::SUCCESS)

@@ -379,7 +379,7 @@ pub fn recommend(
     json: bool,
     lang: duijie::score::Lang,
 ) -> anyhow::Result<ExitCode> {
-    use duijie::score::{self, Lang};
+    use duijie::score::Lang;
     let loaded = load_ledger(paths)?;
     let l: &Ledger = &loaded.ledger;
     let Some(party) = l.party_by_external_id(party_id) else {
@@ -395,45 +395,9 @@ pub fn recommend(
         .filter(|i| markets.is_empty() || markets.contains(&i.market))
         .collect();
     let recs = programme::recommendations_of(l, &instances, party.id, k);
-    // The reason for the party's own ranking: the need's score for its need, its own view of a
-    // pair for its offer.
-    let explained: Vec<(
-        &programme::Recommendation,
-        Option<score::Score>,
-        Option<String>,
-    )> = recs
-        .iter()
-        .map(|r| {
-            let (i, j) = r.pair();
-            let s = scorer.score(r.market, i, j);
-            let why = match r.side {
-                duijie::policy::Side::Needs => s.as_ref().map(|s| s.sentence(lang)),
-                duijie::policy::Side::Offers => scorer.offer_view_sentence(r.market, i, j, lang),
-            };
-            (r, s, why)
-        })
-        .collect();
+    let explained = duijie_export::explain_recommendations(&scorer, &recs, lang);
     if json {
-        let rows: Vec<serde_json::Value> = explained
-            .iter()
-            .map(|(r, s, why)| {
-                let partner = l.party(r.partner);
-                serde_json::json!({
-                    "market": r.market.name(),
-                    "partner": {"id": partner.external_id, "name": partner.name, "kind": partner.kind().name_zh()},
-                    "own": r.record_ids(l).0,
-                    "other": r.record_ids(l).1,
-                    "score": duijie_export::fixed_decimal(i128::from(r.score)),
-                    "why": why,
-                    "components": s.as_ref().map(|s| &s.components),
-                })
-            })
-            .collect();
-        let v = serde_json::json!({
-            "party": {"id": party.external_id, "name": party.name, "kind": party.kind().name_zh()},
-            "k": k,
-            "recommendations": rows,
-        });
+        let v = duijie_export::recommendations_json(l, party, k, &explained);
         outln!("{}", serde_json::to_string_pretty(&v)?)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -461,7 +425,8 @@ pub fn recommend(
     }
     let mut market = None;
     let mut rank = 0;
-    for (r, _, why) in &explained {
+    for e in &explained {
+        let (r, why) = (e.recommendation, &e.why);
         if market != Some(r.market) {
             market = Some(r.market);
             rank = 0;
@@ -767,23 +732,14 @@ pub fn record_run(
     results: String,
     matches: &[duijie::history::RunMatch],
 ) -> anyhow::Result<i64> {
-    let mut counts: serde_json::Map<String, serde_json::Value> = l
-        .counts()
-        .iter()
-        .map(|(k, n)| (k.name().to_owned(), serde_json::json!(n)))
-        .collect();
-    if let Some(y) = year {
-        counts.insert("year".into(), serde_json::json!(y));
-    }
-    let run = duijie_store::RunRecord {
-        command: command.into(),
-        config: serde_json::to_string(cfg)?,
-        seed,
-        library_version: env!("CARGO_PKG_VERSION").into(),
-        input_hash: db.ledger_hash()?,
-        counts: serde_json::Value::from(counts).to_string(),
+    let run = duijie_store::RunRecord::for_ledger(
+        command,
+        l,
+        serde_json::to_string(cfg)?,
+        (seed, year),
         results,
-    };
+        db.ledger_hash()?,
+    );
     Ok(db.record_run_with_matches(&run, matches)?)
 }
 

@@ -35,7 +35,10 @@ pub use alliance_report::{
     AllianceReport, ReportTable, alliance_file_stem, alliance_index_html, alliance_report,
     alliance_report_html, since_table,
 };
-pub use programme_json::{ConsortiumRow, alliances_json, consortium_rows};
+pub use programme_json::{
+    ConsortiumRow, ExplainedRecommendation, alliances_json, consortium_rows,
+    explain_recommendations, recommendations_json,
+};
 pub use report::{ReportData, alliances_dot, alliances_graphml, html_report};
 #[cfg(feature = "xlsx")]
 pub use xlsx::{

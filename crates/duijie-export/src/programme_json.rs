@@ -152,3 +152,71 @@ pub fn alliances_json(l: &Ledger, r: &ProgrammeReport) -> Value {
         "alliance_progress": r.alliance_progress,
     })
 }
+
+/// Each recommendation with the reason for its rank, in the recommended party's own terms: the
+/// need's score (with its components) when the party has the need, its own view of the pair
+/// when it makes the offer.
+pub fn explain_recommendations<'r>(
+    scorer: &duijie::score::Scorer<'_>,
+    recs: &'r [duijie::programme::Recommendation],
+    lang: duijie::score::Lang,
+) -> Vec<ExplainedRecommendation<'r>> {
+    recs.iter()
+        .map(|r| {
+            let (i, j) = r.pair();
+            let score = scorer.score(r.market, i, j);
+            let why = match r.side {
+                duijie::policy::Side::Needs => score.as_ref().map(|s| s.sentence(lang)),
+                duijie::policy::Side::Offers => scorer.offer_view_sentence(r.market, i, j, lang),
+            };
+            ExplainedRecommendation {
+                recommendation: r,
+                score,
+                why,
+            }
+        })
+        .collect()
+}
+
+/// A recommendation and why it ranks where it does ([`explain_recommendations`]).
+#[derive(Clone, Debug)]
+pub struct ExplainedRecommendation<'r> {
+    /// The recommendation.
+    pub recommendation: &'r duijie::programme::Recommendation,
+    /// The need's score of the pair, with its components.
+    pub score: Option<duijie::score::Score>,
+    /// The reason in a sentence.
+    pub why: Option<String>,
+}
+
+/// A party's recommendations as JSON (`duijie recommend --json` and the service's
+/// `/v1/parties/{id}/recommendations`): the party, `k`, and each recommendation's market,
+/// partner, the two records, score, reason and components.
+pub fn recommendations_json(
+    l: &Ledger,
+    party: &duijie::model::Party,
+    k: usize,
+    explained: &[ExplainedRecommendation<'_>],
+) -> serde_json::Value {
+    let rows: Vec<serde_json::Value> = explained
+        .iter()
+        .map(|e| {
+            let r = e.recommendation;
+            let partner = l.party(r.partner);
+            serde_json::json!({
+                "market": r.market.name(),
+                "partner": {"id": partner.external_id, "name": partner.name, "kind": partner.kind().name_zh()},
+                "own": r.record_ids(l).0,
+                "other": r.record_ids(l).1,
+                "score": crate::fixed_decimal(i128::from(r.score)),
+                "why": e.why,
+                "components": e.score.as_ref().map(|s| &s.components),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "party": {"id": party.external_id, "name": party.name, "kind": party.kind().name_zh()},
+        "k": k,
+        "recommendations": rows,
+    })
+}

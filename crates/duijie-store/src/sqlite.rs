@@ -575,6 +575,39 @@ pub struct RunRecord {
     pub results: String,
 }
 
+impl RunRecord {
+    /// The record of a run on ledger `l`: its command, its configuration as JSON, the seed and
+    /// the year it is for, if any (kept in the counts as `year`), the results, and `input_hash`
+    /// ([`Db::ledger_hash`]); the counts are `l`'s records per table; the library version is
+    /// this crate's.
+    pub fn for_ledger(
+        command: &str,
+        l: &duijie::Ledger,
+        config: String,
+        (seed, year): (Option<u64>, Option<u16>),
+        results: String,
+        input_hash: String,
+    ) -> RunRecord {
+        let mut counts: serde_json::Map<String, serde_json::Value> = l
+            .counts()
+            .iter()
+            .map(|(k, n)| (k.name().to_owned(), serde_json::json!(n)))
+            .collect();
+        if let Some(y) = year {
+            counts.insert("year".into(), serde_json::json!(y));
+        }
+        RunRecord {
+            command: command.into(),
+            config,
+            seed,
+            library_version: env!("CARGO_PKG_VERSION").into(),
+            input_hash,
+            counts: serde_json::Value::from(counts).to_string(),
+            results,
+        }
+    }
+}
+
 /// The canonical text of a run's rows, which their checksum covers: one line per row, fields
 /// separated by tabs, in the order [`Db::run_matches`] returns them.
 fn matches_text(rows: &[RunMatch]) -> String {

@@ -1,0 +1,468 @@
+//! The endpoints, and the middleware that checks callers and bounds request time.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use duijie::history;
+use duijie::model::Party;
+use duijie::score::{Lang, Market};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::auth::{Caller, Role};
+use crate::{ApiError, App};
+
+type Answer = Result<Json<Value>, ApiError>;
+
+/// Every request but `/v1/health` needs a known token when the server has tokens; the caller
+/// goes into the request's extensions.
+pub(crate) async fn authenticate(
+    State(app): State<Arc<App>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let header = req
+        .headers()
+        .get(axum::http::header::AUTHORIZATION)
+        .map(axum::http::HeaderValue::as_bytes);
+    match app.tokens.caller(header) {
+        Some(caller) => {
+            req.extensions_mut().insert(caller);
+            next.run(req).await
+        }
+        None if req.uri().path() == "/v1/health" => next.run(req).await,
+        None => {
+            let mut r = ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "a valid bearer token is needed (Authorization: Bearer TOKEN)",
+            )
+            .into_response();
+            r.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+            r
+        }
+    }
+}
+
+/// A request that takes longer than the server's limit is answered `503 timeout`.
+pub(crate) async fn time_limit(
+    State(limit): State<Duration>,
+    req: Request,
+    next: Next,
+) -> Response {
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(r) => r,
+        Err(_) => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            format!("the request took longer than {} s", limit.as_secs()),
+        )
+        .into_response(),
+    }
+}
+
+/// Runs blocking work (store access, scoring, solving) off the async threads.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            format!("a worker failed: {e}"),
+        )
+    })?
+}
+
+fn open_store(app: &App) -> Result<duijie_store::Db, ApiError> {
+    duijie_store::Db::open_read_only(&app.db).map_err(ApiError::store)
+}
+
+/// A run number the store does not have is `404`; other store failures are `500`.
+fn run_error(e: duijie_store::DbError) -> ApiError {
+    match e {
+        duijie_store::DbError::NoRun { run, .. } => {
+            ApiError::not_found(format!("no run {run} (GET /v1/runs lists them)"))
+        }
+        e => ApiError::store(e),
+    }
+}
+
+pub(crate) async fn not_found(req: Request) -> ApiError {
+    ApiError::not_found(format!(
+        "no endpoint {} {} (GET /v1/openapi.json lists them)",
+        req.method(),
+        req.uri().path()
+    ))
+}
+
+pub(crate) async fn health(State(app): State<Arc<App>>) -> Json<Value> {
+    Json(json!({"status": "ok", "ledger_sha256": app.snapshot().hash}))
+}
+
+pub(crate) async fn version() -> Json<Value> {
+    Json(json!({"version": env!("CARGO_PKG_VERSION"), "api": "v1"}))
+}
+
+pub(crate) async fn openapi() -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        include_str!("../openapi.json"),
+    )
+        .into_response()
+}
+
+/// The English name of a kind of party, as the `kind` query parameter takes it.
+fn kind_name(k: duijie::model::PartyKind) -> &'static str {
+    use duijie::model::PartyKind as K;
+    match k {
+        K::School => "school",
+        K::Institute => "institute",
+        K::Enterprise => "enterprise",
+        K::Authority => "authority",
+    }
+}
+
+fn party_json(p: &Party) -> Value {
+    let city = p
+        .city
+        .map(|c| duijie::catalogue::Catalogues::get().city(c).name);
+    json!({
+        "id": p.external_id,
+        "name": p.name,
+        "kind": kind_name(p.kind()),
+        "kind_zh": p.kind().name_zh(),
+        "city": city,
+        "out_of_province": p.out_of_province,
+    })
+}
+
+fn find_party<'l>(l: &'l duijie::Ledger, id: &str) -> Result<&'l Party, ApiError> {
+    l.party_by_external_id(id).ok_or_else(|| {
+        let ids = l.parties.iter().map(|p| p.external_id.as_str());
+        ApiError::not_found(format!(
+            "no party with id {id:?}; the closest ids are: {}",
+            duijie::catalogue::closest(id, ids, 0.0, 5).join(", ")
+        ))
+    })
+}
+
+fn lang(name: Option<&str>) -> Result<Lang, ApiError> {
+    name.map_or(Ok(Lang::Zh), |n| {
+        Lang::from_name(n).map_err(ApiError::invalid)
+    })
+}
+
+fn market(name: Option<&str>) -> Result<Option<Market>, ApiError> {
+    name.map(Market::from_name)
+        .transpose()
+        .map_err(ApiError::invalid)
+}
+
+/// `GET /v1/parties` query.
+#[derive(Deserialize)]
+pub(crate) struct PartyQuery {
+    q: Option<String>,
+    city: Option<String>,
+    kind: Option<String>,
+    limit: Option<usize>,
+}
+
+pub(crate) async fn parties(State(app): State<Arc<App>>, Query(q): Query<PartyQuery>) -> Answer {
+    let s = app.snapshot();
+    let limit = q.limit.unwrap_or(20).min(500);
+    let text = q.q.as_deref().map(str::to_lowercase);
+    let found: Vec<Value> = s
+        .ledger
+        .parties
+        .iter()
+        .filter(|p| {
+            text.as_ref().is_none_or(|t| {
+                p.external_id.to_lowercase().contains(t) || p.name.to_lowercase().contains(t)
+            })
+        })
+        .filter(|p| {
+            q.kind
+                .as_deref()
+                .is_none_or(|k| kind_name(p.kind()) == k || p.kind().name_zh() == k)
+        })
+        .filter(|p| {
+            q.city.as_deref().is_none_or(|c| {
+                p.city
+                    .is_some_and(|id| duijie::catalogue::Catalogues::get().city(id).name == c)
+            })
+        })
+        .take(limit)
+        .map(party_json)
+        .collect();
+    Ok(Json(json!({"parties": found})))
+}
+
+pub(crate) async fn party(State(app): State<Arc<App>>, Path(id): Path<String>) -> Answer {
+    let s = app.snapshot();
+    Ok(Json(party_json(find_party(&s.ledger, &id)?)))
+}
+
+/// `GET /v1/parties/{id}/recommendations` query.
+#[derive(Deserialize)]
+pub(crate) struct RecommendQuery {
+    k: Option<usize>,
+    market: Option<String>,
+    lang: Option<String>,
+}
+
+pub(crate) async fn recommendations(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    Query(q): Query<RecommendQuery>,
+) -> Answer {
+    let s = app.snapshot();
+    let k = q.k.unwrap_or(10).clamp(1, 100);
+    let (m, lang) = (market(q.market.as_deref())?, lang(q.lang.as_deref())?);
+    let party = find_party(&s.ledger, &id)?.id;
+    blocking(move || {
+        let l = &s.ledger;
+        let mut recs = duijie::programme::recommendations_of(l, &s.instances, party, k);
+        recs.retain(|r| m.is_none_or(|m| r.market == m));
+        let scorer = duijie::Scorer::new(&s.cfg, l);
+        let explained = duijie_export::explain_recommendations(&scorer, &recs, lang);
+        Ok(Json(duijie_export::recommendations_json(
+            l,
+            l.party(party),
+            k,
+            &explained,
+        )))
+    })
+    .await
+}
+
+/// `GET /v1/explain` query.
+#[derive(Deserialize)]
+pub(crate) struct ExplainQuery {
+    need: String,
+    offer: String,
+    market: Option<String>,
+    lang: Option<String>,
+}
+
+pub(crate) async fn explain(State(app): State<Arc<App>>, Query(q): Query<ExplainQuery>) -> Answer {
+    let s = app.snapshot();
+    let (m, lang) = (market(q.market.as_deref())?, lang(q.lang.as_deref())?);
+    let (m, i, j) =
+        duijie::score::find_pair(&s.ledger, &q.need, &q.offer, m).map_err(ApiError::not_found)?;
+    let score = duijie::score::score_pair_with(&s.cfg, &s.ledger, m, i, j);
+    Ok(Json(json!({
+        "market": m.name(),
+        "need": q.need,
+        "offer": q.offer,
+        "candidate": score.is_some(),
+        "score": score.as_ref().map(|s| s.total),
+        "components": score.as_ref().map(|s| &s.components),
+        "sentence": score.as_ref().map(|s| s.sentence(lang)),
+    })))
+}
+
+pub(crate) async fn runs(State(app): State<Arc<App>>) -> Answer {
+    blocking(move || {
+        let runs = open_store(&app)?.run_summaries().map_err(ApiError::store)?;
+        Ok(Json(json!({"runs": runs})))
+    })
+    .await
+}
+
+/// `GET /v1/runs/{id}/matches` query.
+#[derive(Deserialize)]
+pub(crate) struct MatchesQuery {
+    party: Option<String>,
+    market: Option<String>,
+    page: Option<usize>,
+    per_page: Option<usize>,
+}
+
+pub(crate) async fn run_matches(
+    State(app): State<Arc<App>>,
+    Path(run): Path<i64>,
+    Query(q): Query<MatchesQuery>,
+) -> Answer {
+    let m = market(q.market.as_deref())?;
+    let per_page = q.per_page.unwrap_or(100).clamp(1, 1000);
+    let page = q.page.unwrap_or(1).max(1);
+    blocking(move || {
+        let store = open_store(&app)?;
+        store.run(run).map_err(run_error)?;
+        let rows: Vec<history::RunMatch> = store
+            .run_matches(run)
+            .map_err(run_error)?
+            .into_iter()
+            .filter(|r| m.is_none_or(|m| r.market == m))
+            .filter(|r| {
+                q.party
+                    .as_deref()
+                    .is_none_or(|p| r.need_party == p || r.offer_party == p)
+            })
+            .collect();
+        let total = rows.len();
+        let shown: Vec<&history::RunMatch> = rows
+            .iter()
+            .skip((page - 1) * per_page)
+            .take(per_page)
+            .collect();
+        Ok(Json(json!({
+            "run": run,
+            "total": total,
+            "page": page,
+            "per_page": per_page,
+            "matches": shown,
+        })))
+    })
+    .await
+}
+
+/// `GET /v1/diff` query.
+#[derive(Deserialize)]
+pub(crate) struct DiffQuery {
+    from: i64,
+    to: i64,
+    #[serde(default)]
+    parties: bool,
+}
+
+pub(crate) async fn diff(State(app): State<Arc<App>>, Query(q): Query<DiffQuery>) -> Answer {
+    let s = app.snapshot();
+    blocking(move || {
+        let store = open_store(&app)?;
+        let (mut a, mut b) = (
+            store.run_matches(q.from).map_err(run_error)?,
+            store.run_matches(q.to).map_err(run_error)?,
+        );
+        store.run(q.from).map_err(run_error)?;
+        store.run(q.to).map_err(run_error)?;
+        if q.parties {
+            (a, b) = (history::between_parties(&a), history::between_parties(&b));
+        }
+        let d = history::diff(&a, &b);
+        let alliances = history::by_alliance(&s.ledger, &d, duijie::programme::Grouping::Domain);
+        let units: Vec<Value> = d
+            .units_by_market()
+            .iter()
+            .map(|(m, u)| json!({"market": m.name(), "units": u}))
+            .collect();
+        Ok(Json(json!({
+            "from": q.from,
+            "to": q.to,
+            "parties": q.parties,
+            "added": d.added,
+            "removed": d.removed,
+            "changed": d.changed,
+            "units_by_market": units,
+            "by_alliance": alliances,
+        })))
+    })
+    .await
+}
+
+/// `POST /v1/runs` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StartRun {
+    /// A policy name (`duijie compare --help` lists them); `welfare` by default.
+    policy: Option<String>,
+    /// The year of the round; every year of the ledger when absent.
+    year: Option<u16>,
+}
+
+fn body<T>(parsed: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+    match parsed {
+        Ok(Json(v)) => Ok(v),
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            "the request body is larger than the server accepts",
+        )),
+        Err(e) => Err(ApiError::invalid(format!(
+            "the request body: {}",
+            e.body_text()
+        ))),
+    }
+}
+
+/// Starts a run with a policy (a write): matched on the ledger as stored, recorded in the store
+/// with its partnerships and the caller's name, one at a time.
+pub(crate) async fn start_run(
+    State(app): State<Arc<App>>,
+    axum::Extension(caller): axum::Extension<Caller>,
+    parsed: Result<Json<StartRun>, JsonRejection>,
+) -> Answer {
+    if caller.role < Role::Write {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            if app.tokens.is_open() {
+                "this server has no tokens file, so it takes no writes"
+            } else {
+                "this token may only read"
+            },
+        ));
+    }
+    let req = body(parsed)?;
+    let Ok(guard) = Arc::clone(&app.writer).try_lock_owned() else {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "busy",
+            "another write is in progress: try again when it ends",
+        ));
+    };
+    let name = req.policy.unwrap_or_else(|| "welfare".into());
+    let policy = duijie::policy::by_name(&name)
+        .ok_or_else(|| ApiError::invalid(format!("unknown policy {name:?}")))?;
+    let s = app.snapshot();
+    blocking(move || {
+        let _held = guard;
+        let ledger = match req.year {
+            Some(y) if !s.ledger.years().contains(&y) => {
+                return Err(ApiError::invalid(format!(
+                    "year {y}: the ledger has no needs or offers of {y}"
+                )));
+            }
+            Some(y) => s.ledger.of_year(y),
+            None => s.ledger.clone(),
+        };
+        let outcome = duijie::run_policy(&ledger, &s.cfg, policy.as_ref()).map_err(|e| {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "allocate", e.to_string())
+        })?;
+        let rows = history::run_matches(&ledger, &outcome).map_err(|e| {
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
+        })?;
+        let mut db = duijie_store::Db::open_existing(&app.db).map_err(ApiError::store)?;
+        let summary = duijie_export::summary_json(&outcome);
+        let record = duijie_store::RunRecord::for_ledger(
+            &format!("api match {name} by {}", caller.name),
+            &ledger,
+            serde_json::to_string(&s.cfg).unwrap_or_default(),
+            (None, req.year),
+            summary.clone(),
+            db.ledger_hash().map_err(ApiError::store)?,
+        );
+        let id = db
+            .record_run_with_matches(&record, &rows)
+            .map_err(ApiError::store)?;
+        let summary: Value = serde_json::from_str(&summary).unwrap_or(Value::Null);
+        Ok(Json(json!({
+            "run": id,
+            "policy": name,
+            "year": req.year,
+            "partnerships": rows.len(),
+            "summary": summary,
+        })))
+    })
+    .await
+}

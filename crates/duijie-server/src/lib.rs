@@ -1,0 +1,210 @@
+//! duijie as an HTTP service over its SQLite store, for the provincial systems that call it
+//! (`duijie serve`).
+//!
+//! JSON over HTTP under `/v1`. Reads — health, version, parties, a party's recommendations with
+//! their reasons, the explanation of a pair, runs, a run's matches, the diff of two runs — are
+//! answered from a snapshot of the ledger held in memory (read once from the store, scored once,
+//! replaced after a write), so they never wait for a writer. Writes — starting a run — need a
+//! write token, run one at a time (a second gets `409 busy` at once), and are recorded in the
+//! store with who made them.
+//!
+//! Security: the server binds to loopback unless told otherwise; tokens come from a file of
+//! SHA-256 hashes with roles ([`auth`]); bodies are limited in size and requests in time; no
+//! CORS header is sent. Errors are JSON `{"error": {"kind", "message"}}` with the kinds of the
+//! CLI's errors; a store failure is reported without its path.
+
+pub mod auth;
+mod error;
+mod handlers;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+
+pub use auth::{Caller, Role, Tokens};
+pub use error::ApiError;
+
+/// How a server is started.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The store.
+    pub db: PathBuf,
+    /// Where to listen (default `127.0.0.1:8080`: loopback only).
+    pub addr: SocketAddr,
+    /// The tokens file; without one every caller may read and nobody may write.
+    pub tokens: Option<PathBuf>,
+    /// The largest request body accepted, in bytes.
+    pub max_body: usize,
+    /// The longest a request may take before it is answered `503`.
+    pub timeout: Duration,
+}
+
+impl Options {
+    /// Defaults for `db`: loopback port 8080, no tokens, 16 MiB bodies, 60 s per request.
+    pub fn new(db: PathBuf) -> Options {
+        Options {
+            db,
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            tokens: None,
+            max_body: 16 << 20,
+            timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// The ledger as read from the store when the server started, scored: what reads are
+/// answered from.
+pub(crate) struct Snapshot {
+    pub(crate) ledger: duijie::Ledger,
+    pub(crate) cfg: duijie::ScoreConfig,
+    pub(crate) instances: Vec<duijie::policy::MarketInstance>,
+    pub(crate) hash: String,
+}
+
+impl Snapshot {
+    fn read(db: &std::path::Path) -> Result<Snapshot, ApiError> {
+        let store = duijie_store::Db::open_read_only(db).map_err(ApiError::store)?;
+        let hash = store.ledger_hash().map_err(ApiError::store)?;
+        let loaded = store.read().map_err(ApiError::store)?.validate();
+        let cfg = duijie::ScoreConfig::default();
+        let instances = {
+            let scorer = duijie::Scorer::new(&cfg, &loaded.ledger);
+            duijie::policy::MarketInstance::every_market(&scorer, cfg.top_k)
+        };
+        Ok(Snapshot {
+            ledger: loaded.ledger,
+            cfg,
+            instances,
+            hash,
+        })
+    }
+}
+
+/// A running service's state.
+pub struct App {
+    pub(crate) db: PathBuf,
+    pub(crate) tokens: Tokens,
+    pub(crate) snapshot: RwLock<Arc<Snapshot>>,
+    /// Held by the one write in progress.
+    pub(crate) writer: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl App {
+    /// The service over `db` with `tokens`: the ledger read and scored once.
+    ///
+    /// # Errors
+    /// The store cannot be opened or read.
+    pub fn open(db: PathBuf, tokens: Tokens) -> Result<App, ApiError> {
+        let snapshot = Snapshot::read(&db)?;
+        Ok(App {
+            db,
+            tokens,
+            snapshot: RwLock::new(Arc::new(snapshot)),
+            writer: Arc::new(tokio::sync::Mutex::new(())),
+        })
+    }
+
+    pub(crate) fn snapshot(&self) -> Arc<Snapshot> {
+        match self.snapshot.read() {
+            Ok(s) => Arc::clone(&s),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+}
+
+/// The routes, with the body limit and the caller check; `timeout` bounds every request.
+pub fn router(app: Arc<App>, max_body: usize, timeout: Duration) -> Router {
+    Router::new()
+        .route("/v1/health", get(handlers::health))
+        .route("/v1/version", get(handlers::version))
+        .route("/v1/parties", get(handlers::parties))
+        .route("/v1/parties/{id}", get(handlers::party))
+        .route(
+            "/v1/parties/{id}/recommendations",
+            get(handlers::recommendations),
+        )
+        .route("/v1/explain", get(handlers::explain))
+        .route("/v1/runs", get(handlers::runs).post(handlers::start_run))
+        .route("/v1/runs/{id}/matches", get(handlers::run_matches))
+        .route("/v1/diff", get(handlers::diff))
+        .route("/v1/openapi.json", get(handlers::openapi))
+        .fallback(handlers::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&app),
+            handlers::authenticate,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            timeout,
+            handlers::time_limit,
+        ))
+        .layer(DefaultBodyLimit::max(max_body))
+        .with_state(app)
+}
+
+/// Serves `app` on `listener` until `shutdown` completes; requests in flight are finished.
+///
+/// # Errors
+/// The listener fails.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Arc<App>,
+    (max_body, timeout): (usize, Duration),
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(app, max_body, timeout))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Runs a server until Ctrl-C or SIGTERM: reads the tokens and the store, binds `opts.addr`,
+/// calls `ready` with the bound address, and serves.
+///
+/// # Errors
+/// A tokens file that cannot be used, a store that cannot be read, an address that cannot be
+/// bound.
+pub fn run(
+    opts: &Options,
+    ready: impl FnOnce(SocketAddr),
+) -> Result<(), Box<dyn std::error::Error>> {
+    let tokens = match &opts.tokens {
+        Some(p) => Tokens::read(p)?,
+        None => Tokens::default(),
+    };
+    let app = Arc::new(App::open(opts.db.clone(), tokens)?);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind(opts.addr).await?;
+        ready(listener.local_addr()?);
+        serve(listener, app, (opts.max_body, opts.timeout), shutdown()).await
+    })?;
+    Ok(())
+}
+
+/// Completes on Ctrl-C or, on Unix, SIGTERM (what a service manager sends).
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

@@ -1,0 +1,324 @@
+//! The service through real HTTP on a loopback port: every endpoint, with good and bad tokens,
+//! oversized and malformed bodies, unknown ids, and writes racing reads.
+
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use duijie_server::{App, Tokens, auth::hash_token};
+use serde_json::Value;
+
+/// A server on the sample ledger: a read token `r`, a write token `w`, bodies up to 1 KiB.
+struct Server {
+    addr: SocketAddr,
+    _dir: tempfile::TempDir,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+fn start() -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("l.sqlite");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let read = duijie_store::read_paths(&[root.join("datasets/sample")]).unwrap();
+    duijie_store::Db::create_or_open(&db)
+        .unwrap()
+        .import(read)
+        .unwrap();
+    let tokens = dir.path().join("tokens");
+    std::fs::write(
+        &tokens,
+        format!(
+            "read {} officer\nwrite {} platform\n",
+            hash_token("r"),
+            hash_token("w")
+        ),
+    )
+    .unwrap();
+    let app = Arc::new(App::open(db, Tokens::read(&tokens).unwrap()).unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            let shutdown = async {
+                let _ = stopped.await;
+            };
+            duijie_server::serve(listener, app, (1024, Duration::from_secs(30)), shutdown)
+                .await
+                .unwrap();
+        });
+    });
+    Server {
+        addr: rx.recv().unwrap(),
+        _dir: dir,
+        _stop: stop,
+    }
+}
+
+/// One request; the status and the body as JSON (`Null` when it is not JSON).
+fn call(
+    s: &Server,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&[u8]>,
+) -> (u16, Value) {
+    let mut c = TcpStream::connect(s.addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+    if let Some(t) = token {
+        head.push_str(&format!("Authorization: Bearer {t}\r\n"));
+    }
+    if let Some(b) = body {
+        head.push_str(&format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            b.len()
+        ));
+    }
+    head.push_str("\r\n");
+    c.write_all(head.as_bytes()).unwrap();
+    if let Some(b) = body {
+        // A server may answer (413) before reading all of a large body.
+        let _ = c.write_all(b);
+    }
+    let mut raw = Vec::new();
+    let _ = c.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw);
+    let status: u16 = text.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let body = text.split_once("\r\n\r\n").map_or("", |x| x.1);
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
+fn get(s: &Server, path: &str) -> Value {
+    let (status, v) = call(s, "GET", path, Some("r"), None);
+    assert_eq!(status, 200, "{path}: {v}");
+    v
+}
+
+fn kind(v: &Value) -> &str {
+    v["error"]["kind"].as_str().unwrap_or_default()
+}
+
+#[test]
+fn every_read_endpoint_answers_from_the_store() {
+    let s = start();
+    assert_eq!(call(&s, "GET", "/v1/health", None, None).0, 200);
+    assert_eq!(get(&s, "/v1/version")["api"], "v1");
+    let doc = get(&s, "/v1/openapi.json");
+    for path in [
+        "/v1/health",
+        "/v1/version",
+        "/v1/parties",
+        "/v1/parties/{id}",
+        "/v1/parties/{id}/recommendations",
+        "/v1/explain",
+        "/v1/runs",
+        "/v1/runs/{id}/matches",
+        "/v1/diff",
+        "/v1/openapi.json",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} is not documented");
+    }
+    let found = get(&s, "/v1/parties?q=%E6%9C%BA%E5%BA%8A"); // 机床
+    assert_eq!(found["parties"][0]["id"], "E01");
+    let schools = get(&s, "/v1/parties?kind=school&limit=100");
+    assert!(
+        schools["parties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["kind"] == "school")
+    );
+    let shenyang = get(&s, "/v1/parties?city=%E6%B2%88%E9%98%B3%E5%B8%82"); // 沈阳市
+    assert!(
+        shenyang["parties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["city"] == "沈阳市")
+    );
+    assert_eq!(get(&s, "/v1/parties/E01")["name"], "沈阳机床股份有限公司");
+    let recs = get(&s, "/v1/parties/E01/recommendations?k=3&market=talent");
+    let list = recs["recommendations"].as_array().unwrap();
+    assert!(!list.is_empty() && list.len() <= 3);
+    assert!(
+        list.iter()
+            .all(|r| r["market"] == "talent" && r["why"].is_string())
+    );
+    let why = get(&s, "/v1/explain?need=N01&offer=T01");
+    assert_eq!(
+        (why["market"].clone(), why["candidate"].clone()),
+        ("talent".into(), true.into())
+    );
+    assert!(why["sentence"].as_str().unwrap().contains("专业"));
+
+    // A run started through the API is listed, paged and compared.
+    let (status, started) = call(
+        &s,
+        "POST",
+        "/v1/runs",
+        Some("w"),
+        Some(br#"{"policy":"welfare"}"#),
+    );
+    assert_eq!(status, 200, "{started}");
+    let run = started["run"].as_i64().unwrap();
+    let (_, greedy) = call(
+        &s,
+        "POST",
+        "/v1/runs",
+        Some("w"),
+        Some(br#"{"policy":"coverage"}"#),
+    );
+    let runs = get(&s, "/v1/runs");
+    let listed: Vec<i64> = runs["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert!(listed.contains(&run) && listed.contains(&greedy["run"].as_i64().unwrap()));
+    let last = runs["runs"].as_array().unwrap().last().unwrap();
+    assert!(
+        last["command"].as_str().unwrap().contains("by platform"),
+        "{last}"
+    );
+    let all = get(&s, &format!("/v1/runs/{run}/matches?per_page=1000"));
+    assert_eq!(all["total"], started["partnerships"]);
+    let page = get(&s, &format!("/v1/runs/{run}/matches?per_page=2&page=2"));
+    assert_eq!(page["matches"].as_array().unwrap().len(), 2);
+    assert_eq!(page["matches"][0], all["matches"][2]);
+    let e01 = get(&s, &format!("/v1/runs/{run}/matches?party=E01"));
+    assert!(
+        e01["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["need_party"] == "E01" || m["offer_party"] == "E01")
+    );
+    let same = get(&s, &format!("/v1/diff?from={run}&to={run}"));
+    assert_eq!(same["added"], serde_json::json!([]));
+    let d = get(&s, &format!("/v1/diff?from={run}&to={}", greedy["run"]));
+    let n = |k: &str| d[k].as_array().unwrap().len();
+    assert!(n("added") + n("removed") + n("changed") > 0);
+    assert!(
+        get(&s, &format!("/v1/diff?from={run}&to={run}&parties=true"))["changed"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn bad_tokens_bodies_and_ids_get_typed_json_errors() {
+    let s = start();
+    for token in [None, Some("wrong"), Some("")] {
+        let (status, v) = call(&s, "GET", "/v1/parties", token, None);
+        assert_eq!((status, kind(&v)), (401, "unauthorized"), "{token:?}");
+    }
+    let (status, v) = call(&s, "POST", "/v1/runs", Some("r"), Some(b"{}"));
+    assert_eq!((status, kind(&v)), (403, "forbidden"));
+    let big = vec![b' '; 4096];
+    let (status, v) = call(&s, "POST", "/v1/runs", Some("w"), Some(&big));
+    assert_eq!((status, kind(&v)), (413, "too_large"), "{v}");
+    for bad in [
+        &b"{"[..],
+        b"[1,2]",
+        br#"{"policy": 3}"#,
+        br#"{"polcy": "welfare"}"#,
+    ] {
+        let (status, v) = call(&s, "POST", "/v1/runs", Some("w"), Some(bad));
+        assert_eq!(
+            (status, kind(&v)),
+            (400, "invalid_input"),
+            "{}",
+            String::from_utf8_lossy(bad)
+        );
+    }
+    let (status, v) = call(
+        &s,
+        "POST",
+        "/v1/runs",
+        Some("w"),
+        Some(br#"{"policy": "lottery"}"#),
+    );
+    assert_eq!((status, kind(&v)), (400, "invalid_input"));
+    assert!(v["error"]["message"].as_str().unwrap().contains("lottery"));
+    let (status, v) = call(
+        &s,
+        "POST",
+        "/v1/runs",
+        Some("w"),
+        Some(br#"{"year": 1999}"#),
+    );
+    assert_eq!((status, kind(&v)), (400, "invalid_input"));
+    for path in [
+        "/v1/parties/NOPE",
+        "/v1/parties/NOPE/recommendations",
+        "/v1/explain?need=N01&offer=NOPE",
+        "/v1/runs/999/matches",
+        "/v1/diff?from=1&to=999",
+        "/v1/nothing",
+    ] {
+        let (status, v) = call(&s, "GET", path, Some("r"), None);
+        assert_eq!((status, kind(&v)), (404, "not_found"), "{path}: {v}");
+        let msg = v["error"]["message"].as_str().unwrap();
+        assert!(
+            !msg.contains("/tmp") && !msg.contains(".sqlite"),
+            "{path} leaks a path: {msg}"
+        );
+    }
+    let (status, v) = call(
+        &s,
+        "GET",
+        "/v1/parties/E01/recommendations?market=moon",
+        Some("r"),
+        None,
+    );
+    assert_eq!((status, kind(&v)), (400, "invalid_input"));
+    let (status, _) = call(&s, "GET", "/v1/diff?from=x&to=2", Some("r"), None);
+    assert_eq!(status, 400);
+}
+
+#[test]
+fn one_write_at_a_time_while_reads_go_on() {
+    let s = Arc::new(start());
+    let writers: Vec<_> = (0..4)
+        .map(|_| {
+            let s = Arc::clone(&s);
+            std::thread::spawn(move || call(&s, "POST", "/v1/runs", Some("w"), Some(b"{}")))
+        })
+        .collect();
+    let readers: Vec<_> = (0..8)
+        .map(|_| {
+            let s = Arc::clone(&s);
+            std::thread::spawn(move || {
+                call(
+                    &s,
+                    "GET",
+                    "/v1/parties/E02/recommendations",
+                    Some("r"),
+                    None,
+                )
+                .0
+            })
+        })
+        .collect();
+    for r in readers {
+        assert_eq!(r.join().unwrap(), 200);
+    }
+    let answers: Vec<(u16, Value)> = writers.into_iter().map(|w| w.join().unwrap()).collect();
+    let done = answers.iter().filter(|(st, _)| *st == 200).count();
+    assert!(done >= 1, "{answers:?}");
+    for (st, v) in &answers {
+        assert!(*st == 200 || (*st == 409 && kind(v) == "busy"), "{st} {v}");
+    }
+    // Every write that was answered 200 is in the store, numbered in turn.
+    let runs = get(&s, "/v1/runs");
+    assert_eq!(runs["runs"].as_array().unwrap().len(), 1 + done);
+}
