@@ -36,7 +36,9 @@ pub(crate) async fn authenticate(
             req.extensions_mut().insert(caller);
             next.run(req).await
         }
-        None if req.uri().path() == "/v1/health" => next.run(req).await,
+        // The page is static (it asks for a token and sends it with its own requests) and
+        // health says only that the server is up.
+        None if matches!(req.uri().path(), "/" | "/v1/health") => next.run(req).await,
         None => {
             let mut r = ApiError::new(
                 StatusCode::UNAUTHORIZED,
@@ -113,6 +115,23 @@ pub(crate) async fn version() -> Json<Value> {
     Json(json!({"version": env!("CARGO_PKG_VERSION"), "api": "v1"}))
 }
 
+/// The page for a 对接会: search a party, see its recommended partners with the reasons, its
+/// alliance, the current run's matches and the changes since the run before (all through the
+/// endpoints above; no CDN, Chinese first).
+pub(crate) async fn page() -> Response {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'",
+            ),
+        ],
+        include_str!("../page.html"),
+    )
+        .into_response()
+}
+
 pub(crate) async fn openapi() -> Response {
     (
         [(axum::http::header::CONTENT_TYPE, "application/json")],
@@ -143,6 +162,7 @@ fn party_json(p: &Party) -> Value {
         "kind_zh": p.kind().name_zh(),
         "city": city,
         "out_of_province": p.out_of_province,
+        "alliance": duijie::programme::enterprise_alliance(p, duijie::programme::Grouping::Domain),
     })
 }
 

@@ -120,6 +120,7 @@ impl App {
 /// The routes, with the body limit and the caller check; `timeout` bounds every request.
 pub fn router(app: Arc<App>, max_body: usize, timeout: Duration) -> Router {
     Router::new()
+        .route("/", get(handlers::page))
         .route("/v1/health", get(handlers::health))
         .route("/v1/version", get(handlers::version))
         .route("/v1/parties", get(handlers::parties))

@@ -112,6 +112,7 @@ fn every_read_endpoint_answers_from_the_store() {
     assert_eq!(get(&s, "/v1/version")["api"], "v1");
     let doc = get(&s, "/v1/openapi.json");
     for path in [
+        "/",
         "/v1/health",
         "/v1/version",
         "/v1/parties",
@@ -321,4 +322,91 @@ fn one_write_at_a_time_while_reads_go_on() {
     // Every write that was answered 200 is in the store, numbered in turn.
     let runs = get(&s, "/v1/runs");
     assert_eq!(runs["runs"].as_array().unwrap().len(), 1 + done);
+}
+
+fn chromium() -> Option<std::path::PathBuf> {
+    if let Ok(p) = std::env::var("DUIJIE_CHROMIUM") {
+        return Some(p.into());
+    }
+    let path = std::env::var_os("PATH")?;
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .flat_map(|b| std::env::split_paths(&path).map(move |d| d.join(b)))
+        .find(|p| p.is_file())
+}
+
+#[test]
+fn the_page_finds_a_party_and_shows_its_partners_matches_and_changes() {
+    let s = start();
+    // Two runs, so the page has a current run and one before it.
+    for policy in ["coverage", "welfare"] {
+        let body = format!("{{\"policy\":\"{policy}\"}}");
+        assert_eq!(
+            call(&s, "POST", "/v1/runs", Some("w"), Some(body.as_bytes())).0,
+            200
+        );
+    }
+    let (status, _) = call(&s, "GET", "/", None, None);
+    assert_eq!(status, 200, "the page needs no token");
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("DUIJIE_REQUIRE_CHROMIUM").is_none(),
+            "DUIJIE_REQUIRE_CHROMIUM is set but no chromium was found"
+        );
+        eprintln!("SKIPPED: no chromium on PATH — the page was not loaded");
+        return;
+    };
+    let url = format!("http://{}/#q=E01&token=r", s.addr);
+    let dir = tempfile::tempdir().unwrap();
+    let browse = |extra: &[String]| {
+        let mut args = vec![
+            "--headless".to_owned(),
+            "--no-sandbox".to_owned(),
+            "--disable-gpu".to_owned(),
+            "--virtual-time-budget=8000".to_owned(),
+            format!("--user-data-dir={}", dir.path().join("profile").display()),
+        ];
+        args.extend_from_slice(extra);
+        args.push(url.clone());
+        std::process::Command::new(&browser)
+            .args(&args)
+            .output()
+            .unwrap()
+    };
+    let dom = browse(&["--dump-dom".to_owned()]);
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    for text in [
+        "沈阳机床股份有限公司（E01） 企业 · 沈阳市",
+        "推荐合作方",
+        "<td>人才</td><td>沈阳工业大学（S01）</td><td>N01</td><td>T01</td><td>0.978</td>",
+        "本轮匹配（运行 3）",
+        "自上一轮以来（运行 2 → 3）",
+    ] {
+        assert!(dom.contains(text), "missing {text:?} in the page:\n{dom}");
+    }
+    // A screenshot draws the Chinese text: far more dark pixels than the page's Latin text
+    // alone would give (a missing CJK font draws nothing or empty boxes).
+    let shot = dir.path().join("page.png");
+    browse(&[
+        "--window-size=1200,1600".to_owned(),
+        format!("--screenshot={}", shot.display()),
+    ]);
+    let bytes = std::fs::read(&shot).unwrap_or_else(|e| panic!("no screenshot: {e}"));
+    assert!(
+        bytes.len() > 20_000,
+        "a nearly empty screenshot ({} bytes)",
+        bytes.len()
+    );
+    if std::env::var_os("DUIJIE_KEEP_SCREENSHOT").is_some() {
+        std::fs::copy(&shot, "page.png").unwrap();
+    }
+    if std::env::var_os("DUIJIE_REQUIRE_CHROMIUM").is_some() {
+        let fonts = std::process::Command::new("fc-list")
+            .args([":lang=zh", "family"])
+            .output();
+        assert!(
+            fonts.is_ok_and(|o| !o.stdout.is_empty()),
+            "no CJK font installed (fc-list :lang=zh): the page would draw boxes"
+        );
+    }
 }
