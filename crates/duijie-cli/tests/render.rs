@@ -2,11 +2,11 @@
 //! charts draw; the XLSX report reads back (calamine) and matches the run.
 //!
 //! Without Chromium the rendering check says so and passes, unless `DUIJIE_REQUIRE_CHROMIUM`
-//! is set (CI sets it, after installing Chromium).
+//! is set (CI sets it, after installing Chromium): `duijie::testkit::chromium`.
 
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 fn demo(out: &Path) {
@@ -25,17 +25,6 @@ fn demo(out: &Path) {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
-fn chromium() -> Option<PathBuf> {
-    if let Ok(p) = std::env::var("DUIJIE_CHROMIUM") {
-        return Some(p.into());
-    }
-    let path = std::env::var_os("PATH")?;
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .flat_map(|b| std::env::split_paths(&path).map(move |d| d.join(b)))
-        .find(|p| p.is_file())
-}
-
 /// Pixels of the screenshot within 12 of colour `c` on every channel.
 fn count(rgb: &[u8], c: [u8; 3]) -> usize {
     rgb.chunks_exact(3)
@@ -45,14 +34,7 @@ fn count(rgb: &[u8], c: [u8; 3]) -> usize {
 
 #[test]
 fn the_html_report_renders_and_its_charts_draw() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var_os("DUIJIE_REQUIRE_CHROMIUM").is_none(),
-            "DUIJIE_REQUIRE_CHROMIUM is set but no chromium was found"
-        );
-        eprintln!(
-            "SKIPPED: no chromium on PATH (apt-get install chromium) — the report was not rendered"
-        );
+    let Some(browser) = duijie::testkit::chromium("the report was not rendered") else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -165,23 +147,9 @@ fn the_xlsx_report_reads_back_and_matches_the_run() {
 /// draws its glyphs (CI installs one).
 #[test]
 fn searching_a_party_in_the_report_shows_its_recommendations() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var_os("DUIJIE_REQUIRE_CHROMIUM").is_none(),
-            "DUIJIE_REQUIRE_CHROMIUM is set but no chromium was found"
-        );
-        eprintln!("SKIPPED: no chromium on PATH — the search was not run");
+    let Some(browser) = duijie::testkit::chromium("the search was not run") else {
         return;
     };
-    if std::env::var_os("DUIJIE_REQUIRE_CHROMIUM").is_some() {
-        let fonts = Command::new("fc-list")
-            .args([":lang=zh", "family"])
-            .output();
-        assert!(
-            fonts.is_ok_and(|o| !o.stdout.is_empty()),
-            "no CJK font installed (fc-list :lang=zh): the Chinese report would draw boxes"
-        );
-    }
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report");
     let o = Command::new(env!("CARGO_BIN_EXE_duijie"))

@@ -324,17 +324,6 @@ fn one_write_at_a_time_while_reads_go_on() {
     assert_eq!(runs["runs"].as_array().unwrap().len(), 1 + done);
 }
 
-fn chromium() -> Option<std::path::PathBuf> {
-    if let Ok(p) = std::env::var("DUIJIE_CHROMIUM") {
-        return Some(p.into());
-    }
-    let path = std::env::var_os("PATH")?;
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .flat_map(|b| std::env::split_paths(&path).map(move |d| d.join(b)))
-        .find(|p| p.is_file())
-}
-
 #[test]
 fn the_page_finds_a_party_and_shows_its_partners_matches_and_changes() {
     let s = start();
@@ -348,12 +337,7 @@ fn the_page_finds_a_party_and_shows_its_partners_matches_and_changes() {
     }
     let (status, _) = call(&s, "GET", "/", None, None);
     assert_eq!(status, 200, "the page needs no token");
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var_os("DUIJIE_REQUIRE_CHROMIUM").is_none(),
-            "DUIJIE_REQUIRE_CHROMIUM is set but no chromium was found"
-        );
-        eprintln!("SKIPPED: no chromium on PATH — the page was not loaded");
+    let Some(browser) = duijie::testkit::chromium("the page was not loaded") else {
         return;
     };
     let url = format!("http://{}/#q=E01&token=r", s.addr);
@@ -399,14 +383,5 @@ fn the_page_finds_a_party_and_shows_its_partners_matches_and_changes() {
     );
     if std::env::var_os("DUIJIE_KEEP_SCREENSHOT").is_some() {
         std::fs::copy(&shot, "page.png").unwrap();
-    }
-    if std::env::var_os("DUIJIE_REQUIRE_CHROMIUM").is_some() {
-        let fonts = std::process::Command::new("fc-list")
-            .args([":lang=zh", "family"])
-            .output();
-        assert!(
-            fonts.is_ok_and(|o| !o.stdout.is_empty()),
-            "no CJK font installed (fc-list :lang=zh): the page would draw boxes"
-        );
     }
 }

@@ -145,3 +145,36 @@ pub fn xorshift(seed: u64) -> impl FnMut() -> u64 {
         x
     }
 }
+
+/// Headless Chromium for the tests that load a page (`DUIJIE_CHROMIUM`, else `chromium`,
+/// `chromium-browser` or `google-chrome` on `PATH`); `None` when there is none, and then
+/// the test says it skipped — unless `DUIJIE_REQUIRE_CHROMIUM` is set (CI sets it after
+/// installing Chromium and a CJK font), when this panics, as it does when that font is
+/// missing (`fc-list :lang=zh`: without one the Chinese pages draw boxes).
+pub fn chromium(what: &str) -> Option<std::path::PathBuf> {
+    let required = std::env::var_os("DUIJIE_REQUIRE_CHROMIUM").is_some();
+    let found = std::env::var_os("DUIJIE_CHROMIUM")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            let path = std::env::var_os("PATH")?;
+            ["chromium", "chromium-browser", "google-chrome"]
+                .iter()
+                .flat_map(|b| std::env::split_paths(&path).map(move |d| d.join(b)))
+                .find(|p| p.is_file())
+        });
+    match &found {
+        None if required => panic!("DUIJIE_REQUIRE_CHROMIUM is set but no chromium was found"),
+        None => eprintln!("SKIPPED: no chromium on PATH (apt-get install chromium) — {what}"),
+        Some(_) if required => {
+            let fonts = std::process::Command::new("fc-list")
+                .args([":lang=zh", "family"])
+                .output();
+            assert!(
+                fonts.is_ok_and(|o| !o.stdout.is_empty()),
+                "no CJK font installed (fc-list :lang=zh): Chinese pages would draw boxes"
+            );
+        }
+        Some(_) => {}
+    }
+    found
+}
