@@ -415,6 +415,128 @@ fn body<T>(parsed: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     }
 }
 
+/// `POST /v1/ledger` body: the files of a ledger, as `duijie import` reads them from a folder.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ImportBody {
+    /// Each file's name (`talent_needs.csv`, `ledger.json`, …) and text.
+    files: Vec<ImportFile>,
+    /// Replace the stored ledger even when the new one lacks tables it has.
+    #[serde(default)]
+    replace: bool,
+}
+
+/// One file of an import.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ImportFile {
+    name: String,
+    text: String,
+}
+
+/// The caller's write permission, or the answer that it has none.
+fn writer(app: &App, caller: &Caller) -> Result<(), ApiError> {
+    if caller.role >= Role::Write {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        StatusCode::FORBIDDEN,
+        "forbidden",
+        if app.tokens.is_open() {
+            "this server has no tokens file, so it takes no writes"
+        } else {
+            "this token may only read"
+        },
+    ))
+}
+
+/// The one write in progress, or `409 busy`.
+fn one_writer(app: &App) -> Result<tokio::sync::OwnedMutexGuard<()>, ApiError> {
+    Arc::clone(&app.writer).try_lock_owned().map_err(|_| {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "busy",
+            "another write is in progress: try again when it ends",
+        )
+    })
+}
+
+/// Imports a ledger (a write): validated, stored all or nothing, recorded with the caller's
+/// name; the answer is the validation report. A ledger with errors is refused (`422`) with its
+/// problems, and the store is unchanged.
+pub(crate) async fn import_ledger(
+    State(app): State<Arc<App>>,
+    axum::Extension(caller): axum::Extension<Caller>,
+    parsed: Result<Json<ImportBody>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    writer(&app, &caller)?;
+    let req = body(parsed)?;
+    let guard = one_writer(&app)?;
+    blocking(move || {
+        let _held = guard;
+        let sources = req
+            .files
+            .into_iter()
+            .map(|f| duijie_store::Source::new(f.name, f.text.into_bytes()));
+        let read = duijie_store::read_sources(sources);
+        let mut db = duijie_store::Db::open_existing(&app.db).map_err(ApiError::store)?;
+        let imported = if req.replace {
+            db.replace(read)
+        } else {
+            db.import(read)
+        };
+        let loaded = match imported {
+            Ok(l) => l,
+            Err(duijie_store::DbError::Refused { report, .. }) => {
+                let body = json!({
+                    "error": {
+                        "kind": "invalid_ledger",
+                        "message": format!("the ledger has {} errors, so nothing was imported", report.error_count()),
+                    },
+                    "problems": report.problems,
+                });
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response());
+            }
+            Err(duijie_store::DbError::NothingToImport { read, .. }) => {
+                return Err(ApiError::invalid(format!(
+                    "nothing to import: {read} (files are named after their tables, such as talent_needs.csv or ledger.json)"
+                )));
+            }
+            Err(duijie_store::DbError::WouldDropTables { tables, .. }) => {
+                let list: Vec<String> =
+                    tables.iter().map(|(t, n)| format!("{t} ({n} records)")).collect();
+                return Err(ApiError::invalid(format!(
+                    "the stored ledger has tables this one lacks: {}; send \"replace\": true to drop them",
+                    list.join(", ")
+                )));
+            }
+            Err(e) => return Err(ApiError::store(e)),
+        };
+        let hash = db.ledger_hash().map_err(ApiError::store)?;
+        let records: usize = loaded.files.iter().map(|f| f.records).sum();
+        let record = duijie_store::RunRecord::for_ledger(
+            &format!("api import by {}", caller.name),
+            &loaded.ledger,
+            "{}".into(),
+            (None, None),
+            json!({"records": records, "warnings": loaded.report.warning_count()}).to_string(),
+            hash.clone(),
+        );
+        db.record_run(&record).map_err(ApiError::store)?;
+        drop(db);
+        app.refresh()?;
+        Ok(Json(json!({
+            "imported": true,
+            "records": records,
+            "ledger_sha256": hash,
+            "files": loaded.files,
+            "problems": loaded.report.problems,
+        }))
+        .into_response())
+    })
+    .await
+}
+
 /// Starts a run with a policy (a write): matched on the ledger as stored, recorded in the store
 /// with its partnerships and the caller's name, one at a time.
 pub(crate) async fn start_run(
@@ -422,25 +544,9 @@ pub(crate) async fn start_run(
     axum::Extension(caller): axum::Extension<Caller>,
     parsed: Result<Json<StartRun>, JsonRejection>,
 ) -> Answer {
-    if caller.role < Role::Write {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            if app.tokens.is_open() {
-                "this server has no tokens file, so it takes no writes"
-            } else {
-                "this token may only read"
-            },
-        ));
-    }
+    writer(&app, &caller)?;
     let req = body(parsed)?;
-    let Ok(guard) = Arc::clone(&app.writer).try_lock_owned() else {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "busy",
-            "another write is in progress: try again when it ends",
-        ));
-    };
+    let guard = one_writer(&app)?;
     let name = req.policy.unwrap_or_else(|| "welfare".into());
     let policy = duijie::policy::by_name(&name)
         .ok_or_else(|| ApiError::invalid(format!("unknown policy {name:?}")))?;

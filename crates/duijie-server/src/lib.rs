@@ -4,8 +4,8 @@
 //! JSON over HTTP under `/v1`. Reads — health, version, parties, a party's recommendations with
 //! their reasons, the explanation of a pair, runs, a run's matches, the diff of two runs — are
 //! answered from a snapshot of the ledger held in memory (read once from the store, scored once,
-//! replaced after a write), so they never wait for a writer. Writes — starting a run — need a
-//! write token, run one at a time (a second gets `409 busy` at once), and are recorded in the
+//! replaced after an import), so they never wait for a writer. Writes — importing a ledger,
+//! starting a run — need a write token, run one at a time (a second gets `409 busy` at once), and are recorded in the
 //! store with who made them.
 //!
 //! Security: the server binds to loopback unless told otherwise; tokens come from a file of
@@ -57,8 +57,8 @@ impl Options {
     }
 }
 
-/// The ledger as read from the store when the server started, scored: what reads are
-/// answered from.
+/// The ledger as last read from the store (at start and after each import), scored: what
+/// reads are answered from.
 pub(crate) struct Snapshot {
     pub(crate) ledger: duijie::Ledger,
     pub(crate) cfg: duijie::ScoreConfig,
@@ -115,6 +115,17 @@ impl App {
             Err(poisoned) => Arc::clone(&poisoned.into_inner()),
         }
     }
+
+    /// Reads and scores the store again after an import; reads go on being answered from the
+    /// old snapshot until the new one replaces it.
+    pub(crate) fn refresh(&self) -> Result<(), ApiError> {
+        let fresh = Arc::new(Snapshot::read(&self.db)?);
+        match self.snapshot.write() {
+            Ok(mut s) => *s = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+        Ok(())
+    }
 }
 
 /// The routes, with the body limit and the caller check; `timeout` bounds every request.
@@ -133,6 +144,7 @@ pub fn router(app: Arc<App>, max_body: usize, timeout: Duration) -> Router {
         .route("/v1/runs", get(handlers::runs).post(handlers::start_run))
         .route("/v1/runs/{id}/matches", get(handlers::run_matches))
         .route("/v1/diff", get(handlers::diff))
+        .route("/v1/ledger", axum::routing::post(handlers::import_ledger))
         .route("/v1/openapi.json", get(handlers::openapi))
         .fallback(handlers::not_found)
         .layer(axum::middleware::from_fn_with_state(

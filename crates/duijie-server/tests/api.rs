@@ -12,7 +12,8 @@ use std::time::Duration;
 use duijie_server::{App, Tokens, auth::hash_token};
 use serde_json::Value;
 
-/// A server on the sample ledger: a read token `r`, a write token `w`, bodies up to 1 KiB.
+/// A server on the sample ledger: a read token `r`, a write token `w`, bodies up to 1 KiB
+/// ([`start_with_body_limit`] for others).
 struct Server {
     addr: SocketAddr,
     _dir: tempfile::TempDir,
@@ -20,6 +21,10 @@ struct Server {
 }
 
 fn start() -> Server {
+    start_with_body_limit(1024)
+}
+
+fn start_with_body_limit(max_body: usize) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("l.sqlite");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -49,7 +54,7 @@ fn start() -> Server {
             let shutdown = async {
                 let _ = stopped.await;
             };
-            duijie_server::serve(listener, app, (1024, Duration::from_secs(30)), shutdown)
+            duijie_server::serve(listener, app, (max_body, Duration::from_secs(30)), shutdown)
                 .await
                 .unwrap();
         });
@@ -122,6 +127,7 @@ fn every_read_endpoint_answers_from_the_store() {
         "/v1/runs",
         "/v1/runs/{id}/matches",
         "/v1/diff",
+        "/v1/ledger",
         "/v1/openapi.json",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} is not documented");
@@ -384,4 +390,70 @@ fn the_page_finds_a_party_and_shows_its_partners_matches_and_changes() {
     if std::env::var_os("DUIJIE_KEEP_SCREENSHOT").is_some() {
         std::fs::copy(&shot, "page.png").unwrap();
     }
+}
+
+/// The sample ledger's files as an import body, with `edit` applied to each file's text.
+fn sample_files(edit: impl Fn(&str, String) -> String) -> Vec<u8> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/sample");
+    let mut files = Vec::new();
+    for e in std::fs::read_dir(root).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_str().unwrap().to_owned();
+        let text = edit(&name, std::fs::read_to_string(&p).unwrap());
+        files.push(serde_json::json!({"name": name, "text": text}));
+    }
+    serde_json::to_vec(&serde_json::json!({ "files": files })).unwrap()
+}
+
+#[test]
+fn an_import_is_validated_stored_all_or_nothing_and_answered_from_at_once() {
+    let s = start_with_body_limit(8 << 20);
+    let renamed = sample_files(|name, text| {
+        if name == "enterprises.csv" {
+            text.replace("沈阳机床股份有限公司", "沈阳机床集团")
+        } else {
+            text
+        }
+    });
+    let (status, v) = call(&s, "POST", "/v1/ledger", Some("r"), Some(&renamed));
+    assert_eq!((status, kind(&v)), (403, "forbidden"));
+    let before = get(&s, "/v1/health")["ledger_sha256"].clone();
+    let (status, v) = call(&s, "POST", "/v1/ledger", Some("w"), Some(&renamed));
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["records"], 33, "{v}");
+    assert_ne!(get(&s, "/v1/health")["ledger_sha256"], before);
+    assert_eq!(get(&s, "/v1/parties/E01")["name"], "沈阳机床集团");
+    let runs = get(&s, "/v1/runs");
+    assert!(
+        runs["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["command"] == "api import by platform")
+    );
+
+    // A ledger with an error is refused with its problem located, and nothing changes.
+    let broken = sample_files(|name, text| {
+        if name == "talent_needs.csv" {
+            text.replacen(",本科,", ",博士后,", 1)
+        } else {
+            text
+        }
+    });
+    let hash = get(&s, "/v1/health")["ledger_sha256"].clone();
+    let (status, v) = call(&s, "POST", "/v1/ledger", Some("w"), Some(&broken));
+    assert_eq!((status, kind(&v)), (422, "invalid_ledger"), "{v}");
+    let problem = &v["problems"][0];
+    assert_eq!(problem["source"], "talent_needs.csv", "{problem}");
+    assert_eq!(
+        (problem["field"].clone(), problem["record_id"].clone()),
+        ("level".into(), "N01".into())
+    );
+    assert!(problem["line"].as_u64().unwrap() >= 2);
+    assert_eq!(get(&s, "/v1/health")["ledger_sha256"], hash);
+    assert_eq!(get(&s, "/v1/parties/E01")["name"], "沈阳机床集团");
+
+    let nothing = br#"{"files": [{"name": "notes.txt", "text": "hello"}]}"#;
+    let (status, v) = call(&s, "POST", "/v1/ledger", Some("w"), Some(nothing));
+    assert_eq!((status, kind(&v)), (400, "invalid_input"), "{v}");
 }
