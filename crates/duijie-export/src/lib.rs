@@ -36,8 +36,8 @@ pub use alliance_report::{
     alliance_report_html, since_table,
 };
 pub use programme_json::{
-    ConsortiumRow, ExplainedRecommendation, alliances_json, consortium_rows,
-    explain_recommendations, recommendations_json,
+    ConsortiumRow, ExplainedRecommendation, PartyRef, RecommendationJson, RecommendationsJson,
+    alliances_json, consortium_rows, explain_recommendations, recommendations_json,
 };
 pub use report::{ReportData, alliances_dot, alliances_graphml, html_report};
 #[cfg(feature = "xlsx")]

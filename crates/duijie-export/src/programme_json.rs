@@ -189,34 +189,85 @@ pub struct ExplainedRecommendation<'r> {
     pub why: Option<String>,
 }
 
+/// A party as the recommendations name it: id, kind in Chinese, name.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct PartyRef<'a> {
+    /// The party's id.
+    pub id: &'a str,
+    /// Its kind, in Chinese.
+    pub kind: &'static str,
+    /// Its name.
+    pub name: &'a str,
+}
+
+impl<'a> PartyRef<'a> {
+    fn of(p: &'a duijie::model::Party) -> Self {
+        PartyRef {
+            id: &p.external_id,
+            kind: p.kind().name_zh(),
+            name: &p.name,
+        }
+    }
+}
+
+/// One recommendation as JSON (keys in alphabetical order).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct RecommendationJson<'a> {
+    /// The need's score components.
+    pub components: Option<&'a [duijie::score::Component]>,
+    /// The market's name.
+    pub market: &'static str,
+    /// The partner's record.
+    pub other: &'a str,
+    /// The party's own record.
+    pub own: &'a str,
+    /// The partner.
+    pub partner: PartyRef<'a>,
+    /// The score from the party's side, as a decimal.
+    pub score: String,
+    /// The reason in a sentence.
+    pub why: Option<&'a str>,
+}
+
 /// A party's recommendations as JSON (`duijie recommend --json` and the service's
-/// `/v1/parties/{id}/recommendations`): the party, `k`, and each recommendation's market,
+/// `/v1/parties/{id}/recommendations`), serialised straight from the ledger's strings.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct RecommendationsJson<'a> {
+    /// Partners per market at most.
+    pub k: usize,
+    /// The party.
+    pub party: PartyRef<'a>,
+    /// Best first within each market.
+    pub recommendations: Vec<RecommendationJson<'a>>,
+}
+
+/// A party's recommendations as JSON: the party, `k`, and each recommendation's market,
 /// partner, the two records, score, reason and components.
-pub fn recommendations_json(
-    l: &Ledger,
-    party: &duijie::model::Party,
+pub fn recommendations_json<'a>(
+    l: &'a Ledger,
+    party: &'a duijie::model::Party,
     k: usize,
-    explained: &[ExplainedRecommendation<'_>],
-) -> serde_json::Value {
-    let rows: Vec<serde_json::Value> = explained
+    explained: &'a [ExplainedRecommendation<'_>],
+) -> RecommendationsJson<'a> {
+    let recommendations = explained
         .iter()
         .map(|e| {
             let r = e.recommendation;
-            let partner = l.party(r.partner);
-            serde_json::json!({
-                "market": r.market.name(),
-                "partner": {"id": partner.external_id, "name": partner.name, "kind": partner.kind().name_zh()},
-                "own": r.record_ids(l).0,
-                "other": r.record_ids(l).1,
-                "score": crate::fixed_decimal(i128::from(r.score)),
-                "why": e.why,
-                "components": e.score.as_ref().map(|s| &s.components),
-            })
+            let (own, other) = r.record_ids(l);
+            RecommendationJson {
+                components: e.score.as_ref().map(|s| s.components.as_slice()),
+                market: r.market.name(),
+                other,
+                own,
+                partner: PartyRef::of(l.party(r.partner)),
+                score: crate::fixed_decimal(i128::from(r.score)),
+                why: e.why.as_deref(),
+            }
         })
         .collect();
-    serde_json::json!({
-        "party": {"id": party.external_id, "name": party.name, "kind": party.kind().name_zh()},
-        "k": k,
-        "recommendations": rows,
-    })
+    RecommendationsJson {
+        k,
+        party: PartyRef::of(party),
+        recommendations,
+    }
 }

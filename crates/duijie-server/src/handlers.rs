@@ -202,7 +202,7 @@ pub(crate) async fn parties(State(app): State<Arc<App>>, Query(q): Query<PartyQu
     let limit = q.limit.unwrap_or(20).min(500);
     let text = q.q.as_deref().map(str::to_lowercase);
     let found: Vec<Value> = s
-        .ledger
+        .ledger()
         .parties
         .iter()
         .filter(|p| {
@@ -229,7 +229,7 @@ pub(crate) async fn parties(State(app): State<Arc<App>>, Query(q): Query<PartyQu
 
 pub(crate) async fn party(State(app): State<Arc<App>>, Path(id): Path<String>) -> Answer {
     let s = app.snapshot();
-    Ok(Json(party_json(find_party(&s.ledger, &id)?)))
+    Ok(Json(party_json(find_party(s.ledger(), &id)?)))
 }
 
 /// `GET /v1/parties/{id}/recommendations` query.
@@ -244,23 +244,28 @@ pub(crate) async fn recommendations(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
     Query(q): Query<RecommendQuery>,
-) -> Answer {
+) -> Result<Response, ApiError> {
     let s = app.snapshot();
     let k = q.k.unwrap_or(10).clamp(1, 100);
     let (m, lang) = (market(q.market.as_deref())?, lang(q.lang.as_deref())?);
-    let party = find_party(&s.ledger, &id)?.id;
+    let party = find_party(s.ledger(), &id)?.id;
     blocking(move || {
-        let l = &s.ledger;
-        let mut recs = duijie::programme::recommendations_of(l, &s.instances, party, k);
+        let l = s.ledger();
+        let mut recs = s.index.of(l, &s.instances, party, k);
         recs.retain(|r| m.is_none_or(|m| r.market == m));
-        let scorer = duijie::Scorer::new(&s.cfg, l);
-        let explained = duijie_export::explain_recommendations(&scorer, &recs, lang);
-        Ok(Json(duijie_export::recommendations_json(
+        let explained = duijie_export::explain_recommendations(s.scorer(), &recs, lang);
+        let body = serde_json::to_vec(&duijie_export::recommendations_json(
             l,
             l.party(party),
             k,
             &explained,
-        )))
+        ))
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+        Ok((
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response())
     })
     .await
 }
@@ -278,8 +283,8 @@ pub(crate) async fn explain(State(app): State<Arc<App>>, Query(q): Query<Explain
     let s = app.snapshot();
     let (m, lang) = (market(q.market.as_deref())?, lang(q.lang.as_deref())?);
     let (m, i, j) =
-        duijie::score::find_pair(&s.ledger, &q.need, &q.offer, m).map_err(ApiError::not_found)?;
-    let score = duijie::score::score_pair_with(&s.cfg, &s.ledger, m, i, j);
+        duijie::score::find_pair(s.ledger(), &q.need, &q.offer, m).map_err(ApiError::not_found)?;
+    let score = s.scorer().score(m, i, j);
     Ok(Json(json!({
         "market": m.name(),
         "need": q.need,
@@ -370,7 +375,7 @@ pub(crate) async fn diff(State(app): State<Arc<App>>, Query(q): Query<DiffQuery>
             (a, b) = (history::between_parties(&a), history::between_parties(&b));
         }
         let d = history::diff(&a, &b);
-        let alliances = history::by_alliance(&s.ledger, &d, duijie::programme::Grouping::Domain);
+        let alliances = history::by_alliance(s.ledger(), &d, duijie::programme::Grouping::Domain);
         let units: Vec<Value> = d
             .units_by_market()
             .iter()
@@ -461,8 +466,8 @@ fn one_writer(app: &App) -> Result<tokio::sync::OwnedMutexGuard<()>, ApiError> {
     })
 }
 
-/// Imports a ledger (a write): validated, stored all or nothing, recorded with the caller's
-/// name; the answer is the validation report. A ledger with errors is refused (`422`) with its
+/// Imports a ledger (a write): validated, stored all or nothing and recorded as a run with the
+/// caller's name in one transaction; the answer is the validation report. A ledger with errors is refused (`422`) with its
 /// problems, and the store is unchanged.
 pub(crate) async fn import_ledger(
     State(app): State<Arc<App>>,
@@ -480,11 +485,8 @@ pub(crate) async fn import_ledger(
             .map(|f| duijie_store::Source::new(f.name, f.text.into_bytes()));
         let read = duijie_store::read_sources(sources);
         let mut db = duijie_store::Db::open_existing(&app.db).map_err(ApiError::store)?;
-        let imported = if req.replace {
-            db.replace(read)
-        } else {
-            db.import(read)
-        };
+        let who = format!("api import by {}", caller.name);
+        let imported = db.import_as(read, req.replace, &who);
         let loaded = match imported {
             Ok(l) => l,
             Err(duijie_store::DbError::Refused { report, .. }) => {
@@ -514,15 +516,6 @@ pub(crate) async fn import_ledger(
         };
         let hash = db.ledger_hash().map_err(ApiError::store)?;
         let records: usize = loaded.files.iter().map(|f| f.records).sum();
-        let record = duijie_store::RunRecord::for_ledger(
-            &format!("api import by {}", caller.name),
-            &loaded.ledger,
-            "{}".into(),
-            (None, None),
-            json!({"records": records, "warnings": loaded.report.warning_count()}).to_string(),
-            hash.clone(),
-        );
-        db.record_run(&record).map_err(ApiError::store)?;
         drop(db);
         app.refresh()?;
         Ok(Json(json!({
@@ -554,15 +547,15 @@ pub(crate) async fn start_run(
     blocking(move || {
         let _held = guard;
         let ledger = match req.year {
-            Some(y) if !s.ledger.years().contains(&y) => {
+            Some(y) if !s.ledger().years().contains(&y) => {
                 return Err(ApiError::invalid(format!(
                     "year {y}: the ledger has no needs or offers of {y}"
                 )));
             }
-            Some(y) => s.ledger.of_year(y),
-            None => s.ledger.clone(),
+            Some(y) => s.ledger().of_year(y),
+            None => s.ledger().clone(),
         };
-        let outcome = duijie::run_policy(&ledger, &s.cfg, policy.as_ref()).map_err(|e| {
+        let outcome = duijie::run_policy(&ledger, s.cfg(), policy.as_ref()).map_err(|e| {
             ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "allocate", e.to_string())
         })?;
         let rows = history::run_matches(&ledger, &outcome).map_err(|e| {
@@ -573,7 +566,7 @@ pub(crate) async fn start_run(
         let record = duijie_store::RunRecord::for_ledger(
             &format!("api match {name} by {}", caller.name),
             &ledger,
-            serde_json::to_string(&s.cfg).unwrap_or_default(),
+            serde_json::to_string(s.cfg()).unwrap_or_default(),
             (None, req.year),
             summary.clone(),
             db.ledger_hash().map_err(ApiError::store)?,

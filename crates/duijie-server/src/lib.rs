@@ -57,12 +57,31 @@ impl Options {
     }
 }
 
+/// A ledger and the configuration it is scored with: what a [`Scored`] owns.
+pub(crate) struct Scoring {
+    pub(crate) ledger: duijie::Ledger,
+    pub(crate) cfg: duijie::ScoreConfig,
+}
+
+type ScorerOf<'a> = duijie::Scorer<'a>;
+
+self_cell::self_cell!(
+    /// A ledger with its scorer, built once (the scorer's text index takes a province's ledger
+    /// tens of milliseconds to build, too long to build per request).
+    pub(crate) struct Scored {
+        owner: Scoring,
+        #[covariant]
+        dependent: ScorerOf,
+    }
+);
+
 /// The ledger as last read from the store (at start and after each import), scored: what
 /// reads are answered from.
 pub(crate) struct Snapshot {
-    pub(crate) ledger: duijie::Ledger,
-    pub(crate) cfg: duijie::ScoreConfig,
+    pub(crate) scored: Scored,
     pub(crate) instances: Vec<duijie::policy::MarketInstance>,
+    /// Each party's candidate pairs, so that a party's recommendations read only its own.
+    pub(crate) index: duijie::programme::RecommendIndex,
     pub(crate) hash: String,
 }
 
@@ -71,17 +90,40 @@ impl Snapshot {
         let store = duijie_store::Db::open_read_only(db).map_err(ApiError::store)?;
         let hash = store.ledger_hash().map_err(ApiError::store)?;
         let loaded = store.read().map_err(ApiError::store)?.validate();
-        let cfg = duijie::ScoreConfig::default();
-        let instances = {
-            let scorer = duijie::Scorer::new(&cfg, &loaded.ledger);
-            duijie::policy::MarketInstance::every_market(&scorer, cfg.top_k)
-        };
+        let scored = Scored::new(
+            Scoring {
+                ledger: loaded.ledger,
+                cfg: duijie::ScoreConfig::default(),
+            },
+            |s| duijie::Scorer::new(&s.cfg, &s.ledger),
+        );
+        let instances = duijie::policy::MarketInstance::every_market(
+            scored.borrow_dependent(),
+            scored.borrow_owner().cfg.top_k,
+        );
+        let index =
+            duijie::programme::RecommendIndex::new(&scored.borrow_owner().ledger, &instances);
         Ok(Snapshot {
-            ledger: loaded.ledger,
-            cfg,
+            scored,
             instances,
+            index,
             hash,
         })
+    }
+
+    /// The ledger.
+    pub(crate) fn ledger(&self) -> &duijie::Ledger {
+        &self.scored.borrow_owner().ledger
+    }
+
+    /// The scoring configuration.
+    pub(crate) fn cfg(&self) -> &duijie::ScoreConfig {
+        &self.scored.borrow_owner().cfg
+    }
+
+    /// The scorer of the ledger.
+    pub(crate) fn scorer(&self) -> &duijie::Scorer<'_> {
+        self.scored.borrow_dependent()
     }
 }
 

@@ -883,7 +883,7 @@ impl Db {
     /// with an empty one), and [`DbError::WouldDropTables`] when the stored ledger has records
     /// of a table that `read` has none of ([`Db::replace`] allows that).
     pub fn import(&mut self, read: Read) -> Result<Loaded, DbError> {
-        self.import_inner(read, false, None)
+        self.import_inner(read, false, "import", None)
     }
 
     /// [`Db::import`], replacing the stored ledger even when the new one lacks tables the
@@ -892,13 +892,29 @@ impl Db {
     /// # Errors
     /// As [`Db::import`], but never [`DbError::WouldDropTables`].
     pub fn replace(&mut self, read: Read) -> Result<Loaded, DbError> {
-        self.import_inner(read, true, None)
+        self.import_inner(read, true, "import", None)
+    }
+
+    /// [`Db::import`] (or, with `replace`, [`Db::replace`]) recorded as a run of `command`
+    /// instead of `import` — who imported, for a service (`api import by NAME`) — in the same
+    /// transaction as the import.
+    ///
+    /// # Errors
+    /// As [`Db::import`] and [`Db::replace`].
+    pub fn import_as(
+        &mut self,
+        read: Read,
+        replace: bool,
+        command: &str,
+    ) -> Result<Loaded, DbError> {
+        self.import_inner(read, replace, command, None)
     }
 
     fn import_inner(
         &mut self,
         read: Read,
         allow_fewer_tables: bool,
+        command: &str,
         fail_after: Option<usize>,
     ) -> Result<Loaded, DbError> {
         if self.read_only {
@@ -1093,8 +1109,8 @@ impl Db {
         })
         .to_string();
         tx.execute(
-            "INSERT INTO run (command, config, seed, library_version, input_hash, counts, results, results_sha256) VALUES ('import', '', NULL, ?1, ?2, ?3, ?4, ?5)",
-            params![env!("CARGO_PKG_VERSION"), hash, counts, results, sha256_hex(results.as_bytes())],
+            "INSERT INTO run (command, config, seed, library_version, input_hash, counts, results, results_sha256) VALUES (?6, '', NULL, ?1, ?2, ?3, ?4, ?5)",
+            params![env!("CARGO_PKG_VERSION"), hash, counts, results, sha256_hex(results.as_bytes()), command],
         )
         .map_err(sql("recording the import"))?;
         tx.commit().map_err(sql("committing the import"))?;
@@ -1600,7 +1616,7 @@ mod tests {
         let sample = |seed| crate::read_generated(duijie::synth::Scale::Sample, seed);
         let first = db.import(sample(1)).unwrap_or_else(|e| panic!("{e}"));
         let hash = db.ledger_hash().unwrap_or_else(|e| panic!("{e}"));
-        let r = db.import_inner(sample(2), false, Some(50));
+        let r = db.import_inner(sample(2), false, "import", Some(50));
         assert!(r.is_err());
         assert_eq!(db.ledger_hash().unwrap_or_default(), hash);
         let back = db.read().unwrap_or_else(|e| panic!("{e}")).validate();

@@ -580,10 +580,19 @@ fn recommendations_equal_brute_force_per_party() {
     for k in [1, 3, 10] {
         let recs = programme::recommendations(&l, &inst, k);
         assert_eq!(recs.len(), l.parties.len());
-        // One party's lists alone are the same as among everyone's.
+        // One party's lists alone are the same as among everyone's, and so are every party's
+        // from the index a service keeps.
         for p in [0, l.parties.len() / 2] {
             let id = l.parties[p].id;
             assert_eq!(programme::recommendations_of(&l, &inst, id, k), recs[p]);
+        }
+        let index = programme::RecommendIndex::new(&l, &inst);
+        for (p, list) in recs.iter().enumerate() {
+            assert_eq!(
+                &index.of(&l, &inst, l.parties[p].id, k),
+                list,
+                "party {p}, k {k}"
+            );
         }
         for (p, list) in recs.iter().enumerate() {
             for i in &inst {

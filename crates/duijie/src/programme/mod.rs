@@ -15,7 +15,7 @@ mod tests;
 
 pub use consortium::{Consortium, consortia, greedy_bound, technology_capacity};
 pub use gaps::{GapRow, Signal, WhatIf, capacity_what_if, capacity_what_if_within, gaps};
-pub use recommend::{Recommendation, recommendations, recommendations_of};
+pub use recommend::{RecommendIndex, Recommendation, recommendations, recommendations_of};
 pub use run::{ProgrammeConfig, ProgrammeError, ProgrammeReport, run};
 pub use targets::{AllianceProgress, Progress, Targets, TargetsError, alliance_progress, progress};
 
