@@ -2,10 +2,11 @@
 //! as it was or fully imported, and the run table says which; `duijie report` killed at many
 //! points leaves each report file either the old one or a complete new one; `duijie match`
 //! killed at many points leaves each result file old or new, and records its run only after
-//! all of them.
+//! all of them; `duijie serve` killed while it imports a province ledger posted to it leaves
+//! the old ledger or the new one, with the import's run recorded exactly when it happened.
 //!
-//! The number of kill points is `DUIJIE_KILL_POINTS` (default 10; the reliability check runs
-//! 100).
+//! The number of kill points is `DUIJIE_KILL_POINTS` (default 10, and 20 for the service; the
+//! reliability check runs 100).
 
 #![allow(clippy::unwrap_used)]
 
@@ -41,8 +42,8 @@ fn run_and_kill(args: &[&str], at: std::time::Duration) {
 }
 
 /// The stored ledger hash, the hash of what the tables hold, and the input hashes of the
-/// import runs.
-fn state(path: &Path) -> (String, String, Vec<String>) {
+/// imports recorded as runs of `command` (`import`, or `api import by NAME` for the service).
+fn state(path: &Path, command: &str) -> (String, String, Vec<String>) {
     let db = Db::open_existing(path).unwrap_or_else(|e| panic!("the database must open: {e}"));
     let stored = db.ledger_hash().unwrap();
     let held = duijie_store::sqlite::ledger_hash_of(&db.read().unwrap());
@@ -50,16 +51,59 @@ fn state(path: &Path) -> (String, String, Vec<String>) {
         .runs()
         .unwrap()
         .into_iter()
-        .filter(|(_, c)| c == "import")
+        .filter(|(_, c)| c == command)
         .map(|(id, _)| db.run(id).unwrap().input_hash)
         .collect();
     (stored, held, imports)
 }
 
-#[test]
-fn a_killed_import_leaves_the_old_ledger_or_the_new_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let (old_dir, new_dir) = (dir.path().join("old"), dir.path().join("new"));
+/// `new` imported by the command line into a copy of `base` made at `full`: how long it took.
+fn timed_import(base: &Path, new: &Path, full: &Path) -> std::time::Duration {
+    std::fs::copy(base, full).unwrap();
+    let start = Instant::now();
+    let o = duijie()
+        .args([
+            "import",
+            new.to_str().unwrap(),
+            "--db",
+            full.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    start.elapsed()
+}
+
+/// Checks a database after a kill: its tables agree with its hash, and it holds either the old
+/// ledger with the import runs `before` or the new one with the import recorded after them
+/// (runs of `command`). Whether it holds the new one.
+fn killed_state(
+    db: &Path,
+    command: &str,
+    (old, new): (&str, &str),
+    before: &[String],
+    point: &str,
+) -> bool {
+    let (stored, held, imports) = state(db, command);
+    assert_eq!(held, stored, "{point}: tables and hash disagree");
+    if stored == old {
+        assert_eq!(
+            imports, before,
+            "{point}: a run for an import that did not happen"
+        );
+        return false;
+    }
+    assert_eq!(stored, new, "{point}: a ledger that is neither");
+    let mut after = before.to_vec();
+    after.push(new.to_owned());
+    assert_eq!(imports, after, "{point}: the import has no run");
+    true
+}
+
+/// A sample ledger (seed 2) imported into `base.sqlite` under `dir`, and a province ledger
+/// (seed 2) generated into `dir/new` to import over it: `(base, new)`.
+fn old_and_new(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (old_dir, new_dir) = (dir.join("old"), dir.join("new"));
     for (scale, out) in [("sample", &old_dir), ("province", &new_dir)] {
         let o = duijie()
             .args([
@@ -75,7 +119,7 @@ fn a_killed_import_leaves_the_old_ledger_or_the_new_one() {
             .unwrap();
         assert!(o.status.success());
     }
-    let base = dir.path().join("base.sqlite");
+    let base = dir.join("base.sqlite");
     let o = duijie()
         .args([
             "import",
@@ -86,24 +130,19 @@ fn a_killed_import_leaves_the_old_ledger_or_the_new_one() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let (old_hash, _, imports) = state(&base);
+    (base, new_dir)
+}
+
+#[test]
+fn a_killed_import_leaves_the_old_ledger_or_the_new_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, new_dir) = old_and_new(dir.path());
+    let (old_hash, _, imports) = state(&base, "import");
     assert_eq!(imports, vec![old_hash.clone()]);
     // How long an uninterrupted import of the new ledger takes, and its hash.
     let full = dir.path().join("full.sqlite");
-    std::fs::copy(&base, &full).unwrap();
-    let start = Instant::now();
-    let o = duijie()
-        .args([
-            "import",
-            new_dir.to_str().unwrap(),
-            "--db",
-            full.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let took = start.elapsed();
-    let (new_hash, held, imports) = state(&full);
+    let took = timed_import(&base, &new_dir, &full);
+    let (new_hash, held, imports) = state(&full, "import");
     assert_eq!(held, new_hash);
     assert_eq!(imports, vec![old_hash.clone(), new_hash.clone()]);
 
@@ -124,26 +163,16 @@ fn a_killed_import_leaves_the_old_ledger_or_the_new_one() {
             ],
             at,
         );
-        let (stored, held, imports) = state(&db);
-        assert_eq!(
-            held, stored,
-            "kill point {k} ({at:?}): tables and hash disagree"
-        );
-        if stored == old_hash {
-            assert_eq!(
-                imports,
-                vec![old_hash.clone()],
-                "kill point {k}: a run for an import that did not happen"
-            );
-            old_seen += 1;
-        } else {
-            assert_eq!(stored, new_hash, "kill point {k}: a ledger that is neither");
-            assert_eq!(
-                imports,
-                vec![old_hash.clone(), new_hash.clone()],
-                "kill point {k}: the import has no run"
-            );
+        if killed_state(
+            &db,
+            "import",
+            (&old_hash, &new_hash),
+            std::slice::from_ref(&old_hash),
+            &format!("kill point {k} ({at:?})"),
+        ) {
             new_seen += 1;
+        } else {
+            old_seen += 1;
         }
         let _ = std::fs::remove_file(&db);
     }
@@ -378,4 +407,133 @@ fn a_killed_match_leaves_each_result_old_or_new_and_records_its_run_only_after_t
     eprintln!(
         "{points} kill points during match: {replaced} files replaced whole, none torn; {recorded} runs recorded, each after its results (a run takes {took:?})"
     );
+}
+
+/// A free loopback port (bound and released; the server binds it a moment later).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `duijie serve` on `db` at `port` with a write token `w`, once it says it listens.
+fn serve(db: &Path, tokens: &Path, port: u16) -> std::process::Child {
+    use std::io::BufRead;
+    let mut child = duijie()
+        .args([
+            "serve",
+            "--db",
+            db.to_str().unwrap(),
+            "--tokens",
+            tokens.to_str().unwrap(),
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let first = lines.next().and_then(Result::ok).unwrap_or_default();
+    assert!(
+        first.contains("listening"),
+        "the server did not start: {first}"
+    );
+    // Keep draining its standard error so that it never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    child
+}
+
+/// Posts `body` to `/v1/ledger` with the write token; the answer's status, if one came.
+fn post_import(port: u16, body: &[u8]) -> Option<u16> {
+    use std::io::{Read, Write};
+    let mut c = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    let head = format!(
+        "POST /v1/ledger HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer w\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    c.write_all(head.as_bytes()).ok()?;
+    c.write_all(body).ok()?;
+    let mut raw = Vec::new();
+    c.read_to_end(&mut raw).ok()?;
+    String::from_utf8_lossy(&raw)
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+#[test]
+fn a_server_killed_during_an_import_leaves_the_old_ledger_or_the_new_one() {
+    const API: &str = "api import by platform";
+    let dir = tempfile::tempdir().unwrap();
+    let (base, new_dir) = old_and_new(dir.path());
+    let tokens = dir.path().join("tokens");
+    std::fs::write(
+        &tokens,
+        format!("write {} platform\n", duijie_server::auth::hash_token("w")),
+    )
+    .unwrap();
+    let mut files = Vec::new();
+    for e in std::fs::read_dir(&new_dir).unwrap() {
+        let p = e.unwrap().path();
+        files.push(serde_json::json!({
+            "name": p.file_name().unwrap().to_str().unwrap(),
+            "text": std::fs::read_to_string(&p).unwrap(),
+        }));
+    }
+    let body = serde_json::to_vec(&serde_json::json!({ "files": files })).unwrap();
+    let (old_hash, _, _) = state(&base, API);
+
+    // The same import by the command line: how long validating and storing take, and the
+    // new ledger's hash (the service's import stores the same records; it then re-reads and
+    // re-scores the ledger, which a kill can no longer undo).
+    let full = dir.path().join("full.sqlite");
+    let took = timed_import(&base, &new_dir, &full);
+    let (new_hash, _, _) = state(&full, API);
+
+    let points: u32 = std::env::var("DUIJIE_KILL_POINTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    let (mut old_seen, mut new_seen) = (0, 0);
+    for k in 0..points {
+        let db = dir.path().join(format!("api{k}.sqlite"));
+        std::fs::copy(&base, &db).unwrap();
+        let port = free_port();
+        let mut server = serve(&db, &tokens, port);
+        // From a fifth of the command line's import (the service is still reading the body)
+        // to well past its end (the service also parses the JSON), so that points fall before,
+        // during and after the transaction.
+        let at = took.mul_f64(0.2 + 1.6 * f64::from(k) / f64::from(points.max(1)));
+        let client = {
+            let body = body.clone();
+            std::thread::spawn(move || post_import(port, &body))
+        };
+        std::thread::sleep(at);
+        let _ = server.kill();
+        let _ = server.wait();
+        let _ = client.join();
+        if killed_state(
+            &db,
+            API,
+            (&old_hash, &new_hash),
+            &[],
+            &format!("kill point {k} ({at:?})"),
+        ) {
+            new_seen += 1;
+        } else {
+            old_seen += 1;
+        }
+        let _ = std::fs::remove_file(&db);
+    }
+    eprintln!(
+        "{points} kill points through the service: {old_seen} left the old ledger, {new_seen} the new one (the command line's import took {took:?})"
+    );
+    if points >= 4 {
+        assert!(old_seen > 0, "no kill point interrupted the import");
+        assert!(new_seen > 0, "no import through the service completed");
+    }
 }
