@@ -166,6 +166,8 @@ pub(crate) enum Command {
         /// The longest a request may take, in seconds.
         #[arg(long, default_value_t = 60)]
         timeout_secs: u64,
+        #[command(flatten)]
+        scoring: ScoringOpts,
     },
     /// Solve one instance file and check its certificate: DIMACS minimum-cost flow (`p min`) or
     /// assignment (`p asn`, minimum cost), or a dense matrix as CSV (assignment; decimals are

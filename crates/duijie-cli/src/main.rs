@@ -141,8 +141,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tokens,
             max_body_mib,
             timeout_secs,
+            scoring,
         } => {
             let mut opts = duijie_server::Options::new(db);
+            opts.cfg = scoring.load()?;
             opts.addr = addr;
             opts.tokens = tokens;
             opts.max_body = max_body_mib << 20;

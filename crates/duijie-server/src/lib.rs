@@ -42,10 +42,13 @@ pub struct Options {
     pub max_body: usize,
     /// The longest a request may take before it is answered `503`.
     pub timeout: Duration,
+    /// How pairs are scored (`duijie match --weights` and `--top-k` give the same).
+    pub cfg: duijie::ScoreConfig,
 }
 
 impl Options {
-    /// Defaults for `db`: loopback port 8080, no tokens, 16 MiB bodies, 60 s per request.
+    /// Defaults for `db`: loopback port 8080, no tokens, 16 MiB bodies, 60 s per request, the
+    /// default scoring.
     pub fn new(db: PathBuf) -> Options {
         Options {
             db,
@@ -53,6 +56,7 @@ impl Options {
             tokens: None,
             max_body: 16 << 20,
             timeout: Duration::from_secs(60),
+            cfg: duijie::ScoreConfig::default(),
         }
     }
 }
@@ -86,14 +90,14 @@ pub(crate) struct Snapshot {
 }
 
 impl Snapshot {
-    fn read(db: &std::path::Path) -> Result<Snapshot, ApiError> {
+    fn read(db: &std::path::Path, cfg: &duijie::ScoreConfig) -> Result<Snapshot, ApiError> {
         let store = duijie_store::Db::open_read_only(db).map_err(ApiError::store)?;
         let hash = store.ledger_hash().map_err(ApiError::store)?;
         let loaded = store.read().map_err(ApiError::store)?.validate();
         let scored = Scored::new(
             Scoring {
                 ledger: loaded.ledger,
-                cfg: duijie::ScoreConfig::default(),
+                cfg: cfg.clone(),
             },
             |s| duijie::Scorer::new(&s.cfg, &s.ledger),
         );
@@ -130,6 +134,7 @@ impl Snapshot {
 /// A running service's state.
 pub struct App {
     pub(crate) db: PathBuf,
+    pub(crate) cfg: duijie::ScoreConfig,
     pub(crate) tokens: Tokens,
     pub(crate) snapshot: RwLock<Arc<Snapshot>>,
     /// Held by the one write in progress.
@@ -137,14 +142,15 @@ pub struct App {
 }
 
 impl App {
-    /// The service over `db` with `tokens`: the ledger read and scored once.
+    /// The service over `db` with `tokens`: the ledger read and scored once, under `cfg`.
     ///
     /// # Errors
     /// The store cannot be opened or read.
-    pub fn open(db: PathBuf, tokens: Tokens) -> Result<App, ApiError> {
-        let snapshot = Snapshot::read(&db)?;
+    pub fn open(db: PathBuf, tokens: Tokens, cfg: duijie::ScoreConfig) -> Result<App, ApiError> {
+        let snapshot = Snapshot::read(&db, &cfg)?;
         Ok(App {
             db,
+            cfg,
             tokens,
             snapshot: RwLock::new(Arc::new(snapshot)),
             writer: Arc::new(tokio::sync::Mutex::new(())),
@@ -161,7 +167,7 @@ impl App {
     /// Reads and scores the store again after an import; reads go on being answered from the
     /// old snapshot until the new one replaces it.
     pub(crate) fn refresh(&self) -> Result<(), ApiError> {
-        let fresh = Arc::new(Snapshot::read(&self.db)?);
+        let fresh = Arc::new(Snapshot::read(&self.db, &self.cfg)?);
         match self.snapshot.write() {
             Ok(mut s) => *s = fresh,
             Err(poisoned) => *poisoned.into_inner() = fresh,
@@ -230,7 +236,7 @@ pub fn run(
         Some(p) => Tokens::read(p)?,
         None => Tokens::default(),
     };
-    let app = Arc::new(App::open(opts.db.clone(), tokens)?);
+    let app = Arc::new(App::open(opts.db.clone(), tokens, opts.cfg.clone())?);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

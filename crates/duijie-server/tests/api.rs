@@ -25,6 +25,10 @@ fn start() -> Server {
 }
 
 fn start_with_body_limit(max_body: usize) -> Server {
+    start_with(max_body, duijie::ScoreConfig::default())
+}
+
+fn start_with(max_body: usize, cfg: duijie::ScoreConfig) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("l.sqlite");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -43,7 +47,7 @@ fn start_with_body_limit(max_body: usize) -> Server {
         ),
     )
     .unwrap();
-    let app = Arc::new(App::open(db, Tokens::read(&tokens).unwrap()).unwrap());
+    let app = Arc::new(App::open(db, Tokens::read(&tokens).unwrap(), cfg).unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -456,4 +460,21 @@ fn an_import_is_validated_stored_all_or_nothing_and_answered_from_at_once() {
     let nothing = br#"{"files": [{"name": "notes.txt", "text": "hello"}]}"#;
     let (status, v) = call(&s, "POST", "/v1/ledger", Some("w"), Some(nothing));
     assert_eq!((status, kind(&v)), (400, "invalid_input"), "{v}");
+}
+
+#[test]
+fn the_server_scores_with_the_configuration_it_is_given() {
+    let talent = |s: &Server| {
+        get(s, "/v1/parties/E01/recommendations?market=talent")["recommendations"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let one = duijie::ScoreConfig {
+        top_k: Some(1),
+        ..duijie::ScoreConfig::default()
+    };
+    let (all, top1) = (talent(&start()), talent(&start_with(1024, one)));
+    // With one candidate per need, E01's two talent needs reach at most two schools.
+    assert!(top1 <= 2 && top1 < all, "top_k 1: {top1}, default: {all}");
 }
