@@ -31,19 +31,10 @@ pub fn keep_year(loaded: &mut Loaded, year: Option<u16>) -> anyhow::Result<()> {
     let Some(year) = year else {
         return Ok(());
     };
-    let years = loaded.ledger.years();
-    if !years.contains(&year) {
-        let have: Vec<String> = years.iter().map(u16::to_string).collect();
-        bail!(
-            "--year {year}: the ledger has no needs or offers of {year} (it has {})",
-            if have.is_empty() {
-                "none".to_owned()
-            } else {
-                have.join(", ")
-            }
-        );
-    }
-    loaded.ledger = loaded.ledger.of_year(year);
+    loaded.ledger = loaded
+        .ledger
+        .year(year)
+        .map_err(|e| anyhow::anyhow!("--{e}"))?;
     Ok(())
 }
 

@@ -132,20 +132,13 @@ impl PyLedger {
     /// The ledger of one year: every party, that year's needs and offers only (the round of
     /// that year, as `duijie match --year`); the problems and files are the whole ledger's.
     fn of_year(&self, year: u16) -> PyResult<Self> {
-        let years = self.loaded.ledger.years();
-        if !years.contains(&year) {
-            let have: Vec<String> = years.iter().map(u16::to_string).collect();
-            return Err(InvalidInputError::new_err(format!(
-                "year {year}: the ledger has no needs or offers of {year} (it has {})",
-                if have.is_empty() {
-                    "none".to_owned()
-                } else {
-                    have.join(", ")
-                }
-            )));
-        }
+        let ledger = self
+            .loaded
+            .ledger
+            .year(year)
+            .map_err(|e| InvalidInputError::new_err(e.to_string()))?;
         let mut loaded = self.loaded.clone();
-        loaded.ledger = loaded.ledger.of_year(year);
+        loaded.ledger = ledger;
         Ok(PyLedger { loaded })
     }
 

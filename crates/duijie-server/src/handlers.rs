@@ -365,12 +365,12 @@ pub(crate) async fn diff(State(app): State<Arc<App>>, Query(q): Query<DiffQuery>
     let s = app.snapshot();
     blocking(move || {
         let store = open_store(&app)?;
+        store.run(q.from).map_err(run_error)?;
+        store.run(q.to).map_err(run_error)?;
         let (mut a, mut b) = (
             store.run_matches(q.from).map_err(run_error)?,
             store.run_matches(q.to).map_err(run_error)?,
         );
-        store.run(q.from).map_err(run_error)?;
-        store.run(q.to).map_err(run_error)?;
         if q.parties {
             (a, b) = (history::between_parties(&a), history::between_parties(&b));
         }
@@ -547,13 +547,12 @@ pub(crate) async fn start_run(
     blocking(move || {
         let _held = guard;
         let ledger = match req.year {
-            Some(y) if !s.ledger().years().contains(&y) => {
-                return Err(ApiError::invalid(format!(
-                    "year {y}: the ledger has no needs or offers of {y}"
-                )));
-            }
-            Some(y) => s.ledger().of_year(y),
-            None => s.ledger().clone(),
+            Some(y) => std::borrow::Cow::Owned(
+                s.ledger()
+                    .year(y)
+                    .map_err(|e| ApiError::invalid(e.to_string()))?,
+            ),
+            None => std::borrow::Cow::Borrowed(s.ledger()),
         };
         let outcome = duijie::run_policy(&ledger, s.cfg(), policy.as_ref()).map_err(|e| {
             ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "allocate", e.to_string())

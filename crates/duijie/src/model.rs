@@ -484,6 +484,19 @@ impl Ledger {
         years
     }
 
+    /// [`Ledger::of_year`] for a year the ledger has needs or offers of.
+    ///
+    /// # Errors
+    /// [`NoSuchYear`] naming the years it has.
+    pub fn year(&self, year: u16) -> Result<Ledger, NoSuchYear> {
+        let years = self.years();
+        if years.contains(&year) {
+            Ok(self.of_year(year))
+        } else {
+            Err(NoSuchYear { year, years })
+        }
+    }
+
     /// The ledger of one year: every party, and only the needs and offers of `year`, in their
     /// order — what the round of that year matches (`duijie match --year`). Needs and offers
     /// are paired only within a year in any case; a year's ledger also scores with that year's
@@ -506,3 +519,31 @@ impl Ledger {
         }
     }
 }
+
+/// A year a ledger has no need or offer of ([`Ledger::year`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NoSuchYear {
+    /// The year asked for.
+    pub year: u16,
+    /// The years the ledger has.
+    pub years: Vec<u16>,
+}
+
+impl std::fmt::Display for NoSuchYear {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let have: Vec<String> = self.years.iter().map(u16::to_string).collect();
+        write!(
+            f,
+            "year {}: the ledger has no needs or offers of {} (it has {})",
+            self.year,
+            self.year,
+            if have.is_empty() {
+                "none".to_owned()
+            } else {
+                have.join(", ")
+            }
+        )
+    }
+}
+
+impl std::error::Error for NoSuchYear {}

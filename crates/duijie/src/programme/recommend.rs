@@ -188,7 +188,7 @@ impl RecommendIndex {
                 for p in 0..parties {
                     let party = u32::try_from(p).unwrap_or(u32::MAX);
                     entries[start[p] as usize..start[p + 1] as usize]
-                        .sort_unstable_by_key(|&e| sort_key(&seen_from(l, inst, party, e)));
+                        .sort_by_cached_key(|&e| sort_key(&seen_from(l, inst, party, e)));
                 }
                 (start, entries)
             })
