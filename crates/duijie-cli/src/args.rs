@@ -119,6 +119,27 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The agreements a database keeps, which `duijie match` on it and runs through
+    /// `duijie serve` respect: list them, record new ones from a CSV file (need,offer,units,
+    /// status: 已签约 / 已拒绝 / 暂停), withdraw one, or show every change with who made it
+    /// and when.
+    Agreements {
+        /// The database file.
+        db: PathBuf,
+        /// Record the agreements of this CSV file (each replaces its pair's stored one), after
+        /// checking them all against the stored ledger: all are recorded or none.
+        #[arg(long, value_name = "FILE.csv", conflicts_with_all = ["withdraw", "log"])]
+        record: Option<PathBuf>,
+        /// Withdraw the agreement of this pair.
+        #[arg(long, num_args = 2, value_names = ["NEED", "OFFER"], conflicts_with = "log")]
+        withdraw: Option<Vec<String>>,
+        /// Every change made to the agreements, oldest first.
+        #[arg(long)]
+        log: bool,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// What changed from one run of a database to another: partnerships added, removed and
     /// changed, units by market and by alliance, and each market's metrics before and after.
     Diff {
@@ -166,6 +187,10 @@ pub(crate) enum Command {
         /// The longest a request may take, in seconds.
         #[arg(long, default_value_t = 60)]
         timeout_secs: u64,
+        /// A web origin whose pages may call the service from a browser (CORS), such as
+        /// https://platform.example.gov.cn; repeat for more. None by default.
+        #[arg(long, value_name = "ORIGIN")]
+        cors_origin: Vec<String>,
         #[command(flatten)]
         scoring: ScoringOpts,
     },
@@ -253,7 +278,8 @@ pub(crate) enum Command {
         #[command(flatten)]
         scoring: ScoringOpts,
         /// Agreements from earlier rounds (CSV: need,offer,units,status): 已签约 (signed) units
-        /// are kept, 已拒绝 (refused) and 暂停 (paused) pairs are not allocated.
+        /// are kept, 已拒绝 (refused) and 暂停 (paused) pairs are not allocated. A database's
+        /// own agreements (`duijie agreements`) are respected when no file is given.
         #[arg(long)]
         agreements: Option<PathBuf>,
         /// Minimum-change re-matching (PATH a database): keep the partnerships of this earlier

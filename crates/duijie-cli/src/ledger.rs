@@ -113,6 +113,14 @@ pub fn match_ledger(
         .map(|p| p.display().to_string())
         .collect::<Vec<_>>()
         .join(" ");
+    // A database's own agreements (`duijie agreements`), unless a file is given instead.
+    let stored = match (carried.agreements, paths) {
+        (None, [one]) if duijie_store::sqlite::is_database(one) => {
+            duijie_store::Db::open_read_only(one)?.agreements()?
+        }
+        _ => Vec::new(),
+    };
+    let full = (!stored.is_empty() && carried.year.is_some()).then(|| loaded.ledger.clone());
     crate::programme::keep_year(&mut loaded, carried.year)?;
     if let Some(year) = carried.year {
         what = format!("{what}, {year}");
@@ -123,6 +131,19 @@ pub fn match_ledger(
         let plain: Vec<_> = rows.iter().map(|(_, r)| r.clone()).collect();
         round.agreements = duijie::policy::agreements::resolve(&loaded.ledger, &plain)
             .map_err(|(k, e)| anyhow::anyhow!("{}:{}: {e}", file.display(), rows[k].0))?;
+    } else if !stored.is_empty() {
+        let whole = full.as_ref().unwrap_or(&loaded.ledger);
+        round.agreements =
+            duijie_store::round_agreements(whole, &loaded.ledger, &stored).map_err(|e| {
+                anyhow::anyhow!("{}: {e} (duijie agreements lists them)", paths[0].display())
+            })?;
+        if !json {
+            outln!(
+                "{} agreements from {} respected",
+                round.agreements.iter().map(Vec::len).sum::<usize>(),
+                paths[0].display()
+            )?;
+        }
     }
     let mut before = None;
     if let Some(run) = carried.previous_run {

@@ -125,6 +125,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             json,
         } => ledger::import(&paths, &db, replace, json),
         Command::Runs { db, json } => rounds::runs(&db, json),
+        Command::Agreements {
+            db,
+            record,
+            withdraw,
+            log,
+            json,
+        } => rounds::agreements(&db, record.as_deref(), withdraw.as_deref(), (log, json)),
         Command::Diff {
             db,
             from,
@@ -141,9 +148,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tokens,
             max_body_mib,
             timeout_secs,
+            cors_origin,
             scoring,
         } => {
             let mut opts = duijie_server::Options::new(db);
+            opts.cors = cors_origin;
             opts.cfg = scoring.load()?;
             opts.addr = addr;
             opts.tokens = tokens;

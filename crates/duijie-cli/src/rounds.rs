@@ -26,6 +26,149 @@ pub fn earlier_run(paths: &[PathBuf], flag: &str, run: i64) -> anyhow::Result<Ve
     }
 }
 
+/// `s` padded to display width `w` (so that Chinese headings line up), on the left when
+/// `right`.
+fn pad(s: &str, w: usize, right: bool) -> String {
+    let fill = " ".repeat(w.saturating_sub(duijie_export::display_width(s)));
+    if right {
+        format!("{fill}{s}")
+    } else {
+        format!("{s}{fill}")
+    }
+}
+
+/// Who makes a change from the command line: `cli`, with the login name when there is one.
+fn cli_caller() -> String {
+    match std::env::var("USER") {
+        Ok(user) if !user.is_empty() => format!("cli ({user})"),
+        _ => "cli".into(),
+    }
+}
+
+/// `duijie agreements DB`: the stored agreements; with `record`, a CSV file's agreements
+/// recorded first (all checked against the ledger, then all recorded); with `withdraw`, one
+/// taken out; with `log`, every change instead.
+pub fn agreements(
+    db: &Path,
+    record: Option<&Path>,
+    withdraw: Option<&[String]>,
+    (log, json): (bool, bool),
+) -> anyhow::Result<ExitCode> {
+    if let Some(file) = record {
+        let mut store = duijie_store::Db::open_existing(db)?;
+        let rows = duijie_store::market::read_agreements(file)?;
+        let loaded = store.read()?.validate();
+        let changes: Vec<_> = rows.iter().map(|(_, r)| r.clone()).collect();
+        duijie_store::check_agreements(&loaded.ledger, &store.agreements()?, &changes)
+            .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was recorded", file.display()))?;
+        store.set_agreements(&changes, &cli_caller())?;
+        if !json {
+            outln!(
+                "recorded {} agreements from {}",
+                changes.len(),
+                file.display()
+            )?;
+        }
+    }
+    if let Some([need, offer]) = withdraw {
+        let mut store = duijie_store::Db::open_existing(db)?;
+        if !store.withdraw_agreement(need, offer, &cli_caller())? {
+            anyhow::bail!(
+                "{}: no agreement of need {need:?} and offer {offer:?} to withdraw (duijie agreements {} lists them)",
+                db.display(),
+                db.display()
+            );
+        }
+        if !json {
+            outln!("withdrew the agreement of need {need} and offer {offer}")?;
+        }
+    }
+    let store = duijie_store::Db::open_read_only(db)?;
+    let zh = crate::lang() == duijie::score::Lang::Zh;
+    if log {
+        let changes = store.agreement_log()?;
+        if json {
+            outln!("{}", serde_json::to_string_pretty(&changes)?)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        for c in &changes {
+            let status = duijie::policy::AgreementStatus::from_name(&c.status).map_or(
+                if zh { "撤回" } else { "withdrawn" },
+                |s| {
+                    if zh { s.name_zh() } else { s.name() }
+                },
+            );
+            outln!(
+                "{:>4}  {}  {}  {} × {}  {} {}  {}",
+                c.id,
+                c.recorded_at,
+                pad(status, 9, false),
+                c.need,
+                c.offer,
+                c.units,
+                if zh { "单位" } else { "units" },
+                c.recorded_by
+            )?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let now = store.agreements()?;
+    if json {
+        outln!("{}", serde_json::to_string_pretty(&now)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let heads = if zh {
+        ["需求", "供给", "单位", "状态", "记录时间", "记录人"]
+    } else {
+        [
+            "need",
+            "offer",
+            "units",
+            "status",
+            "recorded at",
+            "recorded by",
+        ]
+    };
+    let width = |k: usize, cells: &dyn Fn(&duijie_store::StoredAgreement) -> String| {
+        now.iter()
+            .map(|a| duijie_export::display_width(&cells(a)))
+            .chain([duijie_export::display_width(heads[k])])
+            .max()
+            .unwrap_or(0)
+    };
+    let (wn, wo) = (
+        width(0, &|a| a.need.clone()),
+        width(1, &|a| a.offer.clone()),
+    );
+    let line = |c: [&str; 6]| {
+        format!(
+            "{}  {}  {}  {}  {}  {}",
+            pad(c[0], wn, false),
+            pad(c[1], wo, false),
+            pad(c[2], 5, true),
+            pad(c[3], 9, false),
+            pad(c[4], 20, false),
+            c[5]
+        )
+    };
+    outln!("{}", line(heads))?;
+    for a in &now {
+        let status = if zh { a.status_zh } else { a.status.name() };
+        outln!(
+            "{}",
+            line([
+                &a.need,
+                &a.offer,
+                &a.units.to_string(),
+                status,
+                &a.recorded_at,
+                &a.recorded_by
+            ])
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `duijie runs DB`: every run with what it kept.
 pub fn runs(db: &Path, json: bool) -> anyhow::Result<ExitCode> {
     let store = duijie_store::Db::open_read_only(db)?;
@@ -35,15 +178,6 @@ pub fn runs(db: &Path, json: bool) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let zh = crate::lang() == duijie::score::Lang::Zh;
-    // Columns padded by display width, so that Chinese headings line up.
-    let pad = |s: &str, w: usize, right: bool| {
-        let fill = " ".repeat(w.saturating_sub(duijie_export::display_width(s)));
-        if right {
-            format!("{fill}{s}")
-        } else {
-            format!("{s}{fill}")
-        }
-    };
     let line = |cells: [&str; 7]| {
         format!(
             "{}  {} {} {} {} {}  {}",

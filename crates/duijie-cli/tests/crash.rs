@@ -465,12 +465,24 @@ fn post_import(port: u16, body: &[u8]) -> Option<u16> {
         .ok()
 }
 
-#[test]
-fn a_server_killed_during_an_import_leaves_the_old_ledger_or_the_new_one() {
-    const API: &str = "api import by platform";
-    let dir = tempfile::tempdir().unwrap();
-    let (base, new_dir) = old_and_new(dir.path());
-    let tokens = dir.path().join("tokens");
+/// What an import through the service is recorded as.
+const API: &str = "api import by platform";
+
+/// An import of a province ledger through the service, set up under `dir`: the sample
+/// database to import over, a tokens file with the write token `w`, the request's body, how
+/// long the same import takes the command line, and the old and new ledgers' hashes.
+struct ServiceImport {
+    base: std::path::PathBuf,
+    tokens: std::path::PathBuf,
+    body: Vec<u8>,
+    took: std::time::Duration,
+    old_hash: String,
+    new_hash: String,
+}
+
+fn service_import(dir: &Path) -> ServiceImport {
+    let (base, new_dir) = old_and_new(dir);
+    let tokens = dir.join("tokens");
     std::fs::write(
         &tokens,
         format!("write {} platform\n", duijie_server::auth::hash_token("w")),
@@ -486,13 +498,33 @@ fn a_server_killed_during_an_import_leaves_the_old_ledger_or_the_new_one() {
     }
     let body = serde_json::to_vec(&serde_json::json!({ "files": files })).unwrap();
     let (old_hash, _, _) = state(&base, API);
-
     // The same import by the command line: how long validating and storing take, and the
     // new ledger's hash (the service's import stores the same records; it then re-reads and
     // re-scores the ledger, which a kill can no longer undo).
-    let full = dir.path().join("full.sqlite");
+    let full = dir.join("full.sqlite");
     let took = timed_import(&base, &new_dir, &full);
     let (new_hash, _, _) = state(&full, API);
+    ServiceImport {
+        base,
+        tokens,
+        body,
+        took,
+        old_hash,
+        new_hash,
+    }
+}
+
+#[test]
+fn a_server_killed_during_an_import_leaves_the_old_ledger_or_the_new_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let ServiceImport {
+        base,
+        tokens,
+        body,
+        took,
+        old_hash,
+        new_hash,
+    } = service_import(dir.path());
 
     let points: u32 = std::env::var("DUIJIE_KILL_POINTS")
         .ok()
@@ -535,5 +567,55 @@ fn a_server_killed_during_an_import_leaves_the_old_ledger_or_the_new_one() {
     if points >= 4 {
         assert!(old_seen > 0, "no kill point interrupted the import");
         assert!(new_seen > 0, "no import through the service completed");
+    }
+}
+
+#[test]
+fn a_server_stopped_during_an_import_finishes_it_and_answers_before_it_exits() {
+    let dir = tempfile::tempdir().unwrap();
+    let ServiceImport {
+        base,
+        tokens,
+        body,
+        took,
+        new_hash,
+        ..
+    } = service_import(dir.path());
+    // SIGTERM (what a service manager sends) at three points of the import: the server stops
+    // taking connections but answers the import it is doing, with the new ledger stored, and
+    // then exits cleanly.
+    for (k, share) in [0.3, 0.6, 0.9].into_iter().enumerate() {
+        let db = dir.path().join(format!("term{k}.sqlite"));
+        std::fs::copy(&base, &db).unwrap();
+        let port = free_port();
+        let mut server = serve(&db, &tokens, port);
+        let client = {
+            let body = body.clone();
+            std::thread::spawn(move || post_import(port, &body))
+        };
+        let at = took.mul_f64(share);
+        std::thread::sleep(at);
+        let sent = Command::new("kill")
+            .args(["-TERM", &server.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let exit = server.wait().unwrap();
+        assert!(
+            exit.success(),
+            "SIGTERM at {at:?}: the server exited {exit}"
+        );
+        assert_eq!(client.join().unwrap(), Some(200), "SIGTERM at {at:?}");
+        let (stored, held, imports) = state(&db, API);
+        assert_eq!(
+            (&stored, &held),
+            (&new_hash, &new_hash),
+            "SIGTERM at {at:?}"
+        );
+        assert_eq!(
+            imports,
+            std::slice::from_ref(&new_hash),
+            "SIGTERM at {at:?}"
+        );
     }
 }

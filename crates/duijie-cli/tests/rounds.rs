@@ -284,15 +284,27 @@ fn two_year_sample(dir: &std::path::Path) {
     }
 }
 
-#[test]
-fn a_round_is_for_a_year_of_a_ledger_kept_over_several() {
+/// A database of the sample ledger kept over two years (2025 and 2026), in a temporary
+/// folder.
+fn two_year_database() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("csv");
     std::fs::create_dir(&csv).unwrap();
     two_year_sample(&csv);
     let db = dir.path().join("l.sqlite");
+    ok(&[
+        "import",
+        csv.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+    ]);
+    (dir, db)
+}
+
+#[test]
+fn a_round_is_for_a_year_of_a_ledger_kept_over_several() {
+    let (dir, db) = two_year_database();
     let db_s = db.to_str().unwrap();
-    ok(&["import", csv.to_str().unwrap(), "--db", db_s]);
     let (o2025, o2026, plain) = (
         dir.path().join("o2025"),
         dir.path().join("o2026"),
@@ -409,4 +421,91 @@ fn a_round_is_for_a_year_of_a_ledger_kept_over_several() {
             "{err}"
         );
     }
+}
+
+#[test]
+fn a_databases_agreements_are_recorded_checked_logged_and_respected_by_match() {
+    let (dir, db) = two_year_database();
+    let db_s = db.to_str().unwrap();
+    let file = dir.path().join("a.csv");
+    let units_in = |out: &std::path::Path, need: &str, offer: &str| -> Option<u32> {
+        let m = std::fs::read_to_string(out.join("matches.csv")).unwrap();
+        m.lines().find_map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            (c[1] == need && c[4] == offer).then(|| c[7].parse().unwrap())
+        })
+    };
+    // One agreement of each year; the refused pair of 2026 is one match would make.
+    std::fs::write(
+        &file,
+        "need,offer,units,status\nN01,T03,2,已签约\nN01-2026,T01-2026,,已拒绝\n",
+    )
+    .unwrap();
+    let said = ok(&["agreements", db_s, "--record", file.to_str().unwrap()]);
+    assert!(said.contains("recorded 2 agreements"), "{said}");
+    assert!(said.contains("已签约") && said.contains("已拒绝"), "{said}");
+    // A bad file records nothing, and says which agreement and why.
+    std::fs::write(
+        &file,
+        "need,offer,units,status\nN02,T02,1,signed\nN01,T03,9,signed\n",
+    )
+    .unwrap();
+    let o = duijie(&["agreements", db_s, "--record", file.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("need \"N01\" 9 units") && err.contains("nothing was recorded"),
+        "{err}"
+    );
+    let listed: serde_json::Value =
+        serde_json::from_str(&ok(&["agreements", db_s, "--json"])).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 2, "{listed}");
+
+    // Each year's round respects its own year's agreements.
+    let (o25, o26) = (dir.path().join("o25"), dir.path().join("o26"));
+    let said = ok(&[
+        "match",
+        db_s,
+        "--year",
+        "2025",
+        "--out",
+        o25.to_str().unwrap(),
+    ]);
+    assert!(said.contains("1 agreements from"), "{said}");
+    assert_eq!(units_in(&o25, "N01", "T03"), Some(2));
+    ok(&[
+        "match",
+        db_s,
+        "--year",
+        "2026",
+        "--out",
+        o26.to_str().unwrap(),
+    ]);
+    assert_eq!(units_in(&o26, "N01-2026", "T01-2026"), None);
+    assert!(units_in(&o26, "N01-2026", "T03-2026").is_some());
+
+    // Withdrawn, the refusal no longer holds; the log keeps every change with who and when.
+    ok(&["agreements", db_s, "--withdraw", "N01-2026", "T01-2026"]);
+    ok(&[
+        "match",
+        db_s,
+        "--year",
+        "2026",
+        "--out",
+        o26.to_str().unwrap(),
+    ]);
+    assert!(units_in(&o26, "N01-2026", "T01-2026").is_some());
+    let log: serde_json::Value =
+        serde_json::from_str(&ok(&["agreements", db_s, "--log", "--json"])).unwrap();
+    let statuses: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["signed", "refused", "withdrawn"]);
+    assert!(log[0]["recorded_by"].as_str().unwrap().starts_with("cli"));
+    let o = duijie(&["agreements", db_s, "--withdraw", "N01-2026", "T01-2026"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no agreement of need"));
 }

@@ -5,12 +5,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 /// An error answer.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,
     /// A stable kind: `unauthorized`, `forbidden`, `not_found`, `invalid_input`, `busy`,
-    /// `timeout`, `too_large`, `store`, `allocate`.
+    /// `timeout`, `too_large`, `store`, `allocate`, `invalid_agreement` (and, with the
+    /// problems beside it, `invalid_ledger`).
     pub kind: &'static str,
     /// What went wrong, for people (never a path of the server's machine).
     pub message: String,

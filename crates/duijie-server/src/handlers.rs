@@ -55,6 +55,50 @@ pub(crate) async fn authenticate(
     }
 }
 
+/// Cross-origin calls from browsers (CORS): only from the origins the server was given. A
+/// preflight (`OPTIONS` with `Access-Control-Request-Method`) from one of them is answered
+/// here, before the token check (browsers send no token with it); other requests from one of
+/// them get `Access-Control-Allow-Origin` on their answer. Without origins, nothing is added,
+/// so browsers keep other sites' pages from reading the answers.
+pub(crate) async fn cors(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    use axum::http::{HeaderValue, Method, header};
+    let origin = req
+        .headers()
+        .get(header::ORIGIN)
+        .filter(|o| app.cors.iter().any(|a| a.as_bytes() == o.as_bytes()))
+        .cloned();
+    let Some(origin) = origin else {
+        return next.run(req).await;
+    };
+    let preflight = req.method() == Method::OPTIONS
+        && req
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    let mut r = if preflight {
+        let mut r = StatusCode::NO_CONTENT.into_response();
+        let h = r.headers_mut();
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("GET, POST, DELETE"),
+        );
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static("authorization, content-type"),
+        );
+        h.insert(
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from_static("600"),
+        );
+        r
+    } else {
+        next.run(req).await
+    };
+    let h = r.headers_mut();
+    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    h.insert(header::VARY, HeaderValue::from_static("origin"));
+    r
+}
+
 /// A request that takes longer than the server's limit is answered `503 timeout`.
 pub(crate) async fn time_limit(
     State(limit): State<Duration>,
@@ -73,7 +117,7 @@ pub(crate) async fn time_limit(
 }
 
 /// Runs blocking work (store access, scoring, solving) off the async threads.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(f).await.map_err(|e| {
@@ -85,7 +129,7 @@ async fn blocking<T: Send + 'static>(
     })?
 }
 
-fn open_store(app: &App) -> Result<duijie_store::Db, ApiError> {
+pub(crate) fn open_store(app: &App) -> Result<duijie_store::Db, ApiError> {
     duijie_store::Db::open_read_only(&app.db).map_err(ApiError::store)
 }
 
@@ -395,17 +439,7 @@ pub(crate) async fn diff(State(app): State<Arc<App>>, Query(q): Query<DiffQuery>
     .await
 }
 
-/// `POST /v1/runs` body.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct StartRun {
-    /// A policy name (`duijie compare --help` lists them); `welfare` by default.
-    policy: Option<String>,
-    /// The year of the round; every year of the ledger when absent.
-    year: Option<u16>,
-}
-
-fn body<T>(parsed: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+pub(crate) fn body<T>(parsed: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     match parsed {
         Ok(Json(v)) => Ok(v),
         Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::new(
@@ -431,16 +465,43 @@ pub(crate) struct ImportBody {
     replace: bool,
 }
 
-/// One file of an import.
+/// One file of an import: its text (CSV, JSON) or, for a workbook (`.xlsx`), its bytes in
+/// base64.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ImportFile {
     name: String,
-    text: String,
+    text: Option<String>,
+    base64: Option<String>,
+}
+
+impl ImportFile {
+    /// The file as a source to read.
+    fn source(self) -> Result<duijie_store::Source, ApiError> {
+        use base64::Engine;
+        let bytes = match (self.text, self.base64) {
+            (Some(t), None) => t.into_bytes(),
+            (None, Some(b)) => base64::engine::general_purpose::STANDARD
+                .decode(b.trim())
+                .map_err(|e| {
+                    ApiError::invalid(format!(
+                        "file {:?}: its base64 does not decode: {e}",
+                        self.name
+                    ))
+                })?,
+            _ => {
+                return Err(ApiError::invalid(format!(
+                    "file {:?}: give its \"text\" (CSV, JSON) or its \"base64\" (a workbook), one of the two",
+                    self.name
+                )));
+            }
+        };
+        Ok(duijie_store::Source::new(self.name, bytes))
+    }
 }
 
 /// The caller's write permission, or the answer that it has none.
-fn writer(app: &App, caller: &Caller) -> Result<(), ApiError> {
+pub(crate) fn writer(app: &App, caller: &Caller) -> Result<(), ApiError> {
     if caller.role >= Role::Write {
         return Ok(());
     }
@@ -456,7 +517,7 @@ fn writer(app: &App, caller: &Caller) -> Result<(), ApiError> {
 }
 
 /// The one write in progress, or `409 busy`.
-fn one_writer(app: &App) -> Result<tokio::sync::OwnedMutexGuard<()>, ApiError> {
+pub(crate) fn one_writer(app: &App) -> Result<tokio::sync::OwnedMutexGuard<()>, ApiError> {
     Arc::clone(&app.writer).try_lock_owned().map_err(|_| {
         ApiError::new(
             StatusCode::CONFLICT,
@@ -482,7 +543,8 @@ pub(crate) async fn import_ledger(
         let sources = req
             .files
             .into_iter()
-            .map(|f| duijie_store::Source::new(f.name, f.text.into_bytes()));
+            .map(ImportFile::source)
+            .collect::<Result<Vec<_>, _>>()?;
         let read = duijie_store::read_sources(sources);
         let mut db = duijie_store::Db::open_existing(&app.db).map_err(ApiError::store)?;
         let who = format!("api import by {}", caller.name);
@@ -526,61 +588,6 @@ pub(crate) async fn import_ledger(
             "problems": loaded.report.problems,
         }))
         .into_response())
-    })
-    .await
-}
-
-/// Starts a run with a policy (a write): matched on the ledger as stored, recorded in the store
-/// with its partnerships and the caller's name, one at a time.
-pub(crate) async fn start_run(
-    State(app): State<Arc<App>>,
-    axum::Extension(caller): axum::Extension<Caller>,
-    parsed: Result<Json<StartRun>, JsonRejection>,
-) -> Answer {
-    writer(&app, &caller)?;
-    let req = body(parsed)?;
-    let guard = one_writer(&app)?;
-    let name = req.policy.unwrap_or_else(|| "welfare".into());
-    let policy = duijie::policy::by_name(&name)
-        .ok_or_else(|| ApiError::invalid(format!("unknown policy {name:?}")))?;
-    let s = app.snapshot();
-    blocking(move || {
-        let _held = guard;
-        let ledger = match req.year {
-            Some(y) => std::borrow::Cow::Owned(
-                s.ledger()
-                    .year(y)
-                    .map_err(|e| ApiError::invalid(e.to_string()))?,
-            ),
-            None => std::borrow::Cow::Borrowed(s.ledger()),
-        };
-        let outcome = duijie::run_policy(&ledger, s.cfg(), policy.as_ref()).map_err(|e| {
-            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "allocate", e.to_string())
-        })?;
-        let rows = history::run_matches(&ledger, &outcome).map_err(|e| {
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
-        })?;
-        let mut db = duijie_store::Db::open_existing(&app.db).map_err(ApiError::store)?;
-        let summary = duijie_export::summary_json(&outcome);
-        let record = duijie_store::RunRecord::for_ledger(
-            &format!("api match {name} by {}", caller.name),
-            &ledger,
-            serde_json::to_string(s.cfg()).unwrap_or_default(),
-            (None, req.year),
-            summary.clone(),
-            db.ledger_hash().map_err(ApiError::store)?,
-        );
-        let id = db
-            .record_run_with_matches(&record, &rows)
-            .map_err(ApiError::store)?;
-        let summary: Value = serde_json::from_str(&summary).unwrap_or(Value::Null);
-        Ok(Json(json!({
-            "run": id,
-            "policy": name,
-            "year": req.year,
-            "partnerships": rows.len(),
-            "summary": summary,
-        })))
     })
     .await
 }

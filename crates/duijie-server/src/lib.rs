@@ -16,6 +16,8 @@
 pub mod auth;
 mod error;
 mod handlers;
+mod jobs;
+mod rounds;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -44,6 +46,9 @@ pub struct Options {
     pub timeout: Duration,
     /// How pairs are scored (`duijie match --weights` and `--top-k` give the same).
     pub cfg: duijie::ScoreConfig,
+    /// Web origins whose pages may call the service from a browser (CORS), such as
+    /// `https://platform.example.gov.cn`; none by default, so no CORS header is sent.
+    pub cors: Vec<String>,
 }
 
 impl Options {
@@ -57,6 +62,7 @@ impl Options {
             max_body: 16 << 20,
             timeout: Duration::from_secs(60),
             cfg: duijie::ScoreConfig::default(),
+            cors: Vec::new(),
         }
     }
 }
@@ -139,6 +145,10 @@ pub struct App {
     pub(crate) snapshot: RwLock<Arc<Snapshot>>,
     /// Held by the one write in progress.
     pub(crate) writer: Arc<tokio::sync::Mutex<()>>,
+    /// Runs started through the API.
+    pub(crate) jobs: jobs::Jobs,
+    /// Origins allowed to call from a browser.
+    pub(crate) cors: Vec<String>,
 }
 
 impl App {
@@ -154,7 +164,22 @@ impl App {
             tokens,
             snapshot: RwLock::new(Arc::new(snapshot)),
             writer: Arc::new(tokio::sync::Mutex::new(())),
+            jobs: jobs::Jobs::default(),
+            cors: Vec::new(),
         })
+    }
+
+    /// The service, also answering browsers' calls from the pages of `origins` (CORS).
+    #[must_use]
+    pub fn allowing_origins(mut self, origins: Vec<String>) -> App {
+        self.cors = origins;
+        self
+    }
+
+    /// Waits for the write in progress, if any, to end (an import committed or rolled back, a
+    /// run recorded).
+    pub async fn writes_ended(&self) {
+        drop(self.writer.lock().await);
     }
 
     pub(crate) fn snapshot(&self) -> Arc<Snapshot> {
@@ -189,7 +214,15 @@ pub fn router(app: Arc<App>, max_body: usize, timeout: Duration) -> Router {
             get(handlers::recommendations),
         )
         .route("/v1/explain", get(handlers::explain))
-        .route("/v1/runs", get(handlers::runs).post(handlers::start_run))
+        .route("/v1/runs", get(handlers::runs).post(rounds::start_run))
+        .route("/v1/jobs/{id}", get(rounds::job))
+        .route(
+            "/v1/agreements",
+            get(rounds::agreements)
+                .post(rounds::set_agreement)
+                .delete(rounds::withdraw_agreement),
+        )
+        .route("/v1/agreements/log", get(rounds::agreement_log))
         .route("/v1/runs/{id}/matches", get(handlers::run_matches))
         .route("/v1/diff", get(handlers::diff))
         .route("/v1/ledger", axum::routing::post(handlers::import_ledger))
@@ -204,10 +237,15 @@ pub fn router(app: Arc<App>, max_body: usize, timeout: Duration) -> Router {
             handlers::time_limit,
         ))
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&app),
+            handlers::cors,
+        ))
         .with_state(app)
 }
 
-/// Serves `app` on `listener` until `shutdown` completes; requests in flight are finished.
+/// Serves `app` on `listener` until `shutdown` completes; requests in flight are answered, and
+/// the write in progress (an import, a run's job) ends before this returns.
 ///
 /// # Errors
 /// The listener fails.
@@ -217,9 +255,11 @@ pub async fn serve(
     (max_body, timeout): (usize, Duration),
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(app, max_body, timeout))
+    let served = axum::serve(listener, router(Arc::clone(&app), max_body, timeout))
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    app.writes_ended().await;
+    served
 }
 
 /// Runs a server until Ctrl-C or SIGTERM: reads the tokens and the store, binds `opts.addr`,
@@ -236,7 +276,9 @@ pub fn run(
         Some(p) => Tokens::read(p)?,
         None => Tokens::default(),
     };
-    let app = Arc::new(App::open(opts.db.clone(), tokens, opts.cfg.clone())?);
+    let app = Arc::new(
+        App::open(opts.db.clone(), tokens, opts.cfg.clone())?.allowing_origins(opts.cors.clone()),
+    );
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

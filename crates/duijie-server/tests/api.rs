@@ -29,6 +29,10 @@ fn start_with_body_limit(max_body: usize) -> Server {
 }
 
 fn start_with(max_body: usize, cfg: duijie::ScoreConfig) -> Server {
+    start_app(max_body, cfg, Vec::new())
+}
+
+fn start_app(max_body: usize, cfg: duijie::ScoreConfig, cors: Vec<String>) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("l.sqlite");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -47,7 +51,11 @@ fn start_with(max_body: usize, cfg: duijie::ScoreConfig) -> Server {
         ),
     )
     .unwrap();
-    let app = Arc::new(App::open(db, Tokens::read(&tokens).unwrap(), cfg).unwrap());
+    let app = Arc::new(
+        App::open(db, Tokens::read(&tokens).unwrap(), cfg)
+            .unwrap()
+            .allowing_origins(cors),
+    );
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -78,9 +86,22 @@ fn call(
     token: Option<&str>,
     body: Option<&[u8]>,
 ) -> (u16, Value) {
+    let (status, _, v) = call_with(s, &format!("{method} {path}"), token, body, "");
+    (status, v)
+}
+
+/// One request (`line`: method and path) with `extra` header lines; the status, the answer's
+/// head (lowercase) and its body as JSON.
+fn call_with(
+    s: &Server,
+    line: &str,
+    token: Option<&str>,
+    body: Option<&[u8]>,
+    extra: &str,
+) -> (u16, String, Value) {
     let mut c = TcpStream::connect(s.addr).unwrap();
     c.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+    let mut head = format!("{line} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{extra}");
     if let Some(t) = token {
         head.push_str(&format!("Authorization: Bearer {t}\r\n"));
     }
@@ -100,8 +121,12 @@ fn call(
     let _ = c.read_to_end(&mut raw);
     let text = String::from_utf8_lossy(&raw);
     let status: u16 = text.split_whitespace().nth(1).unwrap().parse().unwrap();
-    let body = text.split_once("\r\n\r\n").map_or("", |x| x.1);
-    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    (
+        status,
+        head.to_lowercase(),
+        serde_json::from_str(body).unwrap_or(Value::Null),
+    )
 }
 
 fn get(s: &Server, path: &str) -> Value {
@@ -132,6 +157,9 @@ fn every_read_endpoint_answers_from_the_store() {
         "/v1/runs/{id}/matches",
         "/v1/diff",
         "/v1/ledger",
+        "/v1/jobs/{id}",
+        "/v1/agreements",
+        "/v1/agreements/log",
         "/v1/openapi.json",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} is not documented");
@@ -175,16 +203,16 @@ fn every_read_endpoint_answers_from_the_store() {
         "POST",
         "/v1/runs",
         Some("w"),
-        Some(br#"{"policy":"welfare"}"#),
+        Some(br#"{"policy":"welfare","wait":true}"#),
     );
-    assert_eq!(status, 200, "{started}");
+    assert_eq!(status, 201, "{started}");
     let run = started["run"].as_i64().unwrap();
     let (_, greedy) = call(
         &s,
         "POST",
         "/v1/runs",
         Some("w"),
-        Some(br#"{"policy":"coverage"}"#),
+        Some(br#"{"policy":"coverage","wait":true}"#),
     );
     let runs = get(&s, "/v1/runs");
     let listed: Vec<i64> = runs["runs"]
@@ -274,6 +302,7 @@ fn bad_tokens_bodies_and_ids_get_typed_json_errors() {
         "/v1/explain?need=N01&offer=NOPE",
         "/v1/runs/999/matches",
         "/v1/diff?from=1&to=999",
+        "/v1/jobs/999",
         "/v1/nothing",
     ] {
         let (status, v) = call(&s, "GET", path, Some("r"), None);
@@ -302,7 +331,9 @@ fn one_write_at_a_time_while_reads_go_on() {
     let writers: Vec<_> = (0..4)
         .map(|_| {
             let s = Arc::clone(&s);
-            std::thread::spawn(move || call(&s, "POST", "/v1/runs", Some("w"), Some(b"{}")))
+            std::thread::spawn(move || {
+                call(&s, "POST", "/v1/runs", Some("w"), Some(br#"{"wait":true}"#))
+            })
         })
         .collect();
     let readers: Vec<_> = (0..8)
@@ -324,12 +355,12 @@ fn one_write_at_a_time_while_reads_go_on() {
         assert_eq!(r.join().unwrap(), 200);
     }
     let answers: Vec<(u16, Value)> = writers.into_iter().map(|w| w.join().unwrap()).collect();
-    let done = answers.iter().filter(|(st, _)| *st == 200).count();
+    let done = answers.iter().filter(|(st, _)| *st == 201).count();
     assert!(done >= 1, "{answers:?}");
     for (st, v) in &answers {
-        assert!(*st == 200 || (*st == 409 && kind(v) == "busy"), "{st} {v}");
+        assert!(*st == 201 || (*st == 409 && kind(v) == "busy"), "{st} {v}");
     }
-    // Every write that was answered 200 is in the store, numbered in turn.
+    // Every write that was answered 201 is in the store, numbered in turn.
     let runs = get(&s, "/v1/runs");
     assert_eq!(runs["runs"].as_array().unwrap().len(), 1 + done);
 }
@@ -339,10 +370,10 @@ fn the_page_finds_a_party_and_shows_its_partners_matches_and_changes() {
     let s = start();
     // Two runs, so the page has a current run and one before it.
     for policy in ["coverage", "welfare"] {
-        let body = format!("{{\"policy\":\"{policy}\"}}");
+        let body = format!("{{\"policy\":\"{policy}\",\"wait\":true}}");
         assert_eq!(
             call(&s, "POST", "/v1/runs", Some("w"), Some(body.as_bytes())).0,
-            200
+            201
         );
     }
     let (status, _) = call(&s, "GET", "/", None, None);
@@ -477,4 +508,260 @@ fn the_server_scores_with_the_configuration_it_is_given() {
     let (all, top1) = (talent(&start()), talent(&start_with(1024, one)));
     // With one candidate per need, E01's two talent needs reach at most two schools.
     assert!(top1 <= 2 && top1 < all, "top_k 1: {top1}, default: {all}");
+}
+
+/// Polls job `id` until it ends (at most a minute); the job as last read.
+fn job_end(s: &Server, id: &Value) -> Value {
+    for _ in 0..600 {
+        let j = get(s, &format!("/v1/jobs/{id}"));
+        if j["state"] != "running" {
+            return j;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("job {id} did not end");
+}
+
+#[test]
+fn agreements_are_signed_refused_and_withdrawn_and_every_run_job_respects_them() {
+    let s = start();
+    let post = |token, body: &str| {
+        call(
+            &s,
+            "POST",
+            "/v1/agreements",
+            Some(token),
+            Some(body.as_bytes()),
+        )
+    };
+    let signed = r#"{"need":"N01","offer":"T03","status":"已签约","units":2}"#;
+    assert_eq!(kind(&post("r", signed).1), "forbidden");
+    let (status, v) = post("w", signed);
+    assert_eq!(status, 201, "{v}");
+    let a = &v["agreement"];
+    assert_eq!(
+        (a["status"].clone(), a["status_zh"].clone()),
+        ("signed".into(), "已签约".into())
+    );
+    assert_eq!(a["recorded_by"], "platform");
+    assert!(a["recorded_at"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(
+        post("w", r#"{"need":"N01","offer":"T01","status":"refused"}"#).0,
+        201
+    );
+    // Bad ones are refused, each saying why, and nothing is recorded.
+    for (body, status, what, says) in [
+        (
+            r#"{"need":"N01","offer":"T03","status":"signed","units":99}"#,
+            422,
+            "invalid_agreement",
+            "99 units",
+        ),
+        (
+            r#"{"need":"N0x","offer":"T03","status":"signed","units":1}"#,
+            422,
+            "invalid_agreement",
+            "N01",
+        ),
+        (
+            r#"{"need":"N01","offer":"T02","status":"maybe"}"#,
+            400,
+            "invalid_input",
+            "maybe",
+        ),
+        (
+            r#"{"need":"N01","offer":"T02","status":"signed"}"#,
+            400,
+            "invalid_input",
+            "units",
+        ),
+        (r#"{"need":"N01"}"#, 400, "invalid_input", "offer"),
+    ] {
+        let (st, v) = post("w", body);
+        assert_eq!((st, kind(&v)), (status, what), "{body}: {v}");
+        assert!(
+            v["error"]["message"].as_str().unwrap().contains(says),
+            "{body}: {v}"
+        );
+    }
+    assert_eq!(
+        get(&s, "/v1/agreements")["agreements"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // A run is a job: 202 at once, its progress step by step, then its run.
+    let (status, started) = call(&s, "POST", "/v1/runs", Some("w"), Some(b"{}"));
+    assert_eq!(status, 202, "{started}");
+    assert_eq!(started["progress"]["total"], 14);
+    let end = job_end(&s, &started["job"]);
+    assert_eq!(end["state"], "done", "{end}");
+    assert_eq!(end["progress"]["done"], end["progress"]["total"]);
+    assert_eq!(end["progress"]["stage"], "run recorded");
+    assert_eq!(end["result"]["agreements"], 2);
+    let run = &end["run"];
+    let rows = get(
+        &s,
+        &format!("/v1/runs/{run}/matches?party=E01&per_page=1000"),
+    );
+    let units = |offer: &str| {
+        rows["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["need"] == "N01" && m["offer"] == offer)
+            .map(|m| m["units"].as_u64().unwrap())
+    };
+    assert_eq!((units("T03"), units("T01")), (Some(2), None), "{rows}");
+
+    // Withdrawn, the refusal no longer holds; the log keeps every change.
+    let (status, v) = call(
+        &s,
+        "DELETE",
+        "/v1/agreements?need=N01&offer=T01",
+        Some("w"),
+        None,
+    );
+    assert_eq!(status, 200, "{v}");
+    let (status, v) = call(
+        &s,
+        "DELETE",
+        "/v1/agreements?need=N01&offer=T01",
+        Some("w"),
+        None,
+    );
+    assert_eq!((status, kind(&v)), (404, "not_found"));
+    let (status, done) = call(&s, "POST", "/v1/runs", Some("w"), Some(br#"{"wait":true}"#));
+    assert_eq!(status, 201, "{done}");
+    assert_eq!(done["agreements"], 1);
+    let log = get(&s, "/v1/agreements/log")["changes"].clone();
+    let statuses: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["signed", "refused", "withdrawn"]);
+    // Every run says when it was recorded.
+    let runs = get(&s, "/v1/runs");
+    assert!(
+        runs["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["recorded_at"].is_string()),
+        "{runs}"
+    );
+}
+
+#[test]
+fn a_workbook_ledger_is_imported_from_base64() {
+    use base64::Engine;
+    let s = start_with_body_limit(8 << 20);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/sample");
+    let mut records = duijie_store::read_paths(&[root]).unwrap().records;
+    // Renamed as an officer would in Excel.
+    for r in &mut records {
+        for (_, value) in &mut r.fields {
+            if *value == duijie::Value::Text("沈阳机床股份有限公司".into()) {
+                *value = duijie::Value::Text("沈阳机床集团".into());
+            }
+        }
+    }
+    let mut files = Vec::new();
+    for kind in duijie::RecordKind::ALL {
+        let rows: Vec<_> = records.iter().filter(|r| r.kind == kind).collect();
+        let name = format!("{}.xlsx", kind.name());
+        let bytes = duijie_export::template_workbook_bytes(Path::new(&name), kind, &rows).unwrap();
+        files.push(serde_json::json!({
+            "name": name,
+            "base64": base64::engine::general_purpose::STANDARD.encode(bytes),
+        }));
+    }
+    let body = serde_json::to_vec(&serde_json::json!({ "files": files })).unwrap();
+    let (status, v) = call(&s, "POST", "/v1/ledger", Some("w"), Some(&body));
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["records"], 33, "{v}");
+    assert!(
+        v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["format"] == "xlsx"),
+        "{v}"
+    );
+    assert_eq!(get(&s, "/v1/parties/E01")["name"], "沈阳机床集团");
+    for bad in [
+        r#"{"files": [{"name": "schools.xlsx", "base64": "not base64!"}]}"#,
+        r#"{"files": [{"name": "schools.csv"}]}"#,
+        r#"{"files": [{"name": "schools.csv", "text": "id", "base64": "aWQ="}]}"#,
+    ] {
+        let (status, v) = call(&s, "POST", "/v1/ledger", Some("w"), Some(bad.as_bytes()));
+        assert_eq!((status, kind(&v)), (400, "invalid_input"), "{bad}: {v}");
+        assert!(
+            v["error"]["message"].as_str().unwrap().contains("schools."),
+            "{v}"
+        );
+    }
+}
+
+#[test]
+fn browsers_may_call_only_from_the_origins_the_server_is_given() {
+    let allowed = "https://platform.example.gov.cn";
+    let preflight = format!(
+        "Origin: {allowed}\r\nAccess-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: authorization\r\n"
+    );
+    // No origins configured: no CORS header, and a preflight is not answered as one.
+    let closed = start();
+    let (status, head, _) = call_with(&closed, "OPTIONS /v1/runs", None, None, &preflight);
+    assert!(
+        !head.contains("access-control-allow-origin"),
+        "{status} {head}"
+    );
+    let (_, head, _) = call_with(
+        &closed,
+        "GET /v1/parties",
+        Some("r"),
+        None,
+        &format!("Origin: {allowed}\r\n"),
+    );
+    assert!(!head.contains("access-control-allow-origin"), "{head}");
+
+    let open = start_app(1024, duijie::ScoreConfig::default(), vec![allowed.into()]);
+    let (status, head, _) = call_with(&open, "OPTIONS /v1/runs", None, None, &preflight);
+    assert_eq!(status, 204, "{head}");
+    assert!(
+        head.contains(&format!("access-control-allow-origin: {allowed}")),
+        "{head}"
+    );
+    assert!(
+        head.contains("access-control-allow-headers: authorization"),
+        "{head}"
+    );
+    let (status, head, v) = call_with(
+        &open,
+        "GET /v1/parties",
+        Some("r"),
+        None,
+        &format!("Origin: {allowed}\r\n"),
+    );
+    assert_eq!(status, 200, "{v}");
+    assert!(
+        head.contains(&format!("access-control-allow-origin: {allowed}")),
+        "{head}"
+    );
+    // Tokens are still needed, and another origin gets nothing.
+    let (status, _, v) = call_with(
+        &open,
+        "GET /v1/parties",
+        None,
+        None,
+        &format!("Origin: {allowed}\r\n"),
+    );
+    assert_eq!((status, kind(&v)), (401, "unauthorized"));
+    let other = "Origin: https://elsewhere.example.com\r\n";
+    let (_, head, _) = call_with(&open, "GET /v1/parties", Some("r"), None, other);
+    assert!(!head.contains("access-control-allow-origin"), "{head}");
 }

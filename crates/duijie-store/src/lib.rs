@@ -45,7 +45,10 @@ use duijie::{Ledger, Origin, Problem, ProblemKind, Report, Severity};
 pub use encoding::{Encoding, decode};
 pub use sample::sample_sources;
 #[cfg(feature = "sqlite")]
-pub use sqlite::{Db, DbError, RunRecord, RunSummary};
+pub use sqlite::{
+    AgreementChange, Db, DbError, RunRecord, RunSummary, StoredAgreement, check_agreements,
+    round_agreements,
+};
 
 /// A named file's bytes, from disk or embedded.
 #[derive(Clone, Debug, PartialEq, Eq)]

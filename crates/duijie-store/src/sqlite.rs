@@ -20,6 +20,7 @@
 use std::path::{Path, PathBuf};
 
 use duijie::history::RunMatch;
+use duijie::policy::agreements::{AgreementRow, AgreementStatus};
 use duijie::score::Market;
 use duijie::validate::{RawRecord, RecordKind, Value};
 use duijie::{Origin, Report};
@@ -33,7 +34,7 @@ use crate::{FileSummary, Format, Loaded, Read};
 pub const APPLICATION_ID: i32 = 0x6475_6A6A;
 
 /// The schema version this library writes and reads.
-pub const SCHEMA_VERSION: i32 = 2;
+pub const SCHEMA_VERSION: i32 = 3;
 
 /// Why the database could not be used. Every variant names the file.
 #[derive(Debug)]
@@ -296,8 +297,23 @@ pub fn migrations() -> Vec<String> {
         "ALTER TABLE run ADD COLUMN matches_sha256 TEXT;
          CREATE TABLE run_match (run INTEGER NOT NULL, market TEXT NOT NULL, need TEXT NOT NULL, offer TEXT NOT NULL, need_party TEXT NOT NULL, offer_party TEXT NOT NULL, units INTEGER NOT NULL, score INTEGER NOT NULL, components TEXT NOT NULL, PRIMARY KEY (run, market, need, offer)) STRICT;\n",
     );
-    vec![v1, v2]
+    // Version 3: when each run was recorded (UTC; runs recorded before have none), and the
+    // agreements kept in the store (issue "a service for provincial systems"): the current
+    // state of each pair, and every change with who made it and when.
+    let v3 = String::from(
+        "ALTER TABLE run ADD COLUMN recorded_at TEXT;
+         CREATE TABLE agreement (need TEXT NOT NULL, offer TEXT NOT NULL, units INTEGER NOT NULL, status TEXT NOT NULL, recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL, PRIMARY KEY (need, offer)) STRICT;
+         CREATE TABLE agreement_log (id INTEGER PRIMARY KEY, need TEXT NOT NULL, offer TEXT NOT NULL, units INTEGER NOT NULL, status TEXT NOT NULL, recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL) STRICT;\n",
+    );
+    vec![v1, v2, v3]
 }
+
+/// A change of one pair's agreement: need, offer, and what it becomes (status and units), or
+/// `None` to withdraw it.
+type AgreementChangeTo<'a> = (&'a str, &'a str, Option<(AgreementStatus, u32)>);
+
+/// SQLite's expression for the time now, in UTC, as `2026-12-04T20:48:25Z`.
+const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
 
 /// A duijie database.
 #[derive(Debug)]
@@ -554,6 +570,121 @@ pub struct RunSummary {
     /// The year the run is for (`duijie match --year`); `None` for a run over the whole
     /// ledger.
     pub year: Option<u16>,
+    /// When it was recorded (UTC, `2026-12-04T20:48:25Z`); `None` for runs recorded before
+    /// the store kept the time.
+    pub recorded_at: Option<String>,
+}
+
+/// An agreement as the store keeps it ([`Db::agreements`]): the pair, its units and status, and
+/// who recorded it last and when.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct StoredAgreement {
+    /// The need's id in the ledger.
+    pub need: String,
+    /// The offer's id in the ledger.
+    pub offer: String,
+    /// Units agreed.
+    pub units: u32,
+    /// Its status.
+    pub status: AgreementStatus,
+    /// Its status in Chinese (已签约, 已拒绝, 暂停).
+    pub status_zh: &'static str,
+    /// Who recorded it (a token's name, or `cli`).
+    pub recorded_by: String,
+    /// When (UTC).
+    pub recorded_at: String,
+}
+
+impl StoredAgreement {
+    /// The agreement as [`duijie::policy::agreements::resolve`] takes it.
+    pub fn row(&self) -> AgreementRow {
+        AgreementRow {
+            need: self.need.clone(),
+            offer: self.offer.clone(),
+            units: self.units,
+            status: self.status,
+        }
+    }
+}
+
+/// The agreements `stored` with `changes` applied (a pair's change replaces its stored
+/// agreement), checked against ledger `l` and resolved to each market's positions, as
+/// [`duijie::pipeline::Round::agreements`] takes them.
+///
+/// # Errors
+/// The message of the first agreement that does not fit the ledger
+/// ([`duijie::policy::agreements::resolve`]): an id it lacks (with the closest), signed units
+/// beyond a need or an offer; for a stored agreement the message says it is stored.
+pub fn check_agreements(
+    l: &duijie::Ledger,
+    stored: &[StoredAgreement],
+    changes: &[AgreementRow],
+) -> Result<Vec<Vec<duijie::policy::Agreement>>, String> {
+    let changed = |a: &StoredAgreement| {
+        changes
+            .iter()
+            .any(|c| c.need == a.need && c.offer == a.offer)
+    };
+    let kept: Vec<AgreementRow> = stored
+        .iter()
+        .filter(|a| !changed(a))
+        .map(StoredAgreement::row)
+        .collect();
+    let rows: Vec<AgreementRow> = kept.iter().chain(changes).cloned().collect();
+    duijie::policy::agreements::resolve(l, &rows).map_err(|(k, e)| {
+        if k < kept.len() {
+            format!(
+                "the stored agreement of need {:?} and offer {:?} no longer fits the ledger: {e}",
+                rows[k].need, rows[k].offer
+            )
+        } else {
+            e
+        }
+    })
+}
+
+/// The agreements `stored` for a round on `round`, a part of ledger `full` (one year's, from
+/// [`duijie::Ledger::year`], or the whole): checked against `full` as [`check_agreements`]
+/// does, then the agreements of pairs the round holds resolved to its positions (those of
+/// other years' needs and offers are left out).
+///
+/// # Errors
+/// As [`check_agreements`] on `full`.
+pub fn round_agreements(
+    full: &duijie::Ledger,
+    round: &duijie::Ledger,
+    stored: &[StoredAgreement],
+) -> Result<Vec<Vec<duijie::policy::Agreement>>, String> {
+    let whole = check_agreements(full, stored, &[])?;
+    if std::ptr::eq(full, round) {
+        return Ok(whole);
+    }
+    let rows: Vec<AgreementRow> = stored
+        .iter()
+        .filter(|a| duijie::score::find_pair(round, &a.need, &a.offer, None).is_ok())
+        .map(StoredAgreement::row)
+        .collect();
+    duijie::policy::agreements::resolve(round, &rows).map_err(|(_, e)| e)
+}
+
+/// One change of an agreement ([`Db::agreement_log`]): what it became (`signed`, `refused`,
+/// `paused`, or `withdrawn` when it was taken out), who made the change and when.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct AgreementChange {
+    /// The change's number, in the order made.
+    pub id: i64,
+    /// The need's id.
+    pub need: String,
+    /// The offer's id.
+    pub offer: String,
+    /// Units agreed (0 when withdrawn).
+    pub units: u32,
+    /// What the agreement became.
+    pub status: String,
+    /// Who made the change.
+    pub recorded_by: String,
+    /// When (UTC).
+    pub recorded_at: String,
 }
 
 /// A run as stored.
@@ -1109,7 +1240,7 @@ impl Db {
         })
         .to_string();
         tx.execute(
-            "INSERT INTO run (command, config, seed, library_version, input_hash, counts, results, results_sha256) VALUES (?6, '', NULL, ?1, ?2, ?3, ?4, ?5)",
+            &format!("INSERT INTO run (command, config, seed, library_version, input_hash, counts, results, results_sha256, recorded_at) VALUES (?6, '', NULL, ?1, ?2, ?3, ?4, ?5, {NOW})"),
             params![env!("CARGO_PKG_VERSION"), hash, counts, results, sha256_hex(results.as_bytes()), command],
         )
         .map_err(sql("recording the import"))?;
@@ -1315,7 +1446,7 @@ impl Db {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(err("recording the run"))?;
         tx.execute(
-            "INSERT INTO run (command, config, seed, library_version, input_hash, counts, results, results_sha256, matches_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            &format!("INSERT INTO run (command, config, seed, library_version, input_hash, counts, results, results_sha256, matches_sha256, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {NOW})"),
             params![
                 run.command,
                 run.config,
@@ -1491,7 +1622,7 @@ impl Db {
     /// [`DbError::Sql`].
     pub fn run_summaries(&self) -> Result<Vec<RunSummary>, DbError> {
         self.rows(
-            "SELECT r.id, r.command, r.seed, r.input_hash, COUNT(m.run), COALESCE(SUM(m.units), 0), CASE WHEN json_valid(r.counts) THEN json_extract(r.counts, '$.year') END FROM run r LEFT JOIN run_match m ON m.run = r.id GROUP BY r.id ORDER BY r.id",
+            "SELECT r.id, r.command, r.seed, r.input_hash, COUNT(m.run), COALESCE(SUM(m.units), 0), CASE WHEN json_valid(r.counts) THEN json_extract(r.counts, '$.year') END, r.recorded_at FROM run r LEFT JOIN run_match m ON m.run = r.id GROUP BY r.id ORDER BY r.id",
             [],
             "listing runs",
             |r| {
@@ -1507,6 +1638,171 @@ impl Db {
                         .ok()
                         .flatten()
                         .and_then(|y| u16::try_from(y).ok()),
+                    recorded_at: r.get(7)?,
+                })
+            },
+        )
+    }
+
+    /// The agreements kept in the store, by need and offer.
+    ///
+    /// # Errors
+    /// [`DbError::Sql`]; [`DbError::Tampered`] (as run 0) for a status duijie did not write.
+    pub fn agreements(&self) -> Result<Vec<StoredAgreement>, DbError> {
+        let rows = self.rows(
+            "SELECT need, offer, units, status, recorded_by, recorded_at FROM agreement ORDER BY need, offer",
+            [],
+            "reading the agreements",
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            },
+        )?;
+        rows.into_iter()
+            .map(|(need, offer, units, status, recorded_by, recorded_at)| {
+                let status = AgreementStatus::from_name(&status).ok_or(DbError::Sql {
+                    path: self.path.clone(),
+                    doing: "reading the agreements".into(),
+                    message: format!("need {need:?} and offer {offer:?} have the status {status:?}, which duijie does not write"),
+                })?;
+                Ok(StoredAgreement {
+                    need,
+                    offer,
+                    units: u32::try_from(units).unwrap_or(0),
+                    status,
+                    status_zh: status.name_zh(),
+                    recorded_by,
+                    recorded_at,
+                })
+            })
+            .collect()
+    }
+
+    /// Records agreement `row` (replacing the pair's earlier one) as made by `who`, with its
+    /// change logged, in one transaction; returns it as stored. The caller checks it against
+    /// the ledger ([`check_agreements`]).
+    ///
+    /// # Errors
+    /// [`DbError::Sql`], [`DbError::Busy`].
+    pub fn set_agreement(
+        &mut self,
+        row: &AgreementRow,
+        who: &str,
+    ) -> Result<StoredAgreement, DbError> {
+        self.set_agreements(std::slice::from_ref(row), who)?;
+        self.agreements()?
+            .into_iter()
+            .find(|a| a.need == row.need && a.offer == row.offer)
+            .ok_or_else(|| DbError::Sql {
+                path: self.path.clone(),
+                doing: "recording an agreement".into(),
+                message: "the agreement was not found after it was written".into(),
+            })
+    }
+
+    /// Records agreements `rows` as made by `who`, each replacing its pair's earlier one and
+    /// logged, all in one transaction: all are recorded or none. A refused or paused
+    /// agreement keeps no units.
+    ///
+    /// # Errors
+    /// [`DbError::Sql`], [`DbError::Busy`].
+    pub fn set_agreements(&mut self, rows: &[AgreementRow], who: &str) -> Result<(), DbError> {
+        let changes: Vec<AgreementChangeTo<'_>> = rows
+            .iter()
+            .map(|r| {
+                let units = if r.status == AgreementStatus::Signed {
+                    r.units
+                } else {
+                    0
+                };
+                (r.need.as_str(), r.offer.as_str(), Some((r.status, units)))
+            })
+            .collect();
+        self.change_agreements(&changes, who).map(drop)
+    }
+
+    /// Takes the agreement of `need` and `offer` out, logged as `withdrawn` by `who`; returns
+    /// whether there was one.
+    ///
+    /// # Errors
+    /// [`DbError::Sql`], [`DbError::Busy`].
+    pub fn withdraw_agreement(
+        &mut self,
+        need: &str,
+        offer: &str,
+        who: &str,
+    ) -> Result<bool, DbError> {
+        let had = self.change_agreements(&[(need, offer, None)], who)?;
+        Ok(had.first().copied().unwrap_or(false))
+    }
+
+    /// Sets (`Some`) or removes (`None`) the agreement of each pair and logs each change, in
+    /// one transaction; returns whether each pair had one before.
+    fn change_agreements(
+        &mut self,
+        changes: &[AgreementChangeTo<'_>],
+        who: &str,
+    ) -> Result<Vec<bool>, DbError> {
+        let path = self.path.clone();
+        let err = move |e| sql_error(&path, "recording an agreement", e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(&err)?;
+        let mut had_before = Vec::with_capacity(changes.len());
+        for &(need, offer, to) in changes {
+            let had = tx
+                .execute(
+                    "DELETE FROM agreement WHERE need = ?1 AND offer = ?2",
+                    params![need, offer],
+                )
+                .map_err(&err)?
+                > 0;
+            let (status, units) = to.map_or(("withdrawn", 0), |(s, u)| (s.name(), u));
+            if to.is_some() {
+                tx.execute(
+                    &format!("INSERT INTO agreement (need, offer, units, status, recorded_by, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, {NOW})"),
+                    params![need, offer, units, status, who],
+                )
+                .map_err(&err)?;
+            }
+            if to.is_some() || had {
+                tx.execute(
+                    &format!("INSERT INTO agreement_log (need, offer, units, status, recorded_by, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, {NOW})"),
+                    params![need, offer, units, status, who],
+                )
+                .map_err(&err)?;
+            }
+            had_before.push(had);
+        }
+        tx.commit().map_err(&err)?;
+        Ok(had_before)
+    }
+
+    /// Every change of an agreement, oldest first.
+    ///
+    /// # Errors
+    /// [`DbError::Sql`].
+    pub fn agreement_log(&self) -> Result<Vec<AgreementChange>, DbError> {
+        self.rows(
+            "SELECT id, need, offer, units, status, recorded_by, recorded_at FROM agreement_log ORDER BY id",
+            [],
+            "reading the agreements' changes",
+            |r| {
+                Ok(AgreementChange {
+                    id: r.get(0)?,
+                    need: r.get(1)?,
+                    offer: r.get(2)?,
+                    units: u32::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
+                    status: r.get(4)?,
+                    recorded_by: r.get(5)?,
+                    recorded_at: r.get(6)?,
                 })
             },
         )

@@ -426,7 +426,7 @@ fn a_version_1_database_is_upgraded_and_keeps_its_ledger_and_runs() {
             .unwrap();
         let tables: Vec<String> = {
             let mut st = conn
-                .prepare("SELECT name FROM now.sqlite_schema WHERE type = 'table' AND name NOT IN ('run', 'run_match')")
+                .prepare("SELECT name FROM now.sqlite_schema WHERE type = 'table' AND name NOT IN ('run', 'run_match', 'agreement', 'agreement_log')")
                 .unwrap();
             st.query_map([], |r| r.get(0))
                 .unwrap()
@@ -454,4 +454,72 @@ fn a_version_1_database_is_upgraded_and_keeps_its_ledger_and_runs() {
     assert_eq!(db.run(1).unwrap().input_hash, hash);
     assert_eq!(db.run_matches(1).unwrap(), vec![]);
     assert!(db.read().is_ok());
+}
+
+#[test]
+fn agreements_are_kept_with_who_and_when_and_every_change_is_logged() {
+    use duijie::policy::agreements::{AgreementRow, AgreementStatus};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.sqlite");
+    let mut db = Db::create_or_open(&path).unwrap();
+    db.import(read_paths(&[sample_dir()]).unwrap()).unwrap();
+    let row = |need: &str, offer: &str, units, status| AgreementRow {
+        need: need.into(),
+        offer: offer.into(),
+        units,
+        status,
+    };
+    assert!(db.agreements().unwrap().is_empty());
+    let a = db
+        .set_agreement(&row("N1", "S1", 2, AgreementStatus::Signed), "alice")
+        .unwrap();
+    assert_eq!(
+        (a.units, a.status, a.status_zh),
+        (2, AgreementStatus::Signed, "已签约")
+    );
+    assert_eq!(a.recorded_by, "alice");
+    assert!(
+        a.recorded_at.ends_with('Z') && a.recorded_at.len() == 20,
+        "{}",
+        a.recorded_at
+    );
+    // A refusal replaces the pair's agreement; a refused pair keeps no units.
+    db.set_agreement(&row("N1", "S1", 5, AgreementStatus::Refused), "bob")
+        .unwrap();
+    db.set_agreement(&row("N2", "S1", 1, AgreementStatus::Paused), "bob")
+        .unwrap();
+    let now: Vec<(String, u32, AgreementStatus, String)> = db
+        .agreements()
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.need, a.units, a.status, a.recorded_by))
+        .collect();
+    assert_eq!(
+        now,
+        vec![
+            ("N1".into(), 0, AgreementStatus::Refused, "bob".into()),
+            ("N2".into(), 0, AgreementStatus::Paused, "bob".into()),
+        ]
+    );
+    assert!(db.withdraw_agreement("N2", "S1", "carol").unwrap());
+    assert!(!db.withdraw_agreement("N2", "S1", "carol").unwrap());
+    assert_eq!(db.agreements().unwrap().len(), 1);
+    let log: Vec<(String, String, String)> = db
+        .agreement_log()
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.need, c.status, c.recorded_by))
+        .collect();
+    assert_eq!(
+        log,
+        vec![
+            ("N1".into(), "signed".into(), "alice".into()),
+            ("N1".into(), "refused".into(), "bob".into()),
+            ("N2".into(), "paused".into(), "bob".into()),
+            ("N2".into(), "withdrawn".into(), "carol".into()),
+        ]
+    );
+    // Runs carry the time they were recorded.
+    let runs = db.run_summaries().unwrap();
+    assert!(runs.iter().all(|r| r.recorded_at.is_some()), "{runs:?}");
 }

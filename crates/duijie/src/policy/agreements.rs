@@ -37,6 +37,16 @@ impl AgreementStatus {
         })
     }
 
+    /// The English name, as stored and as the HTTP API writes it: `signed`, `refused`,
+    /// `paused`.
+    pub fn name(self) -> &'static str {
+        match self {
+            AgreementStatus::Signed => "signed",
+            AgreementStatus::Refused => "refused",
+            AgreementStatus::Paused => "paused",
+        }
+    }
+
     /// The Chinese name.
     pub fn name_zh(self) -> &'static str {
         match self {
