@@ -12,13 +12,19 @@
 //! potential. The searches' work grows with what changed and with the part of the network the
 //! changes reach; building the network and checking the certificate still read every pair.
 //!
+//! A search reads a column's residual arcs from a list of the pairs that carry flow into it
+//! (kept up to date as flow moves), not from its whole list of pairs, most of which carry none.
+//! Pushing along every other shortest path found by a search (depth first over the arcs of zero
+//! reduced cost it settled) halved the searches but cost as much as it saved, so each search
+//! augments one path.
+//!
 //! Measured on the province talent market (20,000 needs, 4,991 offers, 997,162 pairs, most
-//! offers full; `cargo bench -p duijie-benches --bench history -- rematch`): re-solving an
-//! unchanged market takes about 0.13 s against 0.27 s for a fresh network simplex solve, but
-//! after 100 needs arrive (1,662 units, about 400 searches settling 170,000 nodes in all) about
-//! 0.33 s against 0.22 s, and after 100 offers are withdrawn (9,736 units, 2,200 searches) about
-//! 0.9 s. So it is not yet the faster path for changes of that size, and the pipeline does not
-//! use it.
+//! offers full; `cargo bench -p duijie-benches --bench history -- "rematch_warm|rematch/"`,
+//! certificate checked in each): re-solving an unchanged market takes 0.12 s against 0.17 s
+//! for a fresh network simplex solve; after 100 needs arrive (1,662 units, about 400 searches
+//! settling 170,000 nodes in all) 0.21 s against 0.17 s, and after 100 offers are withdrawn
+//! (8,074 units, 1,800 searches) 0.55 s against 0.18 s. So it is not yet the faster path for
+//! changes of that size, and the pipeline does not use it.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -92,6 +98,15 @@ struct Warm {
     excess: Vec<i64>,
     /// The tail of each arc (the CSR keeps arcs by tail, so this is the reverse lookup).
     tail: Vec<u32>,
+    /// Pairs (pair `k` is arc `2k`, its reverse `2k + 1`).
+    pairs: usize,
+    /// Each column's residual arcs back to rows: the reverse arcs of its pairs that carry
+    /// flow. A column's other out-arcs (the reverses of pairs without flow, most of its
+    /// list) have no residual capacity, so a search reads these instead.
+    col_flow: Vec<Vec<u32>>,
+    /// Where the reverse arc of each pair sits in its column's `col_flow` (`u32::MAX`: not
+    /// there).
+    slot: Vec<u32>,
 }
 
 fn overflow() -> AllocateError {
@@ -178,16 +193,62 @@ impl Warm {
             }
             pi[i] = u;
         }
-        Ok(Warm {
+        let pairs = t.pair_count();
+        let mut w = Warm {
             rows,
             cols,
             net,
             pi,
             excess: vec![0; sink + 1],
             tail,
-        })
+            pairs,
+            col_flow: vec![Vec::new(); cols],
+            slot: vec![u32::MAX; pairs],
+        };
+        for k in 0..pairs {
+            w.track(2 * k + 1);
+        }
+        Ok(w)
     }
 
+    /// Keeps `col_flow` in step with the residual capacity of arc `a`, if it is the reverse
+    /// arc of a pair.
+    fn track(&mut self, a: usize) {
+        if a & 1 == 0 || a / 2 >= self.pairs {
+            return;
+        }
+        let k = a / 2;
+        let j = self.tail[a] as usize - self.rows;
+        let at = self.slot[k];
+        if self.net.cap[a] > 0 && at == u32::MAX {
+            self.slot[k] = u32::try_from(self.col_flow[j].len()).unwrap_or(u32::MAX);
+            self.col_flow[j].push(a as u32);
+        } else if self.net.cap[a] == 0 && at != u32::MAX {
+            let list = &mut self.col_flow[j];
+            list.swap_remove(at as usize);
+            if let Some(&moved) = list.get(at as usize) {
+                self.slot[moved as usize / 2] = at;
+            }
+            self.slot[k] = u32::MAX;
+        }
+    }
+
+    /// The residual out-arcs of node `u` may be among: its CSR list, or for a column the
+    /// reverse arcs with flow and its arc to the sink.
+    fn out_arcs(&self, u: usize) -> (&[u32], Option<u32>) {
+        if (self.rows..self.rows + self.cols).contains(&u) {
+            let j = u - self.rows;
+            let col_arc = 2 * (self.pairs + self.rows + j);
+            (&self.col_flow[j], u32::try_from(col_arc).ok())
+        } else {
+            (
+                &self.net.out[self.net.out_start[u]..self.net.out_start[u + 1]],
+                None,
+            )
+        }
+    }
+
+    #[inline]
     fn reduced(&self, a: usize) -> i64 {
         let (from, to) = (self.tail[a] as usize, self.net.head[a] as usize);
         self.net.cost[a] + self.pi[from] - self.pi[to]
@@ -199,6 +260,8 @@ impl Warm {
         self.net.cap[a ^ 1] += units;
         self.excess[self.tail[a] as usize] -= units;
         self.excess[self.net.head[a] as usize] += units;
+        self.track(a);
+        self.track(a ^ 1);
     }
 
     /// Saturates every residual arc of negative reduced cost (where the flow and the prices
@@ -259,7 +322,8 @@ impl Warm {
                     end = Some((ui, d));
                     break;
                 }
-                for &a in &self.net.out[self.net.out_start[ui]..self.net.out_start[ui + 1]] {
+                let (list, extra) = self.out_arcs(ui);
+                for &a in list.iter().chain(extra.as_ref()) {
                     let a = a as usize;
                     if self.net.cap[a] == 0 {
                         continue;
