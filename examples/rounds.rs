@@ -12,17 +12,18 @@
 //!
 //! Between the rounds the ledger changes as a real one does — 100 new talent needs arrive and
 //! 100 talent offers are withdrawn — and the officers sign the year's 100 best talent
-//! partnerships (已签约) and refuse its 20 weakest (已拒绝). Every signed agreement is then in
-//! every later round with its units, and no refused pair comes back (checked below). `duijie
-//! runs OUT_DIR/rounds.sqlite` and `duijie diff OUT_DIR/rounds.sqlite 2 3` show the same from
-//! the command line.
+//! partnerships (已签约) and refuse its 20 weakest (已拒绝), recorded in the same file
+//! (`Db::set_agreements`, as `duijie agreements --record` and `POST /v1/agreements` do). Every
+//! signed agreement is then in every later round with its units, and no refused pair comes back
+//! (checked below). `duijie runs OUT_DIR/rounds.sqlite`, `duijie diff OUT_DIR/rounds.sqlite 2 3`
+//! and `duijie agreements OUT_DIR/rounds.sqlite --log` show the same from the command line.
 
 use std::collections::HashSet;
 use std::error::Error;
 
 use duijie::history::{self, RunMatch};
 use duijie::policy::AgreementStatus;
-use duijie::policy::agreements::{self, AgreementRow};
+use duijie::policy::agreements::AgreementRow;
 use duijie::score::Market;
 use duijie::validate::{RawRecord, RecordKind, Value};
 
@@ -88,9 +89,14 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut db = duijie_store::Db::create_or_open(&path)?;
     let base = duijie_store::read_generated(duijie::synth::Scale::Province, 7);
     let mut records = base.records.clone();
-    let mut agreed: Vec<AgreementRow> = Vec::new();
     let mut previous: Option<(i64, Vec<RunMatch>)> = None;
     for (round, year) in [(1u32, 2025u32), (2, 2026), (3, 2027)] {
+        // The agreements recorded in the store so far, by need and offer.
+        let agreed: Vec<AgreementRow> = db
+            .agreements()?
+            .iter()
+            .map(duijie_store::StoredAgreement::row)
+            .collect();
         if round > 1 {
             let keep: HashSet<String> = agreed.iter().map(|a| a.offer.clone()).collect();
             next_year(&mut records, round, &keep);
@@ -100,8 +106,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         let loaded = db.replace(read)?;
         let ledger = &loaded.ledger;
         let cfg = duijie::ScoreConfig::default();
-        let by_market = agreements::resolve(ledger, &agreed)
-            .map_err(|(k, e)| format!("agreement {}: {e}", k + 1))?;
+        let by_market = duijie_store::round_agreements(ledger, ledger, &db.agreements()?)?;
         let round_inputs = duijie::pipeline::Round {
             agreements: by_market,
             previous: previous
@@ -175,8 +180,9 @@ fn main() -> Result<(), Box<dyn Error>> {
             .filter(|r| !taken.contains(&(r.need.clone(), r.offer.clone())))
             .collect();
         talent.sort_by_key(|r| (std::cmp::Reverse(r.score), r.need.clone(), r.offer.clone()));
+        let mut decided = Vec::new();
         for r in talent.iter().take(100) {
-            agreed.push(AgreementRow {
+            decided.push(AgreementRow {
                 need: r.need.clone(),
                 offer: r.offer.clone(),
                 units: r.units,
@@ -184,13 +190,14 @@ fn main() -> Result<(), Box<dyn Error>> {
             });
         }
         for r in talent.iter().rev().take(20) {
-            agreed.push(AgreementRow {
+            decided.push(AgreementRow {
                 need: r.need.clone(),
                 offer: r.offer.clone(),
                 units: 0,
                 status: AgreementStatus::Refused,
             });
         }
+        db.set_agreements(&decided, &format!("officers, after round {round}"))?;
         previous = Some((id, rows));
     }
     println!(

@@ -170,11 +170,28 @@ pub(crate) async fn job(
     })
 }
 
-/// `GET /v1/agreements`: the agreements every run respects.
+/// `GET /v1/agreements`: the agreements every run respects, each with its market and the
+/// parties of its need and offer as the ledger has them (`null` for an id the ledger lacks).
 pub(crate) async fn agreements(State(app): State<Arc<App>>) -> Result<Json<Value>, ApiError> {
+    let s = app.snapshot();
     blocking(move || {
         let now = open_store(&app)?.agreements().map_err(ApiError::store)?;
-        Ok(Json(json!({"agreements": now})))
+        let l = s.ledger();
+        let listed: Vec<Value> = now
+            .iter()
+            .map(|a| {
+                let mut v = serde_json::to_value(a).unwrap_or(Value::Null);
+                let found = duijie::score::find_pair(l, &a.need, &a.offer, None).ok();
+                let party = |p: duijie::id::PartyId| l.party(p).external_id.clone();
+                v["market"] = json!(found.map(|(m, ..)| m.name()));
+                v["need_party"] =
+                    json!(found.map(|(m, i, _)| party(duijie::score::need_owner(l, m, i))));
+                v["offer_party"] =
+                    json!(found.map(|(m, _, j)| party(duijie::score::offer_owner(l, m, j))));
+                v
+            })
+            .collect();
+        Ok(Json(json!({"agreements": listed})))
     })
     .await
 }

@@ -368,7 +368,12 @@ fn one_write_at_a_time_while_reads_go_on() {
 #[test]
 fn the_page_finds_a_party_and_shows_its_partners_matches_and_changes() {
     let s = start();
-    // Two runs, so the page has a current run and one before it.
+    // An agreement of E01's, and two runs, so the page has a current run and one before it.
+    let signed = br#"{"need":"N01","offer":"T03","status":"signed","units":2}"#;
+    assert_eq!(
+        call(&s, "POST", "/v1/agreements", Some("w"), Some(signed)).0,
+        201
+    );
     for policy in ["coverage", "welfare"] {
         let body = format!("{{\"policy\":\"{policy}\",\"wait\":true}}");
         assert_eq!(
@@ -406,6 +411,8 @@ fn the_page_finds_a_party_and_shows_its_partners_matches_and_changes() {
         "<td>人才</td><td>沈阳工业大学（S01）</td><td>N01</td><td>T01</td><td>0.978</td>",
         "本轮匹配（运行 3）",
         "自上一轮以来（运行 2 → 3）",
+        "合作协议",
+        "<td>人才</td><td>N01</td><td>E01</td><td>T03</td><td>S03</td><td>已签约</td><td>2</td><td>platform</td>",
     ] {
         assert!(dom.contains(text), "missing {text:?} in the page:\n{dom}");
     }
@@ -584,12 +591,19 @@ fn agreements_are_signed_refused_and_withdrawn_and_every_run_job_respects_them()
             "{body}: {v}"
         );
     }
+    // Listed by need and offer, each with its market and parties.
+    let listed = get(&s, "/v1/agreements")["agreements"].clone();
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+    let first = &listed[0];
     assert_eq!(
-        get(&s, "/v1/agreements")["agreements"]
-            .as_array()
-            .unwrap()
-            .len(),
-        2
+        [
+            &first["offer"],
+            &first["market"],
+            &first["need_party"],
+            &first["offer_party"]
+        ],
+        ["T01", "talent", "E01", "S01"],
+        "{listed}"
     );
 
     // A run is a job: 202 at once, its progress step by step, then its run.
