@@ -152,19 +152,48 @@ impl PyLedger {
     }
 
     /// Every market allocated under `policy`: the texts of `matches.csv` and `unmet.csv` and
-    /// the summary JSON, as `duijie match` writes them.
-    #[pyo3(signature = (policy = "welfare", weights = None))]
+    /// the summary JSON, as `duijie match` writes them. `agreements` are `(need, offer, units,
+    /// status)` rows, as `duijie match --agreements` reads them: signed units are kept, refused
+    /// and paused pairs left out.
+    #[pyo3(signature = (policy = "welfare", weights = None, agreements = None))]
     fn match_tables(
         &self,
         py: Python<'_>,
         policy: &str,
         weights: Option<&str>,
+        agreements: Option<Vec<(String, String, u32, String)>>,
     ) -> PyResult<(String, String, String)> {
+        use duijie::policy::agreements::{AgreementRow, AgreementStatus, resolve};
         let l = self.usable()?;
         let cfg = config(weights)?;
         let p = one_policy(policy)?;
+        let rows = agreements
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+            .map(|(k, (need, offer, units, status))| {
+                let parsed = AgreementStatus::from_name(&status).ok_or_else(|| {
+                    InvalidInputError::new_err(format!(
+                        "agreement {}: status {status:?} of need {need:?} and offer {offer:?}: write signed (已签约), refused (已拒绝) or paused (暂停)",
+                        k + 1
+                    ))
+                })?;
+                Ok(AgreementRow {
+                    need,
+                    offer,
+                    units,
+                    status: parsed,
+                })
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        let round = duijie::pipeline::Round {
+            agreements: resolve(l, &rows).map_err(|(k, e)| {
+                InvalidInputError::new_err(format!("agreement {}: {e}", k + 1))
+            })?,
+            ..duijie::pipeline::Round::default()
+        };
         let outcome = py
-            .detach(|| duijie::run_policy(l, &cfg, p.as_ref()))
+            .detach(|| duijie::pipeline::run_round(l, &cfg, p.as_ref(), &round, None))
             .map_err(|e| allocate_error(py, &e))?;
         Ok(py.detach(|| {
             (

@@ -376,6 +376,44 @@ def test_a_ledger_kept_over_two_years_matches_one_year_at_a_time():
         two.of_year(2031)
 
 
+def test_agreements_keep_signed_units_and_drop_refused_pairs_as_the_cli_does(tmp_path):
+    pd = pytest.importorskip("pandas")
+    sample = duijie.Ledger.sample()
+    agreed = pd.DataFrame(
+        {
+            "need": ["N01", "N01", "N02"],
+            "offer": ["T03", "T01", "T02"],
+            "units": [2, None, None],
+            "status": ["已签约", "已拒绝", "paused"],
+        }
+    )
+    df = sample.match(agreements=agreed)
+    units = {(r.need_id, r.offer_id): r.units for r in df.itertuples()}
+    assert units.get(("N01", "T03")) == 2
+    assert ("N01", "T01") not in units and ("N02", "T02") not in units
+    # The same as `duijie match --agreements`, row for row.
+    path = tmp_path / "agreements.csv"
+    agreed.astype({"units": "Int64"}).to_csv(path, index=False)
+    out = tmp_path / "out"
+    subprocess.run(
+        [cli(), "match", str(ROOT / "datasets/sample"), "--out", str(out), "--agreements", str(path)],
+        check=True,
+        capture_output=True,
+    )
+    assert df.equals(pd.read_csv(out / "matches.csv", dtype=df.dtypes.to_dict()))
+    # Rows as dicts or tuples give the same; bad ones are named.
+    assert sample.match(agreements=agreed.to_dict("records")).equals(df)
+    assert sample.match(agreements=[("N01", "T03", 2, "signed")])["units"].sum() > 0
+    with pytest.raises(duijie.InvalidInputError, match="agreement 1: status 'maybe'|status \"maybe\""):
+        sample.match(agreements=[("N01", "T03", 1, "maybe")])
+    with pytest.raises(duijie.InvalidInputError, match="N0x"):
+        sample.match(agreements=[("N0x", "T03", 1, "signed")])
+    with pytest.raises(duijie.InvalidInputError, match="9 units"):
+        sample.match(agreements=[{"need": "N01", "offer": "T03", "units": 9, "status": "signed"}])
+    with pytest.raises(duijie.InvalidInputError, match="no 'status'"):
+        sample.match(agreements=[{"need": "N01", "offer": "T03"}])
+
+
 def test_compare_equals_duijie_compare(tmp_path):
     out = tmp_path / "cmp.csv"
     run_cli("compare", SAMPLE, "--policies", "greedy,welfare,stable-needs", "--out", out)

@@ -414,6 +414,38 @@ def _weights(weights: Optional[Mapping[str, Any]]) -> Optional[str]:
     return None if weights is None else json.dumps(weights, ensure_ascii=False)
 
 
+def _agreements(agreements: Any) -> Optional[List[Tuple[str, str, int, str]]]:
+    """Agreements as ``(need, offer, units, status)`` rows, from a DataFrame (or anything with
+    ``to_dict("records")``) with those columns, from dicts, or from tuples. Units may be
+    missing (``None`` or NaN) for refused and paused pairs."""
+    if agreements is None:
+        return None
+    if hasattr(agreements, "to_dict"):
+        agreements = agreements.to_dict("records")
+    rows = []
+    for k, a in enumerate(agreements, start=1):
+        if isinstance(a, Mapping):
+            try:
+                need, offer, status = a["need"], a["offer"], a["status"]
+            except KeyError as e:
+                raise InvalidInputError(
+                    f"agreement {k}: no {e.args[0]!r} (each needs need, offer, status and, "
+                    "when signed, units)"
+                ) from None
+            units = a.get("units")
+        else:
+            need, offer, units, status = a
+        if units is None or (isinstance(units, float) and units != units):
+            units = 0
+        if isinstance(units, float) and not units.is_integer():
+            raise InvalidInputError(
+                f"agreement {k}: units {units!r} of need {need!r} and offer {offer!r}: "
+                "a whole number"
+            )
+        rows.append((str(need), str(offer), int(units), str(status)))
+    return rows
+
+
 class Ledger:
     """A supply–demand ledger (供需信息台账), read and validated as ``duijie validate`` reads it.
 
@@ -497,20 +529,34 @@ class Ledger:
         return df.rename(columns={"source": "file"})
 
     def match(
-        self, policy: str = "welfare", weights: Optional[Mapping[str, Any]] = None
+        self,
+        policy: str = "welfare",
+        weights: Optional[Mapping[str, Any]] = None,
+        agreements: Any = None,
     ) -> Any:
         """Every market allocated under ``policy`` (as ``duijie match`` does for ``welfare``):
         a DataFrame of the partnerships with each pair's score and its reasons (the columns
-        of ``matches.csv``). ``weights`` takes the fields of a ``--weights`` file."""
-        matches, _, _ = self._native.match_tables(policy, _weights(weights))
+        of ``matches.csv``). ``weights`` takes the fields of a ``--weights`` file.
+        ``agreements`` (a DataFrame or rows with need, offer, units, status, as
+        ``duijie match --agreements`` reads them): 已签约 / signed units are kept, 已拒绝 /
+        refused and 暂停 / paused pairs are not allocated; one that does not fit the ledger
+        raises ``InvalidInputError`` naming it."""
+        matches, _, _ = self._native.match_tables(
+            policy, _weights(weights), _agreements(agreements)
+        )
         return _frame(matches)
 
     def match_all(
-        self, policy: str = "welfare", weights: Optional[Mapping[str, Any]] = None
+        self,
+        policy: str = "welfare",
+        weights: Optional[Mapping[str, Any]] = None,
+        agreements: Any = None,
     ) -> Tuple[Any, Any, Dict[str, Any]]:
         """``match`` with the unmet needs (``unmet.csv``) and the summary (each market's
         metrics, as ``duijie match --json``)."""
-        matches, unmet, summary = self._native.match_tables(policy, _weights(weights))
+        matches, unmet, summary = self._native.match_tables(
+            policy, _weights(weights), _agreements(agreements)
+        )
         return _frame(matches), _frame(unmet), json.loads(summary)
 
     def compare(

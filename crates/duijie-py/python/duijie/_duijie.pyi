@@ -109,7 +109,12 @@ class Ledger:
         """The years its needs and offers are for, in order."""
     def of_year(self, year: int) -> "Ledger":
         """Every party and one year's needs and offers."""
-    def match_tables(self, policy: str = "welfare", weights: Optional[str] = None) -> Tuple[str, str, str]:
+    def match_tables(
+        self,
+        policy: str = "welfare",
+        weights: Optional[str] = None,
+        agreements: Optional[List[Tuple[str, str, int, str]]] = None,
+    ) -> Tuple[str, str, str]:
         """``matches.csv``, ``unmet.csv`` and the summary JSON of ``duijie match``."""
     def compare_csv(
         self, policies: str = "all", weights: Optional[str] = None, markets: Optional[List[str]] = None
