@@ -367,11 +367,8 @@ pub fn max_weight_transport_with(
     let unmet = (0..rows)
         .map(|i| u32::try_from(solved.flow[first_unmet + i]).unwrap_or(u32::MAX))
         .collect();
-    let pi = &solved.potential;
-    let row_price: Vec<i64> = (0..rows).map(|i| pi[i] - pi[sink]).collect();
-    let mut col_price: Vec<i64> = (0..cols)
-        .map(|j| (pi[sink] - pi[rows + j]).max(0))
-        .collect();
+    let (row_price, mut col_price) =
+        prices(&solved.potential, (rows, cols), |i| i, |j| rows + j, sink);
     // A column of capacity 0 is always full, so any price is complementary: take the least
     // that covers its pairs.
     for (i, &u) in row_price.iter().enumerate() {
@@ -568,10 +565,7 @@ pub fn max_weight_transport_ssp_with(
             u32::try_from(u).unwrap_or(u32::MAX)
         })
         .collect();
-    let row_price = (0..rows).map(|i| pi[row_node(i)] - pi[sink]).collect();
-    let col_price = (0..cols)
-        .map(|j| (pi[sink] - pi[col_node(j)]).max(0))
-        .collect();
+    let (row_price, col_price) = prices(&pi, (rows, cols), row_node, col_node, sink);
     Ok(TransportSolution {
         flows,
         unmet,
@@ -581,6 +575,27 @@ pub fn max_weight_transport_ssp_with(
         status: Status::optimal_unless(stopped),
         algorithm: Algorithm::SuccessiveShortestPaths,
     })
+}
+
+/// The LP prices read off the node potentials `pi` of a residual network in which a pair is an
+/// arc from its row to its column of cost −weight and every row and column has an arc to
+/// `sink` (reduced cost `cost + pi[tail] − pi[head]`): a row's price is how far its potential
+/// is above the sink's, a column's how far the sink's is above its own, neither below zero.
+pub(super) fn prices(
+    pi: &[i64],
+    (rows, cols): (usize, usize),
+    row_node: impl Fn(usize) -> usize,
+    col_node: impl Fn(usize) -> usize,
+    sink: usize,
+) -> (Vec<i64>, Vec<i64>) {
+    (
+        (0..rows)
+            .map(|i| (pi[row_node(i)] - pi[sink]).max(0))
+            .collect(),
+        (0..cols)
+            .map(|j| (pi[sink] - pi[col_node(j)]).max(0))
+            .collect(),
+    )
 }
 
 fn fail<T>(message: String) -> Result<T, CertificateError> {

@@ -394,12 +394,8 @@ impl Warm {
         let unmet = (0..rows)
             .map(|i| u32::try_from(self.net.cap[a + 2 * i + 1]).unwrap_or(u32::MAX))
             .collect();
-        let row_price = (0..rows)
-            .map(|i| (self.pi[i] - self.pi[sink]).max(0))
-            .collect();
-        let col_price = (0..cols)
-            .map(|j| (self.pi[sink] - self.pi[rows + j]).max(0))
-            .collect();
+        let (row_price, col_price) =
+            super::transport::prices(&self.pi, (rows, cols), |i| i, |j| rows + j, sink);
         Ok(TransportSolution {
             flows,
             unmet,
