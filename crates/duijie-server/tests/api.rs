@@ -719,6 +719,19 @@ fn a_workbook_ledger_is_imported_from_base64() {
             "{v}"
         );
     }
+    // Bytes that decode but are no workbook: refused with the file and the reason named,
+    // nothing changed.
+    let hash = get(&s, "/v1/health")["ledger_sha256"].clone();
+    let garbage = base64::engine::general_purpose::STANDARD.encode(b"PK\x03\x04 not a zip");
+    let body = format!(r#"{{"files": [{{"name": "schools.xlsx", "base64": "{garbage}"}}]}}"#);
+    let (status, v) = call(&s, "POST", "/v1/ledger", Some("w"), Some(body.as_bytes()));
+    assert_eq!((status, kind(&v)), (400, "invalid_input"), "{v}");
+    let message = v["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("schools.xlsx: not a readable .xlsx workbook"),
+        "{message}"
+    );
+    assert_eq!(get(&s, "/v1/health")["ledger_sha256"], hash);
 }
 
 #[test]

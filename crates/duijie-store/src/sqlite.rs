@@ -1057,17 +1057,21 @@ impl Db {
         let records = read.records.clone();
         let loaded = read.validate();
         if records.is_empty() {
+            // Each file not read once, with its own reason (not a table's kind of file, a
+            // workbook that does not open, ...).
+            let mut skipped: Vec<(&str, String)> = Vec::new();
+            for p in &loaded.report.problems {
+                if p.kind == duijie::ProblemKind::NotRead
+                    && !skipped.iter().any(|(s, _)| *s == p.source)
+                {
+                    skipped.push((&p.source, p.message.clone()));
+                }
+            }
             let files: Vec<String> = loaded
                 .files
                 .iter()
+                .filter(|f| !skipped.iter().any(|(s, _)| *s == f.name))
                 .map(|f| format!("{} ({} records)", f.name, f.records))
-                .collect();
-            let skipped: Vec<String> = loaded
-                .report
-                .problems
-                .iter()
-                .filter(|p| p.kind == duijie::ProblemKind::NotRead)
-                .map(|p| p.source.clone())
                 .collect();
             let mut what = if files.is_empty() {
                 "no ledger table was read".to_owned()
@@ -1075,10 +1079,8 @@ impl Db {
                 format!("the tables read hold no record: {}", files.join(", "))
             };
             if !skipped.is_empty() {
-                what.push_str(&format!(
-                    " ({} not read: only .csv, .json and .xlsx tables are)",
-                    skipped.join(", ")
-                ));
+                let why: Vec<String> = skipped.iter().map(|(s, m)| format!("{s}: {m}")).collect();
+                what.push_str(&format!(" ({})", why.join("; ")));
             }
             return Err(DbError::NothingToImport {
                 path: self.path.clone(),
