@@ -2,16 +2,18 @@
 //! (`duijie serve`).
 //!
 //! JSON over HTTP under `/v1`. Reads — health, version, parties, a party's recommendations with
-//! their reasons, the explanation of a pair, runs, a run's matches, the diff of two runs — are
-//! answered from a snapshot of the ledger held in memory (read once from the store, scored once,
-//! replaced after an import), so they never wait for a writer. Writes — importing a ledger,
-//! starting a run — need a write token, run one at a time (a second gets `409 busy` at once), and are recorded in the
-//! store with who made them.
+//! their reasons, the explanation of a pair, runs, a run's matches, the diff of two runs, jobs,
+//! agreements and their log — are answered from a snapshot of the ledger held in memory (read
+//! once from the store, scored once, replaced after an import) or from the store, so they never
+//! wait for a writer. Writes — importing a ledger, starting a run (a job with progress),
+//! recording or withdrawing an agreement — need a write token, run one at a time (a second gets
+//! `409 busy` at once), and are recorded in the store with who made them and when.
 //!
 //! Security: the server binds to loopback unless told otherwise; tokens come from a file of
 //! SHA-256 hashes with roles ([`auth`]); bodies are limited in size and requests in time; no
-//! CORS header is sent. Errors are JSON `{"error": {"kind", "message"}}` with the kinds of the
-//! CLI's errors; a store failure is reported without its path.
+//! CORS header is sent unless origins are given ([`Options::cors`]). Errors are JSON
+//! `{"error": {"kind", "message"}}` with the kinds of the CLI's errors; a store failure is
+//! reported without its path. On shutdown the write in progress ends before [`serve`] returns.
 
 pub mod auth;
 mod error;
