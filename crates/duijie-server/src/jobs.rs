@@ -147,6 +147,12 @@ impl Jobs {
         job
     }
 
+    /// The jobs kept, newest first, as `GET /v1/jobs` answers them.
+    pub(crate) fn list(&self) -> Vec<Value> {
+        let kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
+        kept.iter().rev().map(|j| j.json()).collect()
+    }
+
     /// Job `id`, if it is kept.
     pub(crate) fn get(&self, id: u64) -> Option<Arc<Job>> {
         let kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);

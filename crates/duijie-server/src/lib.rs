@@ -217,6 +217,7 @@ pub fn router(app: Arc<App>, max_body: usize, timeout: Duration) -> Router {
         )
         .route("/v1/explain", get(handlers::explain))
         .route("/v1/runs", get(handlers::runs).post(rounds::start_run))
+        .route("/v1/jobs", get(rounds::jobs))
         .route("/v1/jobs/{id}", get(rounds::job))
         .route(
             "/v1/agreements",

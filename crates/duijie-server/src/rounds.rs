@@ -157,6 +157,12 @@ pub(crate) async fn start_run(
     Ok(r)
 }
 
+/// `GET /v1/jobs`: the runs started through the API that the server keeps, newest first (a
+/// caller whose `wait` outlasted the request's time limit finds its job here).
+pub(crate) async fn jobs(State(app): State<Arc<App>>) -> Json<Value> {
+    Json(json!({"jobs": app.jobs.list()}))
+}
+
 /// `GET /v1/jobs/{id}`: a run's progress, and its run or error once it ends.
 pub(crate) async fn job(
     State(app): State<Arc<App>>,

@@ -157,6 +157,7 @@ fn every_read_endpoint_answers_from_the_store() {
         "/v1/runs/{id}/matches",
         "/v1/diff",
         "/v1/ledger",
+        "/v1/jobs",
         "/v1/jobs/{id}",
         "/v1/agreements",
         "/v1/agreements/log",
@@ -615,6 +616,8 @@ fn agreements_are_signed_refused_and_withdrawn_and_every_run_job_respects_them()
     assert_eq!(end["progress"]["done"], end["progress"]["total"]);
     assert_eq!(end["progress"]["stage"], "run recorded");
     assert_eq!(end["result"]["agreements"], 2);
+    let listed = get(&s, "/v1/jobs");
+    assert_eq!(listed["jobs"][0]["job"], started["job"], "{listed}");
     let run = &end["run"];
     let rows = get(
         &s,
