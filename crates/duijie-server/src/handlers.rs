@@ -527,6 +527,23 @@ pub(crate) fn one_writer(app: &App) -> Result<tokio::sync::OwnedMutexGuard<()>, 
     })
 }
 
+/// A write, once the caller's write permission is checked: the one writer's lock taken (or
+/// `409 busy` at once), then `f` run off the async threads on the store opened for writing,
+/// the lock held until it ends.
+pub(crate) async fn write<T: Send + 'static>(
+    app: &Arc<App>,
+    f: impl FnOnce(&App, &mut duijie_store::Db) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let guard = one_writer(app)?;
+    let app = Arc::clone(app);
+    blocking(move || {
+        let _held = guard;
+        let mut db = duijie_store::Db::open_existing(&app.db).map_err(ApiError::store)?;
+        f(&app, &mut db)
+    })
+    .await
+}
+
 /// Imports a ledger (a write): validated, stored all or nothing and recorded as a run with the
 /// caller's name in one transaction; the answer is the validation report. A ledger with errors is refused (`422`) with its
 /// problems, and the store is unchanged.
@@ -537,16 +554,13 @@ pub(crate) async fn import_ledger(
 ) -> Result<Response, ApiError> {
     writer(&app, &caller)?;
     let req = body(parsed)?;
-    let guard = one_writer(&app)?;
-    blocking(move || {
-        let _held = guard;
+    write(&app, move |app, db| {
         let sources = req
             .files
             .into_iter()
             .map(ImportFile::source)
             .collect::<Result<Vec<_>, _>>()?;
         let read = duijie_store::read_sources(sources);
-        let mut db = duijie_store::Db::open_existing(&app.db).map_err(ApiError::store)?;
         let who = format!("api import by {}", caller.name);
         let imported = db.import_as(read, req.replace, &who);
         let loaded = match imported {
@@ -578,7 +592,6 @@ pub(crate) async fn import_ledger(
         };
         let hash = db.ledger_hash().map_err(ApiError::store)?;
         let records: usize = loaded.files.iter().map(|f| f.records).sum();
-        drop(db);
         app.refresh()?;
         Ok(Json(json!({
             "imported": true,

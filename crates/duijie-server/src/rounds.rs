@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::auth::Caller;
-use crate::handlers::{blocking, body, one_writer, open_store, writer};
+use crate::handlers::{blocking, body, one_writer, open_store, write, writer};
 use crate::jobs::Job;
 use crate::{ApiError, App, Snapshot};
 
@@ -252,11 +252,8 @@ pub(crate) async fn set_agreement(
         units: req.units,
         status,
     };
-    let guard = one_writer(&app)?;
     let s = app.snapshot();
-    blocking(move || {
-        let _held = guard;
-        let mut db = duijie_store::Db::open_existing(&app.db).map_err(ApiError::store)?;
+    write(&app, move |_, db| {
         let stored = db.agreements().map_err(ApiError::store)?;
         duijie_store::check_agreements(s.ledger(), &stored, std::slice::from_ref(&row))
             .map_err(invalid_agreement)?;
@@ -283,10 +280,7 @@ pub(crate) async fn withdraw_agreement(
     Query(q): Query<PairQuery>,
 ) -> Result<Json<Value>, ApiError> {
     writer(&app, &caller)?;
-    let guard = one_writer(&app)?;
-    blocking(move || {
-        let _held = guard;
-        let mut db = duijie_store::Db::open_existing(&app.db).map_err(ApiError::store)?;
+    write(&app, move |_, db| {
         if !db
             .withdraw_agreement(&q.need, &q.offer, &caller.name)
             .map_err(ApiError::store)?

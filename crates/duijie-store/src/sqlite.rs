@@ -1649,11 +1649,21 @@ impl Db {
     /// The agreements kept in the store, by need and offer.
     ///
     /// # Errors
-    /// [`DbError::Sql`]; [`DbError::Tampered`] (as run 0) for a status duijie did not write.
+    /// [`DbError::Sql`], also for a status duijie does not write.
     pub fn agreements(&self) -> Result<Vec<StoredAgreement>, DbError> {
+        self.agreements_where("", [])
+    }
+
+    /// The stored agreements that `filter` (an SQL `WHERE` clause with `params`, or nothing)
+    /// selects, by need and offer.
+    fn agreements_where<P: rusqlite::Params>(
+        &self,
+        filter: &str,
+        params: P,
+    ) -> Result<Vec<StoredAgreement>, DbError> {
         let rows = self.rows(
-            "SELECT need, offer, units, status, recorded_by, recorded_at FROM agreement ORDER BY need, offer",
-            [],
+            &format!("SELECT need, offer, units, status, recorded_by, recorded_at FROM agreement {filter} ORDER BY need, offer"),
+            params,
             "reading the agreements",
             |r| {
                 Ok((
@@ -1698,14 +1708,16 @@ impl Db {
         who: &str,
     ) -> Result<StoredAgreement, DbError> {
         self.set_agreements(std::slice::from_ref(row), who)?;
-        self.agreements()?
-            .into_iter()
-            .find(|a| a.need == row.need && a.offer == row.offer)
-            .ok_or_else(|| DbError::Sql {
-                path: self.path.clone(),
-                doing: "recording an agreement".into(),
-                message: "the agreement was not found after it was written".into(),
-            })
+        self.agreements_where(
+            "WHERE need = ?1 AND offer = ?2",
+            params![row.need, row.offer],
+        )?
+        .pop()
+        .ok_or_else(|| DbError::Sql {
+            path: self.path.clone(),
+            doing: "recording an agreement".into(),
+            message: "the agreement was not found after it was written".into(),
+        })
     }
 
     /// Records agreements `rows` as made by `who`, each replacing its pair's earlier one and
