@@ -6,6 +6,30 @@ use crate::Ledger;
 use crate::allocate::Sense;
 use crate::score::{Market, Scorer};
 
+/// Demands, capacities and `(row, column, weight)` pairs of a transportation instance.
+pub type TransportParts = (Vec<u32>, Vec<u32>, Vec<(u32, u32, i64)>);
+
+/// A random transportation instance as demands, capacities and `(row, column, weight)` pairs:
+/// quantities below `units`, each pair present with probability 1/3, weights in `-5..35`.
+pub fn random_transport(
+    next: &mut impl FnMut() -> u64,
+    rows: usize,
+    cols: usize,
+    units: u64,
+) -> TransportParts {
+    let d = (0..rows).map(|_| (next() % units) as u32).collect();
+    let c = (0..cols).map(|_| (next() % units) as u32).collect();
+    let mut pairs = Vec::new();
+    for i in 0..rows {
+        for j in 0..cols {
+            if next().is_multiple_of(3) {
+                pairs.push((i as u32, j as u32, (next() % 40) as i64 - 5));
+            }
+        }
+    }
+    (d, c, pairs)
+}
+
 /// The best objective of a transportation problem over every integer plan, by enumeration:
 /// `demand[i]` units for row `i`, `capacity[j]` for column `j`, pairs `(i, j, weight)`; rows and
 /// columns need not be filled.

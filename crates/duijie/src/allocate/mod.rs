@@ -21,6 +21,7 @@
 mod assignment;
 mod components;
 mod flow;
+mod live;
 mod simplex;
 mod stable;
 mod star_start;
@@ -43,6 +44,7 @@ pub use flow::{
     FlowArc, FlowNetwork, FlowSolution, PartialFlow, min_cost_flow, min_cost_flow_max_demand,
     min_cost_flow_with, verify_flow, verify_infeasibility_cut, verify_partial_flow,
 };
+pub use live::LiveTransport;
 pub use stable::{
     Proposer, StableInstance, StableMatching, blocking_pairs, check_matching, stable_matching_with,
     stable_student_optimal, stable_supervisor_optimal, verify_stable,

@@ -58,12 +58,7 @@ impl Transport {
         pairs: Result<SparseMatrix, AllocateError>,
     ) -> Result<Self, AllocateError> {
         let (rows, cols) = (demand.len(), capacity.len());
-        let pairs = pairs.map_err(|e| match e {
-            AllocateError::InvalidInstance { message } => AllocateError::InvalidInstance {
-                message: message.replace("entry", "pair"),
-            },
-            other => other,
-        })?;
+        let pairs = pairs.map_err(entries_as_pairs)?;
         let max_w = pairs.max_abs();
         let limit = super::flow::weight_limit(rows + cols + 1);
         if max_w > limit {
@@ -117,6 +112,49 @@ impl Transport {
     /// The candidate pairs as a sparse matrix of weights.
     pub fn pairs(&self) -> &SparseMatrix {
         &self.pairs
+    }
+
+    /// Appends a row (the caller checks the weights' range against the new size).
+    pub(crate) fn push_row(
+        &mut self,
+        demand: u32,
+        pairs: &[(u32, i64)],
+    ) -> Result<(), AllocateError> {
+        self.pairs.push_row(pairs).map_err(entries_as_pairs)?;
+        self.demand.push(demand);
+        Ok(())
+    }
+
+    /// Room for `rows` more rows and `pairs` more pairs.
+    pub(crate) fn reserve(&mut self, rows: usize, pairs: usize) {
+        self.pairs.reserve(rows, pairs);
+        self.demand.reserve(rows);
+    }
+
+    /// Appends a column without pairs.
+    pub(crate) fn push_col(&mut self, capacity: u32) {
+        self.pairs.push_col();
+        self.capacity.push(capacity);
+    }
+
+    /// Sets column `j`'s capacity.
+    pub(crate) fn set_capacity(&mut self, j: usize, capacity: u32) {
+        self.capacity[j] = capacity;
+    }
+
+    /// Sets the weight of pair `(i, j)`; returns whether it is a candidate.
+    pub(crate) fn set_weight(&mut self, i: usize, j: u32, w: i64) -> bool {
+        self.pairs.set(i, j, w)
+    }
+}
+
+/// A sparse matrix's error about its entries, told in the words of a transportation instance.
+fn entries_as_pairs(e: AllocateError) -> AllocateError {
+    match e {
+        AllocateError::InvalidInstance { message } => AllocateError::InvalidInstance {
+            message: message.replace("entry", "pair"),
+        },
+        other => other,
     }
 }
 
@@ -260,125 +298,21 @@ pub fn max_weight_transport_with(
 ) -> Result<TransportSolution, AllocateError> {
     let (rows, cols) = (t.rows(), t.cols());
     let sink = rows + cols;
-    let total: i64 = t.demand.iter().map(|&d| i64::from(d)).sum();
-    let max_w = t.pairs.max_abs();
-    // The network's capacities: each row's pair arcs and its unmet arc carry demand + 1, each
-    // column's arc its capacity; their sum must fit the simplex's arithmetic.
-    let row_caps: i128 = (0..rows)
-        .map(|i| (i128::from(t.demand[i]) + 1) * (t.row(i).count() as i128 + 1))
-        .sum();
-    let col_caps: i128 = t.capacity.iter().map(|&c| i128::from(c)).sum();
-    super::flow::check_flow_range(
-        rows + cols + 1,
-        max_w,
-        row_caps + col_caps + i128::from(total),
-    )?;
-    let mut supply: Vec<i64> = Vec::with_capacity(sink + 1);
-    supply.extend(t.demand.iter().map(|&d| i64::from(d)));
-    supply.extend(std::iter::repeat_n(0, cols));
-    supply.push(-total);
-    let arcs = t.pair_count() + rows + cols;
-    let (mut source, mut target, mut cap, mut cost) = (
-        Vec::with_capacity(arcs),
-        Vec::with_capacity(arcs),
-        Vec::with_capacity(arcs),
-        Vec::with_capacity(arcs),
-    );
-    let node = |k: usize| u32::try_from(k).unwrap_or(u32::MAX);
-    // Pairs into a column of capacity 0 can never carry flow; leaving them out keeps the
-    // starting star strongly feasible.
-    let mut pair_arc: Vec<Option<usize>> = Vec::with_capacity(t.pair_count());
-    for i in 0..rows {
-        let room = i64::from(t.demand[i]) + 1;
-        for (j, w) in t.row(i) {
-            if t.capacity[j as usize] == 0 {
-                pair_arc.push(None);
-                continue;
-            }
-            pair_arc.push(Some(source.len()));
-            source.push(node(i));
-            target.push(node(rows + j as usize));
-            cap.push(room);
-            cost.push(-w);
-        }
-    }
-    let first_unmet = source.len();
-    for i in 0..rows {
-        source.push(node(i));
-        target.push(node(sink));
-        cap.push(i64::from(t.demand[i]) + 1);
-        cost.push(0);
-    }
-    for j in 0..cols {
-        source.push(node(rows + j));
-        target.push(node(sink));
-        cap.push(i64::from(t.capacity[j]));
-        cost.push(0);
-    }
-    // Start from the feasible star around the sink: every unit unmet.
-    let tree_arc: Vec<u32> = (0..=sink)
-        .map(|u| {
-            if u < rows {
-                node(first_unmet + u)
-            } else if u < sink {
-                node(first_unmet + rows + (u - rows))
-            } else {
-                0
-            }
-        })
-        .collect();
-    let start_flow: Vec<i64> = (0..=sink)
-        .map(|u| if u < rows { i64::from(t.demand[u]) } else { 0 })
-        .collect();
-    let solved = super::simplex::solve(&super::simplex::Problem {
-        nodes: sink + 1,
-        supply: &supply,
-        source: &source,
-        target: &target,
-        cap: &cap,
-        cost: &cost,
-        start: super::simplex::Start::Star {
-            root: sink,
-            tree_arc: &tree_arc,
-            flow: &start_flow,
-        },
-        limits,
-    });
+    check_network_range(t)?;
+    let net = network(t);
+    let solved = super::simplex::solve(&net.problem(limits));
     if solved.artificial_flow != 0 {
         return Err(AllocateError::InvalidInstance {
             message: "internal: transportation network reported infeasible".into(),
         });
     }
-    let mut flows = Vec::new();
-    let mut objective: i128 = 0;
-    let mut k = 0usize;
-    for i in 0..rows {
-        for (j, w) in t.row(i) {
-            if let Some(a) = pair_arc[k] {
-                let f = solved.flow[a];
-                if f > 0 {
-                    flows.push((node(i), j, u32::try_from(f).unwrap_or(u32::MAX)));
-                    objective += i128::from(w) * i128::from(f);
-                }
-            }
-            k += 1;
-        }
-    }
+    let (flows, objective) = plan_on_arcs(t, &net.pair_arc, |a| solved.flow[a]);
     let unmet = (0..rows)
-        .map(|i| u32::try_from(solved.flow[first_unmet + i]).unwrap_or(u32::MAX))
+        .map(|i| u32::try_from(solved.flow[net.first_unmet + i]).unwrap_or(u32::MAX))
         .collect();
     let (row_price, mut col_price) =
         prices(&solved.potential, (rows, cols), |i| i, |j| rows + j, sink);
-    // A column of capacity 0 is always full, so any price is complementary: take the least
-    // that covers its pairs.
-    for (i, &u) in row_price.iter().enumerate() {
-        for (j, w) in t.row(i) {
-            if t.capacity[j as usize] == 0 {
-                let need = w.saturating_sub(u).max(0);
-                col_price[j as usize] = col_price[j as usize].max(need);
-            }
-        }
-    }
+    price_closed_columns(t, &row_price, &mut col_price);
     Ok(TransportSolution {
         flows,
         unmet,
@@ -577,6 +511,182 @@ pub fn max_weight_transport_ssp_with(
     })
 }
 
+/// Whether the simplex network of `t` fits the simplex's exact arithmetic.
+pub(super) fn check_network_range(t: &Transport) -> Result<(), AllocateError> {
+    let (rows, cols) = (t.rows(), t.cols());
+    let total: i64 = t.demand.iter().map(|&d| i64::from(d)).sum();
+    let max_w = t.pairs.max_abs();
+    // The network's capacities: each row's pair arcs and its unmet arc carry demand + 1, each
+    // column's arc its capacity; their sum must fit the simplex's arithmetic.
+    let row_caps: i128 = (0..rows)
+        .map(|i| (i128::from(t.demand[i]) + 1) * (t.row(i).count() as i128 + 1))
+        .sum();
+    let col_caps: i128 = t.capacity.iter().map(|&c| i128::from(c)).sum();
+    super::flow::check_flow_range(
+        rows + cols + 1,
+        max_w,
+        row_caps + col_caps + i128::from(total),
+    )
+}
+
+/// The network the simplex solves for a transportation instance: rows `0..rows`, columns
+/// after them, then the sink that absorbs every row's demand; the pair arcs in row-major order
+/// (none into a column of capacity 0: it can never carry flow, and leaving it out keeps the
+/// starting star strongly feasible), then each row's "unmet" arc to the sink, then each
+/// column's arc to the sink. The start is the star around the sink with every unit unmet.
+pub(super) struct TransportNetwork {
+    pub supply: Vec<i64>,
+    pub source: Vec<u32>,
+    pub target: Vec<u32>,
+    pub cap: Vec<i64>,
+    pub cost: Vec<i64>,
+    /// Each pair's arc (`u32::MAX`: none), in the instance's pair order.
+    pub pair_arc: Vec<u32>,
+    /// The first unmet arc (row `i`'s is `first_unmet + i`, column `j`'s sink arc
+    /// `first_unmet + rows + j`).
+    pub first_unmet: usize,
+    /// The starting star: each node's arc to the sink and the flow it carries.
+    pub tree_arc: Vec<u32>,
+    pub start_flow: Vec<i64>,
+}
+
+impl TransportNetwork {
+    /// The simplex problem: this network from its star around the sink.
+    pub fn problem<'a>(&'a self, limits: &'a super::Limits<'a>) -> super::simplex::Problem<'a> {
+        super::simplex::Problem {
+            nodes: self.supply.len(),
+            supply: &self.supply,
+            source: &self.source,
+            target: &self.target,
+            cap: &self.cap,
+            cost: &self.cost,
+            start: super::simplex::Start::Star {
+                root: self.supply.len() - 1,
+                tree_arc: &self.tree_arc,
+                flow: &self.start_flow,
+            },
+            limits,
+        }
+    }
+}
+
+/// No arc: a pair into a column of capacity 0.
+pub(super) const NO_ARC: u32 = u32::MAX;
+
+/// The simplex network of `t` (its range already checked).
+pub(super) fn network(t: &Transport) -> TransportNetwork {
+    let (rows, cols) = (t.rows(), t.cols());
+    let sink = rows + cols;
+    let total: i64 = t.demand.iter().map(|&d| i64::from(d)).sum();
+    let mut supply: Vec<i64> = Vec::with_capacity(sink + 1);
+    supply.extend(t.demand.iter().map(|&d| i64::from(d)));
+    supply.extend(std::iter::repeat_n(0, cols));
+    supply.push(-total);
+    let arcs = t.pair_count() + rows + cols;
+    let (mut source, mut target, mut cap, mut cost) = (
+        Vec::with_capacity(arcs),
+        Vec::with_capacity(arcs),
+        Vec::with_capacity(arcs),
+        Vec::with_capacity(arcs),
+    );
+    let node = |k: usize| u32::try_from(k).unwrap_or(u32::MAX);
+    let mut pair_arc: Vec<u32> = Vec::with_capacity(t.pair_count());
+    for i in 0..rows {
+        let room = i64::from(t.demand[i]) + 1;
+        for (j, w) in t.row(i) {
+            if t.capacity[j as usize] == 0 {
+                pair_arc.push(NO_ARC);
+                continue;
+            }
+            pair_arc.push(node(source.len()));
+            source.push(node(i));
+            target.push(node(rows + j as usize));
+            cap.push(room);
+            cost.push(-w);
+        }
+    }
+    let first_unmet = source.len();
+    for i in 0..rows {
+        source.push(node(i));
+        target.push(node(sink));
+        cap.push(i64::from(t.demand[i]) + 1);
+        cost.push(0);
+    }
+    for j in 0..cols {
+        source.push(node(rows + j));
+        target.push(node(sink));
+        cap.push(i64::from(t.capacity[j]));
+        cost.push(0);
+    }
+    let tree_arc: Vec<u32> = (0..=sink)
+        .map(|u| if u < sink { node(first_unmet + u) } else { 0 })
+        .collect();
+    let start_flow: Vec<i64> = (0..=sink)
+        .map(|u| if u < rows { i64::from(t.demand[u]) } else { 0 })
+        .collect();
+    TransportNetwork {
+        supply,
+        source,
+        target,
+        cap,
+        cost,
+        pair_arc,
+        first_unmet,
+        tree_arc,
+        start_flow,
+    }
+}
+
+/// The plan (pairs with flow, row by row) and its weight, read from the flow on each pair's
+/// arc.
+pub(super) fn plan_on_arcs(
+    t: &Transport,
+    pair_arc: &[u32],
+    flow: impl Fn(usize) -> i64,
+) -> (Vec<(u32, u32, u32)>, i128) {
+    let mut flows = Vec::new();
+    let mut objective: i128 = 0;
+    let mut k = 0usize;
+    for i in 0..t.rows() {
+        for (j, w) in t.row(i) {
+            let a = pair_arc[k];
+            k += 1;
+            if a == NO_ARC {
+                continue;
+            }
+            let f = flow(a as usize);
+            if f > 0 {
+                let i = u32::try_from(i).unwrap_or(u32::MAX);
+                flows.push((i, j, u32::try_from(f).unwrap_or(u32::MAX)));
+                objective += i128::from(w) * i128::from(f);
+            }
+        }
+    }
+    (flows, objective)
+}
+
+/// A column of capacity 0 is always full, so any price is complementary: it gets the least
+/// that covers its pairs.
+pub(super) fn price_closed_columns(t: &Transport, row_price: &[i64], col_price: &mut [i64]) {
+    let closed: Vec<bool> = t.capacity.iter().map(|&c| c == 0).collect();
+    if !closed.contains(&true) {
+        return;
+    }
+    for (j, p) in col_price.iter_mut().enumerate() {
+        if closed[j] {
+            *p = 0;
+        }
+    }
+    for (i, &u) in row_price.iter().enumerate() {
+        for (j, w) in t.row(i) {
+            if closed[j as usize] {
+                let need = w.saturating_sub(u).max(0);
+                col_price[j as usize] = col_price[j as usize].max(need);
+            }
+        }
+    }
+}
+
 /// The LP prices read off the node potentials `pi` of a residual network in which a pair is an
 /// arc from its row to its column of cost −weight and every row and column has an arc to
 /// `sink` (reduced cost `cost + pi[tail] − pi[head]`): a row's price is how far its potential
@@ -620,10 +730,13 @@ pub fn verify_transport(t: &Transport, s: &TransportSolution) -> Result<(), Cert
         return fail("solution has the wrong number of rows or columns".into());
     }
     let (_, col_sum) = check_plan(t, s)?;
-    let mut carries = std::collections::HashSet::with_capacity(s.flows.len());
-    for &(i, j, _) in &s.flows {
-        carries.insert((i, j));
+    // The pairs that carry flow, in the pairs' own order (by row, then column), so that one
+    // walk alongside the pairs finds them (a solver's plan is already in that order).
+    let mut carries: Vec<(u32, u32)> = s.flows.iter().map(|&(i, j, _)| (i, j)).collect();
+    if !carries.is_sorted() {
+        carries.sort_unstable();
     }
+    let mut next = carries.iter().peekable();
     for (i, (&u, &unmet)) in s.row_price.iter().zip(&s.unmet).enumerate() {
         if u < 0 {
             return fail(format!("row {i}: negative price {u}"));
@@ -653,7 +766,8 @@ pub fn verify_transport(t: &Transport, s: &TransportSolution) -> Result<(), Cert
             if lhs < i128::from(w) {
                 return fail(format!("pair ({i}, {j}): prices {lhs} < weight {w}"));
             }
-            if carries.contains(&(iu, j)) && lhs != i128::from(w) {
+            while next.next_if(|&&c| c < (iu, j)).is_some() {}
+            if next.peek() == Some(&&(iu, j)) && lhs != i128::from(w) {
                 return fail(format!(
                     "pair ({i}, {j}) carries flow but prices {lhs} ≠ weight {w}"
                 ));

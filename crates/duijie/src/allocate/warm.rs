@@ -24,7 +24,10 @@
 //! for a fresh network simplex solve; after 100 needs arrive (1,662 units, about 400 searches
 //! settling 170,000 nodes in all) 0.21 s against 0.17 s, and after 100 offers are withdrawn
 //! (8,074 units, 1,800 searches) 0.55 s against 0.18 s. So it is not yet the faster path for
-//! changes of that size, and the pipeline does not use it.
+//! changes of that size, and the pipeline does not use it. Within one process,
+//! [`LiveTransport`](super::LiveTransport) keeps the simplex basis between rounds instead and is
+//! faster on both (its module gives the figures); this form is for a start that comes from
+//! elsewhere (a stored plan and its prices).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -414,24 +417,10 @@ mod tests {
 
     use super::*;
     use crate::allocate::{max_weight_transport, verify_transport};
-    use crate::testkit::{brute_transport, xorshift};
+    use crate::testkit::{brute_transport, random_transport as random, xorshift};
 
     /// Demands, capacities and weighted pairs.
     type Instance = (Vec<u32>, Vec<u32>, Vec<(u32, u32, i64)>);
-
-    fn random(next: &mut impl FnMut() -> u64, rows: usize, cols: usize, units: u64) -> Instance {
-        let d = (0..rows).map(|_| (next() % units) as u32).collect();
-        let c = (0..cols).map(|_| (next() % units) as u32).collect();
-        let mut pairs = Vec::new();
-        for i in 0..rows {
-            for j in 0..cols {
-                if next().is_multiple_of(3) {
-                    pairs.push((i as u32, j as u32, (next() % 40) as i64 - 5));
-                }
-            }
-        }
-        (d, c, pairs)
-    }
 
     /// The instance after a round of changes: `added` new rows with random pairs, every
     /// column withdrawn (capacity 0) with probability 1/8, and a few demands, capacities and

@@ -27,6 +27,7 @@ pub mod agreements;
 mod allocation;
 mod covering;
 mod flow;
+mod live;
 mod metrics;
 mod modes;
 mod stable;
@@ -35,6 +36,7 @@ mod tests;
 
 pub use agreements::{Agreement, AgreementStatus, allocate_keeping, allocate_with};
 pub use allocation::{Allocation, CandidateCapacity, Match, UnmetReason, candidate_capacity};
+pub use live::LiveWelfare;
 pub use metrics::{GroupCoverage, PolicyMetrics, Spread, gini, measure};
 pub use modes::{Cooperation, Mode};
 pub use stable::{Side, blocking_pairs, deferred_acceptance, deferred_acceptance_within};
@@ -175,11 +177,6 @@ impl MarketInstance {
             .map_or((0, 0), |k| (self.pairs[k].2, self.pairs[k].3))
     }
 
-    /// The need-side score of a pair.
-    fn score_of(&self, i: u32, j: u32) -> i64 {
-        self.views(i, j).0
-    }
-
     /// The [`Allocation`] of an exact transport solution whose certificate has checked: its
     /// prices, and its objective as the bound.
     fn certified_allocation(&self, s: allocate::TransportSolution) -> Allocation {
@@ -204,15 +201,29 @@ impl MarketInstance {
         flows.retain(|f| f.2 > 0);
         flows.sort_unstable();
         let mut matches: Vec<Match> = Vec::with_capacity(flows.len());
+        // The flows are sorted like the pairs: each pair is found by reading on from the last
+        // one, a stream the memory prefetches (a binary search over millions of pairs costs a
+        // cache miss per step: 8.5 ms for a province market's 22,670 matches, against 1.2 ms).
+        let mut at = 0usize;
         for (i, j, u) in flows {
             match matches.last_mut() {
                 Some(last) if (last.need, last.offer) == (i, j) => last.units += u,
-                _ => matches.push(Match {
-                    need: i,
-                    offer: j,
-                    units: u,
-                    score: self.score_of(i, j),
-                }),
+                _ => {
+                    at += self.pairs[at..]
+                        .iter()
+                        .take_while(|p| (p.0, p.1) < (i, j))
+                        .count();
+                    let score = match self.pairs.get(at) {
+                        Some(p) if (p.0, p.1) == (i, j) => p.2,
+                        _ => 0,
+                    };
+                    matches.push(Match {
+                        need: i,
+                        offer: j,
+                        units: u,
+                        score,
+                    });
+                }
             }
         }
         let mut unmet = self.demand.clone();

@@ -323,6 +323,71 @@ impl SparseMatrix {
         }
     }
 
+    /// Appends a row of `(column, value)` entries (any order). The caller checks the values'
+    /// range against the new size.
+    ///
+    /// # Errors
+    /// [`AllocateError::InvalidInstance`] for a column outside the matrix or listed twice.
+    pub(crate) fn push_row(&mut self, entries: &[(u32, i64)]) -> Result<(), AllocateError> {
+        let (i, cols) = (self.rows, self.cols);
+        let mut sorted = entries.to_vec();
+        sorted.sort_unstable_by_key(|e| e.0);
+        let bad = |message: String| Err(AllocateError::InvalidInstance { message });
+        if let Some(&(c, _)) = sorted.iter().find(|e| e.0 as usize >= cols) {
+            return bad(format!(
+                "entry ({i}, {c}) is outside {} rows × {cols} columns",
+                i + 1
+            ));
+        }
+        if let Some(w) = sorted.windows(2).find(|w| w[0].0 == w[1].0) {
+            return bad(format!("entry ({i}, {}) is listed twice", w[0].0));
+        }
+        self.col.extend(sorted.iter().map(|e| e.0));
+        self.val.extend(sorted.iter().map(|e| e.1));
+        self.start.push(self.col.len());
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Room for `rows` more rows and `entries` more entries.
+    pub(crate) fn reserve(&mut self, rows: usize, entries: usize) {
+        self.start.reserve(rows);
+        self.col.reserve(entries);
+        self.val.reserve(entries);
+    }
+
+    /// Appends an empty column.
+    pub(crate) fn push_col(&mut self) {
+        self.cols += 1;
+    }
+
+    /// Sets the value at `(i, j)` if it is allowed; returns whether it was.
+    pub(crate) fn set(&mut self, i: usize, j: u32, v: i64) -> bool {
+        let r = self.start[i]..self.start[i + 1];
+        match self.col[r.clone()].binary_search(&j) {
+            Ok(k) => {
+                self.val[r.start + k] = v;
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Entry `k` of the matrix's entry order as `(row, column, value)`.
+    pub(crate) fn entry(&self, k: usize) -> (u32, u32, i64) {
+        let row = self.start.partition_point(|&s| s <= k) - 1;
+        (
+            u32::try_from(row).unwrap_or(u32::MAX),
+            self.col[k],
+            self.val[k],
+        )
+    }
+
+    /// Where row `i`'s entries sit in the matrix's entry order.
+    pub(crate) fn row_span(&self, i: usize) -> std::ops::Range<usize> {
+        self.start[i]..self.start[i + 1]
+    }
+
     pub(crate) fn max_abs(&self) -> u64 {
         self.val.iter().map(|v| v.unsigned_abs()).max().unwrap_or(0)
     }

@@ -1,0 +1,280 @@
+//! The welfare allocation of one market kept live between rounds: the market instance and the
+//! optimal basis of its last solve ([`LiveTransport`]), changed as needs arrive and offers are
+//! withdrawn, and re-solved from that basis.
+
+use super::{Allocation, MarketInstance, certified};
+use crate::allocate::{AllocateError, LiveTransport};
+
+/// One market's [`Welfare`](super::Welfare) allocation, kept live: each round's changes are
+/// applied to the instance and to the last optimal basis, and [`LiveWelfare::allocate`]
+/// re-solves from there. Every answer is the same optimum as a fresh
+/// [`Policy::allocate`](super::Policy::allocate) of [`LiveWelfare::instance`], with its
+/// certificate checked the same way; only the work differs (figures in
+/// `ARCHITECTURE.md`).
+///
+/// # Example
+/// ```
+/// use duijie::Market;
+/// use duijie::policy::{LiveWelfare, MarketInstance, Policy, Welfare};
+/// let inst = MarketInstance::new(
+///     Market::Talent,
+///     vec![4, 2],
+///     vec![3, 5],
+///     vec![(0, 0, 90, 10), (0, 1, 60, 10), (1, 1, 80, 10)],
+/// )
+/// .unwrap();
+/// let mut live = LiveWelfare::new(inst).unwrap();
+/// live.allocate().unwrap();
+/// let need = live.add_need(3, &[(0, 95, 20), (1, 70, 20)]).unwrap();
+/// live.withdraw_offer(0).unwrap();
+/// let a = live.allocate().unwrap();
+/// assert_eq!(a.welfare, Welfare.allocate(live.instance()).unwrap().welfare);
+/// assert!(a.matches.iter().all(|m| m.offer != 0));
+/// assert_eq!(need, 2);
+/// ```
+#[derive(Clone)]
+pub struct LiveWelfare {
+    inst: MarketInstance,
+    live: LiveTransport,
+}
+
+fn invalid(message: String) -> AllocateError {
+    AllocateError::InvalidInstance { message }
+}
+
+impl LiveWelfare {
+    /// Keeps `inst` live; the first [`LiveWelfare::allocate`] solves it from scratch.
+    ///
+    /// # Errors
+    /// As [`Policy::allocate`](super::Policy::allocate).
+    pub fn new(inst: MarketInstance) -> Result<LiveWelfare, AllocateError> {
+        let live = LiveTransport::new(inst.transport(|p| p.2)?)?;
+        Ok(LiveWelfare { inst, live })
+    }
+
+    /// The market as it stands after the changes so far.
+    pub fn instance(&self) -> &MarketInstance {
+        &self.inst
+    }
+
+    /// Pivots the last [`LiveWelfare::allocate`] took.
+    pub fn pivots(&self) -> u64 {
+        self.live.pivots()
+    }
+
+    /// Room for `needs` more needs with `pairs` candidate pairs in all (see
+    /// [`LiveTransport::reserve`]).
+    pub fn reserve(&mut self, needs: usize, pairs: usize) {
+        self.inst.demand.reserve(needs);
+        self.inst.pairs.reserve(pairs);
+        self.live.reserve(needs, pairs);
+    }
+
+    /// A need arrives with `demand` units and its candidate pairs `(offer, need-side score,
+    /// offer-side satisfaction)`; returns its index. Pairs into an offer already withdrawn
+    /// stay in the instance and get nothing.
+    ///
+    /// # Errors
+    /// [`AllocateError::InvalidInstance`] naming the pair whose offer does not exist, that is
+    /// listed twice, or whose score is negative; [`AllocateError::NumericRange`] for a score
+    /// beyond the solver's range. Nothing is changed then.
+    pub fn add_need(
+        &mut self,
+        demand: u32,
+        pairs: &[(u32, i64, i64)],
+    ) -> Result<u32, AllocateError> {
+        let i = u32::try_from(self.inst.needs()).unwrap_or(u32::MAX);
+        let mut sorted = pairs.to_vec();
+        sorted.sort_unstable_by_key(|p| p.0);
+        for (k, &(j, w, v)) in sorted.iter().enumerate() {
+            if j as usize >= self.inst.offers() {
+                return Err(invalid(format!(
+                    "pair (need {i}, offer {j}): offer {j} does not exist ({} offers)",
+                    self.inst.offers()
+                )));
+            }
+            if k > 0 && sorted[k - 1].0 == j {
+                return Err(invalid(format!(
+                    "pair (need {i}, offer {j}) is listed twice"
+                )));
+            }
+            if w < 0 || v < 0 {
+                return Err(invalid(format!(
+                    "pair (need {i}, offer {j}) has a negative score ({w}, {v})"
+                )));
+            }
+        }
+        let weights: Vec<(u32, i64)> = sorted.iter().map(|p| (p.0, p.1)).collect();
+        self.live.add_row(demand, &weights)?;
+        self.inst.demand.push(demand);
+        self.inst
+            .pairs
+            .extend(sorted.iter().map(|&(j, w, v)| (i, j, w, v)));
+        Ok(i)
+    }
+
+    /// An offer is withdrawn: its capacity becomes 0 and the next allocation moves its units
+    /// elsewhere.
+    ///
+    /// # Errors
+    /// [`AllocateError::InvalidInstance`] for an offer that does not exist.
+    pub fn withdraw_offer(&mut self, offer: u32) -> Result<(), AllocateError> {
+        if offer as usize >= self.inst.offers() {
+            return Err(invalid(format!(
+                "offer {offer} does not exist ({} offers)",
+                self.inst.offers()
+            )));
+        }
+        self.live.withdraw_col(offer)?;
+        self.inst.capacity[offer as usize] = 0;
+        Ok(())
+    }
+
+    /// An offer opens with `capacity` units; later needs can name it. Returns its index.
+    ///
+    /// # Errors
+    /// [`AllocateError::NumericRange`] when the grown market leaves the solver's range.
+    pub fn add_offer(&mut self, capacity: u32) -> Result<u32, AllocateError> {
+        let j = self.live.add_col(capacity)?;
+        self.inst.capacity.push(capacity);
+        Ok(j)
+    }
+
+    /// The scores of an existing candidate pair change.
+    ///
+    /// # Errors
+    /// [`AllocateError::InvalidInstance`] when `(need, offer)` is not a candidate pair or a
+    /// score is negative.
+    pub fn set_scores(
+        &mut self,
+        need: u32,
+        offer: u32,
+        need_score: i64,
+        offer_score: i64,
+    ) -> Result<(), AllocateError> {
+        let Some(k) = self.inst.pair_index(need, offer) else {
+            return Err(invalid(format!(
+                "pair (need {need}, offer {offer}) is not a candidate"
+            )));
+        };
+        if need_score < 0 || offer_score < 0 {
+            return Err(invalid(format!(
+                "pair (need {need}, offer {offer}) has a negative score ({need_score}, {offer_score})"
+            )));
+        }
+        self.live.set_weight(need, offer, need_score)?;
+        self.inst.pairs[k].2 = need_score;
+        self.inst.pairs[k].3 = offer_score;
+        Ok(())
+    }
+
+    /// The welfare allocation of the market as it now stands, re-solved from the last basis,
+    /// its certificate checked.
+    ///
+    /// # Errors
+    /// [`AllocateError::CertificateFailed`] if the certificate does not check (it cannot
+    /// unless the solver is wrong).
+    pub fn allocate(&mut self) -> Result<Allocation, AllocateError> {
+        let s = self.live.solve()?;
+        let s = certified(self.live.transport(), s)?;
+        Ok(self.inst.certified_allocation(s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::Market;
+    use crate::policy::{Policy, Welfare};
+    use crate::testkit::xorshift;
+
+    fn market(next: &mut impl FnMut() -> u64, needs: usize, offers: usize) -> MarketInstance {
+        let demand = (0..needs).map(|_| (next() % 5) as u32).collect();
+        let capacity = (0..offers).map(|_| (next() % 6) as u32).collect();
+        let mut pairs = Vec::new();
+        for i in 0..needs as u32 {
+            for j in 0..offers as u32 {
+                if next().is_multiple_of(3) {
+                    pairs.push((i, j, (next() % 1000) as i64, (next() % 1000) as i64));
+                }
+            }
+        }
+        MarketInstance::new(Market::Talent, demand, capacity, pairs).unwrap()
+    }
+
+    proptest! {
+        #[test]
+        fn live_rounds_give_the_fresh_welfare_optimum(
+            seed in any::<u64>(), needs in 1usize..30, offers in 1usize..20, rounds in 1usize..5,
+        ) {
+            let mut next = xorshift(seed | 1);
+            let mut live = LiveWelfare::new(market(&mut next, needs, offers)).unwrap();
+            let a = live.allocate().unwrap();
+            prop_assert_eq!(a.welfare, Welfare.allocate(live.instance()).unwrap().welfare);
+            for _ in 0..rounds {
+                for _ in 0..1 + next() % 5 {
+                    let offers = live.instance().offers() as u64;
+                    match next() % 4 {
+                        0 => {
+                            let mut pairs = Vec::new();
+                            for j in 0..offers as u32 {
+                                if next().is_multiple_of(2) {
+                                    pairs.push((j, (next() % 1000) as i64, (next() % 9) as i64));
+                                }
+                            }
+                            live.add_need((next() % 5) as u32, &pairs).unwrap();
+                        }
+                        1 => live.withdraw_offer((next() % offers) as u32).unwrap(),
+                        2 => {
+                            live.add_offer((next() % 6) as u32).unwrap();
+                        }
+                        _ => {
+                            let pairs = &live.instance().pairs;
+                            if !pairs.is_empty() {
+                                let p = pairs[(next() % pairs.len() as u64) as usize];
+                                live.set_scores(p.0, p.1, (next() % 1000) as i64, p.3).unwrap();
+                            }
+                        }
+                    }
+                }
+                let a = live.allocate().unwrap();
+                let fresh = Welfare.allocate(live.instance()).unwrap();
+                prop_assert_eq!(a.welfare, fresh.welfare);
+                for m in &a.matches {
+                    prop_assert!(live.instance().capacity[m.offer as usize] > 0);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bad_changes_are_named_and_change_nothing() {
+        let inst =
+            MarketInstance::new(Market::Talent, vec![2], vec![2], vec![(0, 0, 50, 5)]).unwrap();
+        let mut live = LiveWelfare::new(inst.clone()).unwrap();
+        let e = live
+            .add_need(1, &[(0, 5, 5), (4, 5, 5)])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("offer 4 does not exist"), "{e}");
+        let e = live
+            .add_need(1, &[(0, 5, 5), (0, 6, 5)])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("listed twice"), "{e}");
+        let e = live.add_need(1, &[(0, -5, 5)]).unwrap_err().to_string();
+        assert!(e.contains("negative score"), "{e}");
+        assert!(
+            live.withdraw_offer(3)
+                .unwrap_err()
+                .to_string()
+                .contains("offer 3")
+        );
+        let e = live.set_scores(0, 1, 5, 5).unwrap_err().to_string();
+        assert!(e.contains("not a candidate"), "{e}");
+        assert_eq!(live.instance(), &inst);
+        assert_eq!(live.allocate().unwrap().welfare, 100);
+    }
+}
