@@ -3,6 +3,11 @@
 //! (int64 triplets row, column, cost).
 //!
 //! `cargo run --release -p duijie-benches --bin write-instances -- target/instances`
+//!
+//! With `--market`, also the province talent market (generated ledger, seed 7) as a market
+//! instance file, `talent_province.json`, and the two rounds the `history` bench re-matches:
+//! `talent_province_arrive.json` (100 needs arriving, copies of existing needs' pairs) and
+//! `talent_province_withdraw.json` (100 offers withdrawn), for `benches/peers/py_live.py`.
 
 use std::io::Write;
 
@@ -131,6 +136,82 @@ fn main() -> std::io::Result<()> {
             grid_network(SEED + 300 + k as u64, side),
         )?;
     }
+    if std::env::args().any(|a| a == "--market") {
+        write_market(&dir)?;
+    }
     println!("instances written to {}", dir.display());
     Ok(())
+}
+
+/// The province talent market and two rounds of changes, as JSON in the market instance shape
+/// (ids `n…` and `o…`, scores as the six-decimal fractions they are).
+fn write_market(dir: &std::path::Path) -> std::io::Result<()> {
+    let (l, _) = duijie::synth::ledger(duijie::synth::Scale::Province, 7);
+    let cfg = duijie::ScoreConfig::default();
+    let scorer = duijie::Scorer::new(&cfg, &l);
+    let talent =
+        duijie::policy::MarketInstance::from_scorer(&scorer, duijie::Market::Talent, cfg.top_k);
+    let fraction = |x: i64| format!("{}.{:06}", x / 1_000_000, x % 1_000_000);
+    let pair = |need: &str, p: &(u32, u32, i64, i64)| {
+        format!(
+            "{{\"need\":\"{need}\",\"offer\":\"o{}\",\"need_score\":{},\"offer_score\":{}}}",
+            p.1,
+            fraction(p.2),
+            fraction(p.3)
+        )
+    };
+    let list = |items: Vec<String>| format!("[{}]", items.join(",\n"));
+    let needs = (0..talent.needs())
+        .map(|i| format!("{{\"id\":\"n{i}\",\"demand\":{}}}", talent.demand[i]))
+        .collect();
+    let offers = (0..talent.offers())
+        .map(|j| format!("{{\"id\":\"o{j}\",\"capacity\":{}}}", talent.capacity[j]))
+        .collect();
+    let pairs = talent
+        .pairs
+        .iter()
+        .map(|p| pair(&format!("n{}", p.0), p))
+        .collect();
+    std::fs::write(
+        dir.join("talent_province.json"),
+        format!(
+            "{{\"needs\":{},\n\"offers\":{},\n\"pairs\":{}}}\n",
+            list(needs),
+            list(offers),
+            list(pairs)
+        ),
+    )?;
+    let n = talent.needs() as u32;
+    let mut needs = Vec::new();
+    let mut pairs = Vec::new();
+    for k in 0..100u32 {
+        let from = k * 97 % n;
+        let id = format!("a{k}");
+        needs.push(format!(
+            "{{\"id\":\"{id}\",\"demand\":{}}}",
+            talent.demand[from as usize]
+        ));
+        pairs.extend(
+            talent
+                .pairs
+                .iter()
+                .filter(|p| p.0 == from)
+                .map(|p| pair(&id, p)),
+        );
+    }
+    std::fs::write(
+        dir.join("talent_province_arrive.json"),
+        format!(
+            "{{\"needs\":{},\n\"pairs\":{}}}\n",
+            list(needs),
+            list(pairs)
+        ),
+    )?;
+    let withdraw: Vec<String> = (0..100usize)
+        .map(|k| format!("\"o{}\"", k * 13 % talent.offers()))
+        .collect();
+    std::fs::write(
+        dir.join("talent_province_withdraw.json"),
+        format!("{{\"withdraw\":{}}}\n", list(withdraw)),
+    )
 }

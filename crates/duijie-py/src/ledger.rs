@@ -41,7 +41,7 @@ fn one_policy(name: &str) -> PyResult<Box<dyn Policy>> {
     }
 }
 
-fn json<T: serde::Serialize + ?Sized>(v: &T) -> PyResult<String> {
+pub(crate) fn json<T: serde::Serialize + ?Sized>(v: &T) -> PyResult<String> {
     serde_json::to_string(v).map_err(|e| InvalidInputError::new_err(e.to_string()))
 }
 
@@ -272,7 +272,7 @@ impl PyLedger {
 
 /// A market instance from the JSON of its needs, offers and pairs, as `duijie` reads a `.json`
 /// instance file.
-fn market(instance_json: &str) -> PyResult<duijie_store::market::MarketFile> {
+pub(crate) fn market(instance_json: &str) -> PyResult<duijie_store::market::MarketFile> {
     duijie_store::market::parse_market_json("instance", instance_json, Market::Talent)
         .map_err(|e| InvalidInputError::new_err(e.to_string()))
 }

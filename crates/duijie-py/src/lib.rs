@@ -14,6 +14,7 @@
 mod errors;
 mod games;
 mod ledger;
+mod live;
 mod scratch;
 mod solvers;
 
@@ -37,5 +38,6 @@ fn _duijie(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(ledger::market_compare_csv, m)?)?;
     m.add_function(wrap_pyfunction!(ledger::market_allocate, m)?)?;
     m.add_class::<ledger::PyLedger>()?;
+    m.add_class::<live::PyLiveMarket>()?;
     Ok(())
 }

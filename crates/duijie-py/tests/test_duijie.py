@@ -462,3 +462,99 @@ def test_market_instances_from_frames_equal_the_cli(tmp_path):
     assert alloc["units"].sum() == metrics["matched_units"]
     with pytest.raises(duijie.InvalidInputError, match="unknown|not list"):
         duijie.compare_market(inst["needs"], inst["offers"], inst["pairs"] + [{"need": "nobody", "offer": inst["offers"][0]["id"], "need_score": 0.5}])
+
+
+def _market_after(inst, needs=(), pairs=(), offers=(), withdraw=()):
+    """The same market as one instance: what a LiveMarket holds after these changes."""
+    out = {
+        "needs": list(inst["needs"]) + list(needs),
+        "offers": [dict(o, capacity=0) if o["id"] in withdraw else o for o in list(inst["offers"]) + list(offers)],
+        "pairs": [dict(p) for p in inst["pairs"]],
+    }
+    at = {(p["need"], p["offer"]): k for k, p in enumerate(out["pairs"])}
+    for p in pairs:
+        k = at.get((p["need"], p["offer"]))
+        if k is None:
+            out["pairs"].append(dict(p))
+        else:
+            out["pairs"][k] = dict(p)
+    return out
+
+
+def test_a_live_market_gives_the_fresh_welfare_optimum_round_after_round():
+    inst = json.loads((ROOT / "datasets/instances/small.json").read_text())
+    live = duijie.LiveMarket(inst["needs"], inst["offers"], inst["pairs"])
+    alloc, metrics = live.allocate()
+    fresh, fresh_metrics = duijie.allocate_market(inst["needs"], inst["offers"], inst["pairs"])
+    assert metrics == fresh_metrics and alloc.equals(fresh)
+    _, again = live.allocate()
+    assert live.pivots == 0 and again == metrics
+    change = dict(
+        offers=[{"id": "沈阳工业大学", "capacity": 2}],
+        needs=[{"id": "华晨宝马", "demand": 2}],
+        pairs=[
+            {"need": "华晨宝马", "offer": "东北大学", "need_score": 0.95, "offer_score": 0.5},
+            {"need": "华晨宝马", "offer": "沈阳工业大学", "need_score": 0.8},
+            dict(inst["pairs"][0], need_score=0.3),
+        ],
+        withdraw=["大连理工大学"],
+    )
+    live.change(**change)
+    assert live.counts() == (4, 4)
+    alloc, metrics = live.allocate()
+    after = _market_after(inst, **change)
+    fresh, fresh_metrics = duijie.allocate_market(after["needs"], after["offers"], after["pairs"])
+    assert metrics["welfare"] == fresh_metrics["welfare"]
+    assert metrics["matched_units"] == fresh_metrics["matched_units"]
+    assert "大连理工大学" not in set(alloc["offer"])
+
+
+def test_live_market_rounds_on_random_markets_equal_fresh_allocations():
+    import random
+
+    rng = random.Random(11)
+    for _ in range(6):
+        needs = [{"id": f"n{i}", "demand": rng.randint(0, 4)} for i in range(30)]
+        offers = [{"id": f"o{j}", "capacity": rng.randint(0, 5)} for j in range(12)]
+        pairs = [
+            {"need": n["id"], "offer": o["id"], "need_score": round(rng.random(), 3), "offer_score": round(rng.random(), 3)}
+            for n in needs for o in offers if rng.random() < 0.3
+        ]
+        inst = {"needs": needs, "offers": offers, "pairs": pairs}
+        live = duijie.LiveMarket(needs, offers, pairs)
+        live.allocate()
+        for r in range(3):
+            new_offers = [{"id": f"o{r}x", "capacity": rng.randint(1, 4)}]
+            ids = [o["id"] for o in inst["offers"]] + [new_offers[0]["id"]]
+            new_needs = [{"id": f"n{r}x{k}", "demand": rng.randint(1, 4)} for k in range(3)]
+            new_pairs = [
+                {"need": n["id"], "offer": o, "need_score": round(rng.random(), 3)}
+                for n in new_needs for o in ids if rng.random() < 0.4
+            ]
+            withdraw = rng.sample([o["id"] for o in inst["offers"]], 2)
+            live.change(needs=new_needs, pairs=new_pairs, offers=new_offers, withdraw=withdraw)
+            inst = _market_after(inst, new_needs, new_pairs, new_offers, withdraw)
+            _, metrics = live.allocate()
+            _, fresh = duijie.allocate_market(inst["needs"], inst["offers"], inst["pairs"])
+            assert metrics["welfare"] == fresh["welfare"]
+
+
+def test_a_live_market_names_a_bad_change_and_applies_none_of_it():
+    inst = json.loads((ROOT / "datasets/instances/small.json").read_text())
+    live = duijie.LiveMarket(inst["needs"], inst["offers"], inst["pairs"])
+    _, before = live.allocate()
+    need = inst["needs"][0]["id"]
+    bad = [
+        (dict(needs=[{"id": need, "demand": 1}]), "already has one"),
+        (dict(needs=[{"id": "x", "demand": 1}], pairs=[{"need": "x", "offer": "nowhere", "need_score": 0.5}]), "nowhere"),
+        (dict(pairs=[{"need": need, "offer": "大连理工大学", "need_score": 0.5}]), "arrive with a new need"),
+        (dict(needs=[{"id": "x", "demand": 1}], pairs=[{"need": "x", "offer": "东北大学", "need_score": 1.5}]), "from 0 to 1"),
+        (dict(needs=[{"id": "x", "demand": -1}]), "whole number"),
+        (dict(withdraw=["nowhere"]), "nowhere"),
+    ]
+    for change, message in bad:
+        with pytest.raises(duijie.InvalidInputError, match=message):
+            live.change(**change)
+    assert live.counts() == (3, 3)
+    _, after = live.allocate()
+    assert after == before

@@ -109,7 +109,19 @@ pub fn parse_market_json(
     text: &str,
     market: Market,
 ) -> Result<MarketFile, InstanceFileError> {
-    let v: serde_json::Value = serde_json::from_str(text).or_else(|e| {
+    let v = json_document(name, text)?;
+    let list = |key: &str| json_entries(name, &v, key);
+    let entries = [list("needs")?, list("offers")?, list("pairs")?];
+    build(
+        entries,
+        &[name.to_owned(), name.to_owned(), name.to_owned()],
+        market,
+    )
+}
+
+/// A JSON document, or the parser's complaint with its line.
+fn json_document(name: &str, text: &str) -> Result<serde_json::Value, InstanceFileError> {
+    serde_json::from_str(text).or_else(|e| {
         fail(
             name,
             e.line() as u64,
@@ -118,14 +130,15 @@ pub fn parse_market_json(
                 duijie::message::plain_parser_message(&e.to_string())
             ),
         )
-    })?;
-    let list = |key: &str| json_entries(name, &v, key);
-    let entries = [list("needs")?, list("offers")?, list("pairs")?];
-    build(
-        entries,
-        &[name.to_owned(), name.to_owned(), name.to_owned()],
-        market,
-    )
+    })
+}
+
+/// Each id's position.
+fn id_index(ids: &[String]) -> HashMap<String, u32> {
+    ids.iter()
+        .enumerate()
+        .map(|(k, id)| (id.clone(), u32::try_from(k).unwrap_or(u32::MAX)))
+        .collect()
 }
 
 /// The instance of needs, offers and pairs entries read from `files`.
@@ -136,13 +149,7 @@ fn build(
 ) -> Result<MarketFile, InstanceFileError> {
     let (need_ids, demand) = sides(&files[0], &needs, "demand")?;
     let (offer_ids, capacity) = sides(&files[1], &offers, "capacity")?;
-    let index = |ids: &[String]| -> HashMap<String, u32> {
-        ids.iter()
-            .enumerate()
-            .map(|(k, id)| (id.clone(), u32::try_from(k).unwrap_or(u32::MAX)))
-            .collect()
-    };
-    let (need_at, offer_at) = (index(&need_ids), index(&offer_ids));
+    let (need_at, offer_at) = (id_index(&need_ids), id_index(&offer_ids));
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::with_capacity(pairs.len());
     let f = &files[2];
@@ -170,11 +177,7 @@ fn build(
                 format!("pair ({need:?}, {offer:?}) is listed twice"),
             );
         }
-        let w = score(f, e, "need_score")?;
-        let v = match e.fields.get("offer_score").filter(|s| !s.trim().is_empty()) {
-            Some(_) => score(f, e, "offer_score")?,
-            None => w,
-        };
+        let (w, v) = pair_scores(f, e)?;
         out.push((i, j, w, v));
     }
     let instance = MarketInstance::new(market, demand, capacity, out)
@@ -184,6 +187,149 @@ fn build(
         need_ids,
         offer_ids,
     })
+}
+
+/// A need that arrives: its id, its demand and its pairs `(offer, need-side score, offer-side
+/// score)`.
+pub type ArrivingNeed = (String, u32, Vec<(u32, i64, i64)>);
+
+/// One round's changes to a market kept live ([`duijie::policy::LiveWelfare`]), in the
+/// market's own ids: offers that open, needs that arrive with their pairs, new scores of
+/// existing pairs, and offers withdrawn.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MarketChanges {
+    /// New offers: id and capacity.
+    pub offers: Vec<(String, u32)>,
+    /// New needs: id, demand and pairs `(offer, need-side score, offer-side score)`, offers
+    /// numbered as they will be once the new offers are added (after the existing ones, in
+    /// the order given).
+    pub needs: Vec<ArrivingNeed>,
+    /// New scores of existing pairs: `(need, offer, need-side score, offer-side score)`.
+    pub scores: Vec<(u32, u32, i64, i64)>,
+    /// Offers withdrawn.
+    pub withdraw: Vec<u32>,
+}
+
+/// Reads one round's changes from the JSON `text` of `name`: `{"offers": [{"id",
+/// "capacity"}], "needs": [{"id", "demand"}], "pairs": [{"need", "offer", "need_score",
+/// "offer_score"}], "withdraw": ["offer id", ...]}`, every list optional, against a market
+/// whose needs and offers have the ids `need_ids` and `offer_ids` and whose candidate pairs
+/// are `inst`'s. A pair naming a new need arrives with it; one naming an existing pair gives it
+/// new scores.
+///
+/// # Errors
+/// The first problem, naming the list's entry and the id: a new id that is taken or listed
+/// twice, a pair naming an id nobody has, a new pair for a need that is not new (pairs arrive
+/// with their need), a pair listed twice, a score outside `[0, 1]`, a quantity that is not a
+/// whole number, a withdrawn offer that does not exist.
+pub fn parse_market_changes(
+    name: &str,
+    text: &str,
+    need_ids: &[String],
+    offer_ids: &[String],
+    inst: &MarketInstance,
+) -> Result<MarketChanges, InstanceFileError> {
+    let v = json_document(name, text)?;
+    let list = |key: &str| -> Result<Vec<Entry>, InstanceFileError> {
+        match v.get(key) {
+            None | Some(serde_json::Value::Null) => Ok(Vec::new()),
+            Some(serde_json::Value::Array(items)) => list_entries(name, items, key),
+            Some(_) => fail(name, 0, format!("{key:?} is not a list")),
+        }
+    };
+    let (mut need_at, mut offer_at) = (id_index(need_ids), id_index(offer_ids));
+    let mut out = MarketChanges::default();
+    let fresh = |at: &mut HashMap<String, u32>, entries: &[Entry], what: &str, quantity: &str| {
+        let (ids, qs) = sides(name, entries, quantity)?;
+        for (k, id) in ids.iter().enumerate() {
+            if at.contains_key(id) {
+                return fail(
+                    name,
+                    entries[k].line,
+                    format!("new {what} {id:?}: the market already has one with that id"),
+                );
+            }
+            at.insert(id.clone(), u32::try_from(at.len()).unwrap_or(u32::MAX));
+        }
+        Ok(ids.into_iter().zip(qs).collect::<Vec<_>>())
+    };
+    out.offers = fresh(&mut offer_at, &list("offers")?, "offer", "capacity")?;
+    let needs = fresh(&mut need_at, &list("needs")?, "need", "demand")?;
+    let old_needs = need_ids.len() as u32;
+    let mut arriving: Vec<Vec<(u32, i64, i64)>> = vec![Vec::new(); needs.len()];
+    let mut seen = std::collections::HashSet::new();
+    for e in &list("pairs")? {
+        let need = field(name, e, "need")?;
+        let offer = field(name, e, "offer")?;
+        let Some(&i) = need_at.get(need) else {
+            return fail(
+                name,
+                e.line,
+                format!(
+                    "pair names need {need:?}, which neither the market nor the new needs list"
+                ),
+            );
+        };
+        let Some(&j) = offer_at.get(offer) else {
+            return fail(
+                name,
+                e.line,
+                format!(
+                    "pair names offer {offer:?}, which neither the market nor the new offers list"
+                ),
+            );
+        };
+        if !seen.insert((i, j)) {
+            return fail(
+                name,
+                e.line,
+                format!("pair ({need:?}, {offer:?}) is listed twice"),
+            );
+        }
+        let (w, s) = pair_scores(name, e)?;
+        if i >= old_needs {
+            arriving[(i - old_needs) as usize].push((j, w, s));
+        } else if inst.pair_index(i, j).is_some() {
+            out.scores.push((i, j, w, s));
+        } else {
+            return fail(
+                name,
+                e.line,
+                format!(
+                    "pair ({need:?}, {offer:?}) is not a candidate: new pairs arrive with a new need"
+                ),
+            );
+        }
+    }
+    out.needs = needs
+        .into_iter()
+        .zip(arriving)
+        .map(|((id, demand), pairs)| (id, demand, pairs))
+        .collect();
+    let withdraw = match v.get("withdraw") {
+        None | Some(serde_json::Value::Null) => Vec::new(),
+        Some(serde_json::Value::Array(items)) => items.clone(),
+        Some(_) => return fail(name, 0, "\"withdraw\" is not a list of offer ids"),
+    };
+    for (k, item) in withdraw.iter().enumerate() {
+        let line = k as u64 + 1;
+        let Some(id) = item.as_str() else {
+            return fail(
+                name,
+                line,
+                format!("entry {line} of \"withdraw\" is not an offer id (text)"),
+            );
+        };
+        let Some(&j) = offer_at.get(id) else {
+            return fail(
+                name,
+                line,
+                format!("withdraws offer {id:?}, which the market does not have"),
+            );
+        };
+        out.withdraw.push(j);
+    }
+    Ok(out)
 }
 
 /// Reads agreements from a CSV file with the columns `need,offer,units,status` (status 已签约 /
@@ -311,6 +457,15 @@ fn json_entries(
             format!("no list {key:?}: the file needs \"needs\", \"offers\" and \"pairs\""),
         );
     };
+    list_entries(name, list, key)
+}
+
+/// The objects of a JSON list as entries (numbers kept as written); entry `k` is line `k`.
+fn list_entries(
+    name: &str,
+    list: &[serde_json::Value],
+    key: &str,
+) -> Result<Vec<Entry>, InstanceFileError> {
     list.iter()
         .enumerate()
         .map(|(k, item)| {
@@ -371,6 +526,16 @@ fn sides(
         qs.push(q);
     }
     Ok((ids, qs))
+}
+
+/// A pair entry's need-side score and offer-side score (which defaults to the need side's).
+fn pair_scores(f: &str, e: &Entry) -> Result<(i64, i64), InstanceFileError> {
+    let w = score(f, e, "need_score")?;
+    let v = match e.fields.get("offer_score").filter(|s| !s.trim().is_empty()) {
+        Some(_) => score(f, e, "offer_score")?,
+        None => w,
+    };
+    Ok((w, v))
 }
 
 /// A score in `[0, 1]`, in the scorer's fixed point (six decimal places).

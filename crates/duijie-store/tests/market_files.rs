@@ -252,3 +252,65 @@ fn bad_matrices_are_refused_with_file_line_and_ids() {
         assert!(e.contains(want), "{need:?} {offer:?}\n→ {e}");
     }
 }
+
+#[test]
+fn a_round_of_changes_reads_in_the_markets_ids_and_names_each_bad_entry() {
+    use duijie_store::market::{parse_market_changes, parse_market_json};
+    let file = parse_market_json(
+        "m",
+        r#"{"needs": [{"id": "沈阳机床", "demand": 2}], "offers": [{"id": "东北大学", "capacity": 2}],
+            "pairs": [{"need": "沈阳机床", "offer": "东北大学", "need_score": 0.5}]}"#,
+        Market::Talent,
+    )
+    .unwrap();
+    let read = |text: &str| {
+        parse_market_changes(
+            "changes",
+            text,
+            &file.need_ids,
+            &file.offer_ids,
+            &file.instance,
+        )
+    };
+    let c = read(
+        r#"{"offers": [{"id": "大连理工大学", "capacity": 3}],
+            "needs": [{"id": "华晨宝马", "demand": 1}],
+            "pairs": [{"need": "华晨宝马", "offer": "大连理工大学", "need_score": 0.25},
+                      {"need": "沈阳机床", "offer": "东北大学", "need_score": 0.75, "offer_score": 0.5}],
+            "withdraw": ["东北大学"]}"#,
+    )
+    .unwrap();
+    assert_eq!(c.offers, vec![("大连理工大学".to_owned(), 3)]);
+    assert_eq!(
+        c.needs,
+        vec![("华晨宝马".to_owned(), 1, vec![(1, 250_000, 250_000)])]
+    );
+    assert_eq!(c.scores, vec![(0, 0, 750_000, 500_000)]);
+    assert_eq!(c.withdraw, vec![0]);
+    assert_eq!(read("{}").unwrap(), Default::default());
+    for (text, message) in [
+        (
+            r#"{"needs": [{"id": "沈阳机床", "demand": 1}]}"#,
+            "already has one",
+        ),
+        (
+            r#"{"pairs": [{"need": "nobody", "offer": "东北大学", "need_score": 0.5}]}"#,
+            "\"nobody\"",
+        ),
+        (
+            r#"{"needs": [{"id": "x", "demand": 1}], "pairs": [{"need": "x", "offer": "东北大学", "need_score": 0.5}, {"need": "x", "offer": "东北大学", "need_score": 0.5}]}"#,
+            "listed twice",
+        ),
+        (
+            r#"{"offers": [{"id": "y", "capacity": 1}], "pairs": [{"need": "沈阳机床", "offer": "y", "need_score": 0.5}]}"#,
+            "arrive with a new need",
+        ),
+        (r#"{"withdraw": ["东北"]}"#, "\"东北\""),
+        (r#"{"withdraw": [3]}"#, "not an offer id"),
+        (r#"{"needs": 3}"#, "not a list"),
+        ("{", "not JSON"),
+    ] {
+        let e = read(text).unwrap_err().to_string();
+        assert!(e.contains(message), "{text}: {e}");
+    }
+}

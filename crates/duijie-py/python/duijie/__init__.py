@@ -40,6 +40,7 @@ __all__ = [
     "InvalidInputError",
     "Ledger",
     "LedgerError",
+    "LiveMarket",
     "NoSuperStableError",
     "NumericRangeError",
     "StableResult",
@@ -588,14 +589,18 @@ class Ledger:
         return d
 
 
-def _market_json(needs: Any, offers: Any, pairs: Any) -> str:
-    def records(x: Any) -> List[Dict[str, Any]]:
-        if hasattr(x, "to_dict"):
-            x = x.to_dict(orient="records")
-        return [{k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in x]
+def _records(x: Any) -> List[Dict[str, Any]]:
+    """A DataFrame's rows or a list of dicts as plain dicts (numpy scalars made Python's)."""
+    if x is None:
+        return []
+    if hasattr(x, "to_dict"):
+        x = x.to_dict(orient="records")
+    return [{k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in x]
 
+
+def _market_json(needs: Any, offers: Any, pairs: Any) -> str:
     return json.dumps(
-        {"needs": records(needs), "offers": records(offers), "pairs": records(pairs)},
+        {"needs": _records(needs), "offers": _records(offers), "pairs": _records(pairs)},
         ensure_ascii=False,
     )
 
@@ -614,3 +619,57 @@ def allocate_market(needs: Any, offers: Any, pairs: Any, policy: str = "welfare"
     DataFrame (``need, offer, units, need_score, offer_score``) and its metrics."""
     csv_text, metrics = _duijie.market_allocate(_market_json(needs, offers, pairs), policy)
     return _frame(csv_text), json.loads(metrics)
+
+
+class LiveMarket:
+    """The welfare allocation of a market instance of your own, kept live between rounds: each
+    round's changes (needs that arrive with their pairs, offers that open or are withdrawn,
+    new scores of existing pairs) are applied to the market and to the optimal basis of the
+    last solve, and ``allocate`` re-solves from there. Every answer is the optimum
+    ``allocate_market(..., "welfare")`` gives on the market as it now stands, with its
+    certificate checked; only the work differs.
+
+    ``needs``, ``offers`` and ``pairs`` are as in ``compare_market``.
+    """
+
+    def __init__(self, needs: Any, offers: Any, pairs: Any) -> None:
+        self._native = _duijie.LiveMarket(_market_json(needs, offers, pairs))
+
+    def change(
+        self,
+        needs: Any = None,
+        pairs: Any = None,
+        offers: Any = None,
+        withdraw: Optional[Sequence[str]] = None,
+    ) -> None:
+        """Applies one round's changes: new ``offers`` (``id``, ``capacity``), new ``needs``
+        (``id``, ``demand``) with their ``pairs`` (``need``, ``offer``, ``need_score``, optional
+        ``offer_score``; a pair of an existing need and offer gives it new scores), and the ids
+        of offers to ``withdraw``. Nothing is applied when any entry is wrong
+        (``InvalidInputError`` names it)."""
+        self._native.change(
+            json.dumps(
+                {
+                    "needs": _records(needs),
+                    "pairs": _records(pairs),
+                    "offers": _records(offers),
+                    "withdraw": [str(w) for w in (withdraw or [])],
+                },
+                ensure_ascii=False,
+            )
+        )
+
+    def allocate(self) -> Tuple[Any, Dict[str, Any]]:
+        """The welfare allocation of the market as it now stands: its pairs as a DataFrame
+        (as ``allocate_market``) and its metrics."""
+        csv_text, metrics = self._native.allocate()
+        return _frame(csv_text), json.loads(metrics)
+
+    @property
+    def pivots(self) -> int:
+        """Simplex pivots the last ``allocate`` took (0 when nothing changed)."""
+        return int(self._native.pivots)
+
+    def counts(self) -> Tuple[int, int]:
+        """Needs and offers in the market now."""
+        return self._native.counts()

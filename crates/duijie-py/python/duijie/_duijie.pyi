@@ -82,6 +82,20 @@ def market_compare_csv(instance_json: str, policies: str = "all") -> str:
 def market_allocate(instance_json: str, policy: str) -> Tuple[str, str]:
     """One policy on a market instance: ``allocation.csv`` and the metrics as JSON."""
 
+class LiveMarket:
+    """A market instance's welfare allocation kept live between rounds."""
+
+    def __init__(self, instance_json: str) -> None: ...
+    def change(self, changes_json: str) -> None:
+        """One round's changes: ``offers``, ``needs``, ``pairs``, ``withdraw``."""
+    def allocate(self) -> Tuple[str, str]:
+        """``allocation.csv`` and the metrics as JSON, re-solved from the last basis."""
+    @property
+    def pivots(self) -> int:
+        """Pivots the last allocation took."""
+    def counts(self) -> Tuple[int, int]:
+        """Needs and offers in the market now."""
+
 class Ledger:
     """A ledger as read and validated, with every problem found."""
 

@@ -1,0 +1,101 @@
+//! A market of the analyst's own kept live between rounds (`_duijie.LiveMarket`): its welfare
+//! allocation re-solved from the last optimal basis after each round's changes.
+
+use duijie::policy::{self, LiveWelfare};
+use pyo3::prelude::*;
+
+use crate::errors::{InvalidInputError, allocate_error};
+use crate::ledger::{json, market};
+
+/// The welfare allocation of a market instance, kept live between rounds
+/// ([`duijie::policy::LiveWelfare`]), with the ids of its needs and offers.
+#[pyclass(name = "LiveMarket", module = "duijie._duijie")]
+pub struct PyLiveMarket {
+    live: LiveWelfare,
+    need_ids: Vec<String>,
+    offer_ids: Vec<String>,
+}
+
+#[pymethods]
+impl PyLiveMarket {
+    /// Keeps the market of `instance_json` (the shape of a `.json` instance file) live.
+    #[new]
+    fn new(py: Python<'_>, instance_json: &str) -> PyResult<Self> {
+        let file = market(instance_json)?;
+        let live = py
+            .detach(|| LiveWelfare::new(file.instance))
+            .map_err(|e| allocate_error(py, &e))?;
+        Ok(PyLiveMarket {
+            live,
+            need_ids: file.need_ids,
+            offer_ids: file.offer_ids,
+        })
+    }
+
+    /// Applies one round's changes (JSON: `offers`, `needs`, `pairs`, `withdraw`, as
+    /// `duijie_store::market::parse_market_changes` reads them): all of them, or none when
+    /// any is wrong.
+    fn change(&mut self, py: Python<'_>, changes_json: &str) -> PyResult<()> {
+        let c = duijie_store::market::parse_market_changes(
+            "changes",
+            changes_json,
+            &self.need_ids,
+            &self.offer_ids,
+            self.live.instance(),
+        )
+        .map_err(|e| InvalidInputError::new_err(e.to_string()))?;
+        // Every id, list and score was checked above. What is left to fail is the solver's
+        // numeric range, which scores from 0 to 1 (10⁶ in fixed point) reach only beyond 10¹¹
+        // needs and offers; should it fail, the ids stay in step with what was applied and
+        // the error says so.
+        let live = &mut self.live;
+        let (need_ids, offer_ids) = (&mut self.need_ids, &mut self.offer_ids);
+        let applied = py.detach(|| -> Result<(), duijie::allocate::AllocateError> {
+            for (id, capacity) in c.offers {
+                live.add_offer(capacity)?;
+                offer_ids.push(id);
+            }
+            for (id, demand, pairs) in c.needs {
+                live.add_need(demand, &pairs)?;
+                need_ids.push(id);
+            }
+            for &(i, j, w, v) in &c.scores {
+                live.set_scores(i, j, w, v)?;
+            }
+            for &j in &c.withdraw {
+                live.withdraw_offer(j)?;
+            }
+            Ok(())
+        });
+        applied.map_err(|e| {
+            InvalidInputError::new_err(format!("{e} (the changes listed before it were applied)"))
+        })
+    }
+
+    /// The welfare allocation of the market as it now stands, re-solved from the last basis
+    /// and certificate checked: the text of `allocation.csv` and the metrics as JSON, as
+    /// `market_allocate` gives them.
+    fn allocate(&mut self, py: Python<'_>) -> PyResult<(String, String)> {
+        let live = &mut self.live;
+        let a = py
+            .detach(|| live.allocate())
+            .map_err(|e| allocate_error(py, &e))?;
+        let inst = self.live.instance();
+        let metrics = policy::measure(inst, &a);
+        Ok((
+            duijie_export::allocation_csv(inst, &self.need_ids, &self.offer_ids, &a),
+            json(&metrics)?,
+        ))
+    }
+
+    /// Pivots the last allocation took.
+    #[getter]
+    fn pivots(&self) -> u64 {
+        self.live.pivots()
+    }
+
+    /// Needs and offers in the market now.
+    fn counts(&self) -> (usize, usize) {
+        (self.need_ids.len(), self.offer_ids.len())
+    }
+}
