@@ -276,21 +276,44 @@ impl LiveTransport {
     /// [`AllocateError::InvalidInstance`] if the simplex left flow on a withdrawn column (it
     /// cannot: every row can leave its units unmet).
     pub fn solve(&mut self) -> Result<TransportSolution, AllocateError> {
-        // The last search finds nothing to enter: that proves optimality, it is not a pivot.
-        let limits = Limits::default();
-        let (searches, _) = if self.solved {
-            self.basis.run_warm(&limits)
+        self.solve_within(&Limits::default())
+    }
+
+    /// [`LiveTransport::solve`] within `limits`. When a limit stops the simplex, the basis it
+    /// reached is returned as a feasible plan with [`Status::LimitReached`] (no certificate),
+    /// and the next solve goes on from there.
+    ///
+    /// # Errors
+    /// As [`LiveTransport::solve`]; [`AllocateError::LimitReached`] when the limit came before
+    /// every withdrawn column was emptied (no feasible plan yet).
+    pub fn solve_within(
+        &mut self,
+        limits: &Limits<'_>,
+    ) -> Result<TransportSolution, AllocateError> {
+        let (searches, stopped) = if self.solved {
+            self.basis.run_warm(limits)
         } else {
-            self.basis.run(&limits)
+            self.basis.run(limits)
         };
-        self.solved = true;
-        self.pivots = searches.saturating_sub(1);
+        self.solved = !stopped;
+        // The last search of a finished solve finds nothing to enter: that proves optimality,
+        // it is not a pivot.
+        self.pivots = if stopped {
+            searches
+        } else {
+            searches.saturating_sub(1)
+        };
         let t = &self.t;
         if let Some(&j) = self
             .penalised
             .iter()
             .find(|&&j| self.basis.flow_of(self.col_arc[j as usize] as usize) != 0)
         {
+            if stopped {
+                return Err(AllocateError::LimitReached {
+                    iterations: searches,
+                });
+            }
             return Err(invalid(format!(
                 "internal: withdrawn column {j} still carries flow"
             )));
@@ -328,7 +351,11 @@ impl LiveTransport {
             objective,
             row_price,
             col_price,
-            status: Status::Optimal,
+            status: if stopped {
+                Status::LimitReached
+            } else {
+                Status::Optimal
+            },
             algorithm: Algorithm::NetworkSimplex,
         })
     }
@@ -447,6 +474,43 @@ mod tests {
         let again = live.solve().unwrap();
         assert_eq!(live.pivots(), 0);
         assert_eq!(first, again);
+    }
+
+    #[test]
+    fn a_limit_stops_a_live_solve_with_a_feasible_plan_and_the_next_solve_goes_on() {
+        let mut next = xorshift(23);
+        let mut live = LiveTransport::new(random(&mut next, 60, 40, 10)).unwrap();
+        let limits = Limits {
+            max_iterations: Some(5),
+            stop: None,
+        };
+        let s = live.solve_within(&limits).unwrap();
+        assert_eq!(s.status, Status::LimitReached);
+        crate::allocate::check_plan(live.transport(), &s).unwrap();
+        let done = live.solve().unwrap();
+        verify_transport(live.transport(), &done).unwrap();
+        assert_eq!(
+            done.objective,
+            max_weight_transport(live.transport()).unwrap().objective
+        );
+        // Withdrawn columns not emptied yet: no feasible plan to give.
+        let full = (0..live.transport().cols() as u32)
+            .filter(|&j| done.flows.iter().any(|f| f.1 == j))
+            .collect::<Vec<_>>();
+        for &j in &full {
+            live.withdraw_col(j).unwrap();
+        }
+        let e = live.solve_within(&Limits {
+            max_iterations: Some(1),
+            stop: None,
+        });
+        assert!(
+            matches!(e, Err(AllocateError::LimitReached { .. })),
+            "{e:?}"
+        );
+        let s = live.solve().unwrap();
+        verify_transport(live.transport(), &s).unwrap();
+        assert!(s.flows.is_empty());
     }
 
     #[test]

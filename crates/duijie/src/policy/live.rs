@@ -3,7 +3,7 @@
 //! withdrawn, and re-solved from that basis.
 
 use super::{Allocation, MarketInstance, certified};
-use crate::allocate::{AllocateError, LiveTransport};
+use crate::allocate::{AllocateError, Limits, LiveTransport, Status};
 
 /// One market's [`Welfare`](super::Welfare) allocation, kept live: each round's changes are
 /// applied to the instance and to the last optimal basis, and [`LiveWelfare::allocate`]
@@ -175,7 +175,27 @@ impl LiveWelfare {
     /// [`AllocateError::CertificateFailed`] if the certificate does not check (it cannot
     /// unless the solver is wrong).
     pub fn allocate(&mut self) -> Result<Allocation, AllocateError> {
-        let s = self.live.solve()?;
+        self.allocate_within(&Limits::default())
+    }
+
+    /// [`LiveWelfare::allocate`] within `limits`: when they stop the solve, a feasible
+    /// allocation marked [`Status::LimitReached`](crate::allocate::Status::LimitReached),
+    /// without prices or bound; the next call goes on from where it stopped.
+    ///
+    /// # Errors
+    /// As [`LiveWelfare::allocate`]; [`AllocateError::LimitReached`] when no feasible
+    /// allocation was reached yet (a withdrawn offer still holds units).
+    pub fn allocate_within(&mut self, limits: &Limits<'_>) -> Result<Allocation, AllocateError> {
+        let s = self.live.solve_within(limits)?;
+        if s.status == Status::LimitReached {
+            return Ok(self.inst.allocation(
+                s.flows,
+                s.status,
+                s.algorithm,
+                (vec![], vec![]),
+                None,
+            ));
+        }
         let s = certified(self.live.transport(), s)?;
         Ok(self.inst.certified_allocation(s))
     }
@@ -247,6 +267,25 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_limited_allocation_is_feasible_and_the_next_one_finishes() {
+        let mut next = xorshift(41);
+        let mut live = LiveWelfare::new(market(&mut next, 40, 15)).unwrap();
+        let limits = Limits {
+            max_iterations: Some(3),
+            stop: None,
+        };
+        let a = live.allocate_within(&limits).unwrap();
+        assert_eq!(a.status, Status::LimitReached);
+        assert!(a.upper_bound.is_none() && a.need_price.is_empty());
+        let done = live.allocate().unwrap();
+        assert_eq!(done.status, Status::Optimal);
+        assert_eq!(
+            done.welfare,
+            Welfare.allocate(live.instance()).unwrap().welfare
+        );
     }
 
     #[test]
