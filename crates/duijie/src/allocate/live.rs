@@ -514,6 +514,24 @@ mod tests {
     }
 
     #[test]
+    fn a_market_that_starts_empty_grows_round_by_round() {
+        let mut live = LiveTransport::new(Transport::new(vec![], vec![], vec![]).unwrap()).unwrap();
+        assert_eq!(live.solve().unwrap().objective, 0);
+        assert_eq!(live.add_col(3).unwrap(), 0);
+        assert_eq!(live.add_row(2, &[(0, 7)]).unwrap(), 0);
+        assert_eq!(live.solve().unwrap().objective, 14);
+        assert_eq!(live.add_col(1).unwrap(), 1);
+        assert_eq!(live.add_row(3, &[(0, 9), (1, 4)]).unwrap(), 1);
+        let s = live.solve().unwrap();
+        verify_transport(live.transport(), &s).unwrap();
+        assert_eq!(s.objective, 2 * 9 + 7 + 4);
+        live.withdraw_col(0).unwrap();
+        let s = live.solve().unwrap();
+        verify_transport(live.transport(), &s).unwrap();
+        assert_eq!(s.flows, vec![(1, 1, 1)]);
+    }
+
+    #[test]
     fn bad_changes_are_named() {
         let mut live =
             LiveTransport::new(Transport::new(vec![2], vec![2], vec![(0, 0, 5)]).unwrap()).unwrap();
