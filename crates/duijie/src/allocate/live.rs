@@ -21,10 +21,11 @@
 //! Measured on the province talent market (20,000 needs, 4,991 offers, 997,162 pairs; `cargo
 //! bench -p duijie-benches --bench history -- "rematch_live|rematch/"`, through
 //! [`LiveWelfare`](crate::policy::LiveWelfare), certificate checked and allocation built in
-//! each), against a fresh welfare allocation of the market at 150–185 ms: unchanged 23 ms;
-//! 100 needs arrive (1,662 units, about 4,600 pivots) 62 ms; 100 offers withdrawn (8,074
-//! units, about 21,000 pivots) 134 ms. Each pivot moves about 450 nodes of the tree, and about
-//! 40% of the pivots move no flow. The answer is the same
+//! each; `benches/results/2026-12-05-rematch.csv`), against a fresh welfare allocation of the
+//! changed market (on both cores) at 129–167 ms: unchanged 23 ms (0.14×); 100 needs arrive
+//! (1,662 units, about 4,600 pivots) 59 ms (0.42×); 100 offers withdrawn (8,074 units, about
+//! 21,000 pivots) 128 ms (1.0×). Each pivot moves about 450 nodes of the tree, and about 40% of
+//! the pivots move no flow. The answer is the same
 //! [`TransportSolution`] as a fresh [`max_weight_transport`](super::max_weight_transport)'s,
 //! with its prices, and [`verify_transport`](super::verify_transport) checks it against
 //! [`LiveTransport::transport`], the instance as it now stands.
@@ -69,6 +70,8 @@ pub struct LiveTransport {
     sink: usize,
     /// The largest |weight| so far.
     max_w: u64,
+    /// The sum of the network's capacities ([`transport::network_capacity`]).
+    capacity: i128,
     /// The penalty cost on a withdrawn column's arc to the sink (0 until one is withdrawn).
     penalty: i64,
     /// Withdrawn columns whose arc carries the penalty.
@@ -107,6 +110,7 @@ impl LiveTransport {
         Ok(LiveTransport {
             arc_pair,
             max_w: t.pairs().max_abs(),
+            capacity: transport::network_capacity(&t),
             basis,
             pair_arc: net.pair_arc,
             row_node: (0..rows).map(index).collect(),
@@ -145,17 +149,17 @@ impl LiveTransport {
         self.unmet_arc.reserve(rows);
     }
 
-    /// Checks that weights up to `max_w` on a network of `nodes` nodes stay within the
-    /// simplex's exact arithmetic, and keeps the penalty above any path's saving.
-    fn fit(&mut self, nodes: usize, max_w: u64) -> Result<(), AllocateError> {
-        let limit = super::flow::weight_limit(nodes);
-        if max_w > limit {
-            return Err(AllocateError::NumericRange {
-                max_weight: max_w,
-                limit,
-            });
-        }
+    /// Whether weights up to `max_w` and capacities summing to `capacity` on a network of
+    /// `nodes` nodes stay within the simplex's exact arithmetic.
+    fn fits(nodes: usize, max_w: u64, capacity: i128) -> Result<(), AllocateError> {
+        super::flow::check_flow_range(nodes, max_w, capacity)
+    }
+
+    /// Records the grown weights and capacities ([`LiveTransport::fits`] checked them) and
+    /// keeps the penalty above any path's saving.
+    fn grow(&mut self, max_w: u64, capacity: i128) {
         self.max_w = max_w;
+        self.capacity = capacity;
         if !self.penalised.is_empty() && self.penalty < penalty_for(max_w) {
             self.penalty = penalty_for(max_w);
             for &j in &self.penalised {
@@ -163,7 +167,6 @@ impl LiveTransport {
                     .set_cost(self.col_arc[j as usize] as usize, self.penalty);
             }
         }
-        Ok(())
     }
 
     /// A need arrives: a new row with `demand` units and `(column, weight)` pairs; returns its
@@ -172,15 +175,19 @@ impl LiveTransport {
     ///
     /// # Errors
     /// [`AllocateError::InvalidInstance`] for a column that does not exist or is listed twice;
-    /// [`AllocateError::NumericRange`] for a weight beyond the range of the grown network.
+    /// [`AllocateError::NumericRange`] for a weight or a demand beyond the range of the grown
+    /// network. Nothing is changed then.
     pub fn add_row(&mut self, demand: u32, pairs: &[(u32, i64)]) -> Result<u32, AllocateError> {
         let max_w = pairs
             .iter()
             .map(|p| p.1.unsigned_abs())
             .fold(self.max_w, u64::max);
-        self.fit(self.basis.potentials().len() + 1, max_w)?;
+        let capacity =
+            self.capacity + transport::row_capacity(demand, pairs.len()) + i128::from(demand);
+        Self::fits(self.basis.potentials().len() + 1, max_w, capacity)?;
         let i = self.t.rows();
         self.t.push_row(demand, pairs)?;
+        self.grow(max_w, capacity);
         let u = self.basis.add_node();
         let room = i64::from(demand) + 1;
         let row: Vec<(u32, i64)> = self.t.row(i).collect();
@@ -210,7 +217,9 @@ impl LiveTransport {
     /// # Errors
     /// [`AllocateError::NumericRange`] when the grown network leaves the exact range.
     pub fn add_col(&mut self, capacity: u32) -> Result<u32, AllocateError> {
-        self.fit(self.basis.potentials().len() + 1, self.max_w)?;
+        let total = self.capacity + i128::from(capacity);
+        Self::fits(self.basis.potentials().len() + 1, self.max_w, total)?;
+        self.grow(self.max_w, total);
         let j = self.t.cols();
         self.t.push_col(capacity);
         let u = self.basis.add_node();
@@ -252,13 +261,13 @@ impl LiveTransport {
     /// [`AllocateError::NumericRange`] for a weight beyond the network's range.
     pub fn set_weight(&mut self, i: u32, j: u32, w: i64) -> Result<(), AllocateError> {
         let iu = i as usize;
-        if iu >= self.t.rows() || !self.t.set_weight(iu, j, w) {
+        if iu >= self.t.rows() || self.t.weight(iu, j).is_none() {
             return Err(invalid(format!("pair ({i}, {j}) is not a candidate")));
         }
-        self.fit(
-            self.basis.potentials().len(),
-            self.max_w.max(w.unsigned_abs()),
-        )?;
+        let max_w = self.max_w.max(w.unsigned_abs());
+        Self::fits(self.basis.potentials().len(), max_w, self.capacity)?;
+        self.t.set_weight(iu, j, w);
+        self.grow(max_w, self.capacity);
         let span = self.t.pairs().row_span(iu);
         let k = span.start + self.t.row(iu).position(|(c, _)| c == j).unwrap_or(0);
         let arc = self.pair_arc[k];
@@ -548,6 +557,12 @@ mod tests {
         assert!(live.set_weight(0, 1, 3).is_err());
         let e = live.add_row(1, &[(0, i64::MAX / 2)]).unwrap_err();
         assert!(matches!(e, AllocateError::NumericRange { .. }), "{e}");
+        let e = live.set_weight(0, 0, i64::MAX / 2).unwrap_err();
+        assert!(matches!(e, AllocateError::NumericRange { .. }), "{e}");
+        let e = live.add_row(u32::MAX, &[(0, 5)]);
+        assert!(e.is_ok(), "one row of 2³² units fits: {e:?}");
+        live =
+            LiveTransport::new(Transport::new(vec![2], vec![2], vec![(0, 0, 5)]).unwrap()).unwrap();
         // Nothing half-done: the instance is as before and still solves.
         assert_eq!(live.transport().rows(), 1);
         assert_eq!(live.solve().unwrap().objective, 10);

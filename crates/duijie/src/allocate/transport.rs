@@ -513,20 +513,30 @@ pub fn max_weight_transport_ssp_with(
 
 /// Whether the simplex network of `t` fits the simplex's exact arithmetic.
 pub(super) fn check_network_range(t: &Transport) -> Result<(), AllocateError> {
-    let (rows, cols) = (t.rows(), t.cols());
+    super::flow::check_flow_range(
+        t.rows() + t.cols() + 1,
+        t.pairs.max_abs(),
+        network_capacity(t),
+    )
+}
+
+/// The sum of the simplex network's capacities (with the supply): each row's pair arcs and its
+/// unmet arc carry demand + 1, each column's arc its capacity; it must fit the simplex's
+/// arithmetic.
+pub(super) fn network_capacity(t: &Transport) -> i128 {
+    let rows = t.rows();
     let total: i64 = t.demand.iter().map(|&d| i64::from(d)).sum();
-    let max_w = t.pairs.max_abs();
-    // The network's capacities: each row's pair arcs and its unmet arc carry demand + 1, each
-    // column's arc its capacity; their sum must fit the simplex's arithmetic.
     let row_caps: i128 = (0..rows)
-        .map(|i| (i128::from(t.demand[i]) + 1) * (t.row(i).count() as i128 + 1))
+        .map(|i| row_capacity(t.demand[i], t.row(i).count()))
         .sum();
     let col_caps: i128 = t.capacity.iter().map(|&c| i128::from(c)).sum();
-    super::flow::check_flow_range(
-        rows + cols + 1,
-        max_w,
-        row_caps + col_caps + i128::from(total),
-    )
+    row_caps + col_caps + i128::from(total)
+}
+
+/// What a row of `demand` units with `pairs` pairs adds to the network's capacity: demand + 1
+/// on each pair arc and on its unmet arc.
+pub(super) fn row_capacity(demand: u32, pairs: usize) -> i128 {
+    (i128::from(demand) + 1) * (pairs as i128 + 1)
 }
 
 /// The network the simplex solves for a transportation instance: rows `0..rows`, columns
