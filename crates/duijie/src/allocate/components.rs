@@ -90,7 +90,7 @@ pub(crate) fn each_largest_first<R: Send>(
 
 /// The sub-problem of component `c`: its rows' demands, its columns' capacities and its pairs,
 /// renumbered from 0 in the same order.
-fn sub_problem(t: &Transport, c: &Component) -> Result<Transport, AllocateError> {
+pub(super) fn sub_problem(t: &Transport, c: &Component) -> Result<Transport, AllocateError> {
     // The component's columns are sorted: a column's new index is its rank among them.
     let rank = |j: u32| u32::try_from(c.cols.partition_point(|&x| x < j)).unwrap_or(u32::MAX);
     let mut pairs = Vec::new();
@@ -137,30 +137,50 @@ pub fn max_weight_transport_by_components(
         each_largest_first(&comps, |c| solve_component(t, c, limits));
     let solved: Vec<TransportSolution> =
         solved.into_iter().collect::<Result<_, AllocateError>>()?;
+    Ok(combine(
+        t,
+        comps
+            .iter()
+            .zip(&solved)
+            .map(|(c, s)| (&c.rows[..], &c.cols[..], s)),
+    ))
+}
+
+/// The plan of the whole problem `t` from its components' solutions, each with its rows and
+/// columns in `t`'s indices: flows and prices put back in place, rows outside every component
+/// unmet at price 0, the objectives summed. A component stopped by a limit makes the whole
+/// stopped, without prices (its prices are no certificate, and neither are the combined ones).
+pub(super) fn combine<'a>(
+    t: &Transport,
+    parts: impl Iterator<Item = (&'a [u32], &'a [u32], &'a TransportSolution)>,
+) -> TransportSolution {
     let mut out = TransportSolution {
-        flows: Vec::with_capacity(solved.iter().map(|s| s.flows.len()).sum()),
+        flows: Vec::new(),
         unmet: t.demand().to_vec(),
         objective: 0,
         row_price: vec![0; t.rows()],
         col_price: vec![0; t.cols()],
         status: Status::Optimal,
-        algorithm: solved[0].algorithm,
+        algorithm: super::Algorithm::NetworkSimplex,
     };
-    for (c, s) in comps.iter().zip(&solved) {
+    for (rows, cols, s) in parts {
         out.objective += s.objective;
+        out.algorithm = s.algorithm;
         if s.status != Status::Optimal {
             out.status = s.status;
         }
-        for &(r, k, u) in &s.flows {
-            out.flows.push((c.rows[r as usize], c.cols[k as usize], u));
-        }
-        for (k, &i) in c.rows.iter().enumerate() {
+        out.flows.extend(
+            s.flows
+                .iter()
+                .map(|&(r, k, u)| (rows[r as usize], cols[k as usize], u)),
+        );
+        for (k, &i) in rows.iter().enumerate() {
             out.unmet[i as usize] = s.unmet[k];
             if let Some(&p) = s.row_price.get(k) {
                 out.row_price[i as usize] = p;
             }
         }
-        for (k, &j) in c.cols.iter().enumerate() {
+        for (k, &j) in cols.iter().enumerate() {
             if let Some(&p) = s.col_price.get(k) {
                 out.col_price[j as usize] = p;
             }
@@ -168,9 +188,8 @@ pub fn max_weight_transport_by_components(
     }
     out.flows.sort_unstable();
     if out.status != Status::Optimal {
-        // A stopped component's prices are no certificate, and neither are the combined ones.
         out.row_price.clear();
         out.col_price.clear();
     }
-    Ok(out)
+    out
 }

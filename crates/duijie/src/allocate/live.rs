@@ -2,34 +2,43 @@
 //! open, weights change, and the network simplex goes on from the last optimal basis instead of
 //! starting again.
 //!
-//! The basis of the last solve (the spanning tree, its flows and its potentials) stays in
-//! memory with the network. A change edits both in place:
+//! The problem is kept as its connected components (rows and columns joined by pairs share no
+//! price with any other component, so each is solved on its own, as
+//! [`max_weight_transport_by_components`](super::max_weight_transport_by_components) does), each
+//! with the basis of its last solve (the spanning tree, its flows and its potentials) and its
+//! last solution. A change edits one component's network and basis in place:
 //! - a new row is a new node hung from the sink by its "unmet" arc, carrying its whole demand
-//!   (a feasible flow; its pairs enter the basis as the simplex finds them worth it);
-//! - a new column is a new node hung from the sink by its capacity arc, empty;
-//! - a withdrawn column's arc to the sink gets a penalty cost larger than any path can save
-//!   (the artificial cost of the simplex's own big-M start), so the optimum carries nothing
-//!   through it: the flow stays feasible at every step, and at the optimum the column is
-//!   empty, as its capacity of 0 requires;
+//!   (a feasible flow; its pairs enter the basis as the simplex finds them worth it); a row
+//!   whose pairs join several components merges them into one, solved cold at the next solve;
+//! - a new column has no pair and belongs to no component until a row names it;
+//! - a withdrawn column's arc to the sink gets the cost of the largest weight + 1, so the
+//!   optimum carries nothing through it (any unit through it does better unmet): the flow
+//!   stays feasible at every step, and at the optimum the column is empty, as its capacity of
+//!   0 requires;
 //! - a changed weight is a changed arc cost (a tree arc's moves the potentials below it).
 //!
-//! The next solve pivots only as far as the changes reach; the entering-arc search still reads
-//! the whole network once at the end to prove optimality. Near the optimum few arcs have a
-//! negative reduced cost, so the search keeps the ones a block search passes as candidates and
-//! takes them first.
+//! The next solve re-solves only the components that changed, in parallel, each pivoting only
+//! as far as the changes reach; the entering-arc search still reads the component's whole
+//! network once at the end to prove optimality. Near the optimum few arcs have a negative
+//! reduced cost, so the search keeps the ones a block search passes as candidates and takes
+//! them first.
 //!
-//! Measured on the province talent market (20,000 needs, 4,991 offers, 997,162 pairs; `cargo
-//! bench -p duijie-benches --bench history -- "rematch_live|rematch/"`, through
-//! [`LiveWelfare`](crate::policy::LiveWelfare), certificate checked and allocation built in
-//! each; `benches/results/2026-12-05-rematch.csv`), against a fresh welfare allocation of the
-//! changed market (on both cores) at 129–167 ms: unchanged 23 ms (0.14×); 100 needs arrive
-//! (1,662 units, about 4,600 pivots) 59 ms (0.42×); 100 offers withdrawn (8,074 units, about
-//! 21,000 pivots) 128 ms (1.0×). Each pivot moves about 450 nodes of the tree, and about 40% of
-//! the pivots move no flow. The answer is the same
+//! Measured on the province talent market (20,000 needs, 4,991 offers, 997,162 pairs in 8
+//! components; `cargo bench -p duijie-benches --bench history -- "rematch_live|rematch/"`,
+//! through [`LiveWelfare`](crate::policy::LiveWelfare), certificate checked and allocation
+//! built in each; `benches/results/2026-12-05-rematch.csv`), against a fresh welfare
+//! allocation of the changed market (components on both cores) at 129–167 ms: unchanged 15 ms
+//! (0.09×); 100 needs arrive (1,662 units, about 4,600 pivots) 42 ms (0.30×); 100 offers
+//! withdrawn (8,074 units, about 21,000 pivots) 97 ms (0.75×). Each pivot moves about 450
+//! nodes of the tree, and about 40% of the pivots move no flow; the largest component holds
+//! three fifths of the nodes, so two threads bring at most 1.7×. The answer is the same
 //! [`TransportSolution`] as a fresh [`max_weight_transport`](super::max_weight_transport)'s,
 //! with its prices, and [`verify_transport`](super::verify_transport) checks it against
 //! [`LiveTransport::transport`], the instance as it now stands.
 
+use rayon::prelude::*;
+
+use super::components::{Component, components, sub_problem};
 use super::simplex::Basis;
 use super::transport::{self, NO_ARC, Transport, TransportSolution};
 use super::{Algorithm, AllocateError, Limits, Status};
@@ -54,6 +63,316 @@ use super::{Algorithm, AllocateError, Limits, Status};
 /// ```
 #[derive(Clone)]
 pub struct LiveTransport {
+    /// The whole instance as it stands.
+    t: Transport,
+    /// The components (`None`: merged into a later one), each with its rows and columns in
+    /// the whole instance's indices, and its last solution while nothing in it changed.
+    parts: Vec<Option<Part>>,
+    /// Each row's and column's part and index in it ([`NO_ARC`] for both: no pair yet).
+    row_at: Vec<(u32, u32)>,
+    col_at: Vec<(u32, u32)>,
+    /// Pivots of the last solve, over every part it re-solved.
+    pivots: u64,
+}
+
+#[derive(Clone)]
+struct Part {
+    live: LivePart,
+    rows: Vec<u32>,
+    cols: Vec<u32>,
+    last: Option<TransportSolution>,
+}
+
+impl Part {
+    fn new(t: &Transport, c: Component) -> Result<Part, AllocateError> {
+        Ok(Part {
+            live: LivePart::new(sub_problem(t, &c)?)?,
+            rows: c.rows,
+            cols: c.cols,
+            last: None,
+        })
+    }
+}
+
+const NONE: (u32, u32) = (NO_ARC, NO_ARC);
+
+impl LiveTransport {
+    /// Keeps `t` and its connected components, each with its own starting basis;
+    /// [`LiveTransport::solve`] solves them.
+    ///
+    /// # Errors
+    /// [`AllocateError::NumericRange`] as [`max_weight_transport`](super::max_weight_transport).
+    pub fn new(t: Transport) -> Result<LiveTransport, AllocateError> {
+        let mut live = LiveTransport {
+            row_at: vec![NONE; t.rows()],
+            col_at: vec![NONE; t.cols()],
+            parts: Vec::new(),
+            pivots: 0,
+            t,
+        };
+        for c in components(&live.t) {
+            live.place(&c);
+            let part = Part::new(&live.t, c)?;
+            live.parts.push(Some(part));
+        }
+        Ok(live)
+    }
+
+    /// Records that component `c` is the next part.
+    fn place(&mut self, c: &Component) {
+        let p = index(self.parts.len());
+        for (k, &i) in c.rows.iter().enumerate() {
+            self.row_at[i as usize] = (p, index(k));
+        }
+        for (k, &j) in c.cols.iter().enumerate() {
+            self.col_at[j as usize] = (p, index(k));
+        }
+    }
+
+    /// The instance as it stands after the changes so far.
+    pub fn transport(&self) -> &Transport {
+        &self.t
+    }
+
+    /// Pivots the last [`LiveTransport::solve`] took, over the components it re-solved.
+    pub fn pivots(&self) -> u64 {
+        self.pivots
+    }
+
+    /// Room for `rows` more rows with `pairs` pairs in all, spread over the components by
+    /// their size, so that adding them does not move the network's arrays (growing them copies
+    /// a component's network once per doubling, which a round that knows its size can do
+    /// ahead).
+    pub fn reserve(&mut self, rows: usize, pairs: usize) {
+        self.t.reserve(rows, pairs);
+        let total = self.t.rows().max(1);
+        for part in self.parts.iter_mut().flatten() {
+            let share = |x: usize| x * part.rows.len() / total + 1;
+            part.live.reserve(share(rows), share(pairs));
+        }
+    }
+
+    /// A need arrives: a new row with `demand` units and `(column, weight)` pairs; returns its
+    /// index. Pairs into a column of capacity 0 are kept in the instance but can never carry
+    /// flow. A row whose pairs join two components merges them (one cold solve of the merged
+    /// component, at the next solve).
+    ///
+    /// # Errors
+    /// [`AllocateError::InvalidInstance`] for a column that does not exist or is listed twice;
+    /// [`AllocateError::NumericRange`] for a weight or a demand beyond the range of the grown
+    /// network. Nothing is changed then.
+    pub fn add_row(&mut self, demand: u32, pairs: &[(u32, i64)]) -> Result<u32, AllocateError> {
+        let i = self.t.rows();
+        // The checks `Transport::push_row` makes, before anything changes.
+        let mut sorted = pairs.to_vec();
+        sorted.sort_unstable_by_key(|p| p.0);
+        if let Some(&(j, _)) = sorted.iter().find(|p| p.0 as usize >= self.t.cols()) {
+            return Err(invalid(format!(
+                "pair ({i}, {j}) is outside {} rows × {} columns",
+                i + 1,
+                self.t.cols()
+            )));
+        }
+        if let Some(w) = sorted.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(invalid(format!("pair ({i}, {}) is listed twice", w[0].0)));
+        }
+        let mut touched: Vec<u32> = sorted
+            .iter()
+            .map(|&(j, _)| self.col_at[j as usize].0)
+            .filter(|&p| p != NO_ARC)
+            .collect();
+        touched.sort_unstable();
+        touched.dedup();
+        if sorted.is_empty() {
+            self.t.push_row(demand, &sorted)?;
+            self.row_at.push(NONE);
+            return Ok(index(i));
+        }
+        // The part the row joins: the one its columns are in, a new one, or the merge of all
+        // those it touches; columns with no pair yet join it.
+        let p = if touched.len() == 1 {
+            touched[0]
+        } else {
+            let mut rows: Vec<u32> = Vec::new();
+            let mut cols: Vec<u32> = Vec::new();
+            for &q in &touched {
+                if let Some(part) = &self.parts[q as usize] {
+                    rows.extend(&part.rows);
+                    cols.extend(&part.cols);
+                }
+            }
+            rows.sort_unstable();
+            cols.sort_unstable();
+            let c = Component { rows, cols };
+            let part = Part::new(&self.t, c.clone())?;
+            for &q in &touched {
+                self.parts[q as usize] = None;
+            }
+            self.place(&c);
+            self.parts.push(Some(part));
+            index(self.parts.len() - 1)
+        };
+        let Some(part) = self.parts[p as usize].as_mut() else {
+            return Err(invalid("internal: a live part was merged away".into()));
+        };
+        part.last = None;
+        let mut local: Vec<(u32, i64)> = Vec::with_capacity(sorted.len());
+        for &(j, w) in &sorted {
+            let (q, k) = self.col_at[j as usize];
+            let k = if q == NO_ARC {
+                let k = part.live.add_col(self.t.capacity()[j as usize])?;
+                part.cols.push(j);
+                self.col_at[j as usize] = (p, k);
+                k
+            } else {
+                k
+            };
+            local.push((k, w));
+        }
+        let k = part.live.add_row(demand, &local)?;
+        part.rows.push(index(i));
+        part.last = None;
+        self.t.push_row(demand, &sorted)?;
+        self.row_at.push((p, k));
+        Ok(index(i))
+    }
+
+    /// An offer opens: a new column with `capacity` and no pairs yet (later rows can name it);
+    /// returns its index.
+    ///
+    /// # Errors
+    /// None today; the signature leaves room for a range check.
+    pub fn add_col(&mut self, capacity: u32) -> Result<u32, AllocateError> {
+        let j = self.t.cols();
+        self.t.push_col(capacity);
+        self.col_at.push(NONE);
+        Ok(index(j))
+    }
+
+    /// An offer is withdrawn: column `j`'s capacity becomes 0, and the next solve moves its
+    /// units elsewhere.
+    ///
+    /// # Errors
+    /// [`AllocateError::InvalidInstance`] for a column that does not exist.
+    pub fn withdraw_col(&mut self, j: u32) -> Result<(), AllocateError> {
+        let ju = j as usize;
+        if ju >= self.t.cols() {
+            return Err(invalid(format!(
+                "column {j} does not exist ({} columns)",
+                self.t.cols()
+            )));
+        }
+        let (p, k) = self.col_at[ju];
+        if let Some(part) = self.parts.get_mut(p as usize).and_then(Option::as_mut) {
+            part.live.withdraw_col(k)?;
+            part.last = None;
+        }
+        self.t.set_capacity(ju, 0);
+        Ok(())
+    }
+
+    /// The weight of pair `(i, j)` changes to `w`.
+    ///
+    /// # Errors
+    /// [`AllocateError::InvalidInstance`] when `(i, j)` is not a candidate pair;
+    /// [`AllocateError::NumericRange`] for a weight beyond the network's range.
+    pub fn set_weight(&mut self, i: u32, j: u32, w: i64) -> Result<(), AllocateError> {
+        let iu = i as usize;
+        if iu >= self.t.rows() || self.t.weight(iu, j).is_none() {
+            return Err(invalid(format!("pair ({i}, {j}) is not a candidate")));
+        }
+        let ((p, r), (_, c)) = (self.row_at[iu], self.col_at[j as usize]);
+        let Some(part) = self.parts.get_mut(p as usize).and_then(Option::as_mut) else {
+            return Err(invalid("internal: a pair outside every live part".into()));
+        };
+        part.live.set_weight(r, c, w)?;
+        part.last = None;
+        self.t.set_weight(iu, j, w);
+        Ok(())
+    }
+
+    /// Solves from the last bases: the optimal plan of the instance as it now stands, with its
+    /// prices ([`verify_transport`](super::verify_transport) checks them against
+    /// [`LiveTransport::transport`]). Only the components that changed since their last solve
+    /// are solved again, in parallel on the rayon pool, largest first; the answer does not
+    /// depend on the number of threads.
+    ///
+    /// # Errors
+    /// [`AllocateError::InvalidInstance`] if the simplex left flow on a withdrawn column (it
+    /// cannot: every row can leave its units unmet).
+    pub fn solve(&mut self) -> Result<TransportSolution, AllocateError> {
+        self.solve_within(&Limits::default())
+    }
+
+    /// [`LiveTransport::solve`] within `limits` (each component's solve under them). When a
+    /// limit stops a component, the plan is feasible and marked [`Status::LimitReached`]
+    /// (no prices), and the next solve goes on from there.
+    ///
+    /// # Errors
+    /// As [`LiveTransport::solve`]; [`AllocateError::LimitReached`] when the limit came before
+    /// every withdrawn column was emptied (no feasible plan yet).
+    pub fn solve_within(
+        &mut self,
+        limits: &Limits<'_>,
+    ) -> Result<TransportSolution, AllocateError> {
+        let mut stale: Vec<&mut Part> = self
+            .parts
+            .iter_mut()
+            .flatten()
+            .filter(|p| p.last.is_none())
+            .collect();
+        stale.sort_by_key(|p| std::cmp::Reverse(p.rows.len() + p.cols.len()));
+        let solved: Vec<Result<u64, AllocateError>> = stale
+            .into_par_iter()
+            .with_max_len(1)
+            .map(|part| {
+                let s = part.live.solve_within(limits)?;
+                let pivots = part.live.pivots();
+                part.last = Some(s);
+                Ok(pivots)
+            })
+            .collect();
+        self.pivots = 0;
+        let mut first_error = None;
+        for r in solved {
+            match r {
+                Ok(p) => self.pivots += p,
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        if let Some(e) = first_error {
+            for part in self.parts.iter_mut().flatten() {
+                part.last = None;
+            }
+            return Err(e);
+        }
+        let out = super::components::combine(
+            &self.t,
+            self.parts
+                .iter()
+                .flatten()
+                .filter_map(|p| Some((&p.rows[..], &p.cols[..], p.last.as_ref()?))),
+        );
+        // A stopped part goes on from its basis next time.
+        for part in self.parts.iter_mut().flatten() {
+            if part
+                .last
+                .as_ref()
+                .is_some_and(|s| s.status != Status::Optimal)
+            {
+                part.last = None;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// One connected component of a [`LiveTransport`]: its instance (in its own indices) with the
+/// optimal basis of its last solve.
+#[derive(Clone)]
+struct LivePart {
     t: Transport,
     basis: Basis,
     /// Each pair's arc, in the instance's pair order ([`NO_ARC`]: a pair into a column that had
@@ -90,12 +409,12 @@ fn index(k: usize) -> u32 {
     u32::try_from(k).unwrap_or(u32::MAX)
 }
 
-impl LiveTransport {
-    /// Keeps `t` with its starting basis (every unit unmet); [`LiveTransport::solve`] solves it.
+impl LivePart {
+    /// Keeps `t` with its starting basis (every unit unmet); [`LivePart::solve`] solves it.
     ///
     /// # Errors
     /// [`AllocateError::NumericRange`] as [`max_weight_transport`](super::max_weight_transport).
-    pub fn new(t: Transport) -> Result<LiveTransport, AllocateError> {
+    fn new(t: Transport) -> Result<LivePart, AllocateError> {
         transport::check_network_range(&t)?;
         let net = transport::network(&t);
         let (rows, cols) = (t.rows(), t.cols());
@@ -107,7 +426,7 @@ impl LiveTransport {
                 arc_pair[a as usize] = index(k);
             }
         }
-        Ok(LiveTransport {
+        Ok(LivePart {
             arc_pair,
             max_w: t.pairs().max_abs(),
             capacity: transport::network_capacity(&t),
@@ -128,20 +447,15 @@ impl LiveTransport {
         })
     }
 
-    /// The instance as it stands after the changes so far.
-    pub fn transport(&self) -> &Transport {
-        &self.t
-    }
-
-    /// Pivots the last [`LiveTransport::solve`] took.
-    pub fn pivots(&self) -> u64 {
+    /// Pivots the last [`LivePart::solve`] took.
+    fn pivots(&self) -> u64 {
         self.pivots
     }
 
     /// Room for `rows` more rows with `pairs` pairs in all, so that adding them does not move
     /// the network's arrays (growing them copies the whole network once per doubling, which
     /// a round that knows its size can do ahead).
-    pub fn reserve(&mut self, rows: usize, pairs: usize) {
+    fn reserve(&mut self, rows: usize, pairs: usize) {
         self.t.reserve(rows, pairs);
         self.basis.reserve(rows, pairs + rows);
         self.pair_arc.reserve(pairs);
@@ -155,7 +469,7 @@ impl LiveTransport {
         super::flow::check_flow_range(nodes, max_w, capacity)
     }
 
-    /// Records the grown weights and capacities ([`LiveTransport::fits`] checked them) and
+    /// Records the grown weights and capacities ([`LivePart::fits`] checked them) and
     /// keeps the penalty above any path's saving.
     fn grow(&mut self, max_w: u64, capacity: i128) {
         self.max_w = max_w;
@@ -177,7 +491,7 @@ impl LiveTransport {
     /// [`AllocateError::InvalidInstance`] for a column that does not exist or is listed twice;
     /// [`AllocateError::NumericRange`] for a weight or a demand beyond the range of the grown
     /// network. Nothing is changed then.
-    pub fn add_row(&mut self, demand: u32, pairs: &[(u32, i64)]) -> Result<u32, AllocateError> {
+    fn add_row(&mut self, demand: u32, pairs: &[(u32, i64)]) -> Result<u32, AllocateError> {
         let max_w = pairs
             .iter()
             .map(|p| p.1.unsigned_abs())
@@ -216,7 +530,7 @@ impl LiveTransport {
     ///
     /// # Errors
     /// [`AllocateError::NumericRange`] when the grown network leaves the exact range.
-    pub fn add_col(&mut self, capacity: u32) -> Result<u32, AllocateError> {
+    fn add_col(&mut self, capacity: u32) -> Result<u32, AllocateError> {
         let total = self.capacity + i128::from(capacity);
         Self::fits(self.basis.potentials().len() + 1, self.max_w, total)?;
         self.grow(self.max_w, total);
@@ -236,7 +550,7 @@ impl LiveTransport {
     ///
     /// # Errors
     /// [`AllocateError::InvalidInstance`] for a column that does not exist.
-    pub fn withdraw_col(&mut self, j: u32) -> Result<(), AllocateError> {
+    fn withdraw_col(&mut self, j: u32) -> Result<(), AllocateError> {
         let ju = j as usize;
         if ju >= self.t.cols() {
             return Err(invalid(format!(
@@ -259,7 +573,7 @@ impl LiveTransport {
     /// # Errors
     /// [`AllocateError::InvalidInstance`] when `(i, j)` is not a candidate pair;
     /// [`AllocateError::NumericRange`] for a weight beyond the network's range.
-    pub fn set_weight(&mut self, i: u32, j: u32, w: i64) -> Result<(), AllocateError> {
+    fn set_weight(&mut self, i: u32, j: u32, w: i64) -> Result<(), AllocateError> {
         let iu = i as usize;
         if iu >= self.t.rows() || self.t.weight(iu, j).is_none() {
             return Err(invalid(format!("pair ({i}, {j}) is not a candidate")));
@@ -277,28 +591,16 @@ impl LiveTransport {
         Ok(())
     }
 
-    /// Solves from the last basis: the optimal plan of the instance as it now stands, with its
-    /// prices ([`verify_transport`](super::verify_transport) checks them against
-    /// [`LiveTransport::transport`]).
+    /// Solves from the last basis within `limits`: the optimal plan of the part as it now
+    /// stands, with its prices, or, when a limit stops the simplex, the basis it reached as a
+    /// feasible plan with [`Status::LimitReached`] (no certificate); the next solve goes on
+    /// from there.
     ///
     /// # Errors
-    /// [`AllocateError::InvalidInstance`] if the simplex left flow on a withdrawn column (it
-    /// cannot: every row can leave its units unmet).
-    pub fn solve(&mut self) -> Result<TransportSolution, AllocateError> {
-        self.solve_within(&Limits::default())
-    }
-
-    /// [`LiveTransport::solve`] within `limits`. When a limit stops the simplex, the basis it
-    /// reached is returned as a feasible plan with [`Status::LimitReached`] (no certificate),
-    /// and the next solve goes on from there.
-    ///
-    /// # Errors
-    /// As [`LiveTransport::solve`]; [`AllocateError::LimitReached`] when the limit came before
-    /// every withdrawn column was emptied (no feasible plan yet).
-    pub fn solve_within(
-        &mut self,
-        limits: &Limits<'_>,
-    ) -> Result<TransportSolution, AllocateError> {
+    /// [`AllocateError::LimitReached`] when the limit came before every withdrawn column was
+    /// emptied (no feasible plan yet); [`AllocateError::InvalidInstance`] if a finished solve
+    /// left flow on a withdrawn column (it cannot: every row can leave its units unmet).
+    fn solve_within(&mut self, limits: &Limits<'_>) -> Result<TransportSolution, AllocateError> {
         let (searches, stopped) = if self.solved {
             self.basis.run_warm(limits)
         } else {
@@ -538,6 +840,38 @@ mod tests {
         let s = live.solve().unwrap();
         verify_transport(live.transport(), &s).unwrap();
         assert_eq!(s.flows, vec![(1, 1, 1)]);
+    }
+
+    #[test]
+    fn components_are_solved_apart_merged_when_a_row_joins_them_and_left_alone_when_unchanged() {
+        // Two components ({0} × {0}, {1} × {1}), a column with no pair, a row with none.
+        let t = Transport::new(vec![2, 2, 1], vec![1, 3, 2], vec![(0, 0, 10), (1, 1, 6)]).unwrap();
+        let mut live = LiveTransport::new(t).unwrap();
+        assert_eq!(live.solve().unwrap().objective, 10 + 12);
+        // A change in the second component re-solves it alone.
+        live.set_weight(1, 1, 8).unwrap();
+        let s = live.solve().unwrap();
+        verify_transport(live.transport(), &s).unwrap();
+        assert_eq!(s.objective, 10 + 16);
+        // A row joining both and the free column: one merged component, the fresh optimum.
+        live.add_row(3, &[(0, 30), (1, 9), (2, 4)]).unwrap();
+        let s = live.solve().unwrap();
+        verify_transport(live.transport(), &s).unwrap();
+        assert_eq!(
+            s.objective,
+            max_weight_transport(live.transport()).unwrap().objective
+        );
+        // A row on columns with no pair yet starts a component of its own.
+        let c = live.add_col(2).unwrap();
+        live.add_row(1, &[(c, 5)]).unwrap();
+        let s = live.solve().unwrap();
+        verify_transport(live.transport(), &s).unwrap();
+        assert_eq!(
+            s.objective,
+            max_weight_transport(live.transport()).unwrap().objective
+        );
+        assert_eq!(live.solve().unwrap(), s);
+        assert_eq!(live.pivots(), 0);
     }
 
     #[test]
