@@ -245,15 +245,31 @@ fn remove_stale_temporaries(dir: &Path, name: &str) {
 /// Escapes one CSV cell: a leading `=`, `+`, `-`, `@`, tab or carriage return gets a `'` so
 /// spreadsheets do not run it as a formula; cells with commas, quotes or line breaks are quoted.
 pub fn csv_cell(text: &str) -> String {
-    let guarded = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
+    let mut out = String::with_capacity(text.len());
+    push_csv_cell(&mut out, text);
+    out
+}
+
+/// Appends [`csv_cell`]`(text)` to `out`, without a string of its own for the cell.
+pub fn push_csv_cell(out: &mut String, text: &str) {
+    let guard = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let quote = text.contains([',', '"', '\n', '\r']);
+    if quote {
+        out.push('"');
+    }
+    if guard {
+        out.push('\'');
+    }
+    if quote {
+        for (k, part) in text.split('"').enumerate() {
+            if k > 0 {
+                out.push_str("\"\"");
+            }
+            out.push_str(part);
+        }
+        out.push('"');
     } else {
-        text.to_owned()
-    };
-    if guarded.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
+        out.push_str(text);
     }
 }
 
@@ -328,10 +344,19 @@ fn csv_row(cells: &[&str]) -> String {
 
 /// A fixed-point value as a decimal with six places (`0.853400`).
 pub fn fixed_decimal(v: i128) -> String {
+    let mut out = String::with_capacity(12);
+    push_fixed_decimal(&mut out, v);
+    out
+}
+
+/// Appends [`fixed_decimal`]`(v)` to `out`.
+pub fn push_fixed_decimal(out: &mut String, v: i128) {
+    use std::fmt::Write as _;
     let scale = i128::from(SCALE);
     let sign = if v < 0 { "-" } else { "" };
     let a = v.abs();
-    format!("{sign}{}.{:06}", a / scale, a % scale)
+    // Writing to a String cannot fail.
+    let _ = write!(out, "{sign}{}.{:06}", a / scale, a % scale);
 }
 
 fn party_label(l: &Ledger, id: duijie::id::PartyId) -> (String, String) {
@@ -348,19 +373,19 @@ pub fn allocation_csv(
     offer_ids: &[String],
     a: &duijie::policy::Allocation,
 ) -> String {
-    let mut csv = String::from("need,offer,units,need_score,offer_score\n");
-    for m in &a.matches {
-        let (w, v) = inst
-            .pair_index(m.need, m.offer)
-            .map_or((0, 0), |k| (inst.pairs[k].2, inst.pairs[k].3));
-        csv.push_str(&format!(
-            "{},{},{},{},{}\n",
-            csv_cell(&need_ids[m.need as usize]),
-            csv_cell(&offer_ids[m.offer as usize]),
-            m.units,
-            fixed_decimal(i128::from(w)),
-            fixed_decimal(i128::from(v)),
-        ));
+    use std::fmt::Write as _;
+    let mut csv = String::with_capacity(32 * (a.matches.len() + 1));
+    csv.push_str("need,offer,units,need_score,offer_score\n");
+    for (m, (w, v)) in a.matches.iter().zip(inst.match_views(&a.matches)) {
+        push_csv_cell(&mut csv, &need_ids[m.need as usize]);
+        csv.push(',');
+        push_csv_cell(&mut csv, &offer_ids[m.offer as usize]);
+        // Writing to a String cannot fail.
+        let _ = write!(csv, ",{},", m.units);
+        push_fixed_decimal(&mut csv, i128::from(w));
+        csv.push(',');
+        push_fixed_decimal(&mut csv, i128::from(v));
+        csv.push('\n');
     }
     csv
 }
@@ -675,6 +700,11 @@ mod tests {
         assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_cell("沈阳机床"), "沈阳机床");
         assert_eq!(csv_cell("0101"), "0101");
+        // Guarded and quoted: the apostrophe goes inside the quotes.
+        assert_eq!(csv_cell("=\"x\",1"), "\"'=\"\"x\"\",1\"");
+        assert_eq!(csv_cell("a\nb"), "\"a\nb\"");
+        assert_eq!(fixed_decimal(-1_500_000), "-1.500000");
+        assert_eq!(fixed_decimal(853_400), "0.853400");
     }
 
     #[test]

@@ -8,6 +8,7 @@ target/debug or target/release build).
 """
 import json
 import os
+import random
 import subprocess
 import tomllib
 from pathlib import Path
@@ -462,6 +463,40 @@ def test_market_instances_from_frames_equal_the_cli(tmp_path):
     assert alloc["units"].sum() == metrics["matched_units"]
     with pytest.raises(duijie.InvalidInputError, match="unknown|not list"):
         duijie.compare_market(inst["needs"], inst["offers"], inst["pairs"] + [{"need": "nobody", "offer": inst["offers"][0]["id"], "need_score": 0.5}])
+
+
+def test_frames_and_lists_of_dicts_give_the_same_market():
+    """A DataFrame goes to the engine as columns, a list of dicts as rows: the same instance,
+    numpy values included, an offer score missing in some rows, and the same located errors."""
+    pd = pytest.importorskip("pandas")
+    np = pytest.importorskip("numpy")
+    rng = random.Random(11)
+    needs = [{"id": f"n{i}", "demand": rng.randrange(4)} for i in range(30)]
+    offers = [{"id": f"o{j}", "capacity": rng.randrange(5)} for j in range(12)]
+    pairs = []
+    for n in needs:
+        for o in rng.sample(offers, 4):
+            p = {"need": n["id"], "offer": o["id"], "need_score": round(rng.random(), 7)}
+            if rng.random() < 0.7:
+                p["offer_score"] = rng.random()
+            pairs.append(p)
+    frames = [pd.DataFrame(needs), pd.DataFrame(offers), pd.DataFrame(pairs)]
+    # Rows without an offer score are NaN in the frame: missing, as in the dicts.
+    assert frames[2]["offer_score"].isna().any()
+    frames[0]["demand"] = frames[0]["demand"].astype(np.int64)
+    numpy_rows = [dict(n, demand=np.int64(n["demand"])) for n in needs]
+    want_alloc, want = duijie.allocate_market(needs, offers, pairs)
+    for args in [frames, [numpy_rows, offers, pairs]]:
+        alloc, metrics = duijie.allocate_market(*args)
+        assert metrics == want
+        assert alloc.equals(want_alloc)
+    bad = pd.DataFrame(pairs + [{"need": "n0", "offer": "nobody", "need_score": 0.5}])
+    with pytest.raises(duijie.InvalidInputError, match=r"instance:121: pair names offer \"nobody\""):
+        duijie.allocate_market(frames[0], frames[1], bad)
+    unscored = frames[2].copy()
+    unscored.loc[7, "need_score"] = float("nan")
+    with pytest.raises(duijie.InvalidInputError, match="instance:8: no need_score"):
+        duijie.allocate_market(frames[0], frames[1], unscored)
 
 
 def _market_after(inst, needs=(), pairs=(), offers=(), withdraw=()):

@@ -589,20 +589,43 @@ class Ledger:
         return d
 
 
-def _records(x: Any) -> List[Dict[str, Any]]:
-    """A DataFrame's rows or a list of dicts as plain dicts (numpy scalars made Python's)."""
+def _column(s: Any) -> List[Any]:
+    """A DataFrame column's values as Python's, a missing value (NaN, None, NA) as None: an
+    optional field left empty (``offer_score`` then defaults to the need side's), a required
+    one named as missing in its row."""
+    values = s.tolist()
+    missing = s.isna()
+    if missing.any():
+        return [None if m else v for v, m in zip(values, missing.tolist())]
+    return values
+
+
+def _table(x: Any) -> Any:
+    """A table as JSON takes it: a DataFrame as its columns (``{"id": [...], "demand":
+    [...]}``, numpy values made Python's by ``tolist``, which is what keeps a million pairs
+    quick), a list of dicts as it is."""
     if x is None:
         return []
-    if hasattr(x, "to_dict"):
-        x = x.to_dict(orient="records")
-    return [{k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in x]
+    if hasattr(x, "to_dict") and hasattr(x, "columns"):
+        return {str(c): _column(x[c]) for c in x.columns}
+    return x
+
+
+def _plain(v: Any) -> Any:
+    """A numpy scalar inside a list of dicts as Python's (for ``json.dumps``)."""
+    if hasattr(v, "item"):
+        return v.item()
+    raise TypeError(f"{type(v).__name__} is not a number or text")
+
+
+def _tables_json(**tables: Any) -> str:
+    return json.dumps(
+        {k: _table(v) for k, v in tables.items()}, ensure_ascii=False, default=_plain
+    )
 
 
 def _market_json(needs: Any, offers: Any, pairs: Any) -> str:
-    return json.dumps(
-        {"needs": _records(needs), "offers": _records(offers), "pairs": _records(pairs)},
-        ensure_ascii=False,
-    )
+    return _tables_json(needs=needs, offers=offers, pairs=pairs)
 
 
 def compare_market(needs: Any, offers: Any, pairs: Any, policies: str = "all") -> Any:
@@ -648,14 +671,11 @@ class LiveMarket:
         of offers to ``withdraw``. Nothing is applied when any entry is wrong
         (``InvalidInputError`` names it)."""
         self._native.change(
-            json.dumps(
-                {
-                    "needs": _records(needs),
-                    "pairs": _records(pairs),
-                    "offers": _records(offers),
-                    "withdraw": [str(w) for w in (withdraw or [])],
-                },
-                ensure_ascii=False,
+            _tables_json(
+                needs=needs,
+                pairs=pairs,
+                offers=offers,
+                withdraw=[str(w) for w in (withdraw or [])],
             )
         )
 

@@ -23,17 +23,23 @@
 //! reduced cost, so the search keeps the ones a block search passes as candidates and takes
 //! them first.
 //!
+//! Each component is certified as it is solved ([`verify_transport`](super::verify_transport)
+//! on its own instance): no pair joins two components, so their certificates together prove
+//! the whole answer, and an unchanged component's stays valid without reading its pairs again.
+//! [`LiveTransport::last_solved_rows`] names the rows whose figures may have changed.
+//!
 //! Measured on the province talent market (20,000 needs, 4,991 offers, 997,162 pairs in 8
-//! components; `cargo bench -p duijie-benches --bench history -- "rematch_live|rematch/"`,
-//! through [`LiveWelfare`](crate::policy::LiveWelfare), certificate checked and allocation
-//! built in each; `benches/results/2026-12-05-rematch.csv`), against a fresh welfare
-//! allocation of the changed market (components on both cores) at 129–167 ms: unchanged 15 ms
-//! (0.09×); 100 needs arrive (1,662 units, about 4,600 pivots) 42 ms (0.30×); 100 offers
-//! withdrawn (8,074 units, about 21,000 pivots) 97 ms (0.75×). Each pivot moves about 450
-//! nodes of the tree, and about 40% of the pivots move no flow; the largest component holds
-//! three fifths of the nodes, so two threads bring at most 1.7×. The answer is the same
-//! [`TransportSolution`] as a fresh [`max_weight_transport`](super::max_weight_transport)'s,
-//! with its prices, and [`verify_transport`](super::verify_transport) checks it against
+//! components; `cargo bench -p duijie-benches --bench history -- rematch`, through
+//! [`LiveWelfare`](crate::policy::LiveWelfare), certificate checked and allocation built in
+//! each; `benches/results/2026-12-05-rematch.csv`), against a fresh welfare allocation of the
+//! changed market (components on both cores) at 145–181 ms: unchanged 4 ms (0.02×); 100 needs
+//! arrive (1,662 units, about 4,000 pivots) 39 ms (0.23×); 100 offers withdrawn (8,074
+//! units, about 21,000 pivots) 94 ms (0.64×). Random changes of that size reach every
+//! component. Each pivot moves about 450 nodes of the tree, and about 40% of the pivots move
+//! no flow; the largest component holds three fifths of the nodes, so two threads bring at
+//! most 1.7×. The answer is the same [`TransportSolution`] as a fresh
+//! [`max_weight_transport`](super::max_weight_transport)'s, with its prices, and
+//! [`verify_transport`](super::verify_transport) checks it against
 //! [`LiveTransport::transport`], the instance as it now stands.
 
 use rayon::prelude::*;
@@ -73,6 +79,8 @@ pub struct LiveTransport {
     col_at: Vec<(u32, u32)>,
     /// Pivots of the last solve, over every part it re-solved.
     pivots: u64,
+    /// The rows of the parts the last solve re-solved, sorted.
+    solved_rows: Vec<u32>,
 }
 
 #[derive(Clone)]
@@ -108,6 +116,7 @@ impl LiveTransport {
             col_at: vec![NONE; t.cols()],
             parts: Vec::new(),
             pivots: 0,
+            solved_rows: Vec::new(),
             t,
         };
         for c in components(&live.t) {
@@ -137,6 +146,15 @@ impl LiveTransport {
     /// Pivots the last [`LiveTransport::solve`] took, over the components it re-solved.
     pub fn pivots(&self) -> u64 {
         self.pivots
+    }
+
+    /// The rows whose components the last [`LiveTransport::solve`] re-solved, sorted. Every
+    /// other row that existed at the solve before it has the same flows, unmet units and price
+    /// as then, and so has every column it has a pair with: a caller that keeps figures per row
+    /// (as [`LiveWelfare`](crate::policy::LiveWelfare) does) recomputes only these rows' and
+    /// the new rows'.
+    pub fn last_solved_rows(&self) -> &[u32] {
+        &self.solved_rows
     }
 
     /// Room for `rows` more rows with `pairs` pairs in all, spread over the components by
@@ -292,14 +310,18 @@ impl LiveTransport {
     }
 
     /// Solves from the last bases: the optimal plan of the instance as it now stands, with its
-    /// prices ([`verify_transport`](super::verify_transport) checks them against
-    /// [`LiveTransport::transport`]). Only the components that changed since their last solve
-    /// are solved again, in parallel on the rayon pool, largest first; the answer does not
-    /// depend on the number of threads.
+    /// prices, certified. Only the components that changed since their last solve are solved
+    /// again, in parallel on the rayon pool, largest first, and each is checked by
+    /// [`verify_transport`](super::verify_transport) against its own instance as it is
+    /// solved; the components share no pair, so together their checks prove the whole answer
+    /// optimal for [`LiveTransport::transport`] (which the same function checks in one call,
+    /// at the cost of reading every pair again). The answer does not depend on the number of
+    /// threads.
     ///
     /// # Errors
-    /// [`AllocateError::InvalidInstance`] if the simplex left flow on a withdrawn column (it
-    /// cannot: every row can leave its units unmet).
+    /// [`AllocateError::CertificateFailed`] if a component's certificate does not check, and
+    /// [`AllocateError::InvalidInstance`] if the simplex left flow on a withdrawn column
+    /// (neither can happen unless the solver is wrong: every row can leave its units unmet).
     pub fn solve(&mut self) -> Result<TransportSolution, AllocateError> {
         self.solve_within(&Limits::default())
     }
@@ -322,11 +344,24 @@ impl LiveTransport {
             .filter(|p| p.last.is_none())
             .collect();
         stale.sort_by_key(|p| std::cmp::Reverse(p.rows.len() + p.cols.len()));
+        self.solved_rows = stale.iter().flat_map(|p| p.rows.iter().copied()).collect();
+        self.solved_rows.sort_unstable();
+        // Each part is certified as it is solved, against its own instance: the whole problem
+        // is the direct sum of its parts (no pair joins two), so the parts' certificates
+        // together certify the whole, and an unchanged part's stays valid.
         let solved: Vec<Result<u64, AllocateError>> = stale
             .into_par_iter()
             .with_max_len(1)
             .map(|part| {
                 let s = part.live.solve_within(limits)?;
+                if s.status == Status::Optimal {
+                    transport::verify_transport(&part.live.t, &s).map_err(|source| {
+                        AllocateError::CertificateFailed {
+                            what: "transport component".into(),
+                            source,
+                        }
+                    })?;
+                }
                 let pivots = part.live.pivots();
                 part.last = Some(s);
                 Ok(pivots)

@@ -2,8 +2,8 @@
 //! optimal basis of its last solve ([`LiveTransport`]), changed as needs arrive and offers are
 //! withdrawn, and re-solved from that basis.
 
-use super::{Allocation, MarketInstance, certified};
-use crate::allocate::{AllocateError, Limits, LiveTransport, Status};
+use super::{Allocation, CandidateCapacity, MarketInstance, candidate_capacity};
+use crate::allocate::{AllocateError, Limits, LiveTransport, Status, TransportSolution};
 
 /// One market's [`Welfare`](super::Welfare) allocation, kept live: each round's changes are
 /// applied to the instance and to the last optimal basis, and [`LiveWelfare::allocate`]
@@ -36,6 +36,11 @@ use crate::allocate::{AllocateError, Limits, LiveTransport, Status};
 pub struct LiveWelfare {
     inst: MarketInstance,
     live: LiveTransport,
+    /// Where each need's pairs start in the instance's pairs, and where the last ends.
+    row_start: Vec<usize>,
+    /// Each need's [`CandidateCapacity`] in the last optimal allocation (`None`: none yet, or
+    /// a solve stopped or failed since; the next allocation computes every need's).
+    seen: Option<Vec<CandidateCapacity>>,
 }
 
 fn invalid(message: String) -> AllocateError {
@@ -49,7 +54,19 @@ impl LiveWelfare {
     /// As [`Policy::allocate`](super::Policy::allocate).
     pub fn new(inst: MarketInstance) -> Result<LiveWelfare, AllocateError> {
         let live = LiveTransport::new(inst.transport(|p| p.2)?)?;
-        Ok(LiveWelfare { inst, live })
+        let mut row_start = vec![0; inst.needs() + 1];
+        for p in &inst.pairs {
+            row_start[p.0 as usize + 1] += 1;
+        }
+        for i in 0..inst.needs() {
+            row_start[i + 1] += row_start[i];
+        }
+        Ok(LiveWelfare {
+            inst,
+            live,
+            row_start,
+            seen: None,
+        })
     }
 
     /// The market as it stands after the changes so far.
@@ -67,6 +84,7 @@ impl LiveWelfare {
     pub fn reserve(&mut self, needs: usize, pairs: usize) {
         self.inst.demand.reserve(needs);
         self.inst.pairs.reserve(pairs);
+        self.row_start.reserve(needs);
         self.live.reserve(needs, pairs);
     }
 
@@ -110,6 +128,7 @@ impl LiveWelfare {
         self.inst
             .pairs
             .extend(sorted.iter().map(|&(j, w, v)| (i, j, w, v)));
+        self.row_start.push(self.inst.pairs.len());
         Ok(i)
     }
 
@@ -186,8 +205,13 @@ impl LiveWelfare {
     /// As [`LiveWelfare::allocate`]; [`AllocateError::LimitReached`] when no feasible
     /// allocation was reached yet (a withdrawn offer still holds units).
     pub fn allocate_within(&mut self, limits: &Limits<'_>) -> Result<Allocation, AllocateError> {
-        let s = self.live.solve_within(limits)?;
+        // The solve certifies each component it re-solves (see [`LiveTransport::solve`]).
+        let s = self
+            .live
+            .solve_within(limits)
+            .inspect_err(|_| self.seen = None)?;
         if s.status == Status::LimitReached {
+            self.seen = None;
             return Ok(self.inst.allocation(
                 s.flows,
                 s.status,
@@ -196,8 +220,68 @@ impl LiveWelfare {
                 None,
             ));
         }
-        let s = certified(self.live.transport(), s)?;
-        Ok(self.inst.certified_allocation(s))
+        debug_assert!(crate::allocate::verify_transport(self.live.transport(), &s).is_ok());
+        let a = self.allocation(s);
+        self.seen = Some(a.candidate_capacity.clone());
+        Ok(a)
+    }
+
+    /// The [`Allocation`] of an optimal solution, the same as a fresh welfare allocation
+    /// builds from it, in time proportional to the
+    /// allocation and the pairs of the needs the last solve re-solved: the other needs'
+    /// candidate capacities are those of the last allocation (their offers' capacities and
+    /// units are unchanged, see [`LiveTransport::last_solved_rows`]).
+    fn allocation(&self, s: TransportSolution) -> Allocation {
+        let inst = &self.inst;
+        let matches = inst.matches(s.flows);
+        let needs = inst.needs();
+        let candidate_capacity = match &self.seen {
+            None => candidate_capacity(
+                needs,
+                inst.pairs.iter().map(|p| (p.0, p.1)),
+                &inst.capacity,
+                &matches,
+            ),
+            Some(seen) => {
+                let known = seen.len().min(needs);
+                let redo: Vec<u32> = self
+                    .live
+                    .last_solved_rows()
+                    .iter()
+                    .copied()
+                    .filter(|&i| (i as usize) < known)
+                    .chain((known..needs).map(|i| u32::try_from(i).unwrap_or(u32::MAX)))
+                    .collect();
+                let fresh = candidate_capacity(
+                    needs,
+                    redo.iter().flat_map(|&i| {
+                        inst.pairs[self.row_start[i as usize]..self.row_start[i as usize + 1]]
+                            .iter()
+                            .map(|p| (p.0, p.1))
+                    }),
+                    &inst.capacity,
+                    &matches,
+                );
+                let mut c = seen[..known].to_vec();
+                c.resize(needs, CandidateCapacity::default());
+                for &i in &redo {
+                    c[i as usize] = fresh[i as usize];
+                }
+                c
+            }
+        };
+        let candidates = self
+            .row_start
+            .windows(2)
+            .map(|w| u32::try_from(w[1] - w[0]).unwrap_or(u32::MAX))
+            .collect();
+        inst.settle(
+            matches,
+            (candidates, candidate_capacity),
+            (s.status, s.algorithm),
+            (s.row_price, s.col_price),
+            Some(s.objective),
+        )
     }
 }
 
@@ -224,6 +308,31 @@ mod tests {
         MarketInstance::new(Market::Talent, demand, capacity, pairs).unwrap()
     }
 
+    /// `a` is what a fresh build from its own plan and prices gives (every figure per need
+    /// recomputed from all pairs), and those prices certify it for the whole instance.
+    fn built_in_full(live: &LiveWelfare, a: &Allocation) -> Result<(), TestCaseError> {
+        let s = TransportSolution {
+            flows: a
+                .matches
+                .iter()
+                .map(|m| (m.need, m.offer, m.units))
+                .collect(),
+            unmet: a.unmet.clone(),
+            objective: a.welfare,
+            row_price: a.need_price.clone(),
+            col_price: a.offer_price.clone(),
+            status: a.status,
+            algorithm: a.algorithm,
+        };
+        let inst = live.instance();
+        prop_assert_eq!(
+            crate::allocate::verify_transport(&inst.transport(|p| p.2).unwrap(), &s),
+            Ok(())
+        );
+        prop_assert_eq!(a, &inst.certified_allocation(s));
+        Ok(())
+    }
+
     proptest! {
         #[test]
         fn live_rounds_give_the_fresh_welfare_optimum(
@@ -233,6 +342,7 @@ mod tests {
             let mut live = LiveWelfare::new(market(&mut next, needs, offers)).unwrap();
             let a = live.allocate().unwrap();
             prop_assert_eq!(a.welfare, Welfare.allocate(live.instance()).unwrap().welfare);
+            built_in_full(&live, &a)?;
             for _ in 0..rounds {
                 for _ in 0..1 + next() % 5 {
                     let offers = live.instance().offers() as u64;
@@ -262,6 +372,7 @@ mod tests {
                 let a = live.allocate().unwrap();
                 let fresh = Welfare.allocate(live.instance()).unwrap();
                 prop_assert_eq!(a.welfare, fresh.welfare);
+                built_in_full(&live, &a)?;
                 for m in &a.matches {
                     prop_assert!(live.instance().capacity[m.offer as usize] > 0);
                 }

@@ -111,8 +111,7 @@ pub fn measure(inst: &MarketInstance, a: &Allocation) -> PolicyMetrics {
     let mut used = vec![0u64; m];
     #[allow(clippy::cast_precision_loss)]
     let unit = |x: i64| x as f64 / SCALE as f64;
-    for mt in &a.matches {
-        let (w, v) = inst.views(mt.need, mt.offer);
+    for (mt, (w, v)) in a.matches.iter().zip(inst.match_views(&a.matches)) {
         let u = f64::from(mt.units);
         need_sum[mt.need as usize] += unit(w) * u;
         offer_sum[mt.offer as usize] += unit(v) * u;

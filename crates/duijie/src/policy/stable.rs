@@ -165,9 +165,10 @@ fn blocking<'a>(inst: &'a MarketInstance, a: &Allocation) -> impl Iterator<Item 
     let mut offer_worst: Vec<Option<Key>> = vec![None; m];
     let mut used = vec![0u64; m];
     let mut placed = vec![0u64; n];
-    let view = |i: u32, j: u32| inst.views(i, j);
-    for mt in a.matches.iter().filter(|mt| mt.units > 0) {
-        let (w, v) = view(mt.need, mt.offer);
+    for (mt, (w, v)) in a.matches.iter().zip(inst.match_views(&a.matches)) {
+        if mt.units == 0 {
+            continue;
+        }
         let nk = (Reverse(w), mt.offer);
         let ok = (Reverse(v), mt.need);
         let nw = &mut need_worst[mt.need as usize];

@@ -531,3 +531,40 @@ fn two_sided_parameters_are_read_as_written_and_applied_in_steps_of_1_1024() {
         assert!(e.to_string().contains(says), "{bad}: {e}");
     }
 }
+
+proptest! {
+    /// `pair_indices` finds what a binary search per key finds, for keys in pair order (read
+    /// forward, across gaps of more than 64 pairs) and in any order, present or not.
+    #[test]
+    fn pair_indices_agree_with_pair_index(
+        needs in 1u32..60,
+        offers in 1u32..40,
+        density in 1u64..8,
+        seed in any::<u64>(),
+        keys in proptest::collection::vec((0u32..65, 0u32..45), 0..80),
+    ) {
+        let mut next = crate::testkit::xorshift(seed | 1);
+        let mut pairs = Vec::new();
+        for i in 0..needs {
+            for j in 0..offers {
+                if next() % 8 < density {
+                    pairs.push((i, j, 100, 100));
+                }
+            }
+        }
+        let inst = MarketInstance::new(
+            Market::Talent,
+            vec![1; needs as usize],
+            vec![1; offers as usize],
+            pairs,
+        )
+        .unwrap();
+        let mut sorted = keys.clone();
+        sorted.sort_unstable();
+        for ks in [keys, sorted] {
+            let got: Vec<Option<usize>> = inst.pair_indices(ks.iter().copied()).collect();
+            let want: Vec<Option<usize>> = ks.iter().map(|&(i, j)| inst.pair_index(i, j)).collect();
+            prop_assert_eq!(got, want);
+        }
+    }
+}
