@@ -10,14 +10,17 @@ province talent market (20,000 needs, 4,991 offers, 997,162 pairs) and the two r
 For each round, medians of 5 runs of: `LiveMarket.change` + `LiveMarket.allocate` on a market
 built and allocated once beforehand (not timed), and `duijie.allocate_market(needs, offers,
 pairs)` on the changed market (lists of dicts, as an analyst passes them; the conversion to the
-native call and the parse included), and the native call alone on the instance's JSON text.
+native call and the parse included), the same call on DataFrames (built outside the timing),
+and the native call alone on the instance's JSON text.
 Prints CSV: round,live_median_s,fresh_median_s,ratio,fresh_native_median_s,native_ratio,
-welfare_live,welfare_fresh,agree.
+welfare_live,welfare_fresh,agree,fresh_frames_median_s,frames_ratio.
 """
 import json
 import statistics
 import sys
 import time
+
+import pandas as pd
 
 import duijie
 from duijie import _duijie
@@ -49,11 +52,12 @@ def apply(live, round_):
 
 
 print("round,live_median_s,fresh_median_s,ratio,fresh_native_median_s,native_ratio,"
-      "welfare_live,welfare_fresh,agree")
+      "welfare_live,welfare_fresh,agree,fresh_frames_median_s,frames_ratio")
 for round_ in ["unchanged", "needs_arrive", "offers_withdrawn"]:
     after = changed(round_)
     text = json.dumps(after, ensure_ascii=False)
-    live_t, fresh_t, native_t = [], [], []
+    frames = [pd.DataFrame(after[k]) for k in ("needs", "offers", "pairs")]
+    live_t, fresh_t, native_t, frames_t = [], [], [], []
     for _ in range(RUNS):
         live = duijie.LiveMarket(inst["needs"], inst["offers"], inst["pairs"])
         live.allocate()
@@ -68,7 +72,11 @@ for round_ in ["unchanged", "needs_arrive", "offers_withdrawn"]:
         t0 = time.perf_counter()
         _duijie.market_allocate(text, "welfare")
         native_t.append(time.perf_counter() - t0)
-    lm, fm, nm = (statistics.median(x) for x in (live_t, fresh_t, native_t))
+        t0 = time.perf_counter()
+        _, frames_metrics = duijie.allocate_market(*frames)
+        frames_t.append(time.perf_counter() - t0)
+        assert frames_metrics == fresh_metrics
+    lm, fm, nm, dm = (statistics.median(x) for x in (live_t, fresh_t, native_t, frames_t))
     wl, wf = live_metrics["welfare"], fresh_metrics["welfare"]
-    print(f"{round_},{lm:.4f},{fm:.4f},{lm / fm:.3f},{nm:.4f},{lm / nm:.3f},{wl},{wf},{wl == wf}",
-          flush=True)
+    print(f"{round_},{lm:.4f},{fm:.4f},{lm / fm:.3f},{nm:.4f},{lm / nm:.3f},{wl},{wf},{wl == wf},"
+          f"{dm:.4f},{lm / dm:.3f}", flush=True)
