@@ -104,6 +104,26 @@ fn bad_instance_files_are_refused_with_file_line_and_id() {
             "need,offer,need_score\nA,X,0.5\nA,X,0.6\n",
             "pairs.csv:3: pair (\"A\", \"X\") is listed twice",
         ),
+        // The first problem in file order: a repeat before an unknown id, a bad score before
+        // a repeat, and a repeat on the line whose score is also bad.
+        (
+            "id,demand\nA,1\n",
+            "id,capacity\nX,1\n",
+            "need,offer,need_score\nA,X,0.5\nA,X,0.6\nA,Z,0.6\n",
+            "pairs.csv:3: pair (\"A\", \"X\") is listed twice",
+        ),
+        (
+            "id,demand\nA,1\n",
+            "id,capacity\nX,1\n",
+            "need,offer,need_score\nA,X,2\nA,X,0.6\n",
+            "pairs.csv:2: need_score is \"2\"",
+        ),
+        (
+            "id,demand\nA,1\n",
+            "id,capacity\nX,1\n",
+            "need,offer,need_score\nA,X,0.5\nA,X,7\n",
+            "pairs.csv:3: pair (\"A\", \"X\") is listed twice",
+        ),
         (
             "id,demand\nA,1\n",
             "id,capacity\nX,1\n",
