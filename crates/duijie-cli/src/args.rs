@@ -237,6 +237,13 @@ pub(crate) enum Command {
         /// Where to write allocation.csv.
         #[arg(long, default_value = "duijie-allocation")]
         out: PathBuf,
+        /// Rounds of changes to the instance, in order, each a JSON file of new `offers`
+        /// (`id`, `capacity`), new `needs` (`id`, `demand`) with their `pairs`, new scores of
+        /// existing pairs and offer ids to `withdraw` (see datasets/README.md): the welfare
+        /// allocation is kept live and re-solved from the last optimal basis after each, and
+        /// written to OUT/round-K/allocation.csv with the partnerships it moved.
+        #[arg(long, num_args = 1..)]
+        rounds: Vec<PathBuf>,
         /// Print the metrics as JSON.
         #[arg(long)]
         json: bool,

@@ -129,3 +129,142 @@ pub fn allocate(path: &Path, policy: &str, out: &Path, json: bool) -> anyhow::Re
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// `duijie allocate --rounds`: the welfare allocation of an instance kept live through rounds of
+/// changes ([`duijie::policy::LiveWelfare`]); the start written to `out/allocation.csv` and
+/// round K's to `out/round-K/allocation.csv`, each with its metrics and the partnerships it
+/// moved since the round before.
+pub fn allocate_rounds(
+    path: &Path,
+    policy: &str,
+    rounds: &[PathBuf],
+    out: &Path,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let chosen = crate::programme::parse_policies(policy)?;
+    if !matches!(chosen.as_slice(), [p] if p.name() == "welfare") {
+        bail!(
+            "--rounds keeps the welfare allocation live between rounds; {policy:?} is solved afresh: run `duijie allocate` on each round's instance instead"
+        );
+    }
+    let MarketFile {
+        instance,
+        mut need_ids,
+        mut offer_ids,
+    } = read(path)?;
+    let mut live = policy::LiveWelfare::new(instance)?;
+    let mut last = live.allocate()?;
+    duijie_export::create_out_dir(out)?;
+    let mut written = duijie_export::write_set(&[(
+        out.join("allocation.csv"),
+        duijie_export::allocation_csv(live.instance(), &need_ids, &offer_ids, &last).as_bytes(),
+    )])?;
+    let mut report = vec![round_report(path, 0, &live, &last, None)];
+    for (k, file) in rounds.iter().enumerate() {
+        let name = file.display().to_string();
+        let text = std::fs::read_to_string(file).map_err(|e| {
+            anyhow::anyhow!(
+                "{name}: cannot read: {}",
+                duijie::message::plain_io_error(&e)
+            )
+        })?;
+        let changes = duijie_store::market::parse_market_changes(
+            &name,
+            &text,
+            &need_ids,
+            &offer_ids,
+            live.instance(),
+        )?;
+        let counts = serde_json::json!({
+            "offers_opened": changes.offers.len(),
+            "needs_arrived": changes.needs.len(),
+            "scores_changed": changes.scores.len(),
+            "offers_withdrawn": changes.withdraw.len(),
+        });
+        changes.apply(&mut live, &mut need_ids, &mut offer_ids)?;
+        let a = live.allocate()?;
+        let moved = policy::partnership_changes(&last.matches, &a.matches);
+        let dir = out.join(format!("round-{}", k + 1));
+        duijie_export::create_out_dir(&dir)?;
+        written.extend(duijie_export::write_set(&[(
+            dir.join("allocation.csv"),
+            duijie_export::allocation_csv(live.instance(), &need_ids, &offer_ids, &a).as_bytes(),
+        )])?);
+        let mut r = round_report(file, k + 1, &live, &a, Some(moved));
+        r.changes = Some(counts);
+        report.push(r);
+        last = a;
+    }
+    if json {
+        let v = serde_json::json!({
+            "instance": path.display().to_string(),
+            "policy": "welfare",
+            "rounds": report,
+            "written": written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        });
+        outln!("{}", serde_json::to_string_pretty(&v)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for r in &report {
+        let moved = match (&r.moved, r.pivots) {
+            (Some(mv), Some(pivots)) => format!(
+                "; partnerships {} added, {} removed, {} changed; {pivots} pivots",
+                mv.added, mv.removed, mv.changed
+            ),
+            _ => String::new(),
+        };
+        outln!(
+            "round {} ({}): {} needs, {} offers; welfare {:.6}; {} of {} units placed{moved}",
+            r.round,
+            r.file,
+            r.needs,
+            r.offers,
+            r.metrics.welfare_score(),
+            r.metrics.matched_units,
+            r.metrics.demand_units,
+        )?;
+    }
+    for w in &written {
+        outln!("wrote {}", w.display())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One round of `duijie allocate --rounds`: its file, size, metrics, the changes it read and
+/// (after the start) the partnerships it moved and the pivots it took.
+#[derive(serde::Serialize)]
+struct RoundReport {
+    round: usize,
+    file: String,
+    needs: usize,
+    offers: usize,
+    status: duijie::allocate::Status,
+    metrics: policy::PolicyMetrics,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    changes: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    moved: Option<policy::PartnershipChanges>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pivots: Option<u64>,
+}
+
+fn round_report(
+    file: &Path,
+    round: usize,
+    live: &policy::LiveWelfare,
+    a: &policy::Allocation,
+    moved: Option<policy::PartnershipChanges>,
+) -> RoundReport {
+    let inst = live.instance();
+    RoundReport {
+        round,
+        file: file.display().to_string(),
+        needs: inst.needs(),
+        offers: inst.offers(),
+        status: a.status,
+        metrics: policy::measure(inst, a),
+        changes: None,
+        pivots: moved.map(|_| live.pivots()),
+        moved,
+    }
+}

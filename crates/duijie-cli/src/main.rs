@@ -212,8 +212,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             instance,
             policy,
             out,
+            rounds,
             json,
-        } => instance::allocate(&instance, &policy, &out, json),
+        } => {
+            if rounds.is_empty() {
+                instance::allocate(&instance, &policy, &out, json)
+            } else {
+                instance::allocate_rounds(&instance, &policy, &rounds, &out, json)
+            }
+        }
         Command::Stable {
             file,
             optimal,

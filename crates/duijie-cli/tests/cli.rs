@@ -1769,3 +1769,123 @@ fn recommend_lists_a_partys_best_partners_with_reasons() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("closest ids are: E01"));
 }
+
+/// `duijie allocate --rounds`: the welfare allocation kept live through two rounds (a need and
+/// an offer arrive; then an offer is withdrawn) equals a fresh `duijie allocate` of each
+/// round's market written out as one instance; other policies and bad rounds are refused by
+/// name.
+#[test]
+fn allocate_rounds_equal_fresh_allocations_of_each_round() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name);
+    let small: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("datasets/instances/small.json")).unwrap(),
+    )
+    .unwrap();
+    let round1 = serde_json::json!({
+        "offers": [{"id": "沈阳工业大学", "capacity": 2}],
+        "needs": [{"id": "华晨宝马", "demand": 2}],
+        "pairs": [
+            {"need": "华晨宝马", "offer": "沈阳工业大学", "need_score": 0.85},
+            {"need": "华晨宝马", "offer": "东北大学", "need_score": 0.99, "offer_score": 0.7}
+        ]
+    });
+    let round2 = serde_json::json!({"withdraw": ["东北大学"]});
+    // Each round's market as one instance file.
+    let mut after1 = small.clone();
+    for key in ["offers", "needs", "pairs"] {
+        let extra = round1[key].as_array().unwrap().clone();
+        after1[key].as_array_mut().unwrap().extend(extra);
+    }
+    let mut after2 = after1.clone();
+    for o in after2["offers"].as_array_mut().unwrap() {
+        if o["id"] == "东北大学" {
+            o["capacity"] = 0.into();
+        }
+    }
+    for (name, v) in [
+        ("r1.json", &round1),
+        ("r2.json", &round2),
+        ("after1.json", &after1),
+        ("after2.json", &after2),
+    ] {
+        std::fs::write(p(name), v.to_string()).unwrap();
+    }
+    let s = |x: &Path| x.to_str().unwrap().to_owned();
+    let instance = root().join("datasets/instances/small.json");
+    let o = duijie(&[
+        "allocate",
+        "--instance",
+        &s(&instance),
+        "--rounds",
+        &s(&p("r1.json")),
+        &s(&p("r2.json")),
+        "--out",
+        &s(&p("live")),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rounds = v["rounds"].as_array().unwrap();
+    assert_eq!(rounds.len(), 3);
+    for (k, fresh) in [
+        (0, instance.clone()),
+        (1, p("after1.json")),
+        (2, p("after2.json")),
+    ] {
+        let out = p(&format!("fresh{k}"));
+        let f = duijie(&[
+            "allocate",
+            "--instance",
+            &s(&fresh),
+            "--out",
+            &s(&out),
+            "--json",
+        ]);
+        assert!(f.status.success(), "{}", String::from_utf8_lossy(&f.stderr));
+        let f: serde_json::Value = serde_json::from_slice(&f.stdout).unwrap();
+        assert_eq!(rounds[k]["metrics"], f["metrics"], "round {k}");
+        let live_csv = if k == 0 {
+            p("live/allocation.csv")
+        } else {
+            p(&format!("live/round-{k}/allocation.csv"))
+        };
+        assert_eq!(
+            std::fs::read_to_string(live_csv).unwrap(),
+            std::fs::read_to_string(out.join("allocation.csv")).unwrap(),
+            "round {k}"
+        );
+    }
+    assert_eq!(rounds[1]["changes"]["needs_arrived"], 1);
+    assert_eq!(rounds[2]["changes"]["offers_withdrawn"], 1);
+    // 东北大学 held units before it was withdrawn: they moved.
+    assert!(rounds[2]["moved"]["removed"].as_u64().unwrap() > 0, "{v}");
+    // Other policies are solved afresh; a round naming an offer nobody has is refused by name.
+    let o = duijie(&[
+        "allocate",
+        "--instance",
+        &s(&instance),
+        "--policy",
+        "greedy",
+        "--rounds",
+        &s(&p("r1.json")),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("keeps the welfare allocation live"));
+    std::fs::write(p("bad.json"), r#"{"withdraw": ["清华大学"]}"#).unwrap();
+    let o = duijie(&[
+        "allocate",
+        "--instance",
+        &s(&instance),
+        "--rounds",
+        &s(&p("bad.json")),
+        "--out",
+        &s(&p("bad")),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("bad.json:1: withdraws offer \"清华大学\""),
+        "{e}"
+    );
+}

@@ -44,29 +44,9 @@ impl PyLiveMarket {
             self.live.instance(),
         )
         .map_err(|e| InvalidInputError::new_err(e.to_string()))?;
-        // Every id, list and score was checked above. What is left to fail is the solver's
-        // numeric range, which scores from 0 to 1 (10⁶ in fixed point) reach only beyond 10¹¹
-        // needs and offers; should it fail, the ids stay in step with what was applied and
-        // the error says so.
         let live = &mut self.live;
         let (need_ids, offer_ids) = (&mut self.need_ids, &mut self.offer_ids);
-        let applied = py.detach(|| -> Result<(), duijie::allocate::AllocateError> {
-            for (id, capacity) in c.offers {
-                live.add_offer(capacity)?;
-                offer_ids.push(id);
-            }
-            for (id, demand, pairs) in c.needs {
-                live.add_need(demand, &pairs)?;
-                need_ids.push(id);
-            }
-            for &(i, j, w, v) in &c.scores {
-                live.set_scores(i, j, w, v)?;
-            }
-            for &j in &c.withdraw {
-                live.withdraw_offer(j)?;
-            }
-            Ok(())
-        });
+        let applied = py.detach(|| c.apply(live, need_ids, offer_ids));
         applied.map_err(|e| {
             InvalidInputError::new_err(format!("{e} (the changes listed before it were applied)"))
         })

@@ -440,6 +440,40 @@ pub struct MarketChanges {
     pub withdraw: Vec<u32>,
 }
 
+impl MarketChanges {
+    /// Applies the changes to `live`, in the order their ids number them (new offers, then new
+    /// needs with their pairs, then new scores, then withdrawals), and extends `need_ids` and
+    /// `offer_ids` with the new ids as each is added.
+    ///
+    /// # Errors
+    /// What [`LiveWelfare`](duijie::policy::LiveWelfare) refuses. Every id, list and score was
+    /// checked when the changes were read; what is left is the solver's numeric range, which
+    /// scores in `[0, 1]` reach only beyond 10¹¹ needs and offers. The changes before the one
+    /// refused stay applied, and the ids stay in step with them.
+    pub fn apply(
+        self,
+        live: &mut duijie::policy::LiveWelfare,
+        need_ids: &mut Vec<String>,
+        offer_ids: &mut Vec<String>,
+    ) -> Result<(), duijie::allocate::AllocateError> {
+        for (id, capacity) in self.offers {
+            live.add_offer(capacity)?;
+            offer_ids.push(id);
+        }
+        for (id, demand, pairs) in self.needs {
+            live.add_need(demand, &pairs)?;
+            need_ids.push(id);
+        }
+        for &(i, j, w, v) in &self.scores {
+            live.set_scores(i, j, w, v)?;
+        }
+        for &j in &self.withdraw {
+            live.withdraw_offer(j)?;
+        }
+        Ok(())
+    }
+}
+
 /// Reads one round's changes from the JSON `text` of `name`: `{"offers": [{"id",
 /// "capacity"}], "needs": [{"id", "demand"}], "pairs": [{"need", "offer", "need_score",
 /// "offer_score"}], "withdraw": ["offer id", ...]}`, every list optional, against a market

@@ -121,6 +121,50 @@ impl Allocation {
     }
 }
 
+/// How many partnerships one allocation of a market adds, removes and changes (other units)
+/// against an earlier one of the same market (needs and offers in the same positions, new ones
+/// after them); see [`partnership_changes`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PartnershipChanges {
+    /// Pairs matched now and not before.
+    pub added: usize,
+    /// Pairs matched before and not now.
+    pub removed: usize,
+    /// Pairs matched in both, with other units.
+    pub changed: usize,
+}
+
+/// The [`PartnershipChanges`] from `before` to `after` (each sorted by need then offer, as an
+/// [`Allocation`]'s matches are), in one merge.
+pub fn partnership_changes(before: &[Match], after: &[Match]) -> PartnershipChanges {
+    let mut c = PartnershipChanges::default();
+    let (mut i, mut j) = (0, 0);
+    let key = |m: &Match| (m.need, m.offer);
+    while i < before.len() || j < after.len() {
+        match (before.get(i), after.get(j)) {
+            (Some(a), Some(b)) if key(a) == key(b) => {
+                c.changed += usize::from(a.units != b.units);
+                i += 1;
+                j += 1;
+            }
+            (Some(a), Some(b)) if key(a) < key(b) => {
+                c.removed += 1;
+                i += 1;
+            }
+            (Some(_), None) => {
+                c.removed += 1;
+                i += 1;
+            }
+            _ => {
+                c.added += 1;
+                j += 1;
+            }
+        }
+    }
+    c
+}
+
 /// [`CandidateCapacity`] of every need: `pairs` are the candidate pairs `(need, offer)`,
 /// `capacity` the offers' capacities, `matches` the allocation. O(pairs + matches) when both are
 /// sorted by need then offer (as instances and allocations are); right in any order.

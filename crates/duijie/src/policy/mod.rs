@@ -35,7 +35,10 @@ mod stable;
 mod tests;
 
 pub use agreements::{Agreement, AgreementStatus, allocate_keeping, allocate_with};
-pub use allocation::{Allocation, CandidateCapacity, Match, UnmetReason, candidate_capacity};
+pub use allocation::{
+    Allocation, CandidateCapacity, Match, PartnershipChanges, UnmetReason, candidate_capacity,
+    partnership_changes,
+};
 pub use live::LiveWelfare;
 pub use metrics::{GroupCoverage, PolicyMetrics, Spread, gini, measure};
 pub use modes::{Cooperation, Mode};

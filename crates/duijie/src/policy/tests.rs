@@ -568,3 +568,25 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// `partnership_changes` counts what a map from pair to units finds.
+    #[test]
+    fn partnership_changes_agree_with_maps(
+        a in proptest::collection::btree_map((0u32..6, 0u32..6), 1u32..4, 0..20),
+        b in proptest::collection::btree_map((0u32..6, 0u32..6), 1u32..4, 0..20),
+    ) {
+        let matches = |m: &std::collections::BTreeMap<(u32, u32), u32>| -> Vec<Match> {
+            m.iter()
+                .map(|(&(need, offer), &units)| Match { need, offer, units, score: 0 })
+                .collect()
+        };
+        let c = partnership_changes(&matches(&a), &matches(&b));
+        prop_assert_eq!(c.added, b.keys().filter(|k| !a.contains_key(k)).count());
+        prop_assert_eq!(c.removed, a.keys().filter(|k| !b.contains_key(k)).count());
+        prop_assert_eq!(
+            c.changed,
+            a.iter().filter(|(k, u)| b.get(k).is_some_and(|v| v != *u)).count()
+        );
+    }
+}
