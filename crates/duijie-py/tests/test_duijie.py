@@ -593,3 +593,23 @@ def test_a_live_market_names_a_bad_change_and_applies_none_of_it():
     assert live.counts() == (3, 3)
     _, after = live.allocate()
     assert after == before
+
+
+def test_a_live_market_takes_its_changes_as_dataframes():
+    """Changes given as DataFrames (columns to the engine) are the same changes as lists of
+    dicts: the round's metrics equal a fresh allocation's of the changed market."""
+    pd = pytest.importorskip("pandas")
+    inst = json.loads((ROOT / "datasets/instances/small.json").read_text())
+    live = duijie.LiveMarket(*(pd.DataFrame(inst[k]) for k in ("needs", "offers", "pairs")))
+    live.allocate()
+    need = {"id": "华晨宝马", "demand": 2}
+    pair = {"need": "华晨宝马", "offer": "东北大学", "need_score": 0.99}
+    offer = {"id": "沈阳工业大学", "capacity": 1}
+    live.change(needs=pd.DataFrame([need]), pairs=pd.DataFrame([pair]), offers=pd.DataFrame([offer]),
+                withdraw=["大连理工大学"])
+    _, metrics = live.allocate()
+    after = _market_after(inst, needs=[need], pairs=[pair], offers=[offer], withdraw=["大连理工大学"])
+    _, fresh = duijie.allocate_market(after["needs"], after["offers"], after["pairs"])
+    assert metrics == fresh
+    with pytest.raises(duijie.InvalidInputError, match='changes:1: pair names need "nobody"'):
+        live.change(pairs=pd.DataFrame([{"need": "nobody", "offer": "东北大学", "need_score": 0.5}]))
