@@ -21,4 +21,3 @@ fuzz_target!(|data: &[u8]| {
         let _ = duijie::pipeline::run(&loaded.ledger);
     }
 });
-

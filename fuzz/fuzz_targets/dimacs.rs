@@ -22,9 +22,7 @@ fuzz_target!(|data: &[u8]| {
                         .expect("partial flow certificate checks");
                 }
             }
-            Instance::Assignment { matrix, .. }
-                if matrix.dim().0 <= 64 && matrix.dim().1 <= 64 =>
-            {
+            Instance::Assignment { matrix, .. } if matrix.dim().0 <= 64 && matrix.dim().1 <= 64 => {
                 if let Ok(a) = allocate::solve_assignment(
                     matrix.view(),
                     allocate::Sense::Min,

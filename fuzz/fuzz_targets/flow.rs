@@ -25,9 +25,14 @@ fuzz_target!(|data: &[u8]| {
         supply[n - 1] -= sum;
     }
     let mut net = FlowNetwork::new(supply);
-    while let (Some(a), Some(b), Some(lo), Some(hi), Some(c0), Some(c1)) =
-        (it.next(), it.next(), it.next(), it.next(), it.next(), it.next())
-    {
+    while let (Some(a), Some(b), Some(lo), Some(hi), Some(c0), Some(c1)) = (
+        it.next(),
+        it.next(),
+        it.next(),
+        it.next(),
+        it.next(),
+        it.next(),
+    ) {
         let (u, v) = (u32::from(a) % n as u32, u32::from(b) % n as u32);
         let lower = i64::from(lo % 4);
         let upper = i64::from(hi % 16) - 2; // sometimes below the lower bound, or negative

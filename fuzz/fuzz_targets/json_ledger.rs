@@ -17,4 +17,3 @@ fuzz_target!(|data: &[u8]| {
         let _ = duijie::pipeline::run(&loaded.ledger);
     }
 });
-
