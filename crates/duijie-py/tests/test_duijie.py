@@ -497,6 +497,16 @@ def test_frames_and_lists_of_dicts_give_the_same_market():
     unscored.loc[7, "need_score"] = float("nan")
     with pytest.raises(duijie.InvalidInputError, match="instance:8: no need_score"):
         duijie.allocate_market(frames[0], frames[1], unscored)
+    # Lists of dicts go as columns too: a missing key is named on its row, and a row that is
+    # not a dict is named as rows are.
+    no_score = [dict(p) for p in pairs]
+    del no_score[7]["need_score"]
+    with pytest.raises(duijie.InvalidInputError, match="instance:8: no need_score"):
+        duijie.allocate_market(needs, offers, no_score)
+    with pytest.raises(duijie.InvalidInputError, match='instance:121: entry 121 of "pairs" is not an object'):
+        duijie.allocate_market(needs, offers, pairs + [["n0", "o0", 0.5]])
+    with_note = [dict(p, note="x") if k % 3 == 0 else p for k, p in enumerate(pairs)]
+    assert duijie.allocate_market(needs, offers, with_note)[1] == want
 
 
 def _market_after(inst, needs=(), pairs=(), offers=(), withdraw=()):
