@@ -220,7 +220,8 @@ pub(crate) enum Command {
         /// Write the solution as CSV: assigned pairs with their costs and the dual potentials
         /// (`kind,row,col,value`), or arc flows and node potentials (`kind,arc,tail,head,value,
         /// cost`); DIMACS ids as in the file, a CSV matrix's rows and columns from 0. `--json`
-        /// prints the same under `solution`.
+        /// prints the same under `solution`. When no solution exists, the witness that proves it
+        /// (`kind,id`, one `witness` row per id; `--json` prints it under `witness`).
         #[arg(long)]
         solution: Option<PathBuf>,
     },

@@ -297,18 +297,39 @@ pub fn run(
                     }
                     _ => ("invalid", serde_json::Value::Null),
                 };
-                let v = serde_json::json!({"status": status, "message": e.to_string(), "witness": witness,
+                // The message without the library's witness (counted from 0): `witness` holds it
+                // in the file's numbering.
+                let message = match &e {
+                    AllocateError::Infeasible { message, .. } => format!("infeasible: {message}"),
+                    e => e.to_string(),
+                };
+                let v = serde_json::json!({"status": status, "message": message, "witness": witness,
                     "parse_seconds": parse_seconds, "solve_seconds": solve_seconds});
                 outln!("{}", serde_json::to_string_pretty(&v)?)?;
+            } else if let AllocateError::Infeasible { message, witness } = &e {
+                // The witness in the file's numbering only (the library's message counts from 0).
+                let ids = file_ids(&instance, witness);
+                let mut shown = String::new();
+                allocate::write_list(&mut shown, &ids, allocate::WITNESS_SHOWN)?;
+                eprintln!("{}: infeasible: {message}", file.display());
+                eprintln!(
+                    "witness, in the file's numbering ({} in all{}): {shown}",
+                    ids.len(),
+                    if ids.len() > allocate::WITNESS_SHOWN {
+                        "; every one with --json or --solution FILE"
+                    } else {
+                        ""
+                    }
+                );
             } else {
                 eprintln!("{}: {e}", file.display());
-                if let AllocateError::Infeasible { witness, .. } = &e {
-                    let ids: Vec<String> = file_ids(&instance, witness)
-                        .iter()
-                        .map(u64::to_string)
-                        .collect();
-                    eprintln!("witness, in the file's numbering: {}", ids.join(" "));
+            }
+            if let (Some(path), AllocateError::Infeasible { witness, .. }) = (solution, &e) {
+                let mut csv = String::from("kind,id\n");
+                for id in file_ids(&instance, witness) {
+                    csv.push_str(&format!("witness,{id}\n"));
                 }
+                duijie_export::write_atomic(path, csv.as_bytes())?;
             }
             return Ok(ExitCode::from(1));
         }

@@ -1122,12 +1122,51 @@ fn solve_writes_the_solution_in_the_files_numbering_and_it_adds_up() {
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("witness, in the file's numbering: 2 5"),
+        err.contains("witness, in the file's numbering (2 in all): 2, 5"),
         "{err}"
+    );
+    assert!(
+        !err.contains("[0, 1]") && !err.contains("from 0"),
+        "one numbering in text: {err}"
     );
     let o = duijie(&["solve", hall.to_str().unwrap(), "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["witness"], serde_json::json!([2, 5]));
+    // --solution holds the witness when there is no solution.
+    let sol = dir.path().join("h.csv");
+    let o = duijie(&[
+        "solve",
+        hall.to_str().unwrap(),
+        "--solution",
+        sol.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(&sol).unwrap(),
+        "kind,id\nwitness,2\nwitness,5\n"
+    );
+    // A witness of many nodes is one line in text, every id in JSON: a network whose 30 nodes
+    // each supply 1 and have no arc out.
+    let many = dir.path().join("m.min");
+    let mut text = String::from("p min 31 1\n");
+    for v in 1..=30 {
+        text.push_str(&format!("n {v} 1\n"));
+    }
+    text.push_str("n 31 -30\na 31 1 0 1 0\n");
+    std::fs::write(&many, text).unwrap();
+    let o = duijie(&["solve", many.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.lines().count(), 2, "{err}");
+    assert!(err.contains("(30 in all; every one with --json"), "{err}");
+    assert!(
+        err.contains("1, 2, 3,") && err.contains(", … (30 in all)"),
+        "{err}"
+    );
+    let o = duijie(&["solve", many.to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["witness"].as_array().unwrap().len(), 30);
+    assert!(!v["message"].as_str().unwrap().contains("witness"), "{v}");
 }
 
 #[test]

@@ -303,7 +303,12 @@ impl std::fmt::Display for AllocateError {
                 )
             }
             AllocateError::Infeasible { message, witness } => {
-                write!(f, "infeasible: {message}; witness {witness:?}")
+                write!(f, "infeasible: {message}")?;
+                if !witness.is_empty() {
+                    f.write_str("; witness (indices from 0): ")?;
+                    write_list(f, witness, WITNESS_SHOWN)?;
+                }
+                Ok(())
             }
             AllocateError::LimitReached { iterations } => write!(
                 f,
@@ -332,6 +337,28 @@ impl std::fmt::Display for AllocateError {
             } => write!(f, "policy {policy} on the {market} market: {source}"),
         }
     }
+}
+
+/// How many of a witness's indices an error message shows; the witness itself holds them all.
+pub const WITNESS_SHOWN: usize = 20;
+
+/// Writes up to `shown` of `items` separated by ", ", then "… (N in all)" when some are left
+/// out: a witness of ninety thousand nodes is one line, not a screenful.
+pub fn write_list<T: std::fmt::Display>(
+    f: &mut dyn std::fmt::Write,
+    items: &[T],
+    shown: usize,
+) -> std::fmt::Result {
+    for (k, x) in items.iter().take(shown).enumerate() {
+        if k > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{x}")?;
+    }
+    if items.len() > shown {
+        write!(f, ", … ({} in all)", items.len())?;
+    }
+    Ok(())
 }
 
 impl std::error::Error for AllocateError {
