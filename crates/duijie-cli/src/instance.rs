@@ -208,7 +208,7 @@ pub fn allocate_rounds(
     for r in &report {
         let moved = match (&r.moved, r.pivots) {
             (Some(mv), Some(pivots)) => format!(
-                "; partnerships {} added, {} removed, {} changed; {pivots} pivots",
+                "; partnerships {} added, {} removed, {} changed; simplex pivots: {pivots}",
                 mv.added, mv.removed, mv.changed
             ),
             _ => String::new(),
