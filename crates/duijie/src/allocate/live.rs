@@ -32,9 +32,9 @@
 //! components; `cargo bench -p duijie-benches --bench history -- rematch`, through
 //! [`LiveWelfare`](crate::policy::LiveWelfare), certificate checked and allocation built in
 //! each; `benches/results/2026-12-05-rematch.csv`), against a fresh welfare allocation of the
-//! changed market (components on both cores) at 145–181 ms: unchanged 4 ms (0.02×); 100 needs
-//! arrive (1,662 units, about 4,000 pivots) 39 ms (0.23×); 100 offers withdrawn (8,074
-//! units, about 21,000 pivots) 94 ms (0.64×). Random changes of that size reach every
+//! changed market (components on both cores) at 173–182 ms: unchanged 5 ms (0.03×); 100 needs
+//! arrive (1,662 units, about 4,000 pivots) 32 ms (0.18×); 100 offers withdrawn (8,074
+//! units, about 21,000 pivots) 89 ms (0.49×). Random changes of that size reach every
 //! component. Each pivot moves about 450 nodes of the tree, and about 40% of the pivots move
 //! no flow; the largest component holds three fifths of the nodes, so two threads bring at
 //! most 1.7×. The answer is the same [`TransportSolution`] as a fresh

@@ -2,7 +2,7 @@
 //! optimal basis of its last solve ([`LiveTransport`]), changed as needs arrive and offers are
 //! withdrawn, and re-solved from that basis.
 
-use super::{Allocation, CandidateCapacity, MarketInstance, candidate_capacity};
+use super::{Allocation, CandidateCapacity, MarketInstance, Match, candidate_capacity};
 use crate::allocate::{AllocateError, Limits, LiveTransport, Status, TransportSolution};
 
 /// One market's [`Welfare`](super::Welfare) allocation, kept live: each round's changes are
@@ -38,9 +38,23 @@ pub struct LiveWelfare {
     live: LiveTransport,
     /// Where each need's pairs start in the instance's pairs, and where the last ends.
     row_start: Vec<usize>,
-    /// Each need's [`CandidateCapacity`] in the last optimal allocation (`None`: none yet, or
-    /// a solve stopped or failed since; the next allocation computes every need's).
-    seen: Option<Vec<CandidateCapacity>>,
+    /// The needs that list each offer as a candidate, in order.
+    offer_needs: Vec<Vec<u32>>,
+    /// The last optimal allocation's figures (`None`: none yet, or a solve stopped or failed
+    /// since; the next allocation computes every need's).
+    seen: Option<Seen>,
+}
+
+/// What a need's [`CandidateCapacity`] is made of, as the last optimal allocation left it: a
+/// need's figures change only when its own matches change or one of its candidate offers
+/// changes its capacity or the units it gives.
+#[derive(Clone)]
+struct Seen {
+    candidate_capacity: Vec<CandidateCapacity>,
+    matches: Vec<Match>,
+    /// Units each offer gave, and its capacity.
+    used: Vec<u64>,
+    capacity: Vec<u32>,
 }
 
 fn invalid(message: String) -> AllocateError {
@@ -61,10 +75,15 @@ impl LiveWelfare {
         for i in 0..inst.needs() {
             row_start[i + 1] += row_start[i];
         }
+        let mut offer_needs = vec![Vec::new(); inst.offers()];
+        for p in &inst.pairs {
+            offer_needs[p.1 as usize].push(p.0);
+        }
         Ok(LiveWelfare {
             inst,
             live,
             row_start,
+            offer_needs,
             seen: None,
         })
     }
@@ -129,6 +148,9 @@ impl LiveWelfare {
             .pairs
             .extend(sorted.iter().map(|&(j, w, v)| (i, j, w, v)));
         self.row_start.push(self.inst.pairs.len());
+        for &(j, _, _) in &sorted {
+            self.offer_needs[j as usize].push(i);
+        }
         Ok(i)
     }
 
@@ -156,6 +178,7 @@ impl LiveWelfare {
     pub fn add_offer(&mut self, capacity: u32) -> Result<u32, AllocateError> {
         let j = self.live.add_col(capacity)?;
         self.inst.capacity.push(capacity);
+        self.offer_needs.push(Vec::new());
         Ok(j)
     }
 
@@ -221,20 +244,37 @@ impl LiveWelfare {
             ));
         }
         debug_assert!(crate::allocate::verify_transport(self.live.transport(), &s).is_ok());
-        let a = self.allocation(s);
-        self.seen = Some(a.candidate_capacity.clone());
+        let (a, used) = self.allocation(s);
+        self.seen = Some(Seen {
+            candidate_capacity: a.candidate_capacity.clone(),
+            matches: a.matches.clone(),
+            used,
+            capacity: self.inst.capacity.clone(),
+        });
         Ok(a)
     }
 
     /// The [`Allocation`] of an optimal solution, the same as a fresh welfare allocation
-    /// builds from it, in time proportional to the
-    /// allocation and the pairs of the needs the last solve re-solved: the other needs'
-    /// candidate capacities are those of the last allocation (their offers' capacities and
-    /// units are unchanged, see [`LiveTransport::last_solved_rows`]).
-    fn allocation(&self, s: TransportSolution) -> Allocation {
+    /// builds from it, in time proportional to the allocation and the pairs of the needs whose
+    /// figures can have changed: those whose own matches changed, and those listing an offer
+    /// whose capacity or units given changed (after 100 needs arrive on the province talent
+    /// market, about 4,000 of 20,000). Each match's score is found in its need's own pairs.
+    /// Returns it with the units each offer gives.
+    fn allocation(&self, s: TransportSolution) -> (Allocation, Vec<u64>) {
         let inst = &self.inst;
-        let matches = inst.matches(s.flows);
+        let mut matches = super::merge_flows(s.flows);
+        for m in &mut matches {
+            let own =
+                &inst.pairs[self.row_start[m.need as usize]..self.row_start[m.need as usize + 1]];
+            m.score = own
+                .binary_search_by_key(&m.offer, |p| p.1)
+                .map_or(0, |k| own[k].2);
+        }
         let needs = inst.needs();
+        let mut used = vec![0u64; inst.offers()];
+        for m in &matches {
+            used[m.offer as usize] += u64::from(m.units);
+        }
         let candidate_capacity = match &self.seen {
             None => candidate_capacity(
                 needs,
@@ -243,29 +283,34 @@ impl LiveWelfare {
                 &matches,
             ),
             Some(seen) => {
-                let known = seen.len().min(needs);
-                let redo: Vec<u32> = self
-                    .live
-                    .last_solved_rows()
-                    .iter()
-                    .copied()
-                    .filter(|&i| (i as usize) < known)
-                    .chain((known..needs).map(|i| u32::try_from(i).unwrap_or(u32::MAX)))
-                    .collect();
+                let known = seen.candidate_capacity.len().min(needs);
+                let mut redo = vec![false; needs];
+                redo[known..].fill(true);
+                mark_changed_needs(&seen.matches, &matches, &mut redo);
+                for (j, needs_of) in self.offer_needs.iter().enumerate() {
+                    if seen.used.get(j) != Some(&used[j])
+                        || seen.capacity.get(j) != Some(&inst.capacity[j])
+                    {
+                        for &i in needs_of {
+                            redo[i as usize] = true;
+                        }
+                    }
+                }
+                let redo: Vec<usize> = (0..needs).filter(|&i| redo[i]).collect();
                 let fresh = candidate_capacity(
                     needs,
                     redo.iter().flat_map(|&i| {
-                        inst.pairs[self.row_start[i as usize]..self.row_start[i as usize + 1]]
+                        inst.pairs[self.row_start[i]..self.row_start[i + 1]]
                             .iter()
                             .map(|p| (p.0, p.1))
                     }),
                     &inst.capacity,
                     &matches,
                 );
-                let mut c = seen[..known].to_vec();
+                let mut c = seen.candidate_capacity[..known].to_vec();
                 c.resize(needs, CandidateCapacity::default());
                 for &i in &redo {
-                    c[i as usize] = fresh[i as usize];
+                    c[i] = fresh[i];
                 }
                 c
             }
@@ -275,13 +320,50 @@ impl LiveWelfare {
             .windows(2)
             .map(|w| u32::try_from(w[1] - w[0]).unwrap_or(u32::MAX))
             .collect();
-        inst.settle(
+        let a = inst.settle(
             matches,
             (candidates, candidate_capacity),
             (s.status, s.algorithm),
             (s.row_price, s.col_price),
             Some(s.objective),
-        )
+        );
+        (a, used)
+    }
+}
+
+/// Marks the needs whose matches differ between `old` and `new` (both sorted by need then
+/// offer): a match added, removed, or with other units.
+fn mark_changed_needs(old: &[Match], new: &[Match], changed: &mut [bool]) {
+    let key = |m: &Match| (m.need, m.offer);
+    let (mut a, mut b) = (0, 0);
+    let mut mark = |i: u32| {
+        if let Some(c) = changed.get_mut(i as usize) {
+            *c = true;
+        }
+    };
+    while a < old.len() || b < new.len() {
+        match (old.get(a), new.get(b)) {
+            (Some(x), Some(y)) if key(x) == key(y) => {
+                if x.units != y.units {
+                    mark(x.need);
+                }
+                a += 1;
+                b += 1;
+            }
+            (Some(x), Some(y)) if key(x) < key(y) => {
+                mark(x.need);
+                a += 1;
+            }
+            (Some(x), None) => {
+                mark(x.need);
+                a += 1;
+            }
+            (_, Some(y)) => {
+                mark(y.need);
+                b += 1;
+            }
+            (None, None) => break,
+        }
     }
 }
 

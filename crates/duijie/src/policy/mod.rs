@@ -270,21 +270,8 @@ impl MarketInstance {
 
     /// The partnerships of flows `(need, offer, units)`, each with its pair's need-side score,
     /// sorted by need then offer, repeated pairs merged.
-    fn matches(&self, mut flows: Vec<(u32, u32, u32)>) -> Vec<Match> {
-        flows.retain(|f| f.2 > 0);
-        flows.sort_unstable();
-        let mut matches: Vec<Match> = Vec::with_capacity(flows.len());
-        for (i, j, u) in flows {
-            match matches.last_mut() {
-                Some(last) if (last.need, last.offer) == (i, j) => last.units += u,
-                _ => matches.push(Match {
-                    need: i,
-                    offer: j,
-                    units: u,
-                    score: 0,
-                }),
-            }
-        }
+    fn matches(&self, flows: Vec<(u32, u32, u32)>) -> Vec<Match> {
+        let mut matches = merge_flows(flows);
         // Sorted like the pairs: found in one forward read.
         let scores: Vec<i64> = self.match_views(&matches).map(|v| v.0).collect();
         for (m, score) in matches.iter_mut().zip(scores) {
@@ -1052,4 +1039,24 @@ pub fn parse_list(list: &str) -> Result<Vec<Box<dyn Policy>>, UnknownPolicy> {
         }
     }
     Ok(out)
+}
+
+/// Flows `(need, offer, units)` as matches sorted by need then offer, repeated pairs merged and
+/// empty flows dropped; scores 0, for the caller to fill.
+fn merge_flows(mut flows: Vec<(u32, u32, u32)>) -> Vec<Match> {
+    flows.retain(|f| f.2 > 0);
+    flows.sort_unstable();
+    let mut matches: Vec<Match> = Vec::with_capacity(flows.len());
+    for (i, j, u) in flows {
+        match matches.last_mut() {
+            Some(last) if (last.need, last.offer) == (i, j) => last.units += u,
+            _ => matches.push(Match {
+                need: i,
+                offer: j,
+                units: u,
+                score: 0,
+            }),
+        }
+    }
+    matches
 }
