@@ -26,7 +26,6 @@
 //! Each component is certified as it is solved ([`verify_transport`](super::verify_transport)
 //! on its own instance): no pair joins two components, so their certificates together prove
 //! the whole answer, and an unchanged component's stays valid without reading its pairs again.
-//! [`LiveTransport::last_solved_rows`] names the rows whose figures may have changed.
 //!
 //! Measured on the province talent market (20,000 needs, 4,991 offers, 997,162 pairs in 8
 //! components; `cargo bench -p duijie-benches --bench history -- rematch`, through
@@ -79,8 +78,6 @@ pub struct LiveTransport {
     col_at: Vec<(u32, u32)>,
     /// Pivots of the last solve, over every part it re-solved.
     pivots: u64,
-    /// The rows of the parts the last solve re-solved, sorted.
-    solved_rows: Vec<u32>,
 }
 
 #[derive(Clone)]
@@ -116,7 +113,6 @@ impl LiveTransport {
             col_at: vec![NONE; t.cols()],
             parts: Vec::new(),
             pivots: 0,
-            solved_rows: Vec::new(),
             t,
         };
         for c in components(&live.t) {
@@ -146,15 +142,6 @@ impl LiveTransport {
     /// Pivots the last [`LiveTransport::solve`] took, over the components it re-solved.
     pub fn pivots(&self) -> u64 {
         self.pivots
-    }
-
-    /// The rows whose components the last [`LiveTransport::solve`] re-solved, sorted. Every
-    /// other row that existed at the solve before it has the same flows, unmet units and price
-    /// as then, and so has every column it has a pair with: a caller that keeps figures per row
-    /// (as [`LiveWelfare`](crate::policy::LiveWelfare) does) recomputes only these rows' and
-    /// the new rows'.
-    pub fn last_solved_rows(&self) -> &[u32] {
-        &self.solved_rows
     }
 
     /// Room for `rows` more rows with `pairs` pairs in all, spread over the components by
@@ -344,8 +331,6 @@ impl LiveTransport {
             .filter(|p| p.last.is_none())
             .collect();
         stale.sort_by_key(|p| std::cmp::Reverse(p.rows.len() + p.cols.len()));
-        self.solved_rows = stale.iter().flat_map(|p| p.rows.iter().copied()).collect();
-        self.solved_rows.sort_unstable();
         // Each part is certified as it is solved, against its own instance: the whole problem
         // is the direct sum of its parts (no pair joins two), so the parts' certificates
         // together certify the whole, and an unchanged part's stays valid.

@@ -139,30 +139,47 @@ pub struct PartnershipChanges {
 /// [`Allocation`]'s matches are), in one merge.
 pub fn partnership_changes(before: &[Match], after: &[Match]) -> PartnershipChanges {
     let mut c = PartnershipChanges::default();
+    match_differences(before, after, |was, now| match (was, now) {
+        (Some(_), Some(_)) => c.changed += 1,
+        (Some(_), None) => c.removed += 1,
+        _ => c.added += 1,
+    });
+    c
+}
+
+/// Calls `each` for every partnership that differs from `before` to `after` (each sorted by need
+/// then offer), in one merge: `(Some, None)` removed, `(None, Some)` added, `(Some, Some)` the
+/// same pair with other units.
+pub(crate) fn match_differences<'a>(
+    before: &'a [Match],
+    after: &'a [Match],
+    mut each: impl FnMut(Option<&'a Match>, Option<&'a Match>),
+) {
     let (mut i, mut j) = (0, 0);
     let key = |m: &Match| (m.need, m.offer);
     while i < before.len() || j < after.len() {
         match (before.get(i), after.get(j)) {
             (Some(a), Some(b)) if key(a) == key(b) => {
-                c.changed += usize::from(a.units != b.units);
+                if a.units != b.units {
+                    each(Some(a), Some(b));
+                }
                 i += 1;
                 j += 1;
             }
             (Some(a), Some(b)) if key(a) < key(b) => {
-                c.removed += 1;
+                each(Some(a), None);
                 i += 1;
             }
-            (Some(_), None) => {
-                c.removed += 1;
+            (Some(a), None) => {
+                each(Some(a), None);
                 i += 1;
             }
-            _ => {
-                c.added += 1;
+            (_, b) => {
+                each(None, b);
                 j += 1;
             }
         }
     }
-    c
 }
 
 /// [`CandidateCapacity`] of every need: `pairs` are the candidate pairs `(need, offer)`,

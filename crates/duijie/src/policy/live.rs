@@ -286,7 +286,11 @@ impl LiveWelfare {
                 let known = seen.candidate_capacity.len().min(needs);
                 let mut redo = vec![false; needs];
                 redo[known..].fill(true);
-                mark_changed_needs(&seen.matches, &matches, &mut redo);
+                super::allocation::match_differences(&seen.matches, &matches, |was, now| {
+                    if let Some(m) = was.or(now) {
+                        redo[m.need as usize] = true;
+                    }
+                });
                 for (j, needs_of) in self.offer_needs.iter().enumerate() {
                     if seen.used.get(j) != Some(&used[j])
                         || seen.capacity.get(j) != Some(&inst.capacity[j])
@@ -328,42 +332,6 @@ impl LiveWelfare {
             Some(s.objective),
         );
         (a, used)
-    }
-}
-
-/// Marks the needs whose matches differ between `old` and `new` (both sorted by need then
-/// offer): a match added, removed, or with other units.
-fn mark_changed_needs(old: &[Match], new: &[Match], changed: &mut [bool]) {
-    let key = |m: &Match| (m.need, m.offer);
-    let (mut a, mut b) = (0, 0);
-    let mut mark = |i: u32| {
-        if let Some(c) = changed.get_mut(i as usize) {
-            *c = true;
-        }
-    };
-    while a < old.len() || b < new.len() {
-        match (old.get(a), new.get(b)) {
-            (Some(x), Some(y)) if key(x) == key(y) => {
-                if x.units != y.units {
-                    mark(x.need);
-                }
-                a += 1;
-                b += 1;
-            }
-            (Some(x), Some(y)) if key(x) < key(y) => {
-                mark(x.need);
-                a += 1;
-            }
-            (Some(x), None) => {
-                mark(x.need);
-                a += 1;
-            }
-            (_, Some(y)) => {
-                mark(y.need);
-                b += 1;
-            }
-            (None, None) => break,
-        }
     }
 }
 
