@@ -518,7 +518,7 @@ impl LivePart {
             .fold(self.max_w, u64::max);
         let capacity =
             self.capacity + transport::row_capacity(demand, pairs.len()) + i128::from(demand);
-        Self::fits(self.basis.potentials().len() + 1, max_w, capacity)?;
+        Self::fits(self.basis.nodes() + 1, max_w, capacity)?;
         let i = self.t.rows();
         self.t.push_row(demand, pairs)?;
         self.grow(max_w, capacity);
@@ -552,7 +552,7 @@ impl LivePart {
     /// [`AllocateError::NumericRange`] when the grown network leaves the exact range.
     fn add_col(&mut self, capacity: u32) -> Result<u32, AllocateError> {
         let total = self.capacity + i128::from(capacity);
-        Self::fits(self.basis.potentials().len() + 1, self.max_w, total)?;
+        Self::fits(self.basis.nodes() + 1, self.max_w, total)?;
         self.grow(self.max_w, total);
         let j = self.t.cols();
         self.t.push_col(capacity);
@@ -599,7 +599,7 @@ impl LivePart {
             return Err(invalid(format!("pair ({i}, {j}) is not a candidate")));
         }
         let max_w = self.max_w.max(w.unsigned_abs());
-        Self::fits(self.basis.potentials().len(), max_w, self.capacity)?;
+        Self::fits(self.basis.nodes(), max_w, self.capacity)?;
         self.t.set_weight(iu, j, w);
         self.grow(max_w, self.capacity);
         let span = self.t.pairs().row_span(iu);
@@ -669,7 +669,7 @@ impl LivePart {
             .map(|&a| u32::try_from(self.basis.flow_of(a as usize)).unwrap_or(u32::MAX))
             .collect();
         let (row_price, mut col_price) = transport::prices(
-            self.basis.potentials(),
+            &self.basis.potentials(),
             (t.rows(), t.cols()),
             |i| self.row_node[i] as usize,
             |j| self.col_node[j] as usize,

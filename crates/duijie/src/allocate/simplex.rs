@@ -6,7 +6,8 @@
 //! changes (the "augmented threaded index" of Glover, Klingman & Stutz, 1974, as refined in
 //! Grigoriadis, 1986, and LEMON). The fields a walk up the tree reads (parent, subtree size,
 //! predecessor arc and direction) share one record per node, one cache line per step. Entering
-//! arcs are chosen by block search (Grigoriadis): scan blocks of ⌊√m⌋ arcs, counted across the
+//! arcs are chosen by block search (Grigoriadis): scan blocks of ⌊2√m⌋ arcs from the artificial
+//! start and ⌊√m⌋ from a star (see `run_with`), counted across the
 //! wrap from the last arc to the first, take the most negative reduced cost of the first block
 //! that has one, and start the next search at that block's last arc (as LEMON does; starting at
 //! the entering arc instead costs about a fifth more pivots on grid networks).
@@ -35,6 +36,72 @@ const DOWN: i8 = -1;
 
 const NIL: u32 = u32::MAX;
 
+/// The integer type a basis keeps its capacities, costs, flows and potentials in: `i64`
+/// always works within the range [`check_flow_range`](super::flow::check_flow_range) allows,
+/// and `i32` when the network is small enough ([`fits_narrow`]), which halves the memory the
+/// entering-arc search and the tree updates read (on grid networks of 10⁵ nodes the pivots
+/// run about a fifth faster). The arithmetic wraps like the machine's: the range checks keep
+/// every value far inside the type.
+pub(crate) trait Word: Copy + Ord + Send + Sync + std::fmt::Debug + 'static {
+    /// Zero.
+    const ZERO: Self;
+    /// `x`, which the range checks keep within the type.
+    fn of(x: i64) -> Self;
+    /// A sign or direction (`-1`, `0`, `1`).
+    fn of_i8(x: i8) -> Self;
+    /// The value as `i64`.
+    fn wide(self) -> i64;
+    /// Wrapping `+`.
+    fn add(self, o: Self) -> Self;
+    /// Wrapping `-`.
+    fn sub(self, o: Self) -> Self;
+    /// Wrapping `*`.
+    fn mul(self, o: Self) -> Self;
+}
+
+macro_rules! word {
+    ($t:ty) => {
+        impl Word for $t {
+            const ZERO: $t = 0;
+            #[inline(always)]
+            fn of(x: i64) -> $t {
+                debug_assert!(<$t>::try_from(x).is_ok(), "{x} outside the basis's range");
+                x as $t
+            }
+            #[inline(always)]
+            fn of_i8(x: i8) -> $t {
+                <$t>::from(x)
+            }
+            #[inline(always)]
+            fn wide(self) -> i64 {
+                i64::from(self)
+            }
+            #[inline(always)]
+            fn add(self, o: $t) -> $t {
+                self.wrapping_add(o)
+            }
+            #[inline(always)]
+            fn sub(self, o: $t) -> $t {
+                self.wrapping_sub(o)
+            }
+            #[inline(always)]
+            fn mul(self, o: $t) -> $t {
+                self.wrapping_mul(o)
+            }
+        }
+    };
+}
+word!(i32);
+word!(i64);
+
+/// Whether a network of `nodes` nodes, costs up to `max_cost` in absolute value and capacities
+/// (with the supplies) summing to `total_cap` fits an `i32` basis, with the margins
+/// [`check_flow_range`](super::flow::check_flow_range) keeps for `i64`.
+pub(crate) fn fits_narrow(nodes: usize, max_cost: u64, total_cap: i128) -> bool {
+    let limit = (i32::MAX as u64 / 16) / u64::try_from(nodes + 3).unwrap_or(u64::MAX);
+    max_cost <= limit && total_cap <= i128::from(i32::MAX / 4)
+}
+
 /// The tree fields a pivot walks together (parent, subtree size, predecessor arc and its
 /// direction), kept in one record so that each step up the tree reads one cache line.
 #[derive(Clone, Copy)]
@@ -57,6 +124,48 @@ pub(crate) struct Problem<'a> {
     pub start: Start<'a>,
     /// When to stop early.
     pub limits: &'a super::Limits<'a>,
+}
+
+/// The arcs the entering-arc search reads, in their internal order.
+struct Arcs<'a, T> {
+    state: &'a [i8],
+    cost: &'a [T],
+    source: &'a [u32],
+    target: &'a [u32],
+}
+
+impl<T: Word> Arcs<'_, T> {
+    /// Lowers `min` to the most negative reduced cost among the arcs at positions `range`,
+    /// with `arg` its position (the first such), keeping negative ones as candidates up to
+    /// [`CANDIDATE_LIST`] when `CANDIDATES` is set.
+    #[inline(always)]
+    fn price<const CANDIDATES: bool>(
+        &self,
+        pi: &[T],
+        range: std::ops::Range<usize>,
+        min: &mut T,
+        arg: &mut usize,
+        cand: &mut Vec<u32>,
+    ) {
+        let (lo, hi) = (range.start, range.end);
+        let arcs = self.state[lo..hi]
+            .iter()
+            .zip(&self.cost[lo..hi])
+            .zip(&self.source[lo..hi])
+            .zip(&self.target[lo..hi]);
+        let (mut best, mut at) = (*min, *arg);
+        for (e, (((&st, &c), &s), &t)) in range.zip(arcs) {
+            let r = T::of_i8(st).mul(c.add(pi[s as usize]).sub(pi[t as usize]));
+            if r < best {
+                best = r;
+                at = e;
+            }
+            if CANDIDATES && r < T::ZERO && cand.len() < CANDIDATE_LIST {
+                cand.push(e as u32);
+            }
+        }
+        (*min, *arg) = (best, at);
+    }
 }
 
 /// The initial basis.
@@ -108,16 +217,39 @@ fn mixing_order(m: usize, n: usize) -> Vec<u32> {
 /// Runs the network simplex. Costs must satisfy |c| · (n + 2) · 4 < 2^63 and the capacities
 /// must be finite (callers pass true upper bounds); both are checked by the callers.
 pub(crate) fn solve(p: &Problem<'_>) -> Solved {
-    let mut b = Basis::new(p);
+    if p.fits_narrow() {
+        solve_in::<i32>(p)
+    } else {
+        solve_in::<i64>(p)
+    }
+}
+
+fn solve_in<T: Word>(p: &Problem<'_>) -> Solved {
+    let mut b = Basis::<T>::new(p);
     let (iterations, limit_reached) = b.run(p.limits);
     b.solved(iterations, limit_reached)
+}
+
+impl Problem<'_> {
+    /// Whether the network, with the artificial arcs a start may add, fits an `i32` basis.
+    fn fits_narrow(&self) -> bool {
+        let max_c = self
+            .cost
+            .iter()
+            .map(|c| c.unsigned_abs())
+            .max()
+            .unwrap_or(0);
+        let supply: i128 = self.supply.iter().map(|&b| i128::from(b.max(0))).sum();
+        let cap: i128 = self.cap.iter().map(|&c| i128::from(c)).sum();
+        fits_narrow(self.nodes + 1, max_c, supply + cap)
+    }
 }
 
 /// A spanning-tree basis with its flows and potentials. [`solve`] builds one and runs it to the
 /// optimum; a live re-solve ([`super::live`]) keeps it, changes the network (new nodes hung
 /// from the root, new arcs, new costs) and runs it again from where it stopped.
 #[derive(Clone)]
-pub(crate) struct Basis {
+pub(crate) struct Basis<T: Word = i64> {
     /// Real nodes (an artificial root comes after them).
     n: usize,
     /// Real arcs given at the start (artificial arcs sit after the searched ones).
@@ -130,11 +262,11 @@ pub(crate) struct Basis {
     slot: Vec<u32>,
     source: Vec<u32>,
     target: Vec<u32>,
-    cap: Vec<i64>,
-    cost: Vec<i64>,
-    flow: Vec<i64>,
+    cap: Vec<T>,
+    cost: Vec<T>,
+    flow: Vec<T>,
     state: Vec<i8>,
-    pi: Vec<i64>,
+    pi: Vec<T>,
     nd: Vec<TreeNode>,
     thread: Vec<u32>,
     rev_thread: Vec<u32>,
@@ -145,9 +277,10 @@ pub(crate) struct Basis {
     dirty: Vec<u32>,
 }
 
-impl Basis {
-    /// The starting basis of `p`.
-    pub(crate) fn new(p: &Problem<'_>) -> Basis {
+impl<T: Word> Basis<T> {
+    /// The starting basis of `p`, which must fit `T` (always so for `i64` within the range
+    /// checks; [`fits_narrow`] for `i32`).
+    pub(crate) fn new(p: &Problem<'_>) -> Basis<T> {
         let n = p.nodes;
         let m = p.source.len();
         let artificial = matches!(p.start, Start::Artificial);
@@ -162,8 +295,8 @@ impl Basis {
 
         let mut source: Vec<u32> = Vec::with_capacity(all);
         let mut target: Vec<u32> = Vec::with_capacity(all);
-        let mut cap: Vec<i64> = Vec::with_capacity(all);
-        let mut cost: Vec<i64> = Vec::with_capacity(all);
+        let mut cap: Vec<T> = Vec::with_capacity(all);
+        let mut cost: Vec<T> = Vec::with_capacity(all);
         // Arc mixing: store the arcs interleaved with a stride of about m / n, so that each block of
         // the entering-arc search sees arcs of many different tails (LEMON does the same; on
         // networks listed tail by tail it cuts the number of pivots several-fold).
@@ -180,13 +313,13 @@ impl Basis {
             let a = a as usize;
             source.push(p.source[a]);
             target.push(p.target[a]);
-            cap.push(p.cap[a]);
-            cost.push(p.cost[a]);
+            cap.push(T::of(p.cap[a]));
+            cost.push(T::of(p.cost[a]));
         }
-        let mut flow = vec![0i64; all];
+        let mut flow = vec![T::ZERO; all];
         let mut state = vec![LOWER; all];
 
-        let mut pi = vec![0i64; nodes];
+        let mut pi = vec![T::ZERO; nodes];
         let mut nd = vec![
             TreeNode {
                 parent: NIL,
@@ -223,7 +356,7 @@ impl Basis {
                     nd[u].pred = e as u32;
                     last_succ[u] = u as u32;
                     state[e] = TREE;
-                    cap.push(art_cap);
+                    cap.push(T::of(art_cap));
                     let b = p.supply[u];
                     if b >= 0 {
                         // Supply may rest at the root for free; only demand served from the root
@@ -232,16 +365,16 @@ impl Basis {
                         nd[u].pred_dir = UP;
                         source.push(u as u32);
                         target.push(root as u32);
-                        cost.push(0);
-                        flow[e] = b;
-                        pi[u] = 0;
+                        cost.push(T::ZERO);
+                        flow[e] = T::of(b);
+                        pi[u] = T::ZERO;
                     } else {
-                        cost.push(art_cost);
+                        cost.push(T::of(art_cost));
                         nd[u].pred_dir = DOWN;
                         source.push(root as u32);
                         target.push(u as u32);
-                        flow[e] = -b;
-                        pi[u] = art_cost;
+                        flow[e] = T::of(-b);
+                        pi[u] = T::of(art_cost);
                     }
                 }
             }
@@ -254,10 +387,10 @@ impl Basis {
                     nd[u].pred = e as u32;
                     last_succ[u] = u as u32;
                     state[e] = TREE;
-                    flow[e] = f[u];
+                    flow[e] = T::of(f[u]);
                     if source[e] as usize == u {
                         nd[u].pred_dir = UP;
-                        pi[u] = -cost[e];
+                        pi[u] = T::ZERO.sub(cost[e]);
                     } else {
                         nd[u].pred_dir = DOWN;
                         pi[u] = cost[e];
@@ -307,6 +440,8 @@ impl Basis {
 
     fn run_with<const CANDIDATES: bool>(&mut self, limits: &super::Limits<'_>) -> (u64, bool) {
         let Basis {
+            n,
+            root,
             search,
             source,
             target,
@@ -325,7 +460,12 @@ impl Basis {
         } = self;
         let m = *search;
         // Block search over the real arcs.
-        let block = ((m as f64).sqrt() as usize).max(10);
+        // Blocks of 2·√m from the artificial start (general networks: on the grids of
+        // benches/peers/grids.py and on random networks a tenth to a sixth faster than √m, with
+        // 1.5·√m and 3·√m in between or slower), √m from a star (transportation networks,
+        // where 2·√m is a fifth slower).
+        let factor = if *root == *n { 2.0 } else { 1.0 };
+        let block = (((m as f64).sqrt() * factor) as usize).max(10);
         let mut next_arc = (*resume).min(m.saturating_sub(1));
         let (mut iterations, mut limit_reached) = (0u64, false);
         let mut cand: Vec<u32> = Vec::new();
@@ -341,18 +481,18 @@ impl Basis {
             // slices (no bounds checks but the potentials'), in wrapping arithmetic: the range
             // checks before the solve keep every value far inside `i64`.
             let mut in_arc = usize::MAX;
-            let mut min = 0i64;
+            let mut min = T::ZERO;
             if CANDIDATES && minors < MINOR_PIVOTS {
                 minors += 1;
                 let mut kept = 0;
                 for k in 0..cand.len() {
                     let e = cand[k] as usize;
-                    let r = i64::from(state[e]).wrapping_mul(
+                    let r = T::of_i8(state[e]).mul(
                         cost[e]
-                            .wrapping_add(pi[source[e] as usize])
-                            .wrapping_sub(pi[target[e] as usize]),
+                            .add(pi[source[e] as usize])
+                            .sub(pi[target[e] as usize]),
                     );
-                    if r < 0 {
+                    if r < T::ZERO {
                         cand[kept] = e as u32;
                         kept += 1;
                         if r < min {
@@ -363,39 +503,37 @@ impl Basis {
                 }
                 cand.truncate(kept);
             }
-            let mut cnt = if in_arc == usize::MAX { block } else { 0 };
+            let cnt = if in_arc == usize::MAX { block } else { 0 };
             if CANDIDATES && in_arc == usize::MAX {
                 cand.clear();
                 minors = 0;
             }
             let mut stop = next_arc;
             let start = next_arc;
-            'search: for (lo, hi) in [(start, m), (0, start)] {
-                if cnt == 0 {
-                    break;
-                }
-                let arcs = state[lo..hi]
-                    .iter()
-                    .zip(&cost[lo..hi])
-                    .zip(&source[lo..hi])
-                    .zip(&target[lo..hi]);
-                for (e, (((&st, &c), &s), &t)) in (lo..hi).zip(arcs) {
-                    let r = i64::from(st)
-                        .wrapping_mul(c.wrapping_add(pi[s as usize]).wrapping_sub(pi[t as usize]));
-                    if r < min {
-                        min = r;
-                        in_arc = e;
+            if cnt > 0 {
+                let arcs = Arcs {
+                    state,
+                    cost,
+                    source,
+                    target,
+                };
+                let (mut pos, mut left) = (start, m);
+                while left > 0 {
+                    let len = block.min(left);
+                    let end = pos + len;
+                    if end <= m {
+                        arcs.price::<CANDIDATES>(pi, pos..end, &mut min, &mut in_arc, &mut cand);
+                    } else {
+                        arcs.price::<CANDIDATES>(pi, pos..m, &mut min, &mut in_arc, &mut cand);
+                        arcs.price::<CANDIDATES>(pi, 0..end - m, &mut min, &mut in_arc, &mut cand);
                     }
-                    if CANDIDATES && r < 0 && cand.len() < CANDIDATE_LIST {
-                        cand.push(e as u32);
-                    }
-                    cnt -= 1;
-                    if cnt == 0 {
-                        if min < 0 {
-                            stop = e;
-                            break 'search;
-                        }
-                        cnt = block;
+                    left -= len;
+                    pos = if end >= m { end - m } else { end };
+                    // Only a whole block ends the search; a negative arc in the last, partial
+                    // one leaves the next search where this one started.
+                    if len == block && min < T::ZERO {
+                        stop = if pos == 0 { m - 1 } else { pos - 1 };
+                        break;
                     }
                 }
             }
@@ -428,7 +566,7 @@ impl Basis {
             while u != join {
                 let e = nd[u].pred as usize;
                 let d = if nd[u].pred_dir == DOWN {
-                    cap[e].wrapping_sub(flow[e])
+                    cap[e].sub(flow[e])
                 } else {
                     flow[e]
                 };
@@ -443,7 +581,7 @@ impl Basis {
             while u != join {
                 let e = nd[u].pred as usize;
                 let d = if nd[u].pred_dir == UP {
-                    cap[e].wrapping_sub(flow[e])
+                    cap[e].sub(flow[e])
                 } else {
                     flow[e]
                 };
@@ -461,19 +599,19 @@ impl Basis {
             };
 
             // Push delta around the cycle.
-            if delta > 0 {
-                let val = i64::from(state[in_arc]) * delta;
-                flow[in_arc] += val;
+            if delta > T::ZERO {
+                let val = T::of_i8(state[in_arc]).mul(delta);
+                flow[in_arc] = flow[in_arc].add(val);
                 let mut u = source[in_arc] as usize;
                 while u != join {
                     let e = nd[u].pred as usize;
-                    flow[e] = flow[e].wrapping_sub(i64::from(nd[u].pred_dir).wrapping_mul(val));
+                    flow[e] = flow[e].sub(T::of_i8(nd[u].pred_dir).mul(val));
                     u = nd[u].parent as usize;
                 }
                 let mut u = target[in_arc] as usize;
                 while u != join {
                     let e = nd[u].pred as usize;
-                    flow[e] = flow[e].wrapping_add(i64::from(nd[u].pred_dir).wrapping_mul(val));
+                    flow[e] = flow[e].add(T::of_i8(nd[u].pred_dir).mul(val));
                     u = nd[u].parent as usize;
                 }
             }
@@ -484,7 +622,11 @@ impl Basis {
             }
             let out_arc = nd[u_out].pred as usize;
             state[in_arc] = TREE;
-            state[out_arc] = if flow[out_arc] == 0 { LOWER } else { UPPER };
+            state[out_arc] = if flow[out_arc] == T::ZERO {
+                LOWER
+            } else {
+                UPPER
+            };
 
             // Re-hang the subtree: the stem from u_in up to u_out reverses, u_in hangs from v_in.
             let old_rev_thread = rev_thread[u_out] as usize;
@@ -606,11 +748,13 @@ impl Basis {
             }
 
             // Potentials of the moved subtree.
-            let sigma = pi[v_in] - pi[u_in] - i64::from(nd[u_in].pred_dir) * cost[in_arc];
+            let sigma = pi[v_in]
+                .sub(pi[u_in])
+                .sub(T::of_i8(nd[u_in].pred_dir).mul(cost[in_arc]));
             let end = thread[last_succ[u_in] as usize] as usize;
             let mut u = u_in;
             while u != end {
-                pi[u] = pi[u].wrapping_add(sigma);
+                pi[u] = pi[u].add(sigma);
                 u = thread[u] as usize;
             }
         }
@@ -644,7 +788,7 @@ impl Basis {
             "a live basis has no artificial arcs"
         );
         let u = self.pi.len();
-        self.pi.push(0);
+        self.pi.push(T::ZERO);
         self.nd.push(TreeNode {
             parent: NIL,
             succ_num: 1,
@@ -669,9 +813,9 @@ impl Basis {
         let e = self.source.len();
         self.source.push(from as u32);
         self.target.push(to as u32);
-        self.cap.push(cap);
-        self.cost.push(cost);
-        self.flow.push(0);
+        self.cap.push(T::of(cap));
+        self.cost.push(T::of(cost));
+        self.flow.push(T::ZERO);
         self.state.push(LOWER);
         self.slot.push(e as u32);
         self.m += 1;
@@ -685,7 +829,7 @@ impl Basis {
         let root = self.root;
         let e = self.slot[arc] as usize;
         self.state[e] = TREE;
-        self.flow[e] = flow;
+        self.flow[e] = T::of(flow);
         let up = self.source[e] as usize == u;
         self.nd[u] = TreeNode {
             parent: root as u32,
@@ -694,9 +838,9 @@ impl Basis {
             pred_dir: if up { UP } else { DOWN },
         };
         self.pi[u] = if up {
-            self.pi[root] - self.cost[e]
+            self.pi[root].sub(self.cost[e])
         } else {
-            self.pi[root] + self.cost[e]
+            self.pi[root].add(self.cost[e])
         };
         let after = self.thread[root] as usize;
         self.thread[root] = u as u32;
@@ -713,8 +857,8 @@ impl Basis {
     /// Sets an arc's cost; a tree arc's new cost moves the potentials of the subtree below it.
     pub(crate) fn set_cost(&mut self, arc: usize, cost: i64) {
         let e = self.slot[arc] as usize;
-        let delta = cost - self.cost[e];
-        self.cost[e] = cost;
+        let delta = cost - self.cost[e].wide();
+        self.cost[e] = T::of(cost);
         if self.state[e] != TREE || delta == 0 {
             return;
         }
@@ -722,14 +866,14 @@ impl Basis {
         // The child is the end whose predecessor arc this is: below it every potential moves
         // by the same amount, keeping every tree arc's reduced cost at zero.
         let (child, shift) = if self.nd[s].pred as usize == e && self.nd[s].parent as usize == t {
-            (s, -delta)
+            (s, T::of(-delta))
         } else {
-            (t, delta)
+            (t, T::of(delta))
         };
         let end = self.thread[self.last_succ[child] as usize] as usize;
         let mut u = child;
         while u != end {
-            self.pi[u] += shift;
+            self.pi[u] = self.pi[u].add(shift);
             u = self.thread[u] as usize;
         }
     }
@@ -746,24 +890,34 @@ impl Basis {
 
     /// The flow on an input arc.
     pub(crate) fn flow_of(&self, arc: usize) -> i64 {
-        self.flow[self.slot[arc] as usize]
+        self.flow[self.slot[arc] as usize].wide()
+    }
+
+    /// The number of nodes (with the root).
+    pub(crate) fn nodes(&self) -> usize {
+        self.pi.len()
     }
 
     /// The potentials of every node.
-    pub(crate) fn potentials(&self) -> &[i64] {
-        &self.pi
+    pub(crate) fn potentials(&self) -> Vec<i64> {
+        self.pi.iter().map(|p| p.wide()).collect()
     }
 
     /// The flows on the input arcs, the potentials of the real nodes and the flow left on the
     /// artificial arcs.
     pub(crate) fn solved(&self, iterations: u64, limit_reached: bool) -> Solved {
         let (n, m) = (self.n, self.m);
-        let artificial_flow = self.flow[self.search..].iter().map(|f| f.abs()).sum();
-        let flow = (0..m).map(|a| self.flow[self.slot[a] as usize]).collect();
+        let artificial_flow = self.flow[self.search..]
+            .iter()
+            .map(|f| f.wide().abs())
+            .sum();
+        let flow = (0..m)
+            .map(|a| self.flow[self.slot[a] as usize].wide())
+            .collect();
         // Potentials relative to the root (with a star start the root is a real node).
         Solved {
             flow,
-            potential: self.pi[..n].to_vec(),
+            potential: self.pi[..n].iter().map(|p| p.wide()).collect(),
             artificial_flow,
             iterations,
             limit_reached,
