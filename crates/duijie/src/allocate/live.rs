@@ -669,7 +669,7 @@ impl LivePart {
             .map(|&a| u32::try_from(self.basis.flow_of(a as usize)).unwrap_or(u32::MAX))
             .collect();
         let (row_price, mut col_price) = transport::prices(
-            &self.basis.potentials(),
+            self.basis.potentials(),
             (t.rows(), t.cols()),
             |i| self.row_node[i] as usize,
             |j| self.col_node[j] as usize,

@@ -479,7 +479,7 @@ impl<T: Word> Basis<T> {
             // Entering arc: blocks of arcs from where the last search stopped, the most negative
             // reduced cost of the first block that has one. The block is read through zipped
             // slices (no bounds checks but the potentials'), in wrapping arithmetic: the range
-            // checks before the solve keep every value far inside `i64`.
+            // checks before the solve keep every value far inside `T`.
             let mut in_arc = usize::MAX;
             let mut min = T::ZERO;
             if CANDIDATES && minors < MINOR_PIVOTS {
@@ -503,14 +503,14 @@ impl<T: Word> Basis<T> {
                 }
                 cand.truncate(kept);
             }
-            let cnt = if in_arc == usize::MAX { block } else { 0 };
-            if CANDIDATES && in_arc == usize::MAX {
+            let search_blocks = in_arc == usize::MAX;
+            if CANDIDATES && search_blocks {
                 cand.clear();
                 minors = 0;
             }
             let mut stop = next_arc;
             let start = next_arc;
-            if cnt > 0 {
+            if search_blocks {
                 let arcs = Arcs {
                     state,
                     cost,
@@ -897,12 +897,16 @@ impl<T: Word> Basis<T> {
     pub(crate) fn nodes(&self) -> usize {
         self.pi.len()
     }
+}
 
-    /// The potentials of every node.
-    pub(crate) fn potentials(&self) -> Vec<i64> {
-        self.pi.iter().map(|p| p.wide()).collect()
+impl Basis<i64> {
+    /// The potentials of every node (a live basis keeps `i64`).
+    pub(crate) fn potentials(&self) -> &[i64] {
+        &self.pi
     }
+}
 
+impl<T: Word> Basis<T> {
     /// The flows on the input arcs, the potentials of the real nodes and the flow left on the
     /// artificial arcs.
     pub(crate) fn solved(&self, iterations: u64, limit_reached: bool) -> Solved {
