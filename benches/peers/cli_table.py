@@ -4,6 +4,7 @@ instance files: the table of issue 16.
 
     cargo build --release -p duijie-cli -p duijie-benches --bins
     ./target/release/write-instances target/instances
+    python3 benches/peers/netgen.py target/instances                   # the NETGEN-style family
     OMP_NUM_THREADS=1 python3 benches/peers/lap_peers.py target/instances --big > target/peers.csv
     g++ -O2 -o target/lemon_ns benches/peers/lemon_ns.cpp -llemon      # Debian liblemon-dev
     python3 benches/peers/cli_table.py target/instances target/peers.csv > benches/results/DATE-cli-solve.csv
@@ -12,7 +13,10 @@ Each file is solved by the release binary (`duijie solve FILE --json`, one threa
 RAYON_NUM_THREADS=1) 5 times (3 for the n = 4000 and 10⁵ files); the medians of its reported
 solve time and parse time, and of the whole process's wall time, are kept. Peers: lapx, scipy
 and OR-Tools in-process (solve only, data in memory; lap_peers.py), LEMON's NetworkSimplex on
-the `p min` files (run() only; lemon_ns.cpp). Ratio = duijie's solve time / the fastest peer's.
+the `p min` files (run() only, its median of 5 in one process; lemon_ns.cpp). Ratio = duijie's
+solve time / the fastest peer's. For the `p min` rows the last two columns give LEMON's time
+with its solver built from the graph (what `duijie solve`'s time includes) and its first
+solve in the process (cold, as `duijie solve`'s always is).
 """
 import csv, json, os, statistics, subprocess, sys, time
 
@@ -31,14 +35,16 @@ for base in ["dense_i1e3_n1000", "dense_i1e3_n2000", "dense_i1e3_n4000", "dense_
 files += [("sparse_n1e4_k20", "sparse_n1e4_k20.asn"), ("sparse_n1e5_k20", "sparse_n1e5_k20.asn")]
 files += [(b, b + ".min") for b in ["transport_5000x300_k30", "transport_5000x300_dense",
                                      "grid_100x100", "grid_300x300"]]
+files += [(f"netgen8_{k}", f"netgen8_{k}.min") for k in range(13, 17)]
 env = dict(os.environ, RAYON_NUM_THREADS="1")
 w = csv.writer(sys.stdout, lineterminator="\n")
 w.writerow(["instance", "file", "duijie_solve_median_s", "duijie_parse_median_s",
             "duijie_wall_median_s", "algorithm", "fastest_peer", "peer_solve_s",
-            "ratio_solve", "objective_duijie", "objective_peer", "agree"])
+            "ratio_solve", "objective_duijie", "objective_peer", "agree",
+            "lemon_build_run_s", "lemon_first_build_run_s"])
 for base, name in files:
     path = os.path.join(inst_dir, name)
-    runs = 3 if ("4000" in name or "1e5" in name or "300x300" in name) else 5
+    runs = 3 if ("4000" in name or "1e5" in name or "300x300" in name or "_16" in name) else 5
     solve, parse, wall, v = [], [], [], None
     for _ in range(runs):
         t = time.perf_counter()
@@ -47,13 +53,15 @@ for base, name in files:
         v = json.loads(out.stdout)
         solve.append(v["solve_seconds"]); parse.append(v["parse_seconds"])
     cands = list(peers.get(base, []))
+    lemon_more = ["", ""]
     if name.endswith(".min") and os.path.exists(lemon):
         r = subprocess.run([lemon, path], capture_output=True, text=True, check=True).stdout.strip().split(",")
         cands.append((float(r[2]), r[1], r[4]))
+        lemon_more = r[5:7]
     best = min(cands) if cands else (float("nan"), "", "")
     ours = v["objective"]
     agree = str(best[2]).replace(".0", "") == str(ours)
     w.writerow([base, name, f"{statistics.median(solve):.6f}", f"{statistics.median(parse):.6f}",
                 f"{statistics.median(wall):.6f}", v["algorithm"], best[1], f"{best[0]:.6f}",
-                f"{statistics.median(solve) / best[0]:.2f}", ours, best[2], agree])
+                f"{statistics.median(solve) / best[0]:.2f}", ours, best[2], agree] + lemon_more)
     sys.stdout.flush()

@@ -94,12 +94,19 @@ macro_rules! word {
 word!(i32);
 word!(i64);
 
-/// Whether a network of `nodes` nodes, costs up to `max_cost` in absolute value and capacities
-/// (with the supplies) summing to `total_cap` fits an `i32` basis, with the margins
-/// [`check_flow_range`](super::flow::check_flow_range) keeps for `i64`.
+/// Whether a network of `nodes` real nodes, costs up to `max_cost` in absolute value and
+/// capacities (with the supplies) summing to `total_cap` fits an `i32` basis.
+///
+/// With C = `max_cost` and n = `nodes`, the artificial arcs cost A = (C + 1)(n + 1). A node's
+/// potential is the cost of its tree path from the root (whose potential stays 0), and that
+/// path crosses at most one artificial arc and n − 1 real ones, so |π| ≤ A + (n − 1)C <
+/// 2(C + 1)(n + 1). Every other value the pivots compare or add (a reduced cost c + π_u − π_v,
+/// the shift of a moved subtree's potentials) is below C + 4(C + 1)(n + 1) < 5(C + 1)(n + 1),
+/// which must fit. Flows, residual capacities and a pivot's flow change stay within
+/// `total_cap`, kept a quarter of the type.
 pub(crate) fn fits_narrow(nodes: usize, max_cost: u64, total_cap: i128) -> bool {
-    let limit = (i32::MAX as u64 / 16) / u64::try_from(nodes + 3).unwrap_or(u64::MAX);
-    max_cost <= limit && total_cap <= i128::from(i32::MAX / 4)
+    let (n, c) = (nodes as u128, u128::from(max_cost));
+    5 * (c + 1) * (n + 1) <= i32::MAX as u128 && total_cap <= i128::from(i32::MAX / 4)
 }
 
 /// The tree fields a pivot walks together (parent, subtree size, predecessor arc and its
@@ -241,7 +248,7 @@ impl Problem<'_> {
             .unwrap_or(0);
         let supply: i128 = self.supply.iter().map(|&b| i128::from(b.max(0))).sum();
         let cap: i128 = self.cap.iter().map(|&c| i128::from(c)).sum();
-        fits_narrow(self.nodes + 1, max_c, supply + cap)
+        fits_narrow(self.nodes, max_c, supply + cap)
     }
 }
 
@@ -926,5 +933,78 @@ impl<T: Word> Basis<T> {
             iterations,
             limit_reached,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The largest |cost| [`fits_narrow`] lets an `i32` basis take on `n` nodes.
+    fn narrow_limit(n: usize) -> i64 {
+        (i32::MAX as i64 / 5) / (n as i64 + 1) - 1
+    }
+
+    proptest! {
+        /// At the largest costs the `i32` basis takes (costs ±C and in between, feasible or
+        /// not), it pivots exactly as the `i64` basis does: any value that left `i32` would
+        /// have sent it another way.
+        #[test]
+        fn narrow_basis_pivots_as_the_wide_one_at_its_limit(
+            n in 2usize..10,
+            arcs in proptest::collection::vec((0usize..10, 0usize..10, 0i64..20, 0u8..4, any::<i32>()), 1..40),
+            supply in proptest::collection::vec(-15i64..15, 10),
+        ) {
+            let c = narrow_limit(n);
+            let (mut source, mut target, mut cap, mut cost) = (vec![], vec![], vec![], vec![]);
+            for &(u, v, u_cap, kind, r) in &arcs {
+                let (u, v) = (u % n, v % n);
+                if u == v {
+                    continue;
+                }
+                source.push(u as u32);
+                target.push(v as u32);
+                cap.push(u_cap);
+                cost.push(match kind {
+                    0 => c,
+                    1 => -c,
+                    _ => i64::from(r) % (c + 1),
+                });
+            }
+            let mut supply = supply[..n].to_vec();
+            let total: i64 = supply.iter().sum();
+            supply[0] -= total;
+            // A value that left `i32` can make the pivots cycle: the cap makes that a failure.
+            let limits = super::super::Limits { max_iterations: Some(10_000), stop: None };
+            let p = Problem {
+                nodes: n,
+                supply: &supply,
+                source: &source,
+                target: &target,
+                cap: &cap,
+                cost: &cost,
+                start: Start::Artificial,
+                limits: &limits,
+            };
+            prop_assume!(p.fits_narrow());
+            let (narrow, wide) = (solve_in::<i32>(&p), solve_in::<i64>(&p));
+            prop_assert!(!wide.limit_reached);
+            prop_assert!(!narrow.limit_reached);
+            prop_assert_eq!(narrow.iterations, wide.iterations);
+            prop_assert_eq!(narrow.flow, wide.flow);
+            prop_assert_eq!(narrow.potential, wide.potential);
+            prop_assert_eq!(narrow.artificial_flow, wide.artificial_flow);
+        }
+    }
+
+    #[test]
+    fn the_narrow_limit_is_the_last_cost_that_fits() {
+        for n in [1, 2, 10, 1000, 65_536] {
+            let c = narrow_limit(n) as u64;
+            assert!(fits_narrow(n, c, 0), "{n}");
+            assert!(!fits_narrow(n, c + 1, 0), "{n}");
+        }
+        assert!(!fits_narrow(10, 0, i128::from(i32::MAX / 4) + 1));
     }
 }
