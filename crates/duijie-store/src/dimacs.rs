@@ -3,6 +3,8 @@
 //!
 //! Parsing reads straight into the solvers' final buffers. Every error names its line.
 
+use rayon::prelude::*;
+
 use duijie::allocate::{CostMatrix, DenseMatrix, FlowNetwork, SparseMatrix, fixed_point_matrix};
 
 /// A parse error, with the 1-based line where it was found.
@@ -158,6 +160,11 @@ fn node(line: u64, field: &str, nodes: u64) -> Result<usize, InstanceError> {
     let id: u64 = field
         .parse()
         .or_else(|_| err(line, format!("node id {field:?} is not a positive integer")))?;
+    node_in_range(line, id, nodes)
+}
+
+/// Node `id` (counted from 1) as an index, when within `1..=nodes`.
+fn node_in_range(line: u64, id: u64, nodes: u64) -> Result<usize, InstanceError> {
     if id == 0 || id > nodes {
         return err(line, format!("node {id} is outside 1..={nodes}"));
     }
@@ -166,22 +173,325 @@ fn node(line: u64, field: &str, nodes: u64) -> Result<usize, InstanceError> {
 
 /// Parses DIMACS text (`p min` or `p asn`).
 ///
+/// Arc lines in the plain form (`a`, one space or tab between fields, decimal integers) are
+/// read byte by byte straight into the network or the entry list; any other line, and any
+/// arc line the fast reader does not take, goes through the general reader, which names what
+/// is wrong. Both apply the same checks in the same order, so the answer and every error are
+/// the general reader's.
+///
 /// # Errors
 /// An [`InstanceError`] with the line of the first malformed, out-of-range or inconsistent
 /// line: a missing or repeated problem line, an unknown line type, more arcs than declared, a
 /// node id out of range, a lower bound above its capacity, a number that does not fit `i64`.
 pub fn parse_dimacs(text: &str) -> Result<Instance, InstanceError> {
-    let mut kind: Option<(&str, u64, u64)> = None;
-    let mut supply: Vec<i64> = Vec::new();
-    let mut net: Option<FlowNetwork> = None;
-    let mut asn_rows: Vec<u64> = Vec::new();
-    let mut asn_is_row: Vec<bool> = Vec::new();
-    let mut asn_arcs: Vec<(u32, u32, i64)> = Vec::new();
-    let mut arcs_seen = 0u64;
-    for (k, raw) in text.lines().enumerate() {
-        let line = k as u64 + 1;
+    read_dimacs(text, true, PIECE)
+}
+
+/// Plain arc lines are read in parallel in pieces of at least this many bytes.
+const PIECE: usize = 1 << 20;
+
+/// [`parse_dimacs`], with the fast arc reader (`plain`: in parallel pieces of at least
+/// `piece` bytes) or with the general reader alone.
+fn read_dimacs(text: &str, plain: bool, piece: usize) -> Result<Instance, InstanceError> {
+    let bytes = text.as_bytes();
+    let mut r = Reader {
+        text_len: bytes.len(),
+        ..Reader::default()
+    };
+    let (mut pos, mut line) = (0usize, 0u64);
+    // Tried once, at the first arc line with at least two pieces' worth of text after it: a
+    // file whose arcs are interrupted (comments, errors) reads on line by line from there.
+    let mut parallel = plain;
+    while pos < bytes.len() {
+        if parallel && r.kind.is_some() && bytes[pos] == b'a' && bytes.len() - pos >= 2 * piece {
+            parallel = false;
+            let (read, next) = r.plain_arcs_parallel(bytes, pos, line + 1, piece);
+            line += read;
+            pos = next;
+            continue;
+        }
+        line += 1;
+        let read = if plain {
+            r.plain_arc(bytes, pos, line)?
+        } else {
+            None
+        };
+        if let Some(next) = read {
+            pos = next;
+            continue;
+        }
+        let end = text[pos..].find('\n').map_or(bytes.len(), |k| pos + k);
+        r.line(line, &text[pos..end])?;
+        pos = end + 1;
+    }
+    r.finish()
+}
+
+/// The problem line's type.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Min,
+    Asn,
+}
+
+impl Kind {
+    /// Numbers on an arc line.
+    fn fields(self) -> usize {
+        match self {
+            Kind::Min => 5,
+            Kind::Asn => 3,
+        }
+    }
+}
+
+/// What [`parse_dimacs`] has read so far.
+#[derive(Default)]
+struct Reader {
+    /// The problem line: type, nodes, arcs.
+    kind: Option<(Kind, u64, u64)>,
+    supply: Vec<i64>,
+    net: Option<FlowNetwork>,
+    asn_rows: Vec<u64>,
+    asn_is_row: Vec<bool>,
+    asn_arcs: Vec<(u32, u32, i64)>,
+    arcs_seen: u64,
+    /// Length of the text: no more arcs than lines of 8 bytes are reserved, whatever the
+    /// problem line declares.
+    text_len: usize,
+}
+
+/// A plain decimal integer at `b[*at..]` after spaces or tabs, ending at a space, tab, `\r`,
+/// `\n` or the end: at most 18 digits (so no overflow), with a `-` only when `signed`.
+/// `None` for anything else, which the general reader then reads.
+#[inline]
+fn plain_int(b: &[u8], at: &mut usize, signed: bool) -> Option<i64> {
+    let mut k = *at;
+    while k < b.len() && (b[k] == b' ' || b[k] == b'\t') {
+        k += 1;
+    }
+    let negative = signed && b.get(k) == Some(&b'-');
+    k += usize::from(negative);
+    let digits = k;
+    let mut v: i64 = 0;
+    while let Some(d) = b.get(k).map(|c| c.wrapping_sub(b'0')).filter(|d| *d < 10) {
+        // At most 18 digits are kept (checked below), far from overflow: no check per digit.
+        v = v.wrapping_mul(10).wrapping_add(i64::from(d));
+        k += 1;
+    }
+    let len = k - digits;
+    if len == 0 || len > 18 || (k < b.len() && !matches!(b[k], b' ' | b'\t' | b'\r' | b'\n')) {
+        return None;
+    }
+    *at = k;
+    Some(if negative { -v } else { v })
+}
+
+/// The fields of the plain arc line at `b[pos..]` (`a` and `fields` plain integers, node ids
+/// unsigned) and where the next line starts; `None` when the general reader must read it.
+#[inline]
+fn plain_fields(b: &[u8], pos: usize, fields: usize) -> Option<([i64; 5], usize)> {
+    if b.get(pos) != Some(&b'a') || !matches!(b.get(pos + 1), Some(b' ' | b'\t')) {
+        return None;
+    }
+    let mut at = pos + 1;
+    let mut v = [0i64; 5];
+    for (k, x) in v[..fields].iter_mut().enumerate() {
+        // Node ids are unsigned: a `-` goes to the general reader's message.
+        *x = plain_int(b, &mut at, k >= 2)?;
+    }
+    while at < b.len() && matches!(b[at], b' ' | b'\t' | b'\r') {
+        at += 1;
+    }
+    if at < b.len() && b[at] != b'\n' {
+        return None;
+    }
+    Some((v, at + 1))
+}
+
+/// The plain arc lines at the start of `b` whose ids are within `1..=nodes` and that `make`
+/// takes (ids from 0), and how many bytes they fill.
+fn plain_lines<A>(
+    b: &[u8],
+    fields: usize,
+    nodes: u64,
+    make: impl Fn(u32, u32, [i64; 5]) -> Option<A>,
+) -> (Vec<A>, usize) {
+    let mut out = Vec::with_capacity(b.len() / 12);
+    let mut pos = 0;
+    while pos < b.len() {
+        let Some((v, next)) = plain_fields(b, pos, fields) else {
+            break;
+        };
+        let (t, h) = (v[0] as u64, v[1] as u64);
+        if t == 0 || t > nodes || h == 0 || h > nodes {
+            break;
+        }
+        let Some(a) = make((t - 1) as u32, (h - 1) as u32, v) else {
+            break;
+        };
+        out.push(a);
+        pos = next.min(b.len());
+    }
+    (out, pos)
+}
+
+/// How many of the pieces read (each: its arcs and the bytes they fill; `cuts` their starts
+/// and the end) to keep, and where reading stops: up to and including the first piece not
+/// read to its end, and no piece that would bring the arcs past `left`.
+fn taken<A>(got: &[(Vec<A>, usize)], cuts: &[usize], left: u64) -> (usize, usize) {
+    let mut total = 0u64;
+    for (k, (arcs, filled)) in got.iter().enumerate() {
+        total += arcs.len() as u64;
+        if total > left {
+            return (k, cuts[k]);
+        }
+        if cuts[k] + filled < cuts[k + 1] {
+            return (k + 1, cuts[k] + filled);
+        }
+    }
+    (got.len(), cuts[got.len()])
+}
+
+impl Reader {
+    /// Reads the arc line at `b[pos..]` when it is in the plain form, returning where the next
+    /// line starts; `None` (nothing read) when the general reader must read it.
+    #[inline]
+    fn plain_arc(
+        &mut self,
+        b: &[u8],
+        pos: usize,
+        line: u64,
+    ) -> Result<Option<usize>, InstanceError> {
+        let Some((kind, n, m)) = self.kind else {
+            return Ok(None);
+        };
+        let Some((v, next)) = plain_fields(b, pos, kind.fields()) else {
+            return Ok(None);
+        };
+        self.count_arc(line, m)?;
+        let (t, h) = (
+            node_in_range(line, v[0] as u64, n)?,
+            node_in_range(line, v[1] as u64, n)?,
+        );
+        match kind {
+            Kind::Min => self.min_arc(line, t, h, v[2], v[3], v[4])?,
+            Kind::Asn => self.asn_arcs.push((t as u32, h as u32, v[2])),
+        }
+        Ok(Some(next))
+    }
+
+    /// Reads the plain arc lines from `b[pos..]` (`line` being the first's number) on the
+    /// rayon pool, in pieces of at least `piece` bytes cut at line ends, as far as they go
+    /// without anything the general reader must see: another kind of line, an id out of
+    /// range, a bound the network refuses, an arc past the declared count. Returns the lines
+    /// read and where the next line starts. The arcs land in file order, so the answer is the
+    /// same on any number of threads.
+    fn plain_arcs_parallel(
+        &mut self,
+        b: &[u8],
+        pos: usize,
+        line: u64,
+        piece: usize,
+    ) -> (u64, usize) {
+        let Some((kind, n, m)) = self.kind else {
+            return (0, pos);
+        };
+        // Pieces cut after a '\n' near each multiple of the piece size.
+        let count = ((b.len() - pos) / piece.max(1)).clamp(1, 64);
+        let mut cuts = vec![pos];
+        for k in 1..count {
+            let at = pos + (b.len() - pos) * k / count;
+            let at = b[at..]
+                .iter()
+                .position(|&c| c == b'\n')
+                .map_or(b.len(), |i| at + i + 1);
+            if at > cuts[cuts.len() - 1] && at < b.len() {
+                cuts.push(at);
+            }
+        }
+        cuts.push(b.len());
+        let pieces: Vec<&[u8]> = cuts.windows(2).map(|w| &b[w[0]..w[1]]).collect();
+        let left = m.saturating_sub(self.arcs_seen);
+        match kind {
+            Kind::Asn => {
+                let got: Vec<_> = pieces
+                    .par_iter()
+                    .map(|p| plain_lines(p, 3, n, |t, h, v| Some((t, h, v[2]))))
+                    .collect();
+                let (used, end) = taken(&got, &cuts, left);
+                for (arcs, _) in &got[..used] {
+                    self.asn_arcs.extend_from_slice(arcs);
+                }
+                let read: usize = got[..used].iter().map(|g| g.0.len()).sum();
+                self.arcs_seen += read as u64;
+                (read as u64, end)
+            }
+            Kind::Min => {
+                let got: Vec<_> = pieces
+                    .par_iter()
+                    .map(|p| {
+                        // The checks `FlowNetwork::add_arc` makes, so that none of these fails.
+                        plain_lines(p, 5, n, |t, h, v| {
+                            (v[2] >= 0 && v[2] <= v[3]).then_some((t, h, [v[2], v[3], v[4]]))
+                        })
+                    })
+                    .collect();
+                let (used, end) = taken(&got, &cuts, left);
+                let mut read = 0u64;
+                for &(t, h, [lo, cap, cost]) in got[..used].iter().flat_map(|g| &g.0) {
+                    // Cannot fail: the piece reader made the same checks.
+                    let _ = self.min_arc(line + read, t as usize, h as usize, lo, cap, cost);
+                    read += 1;
+                }
+                self.arcs_seen += read;
+                (read, end)
+            }
+        }
+    }
+
+    /// The arcs to make room for: the problem line's count, but no more than the text can hold
+    /// (a short file declaring many arcs reserves little).
+    fn arc_room(&self) -> usize {
+        let m = self.kind.map_or(0, |k| k.2);
+        usize::try_from(m).unwrap_or(0).min(self.text_len / 8)
+    }
+
+    /// One more arc line, within the declared count.
+    fn count_arc(&mut self, line: u64, m: u64) -> Result<(), InstanceError> {
+        self.arcs_seen += 1;
+        if self.arcs_seen > m {
+            return err(line, format!("more arcs than the {m} declared"));
+        }
+        Ok(())
+    }
+
+    fn min_arc(
+        &mut self,
+        line: u64,
+        t: usize,
+        h: usize,
+        lo: i64,
+        cap: i64,
+        cost: i64,
+    ) -> Result<(), InstanceError> {
+        let room = self.arc_room();
+        let supply = &mut self.supply;
+        let net = self.net.get_or_insert_with(|| {
+            let mut net = FlowNetwork::new(std::mem::take(supply));
+            net.reserve(room);
+            net
+        });
+        net.add_arc(t as u32, h as u32, lo, cap, cost)
+            .or_else(|e| err(line, e.to_string()))?;
+        Ok(())
+    }
+
+    /// Reads one line (any type) as whitespace-separated fields.
+    fn line(&mut self, line: u64, raw: &str) -> Result<(), InstanceError> {
         let mut f = raw.split_ascii_whitespace();
-        let Some(tag) = f.next() else { continue };
+        let Some(tag) = f.next() else {
+            return Ok(());
+        };
         // A line's fields without allocating: at most 6 are ever needed (one more shows a
         // line too long for its kind).
         let mut fields = [""; 6];
@@ -193,92 +503,43 @@ pub fn parse_dimacs(text: &str) -> Result<Instance, InstanceError> {
         let rest = &fields[..count];
         match tag {
             "c" => {}
-            "p" => {
-                if kind.is_some() {
-                    return err(line, "a second problem line");
-                }
-                let [p, n, m] = rest[..] else {
-                    return err(line, "expected `p min|asn NODES ARCS`");
-                };
-                if p != "min" && p != "asn" {
-                    return err(
-                        line,
-                        format!("problem type {p:?}: duijie reads `min` and `asn`"),
-                    );
-                }
-                let n: u64 = n
-                    .parse()
-                    .or_else(|_| err(line, format!("node count {n:?} is not a number")))?;
-                let m: u64 = m
-                    .parse()
-                    .or_else(|_| err(line, format!("arc count {m:?} is not a number")))?;
-                if n > u64::from(u32::MAX) || m > (1 << 34) {
-                    return err(
-                        line,
-                        format!("{n} nodes and {m} arcs are more than duijie takes"),
-                    );
-                }
-                // Refuse before allocating: the simplex keeps about 96 bytes a node (with its
-                // artificial arc) and 80 an arc (with the arc list it is built from).
-                let need = n.saturating_mul(96).saturating_add(m.saturating_mul(80));
-                if need > MEMORY_BUDGET {
-                    return err(
-                        line,
-                        format!(
-                            "{n} nodes and {m} arcs would need about {} GiB, more than the {} GiB duijie allows itself",
-                            need >> 30,
-                            MEMORY_BUDGET >> 30
-                        ),
-                    );
-                }
-                let nu = usize::try_from(n).or_else(|_| err(line, "too many nodes"))?;
-                if p == "min" {
-                    supply = vec![0; nu];
-                } else {
-                    asn_is_row = vec![false; nu];
-                }
-                kind = Some((if p == "min" { "min" } else { "asn" }, n, m));
-            }
+            "p" => self.problem(line, rest)?,
             "n" => {
-                let Some((p, n, _)) = kind else {
+                let Some((p, n, _)) = self.kind else {
                     return err(line, "a node line before the problem line");
                 };
-                if net.is_some() || arcs_seen > 0 {
+                if self.net.is_some() || self.arcs_seen > 0 {
                     return err(line, "node lines must come before arc lines");
                 }
-                if p == "min" {
+                if p == Kind::Min {
                     let [id, b] = rest[..] else {
                         return err(line, "expected `n ID SUPPLY`");
                     };
                     let v = node(line, id, n)?;
-                    supply[v] =
-                        supply[v]
-                            .checked_add(int(line, b, "supply")?)
-                            .ok_or(InstanceError {
-                                line,
-                                message: "supply overflows".into(),
-                            })?;
+                    self.supply[v] = self.supply[v].checked_add(int(line, b, "supply")?).ok_or(
+                        InstanceError {
+                            line,
+                            message: "supply overflows".into(),
+                        },
+                    )?;
                 } else {
                     let [id] = rest[..] else {
                         return err(line, "expected `n ID`");
                     };
                     let v = node(line, id, n)?;
-                    if asn_is_row[v] {
+                    if self.asn_is_row[v] {
                         return err(line, format!("node {id} is listed twice"));
                     }
-                    asn_is_row[v] = true;
-                    asn_rows.push(v as u64 + 1);
+                    self.asn_is_row[v] = true;
+                    self.asn_rows.push(v as u64 + 1);
                 }
             }
             "a" => {
-                let Some((p, n, m)) = kind else {
+                let Some((p, n, m)) = self.kind else {
                     return err(line, "an arc line before the problem line");
                 };
-                arcs_seen += 1;
-                if arcs_seen > m {
-                    return err(line, format!("more arcs than the {m} declared"));
-                }
-                if p == "min" {
+                self.count_arc(line, m)?;
+                if p == Kind::Min {
                     let [t, h, lo, cap, cost] = rest[..] else {
                         return err(line, "expected `a SRC DST LOW CAP COST`");
                     };
@@ -288,16 +549,13 @@ pub fn parse_dimacs(text: &str) -> Result<Instance, InstanceError> {
                         int(line, cap, "capacity")?,
                         int(line, cost, "cost")?,
                     );
-                    let net =
-                        net.get_or_insert_with(|| FlowNetwork::new(std::mem::take(&mut supply)));
-                    net.add_arc(t as u32, h as u32, lo, cap, cost)
-                        .or_else(|e| err(line, e.to_string()))?;
+                    self.min_arc(line, t, h, lo, cap, cost)?;
                 } else {
                     let [t, h, cost] = rest[..] else {
                         return err(line, "expected `a SRC DST COST`");
                     };
                     // Node ids fit u32: the problem line allows at most u32::MAX nodes.
-                    asn_arcs.push((
+                    self.asn_arcs.push((
                         node(line, t, n)? as u32,
                         node(line, h, n)? as u32,
                         int(line, cost, "cost")?,
@@ -311,63 +569,122 @@ pub fn parse_dimacs(text: &str) -> Result<Instance, InstanceError> {
                 );
             }
         }
+        Ok(())
     }
-    let Some((p, _, m)) = kind else {
-        return err(0, "no problem line (`p min` or `p asn`)");
-    };
-    if arcs_seen != m {
-        return err(
-            0,
-            format!("{arcs_seen} arcs, but the problem line declares {m}"),
-        );
-    }
-    if p == "min" {
-        return Ok(Instance::MinCostFlow(
-            net.unwrap_or_else(|| FlowNetwork::new(supply)),
-        ));
-    }
-    // Rows: the `n` nodes in file order; columns: the others in id order.
-    let mut row_of = vec![u32::MAX; asn_is_row.len()];
-    for (r, &id) in asn_rows.iter().enumerate() {
-        row_of[(id - 1) as usize] = r as u32;
-    }
-    let mut col_ids = Vec::new();
-    let mut col_of = vec![u32::MAX; asn_is_row.len()];
-    for (v, &is_row) in asn_is_row.iter().enumerate() {
-        if !is_row {
-            col_of[v] = col_ids.len() as u32;
-            col_ids.push(v as u64 + 1);
+
+    /// The problem line `p min|asn NODES ARCS`.
+    fn problem(&mut self, line: u64, rest: &[&str]) -> Result<(), InstanceError> {
+        if self.kind.is_some() {
+            return err(line, "a second problem line");
         }
-    }
-    let (rows, cols) = (asn_rows.len(), col_ids.len());
-    // The arcs become (row, column, cost) entries in place.
-    let mut entries = asn_arcs;
-    for (k, e) in entries.iter_mut().enumerate() {
-        let (t, h) = (e.0 as usize, e.1 as usize);
-        if row_of[t] == u32::MAX || col_of[h] == u32::MAX {
+        let [p, n, m] = rest[..] else {
+            return err(line, "expected `p min|asn NODES ARCS`");
+        };
+        if p != "min" && p != "asn" {
             return err(
-                0,
+                line,
+                format!("problem type {p:?}: duijie reads `min` and `asn`"),
+            );
+        }
+        let n: u64 = n
+            .parse()
+            .or_else(|_| err(line, format!("node count {n:?} is not a number")))?;
+        let m: u64 = m
+            .parse()
+            .or_else(|_| err(line, format!("arc count {m:?} is not a number")))?;
+        if n > u64::from(u32::MAX) || m > (1 << 34) {
+            return err(
+                line,
+                format!("{n} nodes and {m} arcs are more than duijie takes"),
+            );
+        }
+        // Refuse before allocating: the simplex keeps about 96 bytes a node (with its
+        // artificial arc) and 80 an arc (with the arc list it is built from).
+        let need = n.saturating_mul(96).saturating_add(m.saturating_mul(80));
+        if need > MEMORY_BUDGET {
+            return err(
+                line,
                 format!(
-                    "arc {} ({} → {}) must go from an `n` node to another node",
-                    k + 1,
-                    t + 1,
-                    h + 1
+                    "{n} nodes and {m} arcs would need about {} GiB, more than the {} GiB duijie allows itself",
+                    need >> 30,
+                    MEMORY_BUDGET >> 30
                 ),
             );
         }
-        *e = (row_of[t], col_of[h], e.2);
+        let nu = usize::try_from(n).or_else(|_| err(line, "too many nodes"))?;
+        let kind = if p == "min" { Kind::Min } else { Kind::Asn };
+        if kind == Kind::Min {
+            self.supply = vec![0; nu];
+        } else {
+            self.asn_is_row = vec![false; nu];
+        }
+        self.kind = Some((kind, n, m));
+        if kind == Kind::Asn {
+            self.asn_arcs.reserve(self.arc_room());
+        }
+        Ok(())
     }
-    let matrix = match complete(rows, cols, &entries) {
-        Some(dense) => AssignmentMatrix::Dense(dense),
-        None => AssignmentMatrix::Sparse(
-            SparseMatrix::new(rows, cols, entries).or_else(|e| err(0, e.to_string()))?,
-        ),
-    };
-    Ok(Instance::Assignment {
-        matrix,
-        row_ids: asn_rows,
-        col_ids,
-    })
+
+    /// The instance, once every line is read.
+    fn finish(self) -> Result<Instance, InstanceError> {
+        let Some((p, _, m)) = self.kind else {
+            return err(0, "no problem line (`p min` or `p asn`)");
+        };
+        if self.arcs_seen != m {
+            return err(
+                0,
+                format!("{} arcs, but the problem line declares {m}", self.arcs_seen),
+            );
+        }
+        if p == Kind::Min {
+            return Ok(Instance::MinCostFlow(
+                self.net.unwrap_or_else(|| FlowNetwork::new(self.supply)),
+            ));
+        }
+        let (asn_rows, asn_is_row) = (self.asn_rows, self.asn_is_row);
+        // Rows: the `n` nodes in file order; columns: the others in id order.
+        let mut row_of = vec![u32::MAX; asn_is_row.len()];
+        for (r, &id) in asn_rows.iter().enumerate() {
+            row_of[(id - 1) as usize] = r as u32;
+        }
+        let mut col_ids = Vec::new();
+        let mut col_of = vec![u32::MAX; asn_is_row.len()];
+        for (v, &is_row) in asn_is_row.iter().enumerate() {
+            if !is_row {
+                col_of[v] = col_ids.len() as u32;
+                col_ids.push(v as u64 + 1);
+            }
+        }
+        let (rows, cols) = (asn_rows.len(), col_ids.len());
+        // The arcs become (row, column, cost) entries in place.
+        let mut entries = self.asn_arcs;
+        for (k, e) in entries.iter_mut().enumerate() {
+            let (t, h) = (e.0 as usize, e.1 as usize);
+            if row_of[t] == u32::MAX || col_of[h] == u32::MAX {
+                return err(
+                    0,
+                    format!(
+                        "arc {} ({} → {}) must go from an `n` node to another node",
+                        k + 1,
+                        t + 1,
+                        h + 1
+                    ),
+                );
+            }
+            *e = (row_of[t], col_of[h], e.2);
+        }
+        let matrix = match complete(rows, cols, &entries) {
+            Some(dense) => AssignmentMatrix::Dense(dense),
+            None => AssignmentMatrix::Sparse(
+                SparseMatrix::new(rows, cols, entries).or_else(|e| err(0, e.to_string()))?,
+            ),
+        };
+        Ok(Instance::Assignment {
+            matrix,
+            row_ids: asn_rows,
+            col_ids,
+        })
+    }
 }
 
 /// The dense matrix of `entries` when they list every pair of `rows × cols` once and
@@ -470,6 +787,7 @@ pub fn parse_matrix_csv(text: &str, decimals: u32) -> Result<Instance, InstanceE
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn min_cost_flow_files_parse_with_lower_bounds_and_comments() {
@@ -537,6 +855,75 @@ mod tests {
             parse_dimacs("p min 2 2\na 1 2 0 1 1\n").unwrap_err().line,
             0
         );
+    }
+
+    /// A text in the shape of a DIMACS file with the variations both readers must agree on:
+    /// spaces and tabs, `\r`, signs, `+`, leading zeros, long numbers, comments, stray
+    /// fields, ids out of range, missing lines.
+    fn dimacs_text() -> impl Strategy<Value = String> {
+        let field = prop_oneof![
+            12 => (1u64..4).prop_map(|x| x.to_string()),
+            1 => (0u64..6).prop_map(|x| x.to_string()),
+            1 => (-3i64..3).prop_map(|x| x.to_string()),
+            1 => Just("+2".to_string()),
+            1 => Just("007".to_string()),
+            1 => Just("1234567890123456789".to_string()),
+            1 => Just("99999999999999999999".to_string()),
+            1 => Just("x".to_string()),
+            1 => Just("-".to_string()),
+        ];
+        let sep = prop_oneof![Just(" "), Just("  "), Just("\t")];
+        let arc = (
+            prop_oneof![Just(3usize..4), Just(5usize..6), Just(2usize..7)]
+                .prop_flat_map(move |k| proptest::collection::vec((sep.clone(), field.clone()), k)),
+            prop_oneof![Just(""), Just(" "), Just("\r"), Just(" x")],
+        )
+            .prop_map(|(f, end)| {
+                let mut l = "a".to_string();
+                for (s, x) in f {
+                    l += s;
+                    l += &x;
+                }
+                l + end
+            });
+        let line = prop_oneof![
+            6 => arc,
+            1 => Just("c note".to_string()),
+            1 => Just(String::new()),
+            1 => (1u64..6, -3i64..4).prop_map(|(v, b)| format!("n {v} {b}")),
+            1 => (1u64..6).prop_map(|v| format!("n {v}")),
+            1 => Just("a".to_string()),
+            1 => Just("ab 1 2 3".to_string()),
+        ];
+        (
+            prop_oneof![Just("min"), Just("asn")],
+            1u64..6,
+            0u64..8,
+            proptest::collection::vec(line, 0..12),
+            any::<bool>(),
+        )
+            .prop_map(|(p, n, m, lines, newline)| {
+                let mut t = format!("p {p} {n} {m}\n") + &lines.join("\n");
+                if newline {
+                    t.push('\n');
+                }
+                t
+            })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// The fast arc reader, line by line or in parallel pieces, changes nothing: same
+        /// instance, or the same error on the same line.
+        #[test]
+        fn the_plain_arc_reader_agrees_with_the_general_one(text in dimacs_text()) {
+            let general = format!("{:?}", read_dimacs(&text, false, PIECE));
+            // Line by line, and in parallel pieces of a few bytes.
+            for piece in [PIECE, 1, 7, 30] {
+                let fast = format!("{:?}", read_dimacs(&text, true, piece));
+                prop_assert_eq!(&fast, &general, "{:?}, pieces of {}", text, piece);
+            }
+        }
     }
 
     #[test]

@@ -35,6 +35,12 @@ impl FlowNetwork {
         }
     }
 
+    /// Room for `arcs` more arcs without moving the arc list (a reader that knows the count
+    /// ahead, as a DIMACS problem line gives it).
+    pub fn reserve(&mut self, arcs: usize) {
+        self.arcs.reserve(arcs);
+    }
+
     /// Adds an arc and returns its index. Parallel arcs are allowed.
     ///
     /// # Errors
