@@ -9,6 +9,11 @@ instance files: the table of issue 16.
     g++ -O2 -o target/lemon_ns benches/peers/lemon_ns.cpp -llemon      # Debian liblemon-dev
     python3 benches/peers/cli_table.py target/instances target/peers.csv > benches/results/DATE-cli-solve.csv
 
+or, with `now` in place of the peers' CSV, each instance's peers are timed (lap_peers.py
+--only INSTANCE, with the Python in PEER_PYTHON) just before duijie solves it, so that the two
+sides of a ratio are measured minutes apart rather than a whole table apart on a machine whose
+speed drifts.
+
 Each file is solved by the release binary (`duijie solve FILE --json`, one thread:
 RAYON_NUM_THREADS=1) 5 times (3 for the n = 4000 and 10⁵ files); the medians of its reported
 solve time and parse time, and of the whole process's wall time, are kept. Peers: lapx, scipy
@@ -24,9 +29,29 @@ inst_dir, peers_csv = sys.argv[1], sys.argv[2]
 duijie = os.environ.get("DUIJIE", "target/release/duijie")
 lemon = os.environ.get("LEMON", "target/lemon_ns")
 peers = {}
-for r in csv.DictReader(open(peers_csv)):
-    if r["median_seconds"]:
-        peers.setdefault(r["instance"], []).append((float(r["median_seconds"]), r["solver"], r["objective"]))
+
+
+def read_peers(rows):
+    for r in csv.DictReader(rows):
+        if r["median_seconds"]:
+            peers.setdefault(r["instance"], []).append((float(r["median_seconds"]), r["solver"], r["objective"]))
+
+
+def peers_now(base):
+    """Times the Python peers on `base` now (once per instance)."""
+    if base in peers or not os.path.exists(os.path.join(inst_dir, base + ".shape")):
+        return
+    here = os.path.dirname(os.path.abspath(__file__))
+    py = os.environ.get("PEER_PYTHON", sys.executable)
+    env1 = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    out = subprocess.run([py, os.path.join(here, "lap_peers.py"), inst_dir, "--big", "--only", base],
+                         capture_output=True, text=True, check=True, env=env1).stdout
+    read_peers(out.splitlines())
+    peers.setdefault(base, [])
+
+
+if peers_csv != "now":
+    read_peers(open(peers_csv))
 
 files = []
 for base in ["dense_i1e3_n1000", "dense_i1e3_n2000", "dense_i1e3_n4000", "dense_i1e6_n1000",
@@ -44,6 +69,8 @@ w.writerow(["instance", "file", "duijie_solve_median_s", "duijie_parse_median_s"
             "lemon_build_run_s", "lemon_first_build_run_s"])
 for base, name in files:
     path = os.path.join(inst_dir, name)
+    if peers_csv == "now":
+        peers_now(base)
     runs = 3 if ("4000" in name or "1e5" in name or "300x300" in name or "_16" in name) else 5
     solve, parse, wall, v = [], [], [], None
     for _ in range(runs):

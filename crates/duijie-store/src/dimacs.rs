@@ -261,7 +261,7 @@ struct Reader {
 }
 
 /// A plain decimal integer at `b[*at..]` after spaces or tabs, ending at a space, tab, `\r`,
-/// `\n` or the end: at most 18 digits (so no overflow), with a `-` only when `signed`.
+/// `\n`, a comma or the end: at most 18 digits (so no overflow), with a `-` only when `signed`.
 /// `None` for anything else, which the general reader then reads.
 #[inline]
 fn plain_int(b: &[u8], at: &mut usize, signed: bool) -> Option<i64> {
@@ -279,7 +279,8 @@ fn plain_int(b: &[u8], at: &mut usize, signed: bool) -> Option<i64> {
         k += 1;
     }
     let len = k - digits;
-    if len == 0 || len > 18 || (k < b.len() && !matches!(b[k], b' ' | b'\t' | b'\r' | b'\n')) {
+    if len == 0 || len > 18 || (k < b.len() && !matches!(b[k], b' ' | b'\t' | b'\r' | b'\n' | b','))
+    {
         return None;
     }
     *at = k;
@@ -306,6 +307,25 @@ fn plain_fields(b: &[u8], pos: usize, fields: usize) -> Option<([i64; 5], usize)
         return None;
     }
     Some((v, at + 1))
+}
+
+/// Where to cut `b[pos..]` into pieces of about `piece` bytes (at most 64) at line starts:
+/// the starts of the pieces, then the end.
+fn cut_lines(b: &[u8], pos: usize, piece: usize) -> Vec<usize> {
+    let count = ((b.len() - pos) / piece.max(1)).clamp(1, 64);
+    let mut cuts = vec![pos];
+    for k in 1..count {
+        let at = pos + (b.len() - pos) * k / count;
+        let at = b[at..]
+            .iter()
+            .position(|&c| c == b'\n')
+            .map_or(b.len(), |i| at + i + 1);
+        if at > cuts[cuts.len() - 1] && at < b.len() {
+            cuts.push(at);
+        }
+    }
+    cuts.push(b.len());
+    cuts
 }
 
 /// The plain arc lines at the start of `b` whose ids are within `1..=nodes` and that `make`
@@ -396,20 +416,7 @@ impl Reader {
         let Some((kind, n, m)) = self.kind else {
             return (0, pos);
         };
-        // Pieces cut after a '\n' near each multiple of the piece size.
-        let count = ((b.len() - pos) / piece.max(1)).clamp(1, 64);
-        let mut cuts = vec![pos];
-        for k in 1..count {
-            let at = pos + (b.len() - pos) * k / count;
-            let at = b[at..]
-                .iter()
-                .position(|&c| c == b'\n')
-                .map_or(b.len(), |i| at + i + 1);
-            if at > cuts[cuts.len() - 1] && at < b.len() {
-                cuts.push(at);
-            }
-        }
-        cuts.push(b.len());
+        let cuts = cut_lines(b, pos, piece);
         let pieces: Vec<&[u8]> = cuts.windows(2).map(|w| &b[w[0]..w[1]]).collect();
         let left = m.saturating_sub(self.arcs_seen);
         match kind {
@@ -720,6 +727,131 @@ fn complete(rows: usize, cols: usize, entries: &[(u32, u32, i64)]) -> Option<Den
     ints.into_matrix(rows, cols).ok()
 }
 
+/// The rows of plain integers at the start of `b` (see [`read_matrix_csv`]), read in
+/// parallel pieces: the numbers, the rows, the first row's count of numbers, where reading
+/// stopped and the lines (empty ones included) read before it.
+fn plain_rows(b: &[u8], piece: usize) -> (Ints, usize, Option<usize>, usize, u64) {
+    // A byte-order mark opens the first line (Excel writes one).
+    let bom = if b.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
+    let cuts = cut_lines(b, bom, piece);
+    let got: Vec<PlainRows> = cuts
+        .windows(2)
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|w| plain_rows_in(&b[w[0]..w[1]]))
+        .collect();
+    // The pieces in order while each is read to its end with the first row's count.
+    let cols = got.iter().find_map(|g| g.cols);
+    let (mut rows, mut lines, mut stop, mut wide) = (0usize, 0u64, 0usize, false);
+    let mut used = 0;
+    for (k, g) in got.iter().enumerate() {
+        if g.cols.is_some() && g.cols != cols {
+            break;
+        }
+        used = k + 1;
+        rows += g.rows;
+        lines += g.lines;
+        stop = cuts[k] + g.filled;
+        wide |= g.wide;
+        if cuts[k] + g.filled < cuts[k + 1] {
+            break;
+        }
+    }
+    let total: usize = got[..used].iter().map(|g| g.values.len()).sum();
+    let ints = if wide {
+        let mut v: Vec<i64> = Vec::with_capacity(total.max(b.len() / 4));
+        for g in &got[..used] {
+            v.extend_from_slice(&g.values);
+        }
+        Ints::Wide(v)
+    } else {
+        let mut v: Vec<i32> = Vec::with_capacity(total.max(b.len() / 4));
+        for g in &got[..used] {
+            // Every value fits: the piece found none wider.
+            v.extend(g.values.iter().map(|&x| x as i32));
+        }
+        Ints::Narrow(v)
+    };
+    (ints, rows, if rows == 0 { None } else { cols }, stop, lines)
+}
+
+/// One piece's plain rows.
+struct PlainRows {
+    values: Vec<i64>,
+    rows: usize,
+    /// The count of numbers on the piece's first row (`None`: no row).
+    cols: Option<usize>,
+    /// Bytes read and lines (empty ones included) they hold.
+    filled: usize,
+    lines: u64,
+    /// Whether a value needs more than 32 bits.
+    wide: bool,
+}
+
+fn plain_rows_in(b: &[u8]) -> PlainRows {
+    let mut out = PlainRows {
+        values: Vec::with_capacity(b.len() / 4),
+        rows: 0,
+        cols: None,
+        filled: 0,
+        lines: 0,
+        wide: false,
+    };
+    let mut pos = 0;
+    'lines: while pos < b.len() {
+        let mut at = pos;
+        let mut n = 0usize;
+        let start = out.values.len();
+        loop {
+            while at < b.len() && matches!(b[at], b' ' | b'\t') {
+                at += 1;
+            }
+            if n == 0 && matches!(b.get(at), None | Some(b'\n' | b'\r')) {
+                // An empty line (or one of spaces): skipped, as the general reader does.
+                break;
+            }
+            let Some(v) = plain_int(b, &mut at, true) else {
+                out.values.truncate(start);
+                break 'lines;
+            };
+            out.values.push(v);
+            out.wide |= i32::try_from(v).is_err();
+            n += 1;
+            while at < b.len() && matches!(b[at], b' ' | b'\t') {
+                at += 1;
+            }
+            if b.get(at) == Some(&b',') {
+                at += 1;
+            } else {
+                break;
+            }
+        }
+        if at < b.len() && b[at] == b'\r' {
+            at += 1;
+        }
+        if at < b.len() && b[at] != b'\n' {
+            out.values.truncate(start);
+            break;
+        }
+        if n > 0 {
+            if out.cols.is_some_and(|c| c != n) {
+                out.values.truncate(start);
+                break;
+            }
+            out.cols = Some(n);
+            out.rows += 1;
+        }
+        out.lines += 1;
+        pos = (at + 1).min(b.len());
+        out.filled = pos;
+    }
+    out
+}
+
 /// Parses a dense matrix from CSV text: one row per line, comma-separated numbers, no header.
 /// Integers are kept exactly; when any entry has a fraction or exponent the whole matrix is read
 /// as floats and converted to fixed point with `decimals` places.
@@ -728,14 +860,35 @@ fn complete(rows: usize, cols: usize, entries: &[(u32, u32, i64)]) -> Option<Den
 /// An [`InstanceError`] with the line of a ragged row, an empty cell, a non-number, NaN or
 /// infinity, or a value out of range.
 pub fn parse_matrix_csv(text: &str, decimals: u32) -> Result<Instance, InstanceError> {
-    // About one entry per four bytes of text: a first guess at the buffer's size.
-    let mut ints = Ints::with_capacity(text.len() / 4);
+    read_matrix_csv(text, decimals, true, PIECE)
+}
+
+/// [`parse_matrix_csv`], reading rows of plain integers in parallel pieces of at least
+/// `piece` bytes first (`plain`), then every other line with the general reader; or with the
+/// general reader alone.
+///
+/// The plain reader takes lines of decimal integers (an optional `-`, at most 18 digits)
+/// separated by commas with spaces or tabs around them, and empty lines; it stops, for the
+/// general reader to go on, at the first line it does not take or whose count of numbers
+/// differs from the first row's. Rows land in file order, so the answer is the same on any
+/// number of threads, and the same as the general reader's (a property test holds them to
+/// it).
+fn read_matrix_csv(
+    text: &str,
+    decimals: u32,
+    plain: bool,
+    piece: usize,
+) -> Result<Instance, InstanceError> {
     let mut floats: Vec<f64> = Vec::new();
     let mut all_int = true;
-    let mut rows = 0usize;
-    let mut cols: Option<usize> = None;
-    for (k, raw) in text.lines().enumerate() {
-        let line = k as u64 + 1;
+    let (mut ints, mut rows, mut cols, start, lines) = if plain {
+        plain_rows(text.as_bytes(), piece)
+    } else {
+        // About one entry per four bytes of text: a first guess at the buffer's size.
+        (Ints::with_capacity(text.len() / 4), 0, None, 0, 0)
+    };
+    for (k, raw) in text[start..].lines().enumerate() {
+        let line = lines + k as u64 + 1;
         let raw = raw.trim_start_matches('\u{feff}').trim();
         if raw.is_empty() {
             continue;
@@ -924,6 +1077,77 @@ mod tests {
                 prop_assert_eq!(&fast, &general, "{:?}, pieces of {}", text, piece);
             }
         }
+    }
+
+    /// CSV text with what both matrix readers must agree on: integers narrow and wide,
+    /// decimals, exponents, NaN, empty cells, spaces, `+`, ragged rows, empty lines, `\r\n`
+    /// and a byte-order mark.
+    fn csv_text() -> impl Strategy<Value = String> {
+        let cell = prop_oneof![
+            12 => (-50i64..50).prop_map(|x| x.to_string()),
+            1 => Just("4000000000".to_string()),
+            1 => Just("-99999999999999999999".to_string()),
+            1 => Just("1.5".to_string()),
+            1 => Just("2e3".to_string()),
+            1 => Just("NaN".to_string()),
+            1 => Just(String::new()),
+            1 => Just(" 7\t".to_string()),
+            1 => Just("+3".to_string()),
+        ];
+        let row = (1usize..4).prop_flat_map(move |k| {
+            prop_oneof![
+                8 => proptest::collection::vec(cell.clone(), 3..4),
+                1 => proptest::collection::vec(cell.clone(), k..k + 1),
+            ]
+        });
+        let line = prop_oneof![
+            10 => row.prop_map(|r| r.join(",")),
+            1 => Just(String::new()),
+            1 => Just("  ".to_string()),
+        ];
+        (
+            proptest::collection::vec(line, 0..10),
+            prop_oneof![Just("\n"), Just("\r\n")],
+            any::<bool>(),
+        )
+            .prop_map(|(lines, end, bom)| {
+                let t = lines.join(end) + end;
+                if bom { format!("\u{feff}{t}") } else { t }
+            })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// Reading plain rows first, in one piece or many, changes nothing: the same matrix
+        /// or the same error on the same line.
+        #[test]
+        fn the_plain_row_reader_agrees_with_the_general_one(text in csv_text()) {
+            let general = format!("{:?}", read_matrix_csv(&text, 2, false, PIECE));
+            for piece in [PIECE, 1, 4, 20] {
+                let fast = format!("{:?}", read_matrix_csv(&text, 2, true, piece));
+                prop_assert_eq!(&fast, &general, "{:?}, pieces of {}", text, piece);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_text_is_read_whole_by_the_fast_readers() {
+        let csv = "1,-2, 3\r\n\n4 ,5,6\n";
+        let (ints, rows, cols, stop, lines) = plain_rows(csv.as_bytes(), 4);
+        assert_eq!(
+            (ints.len(), rows, cols, stop, lines),
+            (6, 2, Some(3), csv.len(), 3)
+        );
+        let mut r = Reader {
+            kind: Some((Kind::Asn, 4, 3)),
+            text_len: 100,
+            ..Reader::default()
+        };
+        let arcs = "a 1 3 5\na 1 4 -2\na 2 3 1";
+        assert_eq!(
+            r.plain_arcs_parallel(arcs.as_bytes(), 0, 1, 4),
+            (3, arcs.len())
+        );
     }
 
     #[test]
