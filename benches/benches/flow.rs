@@ -1,5 +1,7 @@
-//! General minimum-cost flow (the network simplex from its artificial start, certificate
-//! checked outside the timing) on grid networks: the two of `write-instances` (`grid_100x100`,
+//! Reading instance text (`read/…`: `parse_dimacs` and `parse_matrix_csv` on text in memory,
+//! a 2000 × 2000 matrix with costs below 10⁶ as CSV and as a complete `p asn`, and the
+//! 300 × 300 grid as `p min`), and general minimum-cost flow (the network simplex from its
+//! artificial start, certificate checked outside the timing) on grid networks: the two of `write-instances` (`grid_100x100`,
 //! `grid_300x300`), and every `.min` file in the folder named by `DUIJIE_BENCH_GRIDS` (an absolute path: benches run in `benches/`; for
 //! instance the five of `benches/peers/grids.py`, which LEMON's `NetworkSimplex` also solves:
 //! `benches/peers/lemon_ns.cpp`).
@@ -13,14 +15,32 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use duijie::allocate::{FlowNetwork, min_cost_flow, verify_flow};
-use duijie_benches::{GRID, SEED, grid_network};
-use duijie_store::dimacs::{Instance, parse_dimacs};
+use duijie_benches::{GRID, SEED, dense_int, dense_texts, grid_network};
+use duijie_store::dimacs::{Instance, parse_dimacs, parse_matrix_csv};
 
 fn network(text: &str) -> FlowNetwork {
     match parse_dimacs(text).expect("a DIMACS file") {
         Instance::MinCostFlow(net) => net,
         _ => panic!("not a p min file"),
     }
+}
+
+fn read(c: &mut Criterion) {
+    let n = 2000;
+    let (csv, asn) = dense_texts("read", &dense_int(SEED, n, n, 1_000_000), n, n);
+    let grid = grid_network(SEED + 301, 300);
+    let mut g = c.benchmark_group("read");
+    g.sample_size(10);
+    g.bench_function("csv_2000x2000", |b| {
+        b.iter(|| parse_matrix_csv(std::hint::black_box(&csv), 6).expect("reads"))
+    });
+    g.bench_function("asn_2000x2000", |b| {
+        b.iter(|| parse_dimacs(std::hint::black_box(&asn)).expect("reads"))
+    });
+    g.bench_function("min_grid_300x300", |b| {
+        b.iter(|| parse_dimacs(std::hint::black_box(&grid)).expect("reads"))
+    });
+    g.finish();
 }
 
 fn bench(c: &mut Criterion) {
@@ -61,5 +81,5 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+criterion_group!(benches, read, bench);
 criterion_main!(benches);

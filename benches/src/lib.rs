@@ -65,6 +65,27 @@ pub fn dense_int(seed: u64, n: usize, m: usize, max: u64) -> Vec<i64> {
     (0..n * m).map(|_| r.range(0, max) as i64).collect()
 }
 
+/// The row-major `n × m` matrix `v` as the two texts `duijie solve` reads: a CSV matrix and a
+/// complete DIMACS `p asn` file (rows 1..n, columns n+1..n+m), headed by a comment `name`.
+pub fn dense_texts(name: &str, v: &[i64], n: usize, m: usize) -> (String, String) {
+    use std::fmt::Write as _;
+    let mut csv = String::with_capacity(v.len() * 8);
+    let mut asn = String::with_capacity(v.len() * 16);
+    let _ = writeln!(asn, "c {name}\np asn {} {}", n + m, n * m);
+    for i in 0..n {
+        let _ = writeln!(asn, "n {}", i + 1);
+    }
+    for i in 0..n {
+        for j in 0..m {
+            let c = v[i * m + j];
+            let _ = write!(csv, "{}{c}", if j == 0 { "" } else { "," });
+            let _ = writeln!(asn, "a {} {} {c}", i + 1, n + j + 1);
+        }
+        csv.push('\n');
+    }
+    (csv, asn)
+}
+
 /// A dense `n × m` matrix of floats uniform in `[0, 1)`, row-major (53 random bits each).
 pub fn dense_f64(seed: u64, n: usize, m: usize) -> Vec<f64> {
     let mut r = Rng::new(seed);

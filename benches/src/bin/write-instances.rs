@@ -14,7 +14,7 @@ use std::io::Write;
 use std::fmt::Write as _;
 
 use duijie_benches::{
-    DENSE, DENSE_F64, DENSE_HUGE, GRID, SEED, SPARSE, TRANSPORT, dense_f64, dense_int,
+    DENSE, DENSE_F64, DENSE_HUGE, GRID, SEED, SPARSE, TRANSPORT, dense_f64, dense_int, dense_texts,
     grid_network, sparse_perm, transportation,
 };
 
@@ -34,20 +34,7 @@ fn main() -> std::io::Result<()> {
     // DIMACS `p asn` (rows 1..n, columns n+1..n+m).
     let write_int = |name: &str, seed: u64, n: usize, m: usize, max: u64| {
         let v = dense_int(seed, n, m, max);
-        let mut csv = String::with_capacity(v.len() * 8);
-        let mut asn = String::with_capacity(v.len() * 16);
-        let _ = writeln!(asn, "c {name}\np asn {} {}", n + m, n * m);
-        for i in 0..n {
-            let _ = writeln!(asn, "n {}", i + 1);
-        }
-        for i in 0..n {
-            for j in 0..m {
-                let c = v[i * m + j];
-                let _ = write!(csv, "{}{c}", if j == 0 { "" } else { "," });
-                let _ = writeln!(asn, "a {} {} {c}", i + 1, n + j + 1);
-            }
-            csv.push('\n');
-        }
+        let (csv, asn) = dense_texts(name, &v, n, m);
         std::fs::write(dir.join(format!("{name}.csv")), csv)?;
         std::fs::write(dir.join(format!("{name}.asn")), asn)?;
         write(
