@@ -133,6 +133,13 @@ pub(crate) struct Problem<'a> {
     pub limits: &'a super::Limits<'a>,
 }
 
+/// The reduced cost of an arc in state `st` with cost `c`, from a node of potential `ps` to
+/// one of `pt`, signed by its state: negative when the arc may enter.
+#[inline(always)]
+fn reduced<T: Word>(st: i8, c: T, ps: T, pt: T) -> T {
+    T::of_i8(st).mul(c.add(ps).sub(pt))
+}
+
 /// The arcs the entering-arc search reads, in their internal order.
 struct Arcs<'a, T> {
     state: &'a [i8],
@@ -162,7 +169,7 @@ impl<T: Word> Arcs<'_, T> {
             .zip(&self.target[lo..hi]);
         let (mut best, mut at) = (*min, *arg);
         for (e, (((&st, &c), &s), &t)) in range.zip(arcs) {
-            let r = T::of_i8(st).mul(c.add(pi[s as usize]).sub(pi[t as usize]));
+            let r = reduced(st, c, pi[s as usize], pi[t as usize]);
             if r < best {
                 best = r;
                 at = e;
@@ -494,10 +501,11 @@ impl<T: Word> Basis<T> {
                 let mut kept = 0;
                 for k in 0..cand.len() {
                     let e = cand[k] as usize;
-                    let r = T::of_i8(state[e]).mul(
-                        cost[e]
-                            .add(pi[source[e] as usize])
-                            .sub(pi[target[e] as usize]),
+                    let r = reduced(
+                        state[e],
+                        cost[e],
+                        pi[source[e] as usize],
+                        pi[target[e] as usize],
                     );
                     if r < T::ZERO {
                         cand[kept] = e as u32;
