@@ -329,15 +329,16 @@ fn cut_lines(b: &[u8], pos: usize, piece: usize) -> Vec<usize> {
 }
 
 /// The plain arc lines at the start of `b` whose ids are within `1..=nodes` and that `make`
-/// takes (ids from 0), and how many bytes they fill.
+/// takes (ids from 0), each handed to `put` with its index; how many there are and how many
+/// bytes they fill.
 fn plain_lines<A>(
     b: &[u8],
     fields: usize,
     nodes: u64,
     make: impl Fn(u32, u32, [i64; 5]) -> Option<A>,
-) -> (Vec<A>, usize) {
-    let mut out = Vec::with_capacity(b.len() / 12);
-    let mut pos = 0;
+    mut put: impl FnMut(usize, A),
+) -> (usize, usize) {
+    let (mut pos, mut count) = (0, 0);
     while pos < b.len() {
         let Some((v, next)) = plain_fields(b, pos, fields) else {
             break;
@@ -349,19 +350,25 @@ fn plain_lines<A>(
         let Some(a) = make((t - 1) as u32, (h - 1) as u32, v) else {
             break;
         };
-        out.push(a);
+        put(count, a);
+        count += 1;
         pos = next.min(b.len());
     }
-    (out, pos)
+    (count, pos)
 }
 
-/// How many of the pieces read (each: its arcs and the bytes they fill; `cuts` their starts
-/// and the end) to keep, and where reading stops: up to and including the first piece not
-/// read to its end, and no piece that would bring the arcs past `left`.
-fn taken<A>(got: &[(Vec<A>, usize)], cuts: &[usize], left: u64) -> (usize, usize) {
+/// Lines in `b` (a last line without its `\n` counts).
+fn lines_in(b: &[u8]) -> usize {
+    b.iter().filter(|&&c| c == b'\n').count() + usize::from(b.last().is_some_and(|&c| c != b'\n'))
+}
+
+/// How many of the pieces read (each: how many arcs, and the bytes they fill; `cuts` their
+/// starts and the end) to keep, and where reading stops: up to and including the first piece
+/// not read to its end, and no piece that would bring the arcs past `left`.
+fn taken(got: &[(usize, usize)], cuts: &[usize], left: u64) -> (usize, usize) {
     let mut total = 0u64;
-    for (k, (arcs, filled)) in got.iter().enumerate() {
-        total += arcs.len() as u64;
+    for (k, &(arcs, filled)) in got.iter().enumerate() {
+        total += arcs as u64;
         if total > left {
             return (k, cuts[k]);
         }
@@ -419,31 +426,70 @@ impl Reader {
         let cuts = cut_lines(b, pos, piece);
         let pieces: Vec<&[u8]> = cuts.windows(2).map(|w| &b[w[0]..w[1]]).collect();
         let left = m.saturating_sub(self.arcs_seen);
+        let lines: Vec<usize> = pieces.par_iter().map(|p| lines_in(p)).collect();
+        // Room is made for a line per arc: a text with many more lines than arcs left to read
+        // (blank lines, comments, an error) is read line by line instead.
+        if lines.iter().sum::<usize>() as u64 > left.saturating_add(64) {
+            return (0, pos);
+        }
         match kind {
             Kind::Asn => {
-                let got: Vec<_> = pieces
+                // Each piece writes its arcs straight into its own stretch of the list, as
+                // long as its lines: no piece's list is copied into the whole one.
+                let base = self.asn_arcs.len();
+                self.asn_arcs
+                    .resize(base + lines.iter().sum::<usize>(), (0, 0, 0));
+                let mut slots = Vec::with_capacity(pieces.len());
+                let mut rest = &mut self.asn_arcs[base..];
+                for &l in &lines {
+                    let (slot, tail) = rest.split_at_mut(l);
+                    slots.push(slot);
+                    rest = tail;
+                }
+                let got: Vec<(usize, usize)> = pieces
                     .par_iter()
-                    .map(|p| plain_lines(p, 3, n, |t, h, v| Some((t, h, v[2]))))
+                    .zip(slots)
+                    .map(|(p, slot)| {
+                        plain_lines(p, 3, n, |t, h, v| Some((t, h, v[2])), |k, a| slot[k] = a)
+                    })
                     .collect();
                 let (used, end) = taken(&got, &cuts, left);
-                for (arcs, _) in &got[..used] {
-                    self.asn_arcs.extend_from_slice(arcs);
+                // Close the gaps a piece read short of its lines left (none when every piece
+                // used was read whole).
+                let (mut to, mut from) = (base, base);
+                for (k, &(arcs, _)) in got[..used].iter().enumerate() {
+                    if to != from {
+                        self.asn_arcs.copy_within(from..from + arcs, to);
+                    }
+                    to += arcs;
+                    from += lines[k];
                 }
-                let read: usize = got[..used].iter().map(|g| g.0.len()).sum();
+                self.asn_arcs.truncate(to);
+                let read = to - base;
                 self.arcs_seen += read as u64;
                 (read as u64, end)
             }
             Kind::Min => {
-                let got: Vec<_> = pieces
+                let got: Vec<(Vec<_>, usize)> = pieces
                     .par_iter()
-                    .map(|p| {
+                    .zip(&lines)
+                    .map(|(p, &l)| {
+                        let mut arcs = Vec::with_capacity(l);
                         // The checks `FlowNetwork::add_arc` makes, so that none of these fails.
-                        plain_lines(p, 5, n, |t, h, v| {
-                            (v[2] >= 0 && v[2] <= v[3]).then_some((t, h, [v[2], v[3], v[4]]))
-                        })
+                        let (_, filled) = plain_lines(
+                            p,
+                            5,
+                            n,
+                            |t, h, v| {
+                                (v[2] >= 0 && v[2] <= v[3]).then_some((t, h, [v[2], v[3], v[4]]))
+                            },
+                            |_, a| arcs.push(a),
+                        );
+                        (arcs, filled)
                     })
                     .collect();
-                let (used, end) = taken(&got, &cuts, left);
+                let counts: Vec<(usize, usize)> = got.iter().map(|g| (g.0.len(), g.1)).collect();
+                let (used, end) = taken(&counts, &cuts, left);
                 let mut read = 0u64;
                 for &(t, h, [lo, cap, cost]) in got[..used].iter().flat_map(|g| &g.0) {
                     // Cannot fail: the piece reader made the same checks.
