@@ -10,6 +10,8 @@ Python's `random.Random(seed)` so that more instances than the two bench ones ca
 """
 import os, random, sys
 
+from dimacs_min import write_min
+
 out_dir = sys.argv[1]
 os.makedirs(out_dir, exist_ok=True)
 for seed, side in zip(range(1, 6), [150, 250, 300, 300, 350]):
@@ -36,10 +38,4 @@ for seed, side in zip(range(1, 6), [150, 250, 300, 300, 350]):
         total += s
     for k in range(side):
         supply[r.randrange(n)] -= total // side + (1 if k < total % side else 0)
-    with open(os.path.join(out_dir, f"g{seed}_{side}.min"), "w") as f:
-        f.write(f"p min {n} {len(arcs)}\n")
-        for v, b in enumerate(supply):
-            if b:
-                f.write(f"n {v + 1} {b}\n")
-        for t, h, c, w in arcs:
-            f.write(f"a {t + 1} {h + 1} 0 {c} {w}\n")
+    write_min(os.path.join(out_dir, f"g{seed}_{side}.min"), supply, arcs)

@@ -30,6 +30,8 @@ n = 2^13 .. 2^16:
 """
 import math, os, sys
 
+from dimacs_min import write_min
+
 
 class ParkMiller:
     """x <- 16807 x mod (2^31 - 1)."""
@@ -105,14 +107,8 @@ def main():
         st = round(math.sqrt(n))
         supply, arcs = netgen(seed=k, n=n, sources=st, sinks=st, m=8 * n, mincost=1, maxcost=10000,
                               supply_each=1000, hicost=30, capacitated=100, mincap=1, maxcap=1000)
-        with open(os.path.join(out_dir, f"netgen8_{k}.min"), "w") as f:
-            f.write(f"c NETGEN-style (benches/peers/netgen.py), seed {k}\n")
-            f.write(f"p min {n} {len(arcs)}\n")
-            for v, b in enumerate(supply):
-                if b:
-                    f.write(f"n {v + 1} {b}\n")
-            for u, v, c, w in arcs:
-                f.write(f"a {u + 1} {v + 1} 0 {c} {w}\n")
+        write_min(os.path.join(out_dir, f"netgen8_{k}.min"), supply, arcs,
+                  comment=f"NETGEN-style (benches/peers/netgen.py), seed {k}")
 
 
 if __name__ == "__main__":

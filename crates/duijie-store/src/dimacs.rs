@@ -205,7 +205,7 @@ fn read_dimacs(text: &str, plain: bool, piece: usize) -> Result<Instance, Instan
     while pos < bytes.len() {
         if parallel && r.kind.is_some() && bytes[pos] == b'a' && bytes.len() - pos >= 2 * piece {
             parallel = false;
-            let (read, next) = r.plain_arcs_parallel(bytes, pos, line + 1, piece);
+            let (read, next) = r.plain_arcs_parallel(bytes, pos, line + 1, piece)?;
             line += read;
             pos = next;
             continue;
@@ -328,14 +328,14 @@ fn cut_lines(b: &[u8], pos: usize, piece: usize) -> Vec<usize> {
     cuts
 }
 
-/// The plain arc lines at the start of `b` whose ids are within `1..=nodes` and that `make`
-/// takes (ids from 0), each handed to `put` with its index; how many there are and how many
+/// The plain arc lines at the start of `b` whose ids are within `1..=nodes`, each made by
+/// `make` (ids from 0) and handed to `put` with its index; how many there are and how many
 /// bytes they fill.
 fn plain_lines<A>(
     b: &[u8],
     fields: usize,
     nodes: u64,
-    make: impl Fn(u32, u32, [i64; 5]) -> Option<A>,
+    make: impl Fn(u32, u32, [i64; 5]) -> A,
     mut put: impl FnMut(usize, A),
 ) -> (usize, usize) {
     let (mut pos, mut count) = (0, 0);
@@ -347,10 +347,7 @@ fn plain_lines<A>(
         if t == 0 || t > nodes || h == 0 || h > nodes {
             break;
         }
-        let Some(a) = make((t - 1) as u32, (h - 1) as u32, v) else {
-            break;
-        };
-        put(count, a);
+        put(count, make((t - 1) as u32, (h - 1) as u32, v));
         count += 1;
         pos = next.min(b.len());
     }
@@ -410,35 +407,37 @@ impl Reader {
     /// Reads the plain arc lines from `b[pos..]` (`line` being the first's number) on the
     /// rayon pool, in pieces of at least `piece` bytes cut at line ends, as far as they go
     /// without anything the general reader must see: another kind of line, an id out of
-    /// range, a bound the network refuses, an arc past the declared count. Returns the lines
-    /// read and where the next line starts. The arcs land in file order, so the answer is the
-    /// same on any number of threads.
+    /// range, an arc past the declared count. Returns the lines read and where the next line
+    /// starts. The arcs land in file order, so the answer is the same on any number of threads.
+    ///
+    /// # Errors
+    /// A bound the network refuses, at its line, as the general reader gives it.
     fn plain_arcs_parallel(
         &mut self,
         b: &[u8],
         pos: usize,
         line: u64,
         piece: usize,
-    ) -> (u64, usize) {
+    ) -> Result<(u64, usize), InstanceError> {
         let Some((kind, n, m)) = self.kind else {
-            return (0, pos);
+            return Ok((0, pos));
         };
         let cuts = cut_lines(b, pos, piece);
         let pieces: Vec<&[u8]> = cuts.windows(2).map(|w| &b[w[0]..w[1]]).collect();
         let left = m.saturating_sub(self.arcs_seen);
         let lines: Vec<usize> = pieces.par_iter().map(|p| lines_in(p)).collect();
+        let all_lines: usize = lines.iter().sum();
         // Room is made for a line per arc: a text with many more lines than arcs left to read
         // (blank lines, comments, an error) is read line by line instead.
-        if lines.iter().sum::<usize>() as u64 > left.saturating_add(64) {
-            return (0, pos);
+        if all_lines as u64 > left.saturating_add(64) {
+            return Ok((0, pos));
         }
         match kind {
             Kind::Asn => {
                 // Each piece writes its arcs straight into its own stretch of the list, as
                 // long as its lines: no piece's list is copied into the whole one.
                 let base = self.asn_arcs.len();
-                self.asn_arcs
-                    .resize(base + lines.iter().sum::<usize>(), (0, 0, 0));
+                self.asn_arcs.resize(base + all_lines, (0, 0, 0));
                 let mut slots = Vec::with_capacity(pieces.len());
                 let mut rest = &mut self.asn_arcs[base..];
                 for &l in &lines {
@@ -450,24 +449,16 @@ impl Reader {
                     .par_iter()
                     .zip(slots)
                     .map(|(p, slot)| {
-                        plain_lines(p, 3, n, |t, h, v| Some((t, h, v[2])), |k, a| slot[k] = a)
+                        plain_lines(p, 3, n, |t, h, v| (t, h, v[2]), |k, a| slot[k] = a)
                     })
                     .collect();
                 let (used, end) = taken(&got, &cuts, left);
-                // Close the gaps a piece read short of its lines left (none when every piece
-                // used was read whole).
-                let (mut to, mut from) = (base, base);
-                for (k, &(arcs, _)) in got[..used].iter().enumerate() {
-                    if to != from {
-                        self.asn_arcs.copy_within(from..from + arcs, to);
-                    }
-                    to += arcs;
-                    from += lines[k];
-                }
-                self.asn_arcs.truncate(to);
-                let read = to - base;
+                // Every piece kept but the last was read whole, one arc a line, so its stretch
+                // is full: the arcs kept are contiguous, and only the tail is cut.
+                let read: usize = got[..used].iter().map(|g| g.0).sum();
+                self.asn_arcs.truncate(base + read);
                 self.arcs_seen += read as u64;
-                (read as u64, end)
+                Ok((read as u64, end))
             }
             Kind::Min => {
                 let got: Vec<(Vec<_>, usize)> = pieces
@@ -475,14 +466,11 @@ impl Reader {
                     .zip(&lines)
                     .map(|(p, &l)| {
                         let mut arcs = Vec::with_capacity(l);
-                        // The checks `FlowNetwork::add_arc` makes, so that none of these fails.
                         let (_, filled) = plain_lines(
                             p,
                             5,
                             n,
-                            |t, h, v| {
-                                (v[2] >= 0 && v[2] <= v[3]).then_some((t, h, [v[2], v[3], v[4]]))
-                            },
+                            |t, h, v| (t, h, [v[2], v[3], v[4]]),
                             |_, a| arcs.push(a),
                         );
                         (arcs, filled)
@@ -491,13 +479,13 @@ impl Reader {
                 let counts: Vec<(usize, usize)> = got.iter().map(|g| (g.0.len(), g.1)).collect();
                 let (used, end) = taken(&counts, &cuts, left);
                 let mut read = 0u64;
+                // In file order, so the first arc the network refuses is the file's first.
                 for &(t, h, [lo, cap, cost]) in got[..used].iter().flat_map(|g| &g.0) {
-                    // Cannot fail: the piece reader made the same checks.
-                    let _ = self.min_arc(line + read, t as usize, h as usize, lo, cap, cost);
+                    self.arcs_seen += 1;
+                    self.min_arc(line + read, t as usize, h as usize, lo, cap, cost)?;
                     read += 1;
                 }
-                self.arcs_seen += read;
-                (read, end)
+                Ok((read, end))
             }
         }
     }
@@ -1192,7 +1180,7 @@ mod tests {
         let arcs = "a 1 3 5\na 1 4 -2\na 2 3 1";
         assert_eq!(
             r.plain_arcs_parallel(arcs.as_bytes(), 0, 1, 4),
-            (3, arcs.len())
+            Ok((3, arcs.len()))
         );
     }
 
