@@ -140,6 +140,27 @@ fn reduced<T: Word>(st: i8, c: T, ps: T, pt: T) -> T {
     T::of_i8(st).mul(c.add(ps).sub(pt))
 }
 
+/// The apex of the cycle an arc between `u` and `v` closes: their deepest common ancestor.
+fn join_node(nd: &[TreeNode], mut u: usize, mut v: usize) -> usize {
+    while u != v {
+        if nd[u].succ_num < nd[v].succ_num {
+            u = nd[u].parent as usize;
+        } else {
+            v = nd[v].parent as usize;
+        }
+    }
+    u
+}
+
+/// Adds `sigma` to the potentials along the thread from `u` up to (not including) `end`: the
+/// subtree a pivot re-hung.
+fn shift_subtree<T: Word>(pi: &mut [T], thread: &[u32], mut u: usize, end: usize, sigma: T) {
+    while u != end {
+        pi[u] = pi[u].add(sigma);
+        u = thread[u] as usize;
+    }
+}
+
 /// The arcs the entering-arc search reads, in their internal order.
 struct Arcs<'a, T> {
     state: &'a [i8],
@@ -152,7 +173,12 @@ impl<T: Word> Arcs<'_, T> {
     /// Lowers `min` to the most negative reduced cost among the arcs at positions `range`,
     /// with `arg` its position (the first such), keeping negative ones as candidates up to
     /// [`CANDIDATE_LIST`] when `CANDIDATES` is set.
-    #[inline(always)]
+    ///
+    /// Not inlined: inside the pivot loop the block's six pointers and the running minimum
+    /// did not fit the registers beside the loop's own, and the compiler reloaded them from
+    /// the stack on every arc; on its own the loop keeps them all in registers (5–8 % off the
+    /// solve of the 300×300 grid and the NETGEN-style files).
+    #[inline(never)]
     fn price<const CANDIDATES: bool>(
         &self,
         pi: &[T],
@@ -474,11 +500,13 @@ impl<T: Word> Basis<T> {
         } = self;
         let m = *search;
         // Block search over the real arcs.
-        // Blocks of 2·√m from the artificial start (general networks: on the grids of
-        // benches/peers/grids.py and on random networks a tenth to a sixth faster than √m, with
-        // 1.5·√m and 3·√m in between or slower), √m from a star (transportation networks,
-        // where 2·√m is a fifth slower).
-        let factor = if *root == *n { 2.0 } else { 1.0 };
+        // Blocks of 1.5·√m from the artificial start (general networks: on the grids of
+        // benches/peers/grids.py and on random networks a tenth to a sixth faster than √m, and
+        // 3·√m slower; 2·√m was the choice while the block loop was inlined, and since it is
+        // not, 1.5·√m is as fast on the grids and 5-15 % faster on the NETGEN-style files of
+        // benches/peers/netgen.py, 7 interleaved runs each), √m from a star (transportation
+        // networks, where 2·√m is a fifth slower).
+        let factor = if *root == *n { 1.5 } else { 1.0 };
         let block = (((m as f64).sqrt() * factor) as usize).max(10);
         let mut next_arc = (*resume).min(m.saturating_sub(1));
         let (mut iterations, mut limit_reached) = (0u64, false);
@@ -558,15 +586,7 @@ impl<T: Word> Basis<T> {
             next_arc = stop;
 
             // Apex of the cycle.
-            let (mut u, mut v) = (source[in_arc] as usize, target[in_arc] as usize);
-            while u != v {
-                if nd[u].succ_num < nd[v].succ_num {
-                    u = nd[u].parent as usize;
-                } else {
-                    v = nd[v].parent as usize;
-                }
-            }
-            let join = u;
+            let join = join_node(nd, source[in_arc] as usize, target[in_arc] as usize);
 
             // Leaving arc: the last blocking arc in cycle order (strongly feasible rule).
             let (first, second) = if state[in_arc] == LOWER {
@@ -766,12 +786,13 @@ impl<T: Word> Basis<T> {
             let sigma = pi[v_in]
                 .sub(pi[u_in])
                 .sub(T::of_i8(nd[u_in].pred_dir).mul(cost[in_arc]));
-            let end = thread[last_succ[u_in] as usize] as usize;
-            let mut u = u_in;
-            while u != end {
-                pi[u] = pi[u].add(sigma);
-                u = thread[u] as usize;
-            }
+            shift_subtree(
+                pi,
+                thread,
+                u_in,
+                thread[last_succ[u_in] as usize] as usize,
+                sigma,
+            );
         }
 
         *resume = next_arc;
