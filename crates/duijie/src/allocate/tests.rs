@@ -181,6 +181,61 @@ fn tampered_certificates_are_caught() {
     assert!(verify_transport(&t, &bad).is_err());
 }
 
+/// Each way a certificate can be wrong is refused with a message naming what is wrong.
+#[test]
+fn each_kind_of_tampering_is_named() {
+    let t = Transport::new(
+        vec![4, 2],
+        vec![3, 5],
+        vec![(0, 0, 90), (0, 1, 60), (1, 1, 80)],
+    )
+    .unwrap();
+    let s = max_weight_transport(&t).unwrap();
+    verify_transport(&t, &s).unwrap();
+    type Tamper = fn(&mut TransportSolution);
+    let cases: [(&str, Tamper, &str); 9] = [
+        ("objective", |b| b.objective += 1, "objective"),
+        (
+            "row price up",
+            |b| b.row_price[0] += 1,
+            "carries flow but prices",
+        ),
+        ("column price down", |b| b.col_price[0] -= 1, "< weight"),
+        ("negative price", |b| b.row_price[1] = -1, "negative price"),
+        (
+            "pair listed twice, out of order",
+            |b| {
+                let f = b.flows[0];
+                b.flows.push(f);
+                b.flows.swap(0, 1);
+            },
+            "listed twice",
+        ),
+        ("zero units", |b| b.flows[0].2 = 0, "zero or listed twice"),
+        (
+            "not a candidate",
+            |b| b.flows.push((1, 0, 1)),
+            "not a candidate",
+        ),
+        ("unmet miscounted", |b| b.unmet[0] += 1, "unmet"),
+        (
+            "column over capacity",
+            |b| {
+                // Row 0's unit in column 1 moves to column 0, which is full.
+                b.flows.retain(|f| (f.0, f.1) != (0, 1));
+                b.flows[0].2 += 1;
+            },
+            "capacity",
+        ),
+    ];
+    for (what, tamper, says) in cases {
+        let mut bad = s.clone();
+        tamper(&mut bad);
+        let e = verify_transport(&t, &bad).expect_err(what).to_string();
+        assert!(e.contains(says), "{what}: {e}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Linear assignment.
 

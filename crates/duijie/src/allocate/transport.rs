@@ -739,14 +739,7 @@ pub fn verify_transport(t: &Transport, s: &TransportSolution) -> Result<(), Cert
     if s.row_price.len() != rows || s.col_price.len() != cols {
         return fail("solution has the wrong number of rows or columns".into());
     }
-    let (_, col_sum) = check_plan(t, s)?;
-    // The pairs that carry flow, in the pairs' own order (by row, then column), so that one
-    // walk alongside the pairs finds them (a solver's plan is already in that order).
-    let mut carries: Vec<(u32, u32)> = s.flows.iter().map(|&(i, j, _)| (i, j)).collect();
-    if !carries.is_sorted() {
-        carries.sort_unstable();
-    }
-    let mut next = carries.iter().peekable();
+    let plan = plan_sums(t, s)?;
     for (i, (&u, &unmet)) in s.row_price.iter().zip(&s.unmet).enumerate() {
         if u < 0 {
             return fail(format!("row {i}: negative price {u}"));
@@ -758,7 +751,7 @@ pub fn verify_transport(t: &Transport, s: &TransportSolution) -> Result<(), Cert
     for (j, ((&v, &placed), &cap)) in s
         .col_price
         .iter()
-        .zip(&col_sum)
+        .zip(&plan.col_sum)
         .zip(&t.capacity)
         .enumerate()
     {
@@ -769,19 +762,24 @@ pub fn verify_transport(t: &Transport, s: &TransportSolution) -> Result<(), Cert
             return fail(format!("column {j}: priced at {v} but not full"));
         }
     }
-    for i in 0..rows {
-        let iu = u32::try_from(i).unwrap_or(u32::MAX);
+    // Dual feasibility on every pair. Prices are not negative (checked above), so a sum that
+    // overflows `i64` saturates at a value no weight exceeds.
+    for (i, &u) in s.row_price.iter().enumerate() {
         for (j, w) in t.row(i) {
-            let lhs = i128::from(s.row_price[i]) + i128::from(s.col_price[j as usize]);
-            if lhs < i128::from(w) {
+            if u.saturating_add(s.col_price[j as usize]) < w {
+                let lhs = i128::from(u) + i128::from(s.col_price[j as usize]);
                 return fail(format!("pair ({i}, {j}): prices {lhs} < weight {w}"));
             }
-            while next.next_if(|&&c| c < (iu, j)).is_some() {}
-            if next.peek() == Some(&&(iu, j)) && lhs != i128::from(w) {
-                return fail(format!(
-                    "pair ({i}, {j}) carries flow but prices {lhs} ≠ weight {w}"
-                ));
-            }
+        }
+    }
+    // Complementary slackness on the pairs that carry flow (their weights found by
+    // `plan_sums`).
+    for (&(i, j, _), &w) in s.flows.iter().zip(&plan.weight) {
+        let lhs = i128::from(s.row_price[i as usize]) + i128::from(s.col_price[j as usize]);
+        if lhs != i128::from(w) {
+            return fail(format!(
+                "pair ({i}, {j}) carries flow but prices {lhs} ≠ weight {w}"
+            ));
         }
     }
     let dual: i128 = t
@@ -814,14 +812,27 @@ pub fn check_plan(
     t: &Transport,
     s: &TransportSolution,
 ) -> Result<(Vec<u64>, Vec<u64>), CertificateError> {
+    plan_sums(t, s).map(|p| (p.row_sum, p.col_sum))
+}
+
+/// What [`check_plan`] finds while it checks a plan: the units placed per row and per column,
+/// and the weight of each flow's pair (in the plan's order).
+struct PlanSums {
+    row_sum: Vec<u64>,
+    col_sum: Vec<u64>,
+    weight: Vec<i64>,
+}
+
+/// [`check_plan`], keeping each flow's weight for the certificate's complementary slackness.
+fn plan_sums(t: &Transport, s: &TransportSolution) -> Result<PlanSums, CertificateError> {
     let (rows, cols) = (t.rows(), t.cols());
     if s.unmet.len() != rows {
         return fail("plan has the wrong number of rows".into());
     }
     let mut row_sum = vec![0u64; rows];
     let mut col_sum = vec![0u64; cols];
+    let mut weight = Vec::with_capacity(s.flows.len());
     let mut objective: i128 = 0;
-    let mut seen = std::collections::HashSet::with_capacity(s.flows.len());
     for &(i, j, x) in &s.flows {
         let w = if (i as usize) < rows && (j as usize) < cols {
             t.weight(i as usize, j)
@@ -831,12 +842,22 @@ pub fn check_plan(
         let Some(w) = w else {
             return fail(format!("flow on ({i}, {j}) which is not a candidate pair"));
         };
-        if x == 0 || !seen.insert((i, j)) {
+        if x == 0 {
             return fail(format!("flow on ({i}, {j}) is zero or listed twice"));
         }
+        weight.push(w);
         row_sum[i as usize] += u64::from(x);
         col_sum[j as usize] += u64::from(x);
         objective += i128::from(w) * i128::from(x);
+    }
+    // A pair listed twice: neighbours once the pairs are in order (a solver's plan already is).
+    let mut keys: Vec<(u32, u32)> = s.flows.iter().map(|&(i, j, _)| (i, j)).collect();
+    if !keys.is_sorted() {
+        keys.sort_unstable();
+    }
+    if let Some(d) = keys.windows(2).find(|d| d[0] == d[1]) {
+        let (i, j) = d[0];
+        return fail(format!("flow on ({i}, {j}) is zero or listed twice"));
     }
     for (i, ((&placed, &unmet), &d)) in row_sum.iter().zip(&s.unmet).zip(&t.demand).enumerate() {
         if placed + u64::from(unmet) != u64::from(d) {
@@ -856,7 +877,11 @@ pub fn check_plan(
             s.objective
         ));
     }
-    Ok((row_sum, col_sum))
+    Ok(PlanSums {
+        row_sum,
+        col_sum,
+        weight,
+    })
 }
 
 /// The greedy baseline: candidate pairs in order of weight (highest first; ties by row, then
