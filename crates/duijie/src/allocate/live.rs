@@ -402,6 +402,9 @@ struct LivePart {
     arc_pair: Vec<u32>,
     /// Each row's node and "unmet" arc.
     row_node: Vec<u32>,
+    /// Each node's row ([`NO_ARC`]: a column's node or the sink), to read a pair arc's row
+    /// off its tail.
+    node_row: Vec<u32>,
     unmet_arc: Vec<u32>,
     /// Each column's node and arc to the sink.
     col_node: Vec<u32>,
@@ -453,6 +456,10 @@ impl LivePart {
             basis,
             pair_arc: net.pair_arc,
             row_node: (0..rows).map(index).collect(),
+            node_row: (0..rows)
+                .map(index)
+                .chain(std::iter::repeat_n(NO_ARC, cols + 1))
+                .collect(),
             unmet_arc: (0..rows).map(|i| index(net.first_unmet + i)).collect(),
             col_node: (rows..sink).map(index).collect(),
             col_arc: (0..cols)
@@ -480,6 +487,7 @@ impl LivePart {
         self.basis.reserve(rows, pairs + rows);
         self.pair_arc.reserve(pairs);
         self.row_node.reserve(rows);
+        self.node_row.reserve(rows);
         self.unmet_arc.reserve(rows);
     }
 
@@ -541,6 +549,8 @@ impl LivePart {
         self.arc_pair.push(NO_ARC);
         self.basis.hang(u, unmet, i64::from(demand));
         self.row_node.push(index(u));
+        self.node_row.resize(u, NO_ARC);
+        self.node_row.push(index(i));
         self.unmet_arc.push(index(unmet));
         Ok(index(i))
     }
@@ -657,7 +667,8 @@ impl LivePart {
             let k = self.arc_pair[a];
             let f = self.basis.flow_of(a);
             if k != NO_ARC && f > 0 {
-                let (i, j, w) = t.pairs().entry(k as usize);
+                let i = self.node_row[self.basis.tail(a)];
+                let (j, w) = t.pairs().at(k as usize);
                 flows.push((i, j, u32::try_from(f).unwrap_or(u32::MAX)));
                 objective += i128::from(w) * i128::from(f);
             }

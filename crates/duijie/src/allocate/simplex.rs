@@ -924,6 +924,11 @@ impl<T: Word> Basis<T> {
             .map(|(_, t)| t.pred as usize)
     }
 
+    /// The tail of an input arc.
+    pub(crate) fn tail(&self, arc: usize) -> usize {
+        self.source[self.slot[arc] as usize] as usize
+    }
+
     /// The flow on an input arc.
     pub(crate) fn flow_of(&self, arc: usize) -> i64 {
         self.flow[self.slot[arc] as usize].wide()

@@ -373,14 +373,10 @@ impl SparseMatrix {
         }
     }
 
-    /// Entry `k` of the matrix's entry order as `(row, column, value)`.
-    pub(crate) fn entry(&self, k: usize) -> (u32, u32, i64) {
-        let row = self.start.partition_point(|&s| s <= k) - 1;
-        (
-            u32::try_from(row).unwrap_or(u32::MAX),
-            self.col[k],
-            self.val[k],
-        )
+    /// Entry `k` of the matrix's entry order as `(column, value)` (its row is the caller's to
+    /// know: finding it here would take a search of the row starts).
+    pub(crate) fn at(&self, k: usize) -> (u32, i64) {
+        (self.col[k], self.val[k])
     }
 
     /// Where row `i`'s entries sit in the matrix's entry order.
