@@ -301,11 +301,9 @@ pub(super) fn lapjv<const NEG: bool, T: DenseCost>(
         let mut bad = 0u64;
         let mut lo = i64::MAX;
         for (i, xi) in x.iter_mut().enumerate() {
-            let r = row(i);
-            let (min, out) = min_and_range::<NEG, _>(r, bias, k);
-            bad |= out;
             // v = 0 here: the first column holding the minimum cost itself.
-            let jmin = find_cost::<NEG, _>(r, min).unwrap_or(0);
+            let (min, jmin, out) = min_at_and_range::<NEG, _>(row(i), bias, k);
+            bad |= out;
             lo = lo.min(min);
             if y[jmin] == NONE {
                 *xi = jmin as u32;
@@ -425,6 +423,33 @@ pub(super) fn min_and_range<const NEG: bool, T: DenseCost>(
     }
     (m, bad)
 }
+
+/// The smallest cost of a row, the first column holding it (0 for an empty row), and whether
+/// any entry is out of range (nonzero), in one pass over the row: each piece of [`PIECE`]
+/// entries has its minimum found by the vectorised [`min_and_range`], and only a piece that
+/// lowers the row's minimum is searched for it, while it is still in the first-level cache (a
+/// search of the whole row after the pass read half the row again from memory on average).
+#[inline(always)]
+pub(super) fn min_at_and_range<const NEG: bool, T: DenseCost>(
+    r: &[T],
+    bias: u64,
+    k: u32,
+) -> (i64, usize, u64) {
+    let (mut m, mut at, mut bad) = (i64::MAX, 0, 0u64);
+    for (p, piece) in r.chunks(PIECE).enumerate() {
+        let (pm, out) = min_and_range::<NEG, _>(piece, bias, k);
+        bad |= out;
+        if pm < m {
+            m = pm;
+            at = p * PIECE + find_cost::<NEG, _>(piece, pm).unwrap_or(0);
+        }
+    }
+    (m, at, bad)
+}
+
+/// Entries of a row read as one piece by [`min_at_and_range`]: 1–2 KiB, well inside the
+/// first-level cache.
+pub(super) const PIECE: usize = 256;
 
 /// The smallest and the second smallest `c[j] − v[j]` over a row (equal when the minimum
 /// repeats; the second is `i64::MAX` for a single column), with one running pair per lane.
