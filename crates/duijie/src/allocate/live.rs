@@ -486,6 +486,7 @@ impl LivePart {
         self.t.reserve(rows, pairs);
         self.basis.reserve(rows, pairs + rows);
         self.pair_arc.reserve(pairs);
+        self.arc_pair.reserve(pairs + rows);
         self.row_node.reserve(rows);
         self.node_row.reserve(rows);
         self.unmet_arc.reserve(rows);

@@ -263,12 +263,12 @@ impl LiveWelfare {
     fn allocation(&self, s: TransportSolution) -> (Allocation, Vec<u64>) {
         let inst = &self.inst;
         let mut matches = super::merge_flows(s.flows);
+        // A match's score is its pair's need-side score, the solver's weight: found in the
+        // solver's own sparse rows (four bytes a column to search, against the 24 of a pair in
+        // the instance: on the province talent market 2.6 -> 1.3 ms for ~22,000 matches).
+        let weights = self.live.transport();
         for m in &mut matches {
-            let own =
-                &inst.pairs[self.row_start[m.need as usize]..self.row_start[m.need as usize + 1]];
-            m.score = own
-                .binary_search_by_key(&m.offer, |p| p.1)
-                .map_or(0, |k| own[k].2);
+            m.score = weights.weight(m.need as usize, m.offer).unwrap_or(0);
         }
         let needs = inst.needs();
         let mut used = vec![0u64; inst.offers()];
