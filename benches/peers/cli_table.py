@@ -12,9 +12,11 @@ instance files: the table of issue 16.
 or, with `now` in place of the peers' CSV, each instance's peers are timed (lap_peers.py
 --only INSTANCE, with the Python in PEER_PYTHON) just before duijie solves it, so that the two
 sides of a ratio are measured minutes apart rather than a whole table apart on a machine whose
-speed drifts.
+speed drifts. With ROUNDS=k (`now` only) each file is measured in k interleaved rounds (its
+peers, LEMON, then duijie once, k times over), and every solver's time is the median of its
+k rounds: a slow minute then falls on both sides of the ratio instead of on one.
 
-Each file is solved by the release binary (`duijie solve FILE --json`, one thread:
+Otherwise each file is solved by the release binary (`duijie solve FILE --json`, one thread:
 RAYON_NUM_THREADS=1) 5 times (3 for the n = 4000 and 10⁵ files); the medians of its reported
 solve time and parse time, and of the whole process's wall time, are kept. Peers: lapx, scipy
 and OR-Tools in-process (solve only, data in memory; lap_peers.py), LEMON's NetworkSimplex on
@@ -38,8 +40,8 @@ def read_peers(rows):
 
 
 def peers_now(base):
-    """Times the Python peers on `base` now (once per instance)."""
-    if base in peers or not os.path.exists(os.path.join(inst_dir, base + ".shape")):
+    """Times the Python peers on `base` now, adding one time per solver to `peers`."""
+    if not os.path.exists(os.path.join(inst_dir, base + ".shape")):
         return
     here = os.path.dirname(os.path.abspath(__file__))
     py = os.environ.get("PEER_PYTHON", sys.executable)
@@ -47,7 +49,15 @@ def peers_now(base):
     out = subprocess.run([py, os.path.join(here, "lap_peers.py"), inst_dir, "--big", "--only", base],
                          capture_output=True, text=True, check=True, env=env1).stdout
     read_peers(out.splitlines())
-    peers.setdefault(base, [])
+
+
+def fastest(cands):
+    """The solver with the least median over its rounds: (seconds, solver, objective)."""
+    by = {}
+    for t, solver, obj in cands:
+        by.setdefault((solver, obj), []).append(t)
+    return min(((statistics.median(ts), solver, obj) for (solver, obj), ts in by.items()),
+               default=(float("nan"), "", ""))
 
 
 if peers_csv != "now":
@@ -67,28 +77,33 @@ w.writerow(["instance", "file", "duijie_solve_median_s", "duijie_parse_median_s"
             "duijie_wall_median_s", "algorithm", "fastest_peer", "peer_solve_s",
             "ratio_solve", "objective_duijie", "objective_peer", "agree",
             "lemon_build_run_s", "lemon_first_build_run_s"])
+rounds = int(os.environ.get("ROUNDS", "1")) if peers_csv == "now" else 1
 for base, name in files:
     path = os.path.join(inst_dir, name)
     if peers_csv == "now":
-        peers_now(base)
+        peers.pop(base, None)
     runs = 3 if ("4000" in name or "1e5" in name or "300x300" in name or "_16" in name) else 5
+    if rounds > 1:
+        runs = rounds
     solve, parse, wall, v = [], [], [], None
-    for _ in range(runs):
+    lemon_runs, lemon_more = [], []
+    for k in range(runs):
+        if k < rounds and peers_csv == "now" and (k > 0 or base not in peers):
+            peers_now(base)
+        if k < rounds and name.endswith(".min") and os.path.exists(lemon):
+            r = subprocess.run([lemon, path], capture_output=True, text=True, check=True).stdout.strip().split(",")
+            lemon_runs.append((float(r[2]), r[1], r[4]))
+            lemon_more.append([float(x) for x in r[5:7]])
         t = time.perf_counter()
         out = subprocess.run([duijie, "solve", path, "--json"], capture_output=True, env=env, check=True)
         wall.append(time.perf_counter() - t)
         v = json.loads(out.stdout)
         solve.append(v["solve_seconds"]); parse.append(v["parse_seconds"])
-    cands = list(peers.get(base, []))
-    lemon_more = ["", ""]
-    if name.endswith(".min") and os.path.exists(lemon):
-        r = subprocess.run([lemon, path], capture_output=True, text=True, check=True).stdout.strip().split(",")
-        cands.append((float(r[2]), r[1], r[4]))
-        lemon_more = r[5:7]
-    best = min(cands) if cands else (float("nan"), "", "")
+    best = fastest(list(peers.get(base, [])) + lemon_runs)
+    lemon_cols = [f"{statistics.median(c):.6f}" for c in zip(*lemon_more)] if lemon_more else ["", ""]
     ours = v["objective"]
     agree = str(best[2]).replace(".0", "") == str(ours)
     w.writerow([base, name, f"{statistics.median(solve):.6f}", f"{statistics.median(parse):.6f}",
                 f"{statistics.median(wall):.6f}", v["algorithm"], best[1], f"{best[0]:.6f}",
-                f"{statistics.median(solve) / best[0]:.2f}", ours, best[2], agree] + lemon_more)
+                f"{statistics.median(solve) / best[0]:.2f}", ours, best[2], agree] + lemon_cols)
     sys.stdout.flush()

@@ -258,8 +258,8 @@ impl LiveWelfare {
     /// builds from it, in time proportional to the allocation and the pairs of the needs whose
     /// figures can have changed: those whose own matches changed, and those listing an offer
     /// whose capacity or units given changed (after 100 needs arrive on the province talent
-    /// market, about 4,000 of 20,000). Each match's score is found in its need's own pairs.
-    /// Returns it with the units each offer gives.
+    /// market, about 4,000 of 20,000). Each match's score is found in its need's row of the
+    /// solver's weights. Returns it with the units each offer gives.
     fn allocation(&self, s: TransportSolution) -> (Allocation, Vec<u64>) {
         let inst = &self.inst;
         let mut matches = super::merge_flows(s.flows);
