@@ -257,31 +257,58 @@ fn mixing_order(m: usize, n: usize) -> Vec<u32> {
 /// Runs the network simplex. Costs must satisfy |c| · (n + 2) · 4 < 2^63 and the capacities
 /// must be finite (callers pass true upper bounds); both are checked by the callers.
 pub(crate) fn solve(p: &Problem<'_>) -> Solved {
-    if p.fits_narrow() {
-        solve_in::<i32>(p)
+    let extent = p.extent();
+    if extent.fits_narrow(p.nodes) {
+        solve_in::<i32>(p, &extent)
     } else {
-        solve_in::<i64>(p)
+        solve_in::<i64>(p, &extent)
     }
 }
 
-fn solve_in<T: Word>(p: &Problem<'_>) -> Solved {
-    let mut b = Basis::<T>::new(p);
+fn solve_in<T: Word>(p: &Problem<'_>, extent: &Extent) -> Solved {
+    let mut b = Basis::<T>::with_extent(p, extent);
     let (iterations, limit_reached) = b.run(p.limits);
     b.solved(iterations, limit_reached)
 }
 
+/// What one pass over a problem's costs, capacities and supplies finds: both the choice of the
+/// basis's width and the artificial start's penalty and capacity need it.
+struct Extent {
+    /// The largest |cost|.
+    max_cost: u64,
+    /// The sum of the positive supplies.
+    supply: i128,
+    /// The sum of the capacities.
+    cap: i128,
+}
+
+impl Extent {
+    /// Whether a network of `nodes` nodes with this extent, and the artificial arcs a start
+    /// may add, fits an `i32` basis ([`fits_narrow`]).
+    fn fits_narrow(&self, nodes: usize) -> bool {
+        fits_narrow(nodes, self.max_cost, self.supply + self.cap)
+    }
+}
+
 impl Problem<'_> {
+    /// The problem's [`Extent`].
+    fn extent(&self) -> Extent {
+        Extent {
+            max_cost: self
+                .cost
+                .iter()
+                .map(|c| c.unsigned_abs())
+                .max()
+                .unwrap_or(0),
+            supply: self.supply.iter().map(|&b| i128::from(b.max(0))).sum(),
+            cap: self.cap.iter().map(|&c| i128::from(c)).sum(),
+        }
+    }
+
     /// Whether the network, with the artificial arcs a start may add, fits an `i32` basis.
+    #[cfg(test)]
     fn fits_narrow(&self) -> bool {
-        let max_c = self
-            .cost
-            .iter()
-            .map(|c| c.unsigned_abs())
-            .max()
-            .unwrap_or(0);
-        let supply: i128 = self.supply.iter().map(|&b| i128::from(b.max(0))).sum();
-        let cap: i128 = self.cap.iter().map(|&c| i128::from(c)).sum();
-        fits_narrow(self.nodes, max_c, supply + cap)
+        self.extent().fits_narrow(self.nodes)
     }
 }
 
@@ -321,6 +348,11 @@ impl<T: Word> Basis<T> {
     /// The starting basis of `p`, which must fit `T` (always so for `i64` within the range
     /// checks; [`fits_narrow`] for `i32`).
     pub(crate) fn new(p: &Problem<'_>) -> Basis<T> {
+        Self::with_extent(p, &p.extent())
+    }
+
+    /// [`Basis::new`] with the problem's [`Extent`] already found.
+    fn with_extent(p: &Problem<'_>, extent: &Extent) -> Basis<T> {
         let n = p.nodes;
         let m = p.source.len();
         let artificial = matches!(p.start, Start::Artificial);
@@ -330,7 +362,7 @@ impl<T: Word> Basis<T> {
         };
         let nodes = if artificial { n + 1 } else { n };
         let all = if artificial { m + n } else { m };
-        let max_c = p.cost.iter().map(|c| c.unsigned_abs()).max().unwrap_or(0);
+        let max_c = extent.max_cost;
         let art_cost = i64::try_from((max_c + 1) * (n as u64 + 1)).unwrap_or(i64::MAX / 4);
 
         let mut source: Vec<u32> = Vec::with_capacity(all);
@@ -388,8 +420,8 @@ impl<T: Word> Basis<T> {
         match p.start {
             Start::Artificial => {
                 // Artificial arcs must never block: no flow exceeds all supply plus all capacity.
-                let total_supply: i64 = p.supply.iter().filter(|&&b| b > 0).sum();
-                let art_cap = total_supply + p.cap.iter().sum::<i64>() + 1;
+                // (Within `i64`: the callers' range checks bound supply plus capacity.)
+                let art_cap = i64::try_from(extent.supply + extent.cap + 1).unwrap_or(i64::MAX);
                 for u in 0..n {
                     let e = m + u;
                     nd[u].parent = root as u32;
@@ -1022,7 +1054,8 @@ mod tests {
                 limits: &limits,
             };
             prop_assume!(p.fits_narrow());
-            let (narrow, wide) = (solve_in::<i32>(&p), solve_in::<i64>(&p));
+            let e = p.extent();
+            let (narrow, wide) = (solve_in::<i32>(&p, &e), solve_in::<i64>(&p, &e));
             prop_assert!(!wide.limit_reached);
             prop_assert!(!narrow.limit_reached);
             prop_assert_eq!(narrow.iterations, wide.iterations);
