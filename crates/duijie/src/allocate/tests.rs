@@ -157,30 +157,6 @@ fn the_largest_admitted_weights_solve_exactly() {
     assert_eq!(s.objective, i128::from(w) * (i128::from(u32::MAX) + 1));
 }
 
-#[test]
-fn tampered_certificates_are_caught() {
-    let t = Transport::new(
-        vec![4, 2],
-        vec![3, 5],
-        vec![(0, 0, 90), (0, 1, 60), (1, 1, 80)],
-    )
-    .unwrap();
-    let s = max_weight_transport(&t).unwrap();
-    let mut bad = s.clone();
-    bad.objective += 1;
-    assert!(verify_transport(&t, &bad).is_err());
-    let mut bad = s.clone();
-    bad.row_price[0] += 1;
-    assert!(verify_transport(&t, &bad).is_err());
-    let mut bad = s.clone();
-    bad.flows[0].2 -= 1;
-    bad.objective -= 90;
-    assert!(verify_transport(&t, &bad).is_err());
-    let mut bad = s;
-    bad.flows.push((1, 0, 1));
-    assert!(verify_transport(&t, &bad).is_err());
-}
-
 /// Each way a certificate can be wrong is refused with a message naming what is wrong.
 #[test]
 fn each_kind_of_tampering_is_named() {
@@ -193,8 +169,16 @@ fn each_kind_of_tampering_is_named() {
     let s = max_weight_transport(&t).unwrap();
     verify_transport(&t, &s).unwrap();
     type Tamper = fn(&mut TransportSolution);
-    let cases: [(&str, Tamper, &str); 9] = [
+    let cases: [(&str, Tamper, &str); 10] = [
         ("objective", |b| b.objective += 1, "objective"),
+        (
+            "units lowered, objective kept consistent",
+            |b| {
+                b.flows[0].2 -= 1;
+                b.objective -= 90;
+            },
+            "demand",
+        ),
         (
             "row price up",
             |b| b.row_price[0] += 1,
