@@ -14,7 +14,8 @@ or, with `now` in place of the peers' CSV, each instance's peers are timed (lap_
 sides of a ratio are measured minutes apart rather than a whole table apart on a machine whose
 speed drifts. With ROUNDS=k (`now` only) each file is measured in k interleaved rounds (its
 peers, LEMON, then duijie once, k times over), and every solver's time is the median of its
-k rounds: a slow minute then falls on both sides of the ratio instead of on one.
+k rounds: a slow minute then falls on both sides of the ratio instead of on one. ONLY=REGEX
+keeps the files whose name it matches (e.g. ONLY='dense|rect').
 
 Otherwise each file is solved by the release binary (`duijie solve FILE --json`, one thread:
 RAYON_NUM_THREADS=1) 5 times (3 for the n = 4000 and 10⁵ files); the medians of its reported
@@ -25,7 +26,7 @@ solve time / the fastest peer's. For the `p min` rows the last two columns give 
 with its solver built from the graph (what `duijie solve`'s time includes) and its first
 solve in the process (cold, as `duijie solve`'s always is).
 """
-import csv, json, os, statistics, subprocess, sys, time
+import csv, json, os, re, statistics, subprocess, sys, time
 
 inst_dir, peers_csv = sys.argv[1], sys.argv[2]
 duijie = os.environ.get("DUIJIE", "target/release/duijie")
@@ -71,6 +72,8 @@ files += [("sparse_n1e4_k20", "sparse_n1e4_k20.asn"), ("sparse_n1e5_k20", "spars
 files += [(b, b + ".min") for b in ["transport_5000x300_k30", "transport_5000x300_dense",
                                      "grid_100x100", "grid_300x300"]]
 files += [(f"netgen8_{k}", f"netgen8_{k}.min") for k in range(13, 17)]
+if os.environ.get("ONLY"):
+    files = [f for f in files if re.search(os.environ["ONLY"], f[1])]
 env = dict(os.environ, RAYON_NUM_THREADS="1")
 w = csv.writer(sys.stdout, lineterminator="\n")
 w.writerow(["instance", "file", "duijie_solve_median_s", "duijie_parse_median_s",

@@ -28,14 +28,20 @@ use jv::*;
 use sparse::*;
 pub use sparse::{max_weight_assignment_sparse, min_cost_assignment_sparse};
 
-/// An integer type a dense matrix may hold: `i64`, or `i32` for half the memory traffic (the
-/// solver widens each entry to `i64` as it reads it, so both give the same result).
+/// An integer type a dense matrix may hold: `i64`, or `i32` for half the memory traffic. An
+/// `i32` matrix is solved in 32-bit arithmetic while every cost lies in `[−2^26, 2^26)` and
+/// every potential and distance within `±(2^27 − 1)`, and in 64-bit arithmetic otherwise (the
+/// solver starts again in 64 bits when a value leaves that range): both compute the same
+/// integers, so both give the same result.
 pub trait DenseCost: Copy + Send + Sync + sealed::Sealed + 'static {
+    /// Whether the type is 32 bits wide (the solver then tries 32-bit arithmetic first).
+    const NARROW: bool;
     /// The value as an `i64`.
     fn wide(self) -> i64;
 }
 
 impl DenseCost for i64 {
+    const NARROW: bool = false;
     #[inline(always)]
     fn wide(self) -> i64 {
         self
@@ -43,6 +49,7 @@ impl DenseCost for i64 {
 }
 
 impl DenseCost for i32 {
+    const NARROW: bool = true;
     #[inline(always)]
     fn wide(self) -> i64 {
         i64::from(self)
@@ -422,9 +429,11 @@ const NONE: u32 = u32::MAX;
 /// identical results. Ties are broken by the lowest index, so the result is deterministic.
 ///
 /// The matrix may hold `i64` or `i32` ([`DenseCost`]); the result is the same. Costs that fit
-/// 32 bits are best passed as `i32`: every pass of the solver then reads half the bytes
-/// (measured: 1.6× faster on a 1000 × 5000 matrix, whose `i32` form fits the processor's
-/// cache, and 10–15% at n = 4000).
+/// 32 bits are best passed as `i32`: every pass of the solver then reads half the bytes, and
+/// while costs lie in `[−2^26, 2^26)` it computes on 32-bit lanes, twice as many per vector
+/// (measured on costs below 10⁶, `benches/results/2026-12-05-dense-lanes.csv`: 2.5–3.0 ms
+/// against 6.8–7.8 ms for the same 1000 × 5000 matrix as `i64`, 222–262 ms against 439–467 ms
+/// at n = 4000).
 ///
 /// # Errors
 /// [`AllocateError::NumericRange`] when a cost is too large for exact arithmetic at this size:

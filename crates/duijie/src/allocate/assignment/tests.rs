@@ -175,13 +175,93 @@ fn portable_and_dispatched_builds_agree() {
         let c = random_dense(seed, rows, cols, range);
         let k = 63 - cost_limit(rows, cols).leading_zeros();
         assert_eq!(
-            lapjv::<false, _>(&c, rows, cols, k, &Limits::default()),
+            lapjv::<false, _, i64>(&c, rows, cols, k, &Limits::default()),
             jv::<false, _>(&c, rows, cols, k, &Limits::default())
         );
         assert_eq!(
-            lapjv::<true, _>(&c, rows, cols, k, &Limits::default()),
+            lapjv::<true, _, i64>(&c, rows, cols, k, &Limits::default()),
             jv::<true, _>(&c, rows, cols, k, &Limits::default())
         );
+    }
+}
+
+/// An `i32` matrix solved on `i32` lanes gives exactly what `i64` lanes give (assignment and
+/// potentials), or leaves its range and is solved again on `i64` lanes: returns whether the
+/// narrow run left its range.
+fn narrow_agrees_with_wide(c: &[i64], rows: usize, cols: usize) -> bool {
+    let c: Vec<i32> = c.iter().map(|&x| x as i32).collect();
+    let k = 63 - cost_limit(rows, cols).leading_zeros();
+    let none = Limits::default();
+    let mut left = false;
+    for neg in [false, true] {
+        let (wide, narrow, chosen) = if neg {
+            (
+                lapjv::<true, _, i64>(&c, rows, cols, k, &none),
+                lapjv::<true, _, i32>(&c, rows, cols, k.min(NARROW_K), &none),
+                jv::<true, _>(&c, rows, cols, k, &none),
+            )
+        } else {
+            (
+                lapjv::<false, _, i64>(&c, rows, cols, k, &none),
+                lapjv::<false, _, i32>(&c, rows, cols, k.min(NARROW_K), &none),
+                jv::<false, _>(&c, rows, cols, k, &none),
+            )
+        };
+        assert!(wide.is_ok());
+        match narrow {
+            Ok(s) => assert_eq!(Ok(s), wide, "{rows}×{cols}"),
+            Err(()) => left = true,
+        }
+        assert_eq!(chosen, wide, "{rows}×{cols}");
+    }
+    left
+}
+
+#[test]
+fn narrow_lanes_give_the_wide_answer_or_hand_over_to_it() {
+    // Hand-overs of matrices within the narrow cost range: a distance or potential left the
+    // `i32` guard (the others are refused by the first pass).
+    let (mut handed_over, mut guard_left) = (0, 0);
+    for seed in 1..120u64 {
+        let rows = 1 + (seed as usize * 13) % 70;
+        let cols = rows + [0, 0, 1, 9, 40][seed as usize % 5];
+        // Small ranges (ties), the benchmark's 10⁶, and costs at and beyond the narrow range,
+        // where the first pass refuses the matrix or a distance leaves the `i32` guard.
+        let range = [2u64, 7, 1000, 1_000_000, 1 << 26, 3 << 26, 1 << 31][seed as usize % 7];
+        let c = random_dense(seed, rows, cols, range);
+        let left = narrow_agrees_with_wide(&c, rows, cols);
+        handed_over += usize::from(left);
+        guard_left += usize::from(left && range <= 1 << 26);
+        // Costs at both ends of the narrow range: distances and lowered potentials reach
+        // beyond the guard.
+        let top = 1i64 << NARROW_K;
+        let edge: Vec<i64> = c
+            .iter()
+            .map(|&x| match x.rem_euclid(3) {
+                0 => top - 1,
+                1 => -top,
+                _ => x.rem_euclid(top),
+            })
+            .collect();
+        guard_left += usize::from(narrow_agrees_with_wide(&edge, rows, cols));
+    }
+    assert!(
+        handed_over > guard_left,
+        "no matrix was refused for its costs"
+    );
+    assert!(guard_left > 0, "no distance left the guard");
+}
+
+proptest! {
+    #[test]
+    fn narrow_lanes_give_the_wide_answer_on_any_small_matrix(
+        rows in 1usize..9,
+        extra in 0usize..4,
+        range in prop::sample::select(vec![3u64, 50, 1 << 20, 1 << 26, 1 << 27]),
+        seed in any::<u64>(),
+    ) {
+        let cols = rows + extra;
+        narrow_agrees_with_wide(&random_dense(seed, rows, cols, range), rows, cols);
     }
 }
 
