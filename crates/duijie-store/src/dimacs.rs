@@ -272,21 +272,21 @@ fn plain_int(b: &[u8], at: &mut usize, signed: bool) -> Option<i64> {
     let negative = signed && b.get(k) == Some(&b'-');
     k += usize::from(negative);
     let digits = k;
-    if let Some((v, len)) = b.get(k..k + 8).and_then(eight_digits) {
-        // One to seven digits and what ends them, without a branch per digit.
+    // One to seven digits without a branch per digit; more (or fewer than eight bytes left)
+    // one digit at a time.
+    let v = if let Some((v, len)) = b.get(k..k + 8).and_then(eight_digits) {
         k += len;
-        if k < b.len() && !matches!(b[k], b' ' | b'\t' | b'\r' | b'\n' | b',') {
-            return None;
+        v
+    } else {
+        let mut v: i64 = 0;
+        while let Some(d) = b.get(k).map(|c| c.wrapping_sub(b'0')).filter(|d| *d < 10) {
+            // At most 18 digits are kept (checked below), far from overflow: no check per
+            // digit.
+            v = v.wrapping_mul(10).wrapping_add(i64::from(d));
+            k += 1;
         }
-        *at = k;
-        return Some(if negative { -v } else { v });
-    }
-    let mut v: i64 = 0;
-    while let Some(d) = b.get(k).map(|c| c.wrapping_sub(b'0')).filter(|d| *d < 10) {
-        // At most 18 digits are kept (checked below), far from overflow: no check per digit.
-        v = v.wrapping_mul(10).wrapping_add(i64::from(d));
-        k += 1;
-    }
+        v
+    };
     let len = k - digits;
     if len == 0 || len > 18 || (k < b.len() && !matches!(b[k], b' ' | b'\t' | b'\r' | b'\n' | b','))
     {

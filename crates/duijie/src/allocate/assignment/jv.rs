@@ -234,6 +234,8 @@ pub(super) trait Lane: Copy + Ord + Send + Sync + 'static {
     const MAX: Self;
     /// Zero.
     const ZERO: Self;
+    /// −1: the key of a settled column (all ones, so that it never wins an unsigned minimum).
+    const SETTLED: Self;
     /// The bound on every cost, potential and half key (`MAX / 16`, see [`sweep`]).
     const GUARD: Self;
     /// Whether the reductions must check each potential they lower against [`Lane::GUARD`]
@@ -265,6 +267,7 @@ macro_rules! lane {
         impl Lane for $t {
             const MAX: Self = <$t>::MAX;
             const ZERO: Self = 0;
+            const SETTLED: Self = -1;
             const GUARD: Self = <$t>::MAX / 16;
             const NARROW: bool = $narrow;
             #[inline(always)]
@@ -717,7 +720,6 @@ pub(super) fn sweep<const NEG: bool, T: DenseCost, W: Lane>(
 ) -> (usize, W) {
     let n = r.len();
     let (w, d2, pred) = (&w[..n], &mut d2[..n], &mut pred[..n]);
-    let none = W::ZERO.sub(W::of(1));
     // Column `j` of a block: its candidate key replaces `d[j]` (and `p[j] = i`) when smaller,
     // and the running minimum `m[l]` takes the new `d[j]`.
     macro_rules! step {
@@ -733,7 +735,7 @@ pub(super) fn sweep<const NEG: bool, T: DenseCost, W: Lane>(
     }
     // One running minimum per lane, over whole blocks of lanes (which the compiler vectorises
     // for either word), then the rest of the row.
-    let mut ms = [none; LANES];
+    let mut ms = [W::SETTLED; LANES];
     let split = n - n % LANES;
     let blocks = r[..split]
         .chunks_exact(LANES)
@@ -757,7 +759,7 @@ pub(super) fn sweep<const NEG: bool, T: DenseCost, W: Lane>(
         dc.copy_from_slice(&d);
         pc.copy_from_slice(&p);
     }
-    let mut m = [ms.into_iter().fold(none, W::umin)];
+    let mut m = [ms.into_iter().fold(W::SETTLED, W::umin)];
     for j in split..n {
         step!(r, w, d2, pred, m, j, 0);
     }
@@ -867,7 +869,7 @@ pub(super) fn augment<const NEG: bool, T: DenseCost, W: Lane>(
         // paths short on tie-heavy costs.
         queue.clear();
         let mut head = 0usize;
-        let mut level = W::ZERO.sub(one);
+        let mut level = W::SETTLED;
         let end = loop {
             if !(W::ZERO <= key && key <= guard.double()) {
                 return Err(());
@@ -883,7 +885,7 @@ pub(super) fn augment<const NEG: bool, T: DenseCost, W: Lane>(
                 // they cannot get nearer).
                 let mut from = j;
                 while let Some(jj) = find_eq(&d2, key, from) {
-                    d2[jj] = W::ZERO.sub(one);
+                    d2[jj] = W::SETTLED;
                     queue.push(jj as u32);
                     settled.push((jj as u32, key));
                     from = jj + 1;
@@ -892,7 +894,7 @@ pub(super) fn augment<const NEG: bool, T: DenseCost, W: Lane>(
                 // A new level, entered through its lowest-index column; the others at the same
                 // distance, if any, come back from the next sweep.
                 level = key;
-                d2[j] = W::ZERO.sub(one);
+                d2[j] = W::SETTLED;
                 queue.push(j as u32);
                 settled.push((j as u32, key));
             }
