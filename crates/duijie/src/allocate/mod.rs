@@ -372,5 +372,20 @@ impl std::error::Error for AllocateError {
     }
 }
 
+/// The first index `≥ from` holding `key`, tested sixteen at a time (which vectorises).
+#[inline(always)]
+fn find_eq<T: Copy + PartialEq>(d: &[T], key: T, from: usize) -> Option<usize> {
+    const B: usize = 16;
+    let tail = d.get(from..)?;
+    let mut base = from;
+    for chunk in tail.chunks(B) {
+        if chunk.iter().fold(false, |acc, &x| acc | (x == key)) {
+            return chunk.iter().position(|&x| x == key).map(|p| base + p);
+        }
+        base += chunk.len();
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests;

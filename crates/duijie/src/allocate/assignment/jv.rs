@@ -794,21 +794,6 @@ pub(super) fn prefetch<T>(p: *const T) {
     }
 }
 
-/// The first index `≥ from` holding `key`, tested sixteen at a time (which vectorises).
-#[inline(always)]
-pub(super) fn find_eq<W: Lane>(d: &[W], key: W, from: usize) -> Option<usize> {
-    const B: usize = 16;
-    let tail = d.get(from..)?;
-    let mut base = from;
-    for chunk in tail.chunks(B) {
-        if chunk.iter().fold(false, |acc, &x| acc | (x == key)) {
-            return chunk.iter().position(|&x| x == key).map(|p| base + p);
-        }
-        base += chunk.len();
-    }
-    None
-}
-
 /// Shortest augmenting paths from each free row (Dijkstra on reduced costs, one column settled
 /// per step), arranged for the vector units: each step is one contiguous [`sweep`] over the
 /// scanned row that both relaxes every column and finds the next one to settle, instead of the

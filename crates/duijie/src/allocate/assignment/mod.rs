@@ -11,7 +11,7 @@ use std::collections::VecDeque;
 
 use ndarray::ArrayView2;
 
-use super::{Algorithm, AllocateError, CertificateError, Limits, Status};
+use super::{Algorithm, AllocateError, CertificateError, Limits, Status, find_eq};
 
 mod certificate;
 mod fixed_point;
