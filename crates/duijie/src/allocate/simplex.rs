@@ -184,7 +184,8 @@ struct Arcs<'a, T> {
     cost: &'a [T],
     source: &'a [u32],
     target: &'a [u32],
-    /// Whether [`Arcs::price`] runs its AVX-512 build ([`has_gathers`]).
+    /// Whether [`Arcs::price`] runs its AVX-512 build ([`has_gathers`]; read on x86-64 only).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     gathers: bool,
 }
 
