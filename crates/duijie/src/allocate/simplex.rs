@@ -216,9 +216,9 @@ fn has_gathers() -> bool {
 const GATHER_NODES: usize = 1 << 31;
 
 impl<T: Word> Arcs<'_, T> {
-    /// Lowers `min` to the most negative reduced cost among the arcs at positions `range`,
-    /// with `arg` its position (the first such), keeping negative ones as candidates up to
-    /// [`CANDIDATE_LIST`] when `CANDIDATES` is set. `buf` has room for the range.
+    /// Lowers `p.min` to the most negative reduced cost among the arcs at positions `range`,
+    /// with `p.arg` its position (the first such), keeping negative ones in `p.cand` up to
+    /// [`CANDIDATE_LIST`] when `CANDIDATES` is set. `p.buf` has room for the range.
     ///
     /// Runs [`Arcs::price_gathered`] compiled for AVX-512 when the processor has it (and the
     /// network has under [`GATHER_NODES`] nodes), [`Arcs::price_scalar`] otherwise: the same
@@ -692,9 +692,8 @@ impl<T: Word> Basis<T> {
             }
             iterations += 1;
             // Entering arc: blocks of arcs from where the last search stopped, the most negative
-            // reduced cost of the first block that has one. The block is read through zipped
-            // slices (no bounds checks but the potentials'), in wrapping arithmetic: the range
-            // checks before the solve keep every value far inside `T`.
+            // reduced cost of the first block that has one ([`Arcs::price`]), in wrapping
+            // arithmetic: the range checks before the solve keep every value far inside `T`.
             (p.min, p.arg) = (T::ZERO, usize::MAX);
             if CANDIDATES && minors < MINOR_PIVOTS {
                 minors += 1;
@@ -779,17 +778,22 @@ impl<T: Word> Basis<T> {
             } else {
                 (&up_target[..], &up_source[..])
             };
+            // How far the flow can move along the cycle through node u's tree arc, which the
+            // cycle crosses pointing away from the apex when `down` is its direction.
+            let room = |u: u32, down: i8| {
+                let TreeNode { pred, pred_dir, .. } = nd[u as usize];
+                let e = pred as usize;
+                if pred_dir == down {
+                    cap[e].sub(flow[e])
+                } else {
+                    flow[e]
+                }
+            };
             let mut delta = cap[in_arc];
             let mut result = 0u8;
             let mut out_at = 0usize;
             for (k, &u) in up_first.iter().enumerate() {
-                let TreeNode { pred, pred_dir, .. } = nd[u as usize];
-                let e = pred as usize;
-                let d = if pred_dir == DOWN {
-                    cap[e].sub(flow[e])
-                } else {
-                    flow[e]
-                };
+                let d = room(u, DOWN);
                 if d < delta {
                     delta = d;
                     out_at = k;
@@ -797,13 +801,7 @@ impl<T: Word> Basis<T> {
                 }
             }
             for (k, &u) in up_second.iter().enumerate() {
-                let TreeNode { pred, pred_dir, .. } = nd[u as usize];
-                let e = pred as usize;
-                let d = if pred_dir == UP {
-                    cap[e].sub(flow[e])
-                } else {
-                    flow[e]
-                };
+                let d = room(u, UP);
                 if d <= delta {
                     delta = d;
                     out_at = k;
@@ -821,13 +819,13 @@ impl<T: Word> Basis<T> {
             if delta > T::ZERO {
                 let val = T::of_i8(state[in_arc]).mul(delta);
                 flow[in_arc] = flow[in_arc].add(val);
-                for &u in up_source.iter() {
-                    let TreeNode { pred, pred_dir, .. } = nd[u as usize];
-                    flow[pred as usize] = flow[pred as usize].sub(T::of_i8(pred_dir).mul(val));
-                }
-                for &u in up_target.iter() {
-                    let TreeNode { pred, pred_dir, .. } = nd[u as usize];
-                    flow[pred as usize] = flow[pred as usize].add(T::of_i8(pred_dir).mul(val));
+                // Against the tree arcs' direction on the source's side, along it on the target's.
+                for (path, side) in [(&up_source[..], -1i8), (&up_target[..], 1)] {
+                    for &u in path {
+                        let TreeNode { pred, pred_dir, .. } = nd[u as usize];
+                        let e = pred as usize;
+                        flow[e] = flow[e].add(T::of_i8(side * pred_dir).mul(val));
+                    }
                 }
             }
             if result == 0 {
@@ -970,7 +968,7 @@ impl<T: Word> Basis<T> {
                 .sub(pi[u_in])
                 .sub(T::of_i8(nd[u_in].pred_dir).mul(cost[in_arc]));
             let end = thread[last_succ[u_in] as usize] as usize;
-            if 2 * nd[u_in].succ_num <= nd[*root].succ_num {
+            if 2 * u64::from(nd[u_in].succ_num) <= u64::from(nd[*root].succ_num) {
                 shift_subtree(pi, thread, u_in, end, sigma);
             } else {
                 shift_subtree(pi, thread, end, u_in, T::ZERO.sub(sigma));
