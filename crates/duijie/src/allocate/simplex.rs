@@ -36,6 +36,10 @@ const DOWN: i8 = -1;
 
 const NIL: u32 = u32::MAX;
 
+/// The shortest run of nodes in index order along the thread, on average, that a live basis
+/// keeps before it renumbers its nodes ([`Basis::scattered`], [`Basis::relabel`]).
+pub(crate) const THREAD_RUN: usize = 8;
+
 /// The integer type a basis keeps its capacities, costs, flows and potentials in: `i64`
 /// always works within the range [`check_flow_range`](super::flow::check_flow_range) allows,
 /// and `i32` when the network is small enough ([`fits_narrow`]), which halves the memory the
@@ -1075,6 +1079,72 @@ impl<T: Word> Basis<T> {
             self.last_succ[root] = u as u32;
         }
         self.nd[root].succ_num += 1;
+    }
+
+    /// Renumbers the nodes in thread order (the root first, then each subtree's nodes one
+    /// after another) and returns each old node's new index. Nothing else changes: the same
+    /// tree, flows and potentials, so the same pivots. A pivot's walk along the thread (the
+    /// potentials of the subtree it moved) then reads the node arrays in order, which the
+    /// processor fetches ahead, instead of one scattered load after another; pivots re-hang
+    /// whole subtrees, so the order survives many of them ([`Basis::scattered`] says when it
+    /// has not). For a live basis, whose root is a real node and which has no artificial arcs.
+    pub(crate) fn relabel(&mut self) -> Vec<u32> {
+        debug_assert_eq!(
+            self.search,
+            self.source.len(),
+            "a live basis has no artificial arcs"
+        );
+        let nodes = self.pi.len();
+        let mut new_of = vec![NIL; nodes];
+        let mut order: Vec<u32> = Vec::with_capacity(nodes);
+        let mut u = self.root;
+        loop {
+            new_of[u] = order.len() as u32;
+            order.push(u as u32);
+            u = self.thread[u] as usize;
+            if u == self.root {
+                break;
+            }
+        }
+        let map = |v: u32| if v == NIL { NIL } else { new_of[v as usize] };
+        self.pi = order.iter().map(|&u| self.pi[u as usize]).collect();
+        self.nd = order
+            .iter()
+            .map(|&u| {
+                let mut t = self.nd[u as usize];
+                t.parent = map(t.parent);
+                t
+            })
+            .collect();
+        self.last_succ = order
+            .iter()
+            .map(|&u| map(self.last_succ[u as usize]))
+            .collect();
+        self.thread = (0..nodes).map(|k| ((k + 1) % nodes) as u32).collect();
+        self.rev_thread = (0..nodes)
+            .map(|k| ((k + nodes - 1) % nodes) as u32)
+            .collect();
+        for s in self.source.iter_mut() {
+            *s = new_of[*s as usize];
+        }
+        for t in self.target.iter_mut() {
+            *t = new_of[*t as usize];
+        }
+        self.root = 0;
+        new_of
+    }
+
+    /// Whether the thread has drifted far from index order: on average fewer than
+    /// [`THREAD_RUN`] nodes follow one another in index order before it jumps.
+    pub(crate) fn scattered(&self) -> bool {
+        let n = self.thread.len();
+        let jumps = self
+            .thread
+            .iter()
+            .enumerate()
+            .filter(|&(u, &t)| t as usize != (u + 1) % n)
+            .count();
+        jumps * THREAD_RUN > self.thread.len()
     }
 
     /// Sets an arc's cost; a tree arc's new cost moves the potentials of the subtree below it.
