@@ -37,14 +37,18 @@
 //! Measured on the province talent market (20,000 needs, 4,991 offers, 997,162 pairs in 8
 //! components; `cargo bench -p duijie-benches --bench history -- rematch`, through
 //! [`LiveWelfare`](crate::policy::LiveWelfare), certificate checked and allocation built in
-//! each; `benches/results/2026-12-05-rematch.csv`), against a fresh welfare allocation of the
-//! changed market (components on both cores) at 173–182 ms: unchanged 5 ms (0.03×); 100 needs
-//! arrive (1,662 units, about 4,000 pivots) 32 ms (0.18×); 100 offers withdrawn (8,074
-//! units, about 21,000 pivots) 89 ms (0.49×). Random changes of that size reach every
-//! component. Each pivot moves about 450 nodes of the tree, and about 40% of the pivots move
-//! no flow; the largest component holds three fifths of the nodes, so two threads bring at
-//! most 1.7×. The answer is the same [`TransportSolution`] as a fresh
-//! [`max_weight_transport`](super::max_weight_transport)'s, with its prices, and
+//! each; `benches/results/2026-12-06-rematch-renumbered.csv`), against a fresh welfare
+//! allocation of the changed market (components on both cores) at 190–220 ms: unchanged
+//! 4–5 ms (0.02×); 100 needs arrive (1,662 units, 3,986 pivots) 28–32 ms (0.14–0.16×); 100
+//! offers withdrawn (8,074 units, 21,429 pivots) 71–73 ms (0.33–0.36×). Random changes of that
+//! size reach every component, and the answer moves far (the withdrawal changes a third of the
+//! partnerships). About 40% of the pivots move no flow, and the pivots are four to eight times
+//! the arcs by which the final basis differs from the first; rules that choose better arcs
+//! (Dantzig's among them) take that many fewer pivots but cost more to price than they save
+//! (`benches/results/2026-12-06-rematch-pivot-rules.md`). The largest component holds three
+//! fifths of the nodes, so two threads bring at most 1.7×. The answer is the same
+//! [`TransportSolution`] as a fresh [`max_weight_transport`](super::max_weight_transport)'s,
+//! with its prices, and
 //! [`verify_transport`](super::verify_transport) checks it against
 //! [`LiveTransport::transport`], the instance as it now stands.
 
