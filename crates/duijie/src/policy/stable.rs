@@ -154,39 +154,67 @@ pub fn blocking_pairs(inst: &MarketInstance, a: &Allocation) -> Vec<(u32, u32)> 
 
 /// How many blocking pairs `a` has ([`blocking_pairs`] without collecting them).
 pub fn blocking_pair_count(inst: &MarketInstance, a: &Allocation) -> usize {
-    blocking(inst, a).count()
+    use rayon::prelude::*;
+    let sides = Sides::of(inst, a);
+    inst.pairs
+        .par_iter()
+        .with_min_len(1 << 14)
+        .filter(|p| sides.block(inst, p))
+        .count()
 }
 
 /// The blocking pairs of `a`, in pair order.
 fn blocking<'a>(inst: &'a MarketInstance, a: &Allocation) -> impl Iterator<Item = (u32, u32)> + 'a {
-    let (n, m) = (inst.needs(), inst.offers());
-    // Worst partner of each side by its own ranking key (larger key = worse).
-    let mut need_worst: Vec<Option<Key>> = vec![None; n];
-    let mut offer_worst: Vec<Option<Key>> = vec![None; m];
-    let mut used = vec![0u64; m];
-    let mut placed = vec![0u64; n];
-    for (mt, (w, v)) in a.matches.iter().zip(inst.match_views(&a.matches)) {
-        if mt.units == 0 {
-            continue;
-        }
-        let nk = (Reverse(w), mt.offer);
-        let ok = (Reverse(v), mt.need);
-        let nw = &mut need_worst[mt.need as usize];
-        *nw = Some(nw.map_or(nk, |x| x.max(nk)));
-        let ow = &mut offer_worst[mt.offer as usize];
-        *ow = Some(ow.map_or(ok, |x| x.max(ok)));
-        used[mt.offer as usize] += u64::from(mt.units);
-        placed[mt.need as usize] += u64::from(mt.units);
-    }
+    let sides = Sides::of(inst, a);
     inst.pairs
         .iter()
-        .filter(move |&&(i, j, w, v)| {
-            let (iu, ju) = (i as usize, j as usize);
-            let need_wants = placed[iu] < u64::from(inst.demand[iu])
-                || need_worst[iu].is_some_and(|worst| (Reverse(w), j) < worst);
-            let offer_wants = used[ju] < u64::from(inst.capacity[ju])
-                || offer_worst[ju].is_some_and(|worst| (Reverse(v), i) < worst);
-            need_wants && offer_wants
-        })
+        .filter(move |p| sides.block(inst, p))
         .map(|p| (p.0, p.1))
+}
+
+/// What a pair needs to know of both sides of an allocation to tell whether it blocks it: each
+/// side's worst partner by its own ranking key (larger key = worse) and the units each side has
+/// placed or used.
+struct Sides {
+    need_worst: Vec<Option<Key>>,
+    offer_worst: Vec<Option<Key>>,
+    used: Vec<u64>,
+    placed: Vec<u64>,
+}
+
+impl Sides {
+    fn of(inst: &MarketInstance, a: &Allocation) -> Sides {
+        let (n, m) = (inst.needs(), inst.offers());
+        let mut s = Sides {
+            need_worst: vec![None; n],
+            offer_worst: vec![None; m],
+            used: vec![0; m],
+            placed: vec![0; n],
+        };
+        for (mt, (w, v)) in a.matches.iter().zip(inst.match_views(&a.matches)) {
+            if mt.units == 0 {
+                continue;
+            }
+            let nk = (Reverse(w), mt.offer);
+            let ok = (Reverse(v), mt.need);
+            let nw = &mut s.need_worst[mt.need as usize];
+            *nw = Some(nw.map_or(nk, |x| x.max(nk)));
+            let ow = &mut s.offer_worst[mt.offer as usize];
+            *ow = Some(ow.map_or(ok, |x| x.max(ok)));
+            s.used[mt.offer as usize] += u64::from(mt.units);
+            s.placed[mt.need as usize] += u64::from(mt.units);
+        }
+        s
+    }
+
+    /// Whether the pair `(i, j, w, v)` blocks: both sides have room or would rather have it.
+    #[inline]
+    fn block(&self, inst: &MarketInstance, &(i, j, w, v): &(u32, u32, i64, i64)) -> bool {
+        let (iu, ju) = (i as usize, j as usize);
+        let need_wants = self.placed[iu] < u64::from(inst.demand[iu])
+            || self.need_worst[iu].is_some_and(|worst| (Reverse(w), j) < worst);
+        let offer_wants = self.used[ju] < u64::from(inst.capacity[ju])
+            || self.offer_worst[ju].is_some_and(|worst| (Reverse(v), i) < worst);
+        need_wants && offer_wants
+    }
 }

@@ -209,6 +209,7 @@ proptest! {
                     expect.push((i, j));
                 }
             }
+            prop_assert_eq!(stable::blocking_pair_count(&inst, &a), expect.len());
             prop_assert_eq!(blocking_pairs(&inst, &a), expect);
         }
     }
