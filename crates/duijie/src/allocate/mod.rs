@@ -44,6 +44,7 @@ pub use flow::{
     FlowArc, FlowNetwork, FlowSolution, PartialFlow, min_cost_flow, min_cost_flow_max_demand,
     min_cost_flow_with, verify_flow, verify_infeasibility_cut, verify_partial_flow,
 };
+pub(crate) use live::GROWTH_ROOM;
 pub use live::LiveTransport;
 pub use stable::{
     Proposer, StableInstance, StableMatching, blocking_pairs, check_matching, stable_matching_with,

@@ -173,6 +173,13 @@ fn join_paths(
     u
 }
 
+/// `items` collected into a vector with room for `capacity` of them.
+fn with_room<X>(capacity: usize, items: impl Iterator<Item = X>) -> Vec<X> {
+    let mut v = Vec::with_capacity(capacity);
+    v.extend(items);
+    v
+}
+
 /// Adds `sigma` to the potentials along the thread from `u` up to (not including) `end`: the
 /// subtree a pivot re-hung, or (the thread being a cycle) all the rest of the tree.
 fn shift_subtree<T: Word>(pi: &mut [T], thread: &[u32], mut u: usize, end: usize, sigma: T) {
@@ -1107,23 +1114,20 @@ impl<T: Word> Basis<T> {
             }
         }
         let map = |v: u32| if v == NIL { NIL } else { new_of[v as usize] };
-        self.pi = order.iter().map(|&u| self.pi[u as usize]).collect();
-        self.nd = order
-            .iter()
-            .map(|&u| {
-                let mut t = self.nd[u as usize];
-                t.parent = map(t.parent);
-                t
-            })
-            .collect();
-        self.last_succ = order
-            .iter()
-            .map(|&u| map(self.last_succ[u as usize]))
-            .collect();
-        self.thread = (0..nodes).map(|k| ((k + 1) % nodes) as u32).collect();
-        self.rev_thread = (0..nodes)
-            .map(|k| ((k + nodes - 1) % nodes) as u32)
-            .collect();
+        // New arrays with the old ones' room, so that room reserved for new nodes stays.
+        let pi = order.iter().map(|&u| self.pi[u as usize]);
+        self.pi = with_room(self.pi.capacity(), pi);
+        let nd = order.iter().map(|&u| TreeNode {
+            parent: map(self.nd[u as usize].parent),
+            ..self.nd[u as usize]
+        });
+        self.nd = with_room(self.nd.capacity(), nd);
+        let last_succ = order.iter().map(|&u| map(self.last_succ[u as usize]));
+        self.last_succ = with_room(self.last_succ.capacity(), last_succ);
+        let thread = (0..nodes).map(|k| ((k + 1) % nodes) as u32);
+        self.thread = with_room(self.thread.capacity(), thread);
+        let rev_thread = (0..nodes).map(|k| ((k + nodes - 1) % nodes) as u32);
+        self.rev_thread = with_room(self.rev_thread.capacity(), rev_thread);
         for s in self.source.iter_mut() {
             *s = new_of[*s as usize];
         }

@@ -3,7 +3,9 @@
 //! withdrawn, and re-solved from that basis.
 
 use super::{Allocation, CandidateCapacity, MarketInstance, Match, candidate_capacity};
-use crate::allocate::{AllocateError, Limits, LiveTransport, Status, TransportSolution};
+use crate::allocate::{
+    AllocateError, GROWTH_ROOM, Limits, LiveTransport, Status, TransportSolution,
+};
 
 /// One market's [`Welfare`](super::Welfare) allocation, kept live: each round's changes are
 /// applied to the instance and to the last optimal basis, and [`LiveWelfare::allocate`]
@@ -62,7 +64,9 @@ fn invalid(message: String) -> AllocateError {
 }
 
 impl LiveWelfare {
-    /// Keeps `inst` live; the first [`LiveWelfare::allocate`] solves it from scratch.
+    /// Keeps `inst` live; the first [`LiveWelfare::allocate`] solves it from scratch. Starts
+    /// with room for an eighth more needs and pairs ([`LiveWelfare::reserve`]), so that the
+    /// first rounds add to the arrays in place rather than copying them.
     ///
     /// # Errors
     /// As [`Policy::allocate`](super::Policy::allocate).
@@ -79,13 +83,19 @@ impl LiveWelfare {
         for p in &inst.pairs {
             offer_needs[p.1 as usize].push(p.0);
         }
-        Ok(LiveWelfare {
+        let room = (
+            inst.needs() / GROWTH_ROOM + 1,
+            inst.pairs.len() / GROWTH_ROOM + 1,
+        );
+        let mut w = LiveWelfare {
             inst,
             live,
             row_start,
             offer_needs,
             seen: None,
-        })
+        };
+        w.reserve(room.0, room.1);
+        Ok(w)
     }
 
     /// The market as it stands after the changes so far.
