@@ -38,7 +38,7 @@ const NIL: u32 = u32::MAX;
 
 /// The shortest run of nodes in index order along the thread, on average, that a live basis
 /// keeps before it renumbers its nodes ([`Basis::scattered`], [`Basis::relabel`]).
-pub(crate) const THREAD_RUN: usize = 8;
+const THREAD_RUN: usize = 8;
 
 /// The integer type a basis keeps its capacities, costs, flows and potentials in: `i64`
 /// always works within the range [`check_flow_range`](super::flow::check_flow_range) allows,
@@ -1113,6 +1113,7 @@ impl<T: Word> Basis<T> {
                 break;
             }
         }
+        debug_assert_eq!(order.len(), nodes, "the thread passes every node once");
         let map = |v: u32| if v == NIL { NIL } else { new_of[v as usize] };
         // New arrays with the old ones' room, so that room reserved for new nodes stays.
         let pi = order.iter().map(|&u| self.pi[u as usize]);
@@ -1148,7 +1149,7 @@ impl<T: Word> Basis<T> {
             .enumerate()
             .filter(|&(u, &t)| t as usize != (u + 1) % n)
             .count();
-        jumps * THREAD_RUN > self.thread.len()
+        jumps * THREAD_RUN > n
     }
 
     /// Sets an arc's cost; a tree arc's new cost moves the potentials of the subtree below it.
