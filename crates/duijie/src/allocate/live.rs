@@ -647,6 +647,14 @@ impl LivePart {
         Ok(())
     }
 
+    /// Renumbers the nodes ([`LivePart::relabel`]) when pivots have scattered them
+    /// ([`Basis::scattered`]).
+    fn keep_in_order(&mut self) {
+        if self.basis.scattered() {
+            self.relabel();
+        }
+    }
+
     /// Renumbers the network's nodes in the order of the basis's thread ([`Basis::relabel`]) and
     /// the row, column and sink indices with them.
     fn relabel(&mut self) {
@@ -673,19 +681,19 @@ impl LivePart {
     /// emptied (no feasible plan yet); [`AllocateError::InvalidInstance`] if a finished solve
     /// left flow on a withdrawn column (it cannot: every row can leave its units unmet).
     fn solve_within(&mut self, limits: &Limits<'_>) -> Result<TransportSolution, AllocateError> {
-        if self.solved && self.basis.scattered() {
-            self.relabel();
+        if self.solved {
+            self.keep_in_order();
         }
         let (searches, stopped) = if self.solved {
             self.basis.run_warm(limits)
         } else {
             self.basis.run(limits)
         };
-        let was_solved = self.solved;
-        self.solved = !stopped;
-        if !was_solved && !stopped {
-            self.relabel();
+        if !self.solved && !stopped {
+            // After a first solve, so that the next round starts in order.
+            self.keep_in_order();
         }
+        self.solved = !stopped;
         // The last search of a finished solve finds nothing to enter: that proves optimality,
         // it is not a pivot.
         self.pivots = if stopped {

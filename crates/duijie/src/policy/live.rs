@@ -94,7 +94,8 @@ impl LiveWelfare {
             offer_needs,
             seen: None,
         };
-        w.reserve(room.0, room.1);
+        // `LiveTransport::new` has reserved the same room for the solver's arrays.
+        w.reserve_own(room.0, room.1);
         Ok(w)
     }
 
@@ -111,10 +112,15 @@ impl LiveWelfare {
     /// Room for `needs` more needs with `pairs` candidate pairs in all (see
     /// [`LiveTransport::reserve`]).
     pub fn reserve(&mut self, needs: usize, pairs: usize) {
+        self.reserve_own(needs, pairs);
+        self.live.reserve(needs, pairs);
+    }
+
+    /// [`LiveWelfare::reserve`] for the market's own arrays, not the solver's.
+    fn reserve_own(&mut self, needs: usize, pairs: usize) {
         self.inst.demand.reserve(needs);
         self.inst.pairs.reserve(pairs);
         self.row_start.reserve(needs);
-        self.live.reserve(needs, pairs);
     }
 
     /// A need arrives with `demand` units and its candidate pairs `(offer, need-side score,
