@@ -1,5 +1,6 @@
 //! Maximum-weight transportation (b-matching) by successive shortest paths, with its LP dual.
 
+use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -763,14 +764,20 @@ pub fn verify_transport(t: &Transport, s: &TransportSolution) -> Result<(), Cert
         }
     }
     // Dual feasibility on every pair. Prices are not negative (checked above), so a sum that
-    // overflows `i64` saturates at a value no weight exceeds.
-    for (i, &u) in s.row_price.iter().enumerate() {
-        for (j, w) in t.row(i) {
-            if u.saturating_add(s.col_price[j as usize]) < w {
-                let lhs = i128::from(u) + i128::from(s.col_price[j as usize]);
-                return fail(format!("pair ({i}, {j}): prices {lhs} < weight {w}"));
-            }
-        }
+    // overflows `i64` saturates at a value no weight exceeds. The pairs are read on every
+    // thread (the first failing row is the one named, as on one).
+    let below = (0..rows)
+        .into_par_iter()
+        .with_min_len(1 << 12)
+        .find_map_first(|i| {
+            let u = s.row_price[i];
+            t.row(i)
+                .find(|&(j, w)| u.saturating_add(s.col_price[j as usize]) < w)
+                .map(|(j, w)| (i, j, w))
+        });
+    if let Some((i, j, w)) = below {
+        let lhs = i128::from(s.row_price[i]) + i128::from(s.col_price[j as usize]);
+        return fail(format!("pair ({i}, {j}): prices {lhs} < weight {w}"));
     }
     // Complementary slackness on the pairs that carry flow (their weights found by
     // `plan_sums`).
