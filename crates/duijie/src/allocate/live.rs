@@ -37,14 +37,16 @@
 //! Measured on the province talent market (20,000 needs, 4,991 offers, 997,162 pairs in 8
 //! components; `cargo bench -p duijie-benches --bench history -- rematch`, through
 //! [`LiveWelfare`](crate::policy::LiveWelfare), certificate checked and allocation built in
-//! each; `benches/results/2026-12-06-rematch-renumbered.csv`), against a fresh welfare
-//! allocation of the changed market (components on both cores) at 190–220 ms: unchanged
-//! 4–5 ms (0.02×); 100 needs arrive (1,662 units, 3,986 pivots) 28–32 ms (0.14–0.16×); 100
-//! offers withdrawn (8,074 units, 21,429 pivots) 71–73 ms (0.33–0.36×). Random changes of that
-//! size reach every component, and the answer moves far (the withdrawal changes a third of the
-//! partnerships). About 40% of the pivots move no flow, and the pivots are four to eight times
-//! the arcs by which the final basis differs from the first; rules that choose better arcs
-//! (Dantzig's among them) take that many fewer pivots but cost more to price than they save
+//! each; `benches/results/2026-12-06-rematch-allocation.csv`), against a fresh welfare
+//! allocation of the changed market (components on both cores) at 238–263 ms on a slow
+//! afternoon: unchanged 3–4 ms (0.01×); 100 needs arrive (1,662 units, 3,986 pivots) 29–33 ms
+//! (0.12–0.13×); 100 offers withdrawn (8,074 units, 21,429 pivots) 81–91 ms (0.34–0.36×).
+//! Random changes of that size reach every component, and the answer moves far (the
+//! withdrawal changes a third of the partnerships). About 40% of the pivots move no flow, and
+//! the pivots are four to eight times the arcs by which the final basis differs from the
+//! first; rules that choose better arcs (Dantzig's among them) take that many fewer pivots but
+//! cost more to price than they save, and the dual simplex, which these changes of capacity
+//! and supply invite, takes a sixth of the pivots but reads a cut of hundreds of nodes for each
 //! (`benches/results/2026-12-06-rematch-pivot-rules.md`). The largest component holds three
 //! fifths of the nodes, so two threads bring at most 1.7×. The answer is the same
 //! [`TransportSolution`] as a fresh [`max_weight_transport`](super::max_weight_transport)'s,
