@@ -8,7 +8,7 @@ use anyhow::bail;
 use duijie::experiment::Row;
 use duijie::policy::{self, Policy};
 use duijie::score::Market;
-use duijie_store::market::{MarketFile, read_market};
+use duijie_store::market::{Ids, MarketFile, read_market};
 
 fn read(path: &Path) -> anyhow::Result<MarketFile> {
     Ok(read_market(path, Market::Talent)?)
@@ -149,15 +149,17 @@ pub fn allocate_rounds(
     }
     let MarketFile {
         instance,
-        mut need_ids,
-        mut offer_ids,
+        need_ids,
+        offer_ids,
     } = read(path)?;
+    let (mut need_ids, mut offer_ids) = (Ids::new(need_ids), Ids::new(offer_ids));
     let mut live = policy::LiveWelfare::new(instance)?;
     let mut last = live.allocate()?;
     duijie_export::create_out_dir(out)?;
     let mut written = duijie_export::write_set(&[(
         out.join("allocation.csv"),
-        duijie_export::allocation_csv(live.instance(), &need_ids, &offer_ids, &last).as_bytes(),
+        duijie_export::allocation_csv(live.instance(), need_ids.names(), offer_ids.names(), &last)
+            .as_bytes(),
     )])?;
     let mut report = vec![round_report(path, 0, &live, &last, None)];
     for (k, file) in rounds.iter().enumerate() {
@@ -188,7 +190,8 @@ pub fn allocate_rounds(
         duijie_export::create_out_dir(&dir)?;
         written.extend(duijie_export::write_set(&[(
             dir.join("allocation.csv"),
-            duijie_export::allocation_csv(live.instance(), &need_ids, &offer_ids, &a).as_bytes(),
+            duijie_export::allocation_csv(live.instance(), need_ids.names(), offer_ids.names(), &a)
+                .as_bytes(),
         )])?);
         let mut r = round_report(file, k + 1, &live, &a, Some(moved));
         r.changes = Some(counts);

@@ -2,6 +2,7 @@
 //! allocation re-solved from the last optimal basis after each round's changes.
 
 use duijie::policy::{self, LiveWelfare};
+use duijie_store::market::Ids;
 use pyo3::prelude::*;
 
 use crate::errors::{InvalidInputError, allocate_error};
@@ -12,8 +13,8 @@ use crate::ledger::{json, market};
 #[pyclass(name = "LiveMarket", module = "duijie._duijie")]
 pub struct PyLiveMarket {
     live: LiveWelfare,
-    need_ids: Vec<String>,
-    offer_ids: Vec<String>,
+    need_ids: Ids,
+    offer_ids: Ids,
 }
 
 #[pymethods]
@@ -27,8 +28,8 @@ impl PyLiveMarket {
             .map_err(|e| allocate_error(py, &e))?;
         Ok(PyLiveMarket {
             live,
-            need_ids: file.need_ids,
-            offer_ids: file.offer_ids,
+            need_ids: Ids::new(file.need_ids),
+            offer_ids: Ids::new(file.offer_ids),
         })
     }
 
@@ -63,7 +64,7 @@ impl PyLiveMarket {
         let inst = self.live.instance();
         let metrics = policy::measure(inst, &a);
         Ok((
-            duijie_export::allocation_csv(inst, &self.need_ids, &self.offer_ids, &a),
+            duijie_export::allocation_csv(inst, self.need_ids.names(), self.offer_ids.names(), &a),
             json(&metrics)?,
         ))
     }

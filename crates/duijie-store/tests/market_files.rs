@@ -275,7 +275,7 @@ fn bad_matrices_are_refused_with_file_line_and_ids() {
 
 #[test]
 fn a_round_of_changes_reads_in_the_markets_ids_and_names_each_bad_entry() {
-    use duijie_store::market::{parse_market_changes, parse_market_json};
+    use duijie_store::market::{Ids, parse_market_changes, parse_market_json};
     let file = parse_market_json(
         "m",
         r#"{"needs": [{"id": "沈阳机床", "demand": 2}], "offers": [{"id": "东北大学", "capacity": 2}],
@@ -283,15 +283,12 @@ fn a_round_of_changes_reads_in_the_markets_ids_and_names_each_bad_entry() {
         Market::Talent,
     )
     .unwrap();
-    let read = |text: &str| {
-        parse_market_changes(
-            "changes",
-            text,
-            &file.need_ids,
-            &file.offer_ids,
-            &file.instance,
-        )
-    };
+    let (need_ids, offer_ids) = (
+        Ids::new(file.need_ids.clone()),
+        Ids::new(file.offer_ids.clone()),
+    );
+    let read =
+        |text: &str| parse_market_changes("changes", text, &need_ids, &offer_ids, &file.instance);
     let c = read(
         r#"{"offers": [{"id": "大连理工大学", "capacity": 3}],
             "needs": [{"id": "华晨宝马", "demand": 1}],
@@ -333,4 +330,37 @@ fn a_round_of_changes_reads_in_the_markets_ids_and_names_each_bad_entry() {
         let e = read(text).unwrap_err().to_string();
         assert!(e.contains(message), "{text}: {e}");
     }
+}
+
+#[test]
+fn the_ids_a_round_adds_are_known_to_the_next_round_and_not_before_it_is_applied() {
+    use duijie_store::market::{Ids, parse_market_changes, parse_market_json};
+    let file = parse_market_json(
+        "m",
+        r#"{"needs": [{"id": "沈阳机床", "demand": 2}], "offers": [{"id": "东北大学", "capacity": 2}],
+            "pairs": [{"need": "沈阳机床", "offer": "东北大学", "need_score": 0.5}]}"#,
+        Market::Talent,
+    )
+    .unwrap();
+    let mut live = duijie::policy::LiveWelfare::new(file.instance).unwrap();
+    let (mut needs, mut offers) = (Ids::new(file.need_ids), Ids::new(file.offer_ids));
+    let round1 = r#"{"offers": [{"id": "大连理工大学", "capacity": 3}],
+        "needs": [{"id": "华晨宝马", "demand": 1}],
+        "pairs": [{"need": "华晨宝马", "offer": "大连理工大学", "need_score": 0.25}]}"#;
+    let c = parse_market_changes("r1", round1, &needs, &offers, live.instance()).unwrap();
+    // Read, not applied: the market's ids are as they were.
+    assert_eq!((needs.len(), offers.get("大连理工大学")), (1, None));
+    c.apply(&mut live, &mut needs, &mut offers).unwrap();
+    assert_eq!(needs.names(), ["沈阳机床", "华晨宝马"]);
+    assert_eq!(
+        (offers.get("大连理工大学"), needs.get("华晨宝马")),
+        (Some(1), Some(1))
+    );
+    let round2 = r#"{"pairs": [{"need": "华晨宝马", "offer": "大连理工大学", "need_score": 0.75}],
+        "withdraw": ["大连理工大学"]}"#;
+    let c = parse_market_changes("r2", round2, &needs, &offers, live.instance()).unwrap();
+    assert_eq!((c.scores, c.withdraw), (vec![(1, 1, 750_000, 750_000)], vec![1]));
+    let again = r#"{"needs": [{"id": "华晨宝马", "demand": 1}]}"#;
+    let e = parse_market_changes("r3", again, &needs, &offers, live.instance()).unwrap_err();
+    assert!(e.to_string().contains("already has one"), "{e}");
 }
