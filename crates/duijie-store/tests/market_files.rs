@@ -273,16 +273,21 @@ fn bad_matrices_are_refused_with_file_line_and_ids() {
     }
 }
 
-#[test]
-fn a_round_of_changes_reads_in_the_markets_ids_and_names_each_bad_entry() {
-    use duijie_store::market::{Ids, parse_market_changes, parse_market_json};
-    let file = parse_market_json(
+/// A market of one need and one offer, joined by one pair.
+fn one_pair_market() -> duijie_store::market::MarketFile {
+    duijie_store::market::parse_market_json(
         "m",
         r#"{"needs": [{"id": "沈阳机床", "demand": 2}], "offers": [{"id": "东北大学", "capacity": 2}],
             "pairs": [{"need": "沈阳机床", "offer": "东北大学", "need_score": 0.5}]}"#,
         Market::Talent,
     )
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn a_round_of_changes_reads_in_the_markets_ids_and_names_each_bad_entry() {
+    use duijie_store::market::{Ids, parse_market_changes};
+    let file = one_pair_market();
     let (need_ids, offer_ids) = (
         Ids::new(file.need_ids.clone()),
         Ids::new(file.offer_ids.clone()),
@@ -334,14 +339,8 @@ fn a_round_of_changes_reads_in_the_markets_ids_and_names_each_bad_entry() {
 
 #[test]
 fn the_ids_a_round_adds_are_known_to_the_next_round_and_not_before_it_is_applied() {
-    use duijie_store::market::{Ids, parse_market_changes, parse_market_json};
-    let file = parse_market_json(
-        "m",
-        r#"{"needs": [{"id": "沈阳机床", "demand": 2}], "offers": [{"id": "东北大学", "capacity": 2}],
-            "pairs": [{"need": "沈阳机床", "offer": "东北大学", "need_score": 0.5}]}"#,
-        Market::Talent,
-    )
-    .unwrap();
+    use duijie_store::market::{Ids, parse_market_changes};
+    let file = one_pair_market();
     let mut live = duijie::policy::LiveWelfare::new(file.instance).unwrap();
     let (mut needs, mut offers) = (Ids::new(file.need_ids), Ids::new(file.offer_ids));
     let round1 = r#"{"offers": [{"id": "大连理工大学", "capacity": 3}],
@@ -359,7 +358,10 @@ fn the_ids_a_round_adds_are_known_to_the_next_round_and_not_before_it_is_applied
     let round2 = r#"{"pairs": [{"need": "华晨宝马", "offer": "大连理工大学", "need_score": 0.75}],
         "withdraw": ["大连理工大学"]}"#;
     let c = parse_market_changes("r2", round2, &needs, &offers, live.instance()).unwrap();
-    assert_eq!((c.scores, c.withdraw), (vec![(1, 1, 750_000, 750_000)], vec![1]));
+    assert_eq!(
+        (c.scores, c.withdraw),
+        (vec![(1, 1, 750_000, 750_000)], vec![1])
+    );
     let again = r#"{"needs": [{"id": "华晨宝马", "demand": 1}]}"#;
     let e = parse_market_changes("r3", again, &needs, &offers, live.instance()).unwrap_err();
     assert!(e.to_string().contains("already has one"), "{e}");
