@@ -1,8 +1,9 @@
 //! Maximum-weight transportation (b-matching) by successive shortest paths, with its LP dual.
 
-use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+
+use rayon::prelude::*;
 
 use super::{Algorithm, AllocateError, CertificateError, SparseMatrix, Status};
 

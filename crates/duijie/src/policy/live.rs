@@ -2,11 +2,12 @@
 //! optimal basis of its last solve ([`LiveTransport`]), changed as needs arrive and offers are
 //! withdrawn, and re-solved from that basis.
 
+use rayon::prelude::*;
+
 use super::{Allocation, CandidateCapacity, MarketInstance, Match, candidate_capacity};
 use crate::allocate::{
     AllocateError, GROWTH_ROOM, Limits, LiveTransport, Status, TransportSolution,
 };
-use rayon::prelude::*;
 
 /// One market's [`Welfare`](super::Welfare) allocation, kept live: each round's changes are
 /// applied to the instance and to the last optimal basis, and [`LiveWelfare::allocate`]
