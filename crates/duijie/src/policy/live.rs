@@ -361,19 +361,18 @@ impl LiveWelfare {
             x.received = received[i];
             x.to_others = given[i] - received[i];
         }
-        c.extend((known..needs).map(|i| {
-            let mut x = CandidateCapacity {
-                received: received[i],
-                ..CandidateCapacity::default()
-            };
-            let mut given = 0u64;
-            for p in &inst.pairs[self.row_start[i]..self.row_start[i + 1]] {
-                x.total += u64::from(inst.capacity[p.1 as usize]);
-                given += used[p.1 as usize];
-            }
-            x.to_others = given - x.received;
-            x
-        }));
+        // New needs: counted from their own pairs, as a fresh build counts every need.
+        if known < needs {
+            let fresh = candidate_capacity(
+                needs,
+                inst.pairs[self.row_start[known]..]
+                    .iter()
+                    .map(|p| (p.0, p.1)),
+                &inst.capacity,
+                matches,
+            );
+            c.extend_from_slice(&fresh[known..]);
+        }
         c
     }
 }
