@@ -425,8 +425,6 @@ struct LivePart {
     /// Each pair's arc, in the instance's pair order ([`NO_ARC`]: a pair into a column that had
     /// capacity 0 when the pair arrived).
     pair_arc: Vec<u32>,
-    /// Each arc's pair, in the instance's pair order ([`NO_ARC`]: not a pair's arc).
-    arc_pair: Vec<u32>,
     /// Each row's node and "unmet" arc.
     row_node: Vec<u32>,
     /// Each node's row ([`NO_ARC`]: a column's node or the sink), to read a pair arc's row
@@ -435,6 +433,9 @@ struct LivePart {
     unmet_arc: Vec<u32>,
     /// Each column's node and arc to the sink.
     col_node: Vec<u32>,
+    /// Each node's column ([`NO_ARC`]: a row's node or the sink), to read a pair arc's column
+    /// off its head.
+    node_col: Vec<u32>,
     col_arc: Vec<u32>,
     sink: usize,
     /// The largest |weight| so far.
@@ -470,14 +471,7 @@ impl LivePart {
         let (rows, cols) = (t.rows(), t.cols());
         let sink = rows + cols;
         let basis = Basis::new(&net.problem(&Limits::default()));
-        let mut arc_pair = vec![NO_ARC; net.source.len()];
-        for (k, &a) in net.pair_arc.iter().enumerate() {
-            if a != NO_ARC {
-                arc_pair[a as usize] = index(k);
-            }
-        }
         Ok(LivePart {
-            arc_pair,
             max_w: t.pairs().max_abs(),
             capacity: transport::network_capacity(&t),
             basis,
@@ -489,6 +483,10 @@ impl LivePart {
                 .collect(),
             unmet_arc: (0..rows).map(|i| index(net.first_unmet + i)).collect(),
             col_node: (rows..sink).map(index).collect(),
+            node_col: std::iter::repeat_n(NO_ARC, rows)
+                .chain((0..cols).map(index))
+                .chain([NO_ARC])
+                .collect(),
             col_arc: (0..cols)
                 .map(|j| index(net.first_unmet + rows + j))
                 .collect(),
@@ -513,9 +511,9 @@ impl LivePart {
         self.t.reserve(rows, pairs);
         self.basis.reserve(rows, pairs + rows);
         self.pair_arc.reserve(pairs);
-        self.arc_pair.reserve(pairs + rows);
         self.row_node.reserve(rows);
         self.node_row.reserve(rows);
+        self.node_col.reserve(rows);
         self.unmet_arc.reserve(rows);
     }
 
@@ -568,13 +566,11 @@ impl LivePart {
                 let a = self
                     .basis
                     .add_arc(u, self.col_node[j as usize] as usize, room, -w);
-                self.arc_pair.push(index(self.pair_arc.len()));
                 index(a)
             };
             self.pair_arc.push(arc);
         }
         let unmet = self.basis.add_arc(u, self.sink, room, 0);
-        self.arc_pair.push(NO_ARC);
         self.basis.hang(u, unmet, i64::from(demand));
         self.row_node.push(index(u));
         self.node_row.resize(u, NO_ARC);
@@ -596,9 +592,10 @@ impl LivePart {
         self.t.push_col(capacity);
         let u = self.basis.add_node();
         let arc = self.basis.add_arc(u, self.sink, i64::from(capacity), 0);
-        self.arc_pair.push(NO_ARC);
         self.basis.hang(u, arc, 0);
         self.col_node.push(index(u));
+        self.node_col.resize(u, NO_ARC);
+        self.node_col.push(index(j));
         self.col_arc.push(index(arc));
         Ok(index(j))
     }
@@ -665,12 +662,14 @@ impl LivePart {
             *u = new_of[*u as usize];
         }
         self.sink = new_of[self.sink] as usize;
-        let mut node_row = Vec::with_capacity(self.node_row.capacity());
-        node_row.resize(self.node_row.len(), NO_ARC);
-        for (u, &i) in self.node_row.iter().enumerate() {
-            node_row[new_of[u] as usize] = i;
+        for of_node in [&mut self.node_row, &mut self.node_col] {
+            let mut renumbered = Vec::with_capacity(of_node.capacity());
+            renumbered.resize(new_of.len(), NO_ARC);
+            for (u, &i) in of_node.iter().enumerate() {
+                renumbered[new_of[u] as usize] = i;
+            }
+            *of_node = renumbered;
         }
-        self.node_row = node_row;
     }
 
     /// Solves from the last basis within `limits`: the optimal plan of the part as it now
@@ -719,20 +718,30 @@ impl LivePart {
             )));
         }
         // Only tree arcs carry flow strictly inside their bounds, and no pair arc reaches its
-        // bound (demand + 1): the plan is read off the tree's arcs, not off every pair.
-        let mut flows: Vec<(u32, u32, u32)> = Vec::new();
-        let mut objective: i128 = 0;
-        for a in self.basis.tree_arcs() {
-            let k = self.arc_pair[a];
-            let f = self.basis.flow_of(a);
-            if k != NO_ARC && f > 0 {
-                let i = self.node_row[self.basis.tail(a)];
-                let (j, w) = t.pairs().at(k as usize);
-                flows.push((i, j, u32::try_from(f).unwrap_or(u32::MAX)));
-                objective += i128::from(w) * i128::from(f);
-            }
-        }
-        flows.sort_unstable();
+        // bound (demand + 1): the plan is read off the tree's arcs, not off every pair. A
+        // node's tree arc is a pair's when it joins a row to a column, and its cost is the
+        // pair's weight negated, so each arc's flow and cost are the only reads away from the
+        // nodes' own arrays (the largest part of the province talent market, 15,026 nodes:
+        // 2.5–3.6 ms through each arc's pair, then sorted, against 0.6–0.9 ms on two threads).
+        let mut placed: Vec<(u32, u32, u32, i64)> = (0..self.basis.nodes())
+            .into_par_iter()
+            .with_min_len(1 << 12)
+            .filter_map(|u| {
+                let (tail, head, f, cost) = self.basis.tree_arc_above(u)?;
+                let i = *self.node_row.get(tail)?;
+                let j = *self.node_col.get(head)?;
+                (i != NO_ARC && j != NO_ARC && f > 0).then(|| {
+                    debug_assert_eq!(t.weight(i as usize, j), Some(-cost));
+                    (i, j, u32::try_from(f).unwrap_or(u32::MAX), -cost)
+                })
+            })
+            .collect();
+        placed.par_sort_unstable_by_key(|p| (p.0, p.1));
+        let objective: i128 = placed
+            .iter()
+            .map(|p| i128::from(p.3) * i128::from(p.2))
+            .sum();
+        let flows: Vec<(u32, u32, u32)> = placed.into_iter().map(|p| (p.0, p.1, p.2)).collect();
         let unmet = self
             .unmet_arc
             .iter()
@@ -880,7 +889,7 @@ mod tests {
             let mut b = a.clone();
             let new_of = b.basis.relabel();
             prop_assert!(!b.basis.scattered());
-            let arcs = a.arc_pair.len();
+            let arcs = a.basis.arcs();
             for _ in 0..changes {
                 let (arc, cost) = ((next() % arcs as u64) as usize, (next() % 60) as i64 - 30);
                 a.basis.set_cost(arc, cost);

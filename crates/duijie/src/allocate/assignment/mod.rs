@@ -380,12 +380,6 @@ impl SparseMatrix {
         }
     }
 
-    /// Entry `k` of the matrix's entry order as `(column, value)` (its row is the caller's to
-    /// know: finding it here would take a search of the row starts).
-    pub(crate) fn at(&self, k: usize) -> (u32, i64) {
-        (self.col[k], self.val[k])
-    }
-
     /// Where row `i`'s entries sit in the matrix's entry order.
     pub(crate) fn row_span(&self, i: usize) -> std::ops::Range<usize> {
         self.start[i]..self.start[i + 1]
