@@ -163,17 +163,31 @@ pub(super) fn combine<'a>(
         status: Status::Optimal,
         algorithm: super::Algorithm::NetworkSimplex,
     };
+    // Each row is in one part, whose flows list it with its columns in order: the flows are
+    // placed by row (a counting sort), and sorted only if a part's columns were not in the
+    // whole instance's order.
+    let parts: Vec<_> = parts.collect();
+    let mut at = vec![0usize; t.rows() + 1];
+    for (rows, _, s) in &parts {
+        for &(r, _, _) in &s.flows {
+            at[rows[r as usize] as usize + 1] += 1;
+        }
+    }
+    for i in 0..t.rows() {
+        at[i + 1] += at[i];
+    }
+    out.flows = vec![(0, 0, 0); at[t.rows()]];
     for (rows, cols, s) in parts {
         out.objective += s.objective;
         out.algorithm = s.algorithm;
         if s.status != Status::Optimal {
             out.status = s.status;
         }
-        out.flows.extend(
-            s.flows
-                .iter()
-                .map(|&(r, k, u)| (rows[r as usize], cols[k as usize], u)),
-        );
+        for &(r, k, u) in &s.flows {
+            let i = rows[r as usize];
+            out.flows[at[i as usize]] = (i, cols[k as usize], u);
+            at[i as usize] += 1;
+        }
         for (k, &i) in rows.iter().enumerate() {
             out.unmet[i as usize] = s.unmet[k];
             if let Some(&p) = s.row_price.get(k) {
@@ -186,7 +200,9 @@ pub(super) fn combine<'a>(
             }
         }
     }
-    out.flows.sort_unstable();
+    if !out.flows.is_sorted() {
+        out.flows.sort_unstable();
+    }
     if out.status != Status::Optimal {
         out.row_price.clear();
         out.col_price.clear();
