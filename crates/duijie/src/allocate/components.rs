@@ -142,18 +142,22 @@ pub fn max_weight_transport_by_components(
         comps
             .iter()
             .zip(&solved)
-            .map(|(c, s)| (&c.rows[..], &c.cols[..], s)),
-    ))
+            .map(|(c, s)| (&c.rows[..], &c.cols[..], s, &[][..])),
+    )
+    .0)
 }
 
 /// The plan of the whole problem `t` from its components' solutions, each with its rows and
 /// columns in `t`'s indices: flows and prices put back in place, rows outside every component
 /// unmet at price 0, the objectives summed. A component stopped by a limit makes the whole
 /// stopped, without prices (its prices are no certificate, and neither are the combined ones).
+/// Each part may come with the weight of each of its flows, in their order; when every part
+/// does, the weights of the combined plan's flows are returned beside it, in its order (empty
+/// otherwise).
 pub(super) fn combine<'a>(
     t: &Transport,
-    parts: impl Iterator<Item = (&'a [u32], &'a [u32], &'a TransportSolution)>,
-) -> TransportSolution {
+    parts: impl Iterator<Item = (&'a [u32], &'a [u32], &'a TransportSolution, &'a [i64])>,
+) -> (TransportSolution, Vec<i64>) {
     let mut out = TransportSolution {
         flows: Vec::new(),
         unmet: t.demand().to_vec(),
@@ -167,8 +171,9 @@ pub(super) fn combine<'a>(
     // placed by row (a counting sort), and sorted only if a part's columns were not in the
     // whole instance's order.
     let parts: Vec<_> = parts.collect();
+    let weighed = parts.iter().all(|p| p.3.len() == p.2.flows.len());
     let mut at = vec![0usize; t.rows() + 1];
-    for (rows, _, s) in &parts {
+    for (rows, _, s, _) in &parts {
         for &(r, _, _) in &s.flows {
             at[rows[r as usize] as usize + 1] += 1;
         }
@@ -177,15 +182,20 @@ pub(super) fn combine<'a>(
         at[i + 1] += at[i];
     }
     out.flows = vec![(0, 0, 0); at[t.rows()]];
-    for (rows, cols, s) in parts {
+    let mut weights = vec![0i64; if weighed { out.flows.len() } else { 0 }];
+    for (rows, cols, s, w) in parts {
         out.objective += s.objective;
         out.algorithm = s.algorithm;
         if s.status != Status::Optimal {
             out.status = s.status;
         }
-        for &(r, k, u) in &s.flows {
+        for (f, &(r, k, u)) in s.flows.iter().enumerate() {
             let i = rows[r as usize];
-            out.flows[at[i as usize]] = (i, cols[k as usize], u);
+            let to = at[i as usize];
+            out.flows[to] = (i, cols[k as usize], u);
+            if weighed {
+                weights[to] = w[f];
+            }
             at[i as usize] += 1;
         }
         for (k, &i) in rows.iter().enumerate() {
@@ -201,11 +211,17 @@ pub(super) fn combine<'a>(
         }
     }
     if !out.flows.is_sorted() {
-        out.flows.sort_unstable();
+        if weighed {
+            let mut both: Vec<_> = out.flows.into_iter().zip(weights).collect();
+            both.sort_unstable();
+            (out.flows, weights) = both.into_iter().unzip();
+        } else {
+            out.flows.sort_unstable();
+        }
     }
     if out.status != Status::Optimal {
         out.row_price.clear();
         out.col_price.clear();
     }
-    out
+    (out, weights)
 }

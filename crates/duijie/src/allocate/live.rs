@@ -91,6 +91,8 @@ pub struct LiveTransport {
     col_at: Vec<(u32, u32)>,
     /// Pivots of the last solve, over every part it re-solved.
     pivots: u64,
+    /// The weight of each flow of the last solve's plan, in its order.
+    weights: Vec<i64>,
 }
 
 #[derive(Clone)]
@@ -99,6 +101,8 @@ struct Part {
     rows: Vec<u32>,
     cols: Vec<u32>,
     last: Option<TransportSolution>,
+    /// The weight of each flow of `last`, in its order.
+    weights: Vec<i64>,
 }
 
 impl Part {
@@ -108,6 +112,7 @@ impl Part {
             rows: c.rows,
             cols: c.cols,
             last: None,
+            weights: Vec::new(),
         })
     }
 }
@@ -136,6 +141,7 @@ impl LiveTransport {
             col_at: vec![NONE; t.cols()],
             parts: Vec::new(),
             pivots: 0,
+            weights: Vec::new(),
             t,
         };
         for c in components(&live.t) {
@@ -169,6 +175,13 @@ impl LiveTransport {
     /// Pivots the last [`LiveTransport::solve`] took, over the components it re-solved.
     pub fn pivots(&self) -> u64 {
         self.pivots
+    }
+
+    /// The weight of each flow of the plan the last [`LiveTransport::solve`] returned, in the
+    /// plan's order (read off the basis's arc costs as the plan was; empty before a solve and
+    /// after a failed one), so that a caller need not look each pair up again.
+    pub(crate) fn plan_weights(&self) -> &[i64] {
+        &self.weights
     }
 
     /// Room for `rows` more rows with `pairs` pairs in all, spread over the components by
@@ -365,7 +378,7 @@ impl LiveTransport {
             .into_par_iter()
             .with_max_len(1)
             .map(|part| {
-                let s = part.live.solve_within(limits)?;
+                let (s, weights) = part.live.solve_within(limits)?;
                 if s.status == Status::Optimal {
                     transport::verify_transport(&part.live.t, &s).map_err(|source| {
                         AllocateError::CertificateFailed {
@@ -376,6 +389,7 @@ impl LiveTransport {
                 }
                 let pivots = part.live.pivots();
                 part.last = Some(s);
+                part.weights = weights;
                 Ok(pivots)
             })
             .collect();
@@ -393,15 +407,17 @@ impl LiveTransport {
             for part in self.parts.iter_mut().flatten() {
                 part.last = None;
             }
+            self.weights.clear();
             return Err(e);
         }
-        let out = super::components::combine(
+        let (out, weights) = super::components::combine(
             &self.t,
             self.parts
                 .iter()
                 .flatten()
-                .filter_map(|p| Some((&p.rows[..], &p.cols[..], p.last.as_ref()?))),
+                .filter_map(|p| Some((&p.rows[..], &p.cols[..], p.last.as_ref()?, &p.weights[..]))),
         );
+        self.weights = weights;
         // A stopped part goes on from its basis next time.
         for part in self.parts.iter_mut().flatten() {
             if part
@@ -681,7 +697,10 @@ impl LivePart {
     /// [`AllocateError::LimitReached`] when the limit came before every withdrawn column was
     /// emptied (no feasible plan yet); [`AllocateError::InvalidInstance`] if a finished solve
     /// left flow on a withdrawn column (it cannot: every row can leave its units unmet).
-    fn solve_within(&mut self, limits: &Limits<'_>) -> Result<TransportSolution, AllocateError> {
+    fn solve_within(
+        &mut self,
+        limits: &Limits<'_>,
+    ) -> Result<(TransportSolution, Vec<i64>), AllocateError> {
         if self.solved {
             self.keep_in_order();
         }
@@ -741,7 +760,8 @@ impl LivePart {
             .iter()
             .map(|p| i128::from(p.3) * i128::from(p.2))
             .sum();
-        let flows: Vec<(u32, u32, u32)> = placed.into_iter().map(|p| (p.0, p.1, p.2)).collect();
+        let flows: Vec<(u32, u32, u32)> = placed.iter().map(|p| (p.0, p.1, p.2)).collect();
+        let weights: Vec<i64> = placed.iter().map(|p| p.3).collect();
         let unmet = self
             .unmet_arc
             .iter()
@@ -755,7 +775,7 @@ impl LivePart {
             self.sink,
         );
         transport::price_closed_columns(t, &row_price, &mut col_price);
-        Ok(TransportSolution {
+        let s = TransportSolution {
             flows,
             unmet,
             objective,
@@ -767,7 +787,8 @@ impl LivePart {
                 Status::Optimal
             },
             algorithm: Algorithm::NetworkSimplex,
-        })
+        };
+        Ok((s, weights))
     }
 }
 

@@ -285,16 +285,37 @@ impl LiveWelfare {
     /// row of the solver's weights. Returns it with the units each offer gives.
     fn allocation(&self, s: TransportSolution) -> (Allocation, Vec<u64>) {
         let inst = &self.inst;
-        let mut matches = super::merge_flows(s.flows);
-        // A match's score is its pair's need-side score, the solver's weight: found in the
-        // solver's own sparse rows (four bytes a column to search, against the 24 of a pair in
-        // the instance: on the province talent market 2.6 -> 1.1 ms for ~22,000 matches).
-        // Looked up on every thread: each lookup waits on memory, about 70 ns.
-        let weights = self.live.transport();
-        matches
-            .par_iter_mut()
-            .with_min_len(1 << 12)
-            .for_each(|m| m.score = weights.weight(m.need as usize, m.offer).unwrap_or(0));
+        // A match's score is its pair's need-side score, the solver's weight, which the solve
+        // read off the basis with each flow ([`LiveTransport::plan_weights`]): its plan is
+        // already one match per pair, in order. Otherwise each is found in the solver's own
+        // sparse rows, on every thread (each lookup waits on memory, about 70 ns; on the
+        // province talent market, ~22,000 matches, about 1 ms).
+        let placed = self.live.plan_weights();
+        let matches = if placed.len() == s.flows.len()
+            && s.flows.iter().all(|f| f.2 > 0)
+            && s.flows
+                .windows(2)
+                .all(|f| (f[0].0, f[0].1) < (f[1].0, f[1].1))
+        {
+            s.flows
+                .iter()
+                .zip(placed)
+                .map(|(&(need, offer, units), &score)| Match {
+                    need,
+                    offer,
+                    units,
+                    score,
+                })
+                .collect()
+        } else {
+            let mut matches = super::merge_flows(s.flows);
+            let weights = self.live.transport();
+            matches
+                .par_iter_mut()
+                .with_min_len(1 << 12)
+                .for_each(|m| m.score = weights.weight(m.need as usize, m.offer).unwrap_or(0));
+            matches
+        };
         let needs = inst.needs();
         let mut used = vec![0u64; inst.offers()];
         for m in &matches {
