@@ -37,10 +37,12 @@
 //! Measured on the province talent market (20,000 needs, 4,991 offers, 997,162 pairs in 8
 //! components; `cargo bench -p duijie-benches --bench history -- rematch`, through
 //! [`LiveWelfare`](crate::policy::LiveWelfare), certificate checked and allocation built in
-//! each; `benches/results/2026-12-06-rematch-allocation.csv`), against a fresh welfare
-//! allocation of the changed market (components on both cores) at 238–263 ms on a slow
-//! afternoon: unchanged 3–4 ms (0.01×); 100 needs arrive (1,662 units, 3,986 pivots) 29–33 ms
-//! (0.12–0.13×); 100 offers withdrawn (8,074 units, 21,429 pivots) 81–91 ms (0.34–0.36×).
+//! each; `benches/results/2026-12-06-rematch-pricing.csv`, an AMD EPYC with AVX2), against a
+//! fresh welfare allocation of the changed market (components on both cores) at 242–287 ms on
+//! a noisy afternoon: unchanged 1.2–1.8 ms (under 0.01×); 100 needs arrive (1,662 units, 3,986
+//! pivots) 33 ms (0.12–0.13×); 100 offers withdrawn (8,074 units, 21,429 pivots) 82–84 ms
+//! (0.32–0.35×). In the largest component after 100 arrivals, the block searches read 6.2
+//! million arcs for 2,942 pivots, and pricing is still about two thirds of the simplex's time.
 //! Random changes of that size reach every component, and the answer moves far (the
 //! withdrawal changes a third of the partnerships). About 40% of the pivots move no flow, and
 //! the pivots are four to eight times the arcs by which the final basis differs from the
