@@ -446,7 +446,7 @@ struct LivePart {
     /// Each row's node and "unmet" arc.
     row_node: Vec<u32>,
     /// Each node's row ([`NO_ARC`]: a column's node or the sink), to read a pair arc's row
-    /// off its tail.
+    /// off its tail; like `node_col`, one entry for every node of the basis.
     node_row: Vec<u32>,
     unmet_arc: Vec<u32>,
     /// Each column's node and arc to the sink.
@@ -591,8 +591,8 @@ impl LivePart {
         let unmet = self.basis.add_arc(u, self.sink, room, 0);
         self.basis.hang(u, unmet, i64::from(demand));
         self.row_node.push(index(u));
-        self.node_row.resize(u, NO_ARC);
         self.node_row.push(index(i));
+        self.node_col.push(NO_ARC);
         self.unmet_arc.push(index(unmet));
         Ok(index(i))
     }
@@ -612,7 +612,7 @@ impl LivePart {
         let arc = self.basis.add_arc(u, self.sink, i64::from(capacity), 0);
         self.basis.hang(u, arc, 0);
         self.col_node.push(index(u));
-        self.node_col.resize(u, NO_ARC);
+        self.node_row.push(NO_ARC);
         self.node_col.push(index(j));
         self.col_arc.push(index(arc));
         Ok(index(j))
@@ -749,8 +749,7 @@ impl LivePart {
             .with_min_len(1 << 12)
             .filter_map(|u| {
                 let (tail, head, f, cost) = self.basis.tree_arc_above(u)?;
-                let i = *self.node_row.get(tail)?;
-                let j = *self.node_col.get(head)?;
+                let (i, j) = (self.node_row[tail], self.node_col[head]);
                 (i != NO_ARC && j != NO_ARC && f > 0).then(|| {
                     debug_assert_eq!(t.weight(i as usize, j), Some(-cost));
                     (i, j, u32::try_from(f).unwrap_or(u32::MAX), -cost)
