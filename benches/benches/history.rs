@@ -69,6 +69,11 @@ fn bench(c: &mut Criterion) {
         )
         .expect("valid")
     };
+    // The metrics of the talent market's welfare allocation (what every face reports with an
+    // allocation: the CLI's report, the Python package's metrics, the service's answer).
+    g.bench_function("measure/talent_province", |bch| {
+        bch.iter(|| duijie::policy::measure(&talent, &base))
+    });
     for (name, inst) in [
         ("talent_fresh", &talent),
         ("talent_100_needs_added", &added),

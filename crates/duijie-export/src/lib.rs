@@ -376,7 +376,7 @@ pub fn allocation_csv(
     use std::fmt::Write as _;
     let mut csv = String::with_capacity(32 * (a.matches.len() + 1));
     csv.push_str("need,offer,units,need_score,offer_score\n");
-    for (m, (w, v)) in a.matches.iter().zip(inst.match_views(&a.matches)) {
+    for (m, &(w, v)) in a.matches.iter().zip(&inst.views_of(&a.matches)) {
         push_csv_cell(&mut csv, &need_ids[m.need as usize]);
         csv.push(',');
         push_csv_cell(&mut csv, &offer_ids[m.offer as usize]);

@@ -111,19 +111,16 @@ pub fn measure(inst: &MarketInstance, a: &Allocation) -> PolicyMetrics {
     let mut used = vec![0u64; m];
     #[allow(clippy::cast_precision_loss)]
     let unit = |x: i64| x as f64 / SCALE as f64;
-    for (mt, (w, v)) in a.matches.iter().zip(inst.match_views(&a.matches)) {
+    let views = inst.views_of(&a.matches);
+    for (mt, &(w, v)) in a.matches.iter().zip(&views) {
         let u = f64::from(mt.units);
         need_sum[mt.need as usize] += unit(w) * u;
         offer_sum[mt.offer as usize] += unit(v) * u;
         placed[mt.need as usize] += u64::from(mt.units);
         used[mt.offer as usize] += u64::from(mt.units);
     }
-    let mut need_has = vec![false; n];
-    let mut offer_has = vec![false; m];
-    for p in &inst.pairs {
-        need_has[p.0 as usize] = true;
-        offer_has[p.1 as usize] = true;
-    }
+    let census = super::stable::pair_census(inst, a, &views);
+    let (need_has, offer_has) = (&census.need_has, &census.offer_has);
     let need_sat: Vec<f64> = (0..n)
         .filter(|&i| inst.demand[i] > 0 && need_has[i])
         .map(|i| need_sum[i] / f64::from(inst.demand[i]))
@@ -157,7 +154,7 @@ pub fn measure(inst: &MarketInstance, a: &Allocation) -> PolicyMetrics {
         offers: inst.capacity.iter().filter(|&&c| c > 0).count(),
         offers_used: used.iter().filter(|&&u| u > 0).count(),
         capacity_use,
-        blocking_pairs: super::stable::blocking_pair_count(inst, a),
+        blocking_pairs: census.blocking,
         need_satisfaction: Spread::of(&need_sat),
         offer_satisfaction: Spread::of(&offer_sat),
     }

@@ -44,6 +44,8 @@ pub use metrics::{GroupCoverage, PolicyMetrics, Spread, gini, measure};
 pub use modes::{Cooperation, Mode};
 pub use stable::{Side, blocking_pairs, deferred_acceptance, deferred_acceptance_within};
 
+use rayon::prelude::*;
+
 use crate::allocate::{self, Algorithm, AllocateError, Status, Transport};
 use crate::score::{Market, Scorer};
 
@@ -224,6 +226,21 @@ impl MarketInstance {
             .map(|k| k.map_or((0, 0), |k| (self.pairs[k].2, self.pairs[k].3)))
     }
 
+    /// [`MarketInstance::match_views`] collected, read on every thread: each takes a run of
+    /// the matches and reads on through the pairs from its first (on a province talent market,
+    /// 22,642 matches in 997,162 pairs, a forward read of most of the pairs' 24 MB).
+    pub fn views_of(&self, matches: &[Match]) -> Vec<(i64, i64)> {
+        self.views_in_runs(matches, 1 << 12)
+    }
+
+    /// [`MarketInstance::views_of`] in runs of `run` matches (at least 1).
+    fn views_in_runs(&self, matches: &[Match], run: usize) -> Vec<(i64, i64)> {
+        matches
+            .par_chunks(run.max(1))
+            .flat_map_iter(|run| self.match_views(run))
+            .collect()
+    }
+
     /// The `(need-side score, offer-side satisfaction)` of a pair; `(0, 0)` when it is not a
     /// candidate.
     pub fn views(&self, i: u32, j: u32) -> (i64, i64) {
@@ -272,9 +289,9 @@ impl MarketInstance {
     /// sorted by need then offer, repeated pairs merged.
     fn matches(&self, flows: Vec<(u32, u32, u32)>) -> Vec<Match> {
         let mut matches = merge_flows(flows);
-        // Sorted like the pairs: found in one forward read.
-        let scores: Vec<i64> = self.match_views(&matches).map(|v| v.0).collect();
-        for (m, score) in matches.iter_mut().zip(scores) {
+        // Sorted like the pairs: found in one forward read on each thread.
+        let views = self.views_of(&matches);
+        for (m, (score, _)) in matches.iter_mut().zip(views) {
             m.score = score;
         }
         matches

@@ -210,6 +210,19 @@ proptest! {
                 }
             }
             prop_assert_eq!(stable::blocking_pair_count(&inst, &a), expect.len());
+            prop_assert_eq!(measure(&inst, &a).blocking_pairs, expect.len());
+            // The census in runs of every length (the pairs split across threads) and the
+            // views read in runs: the same as one read.
+            let views: Vec<(i64, i64)> = inst.match_views(&a.matches).collect();
+            for run in 1..=4 {
+                prop_assert_eq!(&inst.views_in_runs(&a.matches, run), &views);
+                let c = stable::census_in_runs(&inst, &a, &views, run);
+                prop_assert_eq!(c.blocking, expect.len());
+                let need_has: Vec<bool> = (0..inst.needs() as u32).map(|i| inst.pairs.iter().any(|p| p.0 == i)).collect();
+                let offer_has: Vec<bool> = (0..inst.offers() as u32).map(|j| inst.pairs.iter().any(|p| p.1 == j)).collect();
+                prop_assert_eq!(&c.need_has, &need_has);
+                prop_assert_eq!(&c.offer_has, &offer_has);
+            }
             prop_assert_eq!(blocking_pairs(&inst, &a), expect);
         }
     }
