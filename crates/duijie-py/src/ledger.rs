@@ -6,7 +6,7 @@ use duijie::policy::{self, Policy};
 use duijie::score::{self, Lang, Market, ScoreConfig};
 use duijie_store::{Loaded, Source};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyList, PyTuple};
 
 use crate::errors::{InvalidInputError, LedgerError, allocate_error};
 
@@ -289,23 +289,51 @@ pub fn market_compare_csv(py: Python<'_>, instance_json: &str, policies: &str) -
     Ok(duijie_export::comparison_csv(&rows, false))
 }
 
-/// One policy on a market instance: the text of `allocation.csv` and the metrics as JSON, as
-/// `duijie allocate --instance` writes and prints them.
+/// An allocation's rows as the columns of `allocation.csv` (`need, offer, units, need_score,
+/// offer_score`), each a Python list: the ids as text, the units, and each score as the double
+/// nearest its six-decimal value in the CSV (the fixed-point score over [`score::SCALE`], one
+/// correctly rounded division). A DataFrame is built from them without writing and parsing the
+/// CSV (on a province talent market's 22,642 matches, 8-10 ms of parsing and about as much
+/// formatting).
+pub(crate) fn allocation_columns<'py>(
+    py: Python<'py>,
+    inst: &policy::MarketInstance,
+    need_ids: &[String],
+    offer_ids: &[String],
+    a: &policy::Allocation,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let views = inst.views_of(&a.matches);
+    #[allow(clippy::cast_precision_loss)]
+    let decimal = |x: i64| x as f64 / score::SCALE as f64;
+    let m = &a.matches;
+    (
+        PyList::new(py, m.iter().map(|m| need_ids[m.need as usize].as_str()))?,
+        PyList::new(py, m.iter().map(|m| offer_ids[m.offer as usize].as_str()))?,
+        PyList::new(py, m.iter().map(|m| m.units))?,
+        PyList::new(py, views.iter().map(|v| decimal(v.0)))?,
+        PyList::new(py, views.iter().map(|v| decimal(v.1)))?,
+    )
+        .into_pyobject(py)
+}
+
+/// One policy on a market instance: the columns of `allocation.csv`
+/// ([`allocation_columns`]) and the metrics as JSON, as `duijie allocate --instance` writes
+/// and prints them.
 #[pyfunction]
-pub fn market_allocate(
-    py: Python<'_>,
+pub fn market_allocate<'py>(
+    py: Python<'py>,
     instance_json: &str,
     policy: &str,
-) -> PyResult<(String, String)> {
+) -> PyResult<(Bound<'py, PyTuple>, String)> {
     let file = market(instance_json)?;
     let p = one_policy(policy)?;
     let inst = &file.instance;
     let a = py
         .detach(|| p.allocate(inst))
         .map_err(|e| allocate_error(py, &e))?;
-    let metrics = policy::measure(inst, &a);
+    let metrics = py.detach(|| policy::measure(inst, &a));
     Ok((
-        duijie_export::allocation_csv(inst, &file.need_ids, &file.offer_ids, &a),
+        allocation_columns(py, inst, &file.need_ids, &file.offer_ids, &a)?,
         json(&metrics)?,
     ))
 }

@@ -5,8 +5,10 @@
 //! run; every answer is checked against its certificate before it is returned. Ledgers are read
 //! by `duijie-store` and tables written by `duijie-export`, exactly as the CLI does, and cross
 //! to Python as the CSV and JSON texts the CLI writes (the package's `__init__.py` turns them
-//! into pandas frames). Errors are the exception classes of `errors.rs`, with the CLI's
-//! messages.
+//! into pandas frames); an allocation of a market instance, the table a live round returns,
+//! crosses as the columns of its `allocation.csv` instead (`ledger::allocation_columns`: the
+//! same cells, without formatting and parsing the text). Errors are the exception classes of
+//! `errors.rs`, with the CLI's messages.
 //!
 //! Built with maturin (`pyproject.toml` beside this crate); `cargo test` does not run it — the
 //! tests are Python (`tests/`), run by `.ci/run`.

@@ -4,9 +4,10 @@
 use duijie::policy::{self, LiveWelfare};
 use duijie_store::market::Ids;
 use pyo3::prelude::*;
+use pyo3::types::PyTuple;
 
 use crate::errors::{InvalidInputError, allocate_error};
-use crate::ledger::{json, market};
+use crate::ledger::{allocation_columns, json, market};
 
 /// The welfare allocation of a market instance, kept live between rounds
 /// ([`duijie::policy::LiveWelfare`]), with the ids of its needs and offers.
@@ -54,17 +55,25 @@ impl PyLiveMarket {
     }
 
     /// The welfare allocation of the market as it now stands, re-solved from the last basis
-    /// and certificate checked: the text of `allocation.csv` and the metrics as JSON, as
+    /// and certificate checked: the columns of `allocation.csv` and the metrics as JSON, as
     /// `market_allocate` gives them.
-    fn allocate(&mut self, py: Python<'_>) -> PyResult<(String, String)> {
+    fn allocate<'py>(&mut self, py: Python<'py>) -> PyResult<(Bound<'py, PyTuple>, String)> {
         let live = &mut self.live;
-        let a = py
-            .detach(|| live.allocate())
+        let (a, metrics) = py
+            .detach(|| {
+                let a = live.allocate()?;
+                let metrics = policy::measure(live.instance(), &a);
+                Ok((a, metrics))
+            })
             .map_err(|e| allocate_error(py, &e))?;
-        let inst = self.live.instance();
-        let metrics = policy::measure(inst, &a);
         Ok((
-            duijie_export::allocation_csv(inst, self.need_ids.names(), self.offer_ids.names(), &a),
+            allocation_columns(
+                py,
+                self.live.instance(),
+                self.need_ids.names(),
+                self.offer_ids.names(),
+                &a,
+            )?,
             json(&metrics)?,
         ))
     }

@@ -509,6 +509,45 @@ def test_frames_and_lists_of_dicts_give_the_same_market():
     assert duijie.allocate_market(needs, offers, with_note)[1] == want
 
 
+def test_an_allocation_frame_is_the_clis_allocation_csv(tmp_path):
+    """The columns cross without a CSV: the same ids (leading zeros, commas, quotes, Chinese),
+    units and scores as the CLI's allocation.csv read back, each score the double nearest its
+    decimal, for an allocation with rows and for one without, live or fresh."""
+    pd = pytest.importorskip("pandas")
+    rng = random.Random(5)
+    names = ["001", "东北大学", 'a,"b"', "x y", "0"]
+    needs = [{"id": f"{names[i % 5]}-{i}" if i >= 5 else names[i], "demand": rng.randrange(1, 4)} for i in range(25)]
+    offers = [{"id": f"o{j:03}", "capacity": rng.randrange(1, 5)} for j in range(9)]
+    pairs = [
+        {"need": n["id"], "offer": o["id"], "need_score": round(rng.random(), 6), "offer_score": rng.random()}
+        for n in needs
+        for o in rng.sample(offers, 3)
+    ]
+    inst = {"needs": needs, "offers": offers, "pairs": pairs}
+    for k, market in enumerate([inst, dict(inst, offers=[dict(o, capacity=0) for o in offers])]):
+        path = tmp_path / f"m{k}.json"
+        path.write_text(json.dumps(market, ensure_ascii=False), encoding="utf-8")
+        run_cli("allocate", "--instance", path, "--out", tmp_path / f"out{k}")
+        # Every cell as text, then each number by Python's own (correctly rounded) parse.
+        want = pd.read_csv(tmp_path / f"out{k}/allocation.csv", dtype=str, keep_default_na=False)
+        want["units"] = [int(x) for x in want["units"]]
+        for c in ("need_score", "offer_score"):
+            want[c] = pd.Series([float(x) for x in want[c]], dtype="float64")
+        got, _ = duijie.allocate_market(market["needs"], market["offers"], market["pairs"])
+        live, _ = duijie.LiveMarket(market["needs"], market["offers"], market["pairs"]).allocate()
+        assert list(got.columns) == ["need", "offer", "units", "need_score", "offer_score"]
+        # Ids as pandas reads text (str in pandas 3, object before), numbers as numbers.
+        text = pd.Series(["x"], dtype=str).dtype
+        assert list(got.dtypes) == [text, text, np.dtype("int64"), np.dtype("float64"), np.dtype("float64")]
+        assert len(got) == len(want) and (len(got) > 0) == (k == 0)
+        if len(want):
+            pd.testing.assert_frame_equal(got, want, check_exact=True)
+        assert got.equals(live)
+        # The analyst's own scores come back as given (six decimals at most).
+        given = {(p["need"], p["offer"]): p["need_score"] for p in pairs}
+        assert all(given[(r.need, r.offer)] == r.need_score for r in got.itertuples())
+
+
 def _market_after(inst, needs=(), pairs=(), offers=(), withdraw=()):
     """The same market as one instance: what a LiveMarket holds after these changes."""
     out = {

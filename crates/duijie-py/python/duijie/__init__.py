@@ -411,6 +411,21 @@ def _frame(csv_text: str) -> Any:
     return pd.read_csv(io.StringIO(csv_text), dtype=ids, keep_default_na=False, na_values=[""])
 
 
+_ALLOCATION_COLUMNS = ("need", "offer", "units", "need_score", "offer_score")
+
+
+def _allocation_frame(columns: Tuple[List[str], List[str], List[int], List[float], List[float]]) -> Any:
+    """An allocation's columns (as ``allocation.csv`` has them) as a DataFrame: ids as text
+    (the dtype pandas gives text, as ``_frame`` reads it), units as integers, scores as floats,
+    whether or not there are rows."""
+    import pandas as pd
+
+    dtypes = (str, str, "int64", "float64", "float64")
+    return pd.DataFrame(
+        {name: pd.Series(col, dtype=dt) for name, col, dt in zip(_ALLOCATION_COLUMNS, columns, dtypes)}
+    )
+
+
 def _weights(weights: Optional[Mapping[str, Any]]) -> Optional[str]:
     return None if weights is None else json.dumps(weights, ensure_ascii=False)
 
@@ -646,8 +661,8 @@ def allocate_market(needs: Any, offers: Any, pairs: Any, policy: str = "welfare"
     """One policy (parameters as on the command line, e.g. ``"two-sided:alpha=0.3"``) on a
     market instance of your own (as in ``compare_market``): the allocation's pairs as a
     DataFrame (``need, offer, units, need_score, offer_score``) and its metrics."""
-    csv_text, metrics = _duijie.market_allocate(_market_json(needs, offers, pairs), policy)
-    return _frame(csv_text), json.loads(metrics)
+    columns, metrics = _duijie.market_allocate(_market_json(needs, offers, pairs), policy)
+    return _allocation_frame(columns), json.loads(metrics)
 
 
 class LiveMarket:
@@ -688,8 +703,8 @@ class LiveMarket:
     def allocate(self) -> Tuple[Any, Dict[str, Any]]:
         """The welfare allocation of the market as it now stands: its pairs as a DataFrame
         (as ``allocate_market``) and its metrics."""
-        csv_text, metrics = self._native.allocate()
-        return _frame(csv_text), json.loads(metrics)
+        columns, metrics = self._native.allocate()
+        return _allocation_frame(columns), json.loads(metrics)
 
     @property
     def pivots(self) -> int:

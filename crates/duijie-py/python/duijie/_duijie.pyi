@@ -79,8 +79,11 @@ def solve_game(game_json: str, optimal: str, ties: str = "strict", seed: int = 0
 def market_compare_csv(instance_json: str, policies: str = "all") -> str:
     """Policies compared on a market instance: the CSV of ``duijie compare --instance --out``."""
 
-def market_allocate(instance_json: str, policy: str) -> Tuple[str, str]:
-    """One policy on a market instance: ``allocation.csv`` and the metrics as JSON."""
+def market_allocate(
+    instance_json: str, policy: str
+) -> Tuple[Tuple[List[str], List[str], List[int], List[float], List[float]], str]:
+    """One policy on a market instance: the columns of ``allocation.csv`` (need, offer,
+    units, need_score, offer_score) and the metrics as JSON."""
 
 class LiveMarket:
     """A market instance's welfare allocation kept live between rounds."""
@@ -88,8 +91,9 @@ class LiveMarket:
     def __init__(self, instance_json: str) -> None: ...
     def change(self, changes_json: str) -> None:
         """One round's changes: ``offers``, ``needs``, ``pairs``, ``withdraw``."""
-    def allocate(self) -> Tuple[str, str]:
-        """``allocation.csv`` and the metrics as JSON, re-solved from the last basis."""
+    def allocate(self) -> Tuple[Tuple[List[str], List[str], List[int], List[float], List[float]], str]:
+        """The columns of ``allocation.csv`` and the metrics as JSON, re-solved from the
+        last basis."""
     @property
     def pivots(self) -> int:
         """Pivots the last allocation took."""
