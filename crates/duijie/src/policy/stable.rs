@@ -171,8 +171,8 @@ pub(super) struct PairCensus {
 }
 
 /// The [`PairCensus`] of `a` (each match's `views`, as [`MarketInstance::views_of`] gives
-/// them), in one read of the pairs on every thread: each run of pairs keeps its own offers'
-/// marks and the needs it met (the pairs are sorted by need, so each need once a run).
+/// them), in one read of the pairs on every thread (the pairs are sorted by need, so a run
+/// marks each of its needs once).
 pub(super) fn pair_census(
     inst: &MarketInstance,
     a: &Allocation,
@@ -181,10 +181,9 @@ pub(super) fn pair_census(
     census_in_runs(inst, a, views, 1 << 15)
 }
 
-/// [`pair_census`] in runs of `run` pairs (at least 1): each run is read in one loop (its
-/// needs, its offers' marks, its count; a loop per run, not a fold per pair, which on the
-/// province talent market's 997,162 pairs took 5–10 ms against 3–4), and the runs are merged in
-/// order.
+/// [`pair_census`] in runs of `run` pairs (at least 1), each read in one loop that marks its
+/// needs and offers and counts its blocking pairs (a loop per run, not a fold per pair, which
+/// on the province talent market's 997,162 pairs took 5–10 ms against 3–4).
 pub(super) fn census_in_runs(
     inst: &MarketInstance,
     a: &Allocation,
@@ -192,39 +191,38 @@ pub(super) fn census_in_runs(
     run: usize,
 ) -> PairCensus {
     use rayon::prelude::*;
+    use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
     let sides = Sides::of(inst, a, views);
-    let m = inst.offers();
-    let runs: Vec<(Vec<u32>, Vec<bool>, usize)> = inst
+    // Marks shared by the runs, set only where not set yet: once marked, a flag is only read,
+    // so the runs do not pass its cache line back and forth, and no run keeps its own copy of
+    // every offer's flag (a copy per run would cost runs × offers).
+    let mark = |flags: &[AtomicBool], k: u32| {
+        let f = &flags[k as usize];
+        if !f.load(Relaxed) {
+            f.store(true, Relaxed);
+        }
+    };
+    let need_marks: Vec<AtomicBool> = (0..inst.needs()).map(|_| AtomicBool::new(false)).collect();
+    let offer_marks: Vec<AtomicBool> = (0..inst.offers()).map(|_| AtomicBool::new(false)).collect();
+    let blocking = inst
         .pairs
         .par_chunks(run.max(1))
         .map(|run| {
-            let (mut needs, mut offers, mut count) = (Vec::new(), vec![false; m], 0usize);
             let mut last = None;
+            let mut count = 0usize;
             for p in run {
                 if last != Some(p.0) {
-                    needs.push(p.0);
+                    mark(&need_marks, p.0);
                     last = Some(p.0);
                 }
-                offers[p.1 as usize] = true;
+                mark(&offer_marks, p.1);
                 count += usize::from(sides.block(p));
             }
-            (needs, offers, count)
+            count
         })
-        .collect();
-    let mut offer_has = vec![false; m];
-    let mut blocking = 0;
-    let mut needs_met = Vec::new();
-    for (needs, offers, count) in runs {
-        needs_met.extend(needs);
-        for (o, x) in offer_has.iter_mut().zip(offers) {
-            *o |= x;
-        }
-        blocking += count;
-    }
-    let mut need_has = vec![false; inst.needs()];
-    for i in needs_met {
-        need_has[i as usize] = true;
-    }
+        .sum();
+    let flags = |marks: Vec<AtomicBool>| marks.into_iter().map(AtomicBool::into_inner).collect();
+    let (need_has, offer_has) = (flags(need_marks), flags(offer_marks));
     PairCensus {
         need_has,
         offer_has,
