@@ -5,6 +5,7 @@
 use duijie::policy::{self, Policy};
 use duijie::score::{self, Lang, Market, ScoreConfig};
 use duijie_store::{Loaded, Source};
+use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
@@ -277,11 +278,73 @@ pub(crate) fn market(instance_json: &str) -> PyResult<duijie_store::market::Mark
         .map_err(|e| InvalidInputError::new_err(e.to_string()))
 }
 
+/// A market instance read from arrays ([`market_from_arrays`]), to be handed once to
+/// `market_allocate`, `market_compare_csv` or `LiveMarket` in place of the instance's JSON.
+#[pyclass(name = "MarketArrays", module = "duijie._duijie")]
+pub struct PyMarketArrays {
+    file: Option<duijie_store::market::MarketFile>,
+}
+
+/// A market instance from the arrays of its tables (`duijie_store::market::market_from_arrays`:
+/// ids as lists of text, quantities and the pairs' positions as int64 arrays, scores as
+/// float64 arrays, an offer score NaN where none is given), or `None` when they are not well
+/// formed: the caller then sends the tables as JSON, whose reader names the entry at fault.
+#[pyfunction]
+#[pyo3(signature = (need_ids, demand, offer_ids, capacity, pair_need, pair_offer, need_score, offer_score = None))]
+#[allow(clippy::too_many_arguments)]
+pub fn market_from_arrays(
+    py: Python<'_>,
+    need_ids: Vec<String>,
+    demand: PyReadonlyArray1<'_, i64>,
+    offer_ids: Vec<String>,
+    capacity: PyReadonlyArray1<'_, i64>,
+    pair_need: PyReadonlyArray1<'_, i64>,
+    pair_offer: PyReadonlyArray1<'_, i64>,
+    need_score: PyReadonlyArray1<'_, f64>,
+    offer_score: Option<PyReadonlyArray1<'_, f64>>,
+) -> PyResult<Option<PyMarketArrays>> {
+    let arrays = duijie_store::market::MarketArrays {
+        need_ids: &need_ids,
+        demand: contiguous("demand", demand.as_slice())?,
+        offer_ids: &offer_ids,
+        capacity: contiguous("capacity", capacity.as_slice())?,
+        pair_need: contiguous("pair_need", pair_need.as_slice())?,
+        pair_offer: contiguous("pair_offer", pair_offer.as_slice())?,
+        need_score: contiguous("need_score", need_score.as_slice())?,
+        offer_score: match &offer_score {
+            Some(v) => Some(contiguous("offer_score", v.as_slice())?),
+            None => None,
+        },
+    };
+    let file = py.detach(|| duijie_store::market::market_from_arrays(&arrays, Market::Talent));
+    Ok(file.map(|f| PyMarketArrays { file: Some(f) }))
+}
+
+/// An array's values in place, or an error naming it when they are not one block.
+fn contiguous<'a, T, E>(name: &str, values: Result<&'a [T], E>) -> PyResult<&'a [T]> {
+    values.map_err(|_| InvalidInputError::new_err(format!("{name}: not a contiguous array")))
+}
+
+/// The market instance `instance` gives: a [`PyMarketArrays`] (taken: it is handed once) or
+/// the instance's JSON text.
+pub(crate) fn market_of(instance: &Bound<'_, PyAny>) -> PyResult<duijie_store::market::MarketFile> {
+    if let Ok(mut arrays) = instance.extract::<PyRefMut<'_, PyMarketArrays>>() {
+        return arrays.file.take().ok_or_else(|| {
+            InvalidInputError::new_err("these market arrays were handed over already")
+        });
+    }
+    market(&instance.extract::<String>()?)
+}
+
 /// Policies compared on a market instance: the text of `duijie compare --instance --out`.
 #[pyfunction]
 #[pyo3(signature = (instance_json, policies = "all"))]
-pub fn market_compare_csv(py: Python<'_>, instance_json: &str, policies: &str) -> PyResult<String> {
-    let file = market(instance_json)?;
+pub fn market_compare_csv(
+    py: Python<'_>,
+    instance_json: &Bound<'_, PyAny>,
+    policies: &str,
+) -> PyResult<String> {
+    let file = market_of(instance_json)?;
     let chosen = self::policies(policies)?;
     let rows = py
         .detach(|| duijie::experiment::compare_market("instance", &file.instance, &chosen, None))
@@ -322,10 +385,10 @@ pub(crate) fn allocation_columns<'py>(
 #[pyfunction]
 pub fn market_allocate<'py>(
     py: Python<'py>,
-    instance_json: &str,
+    instance_json: &Bound<'py, PyAny>,
     policy: &str,
 ) -> PyResult<(Bound<'py, PyTuple>, String)> {
-    let file = market(instance_json)?;
+    let file = market_of(instance_json)?;
     let p = one_policy(policy)?;
     let inst = &file.instance;
     let a = py

@@ -39,6 +39,8 @@ fn _duijie(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(games::solve_game_json, m)?)?;
     m.add_function(wrap_pyfunction!(ledger::market_compare_csv, m)?)?;
     m.add_function(wrap_pyfunction!(ledger::market_allocate, m)?)?;
+    m.add_function(wrap_pyfunction!(ledger::market_from_arrays, m)?)?;
+    m.add_class::<ledger::PyMarketArrays>()?;
     m.add_class::<ledger::PyLedger>()?;
     m.add_class::<live::PyLiveMarket>()?;
     Ok(())

@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
 use crate::errors::{InvalidInputError, allocate_error};
-use crate::ledger::{allocation_columns, json, market};
+use crate::ledger::{allocation_columns, json, market_of};
 
 /// The welfare allocation of a market instance, kept live between rounds
 /// ([`duijie::policy::LiveWelfare`]), with the ids of its needs and offers.
@@ -20,10 +20,11 @@ pub struct PyLiveMarket {
 
 #[pymethods]
 impl PyLiveMarket {
-    /// Keeps the market of `instance_json` (the shape of a `.json` instance file) live.
+    /// Keeps the market of `instance_json` (the shape of a `.json` instance file, or the
+    /// `MarketArrays` read from its tables) live.
     #[new]
-    fn new(py: Python<'_>, instance_json: &str) -> PyResult<Self> {
-        let file = market(instance_json)?;
+    fn new(py: Python<'_>, instance_json: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let file = market_of(instance_json)?;
         let live = py
             .detach(|| LiveWelfare::new(file.instance))
             .map_err(|e| allocate_error(py, &e))?;

@@ -509,6 +509,63 @@ def test_frames_and_lists_of_dicts_give_the_same_market():
     assert duijie.allocate_market(needs, offers, with_note)[1] == want
 
 
+def test_plain_tables_cross_as_arrays_to_the_same_market_as_json():
+    """Plain tables (DataFrames, lists of dicts) go to the engine as arrays, without a JSON
+    text: the same allocation and metrics as the JSON reader gives; tables that are not plain
+    (ids that are numbers or carry spaces, an unknown or repeated id, a pair twice, a missing or
+    out-of-range score, a negative or fractional quantity, an extra column) go as JSON, and the
+    JSON reader's answer or located error is what the caller sees either way."""
+    pd = pytest.importorskip("pandas")
+    rng = random.Random(23)
+    for case in range(40):
+        needs = [{"id": f"需{i}", "demand": rng.randrange(4)} for i in range(rng.randrange(1, 25))]
+        offers = [{"id": f"o{j:02}", "capacity": rng.randrange(5)} for j in range(rng.randrange(1, 9))]
+        pairs = []
+        for n in needs:
+            for o in rng.sample(offers, rng.randrange(len(offers) + 1)):
+                p = {"need": n["id"], "offer": o["id"], "need_score": rng.choice([0, 1, round(rng.random(), 7), rng.random()])}
+                if rng.random() < 0.6:
+                    p["offer_score"] = rng.random()
+                pairs.append(p)
+        if not pairs:
+            continue
+        fault = case % 10
+        if fault == 1:
+            needs[0]["id"] = f" {needs[0]['id']}"
+        elif fault == 2:
+            pairs[-1]["offer"] = "nobody"
+        elif fault == 3:
+            pairs.append(dict(pairs[0]))
+        elif fault == 4:
+            pairs[0]["need_score"] = 1.5
+        elif fault == 5:
+            offers[0]["capacity"] = -1
+        elif fault == 6:
+            needs[0]["demand"] = 2.5
+        elif fault == 7:
+            for p in pairs:
+                p["note"] = "x"
+        elif fault == 8:
+            pairs[0]["need_score"] = None
+        for tables in ([needs, offers, pairs], [pd.DataFrame(t) for t in (needs, offers, pairs)]):
+            arrays = duijie._market_arrays(*tables)
+            assert (arrays is not None) == (fault in (0, 1, 9)) or fault == 1
+            try:
+                want = duijie._duijie.market_allocate(duijie._market_json(*tables), "welfare")
+            except duijie.InvalidInputError as e:
+                assert arrays is None
+                with pytest.raises(duijie.InvalidInputError) as got:
+                    duijie.allocate_market(*tables)
+                assert str(got.value) == str(e)
+                continue
+            if arrays is not None:
+                assert duijie._duijie.market_allocate(arrays, "welfare") == want
+                with pytest.raises(duijie.InvalidInputError, match="handed over already"):
+                    duijie._duijie.market_allocate(arrays, "welfare")
+            got, metrics = duijie.allocate_market(*tables)
+            assert metrics == json.loads(want[1]) and list(got["units"]) == want[0][2]
+
+
 def test_an_allocation_frame_is_the_clis_allocation_csv(tmp_path):
     """The columns cross without a CSV: the same ids (leading zeros, commas, quotes, Chinese),
     units and scores as the CLI's allocation.csv read back, each score the double nearest its

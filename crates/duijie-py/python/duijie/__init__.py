@@ -649,19 +649,96 @@ def _market_json(needs: Any, offers: Any, pairs: Any) -> str:
     return _tables_json(needs=needs, offers=offers, pairs=pairs)
 
 
+def _plain_columns(x: Any, required: Sequence[str], optional: Sequence[str] = ()) -> Optional[Dict[str, Any]]:
+    """A table's columns when it is a DataFrame or a list of dicts with exactly the
+    ``required`` columns (and any of ``optional``), else None."""
+    if hasattr(x, "to_dict") and hasattr(x, "columns"):
+        cols = {str(c): x[c] for c in x.columns}
+    elif isinstance(x, list) and x and all(type(r) is dict for r in x):
+        keys = set().union(*x)
+        if not all(type(k) is str for k in keys):
+            return None
+        cols = {k: [r.get(k) for r in x] for k in keys}
+    else:
+        return None
+    if len(cols) != len(x.columns if hasattr(x, "columns") else cols):
+        return None
+    names = set(cols)
+    if not set(required) <= names <= set(required) | set(optional):
+        return None
+    return cols
+
+
+def _market_arrays(needs: Any, offers: Any, pairs: Any) -> Any:
+    """The market as arrays (``_duijie.market_from_arrays``), without writing and parsing a
+    JSON text, when every table is plain: ids as text, quantities as integers, scores as
+    numbers, every pair naming a listed need and offer. None otherwise: the JSON reader then
+    takes the tables, and names what is wrong."""
+    import pandas as pd
+
+    n = _plain_columns(needs, ("id", "demand"))
+    o = _plain_columns(offers, ("id", "capacity"))
+    p = _plain_columns(pairs, ("need", "offer", "need_score"), ("offer_score",))
+    if n is None or o is None or p is None:
+        return None
+
+    def text(col: Any) -> bool:
+        return pd.api.types.infer_dtype(col, skipna=False) == "string"
+
+    def numbers(col: Any, kinds: str) -> Any:
+        a = np.asarray(col)
+        if a.dtype.kind in kinds:
+            return a
+        if "f" in kinds and a.dtype.kind == "O" and all(v is None or type(v) in (int, float) for v in a):
+            # Numbers with gaps (a list of dicts where some lack the key): NaN there.
+            return np.array([np.nan if v is None else v for v in a], dtype=np.float64)
+        return None
+
+    if not all(text(c) for c in (n["id"], o["id"], p["need"], p["offer"])):
+        return None
+    demand, capacity = numbers(n["demand"], "iu"), numbers(o["capacity"], "iu")
+    need_score = numbers(p["need_score"], "iuf")
+    offer_score = numbers(p["offer_score"], "iuf") if "offer_score" in p else None
+    if demand is None or capacity is None or need_score is None:
+        return None
+    if "offer_score" in p and offer_score is None:
+        return None
+    need_index, offer_index = pd.Index(n["id"]), pd.Index(o["id"])
+    if not (need_index.is_unique and offer_index.is_unique):
+        return None
+    as_i64 = lambda a: np.ascontiguousarray(a, dtype=np.int64)  # noqa: E731
+    as_f64 = lambda a: np.ascontiguousarray(a, dtype=np.float64)  # noqa: E731
+    return _duijie.market_from_arrays(
+        list(n["id"]),
+        as_i64(demand),
+        list(o["id"]),
+        as_i64(capacity),
+        as_i64(need_index.get_indexer(p["need"])),
+        as_i64(offer_index.get_indexer(p["offer"])),
+        as_f64(need_score),
+        None if offer_score is None else as_f64(offer_score),
+    )
+
+
+def _market(needs: Any, offers: Any, pairs: Any) -> Any:
+    """The market for the engine: its arrays when the tables are plain, else its JSON text."""
+    arrays = _market_arrays(needs, offers, pairs)
+    return arrays if arrays is not None else _market_json(needs, offers, pairs)
+
+
 def compare_market(needs: Any, offers: Any, pairs: Any, policies: str = "all") -> Any:
     """Policies compared on a market instance of your own: ``needs`` (``id``, ``demand``),
     ``offers`` (``id``, ``capacity``) and ``pairs`` (``need``, ``offer``, ``need_score``,
     optional ``offer_score``; scores in [0, 1]), as DataFrames or lists of dicts. The metrics
     table of ``duijie compare --instance`` as a DataFrame."""
-    return _frame(_duijie.market_compare_csv(_market_json(needs, offers, pairs), policies))
+    return _frame(_duijie.market_compare_csv(_market(needs, offers, pairs), policies))
 
 
 def allocate_market(needs: Any, offers: Any, pairs: Any, policy: str = "welfare") -> Tuple[Any, Dict[str, Any]]:
     """One policy (parameters as on the command line, e.g. ``"two-sided:alpha=0.3"``) on a
     market instance of your own (as in ``compare_market``): the allocation's pairs as a
     DataFrame (``need, offer, units, need_score, offer_score``) and its metrics."""
-    columns, metrics = _duijie.market_allocate(_market_json(needs, offers, pairs), policy)
+    columns, metrics = _duijie.market_allocate(_market(needs, offers, pairs), policy)
     return _allocation_frame(columns), json.loads(metrics)
 
 
@@ -677,7 +754,7 @@ class LiveMarket:
     """
 
     def __init__(self, needs: Any, offers: Any, pairs: Any) -> None:
-        self._native = _duijie.LiveMarket(_market_json(needs, offers, pairs))
+        self._native = _duijie.LiveMarket(_market(needs, offers, pairs))
 
     def change(
         self,

@@ -4,7 +4,7 @@ The package's own functions (``duijie.linear_sum_assignment`` and the rest) are 
 ``__init__.py``; these are the native calls they make.
 """
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -76,11 +76,29 @@ def solve_game(game_json: str, optimal: str, ties: str = "strict", seed: int = 0
     ``blocking_pairs``, ``applicants``, ``reviewers``, ``stability``, ``optimal``, ``roles``,
     ``game``, ``one_sided_entries_dropped``."""
 
-def market_compare_csv(instance_json: str, policies: str = "all") -> str:
+class MarketArrays:
+    """A market instance read from arrays, handed once to ``market_allocate``,
+    ``market_compare_csv`` or ``LiveMarket`` in place of its JSON text."""
+
+def market_from_arrays(
+    need_ids: List[str],
+    demand: npt.NDArray[np.int64],
+    offer_ids: List[str],
+    capacity: npt.NDArray[np.int64],
+    pair_need: npt.NDArray[np.int64],
+    pair_offer: npt.NDArray[np.int64],
+    need_score: npt.NDArray[np.float64],
+    offer_score: Optional[npt.NDArray[np.float64]] = None,
+) -> Optional[MarketArrays]:
+    """A market instance from its tables' arrays (pairs by position in the ids; an offer
+    score NaN where none is given), or None when they are not well formed (send the JSON then:
+    its reader names the entry at fault)."""
+
+def market_compare_csv(instance_json: Union[str, MarketArrays], policies: str = "all") -> str:
     """Policies compared on a market instance: the CSV of ``duijie compare --instance --out``."""
 
 def market_allocate(
-    instance_json: str, policy: str
+    instance_json: Union[str, MarketArrays], policy: str
 ) -> Tuple[Tuple[List[str], List[str], List[int], List[float], List[float]], str]:
     """One policy on a market instance: the columns of ``allocation.csv`` (need, offer,
     units, need_score, offer_score) and the metrics as JSON."""
@@ -88,7 +106,7 @@ def market_allocate(
 class LiveMarket:
     """A market instance's welfare allocation kept live between rounds."""
 
-    def __init__(self, instance_json: str) -> None: ...
+    def __init__(self, instance_json: Union[str, MarketArrays]) -> None: ...
     def change(self, changes_json: str) -> None:
         """One round's changes: ``offers``, ``needs``, ``pairs``, ``withdraw``."""
     def allocate(self) -> Tuple[Tuple[List[str], List[str], List[int], List[float], List[float]], str]:
