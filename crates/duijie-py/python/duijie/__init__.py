@@ -673,8 +673,12 @@ def _market_arrays(needs: Any, offers: Any, pairs: Any) -> Any:
     """The market as arrays (``_duijie.market_from_arrays``), without writing and parsing a
     JSON text, when every table is plain: ids as text, quantities as integers, scores as
     numbers, every pair naming a listed need and offer. None otherwise: the JSON reader then
-    takes the tables, and names what is wrong."""
-    import pandas as pd
+    takes the tables, and names what is wrong (and without pandas, which finds each pair's
+    positions)."""
+    try:
+        import pandas as pd
+    except ImportError:
+        return None
 
     n = _plain_columns(needs, ("id", "demand"))
     o = _plain_columns(offers, ("id", "capacity"))
