@@ -358,14 +358,15 @@ pub fn market_compare_csv(
 /// correctly rounded division). A DataFrame is built from them without writing and parsing the
 /// CSV (on a province talent market's 22,642 matches, 8-10 ms of parsing and about as much
 /// formatting).
+/// `views` are each match's ([`policy::MarketInstance::views_of`]), found once for these
+/// columns and the metrics ([`measured`]).
 pub(crate) fn allocation_columns<'py>(
     py: Python<'py>,
-    inst: &policy::MarketInstance,
     need_ids: &[String],
     offer_ids: &[String],
     a: &policy::Allocation,
+    views: &[(i64, i64)],
 ) -> PyResult<Bound<'py, PyTuple>> {
-    let views = inst.views_of(&a.matches);
     #[allow(clippy::cast_precision_loss)]
     let decimal = |x: i64| x as f64 / score::SCALE as f64;
     let m = &a.matches;
@@ -394,9 +395,20 @@ pub fn market_allocate<'py>(
     let a = py
         .detach(|| p.allocate(inst))
         .map_err(|e| allocate_error(py, &e))?;
-    let metrics = py.detach(|| policy::measure(inst, &a));
+    let (views, metrics) = py.detach(|| measured(inst, &a));
     Ok((
-        allocation_columns(py, inst, &file.need_ids, &file.offer_ids, &a)?,
+        allocation_columns(py, &file.need_ids, &file.offer_ids, &a, &views)?,
         json(&metrics)?,
     ))
+}
+
+/// Each match's views ([`policy::MarketInstance::views_of`]) and the metrics measured with
+/// them: the views read once for the metrics and the allocation's columns.
+pub(crate) fn measured(
+    inst: &policy::MarketInstance,
+    a: &policy::Allocation,
+) -> (Vec<(i64, i64)>, policy::PolicyMetrics) {
+    let views = inst.views_of(&a.matches);
+    let metrics = policy::measure_with_views(inst, a, &views);
+    (views, metrics)
 }

@@ -1,13 +1,13 @@
 //! A market of the analyst's own kept live between rounds (`_duijie.LiveMarket`): its welfare
 //! allocation re-solved from the last optimal basis after each round's changes.
 
-use duijie::policy::{self, LiveWelfare};
+use duijie::policy::LiveWelfare;
 use duijie_store::market::Ids;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
 use crate::errors::{InvalidInputError, allocate_error};
-use crate::ledger::{allocation_columns, json, market_of};
+use crate::ledger::{allocation_columns, json, market_of, measured};
 
 /// The welfare allocation of a market instance, kept live between rounds
 /// ([`duijie::policy::LiveWelfare`]), with the ids of its needs and offers.
@@ -60,20 +60,20 @@ impl PyLiveMarket {
     /// `market_allocate` gives them.
     fn allocate<'py>(&mut self, py: Python<'py>) -> PyResult<(Bound<'py, PyTuple>, String)> {
         let live = &mut self.live;
-        let (a, metrics) = py
+        let (a, (views, metrics)) = py
             .detach(|| {
                 let a = live.allocate()?;
-                let metrics = policy::measure(live.instance(), &a);
-                Ok((a, metrics))
+                let measured = measured(live.instance(), &a);
+                Ok((a, measured))
             })
             .map_err(|e| allocate_error(py, &e))?;
         Ok((
             allocation_columns(
                 py,
-                self.live.instance(),
                 self.need_ids.names(),
                 self.offer_ids.names(),
                 &a,
+                &views,
             )?,
             json(&metrics)?,
         ))

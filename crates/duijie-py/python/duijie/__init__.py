@@ -625,11 +625,18 @@ def _table(x: Any) -> Any:
         return []
     if hasattr(x, "to_dict") and hasattr(x, "columns"):
         return {str(c): _column(x[c]) for c in x.columns}
+    cols = _dict_rows_as_columns(x)
+    return x if cols is None else cols
+
+
+def _dict_rows_as_columns(x: Any) -> Optional[Dict[str, List[Any]]]:
+    """A non-empty list of dicts with text keys as columns (keys in order; a key a dict lacks
+    is None there), else None."""
     if isinstance(x, list) and x and all(type(r) is dict for r in x):
         keys = set().union(*x)
         if all(type(k) is str for k in keys):
             return {k: [r.get(k) for r in x] for k in sorted(keys)}
-    return x
+    return None
 
 
 def _plain(v: Any) -> Any:
@@ -654,15 +661,12 @@ def _plain_columns(x: Any, required: Sequence[str], optional: Sequence[str] = ()
     ``required`` columns (and any of ``optional``), else None."""
     if hasattr(x, "to_dict") and hasattr(x, "columns"):
         cols = {str(c): x[c] for c in x.columns}
-    elif isinstance(x, list) and x and all(type(r) is dict for r in x):
-        keys = set().union(*x)
-        if not all(type(k) is str for k in keys):
+        if len(cols) != len(x.columns):  # two labels that read alike (1 and "1")
             return None
-        cols = {k: [r.get(k) for r in x] for k in keys}
     else:
-        return None
-    if len(cols) != len(x.columns if hasattr(x, "columns") else cols):
-        return None
+        cols = _dict_rows_as_columns(x)
+        if cols is None:
+            return None
     names = set(cols)
     if not set(required) <= names <= set(required) | set(optional):
         return None

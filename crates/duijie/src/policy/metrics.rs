@@ -104,6 +104,17 @@ impl PolicyMetrics {
 /// Measures allocation `a` of `inst`. Deterministic (no clock): run times are measured by the
 /// caller.
 pub fn measure(inst: &MarketInstance, a: &Allocation) -> PolicyMetrics {
+    measure_with_views(inst, a, &inst.views_of(&a.matches))
+}
+
+/// [`measure`] with each match's views already found ([`MarketInstance::views_of`]), for a
+/// caller that also writes them out (the Python package's allocation columns), so that they
+/// are read once.
+pub fn measure_with_views(
+    inst: &MarketInstance,
+    a: &Allocation,
+    views: &[(i64, i64)],
+) -> PolicyMetrics {
     let (n, m) = (inst.needs(), inst.offers());
     let mut need_sum = vec![0f64; n];
     let mut offer_sum = vec![0f64; m];
@@ -111,15 +122,14 @@ pub fn measure(inst: &MarketInstance, a: &Allocation) -> PolicyMetrics {
     let mut used = vec![0u64; m];
     #[allow(clippy::cast_precision_loss)]
     let unit = |x: i64| x as f64 / SCALE as f64;
-    let views = inst.views_of(&a.matches);
-    for (mt, &(w, v)) in a.matches.iter().zip(&views) {
+    for (mt, &(w, v)) in a.matches.iter().zip(views) {
         let u = f64::from(mt.units);
         need_sum[mt.need as usize] += unit(w) * u;
         offer_sum[mt.offer as usize] += unit(v) * u;
         placed[mt.need as usize] += u64::from(mt.units);
         used[mt.offer as usize] += u64::from(mt.units);
     }
-    let census = super::stable::pair_census(inst, a, &views);
+    let census = super::stable::pair_census(inst, a, views);
     let (need_has, offer_has) = (&census.need_has, &census.offer_has);
     let need_sat: Vec<f64> = (0..n)
         .filter(|&i| inst.demand[i] > 0 && need_has[i])

@@ -40,7 +40,7 @@ pub use allocation::{
     partnership_changes,
 };
 pub use live::LiveWelfare;
-pub use metrics::{GroupCoverage, PolicyMetrics, Spread, gini, measure};
+pub use metrics::{GroupCoverage, PolicyMetrics, Spread, gini, measure, measure_with_views};
 pub use modes::{Cooperation, Mode};
 pub use stable::{Side, blocking_pairs, deferred_acceptance, deferred_acceptance_within};
 
